@@ -1,0 +1,63 @@
+"""The check interface and registry.
+
+A check *measures*: it returns findings with their evidence. Whether a proposed
+replacement is applied is decided later, in one place (``pipeline.plan``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from ..document import Document
+from ..findings import Finding, Severity
+from ..spans import Span
+
+
+class ConfigurationError(ValueError):
+    """A check was given an option it does not know or a value it cannot use."""
+
+
+REGISTRY: dict[str, type[Check]] = {}
+
+
+def register(cls: type[Check]) -> type[Check]:
+    if cls.id in REGISTRY:
+        raise ConfigurationError(f"{cls.__name__}: check id {cls.id!r} is already registered")
+    REGISTRY[cls.id] = cls
+    return cls
+
+
+class Check:
+    """Base class: subclasses set ``id``, ``severity``, ``description`` and fill in ``find``.
+
+    Options are keyword arguments validated in the constructor against ``options``
+    (name -> default); ``severity`` can be overridden per run like any option.
+    """
+
+    id: ClassVar[str]
+    severity: ClassVar[Severity]
+    description: ClassVar[str]
+    options: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
+        unknown = sorted(set(options) - set(self.options))
+        if unknown:
+            allowed = ", ".join(sorted(self.options)) or "none"
+            raise ConfigurationError(f"{type(self).__name__}: unknown option(s) {', '.join(unknown)}; allowed: {allowed}")
+        if severity is not None:
+            try:
+                self.severity = Severity(severity)  # type: ignore[misc]
+            except ValueError:
+                raise ConfigurationError(
+                    f"{type(self).__name__}: severity must be one of {', '.join(s.value for s in Severity)}, got {severity!r}"
+                ) from None
+        self.config = {**self.options, **options}
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(self, span: Span, message: str, **kwargs: Any) -> Finding:
+        """A finding of this check, at its configured severity unless ``severity`` is given."""
+        kwargs.setdefault("severity", self.severity)
+        return Finding(check=self.id, span=span, message=message, **kwargs)

@@ -1,0 +1,173 @@
+"""Loading, decoding and segmenting a document into paragraph and sentence spans.
+
+The text is kept exactly as decoded (newlines included), so every offset that a check
+reports points into what the user's file says, and writing the text back with
+``Document.encode`` gives the input bytes back.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from .spans import Span
+
+# Order matters: the UTF-32 LE BOM starts with the UTF-16 LE BOM.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_WORD = regex.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+class InputError(Exception):
+    """A file tqa cannot read as text; the message is one line for the user."""
+
+
+def decode(data: bytes) -> tuple[str, str, bytes]:
+    """Return (text, encoding, bom). Strict: undecodable bytes raise ``InputError``."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding), encoding, bom
+            except UnicodeDecodeError as err:
+                raise InputError(f"starts with a {encoding} byte-order mark but is not valid {encoding}: {err.reason} at byte {err.start}") from None
+    try:
+        return data.decode("utf-8"), "utf-8", b""
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        raise InputError("looks binary (NUL bytes, no UTF-16/32 byte-order mark); not a text file")
+    # Not UTF-8: let charset-normalizer pick among legacy encodings (GB18030, Big5, ...).
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError("cannot be decoded as text in any known encoding")
+    encoding = best.encoding
+    if encoding in ("gb2312", "gbk"):
+        encoding = "gb18030"  # the superset decodes everything its subsets do
+    try:
+        return data.decode(encoding), encoding, b""
+    except UnicodeDecodeError as err:
+        raise InputError(f"not valid {encoding}: {err.reason} at byte {err.start}") from None
+
+
+def newline_style(text: str) -> str:
+    """The dominant line ending: ``LF``, ``CRLF``, ``CR`` (``LF`` when there is none)."""
+    crlf = text.count("\r\n")
+    counts = {"CRLF": crlf, "LF": text.count("\n") - crlf, "CR": text.count("\r") - crlf}
+    style, n = max(counts.items(), key=lambda kv: kv[1])
+    return style if n else "LF"
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if start < end else None
+
+
+def split_paragraphs(text: str) -> list[Span]:
+    """Paragraphs are runs of non-blank lines; spans exclude surrounding whitespace."""
+    spans: list[Span] = []
+    start: int | None = None
+    end = 0
+    for m in _LINE.finditer(text):
+        if m.start() == m.end():
+            break
+        if m.group().strip():
+            if start is None:
+                start = m.start()
+            end = m.end()
+        elif start is not None:
+            spans.append(_trimmed(text, start, end))  # type: ignore[arg-type]
+            start = None
+    if start is not None:
+        spans.append(_trimmed(text, start, end))  # type: ignore[arg-type]
+    return spans
+
+
+def split_sentences(text: str, paragraph: Span) -> list[Span]:
+    """Sentence spans inside one paragraph, found by sentencex (see README: why sentencex)."""
+    import sentencex
+
+    para = paragraph.of(text)
+    spans: list[Span] = []
+    cursor = 0
+    for sentence in sentencex.segment("en", para):
+        piece = sentence.strip()
+        if not piece:
+            continue
+        at = para.find(piece, cursor)
+        if at < 0:  # the segmenter normalised something: fall back to the rest of the paragraph
+            break
+        spans.append(Span(paragraph.start + at, paragraph.start + at + len(piece)))
+        cursor = at + len(piece)
+    rest = _trimmed(text, paragraph.start + cursor, paragraph.end)
+    if rest is not None:
+        spans.append(rest)
+    return spans
+
+
+@dataclass(frozen=True)
+class Document:
+    """An input text, never mutated, with its paragraphs and sentences as spans."""
+
+    text: str
+    path: str | None = None
+    encoding: str = "utf-8"
+    bom: bytes = b""
+    newline: str = "LF"
+    paragraphs: tuple[Span, ...] = field(default=(), repr=False)
+    sentences: tuple[Span, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def from_text(cls, text: str, path: str | None = None, encoding: str = "utf-8", bom: bytes = b"") -> Document:
+        paragraphs = split_paragraphs(text)
+        sentences = tuple(s for p in paragraphs for s in split_sentences(text, p))
+        return cls(text, path, encoding, bom, newline_style(text), tuple(paragraphs), sentences)
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name if self.path else "<text>"
+
+    @property
+    def word_count(self) -> int:
+        return word_count(self.text)
+
+    def encode(self, text: str | None = None, encoding: str | None = None) -> bytes:
+        """Bytes of ``text`` (default: the original) in the input's encoding, BOM included."""
+        text = self.text if text is None else text
+        if encoding is None:
+            return self.bom + text.encode(self.encoding)
+        return text.encode(encoding)
+
+
+def load_document(path: str | Path) -> Document:
+    """Read and decode one file; ``InputError`` carries a one-line reason on failure."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file") from None
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except FileNotFoundError:
+        raise InputError("no such file") from None
+    except OSError as err:
+        raise InputError(err.strerror or str(err)) from None
+    text, encoding, bom = decode(data)
+    return Document.from_text(text, str(path), encoding, bom)

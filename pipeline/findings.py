@@ -1,0 +1,73 @@
+"""What a check reports: a ``Finding`` with its span, severity and evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from .spans import Span
+
+
+class Severity(str, Enum):
+    """MQM-style severities, ordered; ``weight`` is the penalty of one finding."""
+
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+    @property
+    def weight(self) -> int:
+        return {"minor": 1, "major": 5, "critical": 10}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return ("minor", "major", "critical").index(self.value)
+
+    def __ge__(self, other: Severity) -> bool:  # type: ignore[override]
+        return self.rank >= Severity(other).rank
+
+    def __gt__(self, other: Severity) -> bool:  # type: ignore[override]
+        return self.rank > Severity(other).rank
+
+    def __le__(self, other: Severity) -> bool:  # type: ignore[override]
+        return self.rank <= Severity(other).rank
+
+    def __lt__(self, other: Severity) -> bool:  # type: ignore[override]
+        return self.rank < Severity(other).rank
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One defect found by one check.
+
+    ``replacement`` is the check's proposed text for ``span`` (None: nothing to propose);
+    ``origin`` says what kind of proposal it is (``rule``: safe and deterministic,
+    ``glossary``: a terminology suggestion, ``marian``: needs the translation model).
+    Whether a proposal is applied is decided later, in ``plan``.
+    """
+
+    check: str
+    span: Span
+    severity: Severity
+    message: str
+    replacement: str | None = None
+    origin: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, text: str | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "check": self.check,
+            "severity": self.severity.value,
+            "start": self.span.start,
+            "end": self.span.end,
+            "message": self.message,
+        }
+        if text is not None:
+            out["text"] = self.span.of(text)
+        if self.replacement is not None:
+            out["replacement"] = self.replacement
+            out["origin"] = self.origin
+        if self.evidence:
+            out["evidence"] = self.evidence
+        return out

@@ -1,0 +1,34 @@
+"""What processing one article produces; the reports are written from this alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .document import Document
+from .edits import Edit
+from .findings import Finding
+from .score import Scores
+from .spans import Span
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A passage that should have been retranslated but was not, and why."""
+
+    span: Span
+    reason: str
+
+
+@dataclass
+class ArticleResult:
+    doc: Document
+    findings: list[Finding]  # on the original text
+    applied: list[Edit]  # edits that made ``cleaned``
+    suggestions: list[Edit]  # proposed, not applied (spans into the original text)
+    skipped: list[Skipped]  # retranslations that did not happen
+    cleaned: str
+    findings_after: list[Finding]  # on the cleaned text (spans into ``cleaned``)
+    scores: Scores
+    settings: dict[str, Any] = field(default_factory=dict)  # what produced this: versions, model, options
+    notices: list[str] = field(default_factory=list)  # one-line messages for the user

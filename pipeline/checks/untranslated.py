@@ -1,0 +1,156 @@
+"""``untranslated``: passages left in the source language.
+
+Script detection leads: any letter of a non-Latin script in English text is suspect, and
+it finds a language switch in the middle of a sentence, which a language identifier run
+on the whole paragraph misses (langdetect calls the sample's mixed paragraph English with
+probability 0.99999). langdetect is used only where it adds something: to name the
+language of a passage that was found, and to flag whole sentences written in another
+Latin-script language, after a cheap English function-word test has ruled English out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex
+
+from ..document import Document
+from ..findings import Finding, Severity
+from ..spans import Span
+from .base import Check, register
+
+# Script groups: (name, letters, minimum letters for a passage). A single Han character
+# is already a defect; a lone Greek letter is usually a symbol (beta-coronavirus).
+_GROUPS = (
+    ("Han", r"\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\p{Hangul}", 1),
+    ("Cyrillic", r"\p{Cyrillic}", 2),
+    ("Greek", r"\p{Greek}", 3),
+    ("Arabic", r"\p{Arabic}", 2),
+    ("Hebrew", r"\p{Hebrew}", 2),
+    ("Thai", r"\p{Thai}", 2),
+    ("Devanagari", r"\p{Devanagari}", 2),
+)
+_KNOWN = "".join(letters for _, letters, _ in _GROUPS)
+_OTHER = ("Other", rf"[\p{{L}}--[\p{{Latin}}{_KNOWN}]]", 2)
+# What may sit between two pieces of one passage: punctuation, symbols, digits, spaces on
+# the same line. Latin letters end a passage, so a switch to English mid-sentence ends it.
+_GLUE = r"[\p{P}\p{S}\p{N}\p{Zs}\t]"
+_OPENING = r"[“‘「『《〈（【〔\(\[]"
+_CLOSING = r"[\p{InCJK_Symbols_and_Punctuation}\p{InHalfwidth_and_Fullwidth_Forms}”’」』》〉）】〕]"
+
+
+def _passage_pattern(letters: str) -> regex.Pattern[str]:
+    letter = letters if letters.startswith("[") else f"[{letters}]"
+    return regex.compile(
+        rf"{_OPENING}?{letter}+(?:{_GLUE}*{letter}+)*{_CLOSING}*",
+        flags=regex.V1,
+    )
+
+
+_PATTERNS = [(name, _passage_pattern(letters), minimum) for name, letters, minimum in (*_GROUPS, _OTHER)]
+_ANY_FOREIGN = regex.compile(rf"[\p{{L}}--\p{{Latin}}]", flags=regex.V1)
+_LETTER = regex.compile(r"\p{L}")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_HANGUL = regex.compile(r"\p{Hangul}")
+_WORDS = regex.compile(r"\p{L}+")
+
+# Frequent English function words: a sentence where they are common is English, and
+# langdetect (slow: milliseconds a sentence) need not look at it.
+_ENGLISH = frozenset(
+    "a about after all also an and are as at be been but by can for from had has have he her his "
+    "i if in into is it its more not of on or our over said she so than that the their there these "
+    "they this to up was we were which while who will with would you".split()
+)
+# Latin-script languages langdetect knows; a sentence detected as one of these is foreign text.
+_LATIN_LANGS = frozenset(
+    "af ca cs cy da de es et fi fr hr hu id it lt lv nl no pl pt ro sk sl so sq sv sw tl tr vi".split()
+)
+
+
+def detect_language(text: str) -> tuple[str, float] | None:
+    """Most probable language of ``text`` and its probability (deterministic), or None."""
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0  # langdetect samples at random unless seeded
+    try:
+        best = detect_langs(text)[0]
+    except (LangDetectException, IndexError):
+        return None
+    return best.lang, round(best.prob, 4)
+
+
+def _language_of_han(passage: str) -> str:
+    if _KANA.search(passage):
+        return "ja"
+    if _HANGUL.search(passage):
+        return "ko"
+    return "zh"
+
+
+@register
+class Untranslated(Check):
+    id = "untranslated"
+    severity = Severity.CRITICAL
+    description = "Passage left in the source language: non-Latin script, or a whole sentence in another language"
+    options = {
+        "detect_latin": True,  # also flag whole sentences in another Latin-script language
+        "min_words": 6,  # shorter sentences are too short for a reliable language guess
+        "min_probability": 0.95,
+        "max_english_ratio": 0.15,  # above this share of function words a sentence is English
+    }
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        text = doc.text
+        found: list[Finding] = []
+        if _ANY_FOREIGN.search(text):
+            found.extend(self._script_passages(text))
+        if self.config["detect_latin"]:
+            taken = [f.span for f in found]
+            for sentence in doc.sentences:
+                if any(sentence.overlaps(span) for span in taken):
+                    continue
+                finding = self._latin_sentence(text, sentence)
+                if finding is not None:
+                    found.append(finding)
+        return found
+
+    def _script_passages(self, text: str) -> Iterable[Finding]:
+        for script, pattern, minimum in _PATTERNS:
+            for m in pattern.finditer(text):
+                passage = m.group()
+                letters = len(_LETTER.findall(passage))
+                if letters < minimum:
+                    continue
+                evidence: dict[str, object] = {"script": script, "letters": letters}
+                if script == "Han":
+                    evidence["language"] = _language_of_han(passage)
+                guess = detect_language(passage)
+                if guess is not None:
+                    evidence["langdetect"] = {"language": guess[0], "probability": guess[1]}
+                yield self.finding(
+                    Span(m.start(), m.end()),
+                    f"{letters} {script} letters left untranslated",
+                    origin="marian",
+                    evidence=evidence,
+                )
+
+    def _latin_sentence(self, text: str, sentence: Span) -> Finding | None:
+        words = _WORDS.findall(sentence.of(text))
+        if len(words) < self.config["min_words"]:
+            return None
+        english = sum(w.lower() in _ENGLISH for w in words) / len(words)
+        if english > self.config["max_english_ratio"]:
+            return None
+        guess = detect_language(sentence.of(text))
+        if guess is None:
+            return None
+        language, probability = guess
+        if language not in _LATIN_LANGS or probability < self.config["min_probability"]:
+            return None
+        return self.finding(
+            sentence,
+            f"sentence appears to be in '{language}', not English",
+            severity=Severity.MAJOR,
+            evidence={"script": "Latin", "language": language, "langdetect": {"language": language, "probability": probability}},
+        )

@@ -1,0 +1,261 @@
+"""The ``tqa`` command line: parses options, calls the stages, prints. No logic of its own."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+from .findings import Severity
+
+app = typer.Typer(
+    help="tqa: find, repair and report defects in English text machine-translated from Chinese.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+models_app = typer.Typer(help="Get and list translation models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+# Exit statuses (documented in the README).
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
+DEFAULT_INPUT = Path("seeds")
+DEFAULT_OUT = Path("reports")
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    typer.echo(f"tqa: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tqa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """tqa: find, repair and report defects in English text machine-translated from Chinese."""
+
+
+PathsArg = Annotated[
+    Optional[list[Path]],
+    typer.Argument(help="Files or folders (folders are searched for .txt/.md files). Default: seeds/.", show_default=False),
+]
+FailOn = Annotated[
+    Optional[Severity],
+    typer.Option("--fail-on", help="Exit with status 1 when a finding of this severity or worse remains.", case_sensitive=False),
+]
+
+
+def _inputs(paths: list[Path] | None, exclude: list[Path] = ()) -> list[Path]:  # type: ignore[assignment]
+    from .inputs import UsageError, collect_inputs
+
+    try:
+        files = collect_inputs(paths or [DEFAULT_INPUT], exclude)
+    except UsageError as err:
+        raise fail(str(err)) from None
+    if not files:
+        raise fail("no input files found (looked for .txt and .md files)")
+    return files
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _checks_or_exit(settings: dict | None = None):  # type: ignore[no-untyped-def]
+    from .checks import ConfigurationError, build_checks
+
+    try:
+        return build_checks(settings)
+    except ConfigurationError as err:
+        raise fail(str(err)) from None
+
+
+@app.command()
+def check(
+    paths: PathsArg = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: text lines or one JSON document.")] = OutputFormat.text,
+    fail_on: FailOn = None,
+) -> None:
+    """Find defects and print them; change nothing. Use --fail-on to gate a CI job."""
+    from .checks import run_checks
+    from .document import InputError, load_document
+
+    checks = _checks_or_exit()
+    files, errors, worst = [], [], None
+    for path in _inputs(paths):
+        try:
+            doc = load_document(path)
+        except InputError as err:
+            errors.append({"path": str(path), "error": str(err)})
+            typer.echo(f"{path}: error: {err}", err=True)
+            continue
+        findings = run_checks(doc, checks)
+        for f in findings:
+            worst = f.severity if worst is None or f.severity > worst else worst
+        if fmt is OutputFormat.json:
+            files.append({"path": str(path), "encoding": doc.encoding, "newline": doc.newline,
+                          "words": doc.word_count, "findings": [f.to_dict(doc.text) for f in findings]})
+        else:
+            for f in findings:
+                line, col = _line_col(doc.text, f.span.start)
+                excerpt = f.span.of(doc.text).replace("\n", "⏎")
+                excerpt = excerpt if len(excerpt) <= 60 else excerpt[:57] + "..."
+                typer.echo(f"{path}:{line}:{col}: {f.severity.value} {f.check}: {f.message} «{excerpt}»")
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps({"tqa": __version__, "files": files, "errors": errors}, ensure_ascii=False, indent=2))
+    if errors:
+        raise typer.Exit(EXIT_FAILED)
+    if fail_on is not None and worst is not None and worst >= fail_on:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command("checks")
+def list_checks() -> None:
+    """List every check with its id, default severity and description."""
+    from .checks import REGISTRY
+
+    for check_id, cls in sorted(REGISTRY.items()):
+        typer.echo(f"{check_id:<24} {cls.severity.value:<9} {cls.description}")
+
+
+def _parse_apply(value: str) -> frozenset[str]:
+    from .plan import ORIGINS
+
+    names = {v.strip().lower().removesuffix("s") for v in value.split(",") if v.strip()}
+    names.discard("none")
+    unknown = names - set(ORIGINS)
+    if unknown:
+        raise fail(f"--apply: unknown origin(s) {', '.join(sorted(unknown))}; allowed: rules, glossary, marian, none")
+    return frozenset(names)
+
+
+@app.command()
+def run(
+    paths: PathsArg = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = DEFAULT_OUT,
+    model: Annotated[str, typer.Option(help="Translation model: a local folder or a Hugging Face model id.")] = "Helsinki-NLP/opus-mt-zh-en",
+    backend: Annotated[str, typer.Option(help="Translation backend: transformers or ct2.")] = "transformers",
+    device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N or mps.")] = "auto",
+    beams: Annotated[int, typer.Option(min=1, help="Beam size for translation.")] = 4,
+    max_length: Annotated[int, typer.Option(min=1, help="Maximum tokens generated per segment.")] = 512,
+    apply: Annotated[str, typer.Option(help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none.")] = "rules,marian",
+    ref: Annotated[Optional[Path], typer.Option(help="Reference translation: a file (one input) or a folder of files named like the inputs.")] = None,
+    fail_on: FailOn = None,
+) -> None:
+    """Check, retranslate, repair, score and write reports for each input."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .batch import Settings, run_batch
+    from .inputs import report_stems
+    from .report import write_article_reports
+    from .report.summary import summary_row, write_summary
+
+    files = _inputs(paths, exclude=[out])
+    references = _references(ref, files)
+    settings = Settings(apply=_parse_apply(apply), model=model, backend=backend, device=device,
+                        num_beams=beams, max_length=max_length)
+    _checks_or_exit(settings.checks)
+    stems = report_stems(files)
+    rows, failed, worst, notices = [], 0, None, set()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("tqa run", total=len(files))
+        for outcome in run_batch(files, settings, references):
+            progress.advance(task)
+            stem = stems[outcome.path]
+            if outcome.result is None:
+                failed += 1
+                progress.console.print(f"{outcome.path}: error: {outcome.error}", markup=False)
+                rows.append({"input": str(outcome.path), "report": stem, "status": "error", "error": outcome.error})
+                continue
+            result = outcome.result
+            write_article_reports(result, out, stem)
+            rows.append(summary_row(result, stem))
+            notices.update(result.notices)
+            for f in result.findings_after:
+                worst = f.severity if worst is None or f.severity > worst else worst
+    write_summary(rows, out)
+    for notice in sorted(notices):
+        typer.echo(f"tqa: {notice}", err=True)
+    done = len(files) - failed
+    typer.echo(f"tqa: {done} article(s) processed, {failed} failed; reports in {out}/")
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+    if fail_on is not None and worst is not None and worst >= fail_on:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _references(ref: Path | None, files: list[Path]):  # type: ignore[no-untyped-def]
+    """A function from input path to reference text (None where there is none)."""
+    from .document import InputError, load_document
+
+    if ref is None:
+        return lambda _: None
+    if ref.is_file():
+        if len(files) > 1:
+            raise fail("--ref is a file but there are several inputs; pass a folder of references named like the inputs")
+        targets = {files[0]: ref}
+    elif ref.is_dir():
+        targets = {f: ref / f.name for f in files if (ref / f.name).is_file()}
+    else:
+        raise fail(f"--ref {ref}: no such file or folder")
+
+    def lookup(path: Path) -> str | None:
+        target = targets.get(path)
+        if target is None:
+            return None
+        try:
+            return load_document(target).text
+        except InputError as err:
+            raise fail(f"--ref {target}: {err}") from None
+
+    return lookup
+
+
+@models_app.command("pull")
+def models_pull(
+    model: Annotated[str, typer.Argument(help="Hugging Face model id.")] = "Helsinki-NLP/opus-mt-zh-en",
+) -> None:
+    """Download a model into the tqa model cache (needs network access)."""
+    from .translate import ModelUnavailable
+    from .translate.models import pull_model
+
+    try:
+        path = pull_model(model)
+    except ModelUnavailable as err:
+        raise fail(str(err)) from None
+    typer.echo(f"{model}: saved in {path}")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """List the models available locally."""
+    from .translate.models import cache_dir, list_models
+
+    found = list_models()
+    if not found:
+        typer.echo(f"no models in {cache_dir()}; get one with `tqa models pull`")
+        return
+    for m in found:
+        typer.echo(f"{m['name']:<40} {m['backend']:<13} {m['size'] / 1e6:8.1f} MB  {m['path']}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,123 @@
+"""Findings -> edits and translation requests: the one place that decides what gets applied.
+
+Checks only measure. Here each proposal is applied, kept as a suggestion, or sent to the
+translation model, according to its origin and the ``apply`` setting, and conflicts
+between overlapping proposals are resolved (a retranslated passage wins over smaller
+repairs inside it; among the rest, the more severe finding wins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import regex
+
+from .document import Document
+from .edits import Edit
+from .findings import Finding
+from .spans import Span
+
+ORIGINS = ("rule", "glossary", "marian")
+DEFAULT_APPLY = frozenset({"rule", "marian"})
+# A sentence of Chinese ends at one of these; each piece is one model input, which is
+# what Marian models are trained on, and lets identical sentences share one translation.
+_ZH_SENTENCE = regex.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)]*|$)")
+_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
+
+
+@dataclass(frozen=True)
+class TranslationRequest:
+    """A passage to retranslate: its span, the model inputs it splits into, and how it sits."""
+
+    span: Span
+    segments: tuple[str, ...]
+    language: str
+    reason: str
+    continues: bool = False  # the passage breaks off mid-sentence and English follows directly
+    context: str = ""  # the English that follows, shown to the reviewer
+
+
+@dataclass
+class Plan:
+    edits: list[Edit] = field(default_factory=list)  # applied without a model
+    suggestions: list[Edit] = field(default_factory=list)  # shown, not applied
+    requests: list[TranslationRequest] = field(default_factory=list)
+    untranslatable: list[tuple[Span, str]] = field(default_factory=list)  # passages no model can take
+
+
+def split_segments(passage: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in _ZH_SENTENCE.findall(passage) if s.strip())
+
+
+def _request(doc: Document, finding: Finding) -> TranslationRequest:
+    text, span = doc.text, finding.span
+    after = text[span.end : span.end + 200].split("\n", 1)[0]
+    continues = bool(after) and bool(_LETTER_OR_DIGIT.match(after))
+    context = after.split(". ", 1)[0] if continues else ""
+    return TranslationRequest(
+        span=span,
+        segments=split_segments(span.of(text)),
+        language=str(finding.evidence.get("language", "")),
+        reason=finding.message,
+        continues=continues,
+        context=context,
+    )
+
+
+def make_plan(
+    doc: Document,
+    findings: Iterable[Finding],
+    apply: Iterable[str] = DEFAULT_APPLY,
+    source_language: str = "zh",
+) -> Plan:
+    """Sort each proposal into applied edits, suggestions and translation requests."""
+    apply = frozenset(apply)
+    plan = Plan()
+    taken: list[Span] = []
+
+    def free(span: Span) -> bool:
+        return not any(span.overlaps(t) or (span == t) for t in taken)
+
+    findings = list(findings)
+    for f in findings:
+        if f.origin != "marian":
+            continue
+        if f.evidence.get("language") != source_language:
+            plan.untranslatable.append((f.span, f"no {source_language}->en model for {f.evidence.get('language') or f.evidence.get('script')} text"))
+        elif "marian" in apply:
+            plan.requests.append(_request(doc, f))
+            taken.append(f.span)
+    # Most severe first, then text order, so a conflict keeps the repair that matters most.
+    proposals = sorted(
+        (f for f in findings if f.replacement is not None and f.origin != "marian"),
+        key=lambda f: (-f.severity.rank, f.span.start, f.span.end),
+    )
+    for f in proposals:
+        edit = Edit(f.span, f.replacement or "", f.message, f.origin or "rule", f.check)
+        if f.origin in apply and free(f.span):
+            plan.edits.append(edit)
+            taken.append(f.span)
+        else:
+            plan.suggestions.append(edit)
+    plan.edits.sort(key=lambda e: e.span)
+    plan.suggestions.sort(key=lambda e: e.span)
+    return plan
+
+
+def join_translation(doc: Document, request: TranslationRequest, outputs: list[str]) -> str:
+    """The replacement text for a passage from its segments' translations.
+
+    Keeps the passage's surroundings readable: a space between the translation and
+    adjacent words, and no full stop where the sentence goes on in English.
+    """
+    text = " ".join(o.strip() for o in outputs if o.strip())
+    if request.continues:
+        text = text.rstrip(".。!?;；")
+    before = doc.text[request.span.start - 1] if request.span.start > 0 else ""
+    after = doc.text[request.span.end] if request.span.end < len(doc.text) else ""
+    if text and before and _LETTER_OR_DIGIT.match(before):
+        text = " " + text
+    if text and after and _LETTER_OR_DIGIT.match(after):
+        text = text + " "
+    return text

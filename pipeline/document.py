@@ -37,12 +37,15 @@ class InputError(Exception):
 
 def decode(data: bytes) -> tuple[str, str, bytes]:
     """Return (text, encoding, bom). Strict: undecodable bytes raise ``InputError``."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding), encoding, bom
-            except UnicodeDecodeError as err:
-                raise InputError(f"starts with a {encoding} byte-order mark but is not valid {encoding}: {err.reason} at byte {err.start}") from None
+    marked = [(bom, encoding) for bom, encoding in _BOMS if data.startswith(bom)]
+    for bom, encoding in marked:
+        try:
+            return data[len(bom) :].decode(encoding), encoding, bom
+        except UnicodeDecodeError as err:
+            failure = f"starts with a {encoding} byte-order mark but is not valid {encoding}: {err.reason} at byte {err.start + len(bom)}"
+    if marked:
+        # UTF-16 LE text starting with NUL looks like a UTF-32 LE mark: every mark was tried
+        raise InputError(failure)
     try:
         return data.decode("utf-8"), "utf-8", b""
     except UnicodeDecodeError:

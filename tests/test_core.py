@@ -104,3 +104,13 @@ def test_binary_input_is_refused_with_a_reason():
 def test_missing_file_gives_a_one_line_error(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         load_document(tmp_path / "missing.txt")
+
+
+def test_utf16_text_starting_with_nul_is_not_taken_for_utf32():
+    data = codecs.BOM_UTF16_LE + "\x00ab".encode("utf-16-le")
+    assert decode(data) == ("\x00ab", "utf-16-le", codecs.BOM_UTF16_LE)
+
+
+def test_invalid_bytes_after_a_bom_are_an_error_not_a_replacement():
+    with pytest.raises(InputError, match="not valid utf-8"):
+        decode(codecs.BOM_UTF8 + b"ok \xff")

@@ -164,8 +164,7 @@ def run(
 
     from .batch import Settings, run_batch
     from .inputs import report_stems
-    from .report import write_article_reports
-    from .report.summary import summary_row, write_summary
+    from .report import error_row, summary_row, write_article_reports, write_summary
 
     files = _inputs(paths, exclude=[out])
     references = _references(ref, files)
@@ -183,7 +182,7 @@ def run(
             if outcome.result is None:
                 failed += 1
                 progress.console.print(f"{outcome.path}: error: {outcome.error}", markup=False)
-                rows.append({"input": str(outcome.path), "report": stem, "status": "error", "error": outcome.error})
+                rows.append(error_row(str(outcome.path), stem, outcome.error or "failed"))
                 continue
             result = outcome.result
             write_article_reports(result, out, stem)
@@ -247,14 +246,31 @@ def models_pull(
 @models_app.command("list")
 def models_list() -> None:
     """List the models available locally."""
-    from .translate.models import cache_dir, list_models
+    from .translate.models import list_models, models_dir
 
     found = list_models()
     if not found:
-        typer.echo(f"no models in {cache_dir()}; get one with `tqa models pull`")
+        typer.echo(f"no models in {models_dir()}; get one with `tqa models pull`")
         return
     for m in found:
         typer.echo(f"{m['name']:<40} {m['backend']:<13} {m['size'] / 1e6:8.1f} MB  {m['path']}")
+
+
+@models_app.command("convert")
+def models_convert(
+    model: Annotated[str, typer.Argument(help="A model folder or a locally available model id.")] = "Helsinki-NLP/opus-mt-zh-en",
+    out: Annotated[Optional[Path], typer.Option(help="Output folder (default: the model cache).")] = None,
+    quantization: Annotated[str, typer.Option(help="int8 (CPU), float16 (GPU), int8_float16, float32.")] = "int8",
+) -> None:
+    """Convert a Marian model for the fast CTranslate2 backend (`pip install 'tqa[ct2]'`)."""
+    from .translate import ModelUnavailable
+    from .translate.ct2 import convert_model
+
+    try:
+        path = convert_model(model, out, quantization=quantization)
+    except (ModelUnavailable, ValueError) as err:
+        raise fail(str(err)) from None
+    typer.echo(f"{model}: converted ({quantization}) into {path}; use it with --backend ct2 --model {path}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,64 @@
+"""Atomic file writing: a reader sees the old file or the new one, never half of one.
+
+Reports of a long batch are rewritten while people may have them open, and a run can be
+interrupted (Ctrl-C, a killed job) at any moment; writing to a temporary file in the same
+folder and renaming it over the target is the portable way to make that safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def _read_umask() -> int:
+    # os.umask can only be read by setting it; do it once, at import, before worker threads exist.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes | str, encoding: str = "utf-8") -> Path:
+    """Write ``data`` to ``path`` atomically; create missing parent folders; return the path.
+
+    ``str`` data is encoded with ``encoding`` as is: no newline translation, so CRLF text
+    stays CRLF. If anything fails (encoding, a full disk, KeyboardInterrupt) the target is
+    left as it was and the temporary file is removed.
+    """
+    path = Path(path)
+    # Encode first: an unencodable text must fail before any file exists.
+    payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    try:
+        with tmp:
+            tmp.write(payload)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        # NamedTemporaryFile creates 0600; give the report the mode a plain open() would.
+        os.chmod(tmp.name, 0o666 & ~_UMASK)
+        os.replace(tmp.name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp.name)
+        raise
+    _fsync_folder(path.parent)
+    return path
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable where the platform allows it (POSIX; not Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,98 @@
+"""The findings JSON: everything an article's run decided, in a stable, diffable form.
+
+No timestamps and a fixed key order: two runs over the same input give the same bytes,
+so a report can be committed, compared, or used as a test oracle.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from enum import Enum
+from pathlib import PurePath
+from typing import Any
+
+from ..edits import Edit
+from ..result import ArticleResult
+
+# Bump when a key changes meaning or disappears; adding keys keeps the version.
+SCHEMA = "tqa-findings/1"
+
+
+def jsonable(value: Any) -> Any:
+    """``json.dumps`` fallback for what settings and evidence tend to hold."""
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(f"jsonable: cannot write {type(value).__name__} as JSON")
+
+
+def dumps(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False, indent=2, default=jsonable) + "\n"
+
+
+def edit_dict(edit: Edit, text: str, cleaned_start: int | None = None) -> dict[str, Any]:
+    """An edit with the original text it replaces; ``cleaned_start``: where it landed."""
+    out: dict[str, Any] = {
+        "check": edit.check,
+        "origin": edit.origin,
+        "start": edit.span.start,
+        "end": edit.span.end,
+        "text": edit.span.of(text),
+        "replacement": edit.replacement,
+        "reason": edit.reason,
+    }
+    if cleaned_start is not None:
+        # Offsets in the cleaned text, so a reviewer's accept/reject can find the change there.
+        out["cleaned_start"] = cleaned_start
+        out["cleaned_end"] = cleaned_start + len(edit.replacement)
+    return out
+
+
+def landed_at(edits: list[Edit]) -> list[int]:
+    """For edits sorted by position: where each replacement starts in the cleaned text."""
+    out, delta = [], 0
+    for edit in edits:
+        out.append(edit.span.start + delta)
+        delta += len(edit.replacement) - len(edit.span)
+    return out
+
+
+def findings_payload(result: ArticleResult) -> dict[str, Any]:
+    doc, text = result.doc, result.doc.text
+    applied = sorted(result.applied, key=lambda e: (e.span.start, e.span.end))
+    return {
+        "schema": SCHEMA,
+        "document": {
+            "path": doc.path,
+            "name": doc.name,
+            "encoding": doc.encoding,
+            "bom": bool(doc.bom),
+            "newline": doc.newline,
+            "words": doc.word_count,
+            "paragraphs": len(doc.paragraphs),
+            "sentences": len(doc.sentences),
+        },
+        "findings": [f.to_dict(text) for f in result.findings],
+        "applied": [edit_dict(e, text, at) for e, at in zip(applied, landed_at(applied))],
+        "suggestions": [edit_dict(e, text) for e in result.suggestions],
+        "skipped": [
+            {"start": s.span.start, "end": s.span.end, "text": s.span.of(text), "reason": s.reason}
+            for s in result.skipped
+        ],
+        "findings_after": [f.to_dict(result.cleaned) for f in result.findings_after],
+        "scores": result.scores.to_dict(),
+        "settings": result.settings,
+        "notices": result.notices,
+    }
+
+
+def findings_json(result: ArticleResult) -> str:
+    return dumps(findings_payload(result))

@@ -1,0 +1,132 @@
+"""Translators: one protocol, two backends (MarianMT via transformers, CTranslate2).
+
+Importing this package stays cheap: torch, transformers and ctranslate2 are imported
+only when a backend is loaded, so checking and reporting never pay for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+from .models import ModelUnavailable, describe_model, list_models, models_dir, pull_model, resolve_model
+
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_MODEL",
+    "DEVICES",
+    "BaseTranslator",
+    "ModelUnavailable",
+    "Translator",
+    "describe_model",
+    "format_signature",
+    "list_models",
+    "load_translator",
+    "models_dir",
+    "pull_model",
+    "resolve_model",
+]
+
+DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
+BACKENDS = ("transformers", "ct2")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+@runtime_checkable
+class Translator(Protocol):
+    """Translate a list of texts; the output has the same length and order.
+
+    ``signature`` says what produced the output (model, revision, backend, device,
+    decoding settings), so every report can print it beside its numbers.
+    """
+
+    @property
+    def signature(self) -> dict[str, Any]: ...
+
+    def translate(self, texts: list[str]) -> list[str]: ...
+
+
+class BaseTranslator:
+    """``translate`` written once; a backend fills in ``_translate_batch`` and ``_describe``.
+
+    Blank texts come back unchanged without reaching the model, identical texts are
+    translated once, and batches are formed from texts sorted by length (less padding)
+    in an order that does not depend on the input order, so a text's translation does
+    not depend on what it was batched with in another call.
+    """
+
+    backend = ""
+
+    def __init__(self, *, num_beams: int, max_length: int, batch_size: int) -> None:
+        for name, value in (("num_beams", num_beams), ("max_length", max_length), ("batch_size", batch_size)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{type(self).__name__}: {name} must be a positive integer, got {value!r}")
+        self.num_beams = num_beams
+        self.max_length = max_length
+        self.batch_size = batch_size
+
+    def translate(self, texts: list[str]) -> list[str]:
+        if isinstance(texts, str):
+            raise TypeError(f"{type(self).__name__}.translate takes a list of strings, got one str")
+        unique = sorted({t for t in texts if t.strip()}, key=lambda t: (len(t), t))
+        done: dict[str, str] = {}
+        for start in range(0, len(unique), self.batch_size):
+            batch = unique[start : start + self.batch_size]
+            outputs = self._translate_batch(batch)
+            if len(outputs) != len(batch):
+                raise RuntimeError(f"{type(self).__name__}: {len(batch)} texts in, {len(outputs)} out")
+            done.update(zip(batch, outputs))
+        return [done.get(t, t) for t in texts]
+
+    @property
+    def signature(self) -> dict[str, Any]:
+        facts = self._describe()
+        return {
+            "model": facts.pop("model"),
+            "revision": facts.pop("revision"),
+            "backend": self.backend,
+            **facts,
+            "num_beams": self.num_beams,
+            "max_length": self.max_length,
+            "batch_size": self.batch_size,
+        }
+
+    def _describe(self) -> dict[str, Any]:
+        """Model, revision, device and library facts of the loaded backend."""
+        raise NotImplementedError
+
+    def _translate_batch(self, texts: list[str]) -> list[str]:
+        """Translate distinct, non-blank texts (at most ``batch_size``), in order."""
+        raise NotImplementedError
+
+
+def format_signature(signature: dict[str, Any]) -> str:
+    """``model:...|revision:...|backend:...``: one line to print beside scores."""
+    return "|".join(f"{key}:{value}" for key, value in signature.items())
+
+
+def load_translator(
+    model: str = DEFAULT_MODEL,
+    backend: str = "transformers",
+    device: str = "auto",
+    num_beams: int = 4,
+    max_length: int = 512,
+    batch_size: int = 16,
+) -> Translator:
+    """Load ``model`` (a folder or a model id found locally) with ``backend``.
+
+    Raises ``ModelUnavailable`` (one line: how to get it) before any heavy import
+    when the model is not on this machine.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"load_translator: backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
+    if device not in DEVICES:
+        raise ValueError(f"load_translator: device must be one of {', '.join(DEVICES)}; got {device!r}")
+    options: dict[str, Any] = dict(device=device, num_beams=num_beams, max_length=max_length, batch_size=batch_size)
+    if backend == "ct2":
+        from .ct2 import CT2Translator
+
+        return CT2Translator(model, **options)
+    from .marian import MarianTranslator
+
+    return MarianTranslator(model, **options)
+

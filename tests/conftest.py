@@ -1,0 +1,45 @@
+"""Shared fixtures. Heavy ones are session-scoped and built once, from the seed text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    """The sample article shipped in seeds/ (the default input)."""
+    return sorted((REPO_ROOT / "seeds").glob("*.txt"))[0]
+
+
+@pytest.fixture(scope="session")
+def sample_doc(sample_path: Path):  # -> Document; the import stays lazy for modules that never use it
+    from pipeline.document import load_document
+
+    return load_document(sample_path)
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """All seed articles, concatenated: the corpus the tiny model's tokenizer learns from."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted((REPO_ROOT / "seeds").glob("*.txt")))
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> Path:
+    """A tiny random Marian model folder, loadable like Helsinki-NLP/opus-mt-zh-en."""
+    from tiny_model import build_tiny_marian
+
+    return build_tiny_marian(tmp_path_factory.mktemp("models") / "tiny-marian", seed_text)
+
+
+@pytest.fixture(scope="session")
+def tiny_ct2_dir(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path) -> Path:
+    """The tiny model converted to CTranslate2 (skipped when ctranslate2 is not installed)."""
+    pytest.importorskip("ctranslate2")
+    from pipeline.translate.ct2 import convert_model
+
+    return convert_model(tiny_model_dir, tmp_path_factory.mktemp("models") / "tiny-marian-ct2")

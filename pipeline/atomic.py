@@ -62,3 +62,13 @@ def _fsync_folder(folder: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def remove_stale_temps(folder: Path) -> int:
+    """Delete temporary files a killed run left in ``folder``; return how many."""
+    removed = 0
+    for tmp in Path(folder).glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed += 1
+    return removed

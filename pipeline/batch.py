@@ -1,33 +1,36 @@
 """Running the stages over many documents.
 
-Documents go through in chunks: check and plan each one, send every translation request
-of the chunk to the model together (deduplicated), then apply, verify, score and write
-the reports of each document, and let it go. Memory is bounded by the chunk size, not by
-the number of documents.
+Documents go through in chunks: check and plan each one (in worker processes), send every
+translation request of the chunk to the model together (deduplicated, one call), then
+apply, verify, score and write the reports of each document (in the workers again), and
+let it go. Memory is bounded by the chunk size, not by the number of documents. A
+manifest records each finished article, so ``resume`` skips what is done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .atomic import remove_stale_temps, write_atomic
 from .checks import Check, build_checks, run_checks
 from .document import Document, InputError, load_document
 from .edits import Edit, apply_edits
-from .findings import Finding
+from .findings import Finding, Severity
+from .manifest import Manifest, file_hash, settings_hash
 from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
 from .score import compute_scores
 
-MODEL_HINT = "run `tqa models pull` or pass --model DIR"
-
 
 @dataclass
 class Settings:
-    """Everything that decides a run's output (recorded in every report)."""
+    """Everything that decides a run's output (recorded in every report and the manifest)."""
 
     apply: frozenset[str] = DEFAULT_APPLY
     model: str = "Helsinki-NLP/opus-mt-zh-en"
@@ -37,7 +40,11 @@ class Settings:
     max_length: int = 512
     batch_size: int = 16
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    output_encoding: str | None = None
+    # How the run goes, not what it produces (left out of ``describe``):
+    jobs: int = 1
     chunk_size: int = 64
+    in_place: bool = False
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -48,6 +55,7 @@ class Settings:
             "num_beams": self.num_beams,
             "max_length": self.max_length,
             "checks": self.checks,
+            "output_encoding": self.output_encoding,
         }
 
 
@@ -58,7 +66,30 @@ class Prepared:
     plan: Plan
 
 
-def prepare(doc: Document, checks: list[Check], apply: Iterable[str]) -> Prepared:
+@dataclass(frozen=True)
+class Job:
+    """One input of the batch and where its reports go."""
+
+    path: Path
+    stem: str
+    reference: str | None = None
+
+
+@dataclass
+class Outcome:
+    """One input's end: its summary row, or the one-line reason it failed."""
+
+    job: Job
+    row: dict[str, Any] | None = None
+    error: str | None = None
+    notices: list[str] = field(default_factory=list)
+    worst: Severity | None = None  # the worst finding left in the cleaned text
+    resumed: bool = False
+    outputs: list[str] = field(default_factory=list)  # report files, relative to the output folder
+    input_sha256: str | None = None  # of the input file as tqa left it (changed by --in-place)
+
+
+def prepare(doc: Document, checks: list[Check], apply: frozenset[str]) -> Prepared:
     findings = run_checks(doc, checks)
     return Prepared(doc, findings, make_plan(doc, findings, apply))
 
@@ -97,6 +128,7 @@ def finish(
         scores=compute_scores(doc.text, prep.findings, cleaned, after, reference),
         settings=settings,
         notices=notices,
+        output_encoding=settings.get("output_encoding"),
     )
 
 
@@ -118,7 +150,7 @@ class TranslatorSlot:
                     s.model, backend=s.backend, device=s.device, num_beams=s.num_beams,
                     max_length=s.max_length, batch_size=s.batch_size,
                 )
-            except ModelUnavailable as err:
+            except (ModelUnavailable, ValueError) as err:
                 self.error = str(err)
         return self.translator
 
@@ -134,40 +166,155 @@ def translate_chunk(preps: list[Prepared], slot: TranslatorSlot) -> dict[str, st
     return dict(zip(segments, translator.translate(segments)))
 
 
-@dataclass
-class Outcome:
-    """One input's end: a result, or the one-line reason it failed."""
+# --- work done in the worker processes (or inline with one job) --------------------------
 
-    path: Path
-    result: ArticleResult | None = None
-    error: str | None = None
+_WORKER: dict[str, Any] = {}
 
 
-def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
+def _init_worker(settings: Settings, out_dir: Path) -> None:
+    _WORKER.update(settings=settings, checks=build_checks(settings.checks), out_dir=out_dir)
+
+
+def _prepare_job(job: Job) -> Prepared | str:
+    try:
+        return prepare(load_document(job.path), _WORKER["checks"], _WORKER["settings"].apply)
+    except InputError as err:
+        return str(err)
+    except Exception as err:  # a bug must cost one file, not the batch; the reason is kept
+        return f"internal error while checking: {type(err).__name__}: {err}"
+
+
+def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, run_settings: dict[str, Any], missing: str | None) -> Outcome:
+    from .report import summary_row, write_article_reports
+
+    settings: Settings = _WORKER["settings"]
+    try:
+        result = finish(prep, _WORKER["checks"], translations, run_settings, missing, job.reference)
+        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem)
+        written = _write_in_place(job.path, result) if settings.in_place else None
+    except (OSError, InputError) as err:
+        return Outcome(job, error=f"cannot write reports: {err}")
+    except Exception as err:  # see _prepare_job
+        return Outcome(job, error=f"internal error: {type(err).__name__}: {err}")
+    worst = max((f.severity for f in result.findings_after), default=None, key=lambda s: s.rank)
+    files = sorted(str(p.relative_to(_WORKER["out_dir"])) for p in outputs.values())
+    return Outcome(job, summary_row(result, job.stem), None, result.notices, worst, False, files, written or result.doc.sha256)
+
+
+def _write_in_place(path: Path, result: ArticleResult) -> str:
+    """Replace the input with the cleaned text, keeping the first original as ``NAME.orig``."""
+    import hashlib
+
+    data = result.doc.encode(result.cleaned, result.output_encoding)
+    backup = path.with_name(path.name + ".orig")
+    if not backup.exists():
+        write_atomic(backup, path.read_bytes())
+    if data != result.doc.encode():
+        write_atomic(path, data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _subset(translations: dict[str, str] | None, prep: Prepared) -> dict[str, str] | None:
+    if translations is None:
+        return None
+    return {s: translations[s] for r in prep.plan.requests for s in r.segments}
+
+
+class _Inline(Executor):
+    """The executor for one job: runs in this process, no pickling."""
+
+    def map(self, fn, *iterables, timeout=None, chunksize=1):  # type: ignore[no-untyped-def,override]
+        return map(fn, *iterables)
+
+
+def _chunks(items: list[Job], size: int) -> Iterator[list[Job]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
 
 def run_batch(
     paths: list[Path],
+    stems: dict[Path, str],
     settings: Settings,
+    out_dir: Path,
     references: Callable[[Path], str | None] = lambda _: None,
+    resume: bool = False,
+    fail_fast: bool = False,
 ) -> Iterator[Outcome]:
-    """Process ``paths`` chunk by chunk, yielding each input's outcome as soon as it is done."""
-    checks = build_checks(settings.checks)
-    slot = TranslatorSlot(settings)
+    """Process ``paths``, writing reports into ``out_dir``; yield each input's outcome as it is done."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(out_dir)
+    manifest = Manifest(out_dir)
+    if resume:
+        manifest.load()
+    else:
+        manifest.reset()
     described = settings.describe()
-    for chunk in _chunks(paths, settings.chunk_size):
-        preps: list[tuple[Path, Prepared]] = []
-        for path in chunk:
-            try:
-                preps.append((path, prepare(load_document(path), checks, settings.apply)))
-            except InputError as err:
-                yield Outcome(path, error=str(err))
-        translations = translate_chunk([p for _, p in preps], slot)
-        run_settings = dict(described)
-        if slot.translator is not None:
-            run_settings["translator"] = slot.translator.signature
-        missing = f"{slot.error}" if slot.error else None
-        for path, prep in preps:
-            yield Outcome(path, finish(prep, checks, translations, run_settings, missing, references(path)))
+    fingerprint = settings_hash(described)
+    slot = TranslatorSlot(settings)
+    jobs = [Job(p, stems[p], references(p)) for p in paths]
+    workers = max(1, min(settings.jobs, len(jobs)))
+    executor: Executor
+    if workers > 1:
+        executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings, out_dir))
+    else:
+        _init_worker(settings, out_dir)
+        executor = _Inline()
+    with executor:
+        for chunk in _chunks(jobs, settings.chunk_size):
+            todo: list[Job] = []
+            for job in chunk:
+                entry = manifest.finished(job.path, _hash_or_none(job.path), fingerprint) if resume else None
+                if entry is not None:
+                    yield Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"])
+                else:
+                    todo.append(job)
+            prepared = list(executor.map(_prepare_job, todo, chunksize=8))
+            ready = [(job, prep) for job, prep in zip(todo, prepared) if isinstance(prep, Prepared)]
+            for job, prep in zip(todo, prepared):
+                if isinstance(prep, str):
+                    yield Outcome(job, error=prep)
+                    if fail_fast:
+                        return
+            translations = translate_chunk([p for _, p in ready], slot)
+            run_settings = dict(described)
+            if slot.translator is not None:
+                run_settings["translator"] = slot.translator.signature
+            outcomes = executor.map(
+                _finish_job,
+                [j for j, _ in ready],
+                [p for _, p in ready],
+                [_subset(translations, p) for _, p in ready],
+                [run_settings] * len(ready),
+                [slot.error] * len(ready),
+            )
+            for outcome in outcomes:
+                if outcome.row is not None:
+                    manifest.record({
+                        "input": str(outcome.job.path),
+                        "input_sha256": outcome.input_sha256,
+                        "settings": fingerprint,
+                        "outputs": outcome.outputs,
+                        "worst": outcome.worst.value if outcome.worst else None,
+                        "row": outcome.row,
+                    })
+                yield outcome
+                if outcome.error and fail_fast:
+                    return
+
+
+def _hash_or_none(path: Path) -> str | None:
+    try:
+        return file_hash(path)
+    except OSError:
+        return None
+
+
+def _worst(entry: dict[str, Any]) -> Severity | None:
+    return Severity(entry["worst"]) if entry.get("worst") else None
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+

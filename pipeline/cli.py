@@ -152,49 +152,63 @@ def run(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = DEFAULT_OUT,
     model: Annotated[str, typer.Option(help="Translation model: a local folder or a Hugging Face model id.")] = "Helsinki-NLP/opus-mt-zh-en",
     backend: Annotated[str, typer.Option(help="Translation backend: transformers or ct2.")] = "transformers",
-    device: Annotated[str, typer.Option(help="auto, cpu, cuda, cuda:N or mps.")] = "auto",
+    device: Annotated[str, typer.Option(help="auto, cpu, cuda or mps.")] = "auto",
     beams: Annotated[int, typer.Option(min=1, help="Beam size for translation.")] = 4,
     max_length: Annotated[int, typer.Option(min=1, help="Maximum tokens generated per segment.")] = 512,
     apply: Annotated[str, typer.Option(help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none.")] = "rules,marian",
     ref: Annotated[Optional[Path], typer.Option(help="Reference translation: a file (one input) or a folder of files named like the inputs.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes for checking and reports (0: all cores).")] = 0,
+    resume: Annotated[bool, typer.Option(help="Skip articles the manifest in --out says are finished with the same input and settings.")] = False,
+    fail_fast: Annotated[bool, typer.Option(help="Stop at the first file that fails (default: list it and go on).")] = False,
+    in_place: Annotated[bool, typer.Option(help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
+    output_encoding: Annotated[Optional[str], typer.Option(help="Encoding of the cleaned text (default: the input's).")] = None,
     fail_on: FailOn = None,
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
+    import codecs
+
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import Settings, run_batch
+    from .batch import Settings, default_jobs, run_batch
     from .inputs import report_stems
-    from .report import error_row, summary_row, write_article_reports, write_summary
+    from .report import error_row, write_summary
 
+    if output_encoding is not None:
+        try:
+            output_encoding = codecs.lookup(output_encoding).name
+        except LookupError:
+            raise fail(f"--output-encoding: unknown encoding {output_encoding!r}") from None
     files = _inputs(paths, exclude=[out])
     references = _references(ref, files)
     settings = Settings(apply=_parse_apply(apply), model=model, backend=backend, device=device,
-                        num_beams=beams, max_length=max_length)
+                        num_beams=beams, max_length=max_length, output_encoding=output_encoding,
+                        jobs=jobs or default_jobs(), in_place=in_place)
     _checks_or_exit(settings.checks)
     stems = report_stems(files)
-    rows, failed, worst, notices = [], 0, None, set()
+    rows, failed, resumed, worst, notices = [], 0, 0, None, set()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, transient=True, disable=not sys.stderr.isatty()) as progress:
+    console = Console(stderr=True, soft_wrap=True, highlight=False)
+    with Progress(*columns, console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("tqa run", total=len(files))
-        for outcome in run_batch(files, settings, references):
+        for outcome in run_batch(files, stems, settings, out, references, resume=resume, fail_fast=fail_fast):
             progress.advance(task)
-            stem = stems[outcome.path]
-            if outcome.result is None:
+            if outcome.row is None:
                 failed += 1
-                progress.console.print(f"{outcome.path}: error: {outcome.error}", markup=False)
-                rows.append(error_row(str(outcome.path), stem, outcome.error or "failed"))
+                console.print(f"{outcome.job.path}: error: {outcome.error}", markup=False)
+                rows.append(error_row(str(outcome.job.path), outcome.job.stem, outcome.error or "failed"))
                 continue
-            result = outcome.result
-            write_article_reports(result, out, stem)
-            rows.append(summary_row(result, stem))
-            notices.update(result.notices)
-            for f in result.findings_after:
-                worst = f.severity if worst is None or f.severity > worst else worst
+            rows.append(outcome.row)
+            resumed += outcome.resumed
+            notices.update(outcome.notices)
+            if outcome.worst is not None and (worst is None or outcome.worst > worst):
+                worst = outcome.worst
     write_summary(rows, out)
     for notice in sorted(notices):
         typer.echo(f"tqa: {notice}", err=True)
-    done = len(files) - failed
-    typer.echo(f"tqa: {done} article(s) processed, {failed} failed; reports in {out}/")
+    done = len(rows) - failed
+    extra = f" ({resumed} unchanged since the last run)" if resumed else ""
+    typer.echo(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/")
     if failed:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:

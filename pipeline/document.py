@@ -8,6 +8,7 @@ reports points into what the user's file says, and writing the text back with
 from __future__ import annotations
 
 import codecs
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,14 +135,17 @@ class Document:
     encoding: str = "utf-8"
     bom: bytes = b""
     newline: str = "LF"
+    sha256: str = ""  # of the input bytes, when read from a file
     paragraphs: tuple[Span, ...] = field(default=(), repr=False)
     sentences: tuple[Span, ...] = field(default=(), repr=False)
 
     @classmethod
-    def from_text(cls, text: str, path: str | None = None, encoding: str = "utf-8", bom: bytes = b"") -> Document:
+    def from_text(
+        cls, text: str, path: str | None = None, encoding: str = "utf-8", bom: bytes = b"", sha256: str = ""
+    ) -> Document:
         paragraphs = split_paragraphs(text)
         sentences = tuple(s for p in paragraphs for s in split_sentences(text, p))
-        return cls(text, path, encoding, bom, newline_style(text), tuple(paragraphs), sentences)
+        return cls(text, path, encoding, bom, newline_style(text), sha256, tuple(paragraphs), sentences)
 
     @property
     def name(self) -> str:
@@ -159,10 +163,16 @@ class Document:
         return text.encode(encoding)
 
 
-def load_document(path: str | Path) -> Document:
+MAX_BYTES = 64 * 1024 * 1024  # documented limit: larger files are refused, not read into memory
+
+
+def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
     """Read and decode one file; ``InputError`` carries a one-line reason on failure."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit per file; split it into articles")
         data = path.read_bytes()
     except IsADirectoryError:
         raise InputError("is a folder, not a file") from None
@@ -173,4 +183,4 @@ def load_document(path: str | Path) -> Document:
     except OSError as err:
         raise InputError(err.strerror or str(err)) from None
     text, encoding, bom = decode(data)
-    return Document.from_text(text, str(path), encoding, bom)
+    return Document.from_text(text, str(path), encoding, bom, hashlib.sha256(data).hexdigest())

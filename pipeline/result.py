@@ -32,3 +32,4 @@ class ArticleResult:
     scores: Scores
     settings: dict[str, Any] = field(default_factory=dict)  # what produced this: versions, model, options
     notices: list[str] = field(default_factory=list)  # one-line messages for the user
+    output_encoding: str | None = None  # None: write the cleaned text like the input

@@ -44,8 +44,8 @@ def write_article_reports(result: ArticleResult, out_dir: Path, stem: str) -> di
     doc = result.doc
     name = doc.name if doc.path else f"{stem}.txt"
     return {
-        # Same encoding, BOM and newlines as the input, so the file can replace it.
-        "cleaned": write_atomic(out_dir / f"{stem}.cleaned.txt", doc.encode(result.cleaned)),
+        # Same encoding, BOM and newlines as the input (unless --output-encoding), so it can replace it.
+        "cleaned": write_atomic(out_dir / f"{stem}.cleaned.txt", doc.encode(result.cleaned, result.output_encoding)),
         "findings": write_atomic(out_dir / f"{stem}.findings.json", findings_json(result)),
         "diff": write_atomic(out_dir / f"{stem}.diff", unified_diff(doc.text, result.cleaned, name)),
         "html": write_atomic(out_dir / f"{stem}.html", article_html(result)),

@@ -1,0 +1,138 @@
+"""The command line, end to end: check, run without a model, run with the tiny model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+runner = CliRunner()
+PASSAGE_START = "疫情背景下"
+
+
+def tqa(*args: str):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture()
+def seeds(tmp_path: Path, sample_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sample_path, folder / sample_path.name)
+    return folder
+
+
+def test_check_json_reports_the_passage_with_exact_offsets(seeds, sample_path):
+    result = tqa("check", seeds, "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    findings = doc["files"][0]["findings"]
+    passage = [f for f in findings if f["check"] == "untranslated"]
+    text = sample_path.read_text(encoding="utf-8")
+    start = text.index(PASSAGE_START)
+    assert [(f["start"], f["end"]) for f in passage] == [(start, text.index("The construction of the sub"))]
+    assert passage[0]["severity"] == "critical"
+    assert text[passage[0]["start"] : passage[0]["end"]] == passage[0]["text"]
+
+
+def test_check_text_names_file_line_and_check(seeds):
+    result = tqa("check", seeds)
+    line = next(l for l in result.stdout.splitlines() if "untranslated" in l)
+    assert ":19:1: critical untranslated:" in line
+
+
+def test_check_fail_on_gates_on_severity(seeds):
+    assert tqa("check", seeds, "--fail-on", "critical").exit_code == 1
+    clean = seeds / "clean.txt"
+    clean.write_text("China and Kazakhstan signed an agreement on Tuesday.\n", encoding="utf-8")
+    assert tqa("check", clean, "--fail-on", "minor").exit_code == 0
+
+
+def test_usage_errors_exit_2_with_one_line(tmp_path):
+    result = tqa("check", tmp_path / "nope.txt")
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0 and "no such file" in result.stderr
+    assert tqa("run", tmp_path / "nope.txt").exit_code == 2
+    assert tqa("run", tmp_path, "--apply", "magic").exit_code == 2
+
+
+def test_run_without_model_checks_repairs_and_names_the_missing_model(seeds, tmp_path, monkeypatch):
+    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    out = tmp_path / "out"
+    result = tqa("run", seeds, "--out", out, "-j", "1")
+    assert result.exit_code == 0
+    assert "not retranslated" in result.stderr and "tqa models pull" in result.stderr
+    stem = "000_0e67fac1f9dc59aa"
+    for suffix in (".cleaned.txt", ".findings.json", ".diff", ".html"):
+        assert (out / f"{stem}{suffix}").is_file()
+    for name in ("summary.json", "summary.csv", "index.html"):
+        assert (out / name).is_file()
+    report = json.loads((out / f"{stem}.findings.json").read_text(encoding="utf-8"))
+    assert report["skipped"] and "tqa models pull" in report["skipped"][0]["reason"]
+    cleaned = (out / f"{stem}.cleaned.txt").read_text(encoding="utf-8")
+    assert PASSAGE_START in cleaned  # not translated, left as it was
+    assert "good -neighborly" not in cleaned  # but the rule repairs were applied
+
+
+def test_run_with_tiny_model_replaces_the_passage(seeds, tmp_path, tiny_model_dir, sample_path):
+    out = tmp_path / "out"
+    result = tqa("run", seeds, "--out", out, "--model", tiny_model_dir, "-j", "1")
+    assert result.exit_code == 0, result.output
+    stem = "000_0e67fac1f9dc59aa"
+    report = json.loads((out / f"{stem}.findings.json").read_text(encoding="utf-8"))
+    marian = [e for e in report["applied"] if e["origin"] == "marian"]
+    assert len(marian) == 1
+    original = sample_path.read_text(encoding="utf-8")
+    assert original[marian[0]["start"] : marian[0]["end"]].startswith(PASSAGE_START)
+    cleaned = (out / f"{stem}.cleaned.txt").read_text(encoding="utf-8")
+    assert PASSAGE_START not in cleaned
+    assert marian[0]["replacement"].strip() in cleaned
+    assert report["skipped"] == []
+    assert report["settings"]["translator"]["model"]
+    # scores are consistent with the findings they count
+    before = report["scores"]["before"]
+    assert sum(before["counts"].values()) == len(report["findings"])
+
+
+def test_run_is_deterministic(seeds, tmp_path, tiny_model_dir):
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        assert tqa("run", seeds, "--out", out, "--model", tiny_model_dir, "-j", "1").exit_code == 0
+        outs.append(out)
+    for f in sorted(p.name for p in outs[0].iterdir()):
+        if f == "manifest.jsonl":
+            continue
+        assert (outs[0] / f).read_bytes() == (outs[1] / f).read_bytes(), f
+
+
+def test_a_bad_file_does_not_stop_the_batch(seeds, tmp_path):
+    (seeds / "broken.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe\xfd")
+    out = tmp_path / "out"
+    result = tqa("run", seeds, "--out", out, "-j", "1")
+    assert result.exit_code == 3
+    assert "broken.txt: error:" in result.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    statuses = {Path(r["input"]).name: r["status"] for r in summary["articles"]}
+    assert statuses == {"broken.txt": "error", "000_0e67fac1f9dc59aa.txt": "ok"}
+
+
+def test_parallel_run_matches_a_single_process_run(seeds, tmp_path):
+    (seeds / "second.txt").write_text("Trade grew.  good -neighborly ties.\n\nTrade grew.\n", encoding="utf-8")
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert tqa("run", seeds, "--out", one, "-j", "1").exit_code == 0
+    assert tqa("run", seeds, "--out", two, "-j", "2").exit_code == 0
+    for f in sorted(p.name for p in one.iterdir() if p.name != "manifest.jsonl"):
+        assert (one / f).read_bytes() == (two / f).read_bytes(), f
+
+
+def test_checks_lists_every_check():
+    result = tqa("checks")
+    assert result.exit_code == 0
+    assert "untranslated" in result.stdout and "critical" in result.stdout

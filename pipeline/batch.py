@@ -116,7 +116,7 @@ def finish(
     after = run_checks(Document.from_text(cleaned), checks)
     notices = []
     if plan.requests and translations is None:
-        notices.append(f"{len(plan.requests)} passage(s) not retranslated: {missing_model}")
+        notices.append(f"passages not retranslated: {missing_model}")
     return ArticleResult(
         doc=doc,
         findings=prep.findings,

@@ -166,6 +166,7 @@ def run(
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
     import codecs
+    from collections import Counter
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -186,7 +187,7 @@ def run(
                         jobs=jobs or default_jobs(), in_place=in_place)
     _checks_or_exit(settings.checks)
     stems = report_stems(files)
-    rows, failed, resumed, worst, notices = [], 0, 0, None, set()
+    rows, failed, resumed, worst, notices = [], 0, 0, None, Counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True, soft_wrap=True, highlight=False)
     with Progress(*columns, console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
@@ -204,8 +205,8 @@ def run(
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
     write_summary(rows, out)
-    for notice in sorted(notices):
-        typer.echo(f"tqa: {notice}", err=True)
+    for notice, n in sorted(notices.items()):
+        typer.echo(f"tqa: {n} article(s) with {notice}", err=True)
     done = len(rows) - failed
     extra = f" ({resumed} unchanged since the last run)" if resumed else ""
     typer.echo(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/")

@@ -47,12 +47,13 @@ def decode(data: bytes) -> tuple[str, str, bytes]:
     if marked:
         # UTF-16 LE text starting with NUL looks like a UTF-32 LE mark: every mark was tried
         raise InputError(failure)
+    # Text may hold a stray NUL; a file where NULs are common is binary (or BOM-less UTF-16).
+    if data.count(b"\x00") > max(1, len(data) // 100):
+        raise InputError("looks binary (NUL bytes, no UTF-16/32 byte-order mark); not a text file")
     try:
         return data.decode("utf-8"), "utf-8", b""
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data:
-        raise InputError("looks binary (NUL bytes, no UTF-16/32 byte-order mark); not a text file")
     # Not UTF-8: let charset-normalizer pick among legacy encodings (GB18030, Big5, ...).
     from charset_normalizer import from_bytes
 

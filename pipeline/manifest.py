@@ -61,7 +61,7 @@ class Manifest:
     def record(self, entry: dict[str, Any]) -> None:
         self.entries[entry["input"]] = entry
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+        line = json.dumps(entry, ensure_ascii=False) + "\n"  # key order kept: rows go back into the summary
         if self._torn:
             line, self._torn = "\n" + line, False
         # one write() of a line in append mode; fsync so "recorded" survives a crash

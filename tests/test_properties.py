@@ -2,7 +2,7 @@
 
 import codecs
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pipeline.checks import run_checks
@@ -62,6 +62,8 @@ def test_decoding_round_trips(text, encoding):
         data = boms.get(encoding, b"") + text.encode(codec)
     except UnicodeEncodeError:
         return  # lone surrogates cannot be stored in any UTF
+    if encoding == "utf-8":  # without a BOM, a NUL-heavy file is refused as binary (tested elsewhere)
+        assume(data.count(b"\x00") <= max(1, len(data) // 100))
     decoded, found, bom = decode(data)
     assert decoded == text
     assert Document(decoded, encoding=found, bom=bom).encode() == data

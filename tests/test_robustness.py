@@ -1,0 +1,224 @@
+"""Hostile and odd inputs, lossless output, and resumable batches (one test per case)."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.document import MAX_BYTES
+
+runner = CliRunner()
+
+
+def tqa(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def summary(out: Path) -> dict[str, dict]:
+    data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    return {Path(r["input"]).name: r for r in data["articles"]}
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\r\n\t \n"], ids=["empty", "whitespace"])
+def test_empty_and_whitespace_files_are_processed_unchanged(tmp_path, content):
+    src = tmp_path / "a.txt"
+    src.write_bytes(content)
+    out = tmp_path / "out"
+    assert tqa("run", src, "--out", out, "-j", "1").exit_code == 0
+    assert (out / "a.cleaned.txt").read_bytes() == content
+    assert summary(out)["a.txt"]["findings_before"] == 0
+
+
+def test_binary_file_is_refused_with_one_line(tmp_path):
+    src = tmp_path / "img.txt"
+    src.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    result = tqa("check", src)
+    assert result.exit_code == 3
+    assert "looks binary" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_file_over_the_size_limit_is_refused_without_reading_it(tmp_path):
+    src = tmp_path / "dump.txt"
+    with open(src, "wb") as f:  # sparse: costs no disk
+        f.truncate(MAX_BYTES + 1)
+    result = tqa("check", src)
+    assert result.exit_code == 3 and "limit" in result.stderr
+
+
+def test_html_input_is_treated_as_text(tmp_path):
+    src = tmp_path / "page.txt"
+    src.write_text("<p>Relations are good -neighborly.</p>\n<script>alert(1)</script>\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert tqa("run", src, "--out", out, "-j", "1").exit_code == 0
+    cleaned = (out / "page.cleaned.txt").read_text(encoding="utf-8")
+    assert cleaned == "<p>Relations are good-neighborly.</p>\n<script>alert(1)</script>\n"
+    assert "<script>alert(1)" not in (out / "page.html").read_text(encoding="utf-8")
+
+
+def test_unreadable_file_is_listed_and_the_batch_goes_on(tmp_path, monkeypatch):
+    (tmp_path / "ok.txt").write_text("Trade grew.\n", encoding="utf-8")
+    locked = tmp_path / "locked.txt"
+    locked.write_text("secret\n", encoding="utf-8")
+    real = Path.read_bytes
+
+    def read_bytes(self):  # root can read anything, so refuse the way the OS would
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    out = tmp_path / "out"
+    result = tqa("run", tmp_path, "--out", out, "-j", "1")
+    assert result.exit_code == 3
+    rows = summary(out)
+    assert rows["locked.txt"]["status"] == "error" and "permission denied" in rows["locked.txt"]["error"]
+    assert rows["ok.txt"]["status"] == "ok"
+
+
+def test_symlinks_and_loops_in_a_folder(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Trade grew.\n", encoding="utf-8")
+    (folder / "alias.txt").symlink_to(folder / "a.txt")  # same file: processed once
+    (folder / "loop").symlink_to(folder, target_is_directory=True)  # never descended into
+    out = tmp_path / "out"
+    result = tqa("run", folder, "--out", out, "-j", "1")
+    assert result.exit_code == 0
+    assert list(summary(out)) == ["a.txt"]
+
+
+def test_same_file_name_in_two_folders_gets_two_reports(tmp_path):
+    for sub, text in (("x", "Trade grew.\n"), ("y", "Trade fell.\n")):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "news.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert tqa("run", tmp_path / "x", tmp_path / "y", "--out", out, "-j", "1").exit_code == 0
+    cleaned = sorted(p.read_text(encoding="utf-8") for p in out.glob("*.cleaned.txt"))
+    assert cleaned == ["Trade fell.\n", "Trade grew.\n"]
+
+
+def test_output_folder_inside_the_input_folder_is_never_read(tmp_path):
+    (tmp_path / "a.txt").write_text("Trade grew.\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    for _ in range(2):
+        assert tqa("run", tmp_path, "--out", out, "-j", "1").exit_code == 0
+    assert list(summary(out)) == ["a.txt"]
+
+
+def test_same_file_named_twice_is_processed_once(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("Trade grew.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert tqa("run", src, src, tmp_path / "." / "a.txt", "--out", out, "-j", "1").exit_code == 0
+    assert len(summary(out)) == 1
+
+
+@pytest.mark.parametrize(
+    "encoding, bom, newline",
+    [("utf-8", b"", "\r\n"), ("utf-8", codecs.BOM_UTF8, "\n"), ("utf-16-le", codecs.BOM_UTF16_LE, "\r\n"), ("gb18030", b"", "\r")],
+)
+def test_cleaned_text_keeps_encoding_bom_and_newlines(tmp_path, encoding, bom, newline):
+    text = newline.join(["Ties are good -neighborly.", "", "中国和中亚的合作。 More text here.", ""])
+    src = tmp_path / "a.txt"
+    src.write_bytes(bom + text.encode(encoding))
+    out = tmp_path / "out"
+    assert tqa("run", src, "--out", out, "-j", "1", "--apply", "rules").exit_code == 0
+    expected = bom + text.replace("good -neighborly", "good-neighborly").encode(encoding)
+    assert (out / "a.cleaned.txt").read_bytes() == expected
+    report = json.loads((out / "a.findings.json").read_text(encoding="utf-8"))
+    assert report["document"]["encoding"] == encoding
+
+
+def test_no_edits_gives_a_byte_identical_output(tmp_path):
+    data = codecs.BOM_UTF8 + "A clean line.\r\nAnother one.\r\n\r\nLast, with no newline".encode()
+    src = tmp_path / "a.txt"
+    src.write_bytes(data)
+    out = tmp_path / "out"
+    assert tqa("run", src, "--out", out, "-j", "1").exit_code == 0
+    assert (out / "a.cleaned.txt").read_bytes() == data
+    assert (out / "a.diff").read_bytes() == b""
+
+
+def test_output_encoding_utf8_converts_a_legacy_input(tmp_path):
+    text = "中国和中亚的合作。 Ties are strong.\n"
+    src = tmp_path / "a.txt"
+    src.write_bytes(text.encode("gb18030"))
+    out = tmp_path / "out"
+    assert tqa("run", src, "--out", out, "-j", "1", "--output-encoding", "utf-8", "--apply", "rules").exit_code == 0
+    assert (out / "a.cleaned.txt").read_bytes() == text.encode("utf-8")
+
+
+def test_inputs_are_never_modified_and_in_place_keeps_a_backup(tmp_path):
+    src = tmp_path / "a.txt"
+    original = "Ties are good -neighborly.\n".encode()
+    src.write_bytes(original)
+    out = tmp_path / "out"
+    assert tqa("run", src, "--out", out, "-j", "1").exit_code == 0
+    assert src.read_bytes() == original
+    assert tqa("run", src, "--out", out, "-j", "1", "--in-place").exit_code == 0
+    assert src.read_bytes() == b"Ties are good-neighborly.\n"
+    assert (tmp_path / "a.txt.orig").read_bytes() == original
+    # a second in-place run keeps the first backup, the true original
+    assert tqa("run", src, "--out", out, "-j", "1", "--in-place").exit_code == 0
+    assert (tmp_path / "a.txt.orig").read_bytes() == original
+
+
+def test_fail_fast_stops_at_the_first_failure(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"\x00\x00\x01binary\x00")
+    (tmp_path / "b.txt").write_text("Trade grew.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = tqa("run", tmp_path, "--out", out, "-j", "1", "--fail-fast")
+    assert result.exit_code == 3
+    assert not (out / "b.cleaned.txt").exists()
+
+
+def _corpus(folder: Path, sample: str, n: int) -> None:
+    folder.mkdir()
+    paragraphs = sample.split("\n\n")
+    for i in range(n):
+        # vary each article so that every report differs
+        text = "\n\n".join([f"Report number {i}: relations are good -neighborly."] + paragraphs[i % 5 :])
+        (folder / f"a{i:03d}.txt").write_text(text, encoding="utf-8")
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.name != "manifest.jsonl"}
+
+
+def test_a_killed_batch_resumes_to_the_same_result(tmp_path, sample_path):
+    inputs = tmp_path / "in"
+    _corpus(inputs, sample_path.read_text(encoding="utf-8"), 200)
+    env = {**os.environ, "TQA_MODELS_DIR": str(tmp_path / "models"), "HF_HUB_OFFLINE": "1"}
+    command = [sys.executable, "-m", "pipeline.cli", "run", str(inputs), "-j", "2"]
+
+    full = tmp_path / "full"
+    subprocess.run([*command, "--out", str(full)], env=env, check=True, capture_output=True)
+
+    killed = tmp_path / "killed"
+    proc = subprocess.Popen([*command, "--out", str(killed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manifest = killed / "manifest.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if manifest.exists() and manifest.read_text(encoding="utf-8").count("\n") >= 40:
+            break
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL) if False else proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done_before = manifest.read_text(encoding="utf-8").count("\n")
+    assert 0 < done_before < 200, "the run must be killed part-way"
+
+    resumed = subprocess.run([*command, "--out", str(killed), "--resume"], env=env, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "unchanged since the last run" in resumed.stdout
+    assert not list(killed.glob(".*.tmp"))
+    assert _files(killed) == _files(full)

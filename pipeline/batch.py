@@ -22,6 +22,7 @@ from .checks import Check, build_checks, run_checks
 from .document import Document, InputError, load_document
 from .edits import Edit, apply_edits
 from .findings import Finding, Severity
+from .ignore import IgnoreList, filter_findings, load_ignore
 from .manifest import Manifest, file_hash, settings_hash
 from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
@@ -41,6 +42,7 @@ class Settings:
     batch_size: int = 16
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     output_encoding: str | None = None
+    ignore_file: Path | None = None  # accepted findings (review memory), not reported again
     # How the run goes, not what it produces (left out of ``describe``):
     jobs: int = 1
     chunk_size: int = 64
@@ -56,7 +58,17 @@ class Settings:
             "max_length": self.max_length,
             "checks": self.checks,
             "output_encoding": self.output_encoding,
+            "ignore": _ignore_digest(self.ignore_file),
         }
+
+
+def _ignore_digest(path: Path | None) -> str | None:
+    """The ignore list's content decides the findings, so its hash belongs to the settings."""
+    if path is None or not path.is_file():
+        return None
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 @dataclass
@@ -89,8 +101,8 @@ class Outcome:
     input_sha256: str | None = None  # of the input file as tqa left it (changed by --in-place)
 
 
-def prepare(doc: Document, checks: list[Check], apply: frozenset[str]) -> Prepared:
-    findings = run_checks(doc, checks)
+def prepare(doc: Document, checks: list[Check], apply: frozenset[str], ignore: IgnoreList | None = None) -> Prepared:
+    findings = filter_findings(run_checks(doc, checks), doc.text, ignore)
     return Prepared(doc, findings, make_plan(doc, findings, apply))
 
 
@@ -101,6 +113,7 @@ def finish(
     settings: dict[str, Any],
     missing_model: str | None = None,
     reference: str | None = None,
+    ignore: IgnoreList | None = None,
 ) -> ArticleResult:
     """Apply the plan (with the model's translations when there are any), verify and score."""
     doc, plan = prep.doc, prep.plan
@@ -113,7 +126,7 @@ def finish(
         replacement = join_translation(doc, request, [translations[s] for s in request.segments])
         edits.append(Edit(request.span, replacement, request.reason, "marian", "untranslated"))
     cleaned = apply_edits(doc.text, edits)
-    after = run_checks(Document.from_text(cleaned), checks)
+    after = filter_findings(run_checks(Document.from_text(cleaned), checks), cleaned, ignore)
     notices = []
     if plan.requests and translations is None:
         notices.append(f"passages not retranslated: {missing_model}")
@@ -172,12 +185,13 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(settings: Settings, out_dir: Path) -> None:
-    _WORKER.update(settings=settings, checks=build_checks(settings.checks), out_dir=out_dir)
+    ignore = load_ignore(settings.ignore_file) if settings.ignore_file else None
+    _WORKER.update(settings=settings, checks=build_checks(settings.checks), out_dir=out_dir, ignore=ignore)
 
 
 def _prepare_job(job: Job) -> Prepared | str:
     try:
-        return prepare(load_document(job.path), _WORKER["checks"], _WORKER["settings"].apply)
+        return prepare(load_document(job.path), _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"])
     except InputError as err:
         return str(err)
     except Exception as err:  # a bug must cost one file, not the batch; the reason is kept
@@ -189,7 +203,7 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
 
     settings: Settings = _WORKER["settings"]
     try:
-        result = finish(prep, _WORKER["checks"], translations, run_settings, missing, job.reference)
+        result = finish(prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"])
         outputs = write_article_reports(result, _WORKER["out_dir"], job.stem)
         written = _write_in_place(job.path, result) if settings.in_place else None
     except (OSError, InputError) as err:

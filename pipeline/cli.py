@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -61,6 +62,38 @@ FailOn = Annotated[
 ]
 
 
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (default: tqa.toml in the working folder, if any).")]
+GlossaryOpt = Annotated[Optional[list[Path]], typer.Option("--glossary", help="Extra glossary of calques (TSV or CSV; repeatable).")]
+IgnoreOpt = Annotated[Optional[Path], typer.Option("--ignore", help=f"Ignore list of accepted findings (default: from the config, else {'.tqa-ignore.json'} if it exists).")]
+
+
+def _config(config: Path | None, glossary: list[Path] | None, ignore: Path | None):  # type: ignore[no-untyped-def]
+    """The run's configuration: config file, then command-line overrides; exits 2 on a bad one."""
+    from .checks import ConfigurationError, build_checks
+    from .config import load_config
+    from .ignore import DEFAULT_NAME
+
+    try:
+        cfg = load_config(config)
+        if glossary:
+            cfg = cfg.with_glossary(glossary)
+        build_checks(cfg.checks)  # validate options (and glossary files) before any work
+    except ConfigurationError as err:
+        raise fail(str(err)) from None
+    ignore_file = ignore or cfg.ignore_file or (Path(DEFAULT_NAME) if Path(DEFAULT_NAME).is_file() else None)
+    return replace(cfg, ignore_file=ignore_file)
+
+
+def _load_ignore(path: Path | None):  # type: ignore[no-untyped-def]
+    from .checks import ConfigurationError
+    from .ignore import load_ignore
+
+    try:
+        return load_ignore(path) if path else None
+    except ConfigurationError as err:
+        raise fail(str(err)) from None
+
+
 def _inputs(paths: list[Path] | None, exclude: list[Path] = ()) -> list[Path]:  # type: ignore[assignment]
     from .inputs import UsageError, collect_inputs
 
@@ -78,26 +111,24 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _checks_or_exit(settings: dict | None = None):  # type: ignore[no-untyped-def]
-    from .checks import ConfigurationError, build_checks
-
-    try:
-        return build_checks(settings)
-    except ConfigurationError as err:
-        raise fail(str(err)) from None
-
-
 @app.command()
 def check(
     paths: PathsArg = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: text lines or one JSON document.")] = OutputFormat.text,
     fail_on: FailOn = None,
+    config: ConfigOpt = None,
+    glossary: GlossaryOpt = None,
+    ignore: IgnoreOpt = None,
 ) -> None:
     """Find defects and print them; change nothing. Use --fail-on to gate a CI job."""
-    from .checks import run_checks
+    from .checks import build_checks, run_checks
     from .document import InputError, load_document
+    from .ignore import filter_findings
 
-    checks = _checks_or_exit()
+    cfg = _config(config, glossary, ignore)
+    checks = build_checks(cfg.checks)
+    accepted = _load_ignore(cfg.ignore_file)
+    fail_on = fail_on or cfg.fail_on
     files, errors, worst = [], [], None
     for path in _inputs(paths):
         try:
@@ -106,7 +137,7 @@ def check(
             errors.append({"path": str(path), "error": str(err)})
             typer.echo(f"{path}: error: {err}", err=True)
             continue
-        findings = run_checks(doc, checks)
+        findings = filter_findings(run_checks(doc, checks), doc.text, accepted)
         for f in findings:
             worst = f.severity if worst is None or f.severity > worst else worst
         if fmt is OutputFormat.json:
@@ -136,14 +167,13 @@ def list_checks() -> None:
 
 
 def _parse_apply(value: str) -> frozenset[str]:
-    from .plan import ORIGINS
+    from .checks import ConfigurationError
+    from .config import parse_apply
 
-    names = {v.strip().lower().removesuffix("s") for v in value.split(",") if v.strip()}
-    names.discard("none")
-    unknown = names - set(ORIGINS)
-    if unknown:
-        raise fail(f"--apply: unknown origin(s) {', '.join(sorted(unknown))}; allowed: rules, glossary, marian, none")
-    return frozenset(names)
+    try:
+        return parse_apply(value)
+    except ConfigurationError as err:
+        raise fail(f"--{err}") from None
 
 
 @app.command()
@@ -155,7 +185,7 @@ def run(
     device: Annotated[str, typer.Option(help="auto, cpu, cuda or mps.")] = "auto",
     beams: Annotated[int, typer.Option(min=1, help="Beam size for translation.")] = 4,
     max_length: Annotated[int, typer.Option(min=1, help="Maximum tokens generated per segment.")] = 512,
-    apply: Annotated[str, typer.Option(help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none.")] = "rules,marian",
+    apply: Annotated[Optional[str], typer.Option(help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none. Default: rules,marian (or the config's).")] = None,
     ref: Annotated[Optional[Path], typer.Option(help="Reference translation: a file (one input) or a folder of files named like the inputs.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes for checking and reports (0: all cores).")] = 0,
     resume: Annotated[bool, typer.Option(help="Skip articles the manifest in --out says are finished with the same input and settings.")] = False,
@@ -163,6 +193,9 @@ def run(
     in_place: Annotated[bool, typer.Option(help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
     output_encoding: Annotated[Optional[str], typer.Option(help="Encoding of the cleaned text (default: the input's).")] = None,
     fail_on: FailOn = None,
+    config: ConfigOpt = None,
+    glossary: GlossaryOpt = None,
+    ignore: IgnoreOpt = None,
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
     import codecs
@@ -180,12 +213,15 @@ def run(
             output_encoding = codecs.lookup(output_encoding).name
         except LookupError:
             raise fail(f"--output-encoding: unknown encoding {output_encoding!r}") from None
+    cfg = _config(config, glossary, ignore)
+    _load_ignore(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
+    fail_on = fail_on or cfg.fail_on
     files = _inputs(paths, exclude=[out])
     references = _references(ref, files)
-    settings = Settings(apply=_parse_apply(apply), model=model, backend=backend, device=device,
-                        num_beams=beams, max_length=max_length, output_encoding=output_encoding,
+    settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend,
+                        device=device, num_beams=beams, max_length=max_length, checks=cfg.checks,
+                        output_encoding=output_encoding, ignore_file=cfg.ignore_file,
                         jobs=jobs or default_jobs(), in_place=in_place)
-    _checks_or_exit(settings.checks)
     stems = report_stems(files)
     rows, failed, resumed, worst, notices = [], 0, 0, None, Counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -286,6 +322,22 @@ def models_convert(
     except (ModelUnavailable, ValueError) as err:
         raise fail(str(err)) from None
     typer.echo(f"{model}: converted ({quantization}) into {path}; use it with --backend ct2 --model {path}")
+
+
+@app.command("apply")
+def apply_decisions(
+    decisions: Annotated[Path, typer.Argument(help="A <stem>.decisions.json saved from a review page, or a <stem>.findings.json (= accept what was applied).", show_default=False)],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the final text (default: <stem>.final.txt beside the decisions).")] = None,
+    input_file: Annotated[Optional[Path], typer.Option("--input", help="The original text, when it is no longer where the report says.")] = None,
+) -> None:
+    """Write the final text: the original input with exactly the accepted changes applied."""
+    from .review import ReviewError, apply_review
+
+    try:
+        done = apply_review(decisions, out, input_file)
+    except ReviewError as err:
+        raise fail(str(err)) from None
+    typer.echo(f"tqa: {done.accepted} change(s) accepted, {done.rejected} rejected; final text of {done.input} in {done.output}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from ..document import Document
 from ..findings import Finding
 from .base import REGISTRY, Check, ConfigurationError, register
 from . import untranslated  # noqa: F401  (modules register their checks on import)
+from . import calque, duplicate_line, punctuation, repetition, spacing  # noqa: F401
 
 __all__ = ["REGISTRY", "Check", "ConfigurationError", "register", "build_checks", "run_checks"]
 

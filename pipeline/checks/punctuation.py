@@ -1,0 +1,148 @@
+"""Punctuation carried over from Chinese, and marks left without their partner.
+
+- ``cjk-punctuation``: full-width punctuation (，。；：（）【】《》 ...), full-width letters and
+  digits, and the ideographic space in English text. Inside an untranslated Chinese
+  passage they are correct, and that passage is the ``untranslated`` check's business,
+  so a mark whose nearest letter on either side is Han (or Kana, Hangul) is left alone.
+  The repair maps each to its ASCII counterpart, adding the space that the full-width
+  glyph used to provide ("trade，and" -> "trade, and"): a ``rule`` repair.
+  Curly quotes (“ ” ‘ ’) are ordinary English typography and are not flagged.
+- ``unpaired-punctuation``: a bracket or double quote without its partner in the same
+  paragraph. A quotation that runs on into the next paragraph (which then opens with a
+  quote mark, the news convention) is not unpaired. No repair: only a reader knows where
+  the missing mark goes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+import regex
+
+from ..document import Document
+from ..findings import Finding, Severity
+from ..spans import Span
+from .base import Check, register
+
+_FULLWIDTH = regex.compile(r"\u3000+|[\uFF01-\uFF5E\u3001-\u3003\u3008-\u3011\u3014-\u301F\uFF61-\uFF64]")
+_MAP = {
+    "、": ",", "。": ".", "〃": '"', "〈": '"', "〉": '"', "《": '"', "》": '"', "「": '"', "」": '"',
+    "『": '"', "』": '"', "【": "[", "】": "]", "〔": "(", "〕": ")", "〖": "[", "〗": "]", "〘": "(", "〙": ")",
+    "〚": "[", "〛": "]", "〜": "-", "～": "-", "〝": '"', "〞": '"', "〟": '"', "｡": ".", "｢": '"', "｣": '"', "､": ",",
+}
+_OPENING = set("（［｛〈《「『【〔〖〘〚〝｢")
+_CLOSING_OR_STOP = set("，、。．；：！？）］｝〉》」』】〕〗〙〛〞〟｡｣､")
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\p{Hangul}]")
+_LOOK = 8  # how far to look for the nearest letter on each side
+
+
+def _ascii(c: str) -> str:
+    return _MAP.get(c) or unicodedata.normalize("NFKC", c)
+
+
+def _in_cjk(text: str, i: int, j: int) -> bool:
+    """True when the nearest letter before ``i`` or after ``j`` is Han, Kana or Hangul."""
+    for start, step in ((i - 1, -1), (j, 1)):
+        k, n = start, 0
+        while 0 <= k < len(text) and n < _LOOK and text[k] not in "\r\n":
+            c = text[k]
+            if c.isalpha() and not ("\uff21" <= c <= "\uff5a"):
+                if _CJK.match(c):
+                    return True
+                break
+            k += step
+            n += 1
+    return False
+
+
+@register
+class CjkPunctuation(Check):
+    id = "cjk-punctuation"
+    severity = Severity.MINOR
+    description = "Full-width (Chinese) punctuation, letters or spaces in English text, outside Chinese passages"
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        text = doc.text
+        found = []
+        for m in _FULLWIDTH.finditer(text):
+            if _in_cjk(text, m.start(), m.end()):
+                continue
+            mark = m.group()
+            if mark[0] == "\u3000":
+                fixed = " " * len(mark)
+            else:
+                fixed = _ascii(mark)
+                before = text[m.start() - 1] if m.start() else ""
+                after = text[m.end()] if m.end() < len(text) else ""
+                if mark in _CLOSING_OR_STOP and after.isalpha():
+                    fixed += " "
+                elif mark in _CLOSING_OR_STOP and after.isdigit() and not before.isdigit():
+                    fixed += " "
+                if mark in _OPENING and (before.isalnum() or before in ",.;:!?"):
+                    fixed = " " + fixed
+            found.append(
+                self.finding(
+                    Span(m.start(), m.end()),
+                    f"full-width {unicodedata.name(mark[0], 'character').lower()} in English text",
+                    replacement=fixed,
+                    origin="rule",
+                    evidence={"text": mark, "codepoint": f"U+{ord(mark[0]):04X}"},
+                )
+            )
+        return found
+
+
+_MARKS = regex.compile(r'[()\[\]（）【】［］"“”]')
+_OPEN = {"(": "(", "（": "(", "[": "[", "【": "[", "［": "["}
+_CLOSE = {")": "(", "）": "(", "]": "[", "】": "[", "］": "["}
+_PARTNER = {"(": ")", "（": "）", "[": "]", "【": "】", "［": "］", "“": "”", '"': '"'}
+# "a)", "2)", "iv)": list enumerators that close nothing.
+_ENUMERATOR = regex.compile(r"(?:^|[\s(])[\p{L}\p{N}]{1,3}$")
+_QUOTE_OPENS = regex.compile(r'^\s*["“]')
+
+
+@register
+class UnpairedPunctuation(Check):
+    id = "unpaired-punctuation"
+    severity = Severity.MINOR
+    description = "Bracket or double quote without its partner in the same paragraph"
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        text = doc.text
+        found: list[Finding] = []
+        paragraphs = doc.paragraphs
+        for n, para in enumerate(paragraphs):
+            body = para.of(text)
+            if not _MARKS.search(body):
+                continue
+            stack: list[tuple[str, int]] = []  # (kind, offset): kind is "(", "[" or '"'
+            for m in _MARKS.finditer(body):
+                c, at = m.group(), para.start + m.start()
+                if c in _OPEN:
+                    stack.append((_OPEN[c], at))
+                elif c == "“" or (c == '"' and not any(k == '"' for k, _ in stack)):
+                    stack.append(('"', at))
+                elif c in _CLOSE or c in '"”':
+                    kind = _CLOSE.get(c, '"')
+                    if any(k == kind for k, _ in stack):
+                        while stack:  # close the innermost of that kind; skipped openers are unpaired
+                            k, pos = stack.pop()
+                            if k == kind:
+                                break
+                            found.append(self._unpaired(pos, text, True))
+                    elif not (kind == "(" and _ENUMERATOR.search(body, 0, m.start())):
+                        found.append(self._unpaired(at, text, False))
+            continues = n + 1 < len(paragraphs) and bool(_QUOTE_OPENS.match(paragraphs[n + 1].of(text)))
+            for kind, pos in stack:
+                if kind == '"' and continues:
+                    continue  # a quotation running on into the next paragraph
+                found.append(self._unpaired(pos, text, True))
+        return sorted(found, key=lambda f: f.span)
+
+    def _unpaired(self, at: int, text: str, opening: bool) -> Finding:
+        mark = text[at]
+        kind = "quote mark" if mark in '"“”' else "bracket"
+        partner = _PARTNER.get(mark, '"') if opening else "an opening one"
+        missing = f"no closing {partner}" if opening else "no opening partner"
+        return self.finding(Span(at, at + 1), f"unpaired {kind} {mark}: {missing} in the paragraph", evidence={"mark": mark})

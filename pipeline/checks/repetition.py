@@ -1,0 +1,290 @@
+"""``repeated-phrase``: a word or phrase repeated back to back or nearly so.
+
+Machine translation repeats what it is unsure of: "reduce poverty reduction, reduce
+poverty reduction", "China China relations", "fruits and fruits", "the Fate of the Fate".
+English repeats too, on purpose ("had had", "that that", "very very", "more and more",
+"side by side", "the best of the best"), and a QA tool that flags those loses its reader,
+so each shape has its own exclusions:
+
+- back to back ("X X", "X, X"): single words only when separated by a space (a comma is
+  usually rhetoric: "no, no"), never the allow-listed words, never romanised names
+  ("Lang Lang", "Bing Dwen Dwen"), never numbers; phrases never starting or ending with
+  a conjunction ("on and on and on").
+- "X and X": not comparatives ("closer and closer") or the listed intensifiers
+  ("again and again", "years and years").
+- "X of X": content words only, not superlatives ("the best of the best").
+- "X's X": "China's China".
+
+Collapsing an exact repetition to its first copy is a ``rule`` repair; "X of X" and
+"X's X" need a translator, so they carry no replacement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+import re
+from itertools import accumulate
+from typing import Any
+
+import regex
+
+from ..document import Document
+from ..findings import Finding, Severity
+from ..spans import Span
+from .base import Check, ConfigurationError, register
+
+# Words and the gaps between them: split keeps both, so offsets come from their lengths.
+# The standard library's engine is about 1.6x faster than ``regex`` at this simple split.
+_SPLIT = re.compile(r"([^\W_][\w'’-]*)")
+_INNER_GAP = regex.compile(r"[ \t]+")
+_COPY_GAP = regex.compile(r"[ \t]*[,;][ \t]*|[ \t]+")
+_ARTICLES = frozenset({"the", "a", "an"})
+
+# Words English doubles on purpose (lower case).
+_ALLOW_WORDS = frozenset(
+    """had that her very bye no yes well so ha haha hee ho hip now there tut knock chop la blah bla boo is do does did far
+    many long really too much oh hey hear ding dong tick pom bang boom yeah wow hush go night yum um uh hmm tsk ta woof
+    beep choo chug murmur pooh pretty big little quick wait hello hi sure okay ok cha dum bam tom""".split()
+)
+_ALLOW_PHRASES = frozenset({"thank you", "come on", "go on", "bye now", "so on", "and so on", "oh my", "hear hear"})
+_CONJUNCTIONS = frozenset({"and", "or", "but", "nor"})
+# Doubled function words are typos even when the first is capitalised ("The the"); not
+# "her" ("gave her her keys").
+_FUNCTION_WORDS = frozenset(
+    "the a an of to in on at for and or but are was were be by with from as this it its their his our we they".split()
+)
+# "X and X" that English uses to intensify.
+_AND_ALLOW = frozenset(
+    """more less worse again over on round through by out up down back forth ever miles years hours days weeks months
+    decades centuries ages rows layers tons lots piles pages acres times minutes seconds dozens hundreds thousands
+    millions""".split()
+)
+_OF_STOP = frozenset(
+    """the a an one two some all any each part most much many more less least best worst first last state friend
+    kind sort out king lord song holy""".split()
+)
+# One syllable of pinyin: "Lang Lang", "Meng Meng" and other reduplicated names.
+_PINYIN = regex.compile(
+    r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
+    r"(?:a|ai|an|ang|ao|e|ei|en|eng|er|i|ia|ian|iang|iao|ie|in|ing|iong|iu|o|ong|ou|u|ua|uai|uan|uang|ue|ui|un|uo|v|ü)",
+    flags=regex.I,
+)
+
+
+@dataclass
+class _Hit:
+    span: Span
+    message: str
+    replacement: str | None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+class _Words:
+    """The words of a text with the gaps between them; ``gaps[k]`` precedes word ``k``."""
+
+    def __init__(self, text: str) -> None:
+        parts = _SPLIT.split(text)
+        self.words = parts[1::2]
+        self.gaps = parts[0::2]
+        self.low = [w.lower() for w in self.words]
+        self._ends = list(accumulate(map(len, parts)))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def span(self, first: int, last: int) -> Span:
+        return Span(self._ends[2 * first], self._ends[2 * last + 1])
+
+    def spaced(self, first: int, last: int) -> bool:
+        """Words ``first..last`` are separated by spaces only (no line break, no punctuation)."""
+        return all(_INNER_GAP.fullmatch(self.gaps[k]) for k in range(first + 1, last + 1))
+
+    def phrase(self, first: int, n: int) -> str:
+        return " ".join(self.words[first : first + n])
+
+
+def _same_but_first_letter(a: str, b: str) -> bool:
+    return a[1:] == b[1:] and a[:1].lower() == b[:1].lower()
+
+
+@register
+class RepeatedPhrase(Check):
+    id = "repeated-phrase"
+    severity = Severity.MAJOR
+    description = 'Word or phrase repeated back to back or nearly so: "fruits and fruits", "China China relations"'
+    options = {
+        "max_words": 6,  # longest phrase looked for when repeated back to back
+        "allow": [],  # extra words or phrases that may repeat (case-insensitive)
+    }
+
+    def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
+        super().__init__(severity, **options)
+        max_words = self.config["max_words"]
+        if not isinstance(max_words, int) or isinstance(max_words, bool) or not 1 <= max_words <= 20:
+            raise ConfigurationError(f"{type(self).__name__}: max_words must be an integer from 1 to 20, got {max_words!r}")
+        allow = self.config["allow"]
+        if isinstance(allow, str) or not all(isinstance(a, str) for a in allow):
+            raise ConfigurationError(f"{type(self).__name__}: allow must be a list of strings, got {allow!r}")
+        self._allow = frozenset(" ".join(a.lower().split()) for a in allow)
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        w = _Words(doc.text)
+        hits = [*self._back_to_back(w), *self._and(w), *self._of(w), *self._possessive(w)]
+        return [self._finding(group) for group in _overlap_groups(hits)]
+
+    def _back_to_back(self, w: _Words) -> Iterable[_Hit]:
+        low = w.low
+        # Cheap filter first: a repetition of n words has equal words n apart.
+        starts: dict[int, list[int]] = {}
+        for n in range(self.config["max_words"], 0, -1):
+            for i in [i for i, (a, b) in enumerate(zip(low, low[n:])) if a == b]:
+                if low[i : i + n] == low[i + n : i + 2 * n]:
+                    starts.setdefault(i, []).append(n)
+        done = 0
+        for i in sorted(starts):
+            if i < done:
+                continue
+            for n in starts[i]:  # longest phrase first
+                if n > 1 and len(set(low[i : i + n])) == 1:
+                    continue  # "the the the the" is one word four times, not a pair twice
+                end = self._repeat_end(w, i, n)
+                if end is None:
+                    continue
+                hit = self._back_to_back_hit(w, i, n, end)
+                if hit is not None:
+                    yield hit
+                    done = end
+                    break
+
+    @staticmethod
+    def _repeat_end(w: _Words, i: int, n: int) -> int | None:
+        """Index after the last copy when words ``i..i+n-1`` repeat right after themselves."""
+        low, gaps = w.low, w.gaps
+        if not w.spaced(i, i + n - 1):
+            return None
+        k = i + n
+        while (
+            k + n <= len(w)
+            and low[k : k + n] == low[i : i + n]
+            and _COPY_GAP.fullmatch(gaps[k])
+            and w.spaced(k, k + n - 1)
+        ):
+            k += n
+        return k if k > i + n else None
+
+    def _back_to_back_hit(self, w: _Words, i: int, n: int, end: int) -> _Hit | None:
+        words = w.words[i : i + n]
+        phrase = " ".join(words)
+        copies = [w.phrase(k, n) for k in range(i, end, n)]
+        if not any(word[0].isalpha() for word in words) or phrase.lower() in self._allow:
+            return None  # numbers: "20 20"
+        if n == 1:
+            if not self._word_repeat_is_error(copies, any(not w.gaps[k].isspace() for k in range(i + 1, end))):
+                return None
+        elif not all(_same_but_first_letter(phrase, c) for c in copies):
+            return None
+        elif w.low[i] in _CONJUNCTIONS or w.low[i + n - 1] in _CONJUNCTIONS or phrase.lower() in _ALLOW_PHRASES:
+            return None  # "on and on and on", "and so on and so on"
+        elif all(word[:1].isupper() for word in words) and any(not w.gaps[k].isspace() for k in range(i + n, end, n)):
+            return None  # a name said twice on purpose: "New York, New York"
+        return _Hit(
+            w.span(i, end - 1),
+            f'"{phrase}" repeated back to back ({len(copies)} times)',
+            phrase,
+            {"kind": "back-to-back", "phrase": phrase, "copies": len(copies)},
+        )
+
+    @staticmethod
+    def _word_repeat_is_error(copies: list[str], punctuated: bool) -> bool:
+        word, lower = copies[0], copies[0].lower()
+        if lower in _ALLOW_WORDS or punctuated:  # "had had", "no, no", "We, we will"
+            return False
+        if lower in _FUNCTION_WORDS:
+            return True  # "the the", "The the"
+        if not all(_same_but_first_letter(word, c) for c in copies):
+            return False  # "Will will": a name and a verb
+        # Capitalised short syllables are names: "Lang Lang", "Bing Dwen Dwen", "Bora Bora".
+        if word[:1].isupper() and (len(word) <= 4 or _PINYIN.fullmatch(word)):
+            return False
+        return True
+
+    def _and(self, w: _Words) -> Iterable[_Hit]:
+        low, words = w.low, w.words
+        for k in range(1, len(w) - 1):
+            if low[k] != "and" or low[k - 1] != low[k + 1] or not w.spaced(k - 1, k + 1):
+                continue
+            word, lower = words[k - 1], low[k - 1]
+            if not word[0].isalpha() or not _same_but_first_letter(word, words[k + 1]):
+                continue
+            if lower in _AND_ALLOW or lower in self._allow or lower.endswith(("er", "est")):
+                continue  # "again and again", "closer and closer"
+            yield _Hit(
+                w.span(k - 1, k + 1),
+                f'"{word} and {words[k + 1]}": the same word on both sides of "and"',
+                word,
+                {"kind": "and", "phrase": word},
+            )
+
+    def _of(self, w: _Words) -> Iterable[_Hit]:
+        low, words = w.low, w.words
+        for k in range(1, len(w) - 1):
+            if low[k] != "of":
+                continue
+            if k >= 2 and k + 2 < len(w) and low[k - 2] in _ARTICLES and low[k - 2 : k] == low[k + 1 : k + 3]:
+                first, last = k - 2, k + 2  # "the Fate of the Fate"
+            elif low[k - 1] == low[k + 1]:
+                first, last = k - 1, k + 1
+            else:
+                continue
+            word, lower = words[k - 1], low[k - 1]
+            if not word[0].isalpha() or not _same_but_first_letter(word, words[last]) or not w.spaced(first, last):
+                continue
+            if lower in _OF_STOP or lower in _FUNCTION_WORDS or lower.endswith("est") or lower in self._allow:
+                continue  # "the best of the best"
+            phrase = w.phrase(first, k - first)
+            yield _Hit(
+                w.span(first, last),
+                f'"{phrase} of {w.phrase(k + 1, last - k)}": a phrase repeated around "of", typical of a garbled translation',
+                None,
+                {"kind": "of", "phrase": phrase},
+            )
+
+    def _possessive(self, w: _Words) -> Iterable[_Hit]:
+        words = w.words
+        for k in range(len(w) - 1):
+            word = words[k]
+            if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS" and word[:-2] == words[k + 1] and w.spaced(k, k + 1):
+                if word[0].isalpha() and word[:-2].lower() not in self._allow:
+                    yield _Hit(
+                        w.span(k, k + 1),
+                        f'"{word} {words[k + 1]}": a word repeated after its own possessive',
+                        None,
+                        {"kind": "possessive", "phrase": words[k + 1]},
+                    )
+
+    def _finding(self, group: list[_Hit]) -> Finding:
+        if len(group) == 1:
+            hit = group[0]
+            origin = "rule" if hit.replacement is not None else None
+            return self.finding(hit.span, hit.message, replacement=hit.replacement, origin=origin, evidence=hit.evidence)
+        # Overlapping shapes ("China's China China"): one finding, and no repair is unambiguous.
+        span = Span(min(h.span.start for h in group), max(h.span.end for h in group))
+        return self.finding(
+            span,
+            "; ".join(h.message for h in group),
+            evidence={"kind": "overlapping", "parts": [h.evidence for h in group]},
+        )
+
+
+def _overlap_groups(hits: list[_Hit]) -> list[list[_Hit]]:
+    groups: list[list[_Hit]] = []
+    end = -1
+    for hit in sorted(hits, key=lambda h: (h.span.start, h.span.end)):
+        if groups and hit.span.start < end:
+            groups[-1].append(hit)
+            end = max(end, hit.span.end)
+        else:
+            groups.append([hit])
+            end = hit.span.end
+    return groups

@@ -1,0 +1,180 @@
+"""Tokenizer artefacts: spacing that machine translation leaves around punctuation.
+
+MT systems tokenize ("good-neighborly" -> "good @-@ neighborly") and detokenize
+imperfectly; what comes out is a space on the wrong side of a mark. Each artefact is its
+own check id so it can be switched off alone:
+
+- ``hyphen-spacing``: "good -neighborly", "e -commerce", "COVID -19", "anti - terrorism"
+- ``space-before-punctuation``: "China , Central Asia", "the end .", "China 's"
+- ``missing-space``: "cooperation.The", "trade,and"
+- ``ordinal-spacing``: "the 30 th anniversary"
+
+Every repair only moves or removes spaces, so all are ``rule`` repairs. The patterns
+demand letters on both sides (Latin letters for ``missing-space``), which keeps numbers,
+ranges, URLs, abbreviations ("U.S.") and Chinese text out of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex
+
+from ..document import Document
+from ..findings import Finding, Severity
+from ..spans import Span
+from .base import Check, register
+
+# Every hyphen with spaces on either side; which of them are artefacts is decided per
+# match below, since they are few and a Python test there is cheaper than lookbehinds
+# evaluated at every position of the text.
+_HYPHEN = regex.compile(r"([ \t]*)-([ \t]*)(?=[\p{L}\p{N}])")
+_WORD_BEFORE = regex.compile(r"[\p{L}\p{N}]+\Z")
+_WORD_AFTER = regex.compile(r"\p{Ll}+\b")
+_NEXT_WORD = regex.compile(r"[\p{L}\p{N}]+")
+# "word -word": a space before the hyphen and none after is never a dash in edited prose.
+# Digits may follow only an acronym ("COVID -19"): "3 -1" is a score, "to -10" a negative
+# number. Spaced on both sides ("Beijing - China's ...", "high - the highest") or after
+# ("short- and long-term") it may be a dash or a suspended hyphen, so only after a bound
+# prefix that never ends a phrase.
+_PREFIXES = frozenset(
+    "anti counter co cross e ex inter mid multi non post pre pro self semi sub super trans ultra vice".split()
+)
+_CONJUNCTIONS = frozenset({"and", "or", "to", "but", "nor"})
+
+# A space before , . ; : ? ! (ending a word run: followed by space, end, or a closing
+# quote/bracket, so ".45 calibre", ".com" and "..." stay out), before a closing bracket,
+# or before a split-off possessive ("China 's").
+_SPACE_BEFORE = regex.compile(
+    r"[ \t]+(?:(?P<punct>[,;:?!]|\.(?!\.))(?=$|\s|[\"”’)\]])|(?P<close>[)\]])|(?P<poss>['’]s\b))", flags=regex.M
+)
+_SPACE_AFTER_OPEN = regex.compile(r"[(\[][ \t]+(?=[\p{L}\p{N}])")
+_WORD_END = frozenset("\"”’)]")
+
+# ".The" needs a lowercase word of 2+ letters before it, which leaves out initials
+# ("J.K."), "U.S." and most domain names; ",and" needs Latin letters on both sides, which
+# leaves out "1,000" and Chinese text with ASCII commas.
+_MISSING_SPACE = regex.compile(
+    r"[.?!](?<=\p{Ll}\p{Ll}.)(?=\p{Lu}\p{Ll})|[,;](?<=\p{Latin}\p{Latin}.)(?=\p{Latin}\p{Latin})"
+)
+
+_ORDINAL = regex.compile(r"\b(\d+)([ \t]+)(st|nd|rd|th)\b")
+
+
+def _ordinal_suffix(number: str) -> str:
+    n = int(number[-2:])
+    if 10 <= n % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def _strip(s: str) -> str:
+    return "".join(s.split())
+
+
+@register
+class HyphenSpacing(Check):
+    id = "hyphen-spacing"
+    severity = Severity.MINOR
+    description = 'Space inside a hyphenated compound, a tokenizer artefact: "good -neighborly", "e -commerce"'
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        text = doc.text
+        found = []
+        for m in _HYPHEN.finditer(text):
+            before, after = m.group(1), m.group(2)
+            if not before and not after:
+                continue  # an ordinary compound
+            word = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.start())
+            if word is None or not word.group()[-1].isalpha():
+                continue
+            if text[m.end()].isdigit() and not (after == "" and word.group().isupper()):
+                continue
+            if after:  # "anti - terrorism", "anti- terrorism": only after a known prefix
+                following = _WORD_AFTER.match(text, m.end())
+                if word.group().lower() not in _PREFIXES or following is None or following.group() in _CONJUNCTIONS:
+                    continue
+                if not before and len(following.group()) < 3:
+                    continue
+            following = _NEXT_WORD.match(text, m.end())
+            compound = f"{word.group()}{m.group()}{following.group() if following else ''}"
+            found.append(
+                self.finding(
+                    Span(m.start(), m.end()),
+                    f'space inside a hyphenated compound: "{compound}"',
+                    replacement="-",
+                    origin="rule",
+                    evidence={"text": compound},
+                )
+            )
+        return found
+
+
+@register
+class SpaceBeforePunctuation(Check):
+    id = "space-before-punctuation"
+    severity = Severity.MINOR
+    description = 'Space before a comma, full stop, colon, closing bracket or possessive: "China , Central Asia", "China \'s"'
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        text = doc.text
+        found = []
+        for m in _SPACE_BEFORE.finditer(text):
+            prev = text[m.start() - 1] if m.start() else ""
+            if not (prev.isalnum() or prev in _WORD_END) or (m.group("poss") and not prev.isalpha()):
+                continue
+            if m.group("punct") and m.group("punct") == ":" and prev.isdigit():
+                continue  # a ratio or score: "3 : 1"
+            what = "a split-off possessive" if m.group("poss") else "a closing bracket" if m.group("close") else "punctuation"
+            found.append(self._finding(m, f"space before {what}"))
+        for m in _SPACE_AFTER_OPEN.finditer(text):
+            found.append(self._finding(m, "space after an opening bracket"))
+        return sorted(found, key=lambda f: f.span)
+
+    def _finding(self, m: regex.Match[str], message: str) -> Finding:
+        return self.finding(
+            Span(m.start(), m.end()), message, replacement=_strip(m.group()), origin="rule", evidence={"text": m.group()}
+        )
+
+
+@register
+class MissingSpace(Check):
+    id = "missing-space"
+    severity = Severity.MINOR
+    description = 'No space after sentence punctuation or a comma: "cooperation.The", "trade,and"'
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        return [
+            self.finding(
+                Span(m.start(), m.end()),
+                f"no space after {m.group()!r}",
+                replacement=m.group() + " ",
+                origin="rule",
+                evidence={"text": doc.text[max(0, m.start() - 10) : m.end() + 10]},
+            )
+            for m in _MISSING_SPACE.finditer(doc.text)
+        ]
+
+
+@register
+class OrdinalSpacing(Check):
+    id = "ordinal-spacing"
+    severity = Severity.MINOR
+    description = 'Space inside an ordinal number: "the 30 th anniversary"'
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        found = []
+        for m in _ORDINAL.finditer(doc.text):
+            # "12 st" (stone) is a unit, not a split "12th": only the number's own suffix counts
+            if m.group(3) != _ordinal_suffix(m.group(1)):
+                continue
+            found.append(
+                self.finding(
+                    Span(m.start(2), m.end(3)),
+                    "space inside an ordinal number",
+                    replacement=m.group(3),
+                    origin="rule",
+                    evidence={"text": m.group()},
+                )
+            )
+        return found

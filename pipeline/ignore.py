@@ -1,0 +1,139 @@
+"""The ignore list: findings a reviewer has accepted, so later runs stop reporting them.
+
+A finding is remembered by a fingerprint of its check id, its text and a few words of
+context on each side (within its line), all normalised (case, whitespace, quote style). Offsets are left out
+on purpose: an edit elsewhere in the article moves them. The context is what keeps the
+acceptance narrow: the same words flagged in another sentence come back.
+
+The file is JSON, one entry per accepted finding, readable and diff-friendly::
+
+    {"version": 1, "accepted": [{"fingerprint": "...", "check": "calque",
+      "text": "three forces", "context": "crack down on … with central asian"}]}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from .atomic import write_atomic
+from .checks import ConfigurationError
+from .findings import Finding
+
+DEFAULT_NAME = ".tqa-ignore.json"
+CONTEXT_WORDS = 3
+_VERSION = 1
+_WORDS = regex.compile(r"\w+")
+_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»「」『』＂"} | {c: "'" for c in "‘’‚‛＇"})
+_REACH = 200  # characters searched for context words on each side
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.translate(_QUOTES).casefold().split())
+
+
+def _context(text: str, start: int, end: int) -> tuple[str, str]:
+    """A few words on each side, within the line: a new paragraph above changes nothing."""
+    lo, hi = max(0, start - _REACH), min(len(text), end + _REACH)
+    lo = max(lo, text.rfind("\n", lo, start) + 1, text.rfind("\r", lo, start) + 1)
+    stops = [i for i in (text.find("\n", end, hi), text.find("\r", end, hi)) if i >= 0]
+    hi = min(stops, default=hi)
+    before = _WORDS.findall(text[lo:start])[-CONTEXT_WORDS:]
+    after = _WORDS.findall(text[end:hi])[:CONTEXT_WORDS]
+    return _normal(" ".join(before)), _normal(" ".join(after))
+
+
+def describe(finding: Finding, text: str) -> dict[str, str]:
+    """The entry recorded for ``finding``: fingerprint plus what it was computed from."""
+    body = _normal(finding.span.of(text))
+    before, after = _context(text, finding.span.start, finding.span.end)
+    digest = hashlib.sha256("\x1f".join((finding.check, body, before, after)).encode("utf-8")).hexdigest()[:20]
+    return {"fingerprint": digest, "check": finding.check, "text": body, "context": f"{before} … {after}"}
+
+
+def fingerprint(finding: Finding, text: str) -> str:
+    return describe(finding, text)["fingerprint"]
+
+
+@dataclass
+class IgnoreList:
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)  # fingerprint -> entry
+    path: Path | None = None
+
+    @classmethod
+    def load(cls, path: str | Path) -> IgnoreList:
+        """Read an ignore file; a missing file is an empty list (it is created on first save)."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls(path=path)
+        except (OSError, UnicodeDecodeError) as err:
+            raise ConfigurationError(f"ignore list {path}: cannot read: {getattr(err, 'strerror', None) or err}") from None
+        except json.JSONDecodeError as err:
+            raise ConfigurationError(f"ignore list {path}: not valid JSON: {err}") from None
+        accepted = data.get("accepted") if isinstance(data, dict) else None
+        if not isinstance(accepted, list) or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in accepted):
+            raise ConfigurationError(f'ignore list {path}: expected {{"version": 1, "accepted": [{{"fingerprint": ...}}, ...]}}')
+        return cls({e["fingerprint"]: e for e in accepted}, path)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, finding_fingerprint: object) -> bool:
+        return finding_fingerprint in self.entries
+
+    def ignores(self, finding: Finding, text: str) -> bool:
+        return fingerprint(finding, text) in self.entries
+
+    def split(self, findings: Iterable[Finding], text: str) -> tuple[list[Finding], list[Finding]]:
+        """(still reported, ignored)."""
+        kept: list[Finding] = []
+        ignored: list[Finding] = []
+        for f in findings:
+            (ignored if self.ignores(f, text) else kept).append(f)
+        return kept, ignored
+
+    def accept(self, finding: Finding, text: str, note: str = "") -> bool:
+        """Remember ``finding``; False when it was already there."""
+        entry = describe(finding, text)
+        if entry["fingerprint"] in self.entries:
+            return False
+        if note:
+            entry["note"] = note
+        self.entries[entry["fingerprint"]] = entry
+        return True
+
+    def save(self, path: str | Path | None = None) -> Path:
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("IgnoreList.save: no path given and the list was not loaded from a file")
+        accepted = sorted(self.entries.values(), key=lambda e: (e.get("check", ""), e.get("text", ""), e["fingerprint"]))
+        payload = json.dumps({"version": _VERSION, "accepted": accepted}, ensure_ascii=False, indent=1) + "\n"
+        return write_atomic(target, payload)
+
+
+def load_ignore(path: str | Path) -> IgnoreList:
+    return IgnoreList.load(path)
+
+
+def filter_findings(findings: Iterable[Finding], text: str, ignore: IgnoreList | None) -> list[Finding]:
+    """The findings the ignore list does not cover."""
+    if ignore is None or not ignore.entries:
+        return list(findings)
+    return ignore.split(findings, text)[0]
+
+
+def add_fingerprints(path: str | Path, findings: Iterable[Finding], text: str, note: str = "") -> int:
+    """Accept ``findings`` into the ignore file at ``path``; return how many were new."""
+    ignore = IgnoreList.load(path)
+    added = sum(ignore.accept(f, text, note) for f in findings)
+    if added:
+        ignore.save()
+    return added

@@ -166,6 +166,28 @@ def list_checks() -> None:
         typer.echo(f"{check_id:<24} {cls.severity.value:<9} {cls.description}")
 
 
+@app.command()
+def accept(
+    report: Annotated[Path, typer.Argument(help="A NAME.findings.json report written by `tqa run`.")],
+    finding: Annotated[Optional[list[int]], typer.Option("--finding", "-n", help="Number of a finding in the report (1-based; repeatable).")] = None,
+    check_id: Annotated[Optional[list[str]], typer.Option("--check", help="Accept every finding of this check (repeatable).")] = None,
+    note: Annotated[str, typer.Option(help="Why it was accepted, kept in the ignore list.")] = "",
+    config: ConfigOpt = None,
+    ignore: IgnoreOpt = None,
+) -> None:
+    """Accept findings of a report (all, or the chosen ones) so later runs no longer report them."""
+    from .checks import ConfigurationError
+    from .ignore import DEFAULT_NAME, accept_from_report
+
+    cfg = _config(config, None, ignore)
+    target = cfg.ignore_file or Path(DEFAULT_NAME)
+    try:
+        added = accept_from_report(report, target, check_id or (), finding or (), note)
+    except ConfigurationError as err:
+        raise fail(str(err)) from None
+    typer.echo(f"tqa: {added} finding(s) added to {target}")
+
+
 def _parse_apply(value: str) -> frozenset[str]:
     from .checks import ConfigurationError
     from .config import parse_apply

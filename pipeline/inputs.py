@@ -6,6 +6,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from .manifest import MANIFEST
+
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 
 
@@ -18,7 +20,12 @@ def _walk(folder: Path, exclude: list[Path]) -> list[Path]:
     # followlinks=False: a symlinked folder (or a loop) is not descended into.
     for root, dirs, files in os.walk(folder):
         here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not any(_inside(here / d, e) for e in exclude))
+        dirs[:] = sorted(
+            d for d in dirs
+            if not d.startswith(".")
+            and not (here / d / MANIFEST).exists()  # another run's report folder: outputs, not inputs
+            and not any(_inside(here / d, e) for e in exclude)
+        )
         found.extend(here / f for f in sorted(files) if f.lower().endswith(TEXT_SUFFIXES) and not f.startswith("."))
     return found
 

@@ -136,3 +136,45 @@ def test_checks_lists_every_check():
     result = tqa("checks")
     assert result.exit_code == 0
     assert "untranslated" in result.stdout and "critical" in result.stdout
+
+
+def test_accepted_findings_stop_coming_back(seeds, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    assert tqa("run", seeds, "--out", out, "-j", "1").exit_code == 0
+
+    def checks_reported():
+        doc = json.loads(tqa("check", seeds, "--format", "json").stdout)
+        return [f["check"] for f in doc["files"][0]["findings"]]
+
+    before = checks_reported()
+    assert "calque" in before
+    result = tqa("accept", out / "000_0e67fac1f9dc59aa.findings.json", "--check", "calque", "--note", "house style")
+    assert result.exit_code == 0 and (tmp_path / ".tqa-ignore.json").is_file()
+    after = checks_reported()
+    assert "calque" not in after
+    assert len(after) == len(before) - before.count("calque")
+
+
+def test_config_file_disables_a_check_and_sets_apply(seeds, tmp_path):
+    config = tmp_path / "tqa.toml"
+    config.write_text('apply = ["rule", "glossary"]\n[checks.hyphen-spacing]\nenabled = false\n', encoding="utf-8")
+    doc = json.loads(tqa("check", seeds, "--format", "json", "--config", config).stdout)
+    assert "hyphen-spacing" not in {f["check"] for f in doc["files"][0]["findings"]}
+    out = tmp_path / "out"
+    assert tqa("run", seeds, "--out", out, "--config", config, "-j", "1").exit_code == 0
+    report = json.loads((out / "000_0e67fac1f9dc59aa.findings.json").read_text(encoding="utf-8"))
+    assert "glossary" in {e["origin"] for e in report["applied"]}
+
+
+def test_a_bad_config_is_a_usage_error(seeds, tmp_path):
+    config = tmp_path / "tqa.toml"
+    config.write_text("[checks.no-such-check]\nenabled = false\n", encoding="utf-8")
+    result = tqa("check", seeds, "--config", config)
+    assert result.exit_code == 2 and "unknown check" in result.stderr
+
+
+def test_report_folders_of_earlier_runs_are_not_read_as_input(seeds):
+    assert tqa("run", seeds, "--out", seeds / "reports", "-j", "1").exit_code == 0
+    doc = json.loads(tqa("check", seeds, "--format", "json").stdout)
+    assert [Path(f["path"]).name for f in doc["files"]] == ["000_0e67fac1f9dc59aa.txt"]

@@ -184,7 +184,22 @@ def translate_chunk(preps: list[Prepared], slot: TranslatorSlot) -> dict[str, st
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(settings: Settings, out_dir: Path) -> None:
+def _exit_with(parent: int) -> None:
+    """End this worker when the main process is gone (even by SIGKILL), instead of lingering."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _init_worker(settings: Settings, out_dir: Path, parent: int | None = None) -> None:
+    if parent is not None:
+        _exit_with(parent)
     ignore = load_ignore(settings.ignore_file) if settings.ignore_file else None
     _WORKER.update(settings=settings, checks=build_checks(settings.checks), out_dir=out_dir, ignore=ignore)
 
@@ -270,7 +285,7 @@ def run_batch(
     workers = max(1, min(settings.jobs, len(jobs)))
     executor: Executor
     if workers > 1:
-        executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings, out_dir))
+        executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings, out_dir, os.getpid()))
     else:
         _init_worker(settings, out_dir)
         executor = _Inline()

@@ -228,7 +228,7 @@ def run(
 
     from .batch import Settings, default_jobs, run_batch
     from .inputs import report_stems
-    from .report import error_row, write_summary
+    from .report import error_row, summary_table, write_summary
 
     if output_encoding is not None:
         try:
@@ -263,6 +263,7 @@ def run(
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
     write_summary(rows, out)
+    Console(soft_wrap=False).print(summary_table(rows))
     for notice, n in sorted(notices.items()):
         typer.echo(f"tqa: {n} article(s) with {notice}", err=True)
     done = len(rows) - failed

@@ -38,8 +38,7 @@ class InputError(Exception):
 
 def decode(data: bytes) -> tuple[str, str, bytes]:
     """Return (text, encoding, bom). Strict: undecodable bytes raise ``InputError``."""
-    # A bare FF FE 00 00 is read as UTF-16 LE "\x00" rather than empty UTF-32: both give the bytes back.
-    marked = [(bom, enc) for bom, enc in _BOMS if data.startswith(bom) and not (enc.startswith("utf-32") and data == bom)]
+    marked = [(bom, encoding) for bom, encoding in _BOMS if data.startswith(bom)]
     for bom, encoding in marked:
         try:
             return data[len(bom) :].decode(encoding), encoding, bom

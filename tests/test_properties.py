@@ -64,6 +64,9 @@ def test_decoding_round_trips(text, encoding):
         return  # lone surrogates cannot be stored in any UTF
     if encoding == "utf-8":  # without a BOM, a NUL-heavy file is refused as binary (tested elsewhere)
         assume(data.count(b"\x00") <= max(1, len(data) // 100))
+    # FF FE 00 00 opens both UTF-32 LE and UTF-16 LE text that starts with NUL: the bytes
+    # round-trip either way (tested below), but the text cannot be told apart.
+    assume(not (encoding == "utf-16-le" and text.startswith("\x00")))
     decoded, found, bom = decode(data)
     assert decoded == text
     assert Document(decoded, encoding=found, bom=bom).encode() == data

@@ -191,10 +191,35 @@ def _corpus(folder: Path, sample: str, n: int) -> None:
         (folder / f"a{i:03d}.txt").write_text(text, encoding="utf-8")
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pids: list[int]) -> list[int]:
+    alive = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.append(pid)
+    return alive
+
+
 def _files(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.name != "manifest.jsonl"}
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads worker processes from /proc (Linux)")
 def test_a_killed_batch_resumes_to_the_same_result(tmp_path, sample_path):
     inputs = tmp_path / "in"
     _corpus(inputs, sample_path.read_text(encoding="utf-8"), 200)
@@ -212,8 +237,14 @@ def test_a_killed_batch_resumes_to_the_same_result(tmp_path, sample_path):
         if manifest.exists() and manifest.read_text(encoding="utf-8").count("\n") >= 40:
             break
         time.sleep(0.02)
-    os.killpg(proc.pid, signal.SIGKILL) if False else proc.send_signal(signal.SIGKILL)
+    workers = _children(proc.pid)
+    assert workers, "the run uses worker processes"
+    proc.send_signal(signal.SIGKILL)
     proc.wait()
+    deadline = time.monotonic() + 5
+    while _alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(workers), "workers must not outlive a killed run"
     done_before = manifest.read_text(encoding="utf-8").count("\n")
     assert 0 < done_before < 200, "the run must be killed part-way"
 

@@ -1,8 +1,9 @@
 """Reports: what a person (or the next tool) reads after a run.
 
 Per article, from an ``ArticleResult`` alone: ``{stem}.cleaned.txt``, ``{stem}.findings.json``,
-``{stem}.diff`` and ``{stem}.html``. Per batch: ``summary.json``, ``summary.csv`` and
-``index.html`` (see ``summary``). Every file is written atomically, so an interrupted
+``{stem}.diff`` and ``{stem}.html`` (the review page). Per batch: ``summary.json``,
+``summary.jsonl``, ``summary.csv``, ``summary.md``, ``index.html`` and ``retranslations.tmx``
+(see ``summary``). Every file is written atomically, so an interrupted
 run never leaves a half-written report behind.
 """
 
@@ -15,11 +16,12 @@ from ..result import ArticleResult
 from .diff import unified_diff, word_diff
 from .html import article_html
 from .json_report import findings_json
-from .summary import error_row, summary_row, write_summary
+from .summary import error_row, summary_row, summary_table, write_summary
 
 __all__ = [
     "error_row",
     "summary_row",
+    "summary_table",
     "word_diff",
     "write_article_reports",
     "write_summary",
@@ -48,5 +50,5 @@ def write_article_reports(result: ArticleResult, out_dir: Path, stem: str) -> di
         "cleaned": write_atomic(out_dir / f"{stem}.cleaned.txt", doc.encode(result.cleaned, result.output_encoding)),
         "findings": write_atomic(out_dir / f"{stem}.findings.json", findings_json(result)),
         "diff": write_atomic(out_dir / f"{stem}.diff", unified_diff(doc.text, result.cleaned, name)),
-        "html": write_atomic(out_dir / f"{stem}.html", article_html(result)),
+        "html": write_atomic(out_dir / f"{stem}.html", article_html(result, stem)),
     }

@@ -3,7 +3,9 @@
 Python builds a plain view model (rows of text pieces, tables of numbers); the Jinja
 templates in ``templates/`` only lay it out. Article text is untrusted, so the
 environment autoescapes everything, and bidi controls are shown as visible marks: an
-article cannot run script, inject markup, or reorder what the reviewer reads.
+article cannot run script, inject markup, or reorder what the reviewer reads. The review
+page's script (``templates/review.js``) reads the changes from a JSON script element whose
+``<``, ``>`` and ``&`` are escaped, and only ever sets text and classes.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from .. import __version__
 from ..edits import Edit, apply_edits
 from ..result import ArticleResult
 from ..score import QualityScore
-from .diff import Pair, align_paragraphs, edits_from_diff, word_diff
-from .json_report import jsonable, landed_at
+from .changes import APPLIED, Change, review_changes, text_sha256
+from .diff import align_paragraphs, edits_from_diff
+from .json_report import SCHEMA, jsonable
+from .rows import build_rows, signed
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Invisible characters that change how text reads (bidi overrides, zero-width, BOM).
@@ -44,6 +48,11 @@ def visible(text: str) -> Markup:
     return Markup(_INVISIBLE.sub(mark, str(escape(text))))
 
 
+def plain(text: str) -> str:
+    """For attributes (tooltips), where marks cannot go: invisible controls as ``[U+202E]``."""
+    return _INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(text))
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -54,6 +63,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["visible"] = visible
+    env.filters["plain"] = plain
     env.filters["url"] = lambda path: quote(str(path))
     return env
 
@@ -64,86 +74,6 @@ def render(template: str, **context: Any) -> str:
 
 def excerpt(text: str, limit: int = _EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class _Annotator:
-    """Finds the edits behind a stretch of the diff, by offsets in either text."""
-
-    def __init__(self, result: ArticleResult, edits: list[Edit]) -> None:
-        self.edits = list(zip(edits, landed_at(edits)))
-        self.severity: dict[Edit, str] = {}
-        for edit in edits:
-            for f in result.findings:
-                if f.check == edit.check and (f.span == edit.span or f.span.overlaps(edit.span)):
-                    self.severity[edit] = f.severity.value
-                    break
-
-    def notes(self, a: tuple[int, int], b: tuple[int, int]) -> list[dict[str, str]]:
-        # Linear scan: an article has tens of edits, not thousands.
-        out = []
-        for edit, at in self.edits:
-            on_a = edit.span.start < a[1] and a[0] < edit.span.end
-            on_b = at < b[1] and b[0] < at + len(edit.replacement)
-            if on_a or on_b:
-                out.append(
-                    {
-                        "check": edit.check or "change",
-                        "origin": edit.origin,
-                        "reason": edit.reason,
-                        "severity": self.severity.get(edit, ""),
-                    }
-                )
-        return out
-
-
-def _piece(kind: str, text: str, change: int | None = None, notes: list[dict[str, str]] | None = None, tagged: bool = False) -> dict[str, Any]:
-    notes = notes or []
-    title = "; ".join(
-        f"{n['check']}{' [' + n['severity'] + ']' if n['severity'] else ''} ({n['origin']}): {n['reason']}" for n in notes
-    )
-    tag = ", ".join(dict.fromkeys(f"{n['check']} · {n['origin']}" for n in notes)) if tagged else ""
-    return {"kind": kind, "text": text, "change": change, "title": title or "change", "tag": tag}
-
-
-def _rows(result: ArticleResult, edits: list[Edit], pairs: list[Pair]) -> tuple[list[dict[str, Any]], int]:
-    text, cleaned = result.doc.text, result.cleaned
-    annotate = _Annotator(result, edits)
-    rows: list[dict[str, Any]] = []
-    n = 0
-    for pair in pairs:
-        left: list[dict[str, Any]] = []
-        right: list[dict[str, Any]] = []
-        if pair.b is None or pair.a is None:
-            n += 1
-            span = pair.a or pair.b
-            assert span is not None
-            a = (span.start, span.end) if pair.a else (0, 0)
-            b = (span.start, span.end) if pair.b else (0, 0)
-            notes = annotate.notes(a, b)
-            if pair.a:
-                left.append(_piece("del", pair.a.of(text), n, notes, tagged=True))
-            else:
-                right.append(_piece("ins", pair.b.of(cleaned), n, notes, tagged=True))  # type: ignore[union-attr]
-            rows.append({"kind": "deleted" if pair.a else "inserted", "left": left, "right": right})
-            continue
-        a_pos, b_pos = pair.a.start, pair.b.start
-        chunks = word_diff(pair.a.of(text), pair.b.of(cleaned))
-        for chunk in chunks:
-            if chunk.op == "equal":
-                left.append(_piece("text", chunk.a))
-                right.append(_piece("text", chunk.b))
-            else:
-                n += 1
-                notes = annotate.notes((a_pos, a_pos + len(chunk.a)), (b_pos, b_pos + len(chunk.b)))
-                if chunk.a:
-                    left.append(_piece("del", chunk.a, n, notes, tagged=not chunk.b))
-                if chunk.b:
-                    right.append(_piece("ins", chunk.b, n, notes, tagged=True))
-            a_pos += len(chunk.a)
-            b_pos += len(chunk.b)
-        changed = any(c.op != "equal" for c in chunks)
-        rows.append({"kind": "changed" if changed else "same", "left": left, "right": right})
-    return rows, n
 
 
 def _display_edits(result: ArticleResult) -> tuple[list[Edit], bool]:
@@ -192,39 +122,98 @@ def _settings_view(settings: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def article_view(result: ArticleResult) -> dict[str, Any]:
+def json_for_script(payload: Any) -> Markup:
+    """JSON to embed in ``<script type="application/json">``: no ``</script>``, no comment or entity tricks."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=jsonable)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return Markup(text)
+
+
+def review_data(result: ArticleResult, changes: list[Change], stem: str) -> dict[str, Any]:
+    """What the page's script needs to write a decisions file (see ``pipeline.review``)."""
+    doc = result.doc
+    fingerprint = json.dumps([(c.id, c.kind, c.edit.span.start, c.edit.span.end, c.edit.replacement) for c in changes], ensure_ascii=False)
+    return {
+        "schema": SCHEMA,
+        "tqa": __version__,
+        "stem": stem,
+        "changes_sha256": text_sha256(fingerprint),
+        "input": {"path": doc.path, "name": doc.name, "encoding": doc.encoding, "chars": len(doc.text), "text_sha256": text_sha256(doc.text)},
+        "changes": [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "check": c.edit.check,
+                "origin": c.edit.origin,
+                "severity": c.severity,
+                "start": c.edit.span.start,
+                "end": c.edit.span.end,
+                "text": c.edit.span.of(doc.text),
+                "replacement": c.edit.replacement,
+                "reason": c.edit.reason,
+                "mqm_delta": c.mqm_delta,
+                "conflicts": list(c.conflicts),
+                "decision": c.default,
+            }
+            for c in changes
+        ],
+    }
+
+
+def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     """Everything ``article.html.j2`` shows, as plain data."""
     doc = result.doc
+    stem = stem or Path(doc.name).stem
     edits, explained = _display_edits(result)
-    rows, n_changes = _rows(result, edits, align_paragraphs(doc.text, result.cleaned, edits))
+    changes = review_changes(result)
+    rows, elsewhere = build_rows(doc.text, result.cleaned, align_paragraphs(doc.text, result.cleaned, edits), changes, explained)
     notices = list(result.notices)
     if result.skipped and not notices:
         notices.append(f"{len(result.skipped)} passage(s) were not retranslated. {MODEL_HINT}")
     if not explained:
         notices.append("The cleaned text differs from the recorded edits; changes are shown without their reasons.")
+    n_applied = sum(c.kind == APPLIED for c in changes)
     return {
         "doc": {"name": doc.name, "path": doc.path or "", "encoding": doc.encoding, "bom": bool(doc.bom), "newline": doc.newline, "words": doc.word_count},
         "rows": rows,
-        "n_changes": n_changes,
+        "elsewhere": elsewhere,
+        "n_changes": n_applied,
+        "n_suggestions": len(changes) - n_applied,
         "findings": [
             {"check": f.check, "severity": f.severity.value, "start": f.span.start, "end": f.span.end,
              "text": excerpt(f.span.of(doc.text)), "message": f.message, "replacement": f.replacement}
             for f in result.findings
         ],
         "suggestions": [
-            {"check": e.check, "origin": e.origin, "text": excerpt(e.span.of(doc.text)), "replacement": e.replacement, "reason": e.reason}
-            for e in result.suggestions
+            {"id": c.id, "check": c.edit.check, "origin": c.edit.origin, "severity": c.severity, "delta": signed(c.mqm_delta),
+             "text": excerpt(c.edit.span.of(doc.text)), "replacement": c.edit.replacement, "reason": c.edit.reason}
+            for c in changes if c.kind != APPLIED
         ],
         "skipped": [{"start": s.span.start, "end": s.span.end, "text": excerpt(s.span.of(doc.text)), "reason": s.reason} for s in result.skipped],
         "notices": notices,
         "scores": _scores_view(result),
         "settings": _settings_view(result.settings),
+        "review": json_for_script(review_data(result, changes, stem)),
+        "download": f"{Path(stem).name}.decisions.json",
     }
 
 
-def article_html(result: ArticleResult) -> str:
-    return render("article.html.j2", **article_view(result))
+def article_html(result: ArticleResult, stem: str = "") -> str:
+    return render("article.html.j2", **article_view(result, stem))
 
 
-def index_html(rows: list[dict[str, Any]], checks: list[str]) -> str:
-    return render("index.html.j2", rows=rows, checks=checks, version=__version__)
+def chart_view(totals: dict[str, int], width: int = 300) -> dict[str, Any]:
+    """Bars of findings per check, most frequent first, scaled to ``width`` pixels."""
+    top = max(totals.values(), default=0) or 1
+    bars = [
+        {"check": check, "n": n, "width": round(width * n / top, 1), "y": 6 + 24 * i}
+        for i, (check, n) in enumerate(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+    ]
+    label = max((len(b["check"]) for b in bars), default=0) * 7.5 + 12
+    return {"bars": bars, "label": label, "width": label + width + 50, "height": 12 + 24 * len(bars), "bar": width}
+
+
+def index_html(rows: list[dict[str, Any]], checks: list[str], totals: dict[str, int] | None = None) -> str:
+    reference = any(row.get(key) not in (None, "") for row in rows for key in ("bleu_after", "chrf_after", "ter_after"))
+    return render("index.html.j2", rows=rows, checks=checks, chart=chart_view(totals or {}), reference=reference, version=__version__)

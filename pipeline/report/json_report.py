@@ -9,14 +9,19 @@ from __future__ import annotations
 import dataclasses
 import json
 from enum import Enum
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from ..edits import Edit
 from ..result import ArticleResult
+from .changes import APPLIED, SUGGESTION, Change, review_changes, text_sha256
 
 # Bump when a key changes meaning or disappears; adding keys keeps the version.
 SCHEMA = "tqa-findings/1"
+# JSON Schemas of the findings report and of a review's decisions file, shipped with the package.
+SCHEMA_DIR = Path(__file__).parent / "schema"
+FINDINGS_SCHEMA_FILE = SCHEMA_DIR / "findings.schema.json"
+DECISIONS_SCHEMA_FILE = SCHEMA_DIR / "decisions.schema.json"
 
 
 def jsonable(value: Any) -> Any:
@@ -56,6 +61,16 @@ def edit_dict(edit: Edit, text: str, cleaned_start: int | None = None) -> dict[s
     return out
 
 
+def change_dict(change: Change, text: str, cleaned_start: int | None = None) -> dict[str, Any]:
+    """A reviewable change: its id, the edit, the severity of its finding and its score change."""
+    return {
+        "id": change.id,
+        **edit_dict(change.edit, text, cleaned_start),
+        "severity": change.severity,
+        "mqm_delta": change.mqm_delta,
+    }
+
+
 def landed_at(edits: list[Edit]) -> list[int]:
     """For edits sorted by position: where each replacement starts in the cleaned text."""
     out, delta = [], 0
@@ -67,7 +82,9 @@ def landed_at(edits: list[Edit]) -> list[int]:
 
 def findings_payload(result: ArticleResult) -> dict[str, Any]:
     doc, text = result.doc, result.doc.text
-    applied = sorted(result.applied, key=lambda e: (e.span.start, e.span.end))
+    changes = review_changes(result)
+    applied = [c for c in changes if c.kind == APPLIED]
+    suggestions = [c for c in changes if c.kind == SUGGESTION]
     return {
         "schema": SCHEMA,
         "document": {
@@ -79,10 +96,13 @@ def findings_payload(result: ArticleResult) -> dict[str, Any]:
             "words": doc.word_count,
             "paragraphs": len(doc.paragraphs),
             "sentences": len(doc.sentences),
+            # What ``tqa apply`` checks before it trusts the offsets below.
+            "chars": len(text),
+            "text_sha256": text_sha256(text),
         },
         "findings": [f.to_dict(text) for f in result.findings],
-        "applied": [edit_dict(e, text, at) for e, at in zip(applied, landed_at(applied))],
-        "suggestions": [edit_dict(e, text) for e in result.suggestions],
+        "applied": [change_dict(c, text, at) for c, at in zip(applied, landed_at([c.edit for c in applied]))],
+        "suggestions": [change_dict(c, text) for c in suggestions],
         "skipped": [
             {"start": s.span.start, "end": s.span.end, "text": s.span.of(text), "reason": s.reason}
             for s in result.skipped

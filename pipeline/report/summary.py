@@ -1,22 +1,29 @@
-"""The batch summary: one row per article, as JSON, CSV and an HTML index.
+"""The batch summary: one row per article, as JSON, JSONL, CSV, Markdown and an HTML index.
 
 A row is a small flat dict built from an ``ArticleResult`` by ``summary_row``; the batch
-runner keeps rows, not results, so ten thousand articles fit in memory.
+runner keeps rows, not results, so ten thousand articles fit in memory. The retranslated
+passages go to a TMX file, read back from the articles' findings JSON.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..atomic import write_atomic
 from ..result import ArticleResult
 from ..score import QualityScore
 from .html import index_html
-from .json_report import dumps
+from .json_report import dumps, jsonable
+from .markdown import summary_markdown
+from .tmx import TranslationMemory
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 SCHEMA = "tqa-summary/1"
 SEVERITIES = ("minor", "major", "critical")
@@ -26,18 +33,19 @@ COLUMNS = (
     "findings_before", *(f"{s}_before" for s in SEVERITIES),
     "findings_after", *(f"{s}_after" for s in SEVERITIES),
     "mqm_before", "mqm_after", "applied", "suggestions", "skipped",
-    "bleu_after", "chrf_after",
+    "bleu_before", "bleu_after", "chrf_before", "chrf_after", "ter_before", "ter_after",
 )  # fmt: skip
+REFERENCE = (("bleu", "BLEU"), ("chrf", "chrF"), ("ter", "TER"))
 
 
 def _severity_counts(q: QualityScore, when: str) -> dict[str, int]:
     return {f"{s}_{when}": q.severities.get(s, 0) for s in SEVERITIES}
 
 
-def _reference_score(result: ArticleResult, prefix: str) -> float | None:
-    after = (result.scores.reference or {}).get("after") or {}
+def _reference_score(result: ArticleResult, prefix: str, when: str = "after") -> float | None:
+    scores = (result.scores.reference or {}).get(when) or {}
     # sacrebleu names chrF after its beta ("chrF2"), so match on the prefix.
-    for name, value in after.items():
+    for name, value in scores.items():
         if name.startswith(prefix) and isinstance(value, dict) and "score" in value:
             return value["score"]
     return None
@@ -61,8 +69,7 @@ def summary_row(result: ArticleResult, stem: str) -> dict[str, Any]:
         "applied": len(result.applied),
         "suggestions": len(result.suggestions),
         "skipped": len(result.skipped),
-        "bleu_after": _reference_score(result, "BLEU"),
-        "chrf_after": _reference_score(result, "chrF"),
+        **{f"{key}_{when}": _reference_score(result, prefix, when) for key, prefix in REFERENCE for when in ("before", "after")},
     }
     row.update({f"n_{check}": n for check, n in sorted(before.counts.items())})
     return row
@@ -115,12 +122,86 @@ def summary_payload(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def summary_jsonl(rows: list[dict[str, Any]]) -> str:
+    """One JSON object per line, one line per article, in the order of ``rows``."""
+    return "".join(json.dumps(row, ensure_ascii=False, default=jsonable) + "\n" for row in rows)
+
+
+def check_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Findings per check (before repair) across the articles that were processed."""
+    ok = [r for r in rows if r.get("status") == "ok"]
+    return {c[2:]: sum(r.get(c) or 0 for r in ok) for c in check_columns(rows)}
+
+
 def write_summary(rows: list[dict[str, Any]], out_dir: Path) -> dict[str, Path]:
-    """Write ``summary.json``, ``summary.csv`` and ``index.html`` into ``out_dir``."""
+    """Write ``summary.json``, ``.jsonl``, ``.csv``, ``.md``, ``index.html`` and ``retranslations.tmx``.
+
+    The TMX is read back from the articles' findings JSON in ``out_dir`` (see ``tmx``).
+    """
     out_dir = Path(out_dir)
     checks = check_columns(rows)
-    return {
-        "json": write_atomic(out_dir / "summary.json", dumps(summary_payload(rows))),
+    payload = summary_payload(rows)
+    paths = {
+        "json": write_atomic(out_dir / "summary.json", dumps(payload)),
+        "jsonl": write_atomic(out_dir / "summary.jsonl", summary_jsonl(rows)),
         "csv": write_atomic(out_dir / "summary.csv", summary_csv(rows)),
-        "index": write_atomic(out_dir / "index.html", index_html(_filled(rows, checks), [c[2:] for c in checks])),
+        "markdown": write_atomic(out_dir / "summary.md", summary_markdown(rows, payload["totals"], check_totals(rows))),
+        "index": write_atomic(out_dir / "index.html", index_html(_filled(rows, checks), [c[2:] for c in checks], check_totals(rows))),
     }
+    stems = [str(r["stem"]) for r in rows if r.get("status") == "ok" and r.get("stem")]
+    paths["tmx"] = TranslationMemory.from_reports(out_dir, stems).write(out_dir / "retranslations.tmx")
+    return paths
+
+
+def _number(value: Any) -> str:
+    return "" if value is None or value == "" else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def summary_table(rows: list[dict[str, Any]], limit: int = 20) -> Table:
+    """The batch at a glance for the terminal: totals in the footer over every article, and
+    one line per article for at most ``limit`` of them (failures first, then the worst MQM).
+
+    Cells are ``Text``, never markup: an article named ``[red]x`` prints as typed.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    ok = [r for r in rows if r.get("status") == "ok"]
+    reference = any(r.get("chrf_after") is not None for r in ok)
+
+    def total(key: str) -> str:
+        return _number(sum(r.get(key) or 0 for r in ok))
+
+    table = Table(title="tqa summary", title_justify="left", show_footer=len(rows) > 1)
+    table.add_column("article", footer=Text(f"{len(ok)} of {len(rows)} ok"), overflow="fold")
+    table.add_column("words", justify="right", footer=total("words"))
+    table.add_column("findings", justify="right", footer=f"{total('findings_before')} → {total('findings_after')}")
+    table.add_column("MQM", justify="right")
+    table.add_column("applied", justify="right", footer=total("applied"))
+    table.add_column("suggested", justify="right", footer=total("suggestions"))
+    table.add_column("skipped", justify="right", footer=total("skipped"))
+    if reference:
+        table.add_column("chrF", justify="right")
+    shown = rows
+    if len(rows) > limit:
+        shown = sorted(rows, key=lambda r: (r.get("status") == "ok", -(r.get("mqm_after") or 0)))[:limit]
+        table.caption = f"{limit} of {len(rows)} articles shown: failures first, then the highest MQM after; all in summary.csv"
+    for r in shown:
+        name = Text(str(r.get("input") or r.get("stem") or ""))
+        if r.get("status") != "ok":
+            name.append(f" — error: {r.get('error') or 'failed'}")
+            table.add_row(name, *[""] * (len(table.columns) - 1), style="red")
+            continue
+        cells = [
+            name,
+            _number(r.get("words")),
+            f"{_number(r.get('findings_before'))} → {_number(r.get('findings_after'))}",
+            f"{_number(r.get('mqm_before'))} → {_number(r.get('mqm_after'))}",
+            _number(r.get("applied")),
+            _number(r.get("suggestions")),
+            _number(r.get("skipped")),
+        ]
+        if reference:
+            cells.append(f"{_number(r.get('chrf_before'))} → {_number(r.get('chrf_after'))}")
+        table.add_row(*cells)
+    return table

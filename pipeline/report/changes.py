@@ -1,0 +1,85 @@
+"""The reviewable changes of an article: applied edits and suggestions, with stable ids.
+
+One list feeds the findings JSON, the HTML review page and ``tqa apply``, so a change is
+called ``c3`` everywhere. A change carries what a reviewer weighs it by: the finding's
+severity and the score change it brings (the MQM penalty its finding adds, per 1,000
+words of the original). Decisions default to accepting what was applied and rejecting
+what was only suggested, which reproduces the cleaned text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from ..edits import Edit
+from ..findings import Finding, Severity
+from ..result import ArticleResult
+
+APPLIED, SUGGESTION = "applied", "suggestion"
+ACCEPT, REJECT = "accept", "reject"
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str  # "c1", "c2", ... in text order
+    kind: str  # APPLIED or SUGGESTION
+    edit: Edit  # span into the original text
+    severity: str  # of the finding behind it; "" when none matches
+    mqm_delta: float  # change of the MQM-style penalty when applied (negative: better)
+    conflicts: tuple[str, ...] = ()  # ids of changes touching the same characters
+
+    @property
+    def default(self) -> str:
+        return ACCEPT if self.kind == APPLIED else REJECT
+
+
+def text_sha256(text: str) -> str:
+    """The fingerprint a decisions file carries of the text its offsets point into."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _finding_for(edit: Edit, findings: list[Finding]) -> Finding | None:
+    same_check = [f for f in findings if f.check == edit.check]
+    for candidates, test in (
+        (same_check, lambda f: f.span == edit.span),
+        (same_check, lambda f: f.span.overlaps(edit.span)),
+        (findings, lambda f: f.span == edit.span),
+    ):
+        for f in candidates:
+            if test(f):
+                return f
+    return None
+
+
+def mqm_delta(severity: Severity | None, words: int) -> float:
+    """What removing one finding of ``severity`` does to the penalty (see ``score.quality_score``)."""
+    return -round(1000.0 * severity.weight / max(words, 1), 2) if severity else 0.0
+
+
+def _touch(a: Edit, b: Edit) -> bool:
+    return a.span.overlaps(b.span) or (a.span == b.span)
+
+
+def review_changes(result: ArticleResult) -> list[Change]:
+    """Applied edits and suggestions in text order (applied first at equal spans), numbered."""
+    words = result.doc.word_count
+    tagged = [(e, APPLIED) for e in result.applied] + [(e, SUGGESTION) for e in result.suggestions]
+    tagged.sort(key=lambda pair: (pair[0].span.start, pair[0].span.end, pair[1] != APPLIED))
+    ids = [f"c{i}" for i in range(1, len(tagged) + 1)]
+    conflicts: list[list[str]] = [[] for _ in tagged]
+    for i, (edit, _) in enumerate(tagged):
+        # Sorted by start: only the changes that start before this one ends can touch it.
+        for j in range(i + 1, len(tagged)):
+            other = tagged[j][0]
+            if other.span.start > edit.span.end:
+                break
+            if _touch(edit, other):
+                conflicts[i].append(ids[j])
+                conflicts[j].append(ids[i])
+    changes = []
+    for i, (edit, kind) in enumerate(tagged):
+        finding = _finding_for(edit, result.findings)
+        severity = finding.severity if finding else None
+        changes.append(Change(ids[i], kind, edit, severity.value if severity else "", mqm_delta(severity, words), tuple(sorted(conflicts[i], key=lambda c: int(c[1:])))))
+    return changes

@@ -1,0 +1,39 @@
+/* Sortable batch table: each header is a button (click, Enter or Space); numbers sort as
+   numbers, blanks last. Rows are moved, never rebuilt from text. */
+(function () {
+  "use strict";
+  var table = document.getElementById("articles");
+  var body = table.tBodies[0];
+  var status = document.getElementById("sort-status");
+  var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+
+  function key(row, index, numeric) {
+    var cell = row.cells[index];
+    var raw = cell ? (cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent) : "";
+    raw = raw.trim();
+    if (raw === "") return null;
+    if (numeric) { var n = parseFloat(raw); return isNaN(n) ? null : n; }
+    return raw.toLowerCase();
+  }
+
+  headers.forEach(function (th, index) {
+    var button = th.querySelector("button.sort");
+    if (!button) return;
+    button.addEventListener("click", function () {
+      var numeric = th.getAttribute("data-type") === "num";
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      var rows = Array.prototype.slice.call(body.rows).map(function (row, i) {
+        return { row: row, key: key(row, index, numeric), i: i };
+      });
+      rows.sort(function (x, y) {
+        if (x.key === null || y.key === null) return x.key === y.key ? x.i - y.i : (x.key === null ? 1 : -1);
+        if (x.key === y.key) return x.i - y.i;
+        return (x.key < y.key ? -1 : 1) * (ascending ? 1 : -1);
+      });
+      rows.forEach(function (r) { body.appendChild(r.row); });
+      headers.forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      status.textContent = "Sorted by " + th.textContent.trim() + ", " + (ascending ? "ascending" : "descending") + ".";
+    });
+  });
+})();

@@ -1,0 +1,182 @@
+/* Keyboard review of one article. Article text reaches the page only as escaped HTML and
+   the JSON above; this script sets textContent and classes, never markup. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("tqa-review").textContent);
+  var byId = Object.create(null);
+  data.changes.forEach(function (c) { byId[c.id] = c; });
+  var chips = Array.prototype.slice.call(document.querySelectorAll("button.chip"));
+  var help = document.getElementById("help");
+  var toolbar = document.getElementById("toolbar");
+  var status = document.getElementById("current");
+  var counts = document.getElementById("counts");
+  // Decisions kept in this browser belong to this text and this set of changes only.
+  var storeKey = "tqa-decisions:" + data.input.text_sha256 + ":" + data.changes_sha256;
+  var current = -1;
+
+  // Bidi overrides and invisible marks in article text would reorder or hide what is read:
+  // show them as labels, as the page does.
+  var invisible = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+  function shown(text) {
+    return String(text).replace(invisible, function (ch) {
+      return "[U+" + ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0") + "]";
+    });
+  }
+
+  function say(text) { status.textContent = shown(text); }
+
+  function pieces(id) {
+    return Array.prototype.filter.call(document.querySelectorAll("[data-changes]"), function (el) {
+      return el.getAttribute("data-changes").split(" ").indexOf(id) >= 0;
+    });
+  }
+
+  function paint(id) {
+    var chip = document.getElementById(id);
+    var decision = byId[id].decision;
+    if (chip) {
+      chip.classList.toggle("is-accept", decision === "accept");
+      chip.classList.toggle("is-reject", decision === "reject");
+      chip.querySelector(".mark").textContent = decision === "accept" ? "\u2713" : "\u2717";
+      chip.querySelector(".sr").textContent = decision + "ed: ";
+    }
+    pieces(id).forEach(function (el) {
+      var ids = el.getAttribute("data-changes").split(" ");
+      var states = ids.map(function (x) { return byId[x] ? byId[x].decision : "accept"; });
+      var same = states.every(function (s) { return s === states[0]; });
+      el.classList.remove("is-accept", "is-reject", "is-mixed");
+      el.classList.add(same ? "is-" + states[0] : "is-mixed");
+    });
+  }
+
+  function tally() {
+    var accepted = data.changes.filter(function (c) { return c.decision === "accept"; }).length;
+    counts.textContent = (current >= 0 ? "change " + (current + 1) + " of " + chips.length : chips.length + " change(s)") +
+      " \u00b7 " + accepted + " accepted \u00b7 " + (data.changes.length - accepted) + " rejected";
+  }
+
+  function remember() {
+    var decisions = {};
+    data.changes.forEach(function (c) { decisions[c.id] = c.decision; });
+    try { window.localStorage.setItem(storeKey, JSON.stringify(decisions)); } catch (e) { /* file:// storage may be off */ }
+  }
+
+  function restore() {
+    var saved = null;
+    try { saved = JSON.parse(window.localStorage.getItem(storeKey) || "null"); } catch (e) { saved = null; }
+    if (!saved) return;
+    var n = 0;
+    data.changes.forEach(function (c) {
+      if (saved[c.id] === "accept" || saved[c.id] === "reject") {
+        if (saved[c.id] !== c.decision) n += 1;
+        c.decision = saved[c.id];
+        paint(c.id);
+      }
+    });
+    if (n) say("Restored " + n + " decision(s) kept in this browser.");
+  }
+
+  function describe(c) {
+    var what = c.kind === "suggestion" ? "suggestion" : "applied change";
+    var delta = c.mqm_delta ? " \u00b7 MQM " + (c.mqm_delta > 0 ? "+" : "\u2212") + Math.abs(c.mqm_delta).toFixed(2) : "";
+    return c.id + " (" + what + ", " + c.decision + "ed) " + (c.check || "change") +
+      (c.severity ? " [" + c.severity + "]" : "") + " (" + c.origin + "): " + c.reason +
+      " \u00b7 \u00ab" + c.text + "\u00bb \u2192 \u00ab" + c.replacement + "\u00bb" + delta;
+  }
+
+  function select(index, focus) {
+    if (!chips.length) { say("No changes to review."); return; }
+    index = Math.max(0, Math.min(chips.length - 1, index));
+    document.querySelectorAll(".current-change").forEach(function (el) { el.classList.remove("current-change"); });
+    current = index;
+    var chip = chips[index];
+    var id = chip.getAttribute("data-id");
+    chip.classList.add("current-change");
+    pieces(id).forEach(function (el) { el.classList.add("current-change"); });
+    if (focus !== false && document.activeElement !== chip) chip.focus();
+    chip.scrollIntoView({ block: "center", inline: "nearest" });
+    say(describe(byId[id]));
+    tally();
+  }
+
+  function decide(decision) {
+    if (current < 0) { select(0); if (current < 0) return; }
+    var c = byId[chips[current].getAttribute("data-id")];
+    c.decision = decision;
+    paint(c.id);
+    var notes = [];
+    if (decision === "accept") {
+      c.conflicts.forEach(function (other) {
+        if (byId[other] && byId[other].decision === "accept") {
+          byId[other].decision = "reject";
+          paint(other);
+          notes.push(other + " rejected: it overlaps " + c.id);
+        }
+      });
+    }
+    remember();
+    say(describe(c) + (notes.length ? " \u00b7 " + notes.join("; ") : ""));
+    tally();
+  }
+
+  function save() {
+    var out = {
+      schema: "tqa-decisions/1",
+      report_schema: data.schema,
+      tqa: data.tqa,
+      input: data.input,
+      saved: new Date().toISOString(),
+      changes: data.changes.map(function (c) {
+        return {
+          id: c.id, kind: c.kind, check: c.check, origin: c.origin, severity: c.severity,
+          start: c.start, end: c.end, text: c.text, replacement: c.replacement, decision: c.decision
+        };
+      })
+    };
+    var name = toolbar.getAttribute("data-download") || "decisions.json";
+    var url = URL.createObjectURL(new Blob([JSON.stringify(out, null, 2) + "\n"], { type: "application/json" }));
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    window.setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+    say("Saved " + out.changes.length + " decision(s) as " + name + "; run: tqa apply " + name);
+  }
+
+  function toggleHelp() {
+    if (help.open) help.close(); else help.showModal();
+  }
+
+  var actions = {
+    next: function () { select(current + 1); },
+    prev: function () { select(current < 0 ? 0 : current - 1); },
+    accept: function () { decide("accept"); },
+    reject: function () { decide("reject"); },
+    save: save,
+    help: toggleHelp
+  };
+  var keys = { j: "next", ArrowDown: "next", k: "prev", ArrowUp: "prev", a: "accept", r: "reject", s: "save", "?": "help" };
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+    var action = keys[event.key.length === 1 ? event.key.toLowerCase() : event.key];
+    if (!action || (help.open && action !== "help")) return;
+    event.preventDefault();
+    actions[action]();
+  });
+  toolbar.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-act]");
+    if (button) actions[button.getAttribute("data-act")]();
+  });
+  chips.forEach(function (chip, index) {
+    chip.addEventListener("focus", function () { if (current !== index) select(index, false); });
+  });
+  toolbar.hidden = false;
+  restore();
+  tally();
+})();

@@ -1,0 +1,145 @@
+"""A TMX 1.4 translation memory of the passages the model retranslated, for CAT tools.
+
+The batch index is written from summary rows, and articles are processed in worker
+processes (or skipped on ``--resume``), so the memory is read back from each article's
+findings JSON: its applied changes of origin ``marian`` are the retranslations.
+
+Written with the standard library's ElementTree, which escapes text and attributes; the
+one thing it does not do is refuse characters XML 1.0 forbids (most C0 controls), so
+those become U+FFFD here. translate-toolkit's ``tmx`` store would also fit, but it is
+GPL-licensed and pulls in lxml for a file this simple; the tests read our output with it.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from .. import __version__
+from ..atomic import write_atomic
+from ..result import ArticleResult
+
+# Everything outside XML 1.0's Char production.
+_NOT_XML = regex.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def model_name(settings: dict[str, Any]) -> str:
+    """The model that made the translations, as recorded in a report's settings."""
+    translator = settings.get("translator")
+    if isinstance(translator, dict):
+        return " ".join(str(translator[k]) for k in ("model", "revision") if translator.get(k))
+    return str(translator or settings.get("model") or "")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+@dataclass
+class Unit:
+    source: str
+    target: str
+    document: str
+    start: int
+    end: int
+    model: str
+    occurrences: int = 1
+
+
+class TranslationMemory:
+    """Collects retranslated passages across a batch; identical pairs are kept once, counted."""
+
+    def __init__(self, srclang: str = "zh", tgtlang: str = "en", origin: str = "marian") -> None:
+        self.srclang, self.tgtlang, self.origin = srclang, tgtlang, origin
+        self.units: dict[tuple[str, str], Unit] = {}
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def add_pair(self, source: str, target: str, document: str, start: int, end: int, model: str = "") -> bool:
+        # The replacement carries spacing that fits it into the English around it.
+        source, target = source.strip(), target.strip()
+        if not source or not target:
+            return False
+        unit = self.units.get((source, target))
+        if unit is not None:
+            unit.occurrences += 1
+        else:
+            self.units[(source, target)] = Unit(source, target, document, start, end, model)
+        return True
+
+    def add(self, result: ArticleResult) -> int:
+        """Take the applied retranslations of one article; return how many it had."""
+        model = model_name(result.settings or {})
+        document = result.doc.path or result.doc.name
+        return sum(
+            self.add_pair(e.span.of(result.doc.text), e.replacement, document, e.span.start, e.span.end, model)
+            for e in result.applied
+            if e.origin == self.origin
+        )
+
+    def add_report(self, payload: dict[str, Any]) -> int:
+        """The same from a findings JSON (``json_report.findings_payload``)."""
+        model = model_name(payload.get("settings") or {})
+        document = str((payload.get("document") or {}).get("path") or (payload.get("document") or {}).get("name") or "")
+        return sum(
+            self.add_pair(str(e.get("text", "")), str(e.get("replacement", "")), document, int(e.get("start", 0)), int(e.get("end", 0)), model)
+            for e in payload.get("applied") or []
+            if e.get("origin") == self.origin
+        )
+
+    @classmethod
+    def from_reports(cls, out_dir: Path, stems: Iterable[str]) -> TranslationMemory:
+        """Read ``{stem}.findings.json`` of each article; a missing or unreadable one is passed over."""
+        memory = cls()
+        for stem in stems:
+            try:
+                payload = json.loads((Path(out_dir) / f"{stem}.findings.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(payload, dict):
+                memory.add_report(payload)
+        return memory
+
+    def to_xml(self) -> bytes:
+        root = ET.Element("tmx", version="1.4")
+        ET.SubElement(
+            root,
+            "header",
+            {
+                "creationtool": "tqa",
+                "creationtoolversion": __version__,
+                "segtype": "block",  # a passage: part of a sentence, a sentence or several
+                "o-tmf": "tqa",
+                "adminlang": "en",
+                "srclang": self.srclang,
+                "datatype": "plaintext",
+            },
+        )
+        body = ET.SubElement(root, "body")
+        for i, unit in enumerate(self.units.values(), 1):
+            tu = ET.SubElement(body, "tu", tuid=str(i), srclang=self.srclang)
+            props = {
+                "x-tqa-document": unit.document,
+                "x-tqa-span": f"{unit.start}-{unit.end}",
+                "x-tqa-occurrences": str(unit.occurrences),
+                "x-tqa-model": unit.model,
+            }
+            for kind, value in props.items():
+                if value:
+                    ET.SubElement(tu, "prop", type=kind).text = xml_text(value)
+            for lang, text in ((self.srclang, unit.source), (self.tgtlang, unit.target)):
+                tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
+                ET.SubElement(tuv, "seg").text = xml_text(text)
+        ET.indent(root)
+        return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+    def write(self, path: Path) -> Path:
+        return write_atomic(path, self.to_xml())

@@ -1,0 +1,230 @@
+"""The review page in a real browser: headless Chromium (Debian's), driven by Playwright.
+
+Review two changes with the keyboard, save the decisions (the download is intercepted),
+`tqa apply` them, and check the final text; and open an article made of HTML and script
+tags to see that nothing in it runs. Skipped where Chromium or Playwright is missing,
+except in CI (``CI`` set), where that is a failure: `.ci/run` installs both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.report.json_report import DECISIONS_SCHEMA_FILE
+from pipeline.review import decisions_from_report
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+runner = CliRunner()
+
+
+def tqa(*args: object):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run the browser test (.ci/run installs chromium and playwright)")
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install playwright)")
+    executable = chromium_path()
+    if executable is None:
+        _unavailable("no Chromium found (apt-get install chromium)")
+    with sync_playwright() as p:
+        # The system Chromium, never a downloaded one (`playwright install` is not used).
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watch:
+    """A page with every dialog (alert, confirm, ...) and script error recorded."""
+
+    def __init__(self, browser: object) -> None:
+        self.context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+        self.page = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+
+    def focused(self) -> str:
+        return self.page.evaluate("document.activeElement && document.activeElement.id")
+
+
+@pytest.fixture()
+def watch(browser: object) -> Iterator[Watch]:
+    w = Watch(browser)
+    yield w
+    w.context.close()
+
+
+def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sample_path: Path) -> None:
+    article = tmp_path / "in" / sample_path.name
+    article.parent.mkdir()
+    shutil.copy(sample_path, article)
+    out = tmp_path / "reports"
+    assert tqa("run", article, "--out", out).exit_code == 0
+    stem = sample_path.stem
+    payload = json.loads((out / f"{stem}.findings.json").read_text(encoding="utf-8"))
+    first = payload["applied"][0]  # a duplicate title line, removed by the run
+    assert first["check"] == "duplicate-line"
+    suggestion = next(s for s in payload["suggestions"] if s["text"] == "video summit")
+
+    page = watch.page
+    page.goto((out / "index.html").as_uri())
+    page.click(f'a[href="{stem}.html"]')  # the index links to the review page
+    page.wait_for_load_state()
+    assert page.url.endswith(f"{stem}.html")
+    n_changes = len(payload["applied"]) + len(payload["suggestions"])
+    assert page.locator("button.chip").count() == n_changes  # every change has its chip
+    assert page.locator("del[data-changes]").first.is_visible() and page.locator("ins[data-changes]").first.is_visible()
+    assert page.locator(f'.sugnew[data-changes="{suggestion["id"]}"]').inner_text() == "virtual summit"  # shown in place
+    assert page.locator("#toolbar").is_visible()
+
+    page.keyboard.press("j")  # the first change
+    assert watch.focused() == first["id"]
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"  # focus is visible
+    page.keyboard.press("r")
+    assert "is-reject" in page.locator(f"#{first['id']}").get_attribute("class")
+    assert "rejected" in page.locator("#current").inner_text()
+    for _ in range(n_changes):  # on to the suggestion, with j and the arrow key
+        if watch.focused() == suggestion["id"]:
+            break
+        page.keyboard.press("ArrowDown" if _ % 2 else "j")
+    assert watch.focused() == suggestion["id"]
+    page.keyboard.press("k")
+    page.keyboard.press("j")
+    assert watch.focused() == suggestion["id"]
+    page.keyboard.press("a")
+    assert "is-accept" in page.locator(f"#{suggestion['id']}").get_attribute("class")
+    assert "is-accept" in page.locator(f'.sugnew[data-changes="{suggestion["id"]}"]').get_attribute("class")
+
+    page.keyboard.press("?")
+    assert page.locator("#help").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.locator("#help").is_visible()
+    page.emulate_media(media="print")  # the print stylesheet drops the controls, keeps the decisions
+    assert not page.locator("#toolbar").is_visible() and page.locator(f"#{suggestion['id']}").is_visible()
+    page.emulate_media(media="screen")
+
+    page.reload()  # decisions survive a reload (kept in the browser until saved)
+    assert "Restored 2 decision(s)" in page.locator("#current").inner_text()
+    assert "is-accept" in page.locator(f"#{suggestion['id']}").get_attribute("class")
+    assert "is-reject" in page.locator(f"#{first['id']}").get_attribute("class")
+    page.locator(f"#{suggestion['id']}").focus()
+    page.locator(f"#{suggestion['id']}").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "report.png"))  # look at it: tmp_path/report.png
+    with page.expect_download() as info:
+        page.keyboard.press("s")
+    download = info.value
+    assert download.suggested_filename == f"{stem}.decisions.json"
+    saved = tmp_path / "downloads" / download.suggested_filename
+    download.save_as(saved)
+
+    decisions = json.loads(saved.read_text(encoding="utf-8"))
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator)
+    wanted = decisions_from_report(payload, {first["id"]: "reject", suggestion["id"]: "accept"})
+    assert decisions["changes"] == wanted["changes"] and decisions["input"] == wanted["input"]
+
+    result = tqa("apply", saved)
+    assert result.exit_code == 0, result.output
+    final = (saved.parent / f"{stem}.final.txt").read_text(encoding="utf-8")
+    title = first["text"].strip()
+    assert final.count(title) == 2  # the rejected removal: that copy of the title stays
+    assert "virtual summit" in final and "video summit" not in final  # the accepted suggestion
+    assert "Five-King" in final  # the other applied changes are kept
+    assert not watch.dialogs and not watch.errors
+    assert all(url.startswith(("file:", "blob:", "data:")) for url in watch.requests)  # no network
+
+
+HOSTILE = (
+    "<script>window.__pwned = 1; alert('title')</script> \u202eTitle\n\n"
+    "<script>window.__pwned = 1; alert('title')</script> \u202eTitle\n\n"
+    "A sub -natural <img src=x onerror=\"window.__pwned=2;alert(2)\"> line </textarea></script><script>window.__pwned=3</script>.\n\n"
+    "Templates {{ 7*7 }} {% raw %} ${7*7} <svg onload=alert(4)></svg> <a href=\"javascript:alert(5)\">x</a> and the good -neighborly &amp; &lt;b&gt; "
+    "\u202eRTL override\u202c \u200f mark <!-- comment --> <iframe srcdoc=\"<script>parent.__pwned=6</script>\"></iframe>.\n"
+)
+
+
+def test_an_article_of_html_and_script_runs_nothing(watch: Watch, tmp_path: Path) -> None:
+    article = tmp_path / "in" / "<img src=x onerror=alert(7)>.txt"
+    article.parent.mkdir()
+    article.write_text(HOSTILE, encoding="utf-8")
+    out = tmp_path / "reports"
+    result = tqa("run", article, "--out", out)
+    assert result.exit_code == 0, result.output
+    page = watch.page
+    page.goto((out / "index.html").as_uri())
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    page.locator("a", has_text="onerror").first.click()
+    page.wait_for_load_state()
+    page.keyboard.press("j")  # the duplicate title, override and all
+    status = page.locator("#current").inner_text()
+    assert "<script>window.__pwned = 1;" in status and "[U+202E]" in status and "\u202e" not in status
+    for key in ("a", "j", "r", "j", "a", "?", "Escape"):
+        page.keyboard.press(key)
+    with page.expect_download() as info:
+        page.keyboard.press("s")
+    saved = tmp_path / "d.decisions.json"
+    info.value.save_as(saved)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("iframe, img, svg, textarea, a[href^='javascript']").count() == 0
+    body = page.locator("table.sbs").inner_text()
+    assert "<script>window.__pwned = 1; alert('title')</script>" in body and "{{ 7*7 }}" in body and "&amp;" in body
+    assert "U+202E" in body and "\u202e" not in body  # the override is shown, not obeyed
+    assert not watch.dialogs, watch.dialogs
+    assert not watch.errors, watch.errors
+    assert tqa("apply", saved).exit_code == 0
+
+
+def test_the_index_sorts_from_the_keyboard(watch: Watch, tmp_path: Path, sample_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sample_path, folder / "b-long.txt")
+    (folder / "a-short.txt").write_text("China and Kazakhstan signed the good -neighborly treaty.\n", encoding="utf-8")
+    (folder / "c-mid.txt").write_text("A sub -natural line. " * 20 + "\n", encoding="utf-8")
+    out = tmp_path / "reports"
+    assert tqa("run", folder, "--out", out).exit_code == 0
+    page = watch.page
+    page.goto((out / "index.html").as_uri())
+    assert page.locator("svg rect.bar").count() >= 1  # the chart of findings per check
+
+    def names() -> list[str]:
+        return [t.split(" ")[0].rsplit("/", 1)[-1] for t in page.locator("#articles tbody tr td:first-child").all_inner_texts()]
+
+    words = page.locator("th", has_text="Words")
+    words.locator("button").focus()
+    page.keyboard.press("Enter")
+    assert words.get_attribute("aria-sort") == "ascending"
+    assert names() == ["a-short.txt", "c-mid.txt", "b-long.txt"]
+    page.keyboard.press("Space")
+    assert words.get_attribute("aria-sort") == "descending"
+    assert names() == ["b-long.txt", "c-mid.txt", "a-short.txt"]
+    assert "Sorted by Words, descending" in page.locator("#sort-status").inner_text()
+    assert not watch.errors

@@ -22,6 +22,7 @@ from .checks import Check, build_checks, run_checks
 from .document import Document, InputError, load_document
 from .edits import Edit, apply_edits
 from .findings import Finding, Severity
+from .guard import judge_segments
 from .ignore import IgnoreList, filter_findings, load_ignore
 from .manifest import Manifest, file_hash, settings_hash
 from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
@@ -43,10 +44,13 @@ class Settings:
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
     output_encoding: str | None = None
     ignore_file: Path | None = None  # accepted findings (review memory), not reported again
+    guard: bool = True  # reject model output that is worse than the passage it replaces
     # How the run goes, not what it produces (left out of ``describe``):
     jobs: int = 1
     chunk_size: int = 64
     in_place: bool = False
+    use_cache: bool = True
+    cache_dir: Path | None = None  # None: $TQA_CACHE_DIR or the user cache folder
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -59,6 +63,7 @@ class Settings:
             "checks": self.checks,
             "output_encoding": self.output_encoding,
             "ignore": _ignore_digest(self.ignore_file),
+            "guard": self.guard,
         }
 
 
@@ -114,6 +119,7 @@ def finish(
     missing_model: str | None = None,
     reference: str | None = None,
     ignore: IgnoreList | None = None,
+    guard: bool = True,
 ) -> ArticleResult:
     """Apply the plan (with the model's translations when there are any), verify and score."""
     doc, plan = prep.doc, prep.plan
@@ -123,7 +129,12 @@ def finish(
         if translations is None:
             skipped.append(Skipped(request.span, missing_model or "no translation model"))
             continue
-        replacement = join_translation(doc, request, [translations[s] for s in request.segments])
+        outputs = [translations[s] for s in request.segments]
+        rejected = judge_segments(request.segments, outputs, checks) if guard else None
+        if rejected:
+            skipped.append(Skipped(request.span, rejected))
+            continue
+        replacement = join_translation(doc, request, outputs)
         edits.append(Edit(request.span, replacement, request.reason, "marian", "untranslated"))
     cleaned = apply_edits(doc.text, edits)
     after = filter_findings(run_checks(Document.from_text(cleaned), checks), cleaned, ignore)
@@ -151,6 +162,7 @@ class TranslatorSlot:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.translator: Any = None
+        self.cache: Any = None
         self.error: str | None = None
 
     def get(self) -> Any:
@@ -165,6 +177,12 @@ class TranslatorSlot:
                 )
             except (ModelUnavailable, ValueError) as err:
                 self.error = str(err)
+                return None
+            if s.use_cache:
+                from .translate.cache import CachedTranslator, TranslationCache
+
+                self.cache = TranslationCache.in_dir(s.cache_dir)
+                self.translator = CachedTranslator(self.translator, self.cache)
         return self.translator
 
 
@@ -218,7 +236,9 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
 
     settings: Settings = _WORKER["settings"]
     try:
-        result = finish(prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"])
+        result = finish(
+            prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"], settings.guard
+        )
         outputs = write_article_reports(result, _WORKER["out_dir"], job.stem)
         written = _write_in_place(job.path, result) if settings.in_place else None
     except (OSError, InputError) as err:
@@ -269,8 +289,12 @@ def run_batch(
     references: Callable[[Path], str | None] = lambda _: None,
     resume: bool = False,
     fail_fast: bool = False,
+    slot: TranslatorSlot | None = None,
 ) -> Iterator[Outcome]:
-    """Process ``paths``, writing reports into ``out_dir``; yield each input's outcome as it is done."""
+    """Process ``paths``, writing reports into ``out_dir``; yield each input's outcome as it is done.
+
+    Pass a ``slot`` to see the translator (and its cache statistics) afterwards.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)
     manifest = Manifest(out_dir)
@@ -280,7 +304,7 @@ def run_batch(
         manifest.reset()
     described = settings.describe()
     fingerprint = settings_hash(described)
-    slot = TranslatorSlot(settings)
+    slot = slot or TranslatorSlot(settings)
     jobs = [Job(p, stems[p], references(p)) for p in paths]
     workers = max(1, min(settings.jobs, len(jobs)))
     executor: Executor

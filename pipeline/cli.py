@@ -214,6 +214,9 @@ def run(
     fail_fast: Annotated[bool, typer.Option(help="Stop at the first file that fails (default: list it and go on).")] = False,
     in_place: Annotated[bool, typer.Option(help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
     output_encoding: Annotated[Optional[str], typer.Option(help="Encoding of the cleaned text (default: the input's).")] = None,
+    cache: Annotated[Optional[Path], typer.Option(help="Folder of the translation cache (default: $TQA_CACHE_DIR or the user cache folder).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; neither read nor write the cache.")] = False,
+    guard: Annotated[bool, typer.Option(help="Reject model output that is worse than the passage (empty, a loop, script left, absurd length).")] = True,
     fail_on: FailOn = None,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
@@ -226,7 +229,7 @@ def run(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import Settings, default_jobs, run_batch
+    from .batch import Settings, TranslatorSlot, default_jobs, run_batch
     from .inputs import report_stems
     from .report import error_row, summary_table, write_summary
 
@@ -242,15 +245,16 @@ def run(
     references = _references(ref, files)
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend,
                         device=device, num_beams=beams, max_length=max_length, checks=cfg.checks,
-                        output_encoding=output_encoding, ignore_file=cfg.ignore_file,
-                        jobs=jobs or default_jobs(), in_place=in_place)
+                        output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
+                        jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache)
+    slot = TranslatorSlot(settings)
     stems = report_stems(files)
     rows, failed, resumed, worst, notices = [], 0, 0, None, Counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True, soft_wrap=True, highlight=False)
     with Progress(*columns, console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("tqa run", total=len(files))
-        for outcome in run_batch(files, stems, settings, out, references, resume=resume, fail_fast=fail_fast):
+        for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot):
             progress.advance(task)
             if outcome.row is None:
                 failed += 1
@@ -266,6 +270,10 @@ def run(
     Console(soft_wrap=False).print(summary_table(rows))
     for notice, n in sorted(notices.items()):
         typer.echo(f"tqa: {n} article(s) with {notice}", err=True)
+    if slot.cache is not None:
+        stats = slot.translator.stats
+        state = f"{stats.hits} hits, {stats.misses} misses" if slot.cache.enabled else f"off: {slot.cache.error}"
+        typer.echo(f"tqa: translation cache {state} ({slot.cache.path})", err=True)
     done = len(rows) - failed
     extra = f" ({resumed} unchanged since the last run)" if resumed else ""
     typer.echo(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/")

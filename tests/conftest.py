@@ -43,3 +43,10 @@ def tiny_ct2_dir(tmp_path_factory: pytest.TempPathFactory, tiny_model_dir: Path)
     from pipeline.translate.ct2 import convert_model
 
     return convert_model(tiny_model_dir, tmp_path_factory.mktemp("models") / "tiny-marian-ct2")
+
+
+@pytest.fixture(autouse=True)
+def _private_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the user's translation cache, and never look for models online."""
+    monkeypatch.setenv("TQA_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "translation-cache"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -82,7 +82,8 @@ def test_run_without_model_checks_repairs_and_names_the_missing_model(seeds, tmp
 
 def test_run_with_tiny_model_replaces_the_passage(seeds, tmp_path, tiny_model_dir, sample_path):
     out = tmp_path / "out"
-    result = tqa("run", seeds, "--out", out, "--model", tiny_model_dir, "-j", "1")
+    # the random tiny model writes gibberish the guard would reject; here the plumbing is tested
+    result = tqa("run", seeds, "--out", out, "--model", tiny_model_dir, "-j", "1", "--no-guard", "--max-length", "48")
     assert result.exit_code == 0, result.output
     stem = "000_0e67fac1f9dc59aa"
     report = json.loads((out / f"{stem}.findings.json").read_text(encoding="utf-8"))
@@ -104,12 +105,33 @@ def test_run_is_deterministic(seeds, tmp_path, tiny_model_dir):
     outs = []
     for name in ("a", "b"):
         out = tmp_path / name
-        assert tqa("run", seeds, "--out", out, "--model", tiny_model_dir, "-j", "1").exit_code == 0
+        assert tqa("run", seeds, "--out", out, "--model", tiny_model_dir, "-j", "1", "--max-length", "48").exit_code == 0
         outs.append(out)
     for f in sorted(p.name for p in outs[0].iterdir()):
         if f == "manifest.jsonl":
             continue
         assert (outs[0] / f).read_bytes() == (outs[1] / f).read_bytes(), f
+
+
+def test_the_guard_rejects_gibberish_and_says_why(seeds, tmp_path, tiny_model_dir):
+    out = tmp_path / "out"
+    result = tqa("run", seeds, "--out", out, "--model", tiny_model_dir, "-j", "1", "--max-length", "48")
+    assert result.exit_code == 0
+    report = json.loads((out / "000_0e67fac1f9dc59aa.findings.json").read_text(encoding="utf-8"))
+    assert [e for e in report["applied"] if e["origin"] == "marian"] == []
+    assert report["skipped"][0]["reason"].startswith("translation rejected")
+    assert PASSAGE_START in (out / "000_0e67fac1f9dc59aa.cleaned.txt").read_text(encoding="utf-8")
+
+
+def test_a_rerun_takes_translations_from_the_cache(seeds, tmp_path, tiny_model_dir):
+    cache = tmp_path / "cache"
+    args = ("run", seeds, "--model", tiny_model_dir, "-j", "1", "--max-length", "48", "--cache", cache)
+    first = tqa(*args, "--out", tmp_path / "a")
+    assert "0 hits, 2 misses" in first.stderr
+    second = tqa(*args, "--out", tmp_path / "b")
+    assert "2 hits, 0 misses" in second.stderr
+    for name in ("000_0e67fac1f9dc59aa.cleaned.txt", "000_0e67fac1f9dc59aa.findings.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
 def test_a_bad_file_does_not_stop_the_batch(seeds, tmp_path):

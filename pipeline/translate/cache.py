@@ -1,0 +1,273 @@
+"""A persistent translation cache (SQLite), and a translator that consults it first.
+
+Rerunning a batch costs no model time for passages seen before. One table maps a key to
+the model's raw output; the key is a hash of the source text and of the translator
+settings that change the output:
+
+- ``model`` and ``revision``: another model or another snapshot of it translates differently;
+- ``backend`` and the numeric precision it runs in (``dtype``: float32/float16 for
+  transformers, int8/float16 for CTranslate2, plus the stored ``quantization`` of a
+  converted model): int8 and float16 outputs differ from float32 ones;
+- ``num_beams`` and ``max_length``: the generation settings.
+
+Not in the key: the ``device`` (the same precision on another device gives the same
+output up to rounding, and the precision is already in the key), the ``batch_size``
+(translations do not depend on what they were batched with, see ``BaseTranslator``),
+and library versions (a new transformers release rarely changes a translation; clear
+the cache, or run with ``--no-cache``, to rule it out).
+
+What is cached is the model's output before the output guard judges it, so a change to
+the guard applies to cached translations too.
+
+Concurrency: one connection per cache guarded by a lock (threads of one process), WAL
+mode and a busy timeout (several processes may share the file). A cache that cannot be
+opened, read or written (corrupt file, read-only folder, full disk) turns itself off
+with a one-line warning; translation goes on without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+CACHE_ENV = "TQA_CACHE_DIR"
+CACHE_FILE = "translations.sqlite3"
+# Signature fields that decide a translation (see the module docstring for why these).
+KEY_FIELDS = ("model", "revision", "backend", "dtype", "quantization", "num_beams", "max_length")
+FORMAT = 1  # bump when the meaning of a stored row changes: old rows stop matching
+_CHUNK = 500  # keys per SELECT: below SQLite's oldest limit on bound variables (999)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    key BLOB PRIMARY KEY,
+    settings TEXT NOT NULL,
+    translation TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS settings (
+    settings TEXT PRIMARY KEY,
+    description TEXT NOT NULL
+);
+"""
+
+
+def cache_dir() -> Path:
+    """``$TQA_CACHE_DIR``, else the user cache folder (platformdirs when installed) ``/tqa``."""
+    if env := os.environ.get(CACHE_ENV):
+        return Path(env).expanduser()
+    try:
+        from platformdirs import user_cache_path
+    except ImportError:
+        base = os.environ.get("XDG_CACHE_HOME")
+        return (Path(base).expanduser() if base else Path.home() / ".cache") / "tqa"
+    return user_cache_path("tqa")
+
+
+def default_cache_path() -> Path:
+    return cache_dir() / CACHE_FILE
+
+
+def settings_of(signature: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a translator signature that go into the cache key."""
+    return {name: signature.get(name) for name in KEY_FIELDS}
+
+
+def settings_key(signature: Mapping[str, Any]) -> str:
+    """A short, stable hash of the output-deciding settings of ``signature``."""
+    facts = {"format": FORMAT, **settings_of(signature)}
+    blob = json.dumps(facts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+def text_key(settings: str, text: str) -> bytes:
+    return hashlib.sha256(f"{settings}\0{text}".encode("utf-8")).digest()
+
+
+class TranslationCache:
+    """Source text -> translation, per settings key, in one SQLite file.
+
+    Opened lazily, on first use. ``error`` holds the reason when the cache turned itself
+    off; ``enabled`` says whether it still works.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path).expanduser() if path is not None else default_cache_path()
+        self.error: str | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def in_dir(cls, folder: str | Path | None) -> TranslationCache:
+        """The cache file in ``folder`` (``--cache DIR``); None: the default folder."""
+        return cls(Path(folder).expanduser() / CACHE_FILE if folder is not None else None)
+
+    @property
+    def enabled(self) -> bool:
+        return self.error is None
+
+    def __repr__(self) -> str:
+        state = "enabled" if self.enabled else f"disabled: {self.error}"
+        return f"{type(self).__name__}({str(self.path)!r}, {state})"
+
+    def _disable(self, exc: BaseException) -> None:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        self.error = f"{self.path}: {reason}"
+        log.warning("translation cache off (%s); translating without it", self.error)
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except sqlite3.Error:
+                pass
+            self._conn = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
+            try:
+                conn.execute("PRAGMA busy_timeout = 10000")
+                conn.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
+                conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a crash loses at most the last writes
+                conn.executescript(_SCHEMA)
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    def get_many(self, settings: str, texts: Iterable[str]) -> dict[str, str]:
+        """The cached translations of ``texts`` under ``settings`` (missing texts are absent)."""
+        keys = {text_key(settings, t): t for t in texts}
+        found: dict[str, str] = {}
+        if not keys or not self.enabled:
+            return found
+        with self._lock:
+            try:
+                conn = self._connect()
+                items = list(keys)
+                for start in range(0, len(items), _CHUNK):
+                    chunk = items[start : start + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    rows = conn.execute(f"SELECT key, translation FROM translations WHERE key IN ({marks})", chunk)
+                    found.update((keys[key], translation) for key, translation in rows)
+            except (sqlite3.Error, OSError) as exc:
+                self._disable(exc)
+                return {}
+        return found
+
+    def put_many(self, settings: str, pairs: Mapping[str, str], description: Mapping[str, Any] | None = None) -> None:
+        """Store ``source -> translation`` pairs under ``settings`` (one transaction)."""
+        if not pairs or not self.enabled:
+            return
+        rows = [(text_key(settings, source), settings, out) for source, out in pairs.items()]
+        with self._lock:
+            try:
+                conn = self._connect()
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?)", rows)
+                    if description is not None:
+                        blob = json.dumps(dict(description), sort_keys=True, ensure_ascii=False, default=str)
+                        conn.execute("INSERT OR IGNORE INTO settings VALUES (?, ?)", (settings, blob))
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            except (sqlite3.Error, OSError) as exc:
+                self._disable(exc)
+
+    def __len__(self) -> int:
+        if not self.enabled:
+            return 0
+        with self._lock:
+            try:
+                return int(self._connect().execute("SELECT count(*) FROM translations").fetchone()[0])
+            except (sqlite3.Error, OSError) as exc:
+                self._disable(exc)
+                return 0
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                except sqlite3.Error:
+                    pass
+                self._conn = None
+
+    def __enter__(self) -> TranslationCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class CacheStats:
+    """Distinct non-blank texts answered from the cache (hits) and sent to the model (misses)."""
+
+    hits: int = 0
+    misses: int = 0
+
+    @property
+    def lookups(self) -> int:
+        return self.hits + self.misses
+
+    def to_dict(self) -> dict[str, int]:
+        return {"hits": self.hits, "misses": self.misses}
+
+
+class CachedTranslator:
+    """A ``Translator`` that answers from ``cache`` and sends only the misses to ``inner``.
+
+    All texts are looked up at once, the misses go to ``inner.translate`` in one call,
+    their translations are stored, and the output keeps the input's length and order.
+    Blank texts come back unchanged, as from ``BaseTranslator``.
+    """
+
+    def __init__(self, inner: Any, cache: TranslationCache) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.stats = CacheStats()
+        self._signature: dict[str, Any] | None = None
+        self._settings: str | None = None
+
+    @property
+    def signature(self) -> dict[str, Any]:
+        return self.inner.signature  # the cache changes no output, so reports say the same
+
+    @property
+    def settings(self) -> str:
+        if self._settings is None:
+            self._signature = dict(self.inner.signature)
+            self._settings = settings_key(self._signature)
+        return self._settings
+
+    def translate(self, texts: list[str]) -> list[str]:
+        if isinstance(texts, str):
+            raise TypeError(f"{type(self).__name__}.translate takes a list of strings, got one str")
+        texts = list(texts)
+        wanted = list(dict.fromkeys(t for t in texts if t.strip()))
+        if not wanted:
+            return texts
+        done = self.cache.get_many(self.settings, wanted)
+        misses = [t for t in wanted if t not in done]
+        self.stats.hits += len(wanted) - len(misses)
+        self.stats.misses += len(misses)
+        if misses:
+            outputs = self.inner.translate(misses)
+            if len(outputs) != len(misses):
+                raise RuntimeError(f"{type(self.inner).__name__}: {len(misses)} texts in, {len(outputs)} out")
+            fresh = dict(zip(misses, outputs))
+            self.cache.put_many(self.settings, fresh, settings_of(self._signature or {}))
+            done.update(fresh)
+        return [done.get(t, t) for t in texts]

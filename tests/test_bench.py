@@ -1,0 +1,63 @@
+"""Smoke test: each benchmark script runs end to end at tiny sizes and writes its JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).parent.parent
+
+
+def _run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=timeout)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc
+
+
+def test_translate_bench_quick(tiny_model_dir: Path, tiny_ct2_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "translate.json"
+    proc = _run([
+        "bench/translate.py", "--quick", "--device", "cpu", "--tiny-model", str(tiny_model_dir),
+        "--tiny-ct2", str(tiny_ct2_dir), "--json", str(out),
+    ])
+    assert "ct2 / transformers" in proc.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    results = {r["engine"]: r for r in report["results"]}
+    assert set(results) == {"naive", "transformers", "ct2"}
+    per_sentence = {r["tokens"] / r["sentences"] for r in results.values()}
+    assert per_sentence == {report["settings"]["new_tokens"]}  # every engine generated the same length
+    assert all(r["tokens_per_s"] > 0 and r["peak_rss_mib"] > 0 for r in results.values())
+    assert {(q["engine"], q["baseline"]) for q in report["ratios"]} == {
+        ("transformers", "naive"), ("ct2", "naive"), ("ct2", "transformers")
+    }
+    assert tiny_model_dir.is_dir() and (tiny_ct2_dir / "model.bin").is_file()  # given models are not removed
+
+
+def test_check_bench_quick(tmp_path: Path) -> None:
+    out = tmp_path / "check.json"
+    proc = _run(["bench/check.py", "--quick", "--articles", "8", "--naive-articles", "3", "--json", str(out)])
+    assert "target: >= 100 articles/s" in proc.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    rows = {r["way"]: r for r in report["results"]}
+    assert set(rows) == {"in-process", "cli", "naive"}
+    assert rows["cli"]["articles"] == 8 and rows["naive"]["articles"] == 3
+    assert rows["in-process"]["findings"] == rows["cli"]["findings"] > 0  # the CLI checks what run_checks does
+
+
+def test_check_bench_articles_are_sample_sized_and_varied() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tqa_bench_check", REPO / "bench" / "check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    make_articles = module.make_articles
+    articles = make_articles(12, seed=1)
+    assert articles == make_articles(12, seed=1)  # deterministic
+    assert len(set(articles)) == 12
+    sample = len(next((REPO / "seeds").glob("*.txt")).read_text(encoding="utf-8"))
+    mean = sum(map(len, articles)) / len(articles)
+    assert 0.6 * sample < mean < 1.5 * sample

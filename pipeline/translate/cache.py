@@ -122,6 +122,9 @@ class TranslationCache:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         self.error = f"{self.path}: {reason}"
         log.warning("translation cache off (%s); translating without it", self.error)
+        self._close()
+
+    def _close(self) -> None:
         if self._conn is not None:
             try:
                 self._conn.close()
@@ -197,12 +200,7 @@ class TranslationCache:
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None:
-                try:
-                    self._conn.close()
-                except sqlite3.Error:
-                    pass
-                self._conn = None
+            self._close()
 
     def __enter__(self) -> TranslationCache:
         return self

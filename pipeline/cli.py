@@ -29,6 +29,11 @@ DEFAULT_INPUT = Path("seeds")
 DEFAULT_OUT = Path("reports")
 
 
+class Backend(str, Enum):
+    transformers = "transformers"
+    ct2 = "ct2"
+
+
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -203,7 +208,7 @@ def run(
     paths: PathsArg = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = DEFAULT_OUT,
     model: Annotated[str, typer.Option(help="Translation model: a local folder or a Hugging Face model id.")] = "Helsinki-NLP/opus-mt-zh-en",
-    backend: Annotated[str, typer.Option(help="Translation backend: transformers or ct2.")] = "transformers",
+    backend: Annotated[Backend, typer.Option(help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa[ct2]'`).")] = Backend.transformers,
     device: Annotated[str, typer.Option(help="auto, cpu, cuda or mps.")] = "auto",
     beams: Annotated[int, typer.Option(min=1, help="Beam size for translation.")] = 4,
     max_length: Annotated[int, typer.Option(min=1, help="Maximum tokens generated per segment.")] = 512,
@@ -243,7 +248,7 @@ def run(
     fail_on = fail_on or cfg.fail_on
     files = _inputs(paths, exclude=[out])
     references = _references(ref, files)
-    settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend,
+    settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend.value,
                         device=device, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
                         jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache)

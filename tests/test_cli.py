@@ -200,3 +200,14 @@ def test_report_folders_of_earlier_runs_are_not_read_as_input(seeds):
     assert tqa("run", seeds, "--out", seeds / "reports", "-j", "1").exit_code == 0
     doc = json.loads(tqa("check", seeds, "--format", "json").stdout)
     assert [Path(f["path"]).name for f in doc["files"]] == ["000_0e67fac1f9dc59aa.txt"]
+
+
+def test_run_with_the_ctranslate2_backend(seeds, tmp_path, tiny_ct2_dir):
+    out = tmp_path / "out"
+    args = ("run", seeds, "--out", out, "--backend", "ct2", "--model", tiny_ct2_dir, "-j", "1", "--no-guard", "--max-length", "48")
+    result = tqa(*args)
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "000_0e67fac1f9dc59aa.findings.json").read_text(encoding="utf-8"))
+    assert report["settings"]["translator"]["backend"] == "ct2"
+    assert [e["check"] for e in report["applied"] if e["origin"] == "marian"] == ["untranslated"]
+    assert PASSAGE_START not in (out / "000_0e67fac1f9dc59aa.cleaned.txt").read_text(encoding="utf-8")

@@ -59,7 +59,8 @@ class Manifest:
         return entry
 
     def record(self, entry: dict[str, Any]) -> None:
-        self.entries[entry["input"]] = entry
+        # Not kept in memory: only the entries of earlier runs are looked up, and a batch
+        # of any size must not grow this process.
         self.path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(entry, ensure_ascii=False) + "\n"  # key order kept: rows go back into the summary
         if self._torn:

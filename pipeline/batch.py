@@ -45,6 +45,8 @@ class Settings:
     output_encoding: str | None = None
     ignore_file: Path | None = None  # accepted findings (review memory), not reported again
     guard: bool = True  # reject model output that is worse than the passage it replaces
+    retranslate: bool = True  # retranslate flagged sentences (from the original, else by round trip)
+    round_trip_model: str = "Helsinki-NLP/opus-mt-en-zh"
     # How the run goes, not what it produces (left out of ``describe``):
     jobs: int = 1
     chunk_size: int = 64
@@ -64,6 +66,8 @@ class Settings:
             "output_encoding": self.output_encoding,
             "ignore": _ignore_digest(self.ignore_file),
             "guard": self.guard,
+            "retranslate": self.retranslate,
+            "round_trip_model": self.round_trip_model if self.retranslate else None,
         }
 
 
@@ -81,6 +85,9 @@ class Prepared:
     doc: Document
     findings: list[Finding]
     plan: Plan
+    pair: Any = None  # SourcePair, when the Chinese original is known
+    retranslation: Any = None  # RetranslationResult, filled in by the main process
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,7 @@ class Job:
     path: Path
     stem: str
     reference: str | None = None
+    source: Path | None = None  # the Chinese original
 
 
 @dataclass
@@ -106,9 +114,27 @@ class Outcome:
     input_sha256: str | None = None  # of the input file as tqa left it (changed by --in-place)
 
 
-def prepare(doc: Document, checks: list[Check], apply: frozenset[str], ignore: IgnoreList | None = None) -> Prepared:
-    findings = filter_findings(run_checks(doc, checks), doc.text, ignore)
-    return Prepared(doc, findings, make_plan(doc, findings, apply))
+def prepare(
+    doc: Document,
+    checks: list[Check],
+    apply: frozenset[str],
+    ignore: IgnoreList | None = None,
+    source: Path | None = None,
+    source_checks: list[Any] | None = None,
+) -> Prepared:
+    findings = run_checks(doc, checks)
+    pair, notices = None, []
+    if source is not None:
+        from .source import SourceError, load_source, pair_documents, run_source_checks
+
+        try:
+            pair = pair_documents(doc, load_source(source))
+        except SourceError as err:
+            notices.append(f"checked without its original: {err}")
+        else:
+            findings = sorted(findings + run_source_checks(pair, source_checks), key=lambda f: (f.span.start, f.span.end, f.check))
+    findings = filter_findings(findings, doc.text, ignore)
+    return Prepared(doc, findings, make_plan(doc, findings, apply), pair, notices=notices)
 
 
 def finish(
@@ -136,31 +162,49 @@ def finish(
             continue
         replacement = join_translation(doc, request, outputs)
         edits.append(Edit(request.span, replacement, request.reason, "marian", "untranslated"))
+    findings, suggestions, notices = list(prep.findings), list(plan.suggestions), list(prep.notices)
+    retranslations: list[dict[str, Any]] = []
+    if prep.retranslation is not None:
+        from .retranslate import merge_edits
+
+        rt = prep.retranslation
+        findings = sorted(findings + rt.findings, key=lambda f: (f.span.start, f.span.end, f.check))
+        accepted, proposed = rt.edits()
+        if "marian" in settings.get("apply", ()):
+            edits, displaced = merge_edits(edits, accepted)
+            suggestions += displaced
+        else:
+            suggestions += accepted
+        suggestions = sorted(suggestions + proposed, key=lambda e: e.span)
+        retranslations = rt.to_dict()
+        notices += rt.notices
     cleaned = apply_edits(doc.text, edits)
     after = filter_findings(run_checks(Document.from_text(cleaned), checks), cleaned, ignore)
-    notices = []
     if plan.requests and translations is None:
         notices.append(f"passages not retranslated: {missing_model}")
     return ArticleResult(
         doc=doc,
-        findings=prep.findings,
+        findings=findings,
         applied=sorted(edits, key=lambda e: e.span),
-        suggestions=plan.suggestions,
+        suggestions=suggestions,
         skipped=sorted(skipped, key=lambda s: s.span),
         cleaned=cleaned,
         findings_after=after,
-        scores=compute_scores(doc.text, prep.findings, cleaned, after, reference),
+        scores=compute_scores(doc.text, findings, cleaned, after, reference),
         settings=settings,
         notices=notices,
         output_encoding=settings.get("output_encoding"),
+        retranslations=retranslations,
+        source=prep.pair.to_dict() if prep.pair is not None else None,
     )
 
 
 class TranslatorSlot:
     """Loads the translator on first use only, so runs without Chinese never import torch."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, model: str | None = None) -> None:
         self.settings = settings
+        self.model = model or settings.model
         self.translator: Any = None
         self.cache: Any = None
         self.error: str | None = None
@@ -172,7 +216,7 @@ class TranslatorSlot:
             s = self.settings
             try:
                 self.translator = load_translator(
-                    s.model, backend=s.backend, device=s.device, num_beams=s.num_beams,
+                    self.model, backend=s.backend, device=s.device, num_beams=s.num_beams,
                     max_length=s.max_length, batch_size=s.batch_size,
                 )
             except (ModelUnavailable, ValueError) as err:
@@ -219,12 +263,16 @@ def _init_worker(settings: Settings, out_dir: Path, parent: int | None = None) -
     if parent is not None:
         _exit_with(parent)
     ignore = load_ignore(settings.ignore_file) if settings.ignore_file else None
-    _WORKER.update(settings=settings, checks=build_checks(settings.checks), out_dir=out_dir, ignore=ignore)
+    from .source import build_source_checks
+
+    _WORKER.update(settings=settings, checks=build_checks(settings.checks), out_dir=out_dir, ignore=ignore,
+                   source_checks=build_source_checks(settings.checks))
 
 
 def _prepare_job(job: Job) -> Prepared | str:
     try:
-        return prepare(load_document(job.path), _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"])
+        return prepare(load_document(job.path), _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"],
+                       job.source, _WORKER["source_checks"])
     except InputError as err:
         return str(err)
     except Exception as err:  # a bug must cost one file, not the batch; the reason is kept
@@ -290,6 +338,7 @@ def run_batch(
     resume: bool = False,
     fail_fast: bool = False,
     slot: TranslatorSlot | None = None,
+    sources: Callable[[Path], Path | None] = lambda _: None,
 ) -> Iterator[Outcome]:
     """Process ``paths``, writing reports into ``out_dir``; yield each input's outcome as it is done.
 
@@ -305,7 +354,9 @@ def run_batch(
     described = settings.describe()
     fingerprint = settings_hash(described)
     slot = slot or TranslatorSlot(settings)
-    jobs = [Job(p, stems[p], references(p)) for p in paths]
+    jobs = [Job(p, stems[p], references(p), sources(p)) for p in paths]
+    checks = build_checks(settings.checks)
+    round_trip = TranslatorSlot(settings, settings.round_trip_model)
     workers = max(1, min(settings.jobs, len(jobs)))
     executor: Executor
     if workers > 1:
@@ -330,6 +381,9 @@ def run_batch(
                     if fail_fast:
                         return
             translations = translate_chunk([p for _, p in ready], slot)
+            if settings.retranslate:
+                for job, prep in ready:
+                    _retranslate(prep, job, checks, slot, round_trip)
             run_settings = dict(described)
             if slot.translator is not None:
                 run_settings["translator"] = slot.translator.signature
@@ -354,6 +408,29 @@ def run_batch(
                 yield outcome
                 if outcome.error and fail_fast:
                     return
+
+
+def _retranslate(prep: Prepared, job: Job, checks: list[Check], slot: TranslatorSlot, round_trip: TranslatorSlot) -> None:
+    """Flagged sentences: proposals from the original or by round trip, each with its decision.
+
+    Runs in the main process, which holds the models; models load only when a sentence
+    needs one.
+    """
+    from .retranslate import ROUND_TRIP, plan_retranslations, retranslate
+
+    wanted = plan_retranslations(prep.doc, prep.findings, prep.pair)
+    if not wanted and prep.pair is None:
+        return
+    zh_en = slot.get()
+    if zh_en is None:
+        if wanted:
+            prep.notices.append(f"flagged sentences not retranslated: {slot.error}")
+        return
+    en_zh = round_trip.get() if any(r.mechanism == ROUND_TRIP for r in wanted) else None
+    prep.retranslation = retranslate(
+        prep.doc, prep.findings, pair=prep.pair, zh_en=zh_en, en_zh=en_zh, checks=checks,
+        reference=job.reference, edits=prep.plan.edits,
+    )
 
 
 def _hash_or_none(path: Path) -> str | None:

@@ -111,6 +111,28 @@ def _inputs(paths: list[Path] | None, exclude: list[Path] = ()) -> list[Path]:  
     return files
 
 
+SourceOpt = Annotated[
+    Optional[Path],
+    typer.Option("--source", help="The Chinese original: a file (one input) or a folder of originals named like the inputs "
+                 "(article.zh.txt beside article.en.txt is found without it)."),
+]
+
+
+def _pair_sources(source: Path | None, files: list[Path]):  # type: ignore[no-untyped-def]
+    """(inputs without the originals among them, input -> its original or None)."""
+    from .source import SourceError, find_source
+
+    if source is not None and source.is_file() and len(files) > 1:
+        raise fail("--source is a file but there are several inputs; pass a folder of originals")
+    try:
+        found = {f: find_source(f, source) for f in files}
+    except SourceError as err:
+        raise fail(str(err)) from None
+    originals = {p.resolve() for p in found.values() if p is not None}
+    kept = [f for f in files if f.resolve() not in originals]  # an original is not an input
+    return kept, lambda path: found.get(path)
+
+
 def _line_col(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -121,28 +143,34 @@ def check(
     paths: PathsArg = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: text lines or one JSON document.")] = OutputFormat.text,
     fail_on: FailOn = None,
+    source: SourceOpt = None,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
 ) -> None:
     """Find defects and print them; change nothing. Use --fail-on to gate a CI job."""
-    from .checks import build_checks, run_checks
+    from .batch import prepare
+    from .checks import build_checks
     from .document import InputError, load_document
-    from .ignore import filter_findings
+    from .source import build_source_checks
 
     cfg = _config(config, glossary, ignore)
-    checks = build_checks(cfg.checks)
+    checks, source_checks = build_checks(cfg.checks), build_source_checks(cfg.checks)
     accepted = _load_ignore(cfg.ignore_file)
     fail_on = fail_on or cfg.fail_on
+    inputs, originals = _pair_sources(source, _inputs(paths))
     files, errors, worst = [], [], None
-    for path in _inputs(paths):
+    for path in inputs:
         try:
             doc = load_document(path)
         except InputError as err:
             errors.append({"path": str(path), "error": str(err)})
             typer.echo(f"{path}: error: {err}", err=True)
             continue
-        findings = filter_findings(run_checks(doc, checks), doc.text, accepted)
+        prep = prepare(doc, checks, frozenset(), accepted, originals(path), source_checks)
+        findings = prep.findings
+        for notice in prep.notices:
+            typer.echo(f"{path}: {notice}", err=True)
         for f in findings:
             worst = f.severity if worst is None or f.severity > worst else worst
         if fmt is OutputFormat.json:
@@ -222,6 +250,9 @@ def run(
     cache: Annotated[Optional[Path], typer.Option(help="Folder of the translation cache (default: $TQA_CACHE_DIR or the user cache folder).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; neither read nor write the cache.")] = False,
     guard: Annotated[bool, typer.Option(help="Reject model output that is worse than the passage (empty, a loop, script left, absurd length).")] = True,
+    source: SourceOpt = None,
+    retranslate: Annotated[bool, typer.Option(help="Retranslate flagged sentences: from the original when there is one, else by round trip (suggestions).")] = True,
+    round_trip_model: Annotated[str, typer.Option(help="English-to-Chinese model for round trips.")] = "Helsinki-NLP/opus-mt-en-zh",
     fail_on: FailOn = None,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
@@ -246,12 +277,13 @@ def run(
     cfg = _config(config, glossary, ignore)
     _load_ignore(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     fail_on = fail_on or cfg.fail_on
-    files = _inputs(paths, exclude=[out])
+    files, originals = _pair_sources(source, _inputs(paths, exclude=[out]))
     references = _references(ref, files)
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend.value,
                         device=device, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
-                        jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache)
+                        jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
+                        retranslate=retranslate, round_trip_model=round_trip_model)
     slot = TranslatorSlot(settings)
     stems = report_stems(files)
     rows, failed, resumed, worst, notices = [], 0, 0, None, Counter()
@@ -259,7 +291,7 @@ def run(
     console = Console(stderr=True, soft_wrap=True, highlight=False)
     with Progress(*columns, console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("tqa run", total=len(files))
-        for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot):
+        for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals):
             progress.advance(task)
             if outcome.row is None:
                 failed += 1

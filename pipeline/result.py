@@ -33,3 +33,5 @@ class ArticleResult:
     settings: dict[str, Any] = field(default_factory=dict)  # what produced this: versions, model, options
     notices: list[str] = field(default_factory=list)  # one-line messages for the user
     output_encoding: str | None = None  # None: write the cleaned text like the input
+    retranslations: list[dict[str, Any]] = field(default_factory=list)  # proposals with their decisions
+    source: dict[str, Any] | None = None  # the Chinese original and the sentence alignment

@@ -50,3 +50,15 @@ def _private_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     """Tests never read or write the user's translation cache, and never look for models online."""
     monkeypatch.setenv("TQA_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "translation-cache"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def tiny_en_zh_dir(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> Path:
+    """A tiny random English->Chinese Marian model (a stand-in for Helsinki-NLP/opus-mt-en-zh,
+    with its ``>>cmn_Hans<<`` target token)."""
+    from tiny_model import build_tiny_marian
+
+    return build_tiny_marian(
+        tmp_path_factory.mktemp("models") / "tiny-marian-en-zh", seed_text, seed=1,
+        source_lang="en", target_lang="zh", language_tokens=(">>cmn_Hans<<",),
+    )

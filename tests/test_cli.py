@@ -211,3 +211,66 @@ def test_run_with_the_ctranslate2_backend(seeds, tmp_path, tiny_ct2_dir):
     assert report["settings"]["translator"]["backend"] == "ct2"
     assert [e["check"] for e in report["applied"] if e["origin"] == "marian"] == ["untranslated"]
     assert PASSAGE_START not in (out / "000_0e67fac1f9dc59aa.cleaned.txt").read_text(encoding="utf-8")
+
+
+PARALLEL = Path(__file__).parent / "data" / "parallel"
+
+
+@pytest.fixture()
+def pair_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    for name in ("summit.en.txt", "summit.zh.txt"):
+        shutil.copy(PARALLEL / name, folder / name)
+    return folder
+
+
+def test_the_original_beside_an_article_is_paired_not_checked(pair_folder):
+    doc = json.loads(tqa("check", pair_folder, "--format", "json").stdout)
+    assert [Path(f["path"]).name for f in doc["files"]] == ["summit.en.txt"]
+
+
+def test_run_with_the_original_explains_each_retranslation(pair_folder, tmp_path, tiny_model_dir):
+    out = tmp_path / "out"
+    args = ("run", pair_folder / "summit.en.txt", "--source", pair_folder / "summit.zh.txt", "--out", out,
+            "--model", tiny_model_dir, "-j", "1", "--max-length", "32", "--no-retranslate")
+    assert tqa(*args).exit_code == 0
+    plain = json.loads((out / "summit.en.findings.json").read_text(encoding="utf-8"))
+    assert plain["source"]["signature"].startswith("gale-church|")
+    assert "retranslations" not in plain
+
+    assert tqa(*args[:-1]).exit_code == 0
+    report = json.loads((out / "summit.en.findings.json").read_text(encoding="utf-8"))
+    proposals = report["retranslations"]
+    assert proposals and {p["mechanism"] for p in proposals} == {"source"}
+    for p in proposals:
+        text = Path(pair_folder / "summit.en.txt").read_text(encoding="utf-8")
+        assert text[p["start"] : p["end"]] == p["original"]
+        assert p["source"] and p["decision"]["reasons"]  # every decision says why
+        if not p["decision"]["accept"]:
+            assert any(s["start"] == p["start"] and s["origin"] == "retranslation" for s in report["suggestions"])
+    assert "low-confidence" in {f["check"] for f in report["findings"]}
+
+
+def test_without_a_model_flagged_sentences_get_a_one_line_notice(pair_folder, tmp_path, monkeypatch):
+    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "none"))
+    result = tqa("run", pair_folder / "summit.en.txt", "--out", tmp_path / "out", "-j", "1")
+    assert result.exit_code == 0
+    assert "flagged sentences not retranslated" in result.stderr
+    report = json.loads((tmp_path / "out" / "summit.en.findings.json").read_text(encoding="utf-8"))
+    assert report["source"]["links"]  # the original beside it was found and aligned all the same
+    assert "retranslations" not in report
+
+
+def test_round_trip_proposals_are_only_suggestions(tmp_path, tiny_model_dir, tiny_en_zh_dir):
+    src = tmp_path / "a.txt"
+    src.write_text("The leaders agreed to build a community of destiny in the region.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = tqa("run", src, "--out", out, "--model", tiny_model_dir, "--round-trip-model", tiny_en_zh_dir,
+                 "-j", "1", "--max-length", "32", "--no-guard")
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "a.findings.json").read_text(encoding="utf-8"))
+    trips = [p for p in report["retranslations"] if p["mechanism"] == "round-trip"]
+    assert trips and not any(p["decision"]["accept"] for p in trips)
+    assert not [e for e in report["applied"] if e["origin"] == "round-trip"]
+    assert [s for s in report["suggestions"] if s["origin"] == "round-trip"]

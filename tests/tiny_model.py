@@ -36,8 +36,20 @@ def _train_sentencepiece(corpus_text: str, seed: int) -> bytes:
     return model.getvalue()
 
 
-def build_tiny_marian(out_dir: Path, corpus_text: str, seed: int = 0) -> Path:
-    """Write a tiny Marian model (sentencepiece trained on ``corpus_text``) to ``out_dir``."""
+def build_tiny_marian(
+    out_dir: Path,
+    corpus_text: str,
+    seed: int = 0,
+    source_lang: str = "zh",
+    target_lang: str = "en",
+    language_tokens: tuple[str, ...] = (),
+) -> Path:
+    """Write a tiny Marian model (sentencepiece trained on ``corpus_text``) to ``out_dir``.
+
+    ``source_lang``/``target_lang`` name the direction (``en``/``zh`` for a stand-in of
+    Helsinki-NLP/opus-mt-en-zh); ``language_tokens`` (e.g. ``>>cmn_Hans<<``) are added to
+    the vocabulary, as multi-target opus-mt models have them.
+    """
     import sentencepiece as spm
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
@@ -51,6 +63,8 @@ def build_tiny_marian(out_dir: Path, corpus_text: str, seed: int = 0) -> Path:
     vocab = {"</s>": 0, "<unk>": 1}
     for i in range(sp.get_piece_size()):
         vocab.setdefault(sp.id_to_piece(i), len(vocab))
+    for token in language_tokens:
+        vocab.setdefault(token, len(vocab))
     vocab["<pad>"] = pad = len(vocab)
     (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
 
@@ -59,8 +73,8 @@ def build_tiny_marian(out_dir: Path, corpus_text: str, seed: int = 0) -> Path:
             source_spm=str(out_dir / "source.spm"),
             target_spm=str(out_dir / "target.spm"),
             vocab=str(out_dir / "vocab.json"),
-            source_lang="zh",
-            target_lang="en",
+            source_lang=source_lang,
+            target_lang=target_lang,
         )
         tokenizer.save_pretrained(out_dir)
         config = MarianConfig(

@@ -111,6 +111,8 @@ def findings_payload(result: ArticleResult) -> dict[str, Any]:
         "scores": result.scores.to_dict(),
         "settings": result.settings,
         "notices": result.notices,
+        **({"retranslations": result.retranslations} if result.retranslations else {}),
+        **({"source": result.source} if result.source else {}),
     }
 
 

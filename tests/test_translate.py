@@ -242,3 +242,12 @@ def test_importing_the_package_loads_no_heavy_library() -> None:
     env = {**os.environ, "TQA_MODELS_DIR": "/nonexistent-tqa-models", "HF_HUB_OFFLINE": "1"}
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_ct2_keeps_a_leading_language_token_whole(tiny_ct2_dir):
+    from pipeline.translate.ct2 import CT2Translator
+
+    translator = CT2Translator(str(tiny_ct2_dir), device="cpu", max_length=8)
+    tokens = translator.source_tokens(">>cmn_Hans<< China and Central Asia")
+    assert tokens[0] == ">>cmn_Hans<<" and tokens[-1] == "</s>"
+    assert translator.source_tokens("China")[0] != ">>cmn_Hans<<"

@@ -6,6 +6,8 @@ dropped out), so both backends see and produce the same text for the same model.
 
 from __future__ import annotations
 
+import re
+
 import shutil
 import tempfile
 from pathlib import Path
@@ -49,6 +51,9 @@ def pick_device(ctranslate2: Any, device: str) -> tuple[str, str]:
     return device, "float16" if device == "cuda" else "int8"
 
 
+_LANGUAGE_TOKEN = re.compile(r"\s*(>>[\w-]+<<)\s*")
+
+
 class CT2Translator(BaseTranslator):
     """A converted CTranslate2 model folder (model.bin + the sentencepiece files)."""
 
@@ -80,8 +85,15 @@ class CT2Translator(BaseTranslator):
     def _describe(self) -> dict[str, Any]:
         return {**self._meta, "device": self.device, "dtype": self.compute_type, "library": self._library}
 
+    def source_tokens(self, text: str) -> list[str]:
+        """Source pieces as MarianTokenizer makes them: a leading target-language token
+        (``>>cmn_Hans<<``, which multilingual opus-mt models need) stays one piece."""
+        m = _LANGUAGE_TOKEN.match(text)
+        prefix, text = ([m.group(1)], text[m.end() :]) if m else ([], text)
+        return prefix + self._source.encode(text, out_type=str) + ["</s>"]
+
     def _translate_batch(self, texts: list[str]) -> list[str]:
-        tokens = [self._source.encode(text, out_type=str) + ["</s>"] for text in texts]
+        tokens = [self.source_tokens(text) for text in texts]
         results = self._translator.translate_batch(
             tokens,
             beam_size=self.num_beams,

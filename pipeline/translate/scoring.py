@@ -184,7 +184,7 @@ class CT2Scorer(Scorer):
         from .ct2 import MAX_INPUT_TOKENS
 
         t = self.translator
-        src = [t._source.encode(s, out_type=str) + ["</s>"] for s in sources]
+        src = [t.source_tokens(s) for s in sources]
         tgt = [t._target.encode(s, out_type=str) for s in targets]
         results = t._translator.score_batch(src, tgt, max_batch_size=self.batch_size, max_input_length=MAX_INPUT_TOKENS)
         return [list(zip(r.tokens, r.log_probs)) for r in results]

@@ -21,7 +21,7 @@ from .atomic import remove_stale_temps, write_atomic
 from .checks import Check, build_checks, run_checks
 from .document import Document, InputError, load_document
 from .edits import Edit, apply_edits
-from .findings import Finding, Severity
+from .findings import Finding, Severity, in_text_order
 from .guard import judge_segments
 from .ignore import IgnoreList, filter_findings, load_ignore
 from .manifest import Manifest, file_hash, settings_hash
@@ -132,7 +132,7 @@ def prepare(
         except SourceError as err:
             notices.append(f"checked without its original: {err}")
         else:
-            findings = sorted(findings + run_source_checks(pair, source_checks), key=lambda f: (f.span.start, f.span.end, f.check))
+            findings = in_text_order(findings + run_source_checks(pair, source_checks))
     findings = filter_findings(findings, doc.text, ignore)
     return Prepared(doc, findings, make_plan(doc, findings, apply), pair, notices=notices)
 
@@ -168,7 +168,7 @@ def finish(
         from .retranslate import merge_edits
 
         rt = prep.retranslation
-        findings = sorted(findings + rt.findings, key=lambda f: (f.span.start, f.span.end, f.check))
+        findings = in_text_order(findings + rt.findings)
         accepted, proposed = rt.edits()
         if "marian" in settings.get("apply", ()):
             edits, displaced = merge_edits(edits, accepted)

@@ -124,8 +124,9 @@ def _pair_sources(source: Path | None, files: list[Path]):  # type: ignore[no-un
 
     if source is not None and source.is_file() and len(files) > 1:
         raise fail("--source is a file but there are several inputs; pass a folder of originals")
+    listings: dict = {}
     try:
-        found = {f: find_source(f, source) for f in files}
+        found = {f: find_source(f, source, listings) for f in files}
     except SourceError as err:
         raise fail(str(err)) from None
     originals = {p.resolve() for p in found.values() if p is not None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -71,3 +72,8 @@ class Finding:
         if self.evidence:
             out["evidence"] = self.evidence
         return out
+
+
+def in_text_order(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings sorted by position, then check id: the order every report uses."""
+    return sorted(findings, key=lambda f: (f.span.start, f.span.end, f.check))

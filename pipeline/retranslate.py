@@ -35,7 +35,7 @@ import regex
 
 from .document import Document, split_paragraphs
 from .edits import Edit
-from .findings import Finding, Severity
+from .findings import Finding, Severity, in_text_order
 from .spans import Span
 
 # Findings that send a sentence to the model: garbled wording, not spacing (rules fix
@@ -675,4 +675,4 @@ def retranslate(
                         text_with_edits(doc.text, p.span, edits) if edits and p.span else None, model_alone)
         for p in proposals
     ]
-    return RetranslationResult(proposals, decisions, sorted(extra, key=lambda f: (f.span.start, f.span.end)), notices)
+    return RetranslationResult(proposals, decisions, in_text_order(extra), notices)

@@ -32,7 +32,7 @@ import regex
 from .align import Alignment, Link, align, en_numbers, zh_numbers
 from .checks.base import Check, ConfigurationError
 from .document import Document, load_document
-from .findings import Finding, Severity
+from .findings import Finding, Severity, in_text_order
 from .spans import Span
 
 # Language tags a Chinese original may carry in its name, tried in this order.
@@ -75,11 +75,15 @@ def source_names(en_name: str, same_name: bool = False) -> list[str]:
     return names
 
 
-def _match(folder: Path, names: list[str], exclude: Path | None = None) -> Path | None:
-    try:
-        present = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
-    except OSError:
-        return None
+def _match(folder: Path, names: list[str], exclude: Path | None = None, listings: dict[Path, dict[str, Path]] | None = None) -> Path | None:
+    present = listings.get(folder) if listings is not None else None
+    if present is None:
+        try:
+            present = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+        except OSError:
+            return None
+        if listings is not None:
+            listings[folder] = present
     for name in names:
         found = present.get(name.lower())
         if found is not None and (exclude is None or found.resolve() != exclude.resolve()):
@@ -87,13 +91,16 @@ def _match(folder: Path, names: list[str], exclude: Path | None = None) -> Path 
     return None
 
 
-def find_source(en_path: str | Path, source: str | Path | None = None) -> Path | None:
+def find_source(
+    en_path: str | Path, source: str | Path | None = None, listings: dict[Path, dict[str, Path]] | None = None
+) -> Path | None:
     """The Chinese original of ``en_path``, or None when there is none.
 
     ``source`` is a file (used as is), or a folder searched for the input's name, the name
     with a Chinese tag (``article.zh.txt``) or without its English tag (``article.txt``).
     Without ``source``, only the folder of the input is searched, for a tagged name.
-    A ``source`` that does not exist raises ``SourceError``.
+    A ``source`` that does not exist raises ``SourceError``. Pass the same ``listings``
+    dict for many inputs: each folder is then listed once, not once per input.
     """
     en_path = Path(en_path)
     if source is not None:
@@ -102,8 +109,8 @@ def find_source(en_path: str | Path, source: str | Path | None = None) -> Path |
             return source
         if not source.is_dir():
             raise SourceError(f"source {source} does not exist")
-        return _match(source, source_names(en_path.name, same_name=True), exclude=en_path)
-    return _match(en_path.parent, source_names(en_path.name), exclude=en_path)
+        return _match(source, source_names(en_path.name, same_name=True), en_path, listings)
+    return _match(en_path.parent, source_names(en_path.name), en_path, listings)
 
 
 def load_source(path: str | Path) -> Document:
@@ -270,4 +277,4 @@ def run_source_checks(pair: SourcePair, checks: Iterable[SourceCheck] | None = N
         if not isinstance(check, SourceCheck):
             raise ConfigurationError(f"run_source_checks: {type(check).__name__} is not a SourceCheck")
         findings.extend(check.find_pair(pair))
-    return sorted(findings, key=lambda f: (f.span.start, f.span.end, f.check))
+    return in_text_order(findings)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..document import Document
-from ..findings import Finding
+from ..findings import Finding, in_text_order
 from .base import REGISTRY, Check, ConfigurationError, register
 from . import untranslated  # noqa: F401  (modules register their checks on import)
 from . import calque, duplicate_line, punctuation, repetition, spacing  # noqa: F401
@@ -37,4 +37,4 @@ def run_checks(doc: Document, checks: Iterable[Check] | None = None) -> list[Fin
     findings: list[Finding] = []
     for check in build_checks() if checks is None else checks:
         findings.extend(check.find(doc))
-    return sorted(findings, key=lambda f: (f.span.start, f.span.end, f.check))
+    return in_text_order(findings)

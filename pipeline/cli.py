@@ -194,10 +194,11 @@ def check(
 @app.command("checks")
 def list_checks() -> None:
     """List every check with its id, default severity and description."""
-    from .checks import REGISTRY
+    from .checks import SOURCE_REGISTRY, known_checks
 
-    for check_id, cls in sorted(REGISTRY.items()):
-        typer.echo(f"{check_id:<24} {cls.severity.value:<9} {cls.description}")
+    for check_id, cls in sorted(known_checks().items()):
+        needs = " (needs the Chinese original: --source)" if check_id in SOURCE_REGISTRY else ""
+        typer.echo(f"{check_id:<24} {cls.severity.value:<9} {cls.description}{needs}")
 
 
 @app.command()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .checks import REGISTRY, ConfigurationError
+from .checks import ConfigurationError, known_checks
 from .findings import Severity
 from .plan import DEFAULT_APPLY, ORIGINS
 
@@ -115,15 +115,16 @@ def _path(value: Any, base: Path, where: str) -> Path:
 def _checks(table: Any, base: Path) -> dict[str, dict[str, Any]]:
     if not isinstance(table, dict):
         raise ConfigurationError(f"checks must be a table of [checks.ID] sections, got {table!r}")
-    unknown = sorted(set(table) - set(REGISTRY))
+    known = known_checks()
+    unknown = sorted(set(table) - set(known))
     if unknown:
-        raise ConfigurationError(f"unknown check(s) {', '.join(unknown)}; known: {', '.join(sorted(REGISTRY))}")
+        raise ConfigurationError(f"unknown check(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     out: dict[str, dict[str, Any]] = {}
     for check_id, settings in table.items():
         where = f"[checks.{check_id}]"
         if not isinstance(settings, dict):
             raise ConfigurationError(f"{where} must be a table, got {settings!r}")
-        cls = REGISTRY[check_id]
+        cls = known[check_id]
         allowed = ("enabled", "severity", *sorted(cls.options))
         unknown = sorted(set(settings) - set(allowed))
         if unknown:

@@ -30,7 +30,7 @@ from typing import Any
 import regex
 
 from .align import Alignment, Link, align, en_numbers, zh_numbers
-from .checks.base import Check, ConfigurationError
+from .checks.base import SOURCE_REGISTRY, Check, ConfigurationError, instantiate, register_source
 from .document import Document, load_document
 from .findings import Finding, Severity, in_text_order
 from .spans import Span
@@ -173,6 +173,7 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@register_source
 class NumberMismatch(SourceCheck):
     id = "number-mismatch"
     severity = Severity.MAJOR
@@ -207,6 +208,7 @@ class NumberMismatch(SourceCheck):
                 })
 
 
+@register_source
 class Omission(SourceCheck):
     id = "omission"
     severity = Severity.MAJOR
@@ -225,6 +227,7 @@ class Omission(SourceCheck):
             })
 
 
+@register_source
 class UntranslatedSource(SourceCheck):
     id = "untranslated-source"
     severity = Severity.CRITICAL
@@ -253,21 +256,12 @@ class UntranslatedSource(SourceCheck):
                 )
 
 
-SOURCE_CHECKS: dict[str, type[SourceCheck]] = {c.id: c for c in (NumberMismatch, Omission, UntranslatedSource)}
-
-
 def build_source_checks(settings: Mapping[str, Mapping[str, Any]] | None = None) -> list[SourceCheck]:
     """The source-aware checks; ``settings`` may hold other checks' ids too (they are skipped).
 
     ``{"enabled": False}`` leaves a check out, as in ``build_checks``.
     """
-    checks: list[SourceCheck] = []
-    for check_id, cls in SOURCE_CHECKS.items():
-        options = dict((settings or {}).get(check_id, {}))
-        if not options.pop("enabled", True):
-            continue
-        checks.append(cls(**options))
-    return checks
+    return instantiate(SOURCE_REGISTRY, settings or {})  # type: ignore[return-value]
 
 
 def run_source_checks(pair: SourcePair, checks: Iterable[SourceCheck] | None = None) -> list[Finding]:

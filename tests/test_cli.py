@@ -274,3 +274,18 @@ def test_round_trip_proposals_are_only_suggestions(tmp_path, tiny_model_dir, tin
     assert trips and not any(p["decision"]["accept"] for p in trips)
     assert not [e for e in report["applied"] if e["origin"] == "round-trip"]
     assert [s for s in report["suggestions"] if s["origin"] == "round-trip"]
+
+
+def test_source_checks_are_configured_like_the_others(tmp_path):
+    for name in ("rail.en.txt", "rail.zh.txt"):
+        shutil.copy(PARALLEL / name, tmp_path / name)
+
+    def reported(*extra):
+        doc = json.loads(tqa("check", tmp_path / "rail.en.txt", "--format", "json", *extra).stdout)
+        return {f["check"] for f in doc["files"][0]["findings"]}
+
+    assert "omission" in reported()
+    config = tmp_path / "tqa.toml"
+    config.write_text("[checks.omission]\nenabled = false\n", encoding="utf-8")
+    assert "omission" not in reported("--config", config)
+    assert "omission" in tqa("checks").stdout

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.checks import ConfigurationError
+from pipeline.checks import SOURCE_REGISTRY, ConfigurationError
 from pipeline.document import Document, load_document
 from pipeline.source import (
-    SOURCE_CHECKS,
     SourceError,
     build_source_checks,
     find_source,
@@ -143,7 +142,7 @@ def test_source_checks_take_options_like_other_checks() -> None:
     assert next(c for c in checks if c.id == "omission").severity.value == "minor"
     with pytest.raises(ConfigurationError, match="allowed: min_han"):
         build_source_checks({"omission": {"min_chars": 3}})
-    assert set(SOURCE_CHECKS) == {"number-mismatch", "omission", "untranslated-source"}
+    assert set(SOURCE_REGISTRY) == {"number-mismatch", "omission", "untranslated-source"}
 
 
 def test_short_omitted_sentences_are_not_reported(rail_zh: Document, rail_en: Document) -> None:

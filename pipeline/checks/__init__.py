@@ -7,29 +7,31 @@ from typing import Any
 
 from ..document import Document
 from ..findings import Finding, in_text_order
-from .base import REGISTRY, Check, ConfigurationError, register
+from .base import REGISTRY, SOURCE_REGISTRY, Check, ConfigurationError, instantiate, register, register_source
 from . import untranslated  # noqa: F401  (modules register their checks on import)
 from . import calque, duplicate_line, punctuation, repetition, spacing  # noqa: F401
 
-__all__ = ["REGISTRY", "Check", "ConfigurationError", "register", "build_checks", "run_checks"]
+__all__ = ["REGISTRY", "SOURCE_REGISTRY", "Check", "ConfigurationError", "register", "register_source", "build_checks", "known_checks", "run_checks"]
+
+
+def known_checks() -> dict[str, type[Check]]:
+    """Every check id a config may name: the registry and the checks that need the original."""
+    from .. import source  # noqa: F401  (registers the source checks; imported late: it imports this package)
+
+    return {**REGISTRY, **SOURCE_REGISTRY}
 
 
 def build_checks(settings: Mapping[str, Mapping[str, Any]] | None = None) -> list[Check]:
     """Instantiate every registered check; ``settings[id]`` holds its options.
 
-    ``{"enabled": False}`` in a check's settings leaves it out.
+    ``{"enabled": False}`` in a check's settings leaves it out. Settings of the source
+    checks are accepted here and used by ``pipeline.source.build_source_checks``.
     """
     settings = dict(settings or {})
-    unknown = sorted(set(settings) - set(REGISTRY))
+    unknown = sorted(set(settings) - set(known_checks()))
     if unknown:
-        raise ConfigurationError(f"unknown check(s): {', '.join(unknown)}; known: {', '.join(sorted(REGISTRY))}")
-    checks = []
-    for check_id, cls in sorted(REGISTRY.items()):
-        options = dict(settings.get(check_id, {}))
-        if not options.pop("enabled", True):
-            continue
-        checks.append(cls(**options))
-    return checks
+        raise ConfigurationError(f"unknown check(s): {', '.join(unknown)}; known: {', '.join(sorted(known_checks()))}")
+    return instantiate(REGISTRY, settings)
 
 
 def run_checks(doc: Document, checks: Iterable[Check] | None = None) -> list[Finding]:

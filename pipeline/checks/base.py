@@ -6,7 +6,7 @@ replacement is applied is decided later, in one place (``pipeline.plan``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
 from ..document import Document
@@ -19,13 +19,32 @@ class ConfigurationError(ValueError):
 
 
 REGISTRY: dict[str, type[Check]] = {}
+# Checks that need the Chinese original (pipeline.source): configured like the others,
+# run only when an article has its original.
+SOURCE_REGISTRY: dict[str, type[Check]] = {}
 
 
-def register(cls: type[Check]) -> type[Check]:
-    if cls.id in REGISTRY:
+def register(cls: type[Check], registry: dict[str, type[Check]] = REGISTRY) -> type[Check]:
+    if cls.id in REGISTRY or cls.id in SOURCE_REGISTRY:
         raise ConfigurationError(f"{cls.__name__}: check id {cls.id!r} is already registered")
-    REGISTRY[cls.id] = cls
+    registry[cls.id] = cls
     return cls
+
+
+def register_source(cls: type[Check]) -> type[Check]:
+    return register(cls, SOURCE_REGISTRY)
+
+
+def instantiate(registry: Mapping[str, type[Check]], settings: Mapping[str, Mapping[str, Any]]) -> list[Check]:
+    """The checks of ``registry``, each with its options from ``settings[id]``;
+    ``{"enabled": False}`` leaves one out. Ids of other registries are skipped."""
+    checks = []
+    for check_id, cls in sorted(registry.items()):
+        options = dict(settings.get(check_id, {}))
+        if not options.pop("enabled", True):
+            continue
+        checks.append(cls(**options))
+    return checks
 
 
 class Check:

@@ -59,7 +59,7 @@ def main(
 
 PathsArg = Annotated[
     Optional[list[Path]],
-    typer.Argument(help="Files or folders (folders are searched for .txt/.md files). Default: seeds/.", show_default=False),
+    typer.Argument(help="Files, folders (searched for .txt/.md files), quoted globs (\"news/**/*.txt\"), or - to read paths from standard input. Default: seeds/.", show_default=False),
 ]
 FailOn = Annotated[
     Optional[Severity],

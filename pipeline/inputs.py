@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import glob
 import os
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from .manifest import MANIFEST
 
@@ -38,7 +41,24 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def collect_inputs(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list[Path]:
+def expand(paths: Iterable[Path | str], stdin: TextIO | None = None) -> Iterator[Path]:
+    """Command-line paths as given: ``-`` reads one path a line from ``stdin``; a quoted
+    glob (``"news/**/*.txt"``) that names no file itself is expanded, ``**`` recursively."""
+    for path in paths:
+        name = str(path)
+        if name == "-":
+            lines = (stdin or sys.stdin).read().splitlines()
+            yield from (Path(line.strip()) for line in lines if line.strip())
+        elif not Path(name).exists() and glob.has_magic(name):
+            matches = sorted(glob.glob(name, recursive=True))
+            if not matches:
+                raise UsageError(f"{name}: no file matches this pattern")
+            yield from (Path(m) for m in matches)
+        else:
+            yield Path(name)
+
+
+def collect_inputs(paths: Iterable[Path | str], exclude: Iterable[Path] = (), stdin: TextIO | None = None) -> list[Path]:
     """Files as given, folders searched for text files; each file once, in a stable order.
 
     Anything inside an ``exclude`` folder (the output folder) is never read as input.
@@ -46,12 +66,11 @@ def collect_inputs(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list[
     exclude = [Path(e) for e in exclude]
     seen: set[Path] = set()
     files: list[Path] = []
-    for path in paths:
-        path = Path(path)
+    for path in expand(paths, stdin):
         if path.is_dir():
             candidates = _walk(path, exclude)
-        elif path.exists():
-            candidates = [path]
+        elif path.exists() or path.is_symlink():
+            candidates = [path]  # a dangling link is reported when it is read
         else:
             raise UsageError(f"{path}: no such file or folder")
         for candidate in candidates:

@@ -253,3 +253,16 @@ def test_a_killed_batch_resumes_to_the_same_result(tmp_path, sample_path):
     assert "unchanged since the last run" in resumed.stdout
     assert not list(killed.glob(".*.tmp"))
     assert _files(killed) == _files(full)
+
+
+def test_inputs_from_globs_and_standard_input(tmp_path):
+    for sub in ("x", "y"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / f"{sub}.txt").write_text("Trade grew.\n", encoding="utf-8")
+    pattern = str(tmp_path / "**" / "*.txt")
+    doc = json.loads(tqa("check", pattern, "--format", "json").stdout)
+    assert sorted(Path(f["path"]).name for f in doc["files"]) == ["x.txt", "y.txt"]
+    listing = f"{tmp_path / 'y' / 'y.txt'}\n\n{tmp_path / 'x' / 'x.txt'}\n"
+    result = runner.invoke(app, ["check", "-", "--format", "json"], input=listing, catch_exceptions=False)
+    assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["y.txt", "x.txt"]
+    assert tqa("check", str(tmp_path / "*.nothing")).exit_code == 2

@@ -324,7 +324,7 @@ class _Inline(Executor):
         return map(fn, *iterables)
 
 
-def _chunks(items: list[Job], size: int) -> Iterator[list[Job]]:
+def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -354,10 +354,9 @@ def run_batch(
     described = settings.describe()
     fingerprint = settings_hash(described)
     slot = slot or TranslatorSlot(settings)
-    jobs = [Job(p, stems[p], references(p), sources(p)) for p in paths]
     checks = build_checks(settings.checks)
     round_trip = TranslatorSlot(settings, settings.round_trip_model)
-    workers = max(1, min(settings.jobs, len(jobs)))
+    workers = max(1, min(settings.jobs, len(paths)))
     executor: Executor
     if workers > 1:
         executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings, out_dir, os.getpid()))
@@ -365,9 +364,10 @@ def run_batch(
         _init_worker(settings, out_dir)
         executor = _Inline()
     with executor:
-        for chunk in _chunks(jobs, settings.chunk_size):
+        for chunk in _chunks(paths, settings.chunk_size):
             todo: list[Job] = []
-            for job in chunk:
+            # references are read chunk by chunk, like the inputs: memory follows the chunk
+            for job in (Job(p, stems[p], references(p), sources(p)) for p in chunk):
                 entry = manifest.finished(job.path, _hash_or_none(job.path), fingerprint) if resume else None
                 if entry is not None:
                     yield Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"])

@@ -41,25 +41,38 @@ def _paragraphs(text: str) -> list[str]:
     return [span.of(text) for span in split_paragraphs(text)]
 
 
-def reference_scores(hypothesis: str, reference: str) -> dict[str, Any]:
-    """BLEU, chrF and TER of ``hypothesis`` against ``reference``, each with its signature.
+def paragraph_pairs(hypothesis: str, reference: str) -> list[tuple[str, str]]:
+    """Segments for the metrics: paragraphs paired 1-1 when both sides have as many;
+    otherwise paired by a paragraph-level diff, so that a paragraph one side lacks (a
+    removed duplicate title) makes one short segment, not a document-long one. TER's
+    shift search grows much faster than linearly with segment length."""
+    hyps, refs = _paragraphs(hypothesis), _paragraphs(reference)
+    if len(hyps) == len(refs):
+        return list(zip(hyps, refs))
+    from difflib import SequenceMatcher
 
-    Paragraphs are the segments when both sides have the same number of them (then
-    segment-level chrF is given too); otherwise each text is one segment.
-    """
+    pairs: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, hyps, refs, autojunk=False).get_opcodes():
+        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
+            pairs.extend(zip(hyps[i1:i2], refs[j1:j2]))
+        else:
+            pairs.append((" ".join(hyps[i1:i2]), " ".join(refs[j1:j2])))
+    return pairs
+
+
+def reference_scores(hypothesis: str, reference: str) -> dict[str, Any]:
+    """BLEU, chrF and TER of ``hypothesis`` against ``reference``, each with its signature,
+    corpus-level over paragraph segments (``paragraph_pairs``), and chrF per segment."""
     from sacrebleu.metrics import BLEU, CHRF, TER
 
-    hyps, refs = _paragraphs(hypothesis), _paragraphs(reference)
-    aligned = len(hyps) == len(refs) and hyps
-    if not aligned:
-        hyps, refs = [" ".join(hyps)], [" ".join(refs)]
-    out: dict[str, Any] = {"segments": len(hyps), "aligned_by": "paragraph" if aligned else "document"}
+    pairs = paragraph_pairs(hypothesis, reference) or [("", "")]
+    hyps, refs = [h for h, _ in pairs], [r for _, r in pairs]
+    out: dict[str, Any] = {"segments": len(pairs), "aligned_by": "paragraph"}
     for metric in (BLEU(), CHRF(), TER()):
         score = metric.corpus_score(hyps, [refs])
         out[score.name] = {"score": round(score.score, 2), "signature": str(metric.get_signature())}
-    if aligned:
-        chrf = CHRF()
-        out["chrF_segments"] = [round(chrf.sentence_score(h, [r]).score, 2) for h, r in zip(hyps, refs)]
+    chrf = CHRF()
+    out["chrF_segments"] = [round(chrf.sentence_score(h, [r]).score, 2) for h, r in pairs]
     return out
 
 

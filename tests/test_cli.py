@@ -292,20 +292,18 @@ def test_source_checks_are_configured_like_the_others(tmp_path):
 
 
 def test_reference_translations_add_sacrebleu_scores_with_signatures(seeds, tmp_path, sample_path):
+    first = tmp_path / "first"
+    assert tqa("run", seeds, "--out", first, "-j", "1").exit_code == 0
     refs = tmp_path / "refs"
-    refs.mkdir()
-    text = sample_path.read_text(encoding="utf-8")
-    title = text.split("\n", 1)[0]
-    # a human edit of the sample: one title, no doubled words
-    reference = text.replace(f"{title}\n\n{title}\n\n{title}", title).replace("fruits and fruits", "fruits")
-    (refs / sample_path.name).write_text(reference, encoding="utf-8")
+    refs.mkdir()  # a reference that agrees with every repair tqa made
+    shutil.copy(first / "000_0e67fac1f9dc59aa.cleaned.txt", refs / sample_path.name)
     out = tmp_path / "out"
     assert tqa("run", seeds, "--out", out, "--ref", refs, "-j", "1").exit_code == 0
     report = json.loads((out / "000_0e67fac1f9dc59aa.findings.json").read_text(encoding="utf-8"))
     ref = report["scores"]["reference"]
     for side in ("before", "after"):
-        assert set(ref[side]) >= {"BLEU", "chrF2", "TER"}
+        assert set(ref[side]) >= {"BLEU", "chrF2", "TER", "chrF_segments"}
         assert ref[side]["BLEU"]["signature"].startswith("nrefs:1|")
-    # the rule repairs moved the text towards this reference
-    assert ref["after"]["chrF2"]["score"] > ref["before"]["chrF2"]["score"]
+    assert ref["after"]["chrF2"]["score"] == 100.0 and ref["after"]["TER"]["score"] == 0.0
+    assert ref["before"]["chrF2"]["score"] < 100.0 and ref["before"]["TER"]["score"] > 0.0
     assert tqa("run", seeds, "--out", out, "--ref", tmp_path / "missing").exit_code == 2

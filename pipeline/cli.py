@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .findings import Severity
+from .findings import CheckTally, Severity
 
 app = typer.Typer(
     help="tqa: find, repair and report defects in English text machine-translated from Chinese.",
@@ -160,7 +160,7 @@ def check(
     accepted = _load_ignore(cfg.ignore_file)
     fail_on = fail_on or cfg.fail_on
     inputs, originals = _pair_sources(source, _inputs(paths))
-    files, errors, worst = [], [], None
+    files, errors, worst, tally = [], [], None, CheckTally()
     for path in inputs:
         try:
             doc = load_document(path)
@@ -172,6 +172,7 @@ def check(
         findings = prep.findings
         for notice in prep.notices:
             typer.echo(f"{path}: {notice}", err=True)
+        tally.add(findings, doc.text)
         for f in findings:
             worst = f.severity if worst is None or f.severity > worst else worst
         if fmt is OutputFormat.json:
@@ -184,7 +185,13 @@ def check(
                 excerpt = excerpt if len(excerpt) <= 60 else excerpt[:57] + "..."
                 typer.echo(f"{path}:{line}:{col}: {f.severity.value} {f.check}: {f.message} «{excerpt}»")
     if fmt is OutputFormat.json:
-        typer.echo(json.dumps({"tqa": __version__, "files": files, "errors": errors}, ensure_ascii=False, indent=2))
+        payload = {"tqa": __version__, "files": files, "errors": errors, "checks": tally.to_dict()}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    elif tally.counts:
+        typer.echo(f"\nfindings per check ({len(inputs)} file(s)):")
+        for check_id, entry in tally.to_dict().items():
+            samples = ", ".join(f"«{s}»" for s in entry["samples"])  # type: ignore[union-attr]
+            typer.echo(f"  {check_id:<24} {entry['count']:>6}  {samples}")
     if errors:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:

@@ -77,3 +77,25 @@ class Finding:
 def in_text_order(findings: Iterable[Finding]) -> list[Finding]:
     """Findings sorted by position, then check id: the order every report uses."""
     return sorted(findings, key=lambda f: (f.span.start, f.span.end, f.check))
+
+
+class CheckTally:
+    """Findings per check over a batch, with a few distinct samples of each: what every
+    check catches, at a glance (as OpusFilter's test command shows per filter)."""
+
+    def __init__(self, samples: int = 3) -> None:
+        self.samples = samples
+        self.counts: dict[str, int] = {}
+        self.examples: dict[str, list[str]] = {}
+
+    def add(self, findings: Iterable[Finding], text: str) -> None:
+        for f in findings:
+            self.counts[f.check] = self.counts.get(f.check, 0) + 1
+            seen = self.examples.setdefault(f.check, [])
+            shown = f.evidence.get("text")  # a check may name more than its span: "good -neighborly" for " -"
+            excerpt = " ".join((shown if isinstance(shown, str) else f.span.of(text)).split())[:60]
+            if excerpt and excerpt not in seen and len(seen) < self.samples:
+                seen.append(excerpt)
+
+    def to_dict(self) -> dict[str, dict[str, object]]:
+        return {c: {"count": n, "samples": self.examples.get(c, [])} for c, n in sorted(self.counts.items())}

@@ -307,3 +307,13 @@ def test_reference_translations_add_sacrebleu_scores_with_signatures(seeds, tmp_
     assert ref["after"]["chrF2"]["score"] == 100.0 and ref["after"]["TER"]["score"] == 0.0
     assert ref["before"]["chrF2"]["score"] < 100.0 and ref["before"]["TER"]["score"] > 0.0
     assert tqa("run", seeds, "--out", out, "--ref", tmp_path / "missing").exit_code == 2
+
+
+def test_check_counts_findings_per_check_with_samples(seeds):
+    text = tqa("check", seeds).stdout
+    assert "findings per check" in text
+    line = next(l for l in text.splitlines() if l.strip().startswith("repeated-phrase"))
+    assert "«fruits and fruits»" in line
+    doc = json.loads(tqa("check", seeds, "--format", "json").stdout)
+    assert doc["checks"]["hyphen-spacing"]["count"] == 18
+    assert doc["checks"]["hyphen-spacing"]["samples"] == ["Five -King", "good -neighborly", "China -Central"]

@@ -168,7 +168,7 @@ def finish(
         from .retranslate import merge_edits
 
         rt = prep.retranslation
-        findings = in_text_order(findings + rt.findings)
+        findings = in_text_order(findings + filter_findings(rt.findings, doc.text, ignore))
         accepted, proposed = rt.edits()
         if "marian" in settings.get("apply", ()):
             edits, displaced = merge_edits(edits, accepted)
@@ -289,6 +289,8 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
         )
         outputs = write_article_reports(result, _WORKER["out_dir"], job.stem)
         written = _write_in_place(job.path, result) if settings.in_place else None
+    except UnicodeEncodeError as err:
+        return Outcome(job, error=f"the cleaned text cannot be written in {err.encoding}: {err.object[err.start:err.end]!r} at {err.start}; choose another --output-encoding")
     except (OSError, InputError) as err:
         return Outcome(job, error=f"cannot write reports: {err}")
     except Exception as err:  # see _prepare_job
@@ -303,11 +305,15 @@ def _write_in_place(path: Path, result: ArticleResult) -> str:
     import hashlib
 
     data = result.doc.encode(result.cleaned, result.output_encoding)
+    path = Path(os.path.realpath(path))  # a symlinked input: clean the file it points to, keep the link
+    mode = path.stat().st_mode & 0o7777
     backup = path.with_name(path.name + ".orig")
     if not backup.exists():
         write_atomic(backup, path.read_bytes())
+        os.chmod(backup, mode)
     if data != result.doc.encode():
         write_atomic(path, data)
+        os.chmod(path, mode)  # the user's permissions, not the umask's
     return hashlib.sha256(data).hexdigest()
 
 
@@ -368,7 +374,7 @@ def run_batch(
             todo: list[Job] = []
             # references are read chunk by chunk, like the inputs: memory follows the chunk
             for job in (Job(p, stems[p], references(p), sources(p)) for p in chunk):
-                entry = manifest.finished(job.path, _hash_or_none(job.path), fingerprint) if resume else None
+                entry = manifest.finished(job.path, _hash_or_none(job.path), fingerprint, job.stem) if resume else None
                 if entry is not None:
                     yield Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"])
                 else:

@@ -34,6 +34,13 @@ class Backend(str, Enum):
     ct2 = "ct2"
 
 
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+    mps = "mps"
+
+
 class OutputFormat(str, Enum):
     text = "text"
     json = "json"
@@ -135,8 +142,11 @@ def _pair_sources(source: Path | None, files: list[Path]):  # type: ignore[no-un
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    """1-based line and column; LF, CRLF and lone CR all end a line."""
+    head = text[:offset]
+    line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+    start = max(head.rfind("\n"), head.rfind("\r")) + 1
+    return line, offset - start + 1
 
 
 @app.command()
@@ -188,7 +198,7 @@ def check(
         payload = {"tqa": __version__, "files": files, "errors": errors, "checks": tally.to_dict()}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif tally.counts:
-        typer.echo(f"\nfindings per check ({len(inputs)} file(s)):")
+        typer.echo(f"\nfindings per check ({len(inputs) - len(errors)} file(s)):")
         for check_id, entry in tally.to_dict().items():
             samples = ", ".join(f"«{s}»" for s in entry["samples"])  # type: ignore[union-attr]
             typer.echo(f"  {check_id:<24} {entry['count']:>6}  {samples}")
@@ -214,6 +224,7 @@ def accept(
     finding: Annotated[Optional[list[int]], typer.Option("--finding", "-n", help="Number of a finding in the report (1-based; repeatable).")] = None,
     check_id: Annotated[Optional[list[str]], typer.Option("--check", help="Accept every finding of this check (repeatable).")] = None,
     note: Annotated[str, typer.Option(help="Why it was accepted, kept in the ignore list.")] = "",
+    input_file: Annotated[Optional[Path], typer.Option("--input", help="The article the report was made from, if it has moved.")] = None,
     config: ConfigOpt = None,
     ignore: IgnoreOpt = None,
 ) -> None:
@@ -224,7 +235,7 @@ def accept(
     cfg = _config(config, None, ignore)
     target = cfg.ignore_file or Path(DEFAULT_NAME)
     try:
-        added = accept_from_report(report, target, check_id or (), finding or (), note)
+        added = accept_from_report(report, target, check_id or (), finding or (), note, input_file)
     except ConfigurationError as err:
         raise fail(str(err)) from None
     typer.echo(f"tqa: {added} finding(s) added to {target}")
@@ -246,7 +257,7 @@ def run(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = DEFAULT_OUT,
     model: Annotated[str, typer.Option(help="Translation model: a local folder or a Hugging Face model id.")] = "Helsinki-NLP/opus-mt-zh-en",
     backend: Annotated[Backend, typer.Option(help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa[ct2]'`).")] = Backend.transformers,
-    device: Annotated[str, typer.Option(help="auto, cpu, cuda or mps.")] = "auto",
+    device: Annotated[Device, typer.Option(help="Where the model runs; auto: CUDA, then Apple MPS, then CPU.")] = Device.auto,
     beams: Annotated[int, typer.Option(min=1, help="Beam size for translation.")] = 4,
     max_length: Annotated[int, typer.Option(min=1, help="Maximum tokens generated per segment.")] = 512,
     apply: Annotated[Optional[str], typer.Option(help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none. Default: rules,marian (or the config's).")] = None,
@@ -283,13 +294,19 @@ def run(
             output_encoding = codecs.lookup(output_encoding).name
         except LookupError:
             raise fail(f"--output-encoding: unknown encoding {output_encoding!r}") from None
+    if out.exists() and not out.is_dir():
+        raise fail(f"--out {out}: exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise fail(f"--out {out}: cannot create the folder: {err.strerror or err}") from None
     cfg = _config(config, glossary, ignore)
     _load_ignore(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     fail_on = fail_on or cfg.fail_on
     files, originals = _pair_sources(source, _inputs(paths, exclude=[out]))
     references = _references(ref, files)
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend.value,
-                        device=device, num_beams=beams, max_length=max_length, checks=cfg.checks,
+                        device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
                         jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
                         retranslate=retranslate, round_trip_model=round_trip_model)

@@ -139,28 +139,32 @@ def add_fingerprints(path: str | Path, findings: Iterable[Finding], text: str, n
     return added
 
 
-def accept_from_report(report_path: str | Path, ignore_path: str | Path, checks: Iterable[str] = (), indexes: Iterable[int] = (), note: str = "") -> int:
+def accept_from_report(
+    report_path: str | Path,
+    ignore_path: str | Path,
+    checks: Iterable[str] = (),
+    indexes: Iterable[int] = (),
+    note: str = "",
+    input_path: str | Path | None = None,
+) -> int:
     """Accept findings of a ``*.findings.json`` report into the ignore file; return how many were new.
 
     ``indexes`` are 1-based positions in the report's findings, ``checks`` select by check
     id; with neither, every finding is accepted. The input the report was made from is
-    read for each finding's context and must not have changed since.
+    found as ``tqa apply`` finds it (``input_path``, else near the report) and must not
+    have changed since: each finding's context is read from it.
     """
-    from .document import InputError, load_document
     from .findings import Severity
+    from .review import ReviewError, load_review, locate_input
     from .spans import Span
 
     try:
-        payload = json.loads(Path(report_path).read_text(encoding="utf-8"))
-        document, entries = payload["document"], payload["findings"]
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        raise ConfigurationError(f"{report_path}: not a tqa findings report ({err})") from None
-    try:
-        doc = load_document(document["path"])
-    except InputError as err:
-        raise ConfigurationError(f"{document['path']} (the report's input): {err}") from None
-    if hashlib.sha256(doc.text.encode("utf-8")).hexdigest() != document.get("text_sha256"):
-        raise ConfigurationError(f"{document['path']} has changed since the report was made; run tqa again first")
+        doc = locate_input(load_review(report_path), input_path)
+        entries = json.loads(Path(report_path).read_text(encoding="utf-8"))["findings"]
+    except ReviewError as err:
+        raise ConfigurationError(str(err)) from None
+    except (KeyError, TypeError):
+        raise ConfigurationError(f"{report_path}: not a tqa findings report (no findings)") from None
     wanted_checks, wanted = set(checks), set(indexes)
     if bad := sorted(i for i in wanted if not 1 <= i <= len(entries)):
         raise ConfigurationError(f"no finding number {bad[0]}: the report has {len(entries)}")

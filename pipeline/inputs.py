@@ -67,7 +67,8 @@ def collect_inputs(paths: Iterable[Path | str], exclude: Iterable[Path] = (), st
     seen: set[Path] = set()
     files: list[Path] = []
     for path in expand(paths, stdin):
-        if path.is_dir():
+        walked = path.is_dir()
+        if walked:
             candidates = _walk(path, exclude)
         elif path.exists() or path.is_symlink():
             candidates = [path]  # a dangling link is reported when it is read
@@ -75,7 +76,8 @@ def collect_inputs(paths: Iterable[Path | str], exclude: Iterable[Path] = (), st
             raise UsageError(f"{path}: no such file or folder")
         for candidate in candidates:
             key = candidate.resolve()
-            if key in seen or any(_inside(candidate, e) for e in exclude):
+            # a file named on the command line is read even inside the output folder
+            if key in seen or (walked and any(_inside(candidate, e) for e in exclude)):
                 continue
             seen.add(key)
             files.append(candidate)
@@ -85,7 +87,7 @@ def collect_inputs(paths: Iterable[Path | str], exclude: Iterable[Path] = (), st
 def report_stems(files: list[Path]) -> dict[Path, str]:
     """A distinct, readable report name per input: the file stem, or more of its path on a clash."""
     stems: dict[Path, str] = {}
-    used: set[str] = set()
+    used: set[str] = {"index"}  # index.html is the batch's; an article named so gets index-2
     for path in files:
         parts = path.resolve().with_suffix("").parts
         depth = 1

@@ -48,10 +48,13 @@ class Manifest:
                 continue  # a torn line from a killed run: that article is simply redone
         return self
 
-    def finished(self, path: Path, input_hash: str, settings: str) -> dict[str, Any] | None:
-        """The entry for ``path`` if it was finished with the same input and settings and its outputs exist."""
+    def finished(self, path: Path, input_hash: str | None, settings: str, stem: str) -> dict[str, Any] | None:
+        """The entry for ``path`` if it was finished with the same input, settings and
+        report name (names shift when inputs are added) and its outputs exist."""
         entry = self.entries.get(str(path))
         if not entry or entry.get("input_sha256") != input_hash or entry.get("settings") != settings:
+            return None
+        if (entry.get("row") or {}).get("stem") != stem:
             return None
         out_dir = self.path.parent
         if not all((out_dir / name).exists() for name in entry.get("outputs", [])):

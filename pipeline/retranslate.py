@@ -650,7 +650,7 @@ def retranslate(
     wanted = plan_retranslations(doc, findings + extra, pair, triggers, round_trip=True)
     if zh_en is None:
         if wanted:
-            notices.append(f"{len(wanted)} flagged sentence(s) not retranslated: no Chinese→English model")
+            notices.append("flagged sentences not retranslated: no Chinese→English model")
         return RetranslationResult([], [], extra, notices)
 
     source_segments = sorted({s for r in wanted if r.mechanism == SOURCE for s in r.segments}, key=len)
@@ -658,7 +658,7 @@ def retranslate(
     trips: dict[str, tuple[str, str]] = {}
     english = [r.segments[0] for r in wanted if r.mechanism == ROUND_TRIP]
     if english and en_zh is None:
-        notices.append(f"{len(english)} round-trip suggestion(s) skipped: no English→Chinese model "
+        notices.append("round-trip suggestions skipped: no English→Chinese model "
                        f"(`tqa models pull {ROUND_TRIP_MODEL}`)")
     elif english:
         trips = dict(zip(english, round_trip(english, en_zh, zh_en)))

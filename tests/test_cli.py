@@ -317,3 +317,22 @@ def test_check_counts_findings_per_check_with_samples(seeds):
     doc = json.loads(tqa("check", seeds, "--format", "json").stdout)
     assert doc["checks"]["hyphen-spacing"]["count"] == 18
     assert doc["checks"]["hyphen-spacing"]["samples"] == ["Five -King", "good -neighborly", "China -Central"]
+
+
+def test_bad_device_and_bad_untranslated_options_are_usage_errors(seeds, tmp_path):
+    assert tqa("run", seeds, "--out", tmp_path / "o", "--device", "foo").exit_code == 2
+    config = tmp_path / "tqa.toml"
+    config.write_text("[checks.untranslated]\nmin_probability = 5\n", encoding="utf-8")
+    result = tqa("check", seeds, "--config", config)
+    assert result.exit_code == 2 and "between 0 and 1" in result.stderr
+
+
+def test_accept_finds_the_input_from_another_folder(seeds, tmp_path, monkeypatch):
+    monkeypatch.chdir(seeds.parent)
+    out = seeds.parent / "out"
+    assert tqa("run", "in", "--out", out, "-j", "1").exit_code == 0
+    monkeypatch.chdir(tmp_path.parent)
+    ignore = tmp_path / "ignore.json"
+    result = tqa("accept", out / "000_0e67fac1f9dc59aa.findings.json", "-n", "1", "--ignore", ignore)
+    assert result.exit_code == 0, result.output
+    assert json.loads(ignore.read_text(encoding="utf-8"))["accepted"]

@@ -266,3 +266,64 @@ def test_inputs_from_globs_and_standard_input(tmp_path):
     result = runner.invoke(app, ["check", "-", "--format", "json"], input=listing, catch_exceptions=False)
     assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["y.txt", "x.txt"]
     assert tqa("check", str(tmp_path / "*.nothing")).exit_code == 2
+
+
+def test_resume_redoes_an_article_whose_report_name_changed(tmp_path):
+    for sub, text in (("x", "Alpha text , one.\n"), ("y", "Beta text , two.\n")):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "news.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert tqa("run", tmp_path / "y", "--out", out, "-j", "1").exit_code == 0
+    assert tqa("run", tmp_path / "x", tmp_path / "y", "--out", out, "-j", "1", "--resume").exit_code == 0
+    cleaned = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.cleaned.txt")}
+    assert sorted(cleaned.values()) == ["Alpha text, one.\n", "Beta text, two.\n"]
+    rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["articles"]
+    stems = [r["stem"] for r in rows]
+    assert len(stems) == len(set(stems)) == 2
+
+
+def test_an_article_named_index_keeps_its_page(tmp_path):
+    (tmp_path / "index.txt").write_text("Index article , here.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert tqa("run", tmp_path / "index.txt", "--out", out, "-j", "1").exit_code == 0
+    page = [p for p in out.glob("*.html") if p.name != "index.html"]
+    assert len(page) == 1 and "Index article" in page[0].read_text(encoding="utf-8")
+    assert "Index article" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_in_place_follows_a_symlink_and_keeps_permissions(tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("Good -neighborly ties.\n", encoding="utf-8")
+    real.chmod(0o600)
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    assert tqa("run", link, "--out", tmp_path / "out", "-j", "1", "--in-place").exit_code == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "Good-neighborly ties.\n"
+    assert real.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "real.txt.orig").stat().st_mode & 0o777 == 0o600
+
+
+def test_out_must_be_a_folder(tmp_path):
+    (tmp_path / "a.txt").write_text("Trade grew.\n", encoding="utf-8")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = tqa("run", tmp_path / "a.txt", "--out", tmp_path / "file")
+    assert result.exit_code == 2 and "not a folder" in result.stderr
+
+
+def test_an_output_encoding_that_cannot_hold_the_text_is_a_clear_error(tmp_path):
+    (tmp_path / "a.txt").write_text("China’s trade grew.\n", encoding="utf-8")
+    result = tqa("run", tmp_path / "a.txt", "--out", tmp_path / "out", "-j", "1", "--output-encoding", "latin-1")
+    assert result.exit_code == 3
+    assert "cannot be written in latin-1" in result.output and "internal error" not in result.output
+
+
+def test_a_file_named_explicitly_is_read_even_inside_the_output_folder(tmp_path):
+    (tmp_path / "a.txt").write_text("Trade grew.\n", encoding="utf-8")
+    assert tqa("run", tmp_path / "a.txt", "--out", tmp_path, "-j", "1").exit_code == 0
+    assert (tmp_path / "a.cleaned.txt").is_file()
+
+
+def test_line_and_column_with_lone_cr_newlines(tmp_path):
+    (tmp_path / "cr.txt").write_bytes(b"First line is fine here.\rHello world , this is good -neighborly.\r")
+    lines = tqa("check", tmp_path / "cr.txt").stdout.splitlines()
+    assert any(":2:12: minor space-before-punctuation" in line for line in lines)

@@ -17,7 +17,7 @@ import regex
 from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
-from .base import Check, register
+from .base import Check, ConfigurationError, register
 
 # Script groups: (name, letters, minimum letters for a passage). A single Han character
 # is already a defect; a lone Greek letter is usually a symbol (beta-coronavirus).
@@ -99,6 +99,15 @@ class Untranslated(Check):
         "min_probability": 0.95,
         "max_english_ratio": 0.15,  # above this share of function words a sentence is English
     }
+
+    def __init__(self, severity: str | Severity | None = None, **options: object) -> None:
+        super().__init__(severity, **options)
+        c, name = self.config, type(self).__name__
+        if not (isinstance(c["min_words"], int) and c["min_words"] >= 1):
+            raise ConfigurationError(f"{name}: min_words must be a whole number >= 1, got {c['min_words']!r}")
+        for key in ("min_probability", "max_english_ratio"):
+            if not (isinstance(c[key], (int, float)) and 0 <= c[key] <= 1):
+                raise ConfigurationError(f"{name}: {key} must be between 0 and 1, got {c[key]!r}")
 
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text

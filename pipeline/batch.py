@@ -388,8 +388,7 @@ def run_batch(
                         return
             translations = translate_chunk([p for _, p in ready], slot)
             if settings.retranslate:
-                for job, prep in ready:
-                    _retranslate(prep, job, checks, slot, round_trip)
+                retranslate_chunk(ready, checks, slot, round_trip)
             run_settings = dict(described)
             if slot.translator is not None:
                 run_settings["translator"] = slot.translator.signature
@@ -416,27 +415,61 @@ def run_batch(
                     return
 
 
-def _retranslate(prep: Prepared, job: Job, checks: list[Check], slot: TranslatorSlot, round_trip: TranslatorSlot) -> None:
-    """Flagged sentences: proposals from the original or by round trip, each with its decision.
+class ChunkMemo:
+    """A translator that remembers its answers for one chunk.
 
-    Runs in the main process, which holds the models; models load only when a sentence
-    needs one.
+    The chunk's sentences go to the model together first (one batched call per direction);
+    the per-article retranslation steps then find their sentences here, with or without
+    the persistent cache.
     """
-    from .retranslate import ROUND_TRIP, plan_retranslations, retranslate
 
-    wanted = plan_retranslations(prep.doc, prep.findings, prep.pair)
-    if not wanted and prep.pair is None:
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.memo: dict[str, str] = {}
+
+    @property
+    def signature(self) -> dict[str, Any]:
+        return self.inner.signature
+
+    def translate(self, texts: list[str]) -> list[str]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.memo]
+        if missing:
+            self.memo.update(zip(missing, self.inner.translate(missing)))
+        return [self.memo[t] for t in texts]
+
+
+def retranslate_chunk(
+    ready: list[tuple[Job, Prepared]], checks: list[Check], slot: TranslatorSlot, round_trip: TranslatorSlot
+) -> None:
+    """Flagged sentences of a chunk: proposals from the original or by round trip, each with
+    its decision, stored on each ``Prepared``. Runs in the main process, which holds the
+    models; a model loads only when a sentence needs it."""
+    from .retranslate import ROUND_TRIP, SOURCE, plan_retranslations, retranslate
+    from .retranslate import round_trip as translate_both_ways
+
+    wanted = {id(prep): plan_retranslations(prep.doc, prep.findings, prep.pair) for _, prep in ready}
+    todo = [(job, prep) for job, prep in ready if wanted[id(prep)] or prep.pair is not None]
+    if not todo:
         return
     zh_en = slot.get()
     if zh_en is None:
-        if wanted:
-            prep.notices.append(f"flagged sentences not retranslated: {slot.error}")
+        for _, prep in todo:
+            if wanted[id(prep)]:
+                prep.notices.append(f"flagged sentences not retranslated: {slot.error}")
         return
-    en_zh = round_trip.get() if any(r.mechanism == ROUND_TRIP for r in wanted) else None
-    prep.retranslation = retranslate(
-        prep.doc, prep.findings, pair=prep.pair, zh_en=zh_en, en_zh=en_zh, checks=checks,
-        reference=job.reference, edits=prep.plan.edits,
-    )
+    zh_en = ChunkMemo(zh_en)
+    requests = [r for _, prep in todo for r in wanted[id(prep)]]
+    zh_en.translate(sorted({s for r in requests if r.mechanism == SOURCE for s in r.segments}, key=len))
+    english = sorted({r.segments[0] for r in requests if r.mechanism == ROUND_TRIP}, key=len)
+    en_zh = round_trip.get() if english else None
+    if en_zh is not None:
+        en_zh = ChunkMemo(en_zh)
+        translate_both_ways(english, en_zh, zh_en)
+    for job, prep in todo:
+        prep.retranslation = retranslate(
+            prep.doc, prep.findings, pair=prep.pair, zh_en=zh_en, en_zh=en_zh, checks=checks,
+            reference=job.reference, edits=prep.plan.edits,
+        )
 
 
 def _hash_or_none(path: Path) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from . import __version__
 from .atomic import remove_stale_temps, write_atomic
 from .checks import Check, build_checks, run_checks
 from .document import Document, InputError, load_document
-from .edits import Edit, apply_edits
+from .edits import Edit, apply_edits, carry_span
 from .findings import Finding, Severity, in_text_order
 from .guard import judge_segments
 from .ignore import IgnoreList, filter_findings, load_ignore
@@ -180,6 +180,12 @@ def finish(
         notices += rt.notices
     cleaned = apply_edits(doc.text, edits)
     after = filter_findings(run_checks(Document.from_text(cleaned), checks), cleaned, ignore)
+    if prep.retranslation is not None:
+        # model-made findings cannot be re-run on the cleaned text: carry over those no edit
+        # touched, so the before/after scores count the same checks
+        carried = [replace(f, span=span) for f in filter_findings(prep.retranslation.findings, doc.text, ignore)
+                   if (span := carry_span(f.span, edits)) is not None]
+        after = in_text_order(after + carried)
     if plan.requests and translations is None:
         notices.append(f"passages not retranslated: {missing_model}")
     return ArticleResult(

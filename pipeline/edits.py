@@ -56,3 +56,14 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         cursor = edit.span.end
     pieces.append(text[cursor:])
     return "".join(pieces)
+
+
+def carry_span(span: Span, edits: Iterable[Edit]) -> Span | None:
+    """Where ``span`` of the original lies in the edited text, or None if an edit touches it."""
+    shift = 0
+    for edit in sorted(edits, key=lambda e: (e.span.start, e.span.end)):
+        if edit.span.overlaps(span) or (not edit.span and span.start < edit.span.start < span.end):
+            return None
+        if edit.span.end <= span.start:
+            shift += len(edit.replacement) - len(edit.span)
+    return Span(span.start + shift, span.end + shift)

@@ -114,3 +114,15 @@ def test_utf16_text_starting_with_nul_is_not_taken_for_utf32():
 def test_invalid_bytes_after_a_bom_are_an_error_not_a_replacement():
     with pytest.raises(InputError, match="not valid utf-8"):
         decode(codecs.BOM_UTF8 + b"ok \xff")
+
+
+def test_carry_span_follows_a_span_through_edits():
+    from pipeline.edits import carry_span
+
+    text = "aa bb cc dd"
+    edits = [edit(0, 2, "AAAA"), edit(6, 8, "C")]
+    out = apply_edits(text, edits)
+    moved = carry_span(Span(3, 5), edits)
+    assert moved is not None and moved.of(out) == "bb"
+    assert carry_span(Span(9, 11), edits).of(out) == "dd"
+    assert carry_span(Span(5, 7), edits) is None  # touched by an edit

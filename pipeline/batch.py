@@ -146,6 +146,7 @@ def finish(
     reference: str | None = None,
     ignore: IgnoreList | None = None,
     guard: bool = True,
+    source_checks: list[Any] | None = None,
 ) -> ArticleResult:
     """Apply the plan (with the model's translations when there are any), verify and score."""
     doc, plan = prep.doc, prep.plan
@@ -179,7 +180,13 @@ def finish(
         retranslations = rt.to_dict()
         notices += rt.notices
     cleaned = apply_edits(doc.text, edits)
-    after = filter_findings(run_checks(Document.from_text(cleaned), checks), cleaned, ignore)
+    cleaned_doc = Document.from_text(cleaned)
+    after = run_checks(cleaned_doc, checks)
+    if prep.pair is not None:  # the original's checks again, on the cleaned text
+        from .source import pair_documents, run_source_checks
+
+        after = in_text_order(after + run_source_checks(pair_documents(cleaned_doc, prep.pair.zh), source_checks))
+    after = filter_findings(after, cleaned, ignore)
     if prep.retranslation is not None:
         # model-made findings cannot be re-run on the cleaned text: carry over those no edit
         # touched, so the before/after scores count the same checks
@@ -291,7 +298,8 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
     settings: Settings = _WORKER["settings"]
     try:
         result = finish(
-            prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"], settings.guard
+            prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"], settings.guard,
+            _WORKER["source_checks"],
         )
         outputs = write_article_reports(result, _WORKER["out_dir"], job.stem)
         written = _write_in_place(job.path, result) if settings.in_place else None

@@ -336,3 +336,16 @@ def test_accept_finds_the_input_from_another_folder(seeds, tmp_path, monkeypatch
     result = tqa("accept", out / "000_0e67fac1f9dc59aa.findings.json", "-n", "1", "--ignore", ignore)
     assert result.exit_code == 0, result.output
     assert json.loads(ignore.read_text(encoding="utf-8"))["accepted"]
+
+
+def test_scores_before_and_after_count_the_same_checks(tmp_path):
+    for name in ("rail.en.txt", "rail.zh.txt"):
+        shutil.copy(PARALLEL / name, tmp_path / name)
+    out = tmp_path / "out"
+    assert tqa("run", tmp_path / "rail.en.txt", "--out", out, "-j", "1", "--apply", "none").exit_code == 0
+    report = json.loads((out / "rail.en.findings.json").read_text(encoding="utf-8"))
+    scores = report["scores"]
+    assert report["applied"] == []  # nothing changed, so nothing may look better
+    assert "omission" in scores["before"]["counts"]
+    assert scores["before"]["counts"] == scores["after"]["counts"]
+    assert scores["before"]["penalty"] == scores["after"]["penalty"]

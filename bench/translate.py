@@ -112,41 +112,15 @@ def build_tiny(out: Path) -> Path:
 def build_full(out: Path, seed: int = 0) -> Path:
     """A random opus-mt-zh-en-sized Marian model: the real architecture, a padded vocabulary."""
     sys.path.insert(0, str(REPO / "tests"))
-    import sentencepiece as spm
-    import torch
-    from tiny_model import _train_sentencepiece
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+    from tiny_model import build_random_marian
 
-    from pipeline.translate.marian import quiet_transformers
-
-    out.mkdir(parents=True, exist_ok=True)
-    sp_model = _train_sentencepiece(seed_text(), seed)
-    for name in ("source.spm", "target.spm"):
-        (out / name).write_bytes(sp_model)
-    sp = spm.SentencePieceProcessor(model_proto=sp_model)
-    vocab = {"</s>": 0, "<unk>": 1}
-    for i in range(sp.get_piece_size()):
-        vocab.setdefault(sp.id_to_piece(i), len(vocab))
-    while len(vocab) < FULL_VOCAB - 1:  # entries the tokenizer never produces: size is what matters
-        vocab[f"▁unused{len(vocab)}"] = len(vocab)
-    vocab["<pad>"] = pad = len(vocab)  # last, as CTranslate2's Marian converter expects
-    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    with quiet_transformers():
-        MarianTokenizer(
-            source_spm=str(out / "source.spm"), target_spm=str(out / "target.spm"),
-            vocab=str(out / "vocab.json"), source_lang="zh", target_lang="en",
-        ).save_pretrained(out)
-        config = MarianConfig(  # Helsinki-NLP/opus-mt-zh-en's config.json
-            vocab_size=len(vocab), decoder_vocab_size=len(vocab), d_model=512,
-            encoder_layers=6, decoder_layers=6, encoder_attention_heads=8, decoder_attention_heads=8,
-            encoder_ffn_dim=2048, decoder_ffn_dim=2048, max_position_embeddings=512,
-            activation_function="swish", scale_embedding=True, share_encoder_decoder_embeddings=True,
-            pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad, forced_eos_token_id=0,
-        )
-        with torch.random.fork_rng():
-            torch.manual_seed(seed)
-            MarianMTModel(config).save_pretrained(out)
-    return out
+    config = dict(  # Helsinki-NLP/opus-mt-zh-en's config.json
+        decoder_vocab_size=FULL_VOCAB, d_model=512, encoder_layers=6, decoder_layers=6,
+        encoder_attention_heads=8, decoder_attention_heads=8, encoder_ffn_dim=2048, decoder_ffn_dim=2048,
+        max_position_embeddings=512, activation_function="swish", scale_embedding=True,
+        share_encoder_decoder_embeddings=True,
+    )
+    return build_random_marian(out, seed_text(), config, seed, vocab_size=FULL_VOCAB)
 
 
 # ---------------------------------------------------------------- one engine (child process)

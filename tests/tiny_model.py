@@ -36,6 +36,15 @@ def _train_sentencepiece(corpus_text: str, seed: int) -> bytes:
     return model.getvalue()
 
 
+TINY_CONFIG = dict(
+    d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
+    encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=256,
+    # large random weights so that different inputs give different outputs
+    # (at the usual 0.02 every input decodes to the same string)
+    init_std=0.5,
+)
+
+
 def build_tiny_marian(
     out_dir: Path,
     corpus_text: str,
@@ -50,6 +59,22 @@ def build_tiny_marian(
     Helsinki-NLP/opus-mt-en-zh); ``language_tokens`` (e.g. ``>>cmn_Hans<<``) are added to
     the vocabulary, as multi-target opus-mt models have them.
     """
+    return build_random_marian(out_dir, corpus_text, TINY_CONFIG, seed, source_lang, target_lang, language_tokens)
+
+
+def build_random_marian(
+    out_dir: Path,
+    corpus_text: str,
+    config: dict,
+    seed: int = 0,
+    source_lang: str = "zh",
+    target_lang: str = "en",
+    language_tokens: tuple[str, ...] = (),
+    vocab_size: int | None = None,
+) -> Path:
+    """A random Marian model of any size with the opus-mt layout (``config``: MarianConfig
+    fields besides the vocabulary and special tokens). ``vocab_size`` pads the vocabulary
+    with entries the tokenizer never produces, where only the size matters (benchmarks)."""
     import sentencepiece as spm
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
@@ -65,7 +90,9 @@ def build_tiny_marian(
         vocab.setdefault(sp.id_to_piece(i), len(vocab))
     for token in language_tokens:
         vocab.setdefault(token, len(vocab))
-    vocab["<pad>"] = pad = len(vocab)
+    while vocab_size is not None and len(vocab) < vocab_size - 1:
+        vocab[f"▁unused{len(vocab)}"] = len(vocab)
+    vocab["<pad>"] = pad = len(vocab)  # last, as CTranslate2's Marian converter expects
     (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
 
     with quiet_transformers():
@@ -77,25 +104,11 @@ def build_tiny_marian(
             target_lang=target_lang,
         )
         tokenizer.save_pretrained(out_dir)
-        config = MarianConfig(
-            vocab_size=len(vocab),
-            d_model=32,
-            encoder_layers=1,
-            decoder_layers=1,
-            encoder_attention_heads=2,
-            decoder_attention_heads=2,
-            encoder_ffn_dim=64,
-            decoder_ffn_dim=64,
-            max_position_embeddings=256,
-            pad_token_id=pad,
-            eos_token_id=0,
-            decoder_start_token_id=pad,
-            forced_eos_token_id=0,
-            # large random weights so that different inputs give different outputs
-            # (at the usual 0.02 every input decodes to the same string)
-            init_std=0.5,
+        model_config = MarianConfig(
+            vocab_size=len(vocab), pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
+            forced_eos_token_id=0, **config,
         )
         with torch.random.fork_rng():  # seed the weights without touching the caller's RNG
             torch.manual_seed(seed)
-            MarianMTModel(config).save_pretrained(out_dir)
+            MarianMTModel(model_config).save_pretrained(out_dir)
     return out_dir

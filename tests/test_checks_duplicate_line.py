@@ -58,3 +58,16 @@ def test_evidence_points_to_first_copy():
     text = "Same line of text\n\nSame line of text"
     (f,) = DuplicateLine().find(Document.from_text(text))
     assert f.evidence["first"] == [0, 17] and f.evidence["copies"] == 2 and f.origin == "rule"
+
+
+def test_equal_lines_of_hard_wrapped_prose_are_not_duplicates():
+    from pipeline.checks.duplicate_line import DuplicateLine
+    from pipeline.document import Document
+
+    text = (
+        "Subject to the terms and conditions of\nthis License, each Contributor hereby grants to You a perpetual,\n"
+        "worldwide, non-exclusive copyright license.\n\n"
+        "Subject to the further conditions of\nthis License, each Contributor hereby grants to You a perpetual,\n"
+        "worldwide, non-exclusive patent license.\n"
+    )
+    assert list(DuplicateLine().find(Document.from_text(text))) == []

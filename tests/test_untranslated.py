@@ -84,3 +84,12 @@ def test_findings_are_deterministic(sample_doc):
     first = [f.to_dict(sample_doc.text) for f in run_checks(sample_doc)]
     second = [f.to_dict(sample_doc.text) for f in run_checks(sample_doc)]
     assert first == second
+
+
+def test_a_heading_in_capitals_or_a_list_of_names_is_not_a_foreign_sentence():
+    for text in (
+        "GNU GENERAL PUBLIC LICENSE Version 3, 29 June 2007",
+        "Kassym-Jomart Tokayev, Sadyr Japarov, Emomali Rahmon, Serdar Berdimuhamedov, Shavkat Mirziyoyev.",
+    ):
+        _, findings = untranslated(text)
+        assert findings == [], text

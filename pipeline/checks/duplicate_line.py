@@ -53,6 +53,7 @@ class DuplicateLine(Check):
         def long_enough(key: str) -> bool:
             return word_count(key) >= self.config["min_words"]
 
+        whole: set[str] = set()  # keys first seen as a paragraph of their own
         paragraphs = doc.paragraphs
         for i, para in enumerate(paragraphs):
             body = para.of(text)
@@ -62,23 +63,35 @@ class DuplicateLine(Check):
                 continue
             if "\n" in body or "\r" in body:
                 lines = [Span(para.start + m.start(), para.start + m.end()) for m in _LINE.finditer(body)]
-                copies.extend(self._repeated_lines(text, lines, seen, long_enough, paragraphs[i - 1].end if i else None))
+                copies.extend(self._repeated_lines(text, lines, seen, whole, long_enough, paragraphs[i - 1].end if i else None))
             # Short units are registered too (cheaper than counting words); they are never reported.
-            seen.setdefault(key, para)
+            if key not in seen:
+                seen[key] = para
+                whole.add(key)
         return self._findings(text, seen, copies)
 
     @staticmethod
     def _repeated_lines(
-        text: str, lines: list[Span], seen: dict[str, Span], long_enough: Callable[[str], bool], previous_end: int | None
+        text: str,
+        lines: list[Span],
+        seen: dict[str, Span],
+        whole: set[str],
+        long_enough: Callable[[str], bool],
+        previous_end: int | None,
     ) -> list[tuple[Span, str]]:
-        """Runs of repeated lines inside one multi-line paragraph, each as one removal span."""
+        """Runs of repeated lines inside one multi-line paragraph, each as one removal span.
+
+        A line counts as a copy when it repeats a line right above it or a unit that stood
+        on its own (a title); two equal lines of hard-wrapped prose in different paragraphs
+        are a coincidence of the wrapping, not a duplicate.
+        """
         keys = [normalise(line.of(text)) for line in lines]
         repeated = []
-        for line, key in zip(lines, keys):
-            dup = key in seen and long_enough(key)
+        for k, (line, key) in enumerate(zip(lines, keys)):
+            dup = key in seen and long_enough(key) and (key in whole or (k > 0 and keys[k - 1] == key))
             repeated.append(dup)
-            if not dup:
-                seen.setdefault(key, line)
+            if key not in seen:
+                seen[key] = line
         out = []
         i = 0
         while i < len(lines):

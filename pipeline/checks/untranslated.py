@@ -151,6 +151,8 @@ class Untranslated(Check):
         english = sum(w.lower() in _ENGLISH for w in words) / len(words)
         if english > self.config["max_english_ratio"]:
             return None
+        if sum(w[0].islower() for w in words) * 2 < len(words):
+            return None  # titles, headings and lists of names: too few ordinary words to judge
         guess = detect_language(sentence.of(text))
         if guess is None:
             return None

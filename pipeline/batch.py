@@ -272,7 +272,7 @@ def _exit_with(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _init_worker(settings: Settings, out_dir: Path, parent: int | None = None) -> None:
+def _init_worker(settings: Settings, out_dir: Path | None, parent: int | None = None) -> None:
     if parent is not None:
         _exit_with(parent)
     ignore = load_ignore(settings.ignore_file) if settings.ignore_file else None
@@ -344,6 +344,26 @@ class _Inline(Executor):
         return map(fn, *iterables)
 
 
+def _executor(settings: Settings, out_dir: Path | None, inputs: int) -> Executor:
+    """Worker processes for ``settings.jobs`` (no more than there are inputs), or this process."""
+    workers = max(1, min(settings.jobs, inputs))
+    if workers > 1:
+        return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings, out_dir, os.getpid()))
+    _init_worker(settings, out_dir)
+    return _Inline()
+
+
+def check_batch(
+    paths: list[Path], settings: Settings, sources: Callable[[Path], Path | None] = lambda _: None
+) -> Iterator[tuple[Path, Prepared | str]]:
+    """Check ``paths`` (in worker processes with ``settings.jobs``), in order: each input's
+    prepared findings, or the one-line reason it could not be read."""
+    with _executor(settings, None, len(paths)) as executor:
+        for chunk in _chunks(paths, settings.chunk_size):
+            jobs = [Job(p, p.name, None, sources(p)) for p in chunk]
+            yield from zip(chunk, executor.map(_prepare_job, jobs, chunksize=8))
+
+
 def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -376,14 +396,7 @@ def run_batch(
     slot = slot or TranslatorSlot(settings)
     checks = build_checks(settings.checks)
     round_trip = TranslatorSlot(settings, settings.round_trip_model)
-    workers = max(1, min(settings.jobs, len(paths)))
-    executor: Executor
-    if workers > 1:
-        executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings, out_dir, os.getpid()))
-    else:
-        _init_worker(settings, out_dir)
-        executor = _Inline()
-    with executor:
+    with _executor(settings, out_dir, len(paths)) as executor:
         for chunk in _chunks(paths, settings.chunk_size):
             todo: list[Job] = []
             # references are read chunk by chunk, like the inputs: memory follows the chunk

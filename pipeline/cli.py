@@ -155,31 +155,26 @@ def check(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: text lines or one JSON document.")] = OutputFormat.text,
     fail_on: FailOn = None,
     source: SourceOpt = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: all cores).")] = 0,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
 ) -> None:
     """Find defects and print them; change nothing. Use --fail-on to gate a CI job."""
-    from .batch import prepare
-    from .checks import build_checks
-    from .document import InputError, load_document
-    from .source import build_source_checks
+    from .batch import Settings, check_batch, default_jobs
 
     cfg = _config(config, glossary, ignore)
-    checks, source_checks = build_checks(cfg.checks), build_source_checks(cfg.checks)
-    accepted = _load_ignore(cfg.ignore_file)
+    _load_ignore(cfg.ignore_file)
     fail_on = fail_on or cfg.fail_on
     inputs, originals = _pair_sources(source, _inputs(paths))
+    settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs())
     files, errors, worst, tally = [], [], None, CheckTally()
-    for path in inputs:
-        try:
-            doc = load_document(path)
-        except InputError as err:
-            errors.append({"path": str(path), "error": str(err)})
-            typer.echo(f"{path}: error: {err}", err=True)
+    for path, prep in check_batch(inputs, settings, originals):
+        if isinstance(prep, str):
+            errors.append({"path": str(path), "error": prep})
+            typer.echo(f"{path}: error: {prep}", err=True)
             continue
-        prep = prepare(doc, checks, frozenset(), accepted, originals(path), source_checks)
-        findings = prep.findings
+        doc, findings = prep.doc, prep.findings
         for notice in prep.notices:
             typer.echo(f"{path}: {notice}", err=True)
         tally.add(findings, doc.text)

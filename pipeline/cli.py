@@ -136,8 +136,12 @@ def _pair_sources(source: Path | None, files: list[Path]):  # type: ignore[no-un
         found = {f: find_source(f, source, listings) for f in files}
     except SourceError as err:
         raise fail(str(err)) from None
+    if any(p is not None and p.resolve() == f.resolve() for f, p in found.items()):
+        raise fail("--source names the input itself; give the Chinese original")
     originals = {p.resolve() for p in found.values() if p is not None}
     kept = [f for f in files if f.resolve() not in originals]  # an original is not an input
+    if not kept:
+        raise fail("every input is the Chinese original of another; no English article to check")
     return kept, lambda path: found.get(path)
 
 

@@ -54,7 +54,13 @@ def decode(data: bytes) -> tuple[str, str, bytes]:
         return data.decode("utf-8"), "utf-8", b""
     except UnicodeDecodeError:
         pass
-    # Not UTF-8: let charset-normalizer pick among legacy encodings (GB18030, Big5, ...).
+    # Not UTF-8. Chinese sources are tqa's business: bytes that decode as GB18030 into text
+    # whose characters are nearly all in GB2312 (the common simplified set) are GB18030;
+    # a statistical detector guesses Korean or Big5 for a short Chinese passage in English.
+    gb = _as_gb18030(data)
+    if gb is not None:
+        return gb, "gb18030", b""
+    # Otherwise let charset-normalizer pick among legacy encodings (Big5, Shift-JIS, cp1252, ...).
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -67,6 +73,29 @@ def decode(data: bytes) -> tuple[str, str, bytes]:
         return data.decode(encoding), encoding, b""
     except UnicodeDecodeError as err:
         raise InputError(f"not valid {encoding}: {err.reason} at byte {err.start}") from None
+
+
+_HAN = regex.compile(r"\p{Han}")
+
+
+def _as_gb18030(data: bytes) -> str | None:
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide or not _HAN.search(text):
+        return None
+    in_gb2312 = sum(1 for c in wide if _encodable(c, "gb2312"))
+    return text if in_gb2312 >= 0.95 * len(wide) else None
+
+
+def _encodable(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def newline_style(text: str) -> str:

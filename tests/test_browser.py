@@ -172,6 +172,19 @@ HOSTILE = (
 )
 
 
+def test_j_visits_the_changes_in_text_order(watch: Watch, tmp_path: Path, sample_path: Path) -> None:
+    out = tmp_path / "reports"
+    assert tqa("run", sample_path, "--out", out).exit_code == 0
+    payload = json.loads((out / f"{sample_path.stem}.findings.json").read_text(encoding="utf-8"))
+    ids = sorted((c["id"] for c in payload["applied"] + payload["suggestions"]), key=lambda i: int(i[1:]))
+    watch.page.goto((out / f"{sample_path.stem}.html").as_uri())
+    visited = []
+    for _ in ids:
+        watch.page.keyboard.press("j")
+        visited.append(watch.focused())
+    assert visited == ids
+
+
 def test_an_article_of_html_and_script_runs_nothing(watch: Watch, tmp_path: Path) -> None:
     article = tmp_path / "in" / "<img src=x onerror=alert(7)>.txt"
     article.parent.mkdir()

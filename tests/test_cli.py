@@ -349,3 +349,9 @@ def test_scores_before_and_after_count_the_same_checks(tmp_path):
     assert "omission" in scores["before"]["counts"]
     assert scores["before"]["counts"] == scores["after"]["counts"]
     assert scores["before"]["penalty"] == scores["after"]["penalty"]
+
+
+def test_a_source_that_is_the_input_itself_is_a_usage_error(pair_folder):
+    en = pair_folder / "summit.en.txt"
+    result = tqa("check", en, "--source", en)
+    assert result.exit_code == 2 and "input itself" in result.stderr

@@ -126,3 +126,13 @@ def test_carry_span_follows_a_span_through_edits():
     assert moved is not None and moved.of(out) == "bb"
     assert carry_span(Span(9, 11), edits).of(out) == "dd"
     assert carry_span(Span(5, 7), edits) is None  # touched by an edit
+
+
+def test_a_short_chinese_passage_in_gb18030_is_not_taken_for_korean_or_big5():
+    for text in ("He said 我们将继续努力 and left.\n", "Officials said 中国 would respond."):
+        assert decode(text.encode("gb18030"))[:2] == (text, "gb18030")
+
+
+def test_big5_text_is_still_big5():
+    text = "台灣的經濟成長率在第三季達到百分之五，出口訂單持續增加。" * 3
+    assert decode(text.encode("big5"))[:2] == (text, "big5")

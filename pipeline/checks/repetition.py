@@ -78,6 +78,7 @@ class _Hit:
     message: str
     replacement: str | None
     evidence: dict[str, Any] = field(default_factory=dict)
+    severity: Severity | None = None  # None: the check's
 
 
 class _Words:
@@ -188,6 +189,15 @@ class RepeatedPhrase(Check):
             return None  # "on and on and on", "and so on and so on"
         elif all(word[:1].isupper() for word in words) and any(not w.gaps[k].isspace() for k in range(i + n, end, n)):
             return None  # a name said twice on purpose: "New York, New York"
+        if n == 1 and words[0][:1].isupper() and w.low[i] not in _FUNCTION_WORDS:
+            # "China China" is an MT artefact, "Walla Walla" a town: a reviewer decides
+            return _Hit(
+                w.span(i, end - 1),
+                f'"{phrase}" repeated back to back ({len(copies)} times); a doubled name is possible, so nothing is removed',
+                None,
+                {"kind": "back-to-back", "phrase": phrase, "copies": len(copies), "maybe_name": True},
+                Severity.MINOR,
+            )
         return _Hit(
             w.span(i, end - 1),
             f'"{phrase}" repeated back to back ({len(copies)} times)',
@@ -267,7 +277,8 @@ class RepeatedPhrase(Check):
         if len(group) == 1:
             hit = group[0]
             origin = "rule" if hit.replacement is not None else None
-            return self.finding(hit.span, hit.message, replacement=hit.replacement, origin=origin, evidence=hit.evidence)
+            return self.finding(hit.span, hit.message, replacement=hit.replacement, origin=origin, evidence=hit.evidence,
+                                severity=hit.severity or self.severity)
         # Overlapping shapes ("China's China China"): one finding, and no repair is unambiguous.
         span = Span(min(h.span.start for h in group), max(h.span.end for h in group))
         return self.finding(

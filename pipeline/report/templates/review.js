@@ -5,7 +5,13 @@
   var data = JSON.parse(document.getElementById("tqa-review").textContent);
   var byId = Object.create(null);
   data.changes.forEach(function (c) { byId[c.id] = c; });
-  var chips = Array.prototype.slice.call(document.querySelectorAll("button.chip"));
+  var order = Object.create(null);
+  data.changes.forEach(function (c, k) { order[c.id] = k; });
+  // j/k and "change N of M" follow the changes' order (text order), not where a chip
+  // happens to sit: a chip nested in a suggestion's highlight comes after it in the page.
+  var chips = Array.prototype.slice.call(document.querySelectorAll("button.chip")).sort(function (a, b) {
+    return order[a.getAttribute("data-id")] - order[b.getAttribute("data-id")];
+  });
   var help = document.getElementById("help");
   var toolbar = document.getElementById("toolbar");
   var status = document.getElementById("current");

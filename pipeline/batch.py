@@ -75,9 +75,7 @@ def _ignore_digest(path: Path | None) -> str | None:
     """The ignore list's content decides the findings, so its hash belongs to the settings."""
     if path is None or not path.is_file():
         return None
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return file_hash(path)[:16]
 
 
 @dataclass

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..atomic import write_atomic
 from ..result import ArticleResult
-from .diff import unified_diff, word_diff
+from .diff import display_edits, unified_diff, word_diff
 from .html import article_html
 from .json_report import findings_json
 from .summary import error_row, summary_row, summary_table, write_summary
@@ -45,10 +45,11 @@ def write_article_reports(result: ArticleResult, out_dir: Path, stem: str) -> di
     out_dir = Path(out_dir)
     doc = result.doc
     name = doc.name if doc.path else f"{stem}.txt"
+    edits, _ = display_edits(doc.text, result.cleaned, result.applied)
     return {
         # Same encoding, BOM and newlines as the input (unless --output-encoding), so it can replace it.
         "cleaned": write_atomic(out_dir / f"{stem}.cleaned.txt", doc.encode(result.cleaned, result.output_encoding)),
         "findings": write_atomic(out_dir / f"{stem}.findings.json", findings_json(result)),
-        "diff": write_atomic(out_dir / f"{stem}.diff", unified_diff(doc.text, result.cleaned, name)),
+        "diff": write_atomic(out_dir / f"{stem}.diff", unified_diff(doc.text, result.cleaned, name, edits=edits)),
         "html": write_atomic(out_dir / f"{stem}.html", article_html(result, stem)),
     }

@@ -254,7 +254,7 @@ def _parse_apply(value: str) -> frozenset[str]:
 def run(
     paths: PathsArg = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = DEFAULT_OUT,
-    model: Annotated[str, typer.Option(help="Translation model: a local folder or a Hugging Face model id.")] = "Helsinki-NLP/opus-mt-zh-en",
+    model: Annotated[Optional[list[str]], typer.Option(help="Translation model: a folder or Hugging Face id for Chinese, LANG=MODEL for another language (ja=DIR), fallback=MODEL for languages without their own (Helsinki-NLP/opus-mt-mul-en). Repeatable. Default: Helsinki-NLP/opus-mt-{lang}-en.")] = None,
     backend: Annotated[Backend, typer.Option(help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa[ct2]'`).")] = Backend.transformers,
     device: Annotated[Device, typer.Option(help="Where the model runs; auto: CUDA, then Apple MPS, then CPU.")] = Device.auto,
     beams: Annotated[int, typer.Option(min=1, help="Beam size for translation.")] = 4,
@@ -304,7 +304,9 @@ def run(
     fail_on = fail_on or cfg.fail_on
     files, originals = _pair_sources(source, _inputs(paths, exclude=[out]))
     references = _references(ref, files)
-    settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend.value,
+    models = _model_table(model, cfg.models, backend.value)
+    settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=models.pop("zh", DEFAULT_ZH),
+                        fallback_model=models.pop("fallback", None), models=models, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
                         jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
@@ -343,6 +345,27 @@ def run(
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+DEFAULT_ZH = "Helsinki-NLP/opus-mt-zh-en"
+
+
+def _model_table(values: list[str] | None, configured: dict[str, str], backend: str) -> dict[str, str]:
+    """The models named on the command line or in tqa.toml; exits 2 when one is not on this
+    machine (a default model that is absent is only a notice, later)."""
+    from .languages import model_table
+    from .translate import ModelUnavailable, resolve_model
+
+    try:
+        table = model_table(values, configured)
+    except ValueError as err:
+        raise fail(f"--model {err}") from None
+    for lang, name in table.items():
+        try:
+            resolve_model(name, backend)
+        except ModelUnavailable as err:
+            raise fail(f"--model {lang}={name}: {err}") from None
+    return table
 
 
 def _references(ref: Path | None, files: list[Path]):  # type: ignore[no-untyped-def]

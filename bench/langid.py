@@ -18,6 +18,10 @@ name its language. Identifiers, each on every passage, one thread:
 
 Printed: accuracy, passages per second (wall and CPU), load time, and each against
 langdetect measured in the same run. Identifiers that are not installed are skipped.
+
+Then the ``untranslated`` check on text switching script every few letters
+(``"дд a 中 b "`` repeated): CPU ms per character at two sizes (linear: the same), against
+asking langdetect once per passage, as the check did before (about 2 ms a character).
 """
 
 from __future__ import annotations
@@ -127,10 +131,30 @@ def measure(name: str, sample: list[tuple[str, str]], rounds: int) -> dict[str, 
             "per_s_wall": n / wall, "per_s_cpu": n / cpu if cpu else None, "load_s": load_s, "errors": errors}
 
 
+def alternating(units: int) -> dict[str, float]:
+    """CPU seconds of the untranslated check, and of one identifier call per passage, per character."""
+    from pipeline.checks.untranslated import Untranslated
+    from pipeline.document import Document
+    from pipeline.languages import identify
+
+    doc = Document.from_text("дд a 中 b " * units)
+    check = Untranslated()
+    start = time.process_time()
+    found = list(check.find(doc))
+    tqa_s = time.process_time() - start
+    start = time.process_time()
+    for f in found:
+        identify(f.span.of(doc.text))
+    naive_s = time.process_time() - start
+    return {"units": units, "chars": len(doc.text), "tqa_ms_per_char": 1000 * tqa_s / len(doc.text),
+            "per_passage_ms_per_char": 1000 * naive_s / len(doc.text)}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rounds", type=int, default=5, help="timed passes over the sample (default 5)")
     p.add_argument("--json", type=Path, help="also write the results here")
+    p.add_argument("--only", help="comma-separated identifiers to measure (default: all; langdetect always)")
     args = p.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     sample = load_sample()
@@ -138,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"tqa language-identification benchmark: {platform.machine()}, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.1f}; {len(sample)} passages in {len(langs)} languages, {args.rounds} rounds",
           flush=True)
-    results = [r for name in IDENTIFIERS if (r := measure(name, sample, args.rounds)) is not None]
+    names = [n for n in IDENTIFIERS if not args.only or n == "langdetect" or n in args.only.split(",")]
+    results = [r for name in names if (r := measure(name, sample, args.rounds)) is not None]
     base = next(r for r in results if r["identifier"] == "langdetect")
     print(f"\n{'identifier':<18} {'accuracy':>9} {'passages/s':>11} {'(CPU)':>9} {'load s':>7} {'speed vs langdetect':>20}")
     for r in results:
@@ -149,9 +174,17 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for r in results:
         print(f"{r['identifier']} errors: {', '.join(r['errors']) or 'none'}")
+    alternating(10)  # warm-up: imports, langdetect profiles
+    alternation = [alternating(n) for n in (500, 4000)]
+    print("\nuntranslated check on text alternating scripts (CPU ms per character):")
+    for row in alternation:
+        print(f"  {row['chars']:>7} chars: tqa {row['tqa_ms_per_char']:.4f}, one langdetect call per passage "
+              f"{row['per_passage_ms_per_char']:.4f} ({row['per_passage_ms_per_char'] / row['tqa_ms_per_char']:.0f}x)")
+    small, large = alternation
+    print(f"  8x the text: tqa per-character cost x{large['tqa_ms_per_char'] / small['tqa_ms_per_char']:.2f} (1.0 = linear)")
     if args.json:
-        args.json.write_text(json.dumps({"sample": str(SAMPLE.relative_to(REPO)), "results": results}, indent=2) + "\n",
-                             encoding="utf-8")
+        payload = {"sample": str(SAMPLE.relative_to(REPO)), "results": results, "alternating": alternation}
+        args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

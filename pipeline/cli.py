@@ -211,9 +211,10 @@ def check(
 def list_checks() -> None:
     """List every check with its id, default severity and description."""
     from .checks import SOURCE_REGISTRY, known_checks
+    from .source import SOURCE_LANGUAGES
 
     for check_id, cls in sorted(known_checks().items()):
-        needs = " (needs the Chinese original: --source)" if check_id in SOURCE_REGISTRY else ""
+        needs = f" (needs the original: --source; originals in: {', '.join(SOURCE_LANGUAGES)})" if check_id in SOURCE_REGISTRY else ""
         typer.echo(f"{check_id:<24} {cls.severity.value:<9} {cls.description}{needs}")
 
 
@@ -395,30 +396,69 @@ def _references(ref: Path | None, files: list[Path]):  # type: ignore[no-untyped
     return lookup
 
 
+LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Languages, comma-separated (ja,ko,ru): their models, from tqa.toml's \\[models] or Helsinki-NLP/opus-mt-{lang}-en.")]
+
+
+def _router_and_languages(lang: str | None, config: Path | None):  # type: ignore[no-untyped-def]
+    from .languages import Router, model_table
+
+    cfg = _config(config, None, None)
+    table = model_table(None, cfg.models)
+    router = Router({"zh": DEFAULT_ZH, **table}, table.get("fallback"))
+    langs = [x.strip().lower() for x in (lang or "").split(",") if x.strip()]
+    return router, langs, table
+
+
 @models_app.command("pull")
 def models_pull(
-    model: Annotated[str, typer.Argument(help="Hugging Face model id.")] = "Helsinki-NLP/opus-mt-zh-en",
+    model: Annotated[Optional[str], typer.Argument(help="Hugging Face model id (default: the Chinese model, unless --lang).", show_default=False)] = None,
+    lang: LangOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
-    """Download a model into the tqa model cache (needs network access)."""
+    """Download models into the Hugging Face cache ($HF_HOME) (needs network; refused when HF_HUB_OFFLINE is set)."""
+    from pathlib import Path as _Path
+
     from .translate import ModelUnavailable
     from .translate.models import pull_model
 
-    try:
-        path = pull_model(model)
-    except ModelUnavailable as err:
-        raise fail(str(err)) from None
-    typer.echo(f"{model}: saved in {path}")
+    router, langs, _ = _router_and_languages(lang, config)
+    wanted = ([model] if model else []) + [m for x in langs if (m := router.model_for(x))]
+    for name in dict.fromkeys(wanted or [DEFAULT_ZH]):
+        if _Path(name).expanduser().is_dir():
+            typer.echo(f"{name}: a local folder, nothing to pull")
+            continue
+        try:
+            path = pull_model(name)
+        except ModelUnavailable as err:
+            raise fail(str(err)) from None
+        typer.echo(f"{name}: saved in {path}")
 
 
 @models_app.command("list")
-def models_list() -> None:
-    """List the models available locally."""
-    from .translate.models import list_models, models_dir
+def models_list(
+    lang: LangOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Show the model each language would use and whether it is here, then every model in the caches."""
+    import re
 
-    found = list_models()
+    from .translate.models import hf_cache_models, language_table, list_models, models_dir
+
+    router, langs, table = _router_and_languages(lang, config)
+    found = list_models() + hf_cache_models()
+    cached = {m["name"] for m in found}
+    # zh, the configured languages, those asked for, and those whose default model is cached
+    defaults = sorted({m.group(1) for n in cached if (m := re.fullmatch(r"Helsinki-NLP/opus-mt-([a-z]{2,3})-en", n))})
+    shown = list(dict.fromkeys(["zh", *(k for k in table if k != "fallback"), *langs, *defaults]))
+    for row in language_table(router, shown):
+        where = row["path"] or f"absent: tqa models pull --lang {row['language']}"
+        typer.echo(f"{row['language']:<4} {row['model']:<40} {where}")
+    if router.fallback:
+        typer.echo(f"{'*':<4} {router.fallback:<40} (fallback for languages without a model)")
     if not found:
-        typer.echo(f"no models in {models_dir()}; get one with `tqa models pull`")
+        typer.echo(f"no models in {models_dir()} or the Hugging Face cache; get one with `tqa models pull`")
         return
+    typer.echo("\nmodels in the caches:")
     for m in found:
         typer.echo(f"{m['name']:<40} {m['backend']:<13} {m['size'] / 1e6:8.1f} MB  {m['path']}")
 

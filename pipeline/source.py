@@ -35,6 +35,8 @@ from .document import Document, load_document
 from .findings import Finding, Severity, in_text_order
 from .spans import Span
 
+# Languages of the originals these checks understand (sentence splitting, numerals, script).
+SOURCE_LANGUAGES = ("zh",)
 # Language tags a Chinese original may carry in its name, tried in this order.
 ZH_TAGS = ("zh", "zh-cn", "zh_cn", "zh-hans", "zh-hant", "zh-tw", "cn", "chs", "cht")
 EN_TAGS = ("en", "eng", "en-us", "en-gb")

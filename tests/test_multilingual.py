@@ -86,6 +86,12 @@ def test_the_cli_takes_a_model_per_language_and_refuses_a_named_model_that_is_ab
     report = json.loads((tmp_path / "out" / "article.findings.json").read_text(encoding="utf-8"))
     assert report["settings"]["models"] == {"ja": str(tiny_models["ja"]), "ru": str(tiny_models["ru"])}
     assert sorted(report["settings"]["translators"]) == [str(tiny_models["ja"]), str(tiny_models["ru"])]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["totals"]["languages"] == {"fr": 1, "ja": 1, "ru": 1, "zh": 1}  # passages per language
+    tmx = (tmp_path / "out" / "retranslations.tmx").read_text(encoding="utf-8")
+    assert 'srclang="*all*"' in tmx
+    assert all(f'<tuv xml:lang="{lang}">' in tmx for lang in ("zh", "ja", "ru"))
+    assert "tiny-ja" in tmx  # each unit names the model that translated it
 
     missing = runner.invoke(app, [*args[:-2], "--model", f"ru={tmp_path / 'no-such-model'}"], catch_exceptions=False)
     assert missing.exit_code == 2
@@ -152,3 +158,39 @@ def test_the_pool_keeps_few_models_and_uses_the_fallback_only_where_a_model_is_m
     assert "ja-en" not in pool.loaded
     without = ModelPool(make).translate([_Request("fr-en", "c")])
     assert without.lookup("fr-en", ["c"]) == "model fr-en is not available locally"
+
+
+def test_models_list_shows_each_languages_model_from_the_hugging_face_cache(tmp_path, tiny_model_dir, monkeypatch):
+    import huggingface_hub.constants
+
+    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "tqa-models"))
+    commit = "0a1b2c3d" * 5
+    repo = tmp_path / "hf" / "models--Helsinki-NLP--opus-mt-ja-en"
+    import shutil
+
+    shutil.copytree(tiny_model_dir, repo / "snapshots" / commit)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hf"))
+    result = CliRunner().invoke(app, ["models", "list", "--lang", "ko"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
+    assert "Helsinki-NLP/opus-mt-ja-en" in lines["ja"] and commit in lines["ja"]  # found in the cache: listed
+    assert "absent: tqa models pull --lang ko" in lines["ko"]
+    assert "absent: tqa models pull --lang zh" in lines["zh"]
+    assert "Helsinki-NLP/opus-mt-ja-en" in result.output.split("models in the caches:")[1]
+
+
+def test_models_pull_respects_the_offline_flag(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    result = CliRunner().invoke(app, ["models", "pull", "--lang", "ja,ko"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0
+    assert "Helsinki-NLP/opus-mt-ja-en" in result.output and "HF_HUB_OFFLINE" in result.output
+
+
+def test_tqa_checks_says_which_languages_each_check_takes():
+    out = CliRunner().invoke(app, ["checks"], catch_exceptions=False).output
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert "originals in: zh" in lines["number-mismatch"] and "originals in: zh" in lines["omission"]
+    assert "that language's model" in lines["untranslated"]

@@ -81,7 +81,8 @@ def _line_key(text: str, start: int) -> int:
 class Untranslated(Check):
     id = "untranslated"
     severity = Severity.CRITICAL
-    description = "Passage left in the source language: non-Latin script, or a whole sentence in another language"
+    description = ("Passage left in another language (any; named by its script, else by langdetect): non-Latin script, "
+                   "or a whole sentence in another Latin-script language; retranslated by that language's model")
     options = {
         "detect_latin": True,  # also flag whole sentences in another Latin-script language
         "min_words": 6,  # shorter sentences are too short for a reliable language guess

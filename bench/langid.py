@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rounds", type=int, default=5, help="timed passes over the sample (default 5)")
     p.add_argument("--json", type=Path, help="also write the results here")
+    p.add_argument("--units", default="500,4000", help="two sizes of the alternating text, in repeats (default 500,4000)")
     p.add_argument("--only", help="comma-separated identifiers to measure (default: all; langdetect always)")
     args = p.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -175,13 +176,13 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         print(f"{r['identifier']} errors: {', '.join(r['errors']) or 'none'}")
     alternating(10)  # warm-up: imports, langdetect profiles
-    alternation = [alternating(n) for n in (500, 4000)]
+    alternation = [alternating(int(n)) for n in args.units.split(",")[:2]]
     print("\nuntranslated check on text alternating scripts (CPU ms per character):")
     for row in alternation:
         print(f"  {row['chars']:>7} chars: tqa {row['tqa_ms_per_char']:.4f}, one langdetect call per passage "
               f"{row['per_passage_ms_per_char']:.4f} ({row['per_passage_ms_per_char'] / row['tqa_ms_per_char']:.0f}x)")
     small, large = alternation
-    print(f"  8x the text: tqa per-character cost x{large['tqa_ms_per_char'] / small['tqa_ms_per_char']:.2f} (1.0 = linear)")
+    print(f"  {large['units'] / small['units']:g}x the text: tqa per-character cost x{large['tqa_ms_per_char'] / small['tqa_ms_per_char']:.2f} (1.0 = linear)")
     if args.json:
         payload = {"sample": str(SAMPLE.relative_to(REPO)), "results": results, "alternating": alternation}
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

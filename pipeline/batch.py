@@ -23,8 +23,8 @@ from .document import Document, InputError, load_document
 from .edits import Edit, apply_edits, carry_span
 from .findings import Finding, Severity, in_text_order
 from .guard import judge_segments
-from .languages import Router
 from .ignore import IgnoreList, filter_findings, load_ignore
+from .languages import Router
 from .manifest import Manifest, file_hash, settings_hash
 from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
@@ -164,7 +164,10 @@ def finish(
     skipped = [Skipped(span, reason) for span, reason in plan.untranslatable]
     not_translated: list[str] = []
     for request in plan.requests:
-        outputs = missing_model or "no translation model" if translations is None else translations.lookup(request.model, request.segments)
+        if translations is None:
+            outputs: list[str] | str = missing_model or "no translation model"
+        else:  # the outputs, or why this passage's model could not translate it
+            outputs = translations.lookup(request.model, request.segments)
         if isinstance(outputs, str):
             skipped.append(Skipped(request.span, outputs))
             not_translated += [outputs] if outputs not in not_translated else []

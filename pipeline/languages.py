@@ -29,8 +29,7 @@ NAMES = {
 # Scripts that name their language outright (the identifier is never asked).
 SCRIPT_LANGUAGE = {"Hangul": "ko", "Kana": "ja", "Thai": "th", "Greek": "el", "Hebrew": "he",
                    "Georgian": "ka", "Armenian": "hy"}
-# Scripts shared by several languages: the identifier chooses among these (its first is the
-# answer when the identifier cannot decide).
+# Scripts shared by several languages: the identifier chooses among these.
 SHARED_SCRIPTS = {
     "Latin": ("fr", "de", "es", "it", "pt", "nl", "pl", "ro", "sv", "da", "no", "fi", "cs", "sk", "hu",
               "tr", "vi", "id", "ca", "hr", "sl", "et", "lv", "lt"),
@@ -104,8 +103,7 @@ def language_of(script: str, passage: str) -> tuple[str | None, str, float | Non
         return decided, "script", None
     guess = identify(passage, SHARED_SCRIPTS.get(script))
     if guess is None:
-        fallback = SHARED_SCRIPTS.get(script, (None,))[0]
-        return fallback, "langdetect", None
+        return None, "langdetect", None
     return guess[0], "langdetect", guess[1]
 
 
@@ -117,8 +115,8 @@ MUL_MODEL = "Helsinki-NLP/opus-mt-mul-en"
 class Router:
     """Language -> model: explicit entries first, then ``Helsinki-NLP/opus-mt-{lang}-en``.
 
-    ``fallback`` (e.g. ``opus-mt-mul-en``, opt-in) is used for a language whose own model is
-    not on this machine; ``available`` tells whether a model is (defaults to: always).
+    ``fallback`` (e.g. ``opus-mt-mul-en``, opt-in) is for a passage of unknown language, and
+    (in ``translate.pool``) for a language whose own model is not on this machine.
     """
 
     models: Mapping[str, str] = field(default_factory=dict)
@@ -128,11 +126,6 @@ class Router:
         if not language:
             return self.fallback
         return self.models.get(language) or DEFAULT_TEMPLATE.format(lang=language)
-
-    def candidates(self, language: str | None) -> list[str]:
-        """Models to try for ``language``, in order (its own, then the fallback)."""
-        own = self.model_for(language) if language else None
-        return [m for m in (own, self.fallback) if m]
 
 
 FALLBACK_KEY = "fallback"

@@ -260,7 +260,8 @@ class TranslatorSlot:
 
 def model_pool(settings: Settings, slot: TranslatorSlot) -> ModelPool:
     """The run's models by language; ``slot`` (the Chinese model) is kept loaded throughout."""
-    return ModelPool(lambda model: TranslatorSlot(settings, model), {slot.model: slot}, fallback=settings.fallback_model)
+    return ModelPool(lambda model: TranslatorSlot(settings, model), {slot.model: slot}, fallback=settings.fallback_model,
+                     router=settings.router())
 
 
 def translate_chunk(preps: list[Prepared], pool: ModelPool) -> Translations:
@@ -428,7 +429,7 @@ def run_batch(
                         return
             translations = translate_chunk([p for _, p in ready], pool)
             if settings.retranslate:
-                retranslate_chunk(ready, checks, slot, round_trip)
+                retranslate_chunk(ready, checks, slot, round_trip, pool)
             run_settings = dict(described)
             if slot.translator is not None:
                 run_settings["translator"] = slot.translator.signature
@@ -482,29 +483,46 @@ class ChunkMemo:
 
 
 def retranslate_chunk(
-    ready: list[tuple[Job, Prepared]], checks: list[Check], slot: TranslatorSlot, round_trip: TranslatorSlot
+    ready: list[tuple[Job, Prepared]], checks: list[Check], slot: TranslatorSlot, round_trip: TranslatorSlot,
+    pool: ModelPool | None = None,
 ) -> None:
     """Flagged sentences of a chunk: proposals from the original or by round trip, each with
     its decision, stored on each ``Prepared``. Runs in the main process, which holds the
-    models; a model loads only when a sentence needs it."""
-    from .retranslate import ROUND_TRIP, SOURCE, plan_retranslations, retranslate
-    from .retranslate import round_trip as translate_both_ways
+    models; a model loads only when a sentence needs it. An original in another language
+    than Chinese (Japanese) is translated by that language's model from ``pool``."""
+    from .retranslate import plan_retranslations
 
     wanted = {id(prep): plan_retranslations(prep.doc, prep.findings, prep.pair) for _, prep in ready}
     todo = [(job, prep) for job, prep in ready if wanted[id(prep)] or prep.pair is not None]
-    if not todo:
-        return
-    zh_en = slot.get()
-    if zh_en is None:
+    foreign = [(job, prep) for job, prep in todo if prep.pair is not None and prep.pair.language != "zh"]
+    if pool is not None:
+        for lang in sorted({prep.pair.language for _, prep in foreign}):
+            group = [(job, prep) for job, prep in foreign if prep.pair.language == lang]
+            model = pool.router.model_for(lang) or ""
+            _retranslate_group(group, wanted, checks, pool.get(model), pool.errors.get(model), None)
+        todo = [(job, prep) for job, prep in todo if prep.pair is None or prep.pair.language == "zh"]
+    if todo:
+        _retranslate_group(todo, wanted, checks, slot.get(), slot.error, round_trip)
+
+
+def _retranslate_group(
+    todo: list[tuple[Job, Prepared]], wanted: dict[int, list[Any]], checks: list[Check], translator: Any,
+    error: str | None, round_trip: TranslatorSlot | None,
+) -> None:
+    """``retranslate_chunk`` for articles whose originals (if any) are in one language."""
+    from .retranslate import ROUND_TRIP, SOURCE, retranslate
+    from .retranslate import round_trip as translate_both_ways
+
+    if translator is None:
         for _, prep in todo:
             if wanted[id(prep)]:
-                prep.notices.append(f"flagged sentences not retranslated: {slot.error}")
+                prep.notices.append(f"flagged sentences not retranslated: {error}")
         return
-    zh_en = ChunkMemo(zh_en)
+    zh_en = ChunkMemo(translator)
     requests = [r for _, prep in todo for r in wanted[id(prep)]]
     zh_en.translate(sorted({s for r in requests if r.mechanism == SOURCE for s in r.segments}, key=len))
     english = sorted({r.segments[0] for r in requests if r.mechanism == ROUND_TRIP}, key=len)
-    en_zh = round_trip.get() if english else None
+    en_zh = round_trip.get() if english and round_trip is not None else None
     if en_zh is not None:
         en_zh = ChunkMemo(en_zh)
         translate_both_ways(english, en_zh, zh_en)

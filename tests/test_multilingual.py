@@ -118,9 +118,9 @@ def test_the_router_defaults_to_opus_mt_per_language():
 
 
 class _FakeSlot:
-    def __init__(self, model: str, present: bool) -> None:
+    def __init__(self, model: str, present: bool, translator=None) -> None:  # type: ignore[no-untyped-def]
         self.model, self.error = model, None if present else f"model {model} is not available locally"
-        self.translator = _Echo(model) if present else None
+        self.translator = (translator or _Echo(model)) if present else None
         self.settings = Settings()
 
     def get(self):  # type: ignore[no-untyped-def]
@@ -192,5 +192,53 @@ def test_models_pull_respects_the_offline_flag(monkeypatch):
 def test_tqa_checks_says_which_languages_each_check_takes():
     out = CliRunner().invoke(app, ["checks"], catch_exceptions=False).output
     lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
-    assert "originals in: zh" in lines["number-mismatch"] and "originals in: zh" in lines["omission"]
+    assert "originals in: zh, ja" in lines["number-mismatch"] and "originals in: zh, ja" in lines["omission"]
     assert "that language's model" in lines["untranslated"]
+
+
+class _Recorder:
+    def __init__(self, tag: str) -> None:
+        self.tag, self.calls = tag, []
+        self.signature = {"model": tag}
+
+    def translate(self, texts):  # type: ignore[no-untyped-def]
+        self.calls.append(list(texts))
+        return [f"{self.tag} output for {t}" for t in texts]
+
+
+def test_a_japanese_original_is_translated_by_the_japanese_model(tmp_path):
+    from pipeline.batch import Job, TranslatorSlot, prepare, retranslate_chunk
+    from pipeline.checks import build_checks
+    from pipeline.document import Document
+
+    original = tmp_path / "article.ja.txt"
+    original.write_text("政府は新しい経済対策を発表しました。首相は来週、中央アジアの五か国を訪問する予定です。"
+                        "会議では貿易とエネルギーについて話し合われました。", encoding="utf-8")
+    english = ("The government announced new economic measures. The prime minister will visit the five countries "
+               "of Central Asia next week. The meeting discussed the the trade and energy.")
+    checks = build_checks()
+    prep = prepare(Document.from_text(english), checks, frozenset(), source=original)
+    assert prep.pair is not None and prep.pair.language == "ja"
+    zh, ja = _Recorder("zh"), _Recorder("ja")
+    slot = TranslatorSlot(Settings())
+    slot.translator = zh
+    pool = ModelPool(lambda model: _FakeSlot(model, True, ja if model == "JA-MODEL" else None), router=Router({"ja": "JA-MODEL"}))
+    retranslate_chunk([(Job(tmp_path / "article.en.txt", "article"), prep)], checks, slot, slot, pool)
+    assert zh.calls == []  # the Chinese model never sees Japanese
+    assert any("会議では貿易とエネルギーについて話し合われました。" in call for call in ja.calls)
+    assert prep.retranslation is not None and prep.retranslation.proposals
+
+
+def test_japanese_scale_characters_count_like_chinese_ones():
+    from pipeline.align import zh_numbers
+
+    assert [n.value for n in zh_numbers("予算は5億円です")] == [5e8]
+    assert [n.value for n in zh_numbers("三万人")] == [30000]
+
+
+def test_an_original_beside_the_article_may_be_japanese(tmp_path):
+    from pipeline.source import find_source
+
+    (tmp_path / "story.en.txt").write_text("The meeting discussed trade.", encoding="utf-8")
+    (tmp_path / "story.ja.txt").write_text("会議では貿易について話し合われました。", encoding="utf-8")
+    assert find_source(tmp_path / "story.en.txt", None) == tmp_path / "story.ja.txt"

@@ -49,8 +49,11 @@ class ModelPool:
     """
 
     def __init__(self, make_slot: Callable[[str], Any], pinned: dict[str, Any] | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, fallback: str | None = None) -> None:
+                 max_bytes: int = DEFAULT_MAX_BYTES, fallback: str | None = None, router: Any = None) -> None:
+        from ..languages import Router
+
         self.make_slot = make_slot
+        self.router = router or Router()
         self.pinned = dict(pinned or {})
         self.max_bytes = max_bytes
         self.fallback = fallback

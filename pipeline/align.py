@@ -182,8 +182,13 @@ _ZH_LENIENT = regex.compile(r"[双俩半]")
 _ZH_LENIENT_VALUE = {"双": 2.0, "俩": 2.0, "半": 0.5}
 
 
+# Japanese (and traditional) forms of the scale characters; one character for one, so spans hold.
+_SCALE_FORMS = str.maketrans({"億": "亿", "萬": "万", "兩": "两"})
+
+
 def zh_numbers(text: str) -> list[Number]:
-    """Numbers in Chinese text, strict and lenient (see ``Number``); spans into ``text``."""
+    """Numbers in Chinese (or Japanese) text, strict and lenient (see ``Number``); spans into ``text``."""
+    text = text.translate(_SCALE_FORMS)
     found: list[Number] = [
         Number(_ZH_LENIENT_VALUE[m.group()], Span(m.start(), m.end()), m.group(), "number", False)
         for m in _ZH_LENIENT.finditer(text)

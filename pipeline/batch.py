@@ -24,10 +24,12 @@ from .edits import Edit, apply_edits, carry_span
 from .findings import Finding, Severity, in_text_order
 from .guard import judge_segments
 from .ignore import IgnoreList, filter_findings, load_ignore
+from .languages import Router
 from .manifest import Manifest, file_hash, settings_hash
 from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
 from .score import compute_scores
+from .translate.pool import ModelPool, Translations
 
 
 @dataclass
@@ -35,7 +37,9 @@ class Settings:
     """Everything that decides a run's output (recorded in every report and the manifest)."""
 
     apply: frozenset[str] = DEFAULT_APPLY
-    model: str = "Helsinki-NLP/opus-mt-zh-en"
+    model: str = "Helsinki-NLP/opus-mt-zh-en"  # the Chinese model
+    models: dict[str, str] = field(default_factory=dict)  # other languages' models (default opus-mt-{lang}-en)
+    fallback_model: str | None = None  # for a language whose own model is missing (opt-in: opus-mt-mul-en)
     backend: str = "transformers"
     device: str = "auto"
     num_beams: int = 4
@@ -54,7 +58,13 @@ class Settings:
     use_cache: bool = True
     cache_dir: Path | None = None  # None: $TQA_CACHE_DIR or the user cache folder
 
+    def router(self) -> Router:
+        return Router({**self.models, "zh": self.model}, self.fallback_model)
+
     def describe(self) -> dict[str, Any]:
+        routing = {"models": dict(sorted(self.models.items()))} if self.models else {}
+        if self.fallback_model:
+            routing["fallback_model"] = self.fallback_model
         return {
             "tqa": __version__,
             "apply": sorted(self.apply),
@@ -68,6 +78,7 @@ class Settings:
             "guard": self.guard,
             "retranslate": self.retranslate,
             "round_trip_model": self.round_trip_model if self.retranslate else None,
+            **routing,  # only when set: the settings of a Chinese-only run are as before
         }
 
 
@@ -119,6 +130,7 @@ def prepare(
     ignore: IgnoreList | None = None,
     source: Path | None = None,
     source_checks: list[Any] | None = None,
+    router: Router | None = None,
 ) -> Prepared:
     findings = run_checks(doc, checks)
     pair, notices = None, []
@@ -132,13 +144,13 @@ def prepare(
         else:
             findings = in_text_order(findings + run_source_checks(pair, source_checks))
     findings = filter_findings(findings, doc.text, ignore)
-    return Prepared(doc, findings, make_plan(doc, findings, apply), pair, notices=notices)
+    return Prepared(doc, findings, make_plan(doc, findings, apply, router), pair, notices=notices)
 
 
 def finish(
     prep: Prepared,
     checks: list[Check],
-    translations: dict[str, str] | None,
+    translations: Translations | None,
     settings: dict[str, Any],
     missing_model: str | None = None,
     reference: str | None = None,
@@ -150,17 +162,23 @@ def finish(
     doc, plan = prep.doc, prep.plan
     edits: list[Edit] = list(plan.edits)
     skipped = [Skipped(span, reason) for span, reason in plan.untranslatable]
+    not_translated: list[str] = []
     for request in plan.requests:
         if translations is None:
-            skipped.append(Skipped(request.span, missing_model or "no translation model"))
+            outputs: list[str] | str = missing_model or "no translation model"
+        else:  # the outputs, or why this passage's model could not translate it
+            outputs = translations.lookup(request.model, request.segments)
+        if isinstance(outputs, str):
+            skipped.append(Skipped(request.span, outputs))
+            not_translated += [outputs] if outputs not in not_translated else []
             continue
-        outputs = [translations[s] for s in request.segments]
-        rejected = judge_segments(request.segments, outputs, checks) if guard else None
+        rejected = judge_segments(request.segments, outputs, checks, request.language) if guard else None
         if rejected:
             skipped.append(Skipped(request.span, rejected))
             continue
         replacement = join_translation(doc, request, outputs)
-        edits.append(Edit(request.span, replacement, request.reason, "marian", "untranslated"))
+        model = translations.used.get(request.model, request.model) if translations is not None else request.model
+        edits.append(Edit(request.span, replacement, f"{request.reason} ({model})", "marian", "untranslated"))
     findings, suggestions, notices = list(prep.findings), list(plan.suggestions), list(prep.notices)
     retranslations: list[dict[str, Any]] = []
     if prep.retranslation is not None:
@@ -191,8 +209,7 @@ def finish(
         carried = [replace(f, span=span) for f in filter_findings(prep.retranslation.findings, doc.text, ignore)
                    if (span := carry_span(f.span, edits)) is not None]
         after = in_text_order(after + carried)
-    if plan.requests and translations is None:
-        notices.append(f"passages not retranslated: {missing_model}")
+    notices += [f"passages not retranslated: {reason}" for reason in not_translated]
     return ArticleResult(
         doc=doc,
         findings=findings,
@@ -241,15 +258,15 @@ class TranslatorSlot:
         return self.translator
 
 
-def translate_chunk(preps: list[Prepared], slot: TranslatorSlot) -> dict[str, str] | None:
-    """Translate every distinct segment of the chunk in one call; None when there is no model."""
-    segments = sorted({s for p in preps for r in p.plan.requests for s in r.segments}, key=len)
-    if not segments:
-        return {}
-    translator = slot.get()
-    if translator is None:
-        return None
-    return dict(zip(segments, translator.translate(segments)))
+def model_pool(settings: Settings, slot: TranslatorSlot) -> ModelPool:
+    """The run's models by language; ``slot`` (the Chinese model) is kept loaded throughout."""
+    return ModelPool(lambda model: TranslatorSlot(settings, model), {slot.model: slot}, fallback=settings.fallback_model,
+                     router=settings.router())
+
+
+def translate_chunk(preps: list[Prepared], pool: ModelPool) -> Translations:
+    """Translate every distinct segment of the chunk: one call per model."""
+    return pool.translate(r for p in preps for r in p.plan.requests)
 
 
 # --- work done in the worker processes (or inline with one job) --------------------------
@@ -277,20 +294,20 @@ def _init_worker(settings: Settings, out_dir: Path | None, parent: int | None = 
     from .source import build_source_checks
 
     _WORKER.update(settings=settings, checks=build_checks(settings.checks), out_dir=out_dir, ignore=ignore,
-                   source_checks=build_source_checks(settings.checks))
+                   source_checks=build_source_checks(settings.checks), router=settings.router())
 
 
 def _prepare_job(job: Job) -> Prepared | str:
     try:
         return prepare(load_document(job.path), _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"],
-                       job.source, _WORKER["source_checks"])
+                       job.source, _WORKER["source_checks"], _WORKER["router"])
     except InputError as err:
         return str(err)
     except Exception as err:  # a bug must cost one file, not the batch; the reason is kept
         return f"internal error while checking: {type(err).__name__}: {err}"
 
 
-def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, run_settings: dict[str, Any], missing: str | None) -> Outcome:
+def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run_settings: dict[str, Any], missing: str | None) -> Outcome:
     from .report import summary_row, write_article_reports
 
     settings: Settings = _WORKER["settings"]
@@ -329,10 +346,8 @@ def _write_in_place(path: Path, result: ArticleResult) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _subset(translations: dict[str, str] | None, prep: Prepared) -> dict[str, str] | None:
-    if translations is None:
-        return None
-    return {s: translations[s] for r in prep.plan.requests for s in r.segments}
+def _subset(translations: Translations, prep: Prepared) -> Translations:
+    return translations.subset(prep.plan.requests)
 
 
 class _Inline(Executor):
@@ -392,6 +407,7 @@ def run_batch(
     described = settings.describe()
     fingerprint = settings_hash(described)
     slot = slot or TranslatorSlot(settings)
+    pool = model_pool(settings, slot)
     checks = build_checks(settings.checks)
     round_trip = TranslatorSlot(settings, settings.round_trip_model)
     with _executor(settings, out_dir, len(paths)) as executor:
@@ -411,12 +427,15 @@ def run_batch(
                     yield Outcome(job, error=prep)
                     if fail_fast:
                         return
-            translations = translate_chunk([p for _, p in ready], slot)
+            translations = translate_chunk([p for _, p in ready], pool)
             if settings.retranslate:
-                retranslate_chunk(ready, checks, slot, round_trip)
+                retranslate_chunk(ready, checks, slot, round_trip, pool)
             run_settings = dict(described)
             if slot.translator is not None:
                 run_settings["translator"] = slot.translator.signature
+            others = {m: sig for m, sig in pool.signatures.items() if m != slot.model}
+            if others:  # the other languages' models, only where some were used
+                run_settings["translators"] = others
             outcomes = executor.map(
                 _finish_job,
                 [j for j, _ in ready],
@@ -464,29 +483,46 @@ class ChunkMemo:
 
 
 def retranslate_chunk(
-    ready: list[tuple[Job, Prepared]], checks: list[Check], slot: TranslatorSlot, round_trip: TranslatorSlot
+    ready: list[tuple[Job, Prepared]], checks: list[Check], slot: TranslatorSlot, round_trip: TranslatorSlot,
+    pool: ModelPool | None = None,
 ) -> None:
     """Flagged sentences of a chunk: proposals from the original or by round trip, each with
     its decision, stored on each ``Prepared``. Runs in the main process, which holds the
-    models; a model loads only when a sentence needs it."""
-    from .retranslate import ROUND_TRIP, SOURCE, plan_retranslations, retranslate
-    from .retranslate import round_trip as translate_both_ways
+    models; a model loads only when a sentence needs it. An original in another language
+    than Chinese (Japanese) is translated by that language's model from ``pool``."""
+    from .retranslate import plan_retranslations
 
     wanted = {id(prep): plan_retranslations(prep.doc, prep.findings, prep.pair) for _, prep in ready}
     todo = [(job, prep) for job, prep in ready if wanted[id(prep)] or prep.pair is not None]
-    if not todo:
-        return
-    zh_en = slot.get()
-    if zh_en is None:
+    foreign = [(job, prep) for job, prep in todo if prep.pair is not None and prep.pair.language != "zh"]
+    if pool is not None:
+        for lang in sorted({prep.pair.language for _, prep in foreign}):
+            group = [(job, prep) for job, prep in foreign if prep.pair.language == lang]
+            model = pool.router.model_for(lang) or ""
+            _retranslate_group(group, wanted, checks, pool.get(model), pool.errors.get(model), None)
+        todo = [(job, prep) for job, prep in todo if prep.pair is None or prep.pair.language == "zh"]
+    if todo:
+        _retranslate_group(todo, wanted, checks, slot.get(), slot.error, round_trip)
+
+
+def _retranslate_group(
+    todo: list[tuple[Job, Prepared]], wanted: dict[int, list[Any]], checks: list[Check], translator: Any,
+    error: str | None, round_trip: TranslatorSlot | None,
+) -> None:
+    """``retranslate_chunk`` for articles whose originals (if any) are in one language."""
+    from .retranslate import ROUND_TRIP, SOURCE, retranslate
+    from .retranslate import round_trip as translate_both_ways
+
+    if translator is None:
         for _, prep in todo:
             if wanted[id(prep)]:
-                prep.notices.append(f"flagged sentences not retranslated: {slot.error}")
+                prep.notices.append(f"flagged sentences not retranslated: {error}")
         return
-    zh_en = ChunkMemo(zh_en)
+    zh_en = ChunkMemo(translator)
     requests = [r for _, prep in todo for r in wanted[id(prep)]]
     zh_en.translate(sorted({s for r in requests if r.mechanism == SOURCE for s in r.segments}, key=len))
     english = sorted({r.segments[0] for r in requests if r.mechanism == ROUND_TRIP}, key=len)
-    en_zh = round_trip.get() if english else None
+    en_zh = round_trip.get() if english and round_trip is not None else None
     if en_zh is not None:
         en_zh = ChunkMemo(en_zh)
         translate_both_ways(english, en_zh, zh_en)

@@ -211,9 +211,10 @@ def check(
 def list_checks() -> None:
     """List every check with its id, default severity and description."""
     from .checks import SOURCE_REGISTRY, known_checks
+    from .source import SOURCE_LANGUAGES
 
     for check_id, cls in sorted(known_checks().items()):
-        needs = " (needs the Chinese original: --source)" if check_id in SOURCE_REGISTRY else ""
+        needs = f" (needs the original: --source; originals in: {', '.join(SOURCE_LANGUAGES)})" if check_id in SOURCE_REGISTRY else ""
         typer.echo(f"{check_id:<24} {cls.severity.value:<9} {cls.description}{needs}")
 
 
@@ -254,7 +255,7 @@ def _parse_apply(value: str) -> frozenset[str]:
 def run(
     paths: PathsArg = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = DEFAULT_OUT,
-    model: Annotated[str, typer.Option(help="Translation model: a local folder or a Hugging Face model id.")] = "Helsinki-NLP/opus-mt-zh-en",
+    model: Annotated[Optional[list[str]], typer.Option(help="Translation model: a folder or Hugging Face id for Chinese, LANG=MODEL for another language (ja=DIR), fallback=MODEL for languages without their own (Helsinki-NLP/opus-mt-mul-en). Repeatable. Default: Helsinki-NLP/opus-mt-{lang}-en.")] = None,
     backend: Annotated[Backend, typer.Option(help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa[ct2]'`).")] = Backend.transformers,
     device: Annotated[Device, typer.Option(help="Where the model runs; auto: CUDA, then Apple MPS, then CPU.")] = Device.auto,
     beams: Annotated[int, typer.Option(min=1, help="Beam size for translation.")] = 4,
@@ -304,7 +305,9 @@ def run(
     fail_on = fail_on or cfg.fail_on
     files, originals = _pair_sources(source, _inputs(paths, exclude=[out]))
     references = _references(ref, files)
-    settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend.value,
+    models = _model_table(model, cfg.models, backend.value)
+    settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=models.pop("zh", DEFAULT_ZH),
+                        fallback_model=models.pop("fallback", None), models=models, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
                         jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
@@ -345,6 +348,27 @@ def run(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+DEFAULT_ZH = "Helsinki-NLP/opus-mt-zh-en"
+
+
+def _model_table(values: list[str] | None, configured: dict[str, str], backend: str) -> dict[str, str]:
+    """The models named on the command line or in tqa.toml; exits 2 when one is not on this
+    machine (a default model that is absent is only a notice, later)."""
+    from .languages import model_table
+    from .translate import ModelUnavailable, resolve_model
+
+    try:
+        table = model_table(values, configured)
+    except ValueError as err:
+        raise fail(f"--model {err}") from None
+    for lang, name in table.items():
+        try:
+            resolve_model(name, backend)
+        except ModelUnavailable as err:
+            raise fail(f"--model {lang}={name}: {err}") from None
+    return table
+
+
 def _references(ref: Path | None, files: list[Path]):  # type: ignore[no-untyped-def]
     """A function from input path to reference text (None where there is none)."""
     from .document import InputError, load_document
@@ -372,30 +396,69 @@ def _references(ref: Path | None, files: list[Path]):  # type: ignore[no-untyped
     return lookup
 
 
+LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Languages, comma-separated (ja,ko,ru): their models, from tqa.toml's \\[models] or Helsinki-NLP/opus-mt-{lang}-en.")]
+
+
+def _router_and_languages(lang: str | None, config: Path | None):  # type: ignore[no-untyped-def]
+    from .languages import Router, model_table
+
+    cfg = _config(config, None, None)
+    table = model_table(None, cfg.models)
+    router = Router({"zh": DEFAULT_ZH, **table}, table.get("fallback"))
+    langs = [x.strip().lower() for x in (lang or "").split(",") if x.strip()]
+    return router, langs, table
+
+
 @models_app.command("pull")
 def models_pull(
-    model: Annotated[str, typer.Argument(help="Hugging Face model id.")] = "Helsinki-NLP/opus-mt-zh-en",
+    model: Annotated[Optional[str], typer.Argument(help="Hugging Face model id (default: the Chinese model, unless --lang).", show_default=False)] = None,
+    lang: LangOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
-    """Download a model into the tqa model cache (needs network access)."""
+    """Download models into the Hugging Face cache ($HF_HOME) (needs network; refused when HF_HUB_OFFLINE is set)."""
+    from pathlib import Path as _Path
+
     from .translate import ModelUnavailable
     from .translate.models import pull_model
 
-    try:
-        path = pull_model(model)
-    except ModelUnavailable as err:
-        raise fail(str(err)) from None
-    typer.echo(f"{model}: saved in {path}")
+    router, langs, _ = _router_and_languages(lang, config)
+    wanted = ([model] if model else []) + [m for x in langs if (m := router.model_for(x))]
+    for name in dict.fromkeys(wanted or [DEFAULT_ZH]):
+        if _Path(name).expanduser().is_dir():
+            typer.echo(f"{name}: a local folder, nothing to pull")
+            continue
+        try:
+            path = pull_model(name)
+        except ModelUnavailable as err:
+            raise fail(str(err)) from None
+        typer.echo(f"{name}: saved in {path}")
 
 
 @models_app.command("list")
-def models_list() -> None:
-    """List the models available locally."""
-    from .translate.models import list_models, models_dir
+def models_list(
+    lang: LangOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Show the model each language would use and whether it is here, then every model in the caches."""
+    import re
 
-    found = list_models()
+    from .translate.models import hf_cache_models, language_table, list_models, models_dir
+
+    router, langs, table = _router_and_languages(lang, config)
+    found = list_models() + hf_cache_models()
+    cached = {m["name"] for m in found}
+    # zh, the configured languages, those asked for, and those whose default model is cached
+    defaults = sorted({m.group(1) for n in cached if (m := re.fullmatch(r"Helsinki-NLP/opus-mt-([a-z]{2,3})-en", n))})
+    shown = list(dict.fromkeys(["zh", *(k for k in table if k != "fallback"), *langs, *defaults]))
+    for row in language_table(router, shown):
+        where = row["path"] or f"absent: tqa models pull --lang {row['language']}"
+        typer.echo(f"{row['language']:<4} {row['model']:<40} {where}")
+    if router.fallback:
+        typer.echo(f"{'*':<4} {router.fallback:<40} (fallback for languages without a model)")
     if not found:
-        typer.echo(f"no models in {models_dir()}; get one with `tqa models pull`")
+        typer.echo(f"no models in {models_dir()} or the Hugging Face cache; get one with `tqa models pull`")
         return
+    typer.echo("\nmodels in the caches:")
     for m in found:
         typer.echo(f"{m['name']:<40} {m['backend']:<13} {m['size'] / 1e6:8.1f} MB  {m['path']}")
 

@@ -30,7 +30,7 @@ from .findings import Severity
 from .plan import DEFAULT_APPLY, ORIGINS
 
 CONFIG_NAME = "tqa.toml"
-_TOP_KEYS = ("apply", "checks", "fail-on", "ignore")
+_TOP_KEYS = ("apply", "checks", "fail-on", "ignore", "models")
 _PATH_OPTIONS = frozenset({"glossary"})  # option values that are file paths
 
 
@@ -41,6 +41,7 @@ class Config:
     ignore_file: Path | None = None
     fail_on: Severity | None = None
     path: Path | None = None  # the file read, if any
+    models: dict[str, str] = field(default_factory=dict)  # [models]: language (or "fallback") -> model
 
     def with_glossary(self, paths: list[Path]) -> Config:
         """This config with extra glossary files for the calque check (``--glossary``)."""
@@ -82,7 +83,22 @@ def parse_config(data: dict[str, Any], base: Path, path: Path | None = None) -> 
         ignore_file=_path(data["ignore"], base, "ignore") if "ignore" in data else None,
         fail_on=_severity(data["fail-on"], "fail-on") if "fail-on" in data else None,
         path=path,
+        models=_models(data.get("models", {}), base),
     )
+
+
+def _models(table: Any, base: Path) -> dict[str, str]:
+    """``[models]``: ``ja = "DIR"`` or ``ko = "Helsinki-NLP/opus-mt-ko-en"``; ``fallback = ...``.
+    A relative folder (starting with ``.``) is relative to tqa.toml."""
+    from .languages import parse_model_options
+
+    if not isinstance(table, dict) or not all(isinstance(v, str) and v.strip() for v in table.values()):
+        raise ConfigurationError("models must be a table of language = \"model id or folder\"")
+    entries = [f"{lang}={str(base / model) if model.startswith('.') else model}" for lang, model in table.items()]
+    try:
+        return parse_model_options(entries, bare_is_zh=False)
+    except ValueError as err:
+        raise ConfigurationError(f"models: {err}") from None
 
 
 def parse_apply(value: Any) -> frozenset[str]:

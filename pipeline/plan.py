@@ -17,6 +17,7 @@ import regex
 from .document import Document
 from .edits import Edit
 from .findings import Finding
+from .languages import Router
 from .spans import Span
 
 ORIGINS = ("rule", "glossary", "marian")
@@ -24,6 +25,9 @@ DEFAULT_APPLY = frozenset({"rule", "marian"})
 # A sentence of Chinese ends at one of these; each piece is one model input, which is
 # what Marian models are trained on, and lets identical sentences share one translation.
 _ZH_SENTENCE = regex.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)]*|$)")
+# Elsewhere a sentence ends at . ! ? ; followed by a space (or the passage's end).
+_SENTENCE = regex.compile(r".+?(?:[.!?;。！？；]+[”’»)]*(?=\s)|$)", flags=regex.S)
+_CJK_LANGUAGES = frozenset({"zh", "ja"})
 _LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
 
 
@@ -35,6 +39,7 @@ class TranslationRequest:
     segments: tuple[str, ...]
     language: str
     reason: str
+    model: str = ""  # the model the router chose for ``language``
     continues: bool = False  # the passage breaks off mid-sentence and English follows directly
     context: str = ""  # the English that follows, shown to the reviewer
 
@@ -47,20 +52,23 @@ class Plan:
     untranslatable: list[tuple[Span, str]] = field(default_factory=list)  # passages no model can take
 
 
-def split_segments(passage: str) -> tuple[str, ...]:
-    return tuple(s.strip() for s in _ZH_SENTENCE.findall(passage) if s.strip())
+def split_segments(passage: str, language: str = "zh") -> tuple[str, ...]:
+    """The passage's sentences: each is one model input."""
+    pattern = _ZH_SENTENCE if language in _CJK_LANGUAGES else _SENTENCE
+    return tuple(s.strip() for s in pattern.findall(passage) if s.strip())
 
 
-def _request(doc: Document, finding: Finding) -> TranslationRequest:
+def _request(doc: Document, finding: Finding, model: str) -> TranslationRequest:
     text, span = doc.text, finding.span
     after = text[span.end : span.end + 200].split("\n", 1)[0]
     continues = bool(after) and bool(_LETTER_OR_DIGIT.match(after))
     context = after.split(". ", 1)[0] if continues else ""
     return TranslationRequest(
         span=span,
-        segments=split_segments(span.of(text)),
+        segments=split_segments(span.of(text), str(finding.evidence.get("language", ""))),
         language=str(finding.evidence.get("language", "")),
         reason=finding.message,
+        model=model,
         continues=continues,
         context=context,
     )
@@ -70,10 +78,12 @@ def make_plan(
     doc: Document,
     findings: Iterable[Finding],
     apply: Iterable[str] = DEFAULT_APPLY,
-    source_language: str = "zh",
+    router: Router | None = None,
 ) -> Plan:
-    """Sort each proposal into applied edits, suggestions and translation requests."""
+    """Sort each proposal into applied edits, suggestions and translation requests (each
+    passage to the model ``router`` names for its language)."""
     apply = frozenset(apply)
+    router = router or Router()
     plan = Plan()
     taken: list[tuple[int, int]] = []  # sorted (start, end) of what is already edited or translated
     longest = 0
@@ -98,10 +108,12 @@ def make_plan(
     for f in findings:
         if f.origin != "marian":
             continue
-        if f.evidence.get("language") != source_language:
-            plan.untranslatable.append((f.span, f"no {source_language}->en model for {f.evidence.get('language') or f.evidence.get('script')} text"))
+        language = f.evidence.get("language")
+        model = router.model_for(str(language)) if language else router.fallback
+        if model is None:
+            plan.untranslatable.append((f.span, f"no model for {f.evidence.get('script')} text of unknown language"))
         elif "marian" in apply:
-            plan.requests.append(_request(doc, f))
+            plan.requests.append(_request(doc, f, model))
             take(f.span)
     # Most severe first, then text order, so a conflict keeps the repair that matters most.
     proposals = sorted(

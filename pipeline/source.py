@@ -35,8 +35,12 @@ from .document import Document, load_document
 from .findings import Finding, Severity, in_text_order
 from .spans import Span
 
+# Languages of the originals these checks understand: Han script, sentences ending at 。！？,
+# the same numerals (Japanese 億 = 亿). An original with Kana is Japanese; its sentences go to
+# the Japanese model when a flagged sentence is retranslated from it.
+SOURCE_LANGUAGES = ("zh", "ja")
 # Language tags a Chinese original may carry in its name, tried in this order.
-ZH_TAGS = ("zh", "zh-cn", "zh_cn", "zh-hans", "zh-hant", "zh-tw", "cn", "chs", "cht")
+ZH_TAGS = ("zh", "zh-cn", "zh_cn", "zh-hans", "zh-hant", "zh-tw", "cn", "chs", "cht", "ja", "jp")  # then Japanese
 EN_TAGS = ("en", "eng", "en-us", "en-gb")
 _HAN = regex.compile(r"\p{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}(?:[\p{Han}\p{P}\p{N}\p{Zs}]*\p{Han})?[\p{InCJK_Symbols_and_Punctuation}\p{InHalfwidth_and_Fullwidth_Forms}”’」』》）]*")
@@ -122,7 +126,7 @@ def load_source(path: str | Path) -> Document:
     except InputError as err:
         raise SourceError(f"source {path}: {err}") from None
     if not _HAN.search(doc.text):
-        raise SourceError(f"source {path} holds no Chinese text")
+        raise SourceError(f"source {path} holds no Chinese or Japanese text")
     return doc
 
 
@@ -135,6 +139,14 @@ class SourcePair:
     en: Document
     zh: Document
     alignment: Alignment
+
+    @property
+    def language(self) -> str:
+        """The original's language: ``ja`` when it has Kana, else ``zh``."""
+        from .languages import han_language
+
+        lang = han_language(self.zh.text)
+        return lang if lang in SOURCE_LANGUAGES else "zh"
 
     def zh_text(self, link: Link) -> str:
         return link.zh_span.of(self.zh.text)

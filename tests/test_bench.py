@@ -61,3 +61,11 @@ def test_check_bench_articles_are_sample_sized_and_varied() -> None:
     sample = len(next((REPO / "seeds").glob("*.txt")).read_text(encoding="utf-8"))
     mean = sum(map(len, articles)) / len(articles)
     assert 0.6 * sample < mean < 1.5 * sample
+
+
+def test_langid_bench_runs(tmp_path: Path) -> None:
+    out = tmp_path / "langid.json"
+    proc = _run(["bench/langid.py", "--rounds", "1", "--only", "langdetect", "--units", "20,80", "--json", str(out)])
+    assert "langdetect" in proc.stdout and "1.0 = linear" in proc.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["results"][0]["accuracy"] > 0.9 and len(report["alternating"]) == 2

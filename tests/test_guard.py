@@ -102,3 +102,33 @@ def test_judge_segments_names_the_failing_segment(checks) -> None:
     reason = judge_segments(segments, [good[0], ""], checks)
     assert reason == "translation rejected (segment 2 of 2: empty output)"
     assert judge_segments([SRC], [""], checks) == "translation rejected (empty output)"
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "output"),
+    [
+        ("ko", "중국은 중앙아시아의 최대 무역 파트너이다", "China is Central Asia's largest trading partner."),
+        ("ja", "日本も地域の安定に協力していきます。", "Japan will also cooperate for the stability of the region."),
+        ("ru", "Россия поддерживает развитие транспортных коридоров в регионе", "Russia supports the development of transport corridors in the region"),
+        ("fr", "Le sommet a été suivi par de nombreux diplomates européens et des journalistes étrangers.",
+         "The summit was attended by many European diplomats and foreign journalists."),
+    ],
+)
+def test_sound_translations_from_other_languages_pass(checks, language, source, output):
+    assert judge(source, output, checks, language) is None
+
+
+def test_length_bounds_weigh_each_script():
+    # a Hangul syllable carries less than a Han character, Kana less still, letters a third
+    assert source_units("중국은") == pytest.approx(1.8)
+    assert source_units("にほん") == pytest.approx(1.5)
+    assert source_units("Россия") == pytest.approx(2.0)
+    long_korean = "중국은 중앙아시아의 최대 무역 파트너이다"
+    assert judge(long_korean, "China.", checks=None, language="ko") is not None  # a fragment of a 19-syllable sentence
+
+
+def test_an_output_still_in_the_source_language_is_rejected_for_a_latin_script_source(checks):
+    source = "Le gouvernement chinois a annoncé une nouvelle aide aux pays voisins."
+    copied = "Le gouvernement chinois a annoncé une nouvelle aide aux pays voisins de la région."
+    assert "untranslated" in (judge(source, copied, checks, "fr") or "")
+    assert judge(source, "The Chinese government announced new aid to neighbouring countries.", checks, "fr") is None

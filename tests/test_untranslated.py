@@ -23,7 +23,8 @@ def test_sample_passage_has_exact_offsets(sample_doc):
     assert (f.span.start, f.span.end) == (start, start + len(PASSAGE))
     assert f.span.of(sample_doc.text) == PASSAGE
     assert f.evidence["language"] == "zh"
-    assert f.evidence["langdetect"]["language"].startswith("zh")
+    assert f.evidence["identified_by"] == "script"  # Han without Kana is Chinese: no identifier asked
+    assert f.message.startswith("Chinese, ")
 
 
 def test_language_switch_mid_sentence_ends_the_passage(sample_doc):
@@ -93,3 +94,45 @@ def test_a_heading_in_capitals_or_a_list_of_names_is_not_a_foreign_sentence():
     ):
         _, findings = untranslated(text)
         assert findings == [], text
+
+
+def test_the_script_decides_without_langdetect(monkeypatch):
+    import pipeline.checks.untranslated as module
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("langdetect asked where the script decides")
+
+    monkeypatch.setattr(module, "identify", refuse)
+    doc, findings = untranslated("A 東京都の会議 B 서울시 C 中国外交部 D สวัสดีครับ E Αθήνα F.")
+    got = {f.span.of(doc.text): (f.evidence["language"], f.evidence["script"]) for f in findings}
+    assert got == {"東京都の会議": ("ja", "Kana"), "서울시": ("ko", "Hangul"), "中国外交部": ("zh", "Han"),
+                   "สวัสดีครับ": ("th", "Thai"), "Αθήνα": ("el", "Greek")}
+    assert next(f for f in findings if f.evidence["language"] == "ja").message == "Japanese, 6 letters left untranslated"
+
+
+def test_a_shared_script_is_identified_among_its_own_languages():
+    doc, findings = untranslated(
+        "The minister said: Правительство России объявило о новых мерах поддержки экономики. Then he left."
+    )
+    assert [(f.evidence["language"], f.evidence["identified_by"]) for f in findings] == [("ru", "langdetect")]
+    assert findings[0].message.startswith("Russian, ")
+
+
+def test_text_alternating_between_scripts_asks_the_identifier_once_per_line(monkeypatch):
+    # One identifier call per passage made such text cost ~2 ms a character; now a line's
+    # passages of a shared script go to it together (bench/langid.py times the whole check).
+    import pipeline.checks.untranslated as module
+
+    asked: list[str] = []
+    real = module.identify
+
+    def counting(text, candidates=None):
+        asked.append(text)
+        return real(text, candidates)
+
+    monkeypatch.setattr(module, "identify", counting)
+    doc = Document.from_text("дд a 中 b " * 3000 + "\nПривет мир, как дела")
+    found = list(Untranslated().find(doc))
+    assert len(found) == 6001
+    assert len(asked) == 2  # one per line holding Cyrillic; never for the Han passages
+    assert all(len(text) <= module.IDENTIFY_CHARS for text in asked)

@@ -17,6 +17,7 @@ import regex
 from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
+from ..languages import SHARED_SCRIPTS, identify, name, script_language
 from .base import Check, ConfigurationError, register
 
 # Script groups: (name, letters, minimum letters for a passage). A single Han character
@@ -50,9 +51,9 @@ def _passage_pattern(letters: str) -> regex.Pattern[str]:
 _PATTERNS = [(name, _passage_pattern(letters), minimum) for name, letters, minimum in (*_GROUPS, _OTHER)]
 _ANY_FOREIGN = regex.compile(rf"[\p{{L}}--\p{{Latin}}]", flags=regex.V1)
 _LETTER = regex.compile(r"\p{L}")
-_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
-_HANGUL = regex.compile(r"\p{Hangul}")
 _WORDS = regex.compile(r"\p{L}+")
+_HAN_SCRIPTS = {"ja": "Kana", "ko": "Hangul"}  # what the "Han" group's letters are, by language
+IDENTIFY_CHARS = 400  # the identifier reads at most this much of a line's passages: enough, and bounded
 
 # Frequent English function words: a sentence where they are common is English, and
 # langdetect (slow: milliseconds a sentence) need not look at it.
@@ -69,30 +70,19 @@ _LATIN_LANGS = frozenset(
 
 def detect_language(text: str) -> tuple[str, float] | None:
     """Most probable language of ``text`` and its probability (deterministic), or None."""
-    from langdetect import DetectorFactory, detect_langs
-    from langdetect.lang_detect_exception import LangDetectException
-
-    DetectorFactory.seed = 0  # langdetect samples at random unless seeded
-    try:
-        best = detect_langs(text)[0]
-    except (LangDetectException, IndexError):
-        return None
-    return best.lang, round(best.prob, 4)
+    return identify(text)
 
 
-def _language_of_han(passage: str) -> str:
-    if _KANA.search(passage):
-        return "ja"
-    if _HANGUL.search(passage):
-        return "ko"
-    return "zh"
+def _line_key(text: str, start: int) -> int:
+    return text.rfind("\n", 0, start)
 
 
 @register
 class Untranslated(Check):
     id = "untranslated"
     severity = Severity.CRITICAL
-    description = "Passage left in the source language: non-Latin script, or a whole sentence in another language"
+    description = ("Passage left in another language (any; named by its script, else by langdetect): non-Latin script, "
+                   "or a whole sentence in another Latin-script language; retranslated by that language's model")
     options = {
         "detect_latin": True,  # also flag whole sentences in another Latin-script language
         "min_words": 6,  # shorter sentences are too short for a reliable language guess
@@ -126,20 +116,31 @@ class Untranslated(Check):
 
     def _script_passages(self, text: str) -> Iterable[Finding]:
         for script, pattern, minimum in _PATTERNS:
-            for m in pattern.finditer(text):
-                passage = m.group()
-                letters = len(_LETTER.findall(passage))
-                if letters < minimum:
-                    continue
-                evidence: dict[str, object] = {"script": script, "letters": letters}
-                if script == "Han":
-                    evidence["language"] = _language_of_han(passage)
-                guess = detect_language(passage)
-                if guess is not None:
+            found = [(m, letters) for m in pattern.finditer(text)
+                     if (letters := len(_LETTER.findall(m.group()))) >= minimum]
+            # A shared script (Cyrillic: ru, uk, bg, ...) asks the identifier once per line,
+            # on the line's passages together: one call however often the line switches script.
+            guesses: dict[int, tuple[str, float] | None] = {}
+            if script in SHARED_SCRIPTS or script == "Other":
+                lines: dict[int, list[str]] = {}
+                for m, _ in found:
+                    lines.setdefault(_line_key(text, m.start()), []).append(m.group())
+                guesses = {key: identify(" ".join(parts)[:IDENTIFY_CHARS], SHARED_SCRIPTS.get(script))
+                           for key, parts in lines.items()}
+            for m, letters in found:
+                language = script_language(script, m.group())
+                shown = _HAN_SCRIPTS.get(language, script) if script == "Han" else script
+                evidence: dict[str, object] = {"script": shown, "letters": letters}
+                if language is not None:
+                    evidence["language"], evidence["identified_by"] = language, "script"
+                elif (guess := guesses.get(_line_key(text, m.start()))) is not None:
+                    language = guess[0]
+                    evidence["language"], evidence["identified_by"] = language, "langdetect"
                     evidence["langdetect"] = {"language": guess[0], "probability": guess[1]}
+                what = name(language) if language else script
                 yield self.finding(
                     Span(m.start(), m.end()),
-                    f"{letters} {script} letters left untranslated",
+                    f"{what}, {letters} letters left untranslated",
                     origin="marian",
                     evidence=evidence,
                 )
@@ -161,7 +162,9 @@ class Untranslated(Check):
             return None
         return self.finding(
             sentence,
-            f"sentence appears to be in '{language}', not English",
+            f"{name(language)} sentence, not English",
             severity=Severity.MAJOR,
-            evidence={"script": "Latin", "language": language, "langdetect": {"language": language, "probability": probability}},
+            origin="marian",
+            evidence={"script": "Latin", "language": language, "identified_by": "langdetect",
+                      "langdetect": {"language": language, "probability": probability}},
         )

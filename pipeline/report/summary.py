@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,6 +73,9 @@ def summary_row(result: ArticleResult, stem: str) -> dict[str, Any]:
         **{f"{key}_{when}": _reference_score(result, prefix, when) for key, prefix in REFERENCE for when in ("before", "after")},
     }
     row.update({f"n_{check}": n for check, n in sorted(before.counts.items())})
+    # passages left in another language, per language (lang_zh, lang_ja, ...)
+    langs = Counter(str(f.evidence.get("language")) for f in result.findings if f.check == "untranslated" and f.evidence.get("language"))
+    row.update({f"lang_{lang}": n for lang, n in sorted(langs.items())})
     return row
 
 
@@ -117,6 +121,7 @@ def summary_payload(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "ok": len(ok),
             "error": len(rows) - len(ok),
             **{key: sum(r.get(key) or 0 for r in ok) for key in ("words", "findings_before", "findings_after", "applied", "skipped")},
+            "languages": {k[5:]: sum(r.get(k) or 0 for r in ok) for k in sorted({k for r in ok for k in r if k.startswith("lang_")})},
         },
         "articles": rows,
     }

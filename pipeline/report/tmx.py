@@ -38,6 +38,19 @@ def model_name(settings: dict[str, Any]) -> str:
     return str(translator or settings.get("model") or "")
 
 
+def language_model(settings: dict[str, Any], language: str | None) -> str:
+    """The model that translated passages in ``language`` (another language than Chinese:
+    its entry in ``translators``, by the settings' model table or the opus-mt default)."""
+    if language in (None, "", "zh"):
+        return model_name(settings)
+    from ..languages import Router
+
+    translators = settings.get("translators") or {}
+    model = Router(settings.get("models") or {}).model_for(language) or ""
+    found = translators.get(model) or translators.get(settings.get("fallback_model"))
+    return model_name({"translator": found}) if found else model
+
+
 def xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
@@ -51,6 +64,7 @@ class Unit:
     end: int
     model: str
     occurrences: int = 1
+    language: str = ""  # the source language; empty: the memory's srclang
 
 
 class TranslationMemory:
@@ -63,7 +77,9 @@ class TranslationMemory:
     def __len__(self) -> int:
         return len(self.units)
 
-    def add_pair(self, source: str, target: str, document: str, start: int, end: int, model: str = "") -> bool:
+    def add_pair(
+        self, source: str, target: str, document: str, start: int, end: int, model: str = "", language: str = ""
+    ) -> bool:
         # The replacement carries spacing that fits it into the English around it.
         source, target = source.strip(), target.strip()
         if not source or not target:
@@ -72,28 +88,31 @@ class TranslationMemory:
         if unit is not None:
             unit.occurrences += 1
         else:
-            self.units[(source, target)] = Unit(source, target, document, start, end, model)
+            self.units[(source, target)] = Unit(source, target, document, start, end, model, language=language)
         return True
 
     def add(self, result: ArticleResult) -> int:
         """Take the applied retranslations of one article; return how many it had."""
-        model = model_name(result.settings or {})
-        document = result.doc.path or result.doc.name
-        return sum(
-            self.add_pair(e.span.of(result.doc.text), e.replacement, document, e.span.start, e.span.end, model)
-            for e in result.applied
-            if e.origin == self.origin
-        )
+        langs = {(f.span.start, f.span.end): str(f.evidence.get("language") or "") for f in result.findings}
+        pairs = [(e.span.of(result.doc.text), e.replacement, e.span.start, e.span.end) for e in result.applied if e.origin == self.origin]
+        return self._add_all(pairs, langs, result.settings or {}, result.doc.path or result.doc.name)
 
     def add_report(self, payload: dict[str, Any]) -> int:
         """The same from a findings JSON (``json_report.findings_payload``)."""
-        model = model_name(payload.get("settings") or {})
         document = str((payload.get("document") or {}).get("path") or (payload.get("document") or {}).get("name") or "")
-        return sum(
-            self.add_pair(str(e.get("text", "")), str(e.get("replacement", "")), document, int(e.get("start", 0)), int(e.get("end", 0)), model)
-            for e in payload.get("applied") or []
-            if e.get("origin") == self.origin
-        )
+        langs = {(f.get("start"), f.get("end")): str((f.get("evidence") or {}).get("language") or "")
+                 for f in payload.get("findings") or [] if isinstance(f, dict)}
+        pairs = [(str(e.get("text", "")), str(e.get("replacement", "")), int(e.get("start", 0)), int(e.get("end", 0)))
+                 for e in payload.get("applied") or [] if e.get("origin") == self.origin]
+        return self._add_all(pairs, langs, payload.get("settings") or {}, document)
+
+    def _add_all(self, pairs: list[tuple[str, str, int, int]], langs: dict[Any, str], settings: dict[str, Any], document: str) -> int:
+        """Each pair with the language of the finding at its span, and that language's model."""
+        added = 0
+        for source, target, start, end in pairs:
+            lang = langs.get((start, end), "")
+            added += self.add_pair(source, target, document, start, end, language_model(settings, lang), lang)
+        return added
 
     @classmethod
     def from_reports(cls, out_dir: Path, stems: Iterable[str]) -> TranslationMemory:
@@ -119,13 +138,14 @@ class TranslationMemory:
                 "segtype": "block",  # a passage: part of a sentence, a sentence or several
                 "o-tmf": "tqa",
                 "adminlang": "en",
-                "srclang": self.srclang,
+                "srclang": self._header_srclang(),
                 "datatype": "plaintext",
             },
         )
         body = ET.SubElement(root, "body")
         for i, unit in enumerate(self.units.values(), 1):
-            tu = ET.SubElement(body, "tu", tuid=str(i), srclang=self.srclang)
+            source_lang = unit.language or self.srclang
+            tu = ET.SubElement(body, "tu", tuid=str(i), srclang=source_lang)
             props = {
                 "x-tqa-document": unit.document,
                 "x-tqa-span": f"{unit.start}-{unit.end}",
@@ -135,11 +155,16 @@ class TranslationMemory:
             for kind, value in props.items():
                 if value:
                     ET.SubElement(tu, "prop", type=kind).text = xml_text(value)
-            for lang, text in ((self.srclang, unit.source), (self.tgtlang, unit.target)):
+            for lang, text in ((source_lang, unit.source), (self.tgtlang, unit.target)):
                 tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
                 ET.SubElement(tuv, "seg").text = xml_text(text)
         ET.indent(root)
         return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+    def _header_srclang(self) -> str:
+        """One source language for the file, or ``*all*`` (TMX 1.4) when the units have several."""
+        langs = {u.language or self.srclang for u in self.units.values()}
+        return "*all*" if len(langs) > 1 else next(iter(langs), self.srclang)
 
     def write(self, path: Path) -> Path:
         return write_atomic(path, self.to_xml())

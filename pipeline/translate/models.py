@@ -10,7 +10,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -160,37 +159,40 @@ def replace_folder(tmp: Path, final: Path) -> None:
     tmp.rename(final)
 
 
-def pull_model(model_id: str, cache_dir: Path | None = None, revision: str | None = None) -> Path:
-    """Download ``model_id`` from the Hugging Face Hub into the tqa cache (shows progress).
+def offline() -> str | None:
+    """The environment variable that forbids downloads (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE), if set."""
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        if os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on"):
+            return name
+    return None
 
-    The download goes to a hidden temporary folder beside the target and is renamed into
-    place only when complete, so an interrupted pull never leaves a half model behind.
+
+def pull_model(model_id: str, cache_dir: Path | None = None, revision: str | None = None) -> Path:
+    """Download ``model_id`` into the Hugging Face cache (``$HF_HOME``/``$HF_HUB_CACHE``, or
+    ``cache_dir``), where ``tqa run`` and every other Hugging Face tool find it; shows progress.
+
+    The Hub's cache layout makes a pull safe to interrupt: files land under a temporary name
+    and the snapshot holds only complete ones, so a half pull is never taken for a model.
+    Refuses at once, with one line, when HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE is set.
     """
+    if flag := offline():
+        raise ModelUnavailable(f"cannot download {model_id}: {flag} is set (offline); unset it to pull, or pass --model DIR")
     try:
         from huggingface_hub import HfApi, snapshot_download
     except ImportError as exc:
         raise ModelUnavailable("huggingface_hub is not installed; `pip install huggingface_hub` to pull models") from exc
-    root = Path(cache_dir) if cache_dir is not None else models_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    final = root / cache_name(model_id)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=root))
     try:
         info = HfApi().model_info(model_id, revision=revision)
         files = {s.rfilename for s in info.siblings or []}
         ignore = PULL_IGNORE + (["*.bin"] if any(f.endswith(".safetensors") for f in files) else [])
-        snapshot_download(model_id, revision=info.sha, local_dir=tmp, ignore_patterns=ignore)
-        shutil.rmtree(tmp / ".cache", ignore_errors=True)  # resume metadata, useless once complete
-        write_metadata(tmp, model=model_id, revision=info.sha)
-        replace_folder(tmp, final)
+        path = Path(snapshot_download(model_id, revision=info.sha, cache_dir=cache_dir, ignore_patterns=ignore))
     except Exception as exc:
         if type(exc).__name__ == "RepositoryNotFoundError":
             raise ModelUnavailable(f"no model {model_id} on the Hugging Face Hub (or it is private)") from exc
         raise ModelUnavailable(
             f"could not download {model_id} ({_one_line(exc)}); check the network, or copy a model folder and pass --model DIR"
         ) from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return final
+    return path
 
 
 def _size(path: Path) -> int:
@@ -214,4 +216,39 @@ def list_models(cache_dir: Path | None = None) -> list[dict[str, Any]]:
                 "revision": meta.get("revision"),
             }
         )
+    return rows
+
+
+def hf_cache_models() -> list[dict[str, Any]]:
+    """Models in the Hugging Face cache that tqa can load: name, path (newest snapshot), size, backend."""
+    try:
+        from huggingface_hub import scan_cache_dir
+    except ImportError:
+        return []
+    try:
+        info = scan_cache_dir()
+    except Exception:  # no cache folder yet, or an unreadable one: nothing to list
+        return []
+    rows = []
+    for repo in sorted(info.repos, key=lambda r: r.repo_id):
+        if repo.repo_type != "model" or not repo.revisions:
+            continue
+        newest = max(repo.revisions, key=lambda r: r.last_modified)
+        backend = model_backend(Path(newest.snapshot_path))
+        if backend is not None:
+            rows.append({"name": repo.repo_id, "path": str(newest.snapshot_path), "size": repo.size_on_disk,
+                         "backend": backend, "revision": newest.commit_hash})
+    return rows
+
+
+def language_table(router: Any, languages: list[str], backend: str = "transformers") -> list[dict[str, Any]]:
+    """For each language: the model ``tqa run`` would use and where it is on this machine (None: absent)."""
+    rows = []
+    for lang in languages:
+        model = router.model_for(lang)
+        try:
+            path: str | None = str(resolve_model(model, backend))
+        except ModelUnavailable:
+            path = None
+        rows.append({"language": lang, "model": model, "path": path})
     return rows

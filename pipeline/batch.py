@@ -10,6 +10,7 @@ manifest records each finished article, so ``resume`` skips what is done.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from typing import Any
 from . import __version__
 from .atomic import remove_stale_temps, write_atomic
 from .checks import Check, build_checks, run_checks
-from .document import Document, InputError, load_document
+from .document import Document, InputError
 from .edits import Edit, apply_edits, carry_span
 from .findings import Finding, Severity, in_text_order
 from .guard import judge_segments
@@ -28,6 +29,9 @@ from .manifest import Manifest, file_hash, settings_hash
 from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
 from .score import compute_scores
+
+UNGUARDED = "applied with --no-guard"  # notices counted separately in the terminal summary
+GUARD_PREFIX = "translation rejected"  # how guard.judge_segments starts every rejection
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Settings:
     guard: bool = True  # reject model output that is worse than the passage it replaces
     retranslate: bool = True  # retranslate flagged sentences (from the original, else by round trip)
     round_trip_model: str = "Helsinki-NLP/opus-mt-en-zh"
+    encoding: str | None = None  # --encoding: read every input so (None: detect)
     # How the run goes, not what it produces (left out of ``describe``):
     jobs: int = 1
     chunk_size: int = 64
@@ -68,6 +73,7 @@ class Settings:
             "guard": self.guard,
             "retranslate": self.retranslate,
             "round_trip_model": self.round_trip_model if self.retranslate else None,
+            **({"encoding": self.encoding} if self.encoding else {}),
         }
 
 
@@ -86,6 +92,7 @@ class Prepared:
     pair: Any = None  # SourcePair, when the Chinese original is known
     retranslation: Any = None  # RetranslationResult, filled in by the main process
     notices: list[str] = field(default_factory=list)
+    hidden: int = 0  # findings the ignore list covered
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,10 @@ class Outcome:
     resumed: bool = False
     outputs: list[str] = field(default_factory=list)  # report files, relative to the output folder
     input_sha256: str | None = None  # of the input file as tqa left it (changed by --in-place)
+    hidden: int = 0  # findings the ignore list covered
+    remaining: dict[str, int] = field(default_factory=dict)  # "severity check" -> count left in the cleaned text
+    guard_rejected: list[str] = field(default_factory=list)  # one reason per translation the guard rejected
+    unguarded: list[str] = field(default_factory=list)  # with --no-guard: reasons the guard would have rejected
 
 
 def prepare(
@@ -131,8 +142,11 @@ def prepare(
             notices.append(f"checked without its original: {err}")
         else:
             findings = in_text_order(findings + run_source_checks(pair, source_checks))
-    findings = filter_findings(findings, doc.text, ignore)
-    return Prepared(doc, findings, make_plan(doc, findings, apply), pair, notices=notices)
+    hidden = 0
+    if ignore is not None and ignore.entries:
+        findings, ignored = ignore.split(findings, doc.text)
+        hidden = len(ignored)
+    return Prepared(doc, findings, make_plan(doc, findings, apply), pair, notices=notices, hidden=hidden)
 
 
 def finish(
@@ -150,15 +164,18 @@ def finish(
     doc, plan = prep.doc, prep.plan
     edits: list[Edit] = list(plan.edits)
     skipped = [Skipped(span, reason) for span, reason in plan.untranslatable]
+    unguarded: list[str] = []
     for request in plan.requests:
         if translations is None:
             skipped.append(Skipped(request.span, missing_model or "no translation model"))
             continue
         outputs = [translations[s] for s in request.segments]
-        rejected = judge_segments(request.segments, outputs, checks) if guard else None
-        if rejected:
+        rejected = judge_segments(request.segments, outputs, checks)
+        if rejected and guard:
             skipped.append(Skipped(request.span, rejected))
             continue
+        if rejected:
+            unguarded.append(rejected)
         replacement = join_translation(doc, request, outputs)
         edits.append(Edit(request.span, replacement, request.reason, "marian", "untranslated"))
     findings, suggestions, notices = list(prep.findings), list(plan.suggestions), list(prep.notices)
@@ -193,6 +210,7 @@ def finish(
         after = in_text_order(after + carried)
     if plan.requests and translations is None:
         notices.append(f"passages not retranslated: {missing_model}")
+    notices += [f"applied with --no-guard although the guard rejects it: {reason}" for reason in unguarded]
     return ArticleResult(
         doc=doc,
         findings=findings,
@@ -207,6 +225,7 @@ def finish(
         output_encoding=settings.get("output_encoding"),
         retranslations=retranslations,
         source=prep.pair.to_dict() if prep.pair is not None else None,
+        unguarded=unguarded,
     )
 
 
@@ -281,9 +300,13 @@ def _init_worker(settings: Settings, out_dir: Path | None, parent: int | None = 
 
 
 def _prepare_job(job: Job) -> Prepared | str:
+    from .encoding_choice import read_document
+
     try:
-        return prepare(load_document(job.path), _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"],
-                       job.source, _WORKER["source_checks"])
+        doc, warnings = read_document(job.path, _WORKER["settings"].encoding)
+        prep = prepare(doc, _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"], job.source, _WORKER["source_checks"])
+        prep.notices[:0] = warnings
+        return prep
     except InputError as err:
         return str(err)
     except Exception as err:  # a bug must cost one file, not the batch; the reason is kept
@@ -309,7 +332,10 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
         return Outcome(job, error=f"internal error: {type(err).__name__}: {err}")
     worst = max((f.severity for f in result.findings_after), default=None, key=lambda s: s.rank)
     files = sorted(str(p.relative_to(_WORKER["out_dir"])) for p in outputs.values())
-    return Outcome(job, summary_row(result, job.stem), None, result.notices, worst, False, files, written or result.doc.sha256)
+    remaining = Counter(f"{f.severity.value} {f.check}" for f in result.findings_after)
+    rejected = [s.reason for s in result.skipped if s.reason.startswith(GUARD_PREFIX)]
+    return Outcome(job, summary_row(result, job.stem), None, [n for n in result.notices if not n.startswith(UNGUARDED)],
+                   worst, False, files, written or result.doc.sha256, prep.hidden, dict(remaining), rejected, result.unguarded)
 
 
 def _write_in_place(path: Path, result: ArticleResult) -> str:

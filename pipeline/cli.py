@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from collections import Counter
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .findings import CheckTally, Severity
+from .findings import Severity
 
 app = typer.Typer(
     help="tqa: find, repair and report defects in English text machine-translated from Chinese.",
@@ -74,13 +74,19 @@ FailOn = Annotated[
 ]
 
 
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (default: tqa.toml in the working folder, if any).")]
-GlossaryOpt = Annotated[Optional[list[Path]], typer.Option("--glossary", help="Extra glossary of calques (TSV or CSV; repeatable).")]
-IgnoreOpt = Annotated[Optional[Path], typer.Option("--ignore", help=f"Ignore list of accepted findings (default: from the config, else {'.tqa-ignore.json'} if it exists).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Config file (default: tqa.toml in the working folder, if any).")]
+GlossaryOpt = Annotated[Optional[list[Path]], typer.Option("--glossary", metavar="FILE", help="Extra glossary of calques (TSV or CSV; repeatable).")]
+IgnoreOpt = Annotated[Optional[Path], typer.Option("--ignore-list", metavar="FILE", help="Ignore list of accepted findings (default: from the config, else .tqa-ignore.json if it exists).")]
+SelectOpt = Annotated[Optional[str], typer.Option("--select", metavar="CHECK,...", help="Run only these checks (ids from `tqa checks`).")]
+IgnoreChecksOpt = Annotated[Optional[str], typer.Option("--ignore", metavar="CHECK,...", help="Leave these checks out (ids from `tqa checks`; the ignore list is --ignore-list).")]
+EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", metavar="ENC", help="Read every input in this encoding instead of detecting it.")]
+PathsFromOpt = Annotated[Optional[Path], typer.Option("--paths-from", metavar="FILE", help="Read input paths from FILE, one a line (- for standard input).")]
 
 
-def _config(config: Path | None, glossary: list[Path] | None, ignore: Path | None):  # type: ignore[no-untyped-def]
+def _config(config: Path | None, glossary: list[Path] | None, ignore: Path | None,
+            select: str | None = None, skip: str | None = None):  # type: ignore[no-untyped-def]
     """The run's configuration: config file, then command-line overrides; exits 2 on a bad one."""
+    from .check_selection import SelectionError, select_checks
     from .checks import ConfigurationError, build_checks
     from .config import load_config
     from .ignore import DEFAULT_NAME
@@ -89,8 +95,9 @@ def _config(config: Path | None, glossary: list[Path] | None, ignore: Path | Non
         cfg = load_config(config)
         if glossary:
             cfg = cfg.with_glossary(glossary)
+        cfg = replace(cfg, checks=select_checks(cfg.checks, select, skip))
         build_checks(cfg.checks)  # validate options (and glossary files) before any work
-    except ConfigurationError as err:
+    except (ConfigurationError, SelectionError) as err:
         raise fail(str(err)) from None
     ignore_file = ignore or cfg.ignore_file or (Path(DEFAULT_NAME) if Path(DEFAULT_NAME).is_file() else None)
     return replace(cfg, ignore_file=ignore_file)
@@ -106,11 +113,20 @@ def _load_ignore(path: Path | None):  # type: ignore[no-untyped-def]
         raise fail(str(err)) from None
 
 
-def _inputs(paths: list[Path] | None, exclude: list[Path] = ()) -> list[Path]:  # type: ignore[assignment]
+def _inputs(paths: list[Path] | None, exclude: list[Path] = (), paths_from: Path | None = None) -> list[Path]:  # type: ignore[assignment]
     from .inputs import UsageError, collect_inputs
 
+    if paths and Path("-") in paths:
+        raise fail("- (text on standard input) works with `tqa check -` alone; give a list of paths with --paths-from FILE (- for standard input)")
     try:
-        files = collect_inputs(paths or [DEFAULT_INPUT], exclude)
+        if paths_from is not None:
+            listing = sys.stdin if str(paths_from) == "-" else paths_from.open(encoding="utf-8")
+            with listing:
+                files = collect_inputs([*(paths or []), Path("-")], exclude, listing)
+        else:
+            files = collect_inputs(paths or [DEFAULT_INPUT], exclude)
+    except OSError as err:
+        raise fail(f"--paths-from {paths_from}: {err.strerror or err}") from None
     except UsageError as err:
         raise fail(str(err)) from None
     if not files:
@@ -145,99 +161,135 @@ def _pair_sources(source: Path | None, files: list[Path]):  # type: ignore[no-un
     return kept, lambda path: found.get(path)
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column; LF, CRLF and lone CR all end a line."""
-    head = text[:offset]
-    line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
-    start = max(head.rfind("\n"), head.rfind("\r")) + 1
-    return line, offset - start + 1
-
-
 @app.command()
 def check(
     paths: PathsArg = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: text lines or one JSON document.")] = OutputFormat.text,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: text lines, or one JSON document (streamed file by file).")] = OutputFormat.text,
     fail_on: FailOn = None,
+    select: SelectOpt = None,
+    skip: IgnoreChecksOpt = None,
     source: SourceOpt = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: all cores).")] = 0,
+    encoding: EncodingOpt = None,
+    paths_from: PathsFromOpt = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (0: all cores).")] = 0,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
 ) -> None:
-    """Find defects and print them; change nothing. Use --fail-on to gate a CI job."""
-    from .batch import Settings, check_batch, default_jobs
+    """Find defects and print them; change nothing. `tqa check -` checks text on standard input.
 
-    cfg = _config(config, glossary, ignore)
-    _load_ignore(cfg.ignore_file)
+    Use --fail-on to gate a CI job."""
+    from .batch import Settings, check_batch, default_jobs, prepare
+    from .check_output import JsonOutput, TextOutput
+    from .checks import build_checks
+    from .encoding_choice import decode_bytes
+    from .run_summary import fail_on_line
+
+    cfg = _config(config, glossary, ignore, select, skip)
+    ignore_list = _load_ignore(cfg.ignore_file)
     fail_on = fail_on or cfg.fail_on
-    inputs, originals = _pair_sources(source, _inputs(paths))
-    settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs())
-    files, errors, worst, tally = [], [], None, CheckTally()
-    for path, prep in check_batch(inputs, settings, originals):
-        if isinstance(prep, str):
-            errors.append({"path": str(path), "error": prep})
-            typer.echo(f"{path}: error: {prep}", err=True)
-            continue
-        doc, findings = prep.doc, prep.findings
+    encoding = _encoding(encoding, "--encoding")
+    output = (JsonOutput if fmt is OutputFormat.json else TextOutput)(sys.stdout)
+    remaining, hidden, worst = Counter(), 0, None
+
+    def take(path: str, prep) -> None:  # type: ignore[no-untyped-def]
+        nonlocal hidden, worst
         for notice in prep.notices:
             typer.echo(f"{path}: {notice}", err=True)
-        tally.add(findings, doc.text)
-        for f in findings:
+        output.add(path, prep.doc, prep.findings)
+        hidden += prep.hidden
+        for f in prep.findings:
             worst = f.severity if worst is None or f.severity > worst else worst
-        if fmt is OutputFormat.json:
-            files.append({"path": str(path), "encoding": doc.encoding, "newline": doc.newline,
-                          "words": doc.word_count, "findings": [f.to_dict(doc.text) for f in findings]})
-        else:
-            for f in findings:
-                line, col = _line_col(doc.text, f.span.start)
-                excerpt = f.span.of(doc.text).replace("\n", "⏎")
-                excerpt = excerpt if len(excerpt) <= 60 else excerpt[:57] + "..."
-                typer.echo(f"{path}:{line}:{col}: {f.severity.value} {f.check}: {f.message} «{excerpt}»")
-    if fmt is OutputFormat.json:
-        payload = {"tqa": __version__, "files": files, "errors": errors, "checks": tally.to_dict()}
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-    elif tally.counts:
-        typer.echo(f"\nfindings per check ({len(inputs) - len(errors)} file(s)):")
-        for check_id, entry in tally.to_dict().items():
-            samples = ", ".join(f"«{s}»" for s in entry["samples"])  # type: ignore[union-attr]
-            typer.echo(f"  {check_id:<24} {entry['count']:>6}  {samples}")
-    if errors:
+            if fail_on is not None and f.severity >= fail_on:
+                remaining[f"{f.severity.value} {f.check}"] += 1
+
+    if paths == [Path("-")] and paths_from is None:  # text on standard input, as sacrebleu, ruff and black take it
+        if source is not None and not source.is_file():
+            raise fail("--source with text on standard input must be a file")
+        from .document import Document, InputError
+
+        try:
+            text, found, bom, warnings = decode_bytes(sys.stdin.buffer.read(), encoding)
+        except InputError as err:
+            raise fail(f"<stdin>: {err}") from None
+        output.begin()
+        from .source import build_source_checks
+
+        prep = prepare(Document.from_text(text, "<stdin>", found, bom), build_checks(cfg.checks), frozenset(), ignore_list,
+                       source, build_source_checks(cfg.checks))
+        prep.notices[:0] = warnings
+        take("<stdin>", prep)
+    else:
+        inputs, originals = _pair_sources(source, _inputs(paths, paths_from=paths_from))
+        settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs(), encoding=encoding)
+        output.begin()
+        for path, prep in check_batch(inputs, settings, originals):
+            if isinstance(prep, str):
+                output.error(str(path), prep)
+                typer.echo(f"{path}: error: {prep}", err=True)
+            else:
+                take(str(path), prep)
+    output.end()
+    if hidden:
+        typer.echo(f"tqa: {hidden} finding(s) hidden by the ignore list", err=True)
+    if output.errors:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
+        typer.echo(fail_on_line(fail_on, remaining), err=True)
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _encoding(name: str | None, option: str) -> str | None:
+    from .encoding_choice import check_encoding
+
+    if name is None:
+        return None
+    try:
+        return check_encoding(name)
+    except LookupError:
+        raise fail(f"{option}: unknown encoding {name!r}") from None
 
 
 @app.command("checks")
 def list_checks() -> None:
     """List every check with its id, default severity and description."""
-    from .checks import SOURCE_REGISTRY, known_checks
+    from .check_catalog import catalog
 
-    for check_id, cls in sorted(known_checks().items()):
-        needs = " (needs the Chinese original: --source)" if check_id in SOURCE_REGISTRY else ""
-        typer.echo(f"{check_id:<24} {cls.severity.value:<9} {cls.description}{needs}")
+    for info in catalog().values():
+        needs = f" (needs {info.needs})" if info.needs else ""
+        typer.echo(f"{info.id:<24} {info.severity:<9} {info.description}{needs}")
 
 
 @app.command()
 def accept(
-    report: Annotated[Path, typer.Argument(help="A NAME.findings.json report written by `tqa run`.")],
-    finding: Annotated[Optional[list[int]], typer.Option("--finding", "-n", help="Number of a finding in the report (1-based; repeatable).")] = None,
-    check_id: Annotated[Optional[list[str]], typer.Option("--check", help="Accept every finding of this check (repeatable).")] = None,
+    report: Annotated[Path, typer.Argument(help="A NAME.findings.json written by `tqa run`, or a NAME.decisions.json saved from its review page.", show_default=False)],
+    finding: Annotated[Optional[list[int]], typer.Option("--finding", "-n", metavar="N", help="Number of a finding, as `tqa check` and the review page show it (#N; repeatable).")] = None,
+    check_id: Annotated[Optional[list[str]], typer.Option("--check", metavar="CHECK", help="Accept every finding of this check (repeatable).")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Accept every finding of the report, critical ones included.")] = False,
     note: Annotated[str, typer.Option(help="Why it was accepted, kept in the ignore list.")] = "",
-    input_file: Annotated[Optional[Path], typer.Option("--input", help="The article the report was made from, if it has moved.")] = None,
+    input_file: Annotated[Optional[Path], typer.Option("--input", metavar="FILE", help="The article the report was made from, if it has moved.")] = None,
     config: ConfigOpt = None,
     ignore: IgnoreOpt = None,
 ) -> None:
-    """Accept findings of a report (all, or the chosen ones) so later runs no longer report them."""
+    """Accept chosen findings of a report (--check, -n or --all) so later runs no longer report them.
+
+    Given a decisions file saved from the review page, the changes the reviewer rejected
+    are accepted (the text stays as it is)."""
     from .checks import ConfigurationError
     from .ignore import DEFAULT_NAME, accept_from_report
 
     cfg = _config(config, None, ignore)
     target = cfg.ignore_file or Path(DEFAULT_NAME)
     try:
-        added = accept_from_report(report, target, check_id or (), finding or (), note, input_file)
+        accepted = accept_from_report(report, target, check_id or (), finding or (), note, input_file, everything)
     except ConfigurationError as err:
         raise fail(str(err)) from None
-    typer.echo(f"tqa: {added} finding(s) added to {target}")
+    for a in accepted:
+        text = a.text.replace("\n", "⏎")
+        text = text if len(text) <= 60 else text[:57] + "..."
+        typer.echo(f"  #{a.number} {a.severity} {a.check}: «{text}»" + ("" if a.new else " (already accepted)"))
+    added = sum(a.new for a in accepted)
+    typer.echo(f"tqa: {added} finding(s) added to {target}" + (f", {len(accepted) - added} already there" if len(accepted) > added else ""))
 
 
 def _parse_apply(value: str) -> frozenset[str]:
@@ -254,7 +306,7 @@ def _parse_apply(value: str) -> frozenset[str]:
 def run(
     paths: PathsArg = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = DEFAULT_OUT,
-    model: Annotated[str, typer.Option(help="Translation model: a local folder or a Hugging Face model id.")] = "Helsinki-NLP/opus-mt-zh-en",
+    model: Annotated[Optional[str], typer.Option(help="Translation model: a local folder or a Hugging Face model id. Default: Helsinki-NLP/opus-mt-zh-en (when absent, passages are reported, not retranslated).", show_default=False)] = None,
     backend: Annotated[Backend, typer.Option(help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa[ct2]'`).")] = Backend.transformers,
     device: Annotated[Device, typer.Option(help="Where the model runs; auto: CUDA, then Apple MPS, then CPU.")] = Device.auto,
     beams: Annotated[int, typer.Option(min=1, help="Beam size for translation.")] = 4,
@@ -271,47 +323,47 @@ def run(
     guard: Annotated[bool, typer.Option(help="Reject model output that is worse than the passage (empty, a loop, script left, absurd length).")] = True,
     source: SourceOpt = None,
     retranslate: Annotated[bool, typer.Option(help="Retranslate flagged sentences: from the original when there is one, else by round trip (suggestions).")] = True,
-    round_trip_model: Annotated[str, typer.Option(help="English-to-Chinese model for round trips.")] = "Helsinki-NLP/opus-mt-en-zh",
+    round_trip_model: Annotated[Optional[str], typer.Option(help="English-to-Chinese model for round trips. Default: Helsinki-NLP/opus-mt-en-zh.", show_default=False)] = None,
     fail_on: FailOn = None,
+    select: SelectOpt = None,
+    skip: IgnoreChecksOpt = None,
+    encoding: EncodingOpt = None,
+    paths_from: PathsFromOpt = None,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
-    import codecs
-    from collections import Counter
-
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import Settings, TranslatorSlot, default_jobs, run_batch
     from .inputs import report_stems
     from .report import error_row, summary_table, write_summary
+    from .run_summary import RunTally
 
-    if output_encoding is not None:
-        try:
-            output_encoding = codecs.lookup(output_encoding).name
-        except LookupError:
-            raise fail(f"--output-encoding: unknown encoding {output_encoding!r}") from None
+    output_encoding, encoding = _encoding(output_encoding, "--output-encoding"), _encoding(encoding, "--encoding")
+    _preflight(model, backend.value, device.value, round_trip_model if retranslate else None)
     if out.exists() and not out.is_dir():
         raise fail(f"--out {out}: exists and is not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise fail(f"--out {out}: cannot create the folder: {err.strerror or err}") from None
-    cfg = _config(config, glossary, ignore)
+    cfg = _config(config, glossary, ignore, select, skip)
     _load_ignore(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     fail_on = fail_on or cfg.fail_on
-    files, originals = _pair_sources(source, _inputs(paths, exclude=[out]))
+    files, originals = _pair_sources(source, _inputs(paths, exclude=[out], paths_from=paths_from))
     references = _references(ref, files)
-    settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend.value,
+    settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
                         jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
-                        retranslate=retranslate, round_trip_model=round_trip_model)
+                        retranslate=retranslate, encoding=encoding)
+    settings = replace(settings, model=model or settings.model, round_trip_model=round_trip_model or settings.round_trip_model)
     slot = TranslatorSlot(settings)
     stems = report_stems(files)
-    rows, failed, resumed, worst, notices = [], 0, 0, None, Counter()
+    rows, failed, resumed, worst, notices, tally = [], 0, 0, None, Counter(), RunTally()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True, soft_wrap=True, highlight=False)
     with Progress(*columns, console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
@@ -326,12 +378,15 @@ def run(
             rows.append(outcome.row)
             resumed += outcome.resumed
             notices.update(outcome.notices)
+            tally.add(outcome, fail_on)
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
     write_summary(rows, out)
     Console(soft_wrap=False).print(summary_table(rows))
     for notice, n in sorted(notices.items()):
         typer.echo(f"tqa: {n} article(s) with {notice}", err=True)
+    for line in tally.lines(fail_on):
+        typer.echo(line, err=True)
     if slot.cache is not None:
         stats = slot.translator.stats
         state = f"{stats.hits} hits, {stats.misses} misses" if slot.cache.enabled else f"off: {slot.cache.error}"
@@ -343,6 +398,16 @@ def run(
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _preflight(model: str | None, backend: str, device: str, round_trip_model: str | None) -> None:
+    from .preflight import PreflightError, check_translation_setup
+    from .translate import DEFAULT_MODEL
+
+    try:
+        check_translation_setup(model, backend, device, DEFAULT_MODEL, round_trip_model)
+    except PreflightError as err:
+        raise fail(str(err)) from None
 
 
 def _references(ref: Path | None, files: list[Path]):  # type: ignore[no-untyped-def]

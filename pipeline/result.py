@@ -35,3 +35,4 @@ class ArticleResult:
     output_encoding: str | None = None  # None: write the cleaned text like the input
     retranslations: list[dict[str, Any]] = field(default_factory=list)  # proposals with their decisions
     source: dict[str, Any] | None = None  # the Chinese original and the sentence alignment
+    unguarded: list[str] = field(default_factory=list)  # --no-guard: why the guard would have rejected an applied translation

@@ -52,6 +52,7 @@ class Settings:
     retranslate: bool = True  # retranslate flagged sentences (from the original, else by round trip)
     round_trip_model: str = "Helsinki-NLP/opus-mt-en-zh"
     encoding: str | None = None  # --encoding: read every input so (None: detect)
+    reports: frozenset[str] | None = None  # --reports: what is written (None: everything)
     # How the run goes, not what it produces (left out of ``describe``):
     jobs: int = 1
     chunk_size: int = 64
@@ -74,6 +75,7 @@ class Settings:
             "retranslate": self.retranslate,
             "round_trip_model": self.round_trip_model if self.retranslate else None,
             **({"encoding": self.encoding} if self.encoding else {}),
+            **({"reports": sorted(self.reports)} if self.reports is not None else {}),
         }
 
 
@@ -121,6 +123,7 @@ class Outcome:
     remaining: dict[str, int] = field(default_factory=dict)  # "severity check" -> count left in the cleaned text
     guard_rejected: list[str] = field(default_factory=list)  # one reason per translation the guard rejected
     unguarded: list[str] = field(default_factory=list)  # with --no-guard: reasons the guard would have rejected
+    export: list[dict[str, Any]] = field(default_factory=list)  # rows of the batch's findings export
 
 
 def prepare(
@@ -315,6 +318,8 @@ def _prepare_job(job: Job) -> Prepared | str:
 
 def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, run_settings: dict[str, Any], missing: str | None) -> Outcome:
     from .report import summary_row, write_article_reports
+    from .report.export import rows_from_report
+    from .report.json_report import located
 
     settings: Settings = _WORKER["settings"]
     try:
@@ -322,7 +327,7 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
             prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"], settings.guard,
             _WORKER["source_checks"],
         )
-        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem)
+        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem, settings.reports)
         written = _write_in_place(job.path, result) if settings.in_place else None
     except UnicodeEncodeError as err:
         return Outcome(job, error=f"the cleaned text cannot be written in {err.encoding}: {err.object[err.start:err.end]!r} at {err.start}; choose another --output-encoding")
@@ -334,8 +339,11 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
     files = sorted(str(p.relative_to(_WORKER["out_dir"])) for p in outputs.values())
     remaining = Counter(f"{f.severity.value} {f.check}" for f in result.findings_after)
     rejected = [s.reason for s in result.skipped if s.reason.startswith(GUARD_PREFIX)]
+    wants_export = settings.reports is None or "export" in settings.reports
+    export = rows_from_report({"findings": located(result.findings, result.doc.text)}, str(job.path), job.stem) if wants_export else []
     return Outcome(job, summary_row(result, job.stem), None, [n for n in result.notices if not n.startswith(UNGUARDED)],
-                   worst, False, files, written or result.doc.sha256, prep.hidden, dict(remaining), rejected, result.unguarded)
+                   worst, False, files, written or result.doc.sha256, prep.hidden, dict(remaining), rejected,
+                   result.unguarded, export)
 
 
 def _write_in_place(path: Path, result: ArticleResult) -> str:

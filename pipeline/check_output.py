@@ -1,9 +1,6 @@
 """What ``tqa check`` prints: text lines (ruff-like) or one JSON document streamed file by file.
 
-Positions are 1-based line:column of the first visible character of a finding (a
-duplicate line's span starts with the blank line before it, which must not put it at
-the end of the line above), found by bisecting precomputed line starts: linear in the
-text however many findings it has. JSON is written one file at a time with the C
+Positions come from ``lines.LineIndex`` (linear, first visible character). JSON is written one file at a time with the C
 encoder (no ``indent``), so memory stays flat in the number of files.
 """
 
@@ -11,36 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
-from bisect import bisect_right
 from collections import Counter
 from typing import IO, Any
 
 from . import __version__
 from .findings import CheckTally, Finding, Severity
+from .lines import LineIndex
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
 _COLOURS = {"critical": ("red", True), "major": ("yellow", True), "minor": ("cyan", False)}
 EXCERPT = 60
-
-
-class LineIndex:
-    """Offsets -> (line, column), both 1-based; LF, CRLF and lone CR all end a line."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
-
-    def locate(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
-
-    def position(self, finding: Finding) -> tuple[int, int]:
-        """Where the finding's text begins: leading whitespace and line breaks skipped."""
-        start, end = finding.span.start, finding.span.end
-        while start < end and self.text[start].isspace():
-            start += 1
-        return self.locate(start if start < end else finding.span.start)
 
 
 def excerpt(text: str) -> str:

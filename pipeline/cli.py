@@ -66,21 +66,21 @@ def main(
 
 PathsArg = Annotated[
     Optional[list[Path]],
-    typer.Argument(help="Files, folders (searched for .txt/.md files), quoted globs (\"news/**/*.txt\"), or - to read paths from standard input. Default: seeds/.", show_default=False),
+    typer.Argument(metavar="PATH", help="Files, folders (searched for .txt/.md/.text files), or quoted globs (\"news/**/*.txt\"). Default: seeds/. `tqa check -` checks text on standard input; a list of paths comes with --paths-from.", show_default=False),
 ]
 FailOn = Annotated[
     Optional[Severity],
-    typer.Option("--fail-on", help="Exit with status 1 when a finding of this severity or worse remains.", case_sensitive=False),
+    typer.Option("--fail-on", rich_help_panel="Output", help="Exit with status 1 when a finding of this severity or worse remains.", case_sensitive=False),
 ]
 
 
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", metavar="FILE", help="Config file (default: tqa.toml in the working folder, if any).")]
-GlossaryOpt = Annotated[Optional[list[Path]], typer.Option("--glossary", metavar="FILE", help="Extra glossary of calques (TSV or CSV; repeatable).")]
-IgnoreOpt = Annotated[Optional[Path], typer.Option("--ignore-list", metavar="FILE", help="Ignore list of accepted findings (default: from the config, else .tqa-ignore.json if it exists).")]
-SelectOpt = Annotated[Optional[str], typer.Option("--select", metavar="CHECK,...", help="Run only these checks (ids from `tqa checks`).")]
-IgnoreChecksOpt = Annotated[Optional[str], typer.Option("--ignore", metavar="CHECK,...", help="Leave these checks out (ids from `tqa checks`; the ignore list is --ignore-list).")]
-EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", metavar="ENC", help="Read every input in this encoding instead of detecting it.")]
-PathsFromOpt = Annotated[Optional[Path], typer.Option("--paths-from", metavar="FILE", help="Read input paths from FILE, one a line (- for standard input).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", rich_help_panel="Checks", metavar="FILE", help="Config file (default: tqa.toml in the working folder, if any).")]
+GlossaryOpt = Annotated[Optional[list[Path]], typer.Option("--glossary", rich_help_panel="Checks", metavar="FILE", help="Extra glossary of calques (TSV or CSV; repeatable).")]
+IgnoreOpt = Annotated[Optional[Path], typer.Option("--ignore-list", rich_help_panel="Checks", metavar="FILE", help="Ignore list of accepted findings (default: from the config, else .tqa-ignore.json if it exists).")]
+SelectOpt = Annotated[Optional[str], typer.Option("--select", rich_help_panel="Checks", metavar="CHECK,...", help="Run only these checks (ids from `tqa checks`).")]
+IgnoreChecksOpt = Annotated[Optional[str], typer.Option("--ignore", rich_help_panel="Checks", metavar="CHECK,...", help="Leave these checks out (ids from `tqa checks`; the ignore list is --ignore-list).")]
+EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", rich_help_panel="Input", metavar="ENC", help="Read every input in this encoding instead of detecting it.")]
+PathsFromOpt = Annotated[Optional[Path], typer.Option("--paths-from", rich_help_panel="Input", metavar="FILE", help="Read input paths from FILE, one a line (- for standard input).")]
 
 
 def _config(config: Path | None, glossary: list[Path] | None, ignore: Path | None,
@@ -136,7 +136,7 @@ def _inputs(paths: list[Path] | None, exclude: list[Path] = (), paths_from: Path
 
 SourceOpt = Annotated[
     Optional[Path],
-    typer.Option("--source", help="The Chinese original: a file (one input) or a folder of originals named like the inputs "
+    typer.Option("--source", metavar="FILE|DIR", rich_help_panel="Input", help="The Chinese original: a file (one input) or a folder of originals named like the inputs "
                  "(article.zh.txt beside article.en.txt is found without it)."),
 ]
 
@@ -305,30 +305,31 @@ def _parse_apply(value: str) -> frozenset[str]:
 @app.command()
 def run(
     paths: PathsArg = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = DEFAULT_OUT,
-    model: Annotated[Optional[str], typer.Option(help="Translation model: a local folder or a Hugging Face model id. Default: Helsinki-NLP/opus-mt-zh-en (when absent, passages are reported, not retranslated).", show_default=False)] = None,
-    backend: Annotated[Backend, typer.Option(help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa[ct2]'`).")] = Backend.transformers,
-    device: Annotated[Device, typer.Option(help="Where the model runs; auto: CUDA, then Apple MPS, then CPU.")] = Device.auto,
-    beams: Annotated[int, typer.Option(min=1, help="Beam size for translation.")] = 4,
-    max_length: Annotated[int, typer.Option(min=1, help="Maximum tokens generated per segment.")] = 512,
-    apply: Annotated[Optional[str], typer.Option(help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none. Default: rules,marian (or the config's).")] = None,
-    ref: Annotated[Optional[Path], typer.Option(help="Reference translation: a file (one input) or a folder of files named like the inputs.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes for checking and reports (0: all cores).")] = 0,
-    resume: Annotated[bool, typer.Option(help="Skip articles the manifest in --out says are finished with the same input and settings.")] = False,
-    fail_fast: Annotated[bool, typer.Option(help="Stop at the first file that fails (default: list it and go on).")] = False,
-    in_place: Annotated[bool, typer.Option(help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
-    output_encoding: Annotated[Optional[str], typer.Option(help="Encoding of the cleaned text (default: the input's).")] = None,
-    cache: Annotated[Optional[Path], typer.Option(help="Folder of the translation cache (default: $TQA_CACHE_DIR or the user cache folder).")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; neither read nor write the cache.")] = False,
-    guard: Annotated[bool, typer.Option(help="Reject model output that is worse than the passage (empty, a loop, script left, absurd length).")] = True,
+    out: Annotated[Path, typer.Option("--out", "-o", rich_help_panel="Output", metavar="DIR", help="Folder for the reports.")] = DEFAULT_OUT,
+    model: Annotated[Optional[str], typer.Option(rich_help_panel="Model", metavar="ID|DIR", help="Translation model: a local folder or a Hugging Face model id. Default: Helsinki-NLP/opus-mt-zh-en (when absent, passages are reported, not retranslated).", show_default=False)] = None,
+    backend: Annotated[Backend, typer.Option(rich_help_panel="Model", help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa\\[ct2]'`).")] = Backend.transformers,
+    device: Annotated[Device, typer.Option(rich_help_panel="Model", help="Where the model runs; auto: CUDA, then Apple MPS, then CPU.")] = Device.auto,
+    beams: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Beam size for translation.")] = 4,
+    max_length: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Maximum tokens generated per segment.")] = 512,
+    apply: Annotated[Optional[str], typer.Option(rich_help_panel="Repair", metavar="ORIGIN,...", help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none. Default: rules,marian (or the config's).")] = None,
+    ref: Annotated[Optional[Path], typer.Option(rich_help_panel="Input", metavar="FILE|DIR", help="Reference translation: a file (one input) or a folder of files named like the inputs.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, rich_help_panel="Batch", metavar="N", help="Worker processes for checking and reports (0: all cores).")] = 0,
+    resume: Annotated[bool, typer.Option(rich_help_panel="Batch", help="Skip articles the manifest in --out says are finished with the same input and settings.")] = False,
+    fail_fast: Annotated[bool, typer.Option(rich_help_panel="Batch", help="Stop at the first file that fails (default: list it and go on).")] = False,
+    in_place: Annotated[bool, typer.Option(rich_help_panel="Output", help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
+    output_encoding: Annotated[Optional[str], typer.Option(rich_help_panel="Output", metavar="ENC", help="Encoding of the cleaned text (default: the input's).")] = None,
+    cache: Annotated[Optional[Path], typer.Option(rich_help_panel="Model", metavar="DIR", help="Folder of the translation cache (default: $TQA_CACHE_DIR or the user cache folder).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", rich_help_panel="Model", help="Translate everything again; neither read nor write the cache.")] = False,
+    guard: Annotated[bool, typer.Option(rich_help_panel="Repair", help="Reject model output that is worse than the passage (empty, a loop, script left, absurd length).")] = True,
     source: SourceOpt = None,
-    retranslate: Annotated[bool, typer.Option(help="Retranslate flagged sentences: from the original when there is one, else by round trip (suggestions).")] = True,
-    round_trip_model: Annotated[Optional[str], typer.Option(help="English-to-Chinese model for round trips. Default: Helsinki-NLP/opus-mt-en-zh.", show_default=False)] = None,
+    retranslate: Annotated[bool, typer.Option(rich_help_panel="Repair", help="Retranslate flagged sentences: from the original when there is one, else by round trip (suggestions).")] = True,
+    round_trip_model: Annotated[Optional[str], typer.Option(rich_help_panel="Model", metavar="ID|DIR", help="English-to-Chinese model for round trips. Default: Helsinki-NLP/opus-mt-en-zh.", show_default=False)] = None,
     fail_on: FailOn = None,
     select: SelectOpt = None,
     skip: IgnoreChecksOpt = None,
     encoding: EncodingOpt = None,
     paths_from: PathsFromOpt = None,
+    reports: Annotated[Optional[str], typer.Option("--reports", metavar="KIND,...", rich_help_panel="Output", help="What to write: any of txt (cleaned text), json, diff, html, export (findings.jsonl/.csv for the batch). Default: all.", show_default=False)] = None,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
@@ -338,12 +339,15 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import Settings, TranslatorSlot, default_jobs, run_batch
-    from .inputs import report_stems
+    from .progress import PlainProgress
     from .report import error_row, summary_table, write_summary
+    from .report.export import FindingsExport
+    from .report_names import mirrored_stems
     from .run_summary import RunTally
 
     output_encoding, encoding = _encoding(output_encoding, "--output-encoding"), _encoding(encoding, "--encoding")
     _preflight(model, backend.value, device.value, round_trip_model if retranslate else None)
+    report_kinds = _reports(reports)
     if out.exists() and not out.is_dir():
         raise fail(f"--out {out}: exists and is not a folder")
     try:
@@ -359,17 +363,27 @@ def run(
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
                         jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
-                        retranslate=retranslate, encoding=encoding)
+                        retranslate=retranslate, encoding=encoding, reports=report_kinds)
     settings = replace(settings, model=model or settings.model, round_trip_model=round_trip_model or settings.round_trip_model)
     slot = TranslatorSlot(settings)
-    stems = report_stems(files)
+    stems = mirrored_stems(files, [*(paths or [DEFAULT_INPUT])])
     rows, failed, resumed, worst, notices, tally = [], 0, 0, None, Counter(), RunTally()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True, soft_wrap=True, highlight=False)
-    with Progress(*columns, console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
+    terminal = sys.stderr.isatty()
+    plain = None if terminal else PlainProgress(len(files), sys.stderr)  # log lines for CI and nohup
+    export = FindingsExport(out) if settings.reports is None or "export" in settings.reports else None
+    with Progress(*columns, console=console, transient=True, disable=not terminal) as progress:
         task = progress.add_task("tqa run", total=len(files))
         for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals):
             progress.advance(task)
+            if plain is not None:
+                plain.advance()
+            if export is not None:
+                if outcome.resumed:
+                    export.add_resumed(out, outcome.job.stem, str(outcome.job.path))
+                else:
+                    export.add(outcome.export)
             if outcome.row is None:
                 failed += 1
                 console.print(f"{outcome.job.path}: error: {outcome.error}", markup=False)
@@ -381,6 +395,8 @@ def run(
             tally.add(outcome, fail_on)
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
+    if export is not None:
+        export.close()
     write_summary(rows, out)
     Console(soft_wrap=False).print(summary_table(rows))
     for notice, n in sorted(notices.items()):
@@ -398,6 +414,15 @@ def run(
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _reports(value: str | None) -> frozenset[str] | None:
+    from .report import parse_reports
+
+    try:
+        return None if value is None else parse_reports(value)
+    except ValueError as err:
+        raise fail(str(err)) from None
 
 
 def _preflight(model: str | None, backend: str, device: str, round_trip_model: str | None) -> None:
@@ -471,7 +496,7 @@ def models_convert(
     out: Annotated[Optional[Path], typer.Option(help="Output folder (default: the model cache).")] = None,
     quantization: Annotated[str, typer.Option(help="int8 (CPU), float16 (GPU), int8_float16, float32.")] = "int8",
 ) -> None:
-    """Convert a Marian model for the fast CTranslate2 backend (`pip install 'tqa[ct2]'`)."""
+    """Convert a Marian model for the fast CTranslate2 backend (`pip install 'tqa\\[ct2]'`)."""
     from .translate import ModelUnavailable
     from .translate.ct2 import convert_model
 

@@ -163,3 +163,168 @@ def test_check_and_run_say_how_many_findings_the_ignore_list_hid(report, seeds, 
 
 def test_checks_lists_the_model_made_check_too():
     assert "low-confidence" in tqa("checks").stdout
+
+
+# --- tqa check output -----------------------------------------------------------------------
+
+def test_a_repeated_title_line_is_located_on_its_own_line(seeds):
+    lines = [l for l in tqa("check", seeds).stdout.splitlines() if "duplicate-line" in l and "repeats" in l]
+    assert [l.split(": ")[0].rsplit(":", 2)[1:] for l in lines] == [["3", "1"], ["5", "1"]]
+    assert lines[0].endswith("(#1)")
+
+
+def test_line_index_handles_every_line_ending_and_is_linear():
+    from pipeline.check_output import LineIndex
+
+    index = LineIndex("a\r\nb\rc\nd")
+    assert [index.locate(i) for i in (0, 3, 5, 7)] == [(1, 1), (2, 1), (3, 1), (4, 1)]
+    big = LineIndex("word\n" * 200_000)
+    assert big.locate(5 * 199_999 + 2) == (200_000, 3)
+
+
+def test_json_carries_line_column_and_number_and_streams_every_file(seeds):
+    (seeds / "b.txt").write_text("Fine text.\n\nThe the cat sat.\n", encoding="utf-8")
+    result = tqa("check", seeds, "--format", "json", "-j", "1")
+    doc = json.loads(result.stdout)
+    assert [Path(f["path"]).name for f in doc["files"]] == ["000_0e67fac1f9dc59aa.txt", "b.txt"]
+    repeat = doc["files"][1]["findings"][0]
+    assert (repeat["line"], repeat["column"], repeat["number"]) == (3, 1, 1)
+    assert doc["totals"] == {"critical": 1, "major": 6, "minor": 39}
+    assert result.stdout.count("\n") >= 3  # one line per file: written as each file is done
+
+
+def test_all_clear_totals_and_colour_only_on_a_terminal(tmp_path, seeds):
+    clean = tmp_path / "clean.txt"
+    clean.write_text("China and Kazakhstan signed an agreement on Tuesday.\n", encoding="utf-8")
+    assert tqa("check", clean).stdout.strip() == "All clear: no findings in 1 file(s)."
+    text = tqa("check", seeds).stdout
+    assert "\x1b[" not in text  # not a terminal: no colour codes
+    assert text.splitlines()[-1].startswith("45 finding(s) in 1 file(s): 1 critical, 5 major, 39 minor")
+    import io
+
+    from pipeline.check_output import TextOutput
+    from pipeline.document import Document
+    from pipeline.findings import Finding, Severity
+    from pipeline.spans import Span
+
+    out = io.StringIO()
+    printer = TextOutput(out, colour=True)
+    printer.add("x", Document.from_text("the the"), [Finding("repeated-phrase", Span(0, 7), Severity.MAJOR, "m")])
+    printer.end()
+    assert "\x1b[" in out.getvalue()
+
+
+def test_select_and_ignore_choose_checks_on_the_command_line(seeds):
+    def checks(*args):
+        doc = json.loads(tqa("check", seeds, "--format", "json", *args).stdout)
+        return {f["check"] for f in doc["files"][0]["findings"]}
+
+    assert checks("--select", "untranslated,calque") == {"untranslated", "calque"}
+    assert "hyphen-spacing" not in checks("--ignore", "hyphen-spacing") and "calque" in checks("--ignore", "hyphen-spacing")
+    bad = tqa("check", seeds, "--select", "untranslate")
+    assert bad.exit_code == 2 and "--select untranslate: no such check" in bad.stderr
+    old = tqa("check", seeds, "--ignore", "accepted.json")
+    assert old.exit_code == 2 and "--ignore-list" in old.stderr
+
+
+def test_text_on_standard_input_and_paths_through_an_option(seeds, sample_path):
+    piped = tqa("check", "-", input=sample_path.read_bytes())
+    assert piped.exit_code == 0 and "<stdin>:19:1: critical untranslated:" in piped.stdout
+    listed = tqa("check", "--paths-from", "-", input=f"{seeds / sample_path.name}\n")
+    assert listed.exit_code == 0 and f"{sample_path.name}:19:1: critical untranslated" in listed.stdout
+    mixed = tqa("run", "-", "--out", seeds.parent / "o")
+    assert mixed.exit_code == 2 and "--paths-from" in mixed.stderr
+
+
+CP1252 = "The café’s naïve résumé — “quoted” text, déjà vu. Señor Müller said: 50 € are fine.\n"
+
+
+def test_encoding_override_and_low_confidence_warning(tmp_path):
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes(CP1252.encode("cp1252"))
+    detected = tqa("check", legacy, "-j", "1")
+    assert "low confidence" in detected.stderr and "--encoding" in detected.stderr
+    forced = tqa("check", legacy, "--encoding", "cp1252", "--format", "json", "-j", "1")
+    assert "low confidence" not in forced.stderr
+    assert json.loads(forced.stdout)["files"][0]["encoding"] == "cp1252"
+    out = tmp_path / "out"
+    assert tqa("run", legacy, "--out", out, "--encoding", "cp1252", "-j", "1").exit_code == 0
+    assert (out / "legacy.cleaned.txt").read_bytes() == legacy.read_bytes()
+    assert tqa("check", legacy, "--encoding", "klingon").exit_code == 2
+    assert tqa("check", legacy, "--encoding", "utf-8").exit_code == 3  # invalid bytes: an error, not replaced
+
+
+# --- reports for folders of articles ----------------------------------------------------------
+
+@pytest.fixture()
+def tree(tmp_path: Path, sample_path: Path) -> Path:
+    root = tmp_path / "news"
+    for sub in ("asia", "europe"):
+        (root / sub).mkdir(parents=True)
+        shutil.copy(sample_path, root / sub / "x.txt")
+    return root
+
+
+def test_reports_mirror_the_input_tree_and_export_every_finding(tree, tmp_path, monkeypatch):
+    import csv
+
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    assert tqa("run", "news", "--out", out, "-j", "1").exit_code == 0
+    for sub in ("asia", "europe"):
+        assert {p.name for p in (out / sub).iterdir()} == {"x.cleaned.txt", "x.findings.json", "x.diff", "x.html"}
+    assert 'href="asia/x.html"' in (out / "index.html").read_text(encoding="utf-8")
+    rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8")))
+    jsonl = [json.loads(l) for l in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(jsonl) == 2 * 45
+    first = next(r for r in rows if r["check"] == "duplicate-line")
+    assert (first["file"], first["line"], first["column"], first["severity"]) == ("news/asia/x.txt", "3", "1", "major")
+    assert first["text"].startswith("The meeting of this head of state")
+    # the same export after --resume, from the reports of the finished articles
+    assert tqa("run", "news", "--out", out, "-j", "1", "--resume").exit_code == 0
+    assert [json.loads(l) for l in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()] == jsonl
+    # `tqa run .` keeps the folder's own name in the reports' paths
+    assert tqa("run", ".", "--out", tmp_path / "out2", "-j", "1", "--reports", "html").exit_code == 0
+    assert (tmp_path / "out2" / "news" / "asia" / "x.html").is_file()
+
+
+def test_reports_chooses_what_is_written(tree, tmp_path):
+    out = tmp_path / "out"
+    assert tqa("run", tree / "asia", "--out", out, "-j", "1", "--reports", "html,json").exit_code == 0
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith("x.")) == ["x.findings.json", "x.html"]
+    assert not (out / "findings.csv").exists()
+    bad = tqa("run", tree, "--out", tmp_path / "o2", "--reports", "html,pdf")
+    assert bad.exit_code == 2 and "unknown report 'pdf'" in bad.stderr and not (tmp_path / "o2").exists()
+
+
+def test_progress_lines_when_not_on_a_terminal():
+    import io
+
+    from pipeline.progress import PlainProgress
+
+    now = [0.0]
+    out = io.StringIO()
+    progress = PlainProgress(300, out, interval=10, clock=lambda: now[0])
+    for _ in range(299):
+        now[0] += 0.125
+        progress.advance()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 3  # every 10 seconds, not every article
+    assert lines[0] == "tqa run: 80/300 articles (27%), 8.0 articles/s, ETA 28s, 10s elapsed"
+    now[0] += 0.125
+    progress.advance()
+    assert out.getvalue().splitlines()[-1].startswith("tqa run: 300/300 articles (100%)")
+
+
+def test_run_prints_progress_lines_to_a_log(seeds, tmp_path):
+    result = tqa("run", seeds, "--out", tmp_path / "out", "-j", "1")
+    assert "tqa run: 1/1 articles (100%)" in result.stderr
+
+
+def test_help_shows_ct2_extra_panels_and_readable_metavars():
+    text = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"}).stdout
+    assert "tqa[ct2]" in text
+    for panel in ("Input", "Model", "Repair", "Output", "Batch", "Checks"):
+        assert f"─ {panel} " in text
+    assert "<str>" not in text and "<path>" not in text
+    assert "tqa[ct2]" in runner.invoke(app, ["models", "convert", "--help"], env={"COLUMNS": "200"}).stdout

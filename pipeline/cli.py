@@ -397,7 +397,7 @@ def run(
                 worst = outcome.worst
     if export is not None:
         export.close()
-    write_summary(rows, out)
+    write_summary(rows, out, settings.reports)
     Console(soft_wrap=False).print(summary_table(rows))
     for notice, n in sorted(notices.items()):
         typer.echo(f"tqa: {n} article(s) with {notice}", err=True)

@@ -1,6 +1,6 @@
 """Character offsets -> 1-based line:column, for every place a user is shown a finding.
 
-A finding is located at its first visible character: a duplicate line's span starts
+A finding is located after any line breaks its span starts with: a duplicate line's span starts
 with the blank line before it, which must not put it at the end of the line above. Line
 starts are computed once and bisected, so locating n findings is linear in the text
 plus n log(lines), not n times the text.
@@ -28,8 +28,9 @@ class LineIndex:
         return line + 1, offset - self.starts[line] + 1
 
     def position(self, finding: Finding) -> tuple[int, int]:
-        """Where the finding's text begins: leading whitespace and line breaks skipped."""
+        """Where the finding's text begins: leading line breaks skipped (not spaces: a space
+        before a comma is the finding itself)."""
         start, end = finding.span.start, finding.span.end
-        while start < end and self.text[start].isspace():
+        while start < end and self.text[start] in "\r\n":
             start += 1
         return self.locate(start if start < end else finding.span.start)

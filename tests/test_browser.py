@@ -241,3 +241,29 @@ def test_the_index_sorts_from_the_keyboard(watch: Watch, tmp_path: Path, sample_
     assert names() == ["b-long.txt", "c-mid.txt", "a-short.txt"]
     assert "Sorted by Words, descending" in page.locator("#sort-status").inner_text()
     assert not watch.errors
+
+
+def test_the_index_puts_failures_and_the_worst_first_and_filters(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sample_path, folder / "b-long.txt")
+    (folder / "a-short.txt").write_text("China and Kazakhstan signed the good -neighborly treaty.\n", encoding="utf-8")
+    (folder / "c-binary.txt").write_bytes(b"\x00\x01" * 400)
+    out = tmp_path / "reports"
+    assert tqa("run", folder, "--out", out, "-j", "1").exit_code == 3
+    page = watch.page
+    page.goto((out / "index.html").as_uri())
+    rows = page.locator("#articles tbody tr")
+    first = rows.nth(0).inner_text()
+    assert "c-binary.txt" in first and "error: looks binary" in first  # the failure, on top, with its error
+    assert "c-binary.txt" in page.locator(".failures").inner_text()
+    assert "b-long.txt" in rows.nth(1).inner_text()  # then the worst article
+    assert "Retranslation skipped" in page.locator(".banner").first.inner_text()
+    total = page.locator("#articles tfoot tr").inner_text()
+    assert total.startswith("Total") and "2 of 3 ok" in total
+    assert page.locator('a[href="b-long.cleaned.txt"]').count() == 1
+    page.locator("#filter").fill("short")
+    assert [r.is_visible() for r in rows.all()] == [False, False, True]
+    assert "1 of 3 shown" in page.locator("#filter-status").inner_text()
+    assert not watch.errors

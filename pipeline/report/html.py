@@ -214,6 +214,36 @@ def chart_view(totals: dict[str, int], width: int = 300) -> dict[str, Any]:
     return {"bars": bars, "label": label, "width": label + width + 50, "height": 12 + 24 * len(bars), "bar": width}
 
 
-def index_html(rows: list[dict[str, Any]], checks: list[str], totals: dict[str, int] | None = None) -> str:
+def worst_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Failures first, then the highest MQM penalty after repair, then before: what needs a
+    reviewer most is at the top (the terminal summary orders the same way)."""
+    def key(row: dict[str, Any]) -> tuple[bool, float, float]:
+        number = lambda v: v if isinstance(v, (int, float)) else 0.0  # noqa: E731
+        return row.get("status") == "ok", -number(row.get("mqm_after")), -number(row.get("mqm_before"))
+
+    return sorted(rows, key=key)
+
+
+INDEX_TOTALS = ("words", "findings_before", "findings_after", "applied", "suggestions", "skipped")
+
+
+def index_html(
+    rows: list[dict[str, Any]],
+    checks: list[str],
+    totals: dict[str, int] | None = None,
+    reports: frozenset[str] | None = None,
+) -> str:
+    """The batch index: failures with their error on top, then the worst articles; a filter
+    box, a totals row, links to each article's page, cleaned text, JSON and diff (those written)."""
     reference = any(row.get(key) not in (None, "") for row in rows for key in ("bleu_after", "chrf_after", "ter_after"))
-    return render("index.html.j2", rows=rows, checks=checks, chart=chart_view(totals or {}), reference=reference, version=__version__)
+    ok = [r for r in rows if r.get("status") == "ok"]
+    sums = {key: sum(r.get(key) or 0 for r in ok) for key in (*INDEX_TOTALS, *(f"n_{c}" for c in checks))}
+    kinds = set(reports) if reports is not None else {"txt", "json", "diff", "html"}
+    failed = [r for r in rows if r.get("status") != "ok"]
+    banners = []
+    if sums["skipped"]:  # from the rows alone, so a resumed batch writes the same page
+        hit = sum(1 for r in ok if r.get("skipped"))
+        banners.append(f"Retranslation skipped: {sums['skipped']} passage(s) in {hit} article(s) were not retranslated "
+                       f"(no translation model, or the output guard rejected its output); each article's page says why. {MODEL_HINT}")
+    return render("index.html.j2", rows=worst_first(rows), checks=checks, chart=chart_view(totals or {}), reference=reference,
+                  version=__version__, sums=sums, kinds=kinds, failed=failed, banners=banners)

@@ -228,6 +228,7 @@ def finish(
         output_encoding=settings.get("output_encoding"),
         retranslations=retranslations,
         source=prep.pair.to_dict() if prep.pair is not None else None,
+        source_text=prep.pair.zh.text if prep.pair is not None else None,
         unguarded=unguarded,
     )
 

@@ -267,3 +267,43 @@ def test_the_index_puts_failures_and_the_worst_first_and_filters(watch: Watch, t
     assert [r.is_visible() for r in rows.all()] == [False, False, True]
     assert "1 of 3 shown" in page.locator("#filter-status").inner_text()
     assert not watch.errors
+
+
+def test_bulk_accept_and_reject_all_changes_of_one_check(watch: Watch, tmp_path: Path, sample_path: Path) -> None:
+    out = tmp_path / "reports"
+    assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
+    payload = json.loads((out / f"{sample_path.stem}.findings.json").read_text(encoding="utf-8"))
+    changes = payload["applied"] + payload["suggestions"]
+    hyphens = sorted((c["id"] for c in changes if c["check"] == "hyphen-spacing"), key=lambda i: int(i[1:]))
+    assert len(hyphens) > 5
+    page = watch.page
+    page.goto((out / f"{sample_path.stem}.html").as_uri())
+    page.locator(f"#{hyphens[2]}").focus()
+    page.keyboard.press("Shift+R")  # every hyphen-spacing repair rejected at once
+    assert all("is-reject" in page.locator(f"#{i}").get_attribute("class") for i in hyphens)
+    assert f"Rejected all {len(hyphens)} change(s) of hyphen-spacing" in page.locator("#current").inner_text()
+    others = [c["id"] for c in payload["applied"] if c["check"] != "hyphen-spacing"]
+    assert all("is-accept" in page.locator(f"#{i}").get_attribute("class") for i in others)  # the rest untouched
+    page.keyboard.press("Shift+A")
+    assert all("is-accept" in page.locator(f"#{i}").get_attribute("class") for i in hyphens)
+    assert not watch.errors
+
+
+def test_the_source_column_shows_the_chinese_beside_its_english(watch: Watch, tmp_path: Path) -> None:
+    data = Path(__file__).parent / "data" / "parallel"
+    for name in ("rail.en.txt", "rail.zh.txt"):
+        shutil.copy(data / name, tmp_path / name)
+    out = tmp_path / "reports"
+    assert tqa("run", tmp_path / "rail.en.txt", "--out", out, "-j", "1").exit_code == 0
+    page = watch.page
+    page.goto((out / "rail.en.html").as_uri())
+    assert page.locator("table.sbs thead th").all_inner_texts() == ["Source (Chinese)", "Original", "Cleaned"]
+    assert "rail.zh.txt" in page.locator(".source-file").inner_text()
+    first = page.locator("table.sbs tbody tr").first
+    assert first.locator("td.zh").inner_text().startswith("中老铁路开通运营两周年之际")
+    assert first.locator("td").nth(1).inner_text().startswith("As the China-Laos Railway marks two years")
+    omitted = page.locator(".zh-sentence.omitted")
+    assert omitted.count() == 1 and "磨憨站" in omitted.inner_text()  # shown where it belongs, marked
+    font = page.evaluate("getComputedStyle(document.querySelector('td.zh')).fontFamily")
+    assert "Noto Sans CJK SC" in font and "Microsoft YaHei" in font  # a CJK font stack is declared
+    assert not watch.errors

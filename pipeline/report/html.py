@@ -27,7 +27,7 @@ from ..result import ArticleResult
 from ..score import QualityScore
 from .changes import APPLIED, Change, review_changes, text_sha256
 from .diff import align_paragraphs, edits_from_diff
-from .json_report import SCHEMA, jsonable
+from .json_report import SCHEMA, jsonable, located
 from .rows import build_rows, signed
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -161,13 +161,41 @@ def review_data(result: ArticleResult, changes: list[Change], stem: str) -> dict
     }
 
 
+def source_cells(result: ArticleResult, pairs: list[Any]) -> list[list[dict[str, Any]]] | None:
+    """For each row (a paragraph pair), the Chinese sentences aligned to its original English,
+    omissions included where they belong; None without an original."""
+    if result.source is None or result.source_text is None:
+        return None
+    zh = result.source_text
+    cells: list[list[dict[str, Any]]] = [[] for _ in pairs]
+    starts = [(p.a.start, p.a.end, i) for i, p in enumerate(pairs) if p.a is not None]
+    for link in result.source.get("links", []):
+        z0, z1 = link["zh_span"]
+        e0 = link["en_span"][0]
+        if z1 <= z0:
+            continue
+        # the paragraph holding the English start; an omission (empty English) goes to the
+        # paragraph it falls in or the one before
+        row = next((i for a0, a1, i in starts if a0 <= e0 < a1), None)
+        if row is None:
+            row = max((i for a0, _, i in starts if a0 <= e0), default=starts[0][2] if starts else None)
+        if row is not None:
+            cells[row].append({"text": zh[z0:z1].strip(), "omitted": not link.get("en")})
+    return cells
+
+
 def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     """Everything ``article.html.j2`` shows, as plain data."""
     doc = result.doc
     stem = stem or Path(doc.name).stem
     edits, explained = _display_edits(result)
     changes = review_changes(result)
-    rows, elsewhere = build_rows(doc.text, result.cleaned, align_paragraphs(doc.text, result.cleaned, edits), changes, explained)
+    pairs = align_paragraphs(doc.text, result.cleaned, edits)
+    rows, elsewhere = build_rows(doc.text, result.cleaned, pairs, changes, explained)
+    sources = source_cells(result, pairs)
+    if sources is not None:
+        for row, zh in zip(rows, sources):
+            row["source"] = zh
     notices = list(result.notices)
     if result.skipped and not notices:
         notices.append(f"{len(result.skipped)} passage(s) were not retranslated. {MODEL_HINT}")
@@ -176,14 +204,17 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     n_applied = sum(c.kind == APPLIED for c in changes)
     return {
         "doc": {"name": doc.name, "path": doc.path or "", "encoding": doc.encoding, "bom": bool(doc.bom), "newline": doc.newline, "words": doc.word_count},
+        "source": ({"path": result.source.get("source") or "", "signature": result.source.get("signature", "")}
+                   if sources is not None and result.source else None),
         "rows": rows,
         "elsewhere": elsewhere,
         "n_changes": n_applied,
         "n_suggestions": len(changes) - n_applied,
         "findings": [
-            {"check": f.check, "severity": f.severity.value, "start": f.span.start, "end": f.span.end,
+            {"number": n, "check": f.check, "severity": f.severity.value, "start": f.span.start, "end": f.span.end,
+             "line": loc["line"], "column": loc["column"],
              "text": excerpt(f.span.of(doc.text)), "message": f.message, "replacement": f.replacement}
-            for f in result.findings
+            for n, (f, loc) in enumerate(zip(result.findings, located(result.findings, doc.text)), 1)
         ],
         "suggestions": [
             {"id": c.id, "check": c.edit.check, "origin": c.edit.origin, "severity": c.severity, "delta": signed(c.mqm_delta),

@@ -125,6 +125,32 @@
     tally();
   }
 
+  // Shift+A / Shift+R: the same decision for every change of the current change's check
+  // (all hyphen-spacing repairs at once); overlapping changes of other checks give way.
+  function decideCheck(decision) {
+    if (current < 0) { select(0); if (current < 0) return; }
+    var check = byId[chips[current].getAttribute("data-id")].check;
+    var same = data.changes.filter(function (c) { return c.check === check; });
+    var notes = [];
+    same.forEach(function (c) { c.decision = decision; paint(c.id); });
+    if (decision === "accept") {
+      same.forEach(function (c) {
+        c.conflicts.forEach(function (other) {
+          var o = byId[other];
+          if (o && o.check !== check && o.decision === "accept") {
+            o.decision = "reject";
+            paint(other);
+            notes.push(other + " rejected: it overlaps " + c.id);
+          }
+        });
+      });
+    }
+    remember();
+    say(decision.charAt(0).toUpperCase() + decision.slice(1) + "ed all " + same.length + " change(s) of " + (check || "this check") +
+      (notes.length ? " \u00b7 " + notes.join("; ") : ""));
+    tally();
+  }
+
   function save() {
     var out = {
       schema: "tqa-decisions/1",
@@ -161,16 +187,18 @@
     prev: function () { select(current < 0 ? 0 : current - 1); },
     accept: function () { decide("accept"); },
     reject: function () { decide("reject"); },
+    acceptCheck: function () { decideCheck("accept"); },
+    rejectCheck: function () { decideCheck("reject"); },
     save: save,
     help: toggleHelp
   };
-  var keys = { j: "next", ArrowDown: "next", k: "prev", ArrowUp: "prev", a: "accept", r: "reject", s: "save", "?": "help" };
+  var keys = { j: "next", ArrowDown: "next", k: "prev", ArrowUp: "prev", a: "accept", r: "reject", A: "acceptCheck", R: "rejectCheck", s: "save", "?": "help" };
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     var target = event.target;
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
-    var action = keys[event.key.length === 1 ? event.key.toLowerCase() : event.key];
+    var action = keys[event.key] || keys[event.key.length === 1 ? event.key.toLowerCase() : event.key];
     if (!action || (help.open && action !== "help")) return;
     event.preventDefault();
     actions[action]();

@@ -287,7 +287,7 @@ def accept(
     for a in accepted:
         text = a.text.replace("\n", "⏎")
         text = text if len(text) <= 60 else text[:57] + "..."
-        typer.echo(f"  #{a.number} {a.severity} {a.check}: «{text}»" + ("" if a.new else " (already accepted)"))
+        typer.echo(f"  {a.label} {a.severity} {a.check}: «{text}»" + ("" if a.new else " (already accepted)"))
     added = sum(a.new for a in accepted)
     typer.echo(f"tqa: {added} finding(s) added to {target}" + (f", {len(accepted) - added} already there" if len(accepted) > added else ""))
 

@@ -144,6 +144,7 @@ class Accepted:
     """One finding taken into the ignore list by ``tqa accept``, as the user is told about it."""
 
     number: int  # position in the report (the number ``-n`` takes)
+    label: str  # how the user is shown it: "#3" (a finding) or "c3" (a change on the review page)
     check: str
     severity: str
     text: str
@@ -162,6 +163,13 @@ def _report_entries(report_path: Path) -> tuple[list[dict[str, Any]], bool]:
         raise ConfigurationError(f"{report_path}: cannot read it as JSON: {getattr(err, 'strerror', None) or err}") from None
     decisions = isinstance(data, dict) and isinstance(data.get("changes"), list)
     entries = data.get("changes" if decisions else "findings") if isinstance(data, dict) else None
+    if decisions and isinstance(entries, list):
+        # a change is chosen when the reviewer rejected it (the text stays as it is), a
+        # finding with no change when the reviewer accepted it as it is
+        entries = [{**e, "_label": f"c{i}", "_number": i, "_pick": e.get("decision") == "reject"} for i, e in enumerate(entries, 1)]
+        found = data.get("findings") if isinstance(data.get("findings"), list) else []
+        entries += [{**f, "_label": f"#{f.get('number')}", "_number": f.get("number"), "_pick": f.get("decision") == "accept"}
+                    for f in found if isinstance(f, dict)]
     if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("start"), int)
                                                 and isinstance(e.get("end"), int) for e in entries):
         raise ConfigurationError(f"{report_path}: not a tqa findings report or decisions file (no findings)")
@@ -183,8 +191,8 @@ def accept_from_report(
     select by check id, ``everything`` takes all; one of them is required, so nothing
     (a critical finding least of all) is accepted silently. From a ``*.decisions.json``
     saved from the review page: the changes the reviewer rejected (the text stays as it
-    is, so its finding would come back), narrowed by the same selectors (``indexes`` are
-    change numbers, c3 = 3). The input the report was made from is found as ``tqa apply``
+    is, so its finding would come back) and the findings without a change the reviewer
+    accepted as they are, narrowed by the same selectors (``indexes``: c3 = 3, #5 = 5). The input the report was made from is found as ``tqa apply``
     finds it and must not have changed since: each finding's context is read from it.
     """
     from .check_catalog import catalog
@@ -203,11 +211,12 @@ def accept_from_report(
     entries, decisions = _report_entries(report_path)
     if not decisions and not (wanted or wanted_checks or everything):
         raise ConfigurationError("say which findings to accept: --check ID, -n N (repeatable) or --all")
-    if bad := sorted(i for i in wanted if not 1 <= i <= len(entries)):
+    numbered = [(e["_number"] if decisions else i, e) for i, e in enumerate(entries, 1)]
+    if bad := sorted(i for i in wanted if i not in {n for n, _ in numbered}):
         raise ConfigurationError(f"no finding number {bad[0]}: the report has {len(entries)}")
     chosen = [
-        (i, e) for i, e in enumerate(entries, 1)
-        if (not decisions or e.get("decision") == "reject")
+        (i, e) for i, e in numbered
+        if (not decisions or e["_pick"])
         and (everything or (not wanted and not wanted_checks) or i in wanted or e.get("check") in wanted_checks)
     ]
     ignore = IgnoreList.load(ignore_path)
@@ -216,7 +225,7 @@ def accept_from_report(
         severity = e.get("severity") if e.get("severity") in {s.value for s in Severity} else "minor"
         finding = Finding(str(e.get("check", "")), Span(e["start"], e["end"]), Severity(severity), str(e.get("message", "")))
         new = ignore.accept(finding, doc.text, note)
-        accepted.append(Accepted(i, finding.check, severity, finding.span.of(doc.text), new))
+        accepted.append(Accepted(i, e.get("_label", f"#{i}"), finding.check, severity, finding.span.of(doc.text), new))
     if any(a.new for a in accepted):
         ignore.save()
     return accepted

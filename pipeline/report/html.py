@@ -28,6 +28,7 @@ from ..score import QualityScore
 from .changes import APPLIED, Change, review_changes, text_sha256
 from .diff import align_paragraphs, edits_from_diff
 from .json_report import SCHEMA, jsonable, located
+from .marks import FINDING, finding_id, mark_rows, sentence_of, uncovered
 from .rows import build_rows, signed
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -130,7 +131,7 @@ def json_for_script(payload: Any) -> Markup:
     return Markup(text)
 
 
-def review_data(result: ArticleResult, changes: list[Change], stem: str) -> dict[str, Any]:
+def review_data(result: ArticleResult, changes: list[Change], stem: str, marks: list[Any] = ()) -> dict[str, Any]:
     """What the page's script needs to write a decisions file (see ``pipeline.review``)."""
     doc = result.doc
     fingerprint = json.dumps([(c.id, c.kind, c.edit.span.start, c.edit.span.end, c.edit.replacement) for c in changes], ensure_ascii=False)
@@ -155,8 +156,16 @@ def review_data(result: ArticleResult, changes: list[Change], stem: str) -> dict
                 "mqm_delta": c.mqm_delta,
                 "conflicts": list(c.conflicts),
                 "decision": c.default,
+                "context": sentence_of(doc, c.edit.span.start, c.edit.span.end),
             }
             for c in changes
+        ],
+        # findings no change stands for: visited by j/k too; "accept" = fine as it is (tqa accept)
+        "findings": [
+            {"id": finding_id(n), "kind": FINDING, "number": n, "check": f.check, "severity": f.severity.value,
+             "start": f.span.start, "end": f.span.end, "text": f.span.of(doc.text), "message": f.message,
+             "context": sentence_of(doc, f.span.start, f.span.end), "decision": "open"}
+            for n, f in marks
         ],
     }
 
@@ -192,6 +201,8 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     changes = review_changes(result)
     pairs = align_paragraphs(doc.text, result.cleaned, edits)
     rows, elsewhere = build_rows(doc.text, result.cleaned, pairs, changes, explained)
+    marks = uncovered(result.findings, changes)
+    elsewhere += mark_rows(rows, pairs, marks, doc.text)
     sources = source_cells(result, pairs)
     if sources is not None:
         for row, zh in zip(rows, sources):
@@ -225,7 +236,7 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
         "notices": notices,
         "scores": _scores_view(result),
         "settings": _settings_view(result.settings),
-        "review": json_for_script(review_data(result, changes, stem)),
+        "review": json_for_script(review_data(result, changes, stem, marks)),
         "download": f"{Path(stem).name}.decisions.json",
     }
 

@@ -328,3 +328,13 @@ def test_help_shows_ct2_extra_panels_and_readable_metavars():
         assert f"─ {panel} " in text
     assert "<str>" not in text and "<path>" not in text
     assert "tqa[ct2]" in runner.invoke(app, ["models", "convert", "--help"], env={"COLUMNS": "200"}).stdout
+
+
+def test_check_output_benchmark_runs():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, str(root / "bench" / "check_output.py"), "--quick"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "speed-up" in done.stdout and "streamed (now)" in done.stdout

@@ -222,7 +222,7 @@ def finish(
         skipped=sorted(skipped, key=lambda s: s.span),
         cleaned=cleaned,
         findings_after=after,
-        scores=compute_scores(doc.text, findings, cleaned, after, reference),
+        scores=compute_scores(doc.text, findings, cleaned, after, reference, edits),
         settings=settings,
         notices=notices,
         output_encoding=settings.get("output_encoding"),

@@ -8,6 +8,7 @@ repairs inside it; among the rest, the more severe finding wins).
 
 from __future__ import annotations
 
+from bisect import bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -74,10 +75,24 @@ def make_plan(
     """Sort each proposal into applied edits, suggestions and translation requests."""
     apply = frozenset(apply)
     plan = Plan()
-    taken: list[Span] = []
+    taken: list[tuple[int, int]] = []  # sorted (start, end) of what is already edited or translated
+    longest = 0
 
     def free(span: Span) -> bool:
-        return not any(span.overlaps(t) or (span == t) for t in taken)
+        # Only spans starting less than the longest taken span before ``span`` can touch it.
+        for k in range(bisect_right(taken, (span.end, span.end)) - 1, -1, -1):
+            start, end = taken[k]
+            if start + longest < span.start:
+                break
+            t = Span(start, end)
+            if span.overlaps(t) or span == t:
+                return False
+        return True
+
+    def take(span: Span) -> None:
+        nonlocal longest
+        insort(taken, (span.start, span.end))
+        longest = max(longest, len(span))
 
     findings = list(findings)
     for f in findings:
@@ -87,7 +102,7 @@ def make_plan(
             plan.untranslatable.append((f.span, f"no {source_language}->en model for {f.evidence.get('language') or f.evidence.get('script')} text"))
         elif "marian" in apply:
             plan.requests.append(_request(doc, f))
-            taken.append(f.span)
+            take(f.span)
     # Most severe first, then text order, so a conflict keeps the repair that matters most.
     proposals = sorted(
         (f for f in findings if f.replacement is not None and f.origin != "marian"),
@@ -97,7 +112,7 @@ def make_plan(
         edit = Edit(f.span, f.replacement or "", f.message, f.origin or "rule", f.check)
         if f.origin in apply and free(f.span):
             plan.edits.append(edit)
-            taken.append(f.span)
+            take(f.span)
         else:
             plan.suggestions.append(edit)
     plan.edits.sort(key=lambda e: e.span)

@@ -6,12 +6,14 @@ severity weights and the normalisation, sacrebleu scores carry sacrebleu's signa
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .document import split_paragraphs, word_count
+from .edits import Edit
 from .findings import Finding, Severity
 
 MQM_SIGNATURE = "mqm|weights:minor=1,major=5,critical=10|per:1000w|words:unicode-regex"
@@ -41,31 +43,91 @@ def _paragraphs(text: str) -> list[str]:
     return [span.of(text) for span in split_paragraphs(text)]
 
 
+# Gale & Church's variance of character lengths; the paragraph band of the alignment.
+_VARIANCE, _BAND = 6.8, 20
+
+
+def paragraph_beads(hyps: list[str], refs: list[str]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Hypothesis paragraphs linked to reference paragraphs: 1-1 when both sides have as
+    many, otherwise by Gale–Church length alignment (1-1, 1-0, 0-1, 2-1, 1-2 beads) in a
+    band around the diagonal, so the time is linear in the number of paragraphs. A
+    paragraph one side lacks (a removed duplicate title) is one short segment: TER's
+    shift search on a whole document can take minutes."""
+    n, m = len(hyps), len(refs)
+    if n == m:
+        return [((k,), (k,)) for k in range(n)]
+    if not n or not m:
+        return [(tuple(range(n)), tuple(range(m)))]
+    from .align import PRIORS, length_cost
+
+    priors = {bead: -math.log(p) for bead, p in PRIORS.items()}
+    lh, lr = [len(h) for h in hyps], [len(r) for r in refs]
+    band = _BAND + abs(n - m)
+    best: dict[tuple[int, int], tuple[float, tuple[int, int]]] = {(0, 0): (0.0, (0, 0))}
+    for i in range(n + 1):
+        centre = i * m // n
+        for j in range(max(0, centre - band), min(m, centre + band) + 1):
+            for (di, dj), prior in priors.items():
+                prev = best.get((i - di, j - dj))
+                if prev is None or i < di or j < dj:
+                    continue
+                cost = prev[0] + prior + length_cost(sum(lh[i - di : i]), sum(lr[j - dj : j]), 1.0, _VARIANCE)
+                if (i, j) not in best or cost < best[(i, j)][0]:
+                    best[(i, j)] = (cost, (i - di, j - dj))
+    beads = []
+    i, j = n, m
+    while (i, j) != (0, 0):
+        i0, j0 = best[(i, j)][1]
+        beads.append((tuple(range(i0, i)), tuple(range(j0, j))))
+        i, j = i0, j0
+    return beads[::-1]
+
+
 def paragraph_pairs(hypothesis: str, reference: str) -> list[tuple[str, str]]:
-    """Segments for the metrics: paragraphs paired 1-1 when both sides have as many;
-    otherwise paired by a paragraph-level diff, so that a paragraph one side lacks (a
-    removed duplicate title) makes one short segment, not a document-long one. TER's
-    shift search grows much faster than linearly with segment length."""
+    """Segments for the metrics: the paragraphs of each bead (``paragraph_beads``), joined."""
     hyps, refs = _paragraphs(hypothesis), _paragraphs(reference)
-    if len(hyps) == len(refs):
-        return list(zip(hyps, refs))
-    from difflib import SequenceMatcher
-
-    pairs: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, hyps, refs, autojunk=False).get_opcodes():
-        if op == "equal" or (op == "replace" and i2 - i1 == j2 - j1):
-            pairs.extend(zip(hyps[i1:i2], refs[j1:j2]))
-        else:
-            pairs.append((" ".join(hyps[i1:i2]), " ".join(refs[j1:j2])))
-    return pairs
+    return [(" ".join(hyps[k] for k in h), " ".join(refs[k] for k in r)) for h, r in paragraph_beads(hyps, refs)]
 
 
-def reference_scores(hypothesis: str, reference: str) -> dict[str, Any]:
+def segment_pairs(original: str, cleaned: str, reference: str, edits: Iterable[Edit] | None = None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Segments before and after, cut the same way: the cleaned text's paragraphs are
+    aligned with the reference's, and each paragraph of the original goes with the
+    cleaned paragraph the edits made of it (a removed one with the segment before), so
+    the before and after scores compare like with like."""
+    from .report.diff import align_paragraphs, display_edits
+
+    if edits is None:  # no record of the edits: read them off a diff
+        edits, _ = display_edits(original, cleaned, [])
+    a_spans, b_spans = split_paragraphs(original), split_paragraphs(cleaned)
+    hyps, refs = [s.of(cleaned) for s in b_spans], _paragraphs(reference)
+    beads = paragraph_beads(hyps, refs) or [((), ())]
+    bead_of = {k: n for n, (h, _) in enumerate(beads) for k in h}
+    a_index = {s.start: k for k, s in enumerate(a_spans)}
+    b_index = {s.start: k for k, s in enumerate(b_spans)}
+    a_ends = [s.end for s in a_spans]
+    before: list[list[int]] = [[] for _ in beads]
+    current = 0
+    for pair in align_paragraphs(original, cleaned, list(edits)):
+        if pair.b is not None:
+            current = bead_of.get(b_index[pair.b.start], current)
+        if pair.a is not None:
+            first = a_index[pair.a.start]
+            last = first
+            while last + 1 < len(a_spans) and a_ends[last] < pair.a.end:
+                last += 1
+            before[current].extend(range(first, last + 1))
+    olds = [s.of(original) for s in a_spans]
+    after_pairs = [(" ".join(hyps[k] for k in h), " ".join(refs[k] for k in r)) for h, r in beads]
+    before_pairs = [(" ".join(olds[k] for k in ks), ref) for ks, (_, ref) in zip(before, after_pairs)]
+    return before_pairs, after_pairs
+
+
+def reference_scores(hypothesis: str, reference: str, pairs: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     """BLEU, chrF and TER of ``hypothesis`` against ``reference``, each with its signature,
-    corpus-level over paragraph segments (``paragraph_pairs``), and chrF per segment."""
+    corpus-level over paragraph segments (``pairs``, else ``paragraph_pairs``), and chrF per segment."""
     from sacrebleu.metrics import BLEU, CHRF, TER
 
-    pairs = paragraph_pairs(hypothesis, reference) or [("", "")]
+    pairs = pairs or paragraph_pairs(hypothesis, reference) or [("", "")]
     hyps, refs = [h for h, _ in pairs], [r for _, r in pairs]
     out: dict[str, Any] = {"segments": len(pairs), "aligned_by": "paragraph"}
     for metric in (BLEU(), CHRF(), TER()):
@@ -93,8 +155,11 @@ def compute_scores(
     cleaned: str,
     findings_after: Iterable[Finding],
     reference: str | None = None,
+    edits: Iterable[Edit] | None = None,
 ) -> Scores:
+    """``edits`` are those that made ``cleaned`` of ``original`` (read off a diff when not given)."""
     ref = None
     if reference is not None:
-        ref = {"before": reference_scores(original, reference), "after": reference_scores(cleaned, reference)}
+        before, after = segment_pairs(original, cleaned, reference, edits)
+        ref = {"before": reference_scores(original, reference, before), "after": reference_scores(cleaned, reference, after)}
     return Scores(quality_score(findings, original), quality_score(findings_after, cleaned), ref)

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.findings import Finding, Severity
 
 runner = CliRunner()
 STEM = "000_0e67fac1f9dc59aa"
@@ -338,3 +339,23 @@ def test_check_output_benchmark_runs():
     done = subprocess.run([sys.executable, str(root / "bench" / "check_output.py"), "--quick"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "speed-up" in done.stdout and "streamed (now)" in done.stdout
+
+
+def test_findings_without_a_change_are_marked_once_each_where_they_are():
+    from pipeline.report.diff import Pair
+    from pipeline.report.marks import mark_rows
+    from pipeline.spans import Span
+
+    text = "One two three.\n\nFour five six."
+    rows = [{"left": [{"kind": "text", "text": "One two three."}], "right": []},
+            {"left": [{"kind": "text", "text": "Four five six."}], "right": []}]
+    pairs = [Pair(Span(0, 14), Span(0, 14)), Pair(Span(16, 30), Span(16, 30))]
+    across = Finding("repeated-phrase", Span(8, 20), Severity.MAJOR, "m")  # "three.\n\nFour"
+    point = Finding("omission", Span(30, 30), Severity.MAJOR, "missing")  # at the very end
+    elsewhere = mark_rows(rows, pairs, [(1, across), (2, point)], text)
+    assert elsewhere == []
+    chips = [p["id"] for r in rows for p in r["left"] if p["kind"] == "chip"]
+    assert chips == ["f1", "f2"]  # one chip each
+    marked = ["".join(p["text"] for p in r["left"] if p["kind"] == "finding") for r in rows]
+    assert marked == ["three.", "Four"]  # highlighted in both paragraphs it spans
+    assert "".join(p.get("text", "") for p in rows[0]["left"]) == "One two three."  # the text itself unchanged

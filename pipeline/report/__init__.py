@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..atomic import write_atomic
 from ..result import ArticleResult
-from .diff import unified_diff, word_diff
+from .diff import display_edits, unified_diff, word_diff
 from .html import article_html
 from .json_report import findings_json
 from .summary import error_row, summary_row, summary_table, write_summary
@@ -65,11 +65,12 @@ def write_article_reports(
     doc = result.doc
     name = doc.name if doc.path else f"{stem}.txt"
     wanted = set(ARTICLE_REPORTS) if kinds is None else kinds
+    edits, _ = display_edits(doc.text, result.cleaned, result.applied) if "diff" in wanted else ([], True)
     writers = {
         # Same encoding, BOM and newlines as the input (unless --output-encoding), so it can replace it.
         "cleaned": ("txt", f"{stem}.cleaned.txt", lambda: doc.encode(result.cleaned, result.output_encoding)),
         "findings": ("json", f"{stem}.findings.json", lambda: findings_json(result)),
-        "diff": ("diff", f"{stem}.diff", lambda: unified_diff(doc.text, result.cleaned, name)),
+        "diff": ("diff", f"{stem}.diff", lambda: unified_diff(doc.text, result.cleaned, name, edits=edits)),
         "html": ("html", f"{stem}.html", lambda: article_html(result, stem)),
     }
     return {key: write_atomic(out_dir / file, make()) for key, (kind, file, make) in writers.items() if kind in wanted}

@@ -22,11 +22,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .. import __version__
-from ..edits import Edit, apply_edits
+from ..edits import Edit
 from ..result import ArticleResult
 from ..score import QualityScore
 from .changes import APPLIED, Change, review_changes, text_sha256
-from .diff import align_paragraphs, edits_from_diff
+from .diff import align_paragraphs, display_edits
 from .json_report import SCHEMA, jsonable, located
 from .marks import FINDING, finding_id, mark_rows, sentence_of, uncovered
 from .rows import build_rows, signed
@@ -79,12 +79,7 @@ def excerpt(text: str, limit: int = _EXCERPT) -> str:
 
 def _display_edits(result: ArticleResult) -> tuple[list[Edit], bool]:
     """The applied edits, or, if they do not explain the cleaned text, edits read off a diff."""
-    try:
-        if apply_edits(result.doc.text, result.applied) == result.cleaned:
-            return sorted(result.applied, key=lambda e: (e.span.start, e.span.end)), True
-    except ValueError:
-        pass
-    return edits_from_diff(result.doc.text, result.cleaned, "not explained by the recorded edits"), False
+    return display_edits(result.doc.text, result.cleaned, result.applied)
 
 
 def _scores_view(result: ArticleResult) -> dict[str, Any]:
@@ -200,7 +195,7 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     edits, explained = _display_edits(result)
     changes = review_changes(result)
     pairs = align_paragraphs(doc.text, result.cleaned, edits)
-    rows, elsewhere = build_rows(doc.text, result.cleaned, pairs, changes, explained)
+    rows, elsewhere = build_rows(doc.text, result.cleaned, pairs, changes, explained, edits)
     marks = uncovered(result.findings, changes)
     elsewhere += mark_rows(rows, pairs, marks, doc.text)
     sources = source_cells(result, pairs)

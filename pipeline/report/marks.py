@@ -10,6 +10,7 @@ this works on whatever rows ``rows.build_rows`` produces.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from ..findings import Finding
@@ -74,11 +75,21 @@ def mark_rows(rows: list[dict[str, Any]], pairs: list[Any], marks: list[tuple[in
     """Lay ``marks`` over the original column of ``rows`` (one per ``pairs`` entry), in place;
     return chips of the findings that fall in no row (between paragraphs)."""
     placed: set[int] = set()
+    ordered = sorted(marks, key=lambda m: (m[1].span.start, m[0]))
+    starts = [f.span.start for _, f in ordered]
+    taken, carried = 0, []  # carried: findings running on past the previous paragraph
     for row, pair in zip(rows, pairs):
         if pair.a is None:
             continue
         a0, a1 = pair.a.start, pair.a.end
-        here = [(n, f) for n, f in marks if f.span.start < a1 and a0 < f.span.end or (f.span.start == f.span.end and a0 <= f.span.start <= a1)]
+        # rows come in text order, so each finding is taken up once and carried while it
+        # lasts: linear over the article, not rows x findings
+        upto = bisect_right(starts, a1)
+        candidates = carried + ordered[taken:upto]
+        taken = max(taken, upto)
+        here = [(n, f) for n, f in candidates
+                if f.span.start < a1 and a0 < f.span.end or (f.span.start == f.span.end and a0 <= f.span.start <= a1)]
+        carried = [(n, f) for n, f in candidates if f.span.end > a1]
         if not here:
             continue
         pieces: list[dict[str, Any]] = []
@@ -108,6 +119,8 @@ def mark_rows(rows: list[dict[str, Any]], pairs: list[Any], marks: list[tuple[in
                 last[n] = len(pieces) - 1
         by_number = dict(here)
         for n, at in sorted(last.items(), key=lambda kv: kv[1], reverse=True):  # from the back: indexes stay valid
+            if n in placed:  # a finding across paragraphs: one chip, after its first paragraph
+                continue
             where = at + 1
             while where < len(pieces) and pieces[where]["kind"] == "chip":
                 where += 1

@@ -1,6 +1,7 @@
 """The side-by-side rows of the review page: text pieces tagged with the changes they show.
 
-The word diff decides what is highlighted (whole words, a Chinese passage as one unit);
+The word diff (read off the edits, see ``diff.EditDiff``) decides what is highlighted
+(whole words, a Chinese passage as one unit);
 the recorded changes decide what each highlight means. A highlighted piece names the
 changes behind it (``c3``), every change gets one focusable chip after its last piece,
 and a suggestion that was not applied is shown in place: its text marked on both sides
@@ -9,11 +10,13 @@ and the proposed text beside it in the cleaned column.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..edits import Edit
 from .changes import APPLIED, SUGGESTION, Change
-from .diff import Pair, word_diff
+from .diff import EditDiff, Pair
 from .json_report import landed_at
 
 UNEXPLAINED = "change not explained by the recorded edits"
@@ -69,28 +72,48 @@ class _Side:
 
 
 class _Rows:
-    def __init__(self, text: str, cleaned: str, changes: list[Change], explained: bool) -> None:
+    def __init__(self, text: str, cleaned: str, changes: list[Change], explained: bool, edits: list[Edit]) -> None:
         self.text, self.cleaned = text, cleaned
+        self.diff = EditDiff(text, cleaned, edits)
         applied = [c for c in changes if c.kind == APPLIED]
+        self.explained = explained
         # Where each applied change landed in the cleaned text: only meaningful when the
         # recorded edits explain the cleaned text.
         self.applied = list(zip(applied, landed_at([c.edit for c in applied]))) if explained else [(c, None) for c in applied]
+        # Explained edits do not overlap, so their starts and ends are both sorted: a row
+        # finds its changes by bisection, not by a scan (linear time over the document).
+        self._a_starts = [c.edit.span.start for c, _ in self.applied]
+        self._a_ends = [c.edit.span.end for c, _ in self.applied]
+        self._b_starts = [at or 0 for _, at in self.applied]
+        self._b_ends = [(at or 0) + len(c.edit.replacement) for c, at in self.applied]
         self.suggestions = [c for c in changes if c.kind == SUGGESTION]
+        self._s_starts = [c.edit.span.start for c in self.suggestions]
+        self._s_longest = max((len(c.edit.span) for c in self.suggestions), default=0)
         self.placed: set[str] = set()
 
     def applied_on(self, a: tuple[int, int], b: tuple[int, int] | None) -> list[Change]:
-        out = []
-        for c, at in self.applied:
-            span = c.edit.span
-            on_a = span.start < a[1] and a[0] < span.end
-            on_b = at is not None and b is not None and at < b[1] and b[0] < at + len(c.edit.replacement)
-            if on_a or on_b:
-                out.append(c)
-        return out
+        if self.explained:
+            hits = set(range(bisect_right(self._a_ends, a[0]), bisect_left(self._a_starts, a[1])))
+            if b is not None:
+                hits.update(range(bisect_right(self._b_ends, b[0]), bisect_left(self._b_starts, b[1])))
+            return [self.applied[k][0] for k in sorted(hits) if self._on(k, a, b)]
+        return [c for k, (c, _) in enumerate(self.applied) if self._on(k, a, b)]
+
+    def _on(self, k: int, a: tuple[int, int], b: tuple[int, int] | None) -> bool:
+        c, at = self.applied[k]
+        span = c.edit.span
+        on_a = span.start < a[1] and a[0] < span.end
+        on_b = at is not None and b is not None and at < b[1] and b[0] < at + len(c.edit.replacement)
+        return on_a or on_b
+
+    def _suggestions_near(self, a0: int, a1: int) -> list[Change]:
+        """Suggestions that may touch ``[a0, a1)``: those starting less than the longest one before it."""
+        lo = bisect_left(self._s_starts, a0 - self._s_longest)
+        return self.suggestions[lo : bisect_right(self._s_starts, a1)]
 
     def attach(self, side: _Side, a0: int, a1: int) -> None:
         """Proposals of suggestions touching ``[a0, a1)`` that could not be shown in place."""
-        for c in self.suggestions:
+        for c in self._suggestions_near(a0, a1):
             span = c.edit.span
             touches = span.start < a1 and a0 < span.end if span else a0 < span.start < a1
             if c.id not in self.placed and touches:
@@ -100,7 +123,8 @@ class _Rows:
     def equal(self, left: _Side, right: _Side, a0: int, text: str) -> None:
         """Unchanged text, with suggestions that lie wholly inside it marked in place."""
         end, cursor = a0 + len(text), a0
-        for c in self.suggestions:
+        for k in range(bisect_left(self._s_starts, a0), len(self.suggestions)):
+            c = self.suggestions[k]
             s, e = c.edit.span.start, c.edit.span.end
             if s > end:
                 break
@@ -128,7 +152,7 @@ class _Rows:
                 right.mark("ins", pair.b.of(self.cleaned), self.applied_on((0, 0), (pair.b.start, pair.b.end)))
             return {"kind": "deleted" if pair.a else "inserted", "left": left.pieces, "right": right.pieces}
         a_pos, b_pos = pair.a.start, pair.b.start
-        chunks = word_diff(pair.a.of(self.text), pair.b.of(self.cleaned))
+        chunks = self.diff.row(pair.a, pair.b)
         for chunk in chunks:
             a_end, b_end = a_pos + len(chunk.a), b_pos + len(chunk.b)
             if chunk.op == "equal":
@@ -146,14 +170,15 @@ class _Rows:
 
 
 def build_rows(
-    text: str, cleaned: str, pairs: list[Pair], changes: list[Change], explained: bool
+    text: str, cleaned: str, pairs: list[Pair], changes: list[Change], explained: bool, edits: list[Edit]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Rows of pieces with a chip after each change's last piece, and the changes shown nowhere.
 
     A change is shown nowhere when its edit leaves the text as it was, lies in the blank
     lines between paragraphs, or (unexplained cleaned text) cannot be found in the diff.
+    ``edits`` turn ``text`` into ``cleaned`` (``diff.display_edits``); the word diff is read off them.
     """
-    builder = _Rows(text, cleaned, changes, explained)
+    builder = _Rows(text, cleaned, changes, explained, edits)
     rows = [builder.row(pair) for pair in pairs]
     last: dict[str, tuple[list[dict[str, Any]], int]] = {}
     for row in rows:
@@ -161,23 +186,19 @@ def build_rows(
             for i, piece in enumerate(side):
                 for cid in piece.get("changes", "").split():
                     last[cid] = (side, i)
-    inserts: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+    chips: dict[int, dict[int, list[dict[str, Any]]]] = {}  # per side: piece index -> chips after it
     sides: dict[int, list[dict[str, Any]]] = {}
     elsewhere = []
     for c in changes:
         if c.id in last:
             side, i = last[c.id]
             sides[id(side)] = side
-            inserts.setdefault(id(side), []).append((i, chip(c)))
+            chips.setdefault(id(side), {}).setdefault(i, []).append(chip(c))
         else:
             elsewhere.append({**chip(c), "text": c.edit.span.of(text), "replacement": c.edit.replacement})
-    for key, items in inserts.items():
+    for key, after in chips.items():
+        # Rebuilt in one pass (inserting one chip at a time would be quadratic in a long row).
         side = sides[key]
-        # From the back, so earlier positions stay valid; chips of one piece keep their order.
-        for i, piece in sorted(items, key=lambda item: item[0], reverse=True):
-            at = i + 1
-            while at < len(side) and side[at]["kind"] == "chip":
-                at += 1
-            side.insert(at, piece)
+        pieces = [piece for i, old in enumerate(side) for piece in (old, *after.get(i, ()))]
+        side[:] = pieces
     return rows, elsewhere
-

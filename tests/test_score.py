@@ -1,0 +1,53 @@
+"""Scores against a reference: before and after are cut into the same segments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.document import split_paragraphs
+from pipeline.edits import Edit, apply_edits
+from pipeline.score import compute_scores, paragraph_beads
+from pipeline.spans import Span
+
+
+def _title_removed(sample: str) -> tuple[str, list[Edit]]:
+    """The sample with its repeated title lines removed, as the duplicate-line rule does."""
+    paras = split_paragraphs(sample)
+    edits = [Edit(Span(paras[k - 1].end, p.end), "", "dup", "rule") for k, p in enumerate(paras) if k and p.of(sample) == paras[0].of(sample)]
+    return apply_edits(sample, edits), edits
+
+
+def test_before_and_after_have_the_same_segments(sample_path: Path) -> None:
+    sample = sample_path.read_text(encoding="utf-8")
+    cleaned, edits = _title_removed(sample)
+    assert len(split_paragraphs(sample)) == 17 and len(split_paragraphs(cleaned)) == 15
+    # A reference worded differently in every paragraph (as a human translation is).
+    reference = "\n\n".join("Indeed, " + p.of(cleaned) for p in split_paragraphs(cleaned))
+    for given in (edits, None):
+        ref = compute_scores(sample, [], cleaned, [], reference, given).reference
+        assert ref is not None
+        assert ref["before"]["segments"] == ref["after"]["segments"] == 15
+        # The two removed titles are scored with the kept one, so the first segment differs only there.
+        assert ref["before"]["chrF_segments"][1:] == ref["after"]["chrF_segments"][1:]
+        assert ref["before"]["chrF_segments"][0] < ref["after"]["chrF_segments"][0]
+
+
+def test_paragraph_alignment_pairs_by_length() -> None:
+    hyps = ["a" * 200, "b" * 40, "c" * 300, "d" * 120]
+    refs = ["A" * 210, "C" * 290, "D" * 125]
+    beads = paragraph_beads(hyps, refs)
+    # The short extra paragraph joins a neighbour; the long ones keep their partners.
+    assert beads[1:] == [((2,), (1,)), ((3,), (2,))]
+    assert sum(len(h) for h, _ in beads) == 4 and sum(len(r) for _, r in beads) == 3
+    assert all(len(h) <= 2 and len(r) <= 2 for h, r in beads)
+    assert paragraph_beads([], ["x"]) == [((), (0,))]
+
+
+def test_paragraph_alignment_is_linear_in_paragraphs() -> None:
+    # 1,000 paragraphs against 995: a full table would be a million cells; the band keeps
+    # about 50 per paragraph.
+    hyps = [f"paragraph {k} " * (3 + k % 7) for k in range(1000)]
+    refs = hyps[:500] + hyps[505:]
+    beads = paragraph_beads(hyps, refs)
+    assert sum(len(h) for h, _ in beads) == 1000 and sum(len(r) for _, r in beads) == 995
+    assert ((600,), (595,)) in beads

@@ -2,12 +2,15 @@
 
 The command line wins over ``tqa.toml``: a selected check runs even if the config turned
 it off, and everything else is turned off; an ignored one is off. An unknown id is an
-error naming the known ones, so a typo never silently turns a check off.
+error naming the known ones, so a typo never silently turns a check off. ``low-confidence``
+is made by the retranslation step, which ``--no-retranslate`` turns off.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+MODEL_MADE = "low-confidence"  # reported by retranslation (--retranslate), whatever --select says
 
 
 class SelectionError(Exception):
@@ -26,6 +29,8 @@ def parse_ids(value: str | None, option: str) -> list[str]:
         raise SelectionError("--ignore takes check ids now (CHECK,...); give the ignore list with --ignore-list FILE")
     if bad := unknown_ids(ids):
         raise SelectionError(f"{option} {bad[0]}: no such check; known: {', '.join(catalog())}")
+    if option == "--ignore" and MODEL_MADE in ids:  # not a check that runs: say how to turn it off
+        raise SelectionError(f"--ignore {MODEL_MADE}: made by the retranslation step, not a check that runs; turn it off with --no-retranslate")
     return ids
 
 

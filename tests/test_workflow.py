@@ -359,3 +359,8 @@ def test_findings_without_a_change_are_marked_once_each_where_they_are():
     marked = ["".join(p["text"] for p in r["left"] if p["kind"] == "finding") for r in rows]
     assert marked == ["three.", "Four"]  # highlighted in both paragraphs it spans
     assert "".join(p.get("text", "") for p in rows[0]["left"]) == "One two three."  # the text itself unchanged
+
+
+def test_ignoring_the_model_made_check_says_how_to_turn_it_off(seeds):
+    result = tqa("check", seeds, "--ignore", "low-confidence")
+    assert result.exit_code == 2 and "--no-retranslate" in result.stderr

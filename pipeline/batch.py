@@ -10,6 +10,7 @@ manifest records each finished article, so ``resume`` skips what is done.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from typing import Any
 from . import __version__
 from .atomic import remove_stale_temps, write_atomic
 from .checks import Check, build_checks, run_checks
-from .document import Document, InputError, load_document
+from .document import Document, InputError
 from .edits import Edit, apply_edits, carry_span
 from .findings import Finding, Severity, in_text_order
 from .guard import judge_segments
@@ -30,6 +31,9 @@ from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
 from .score import compute_scores
 from .translate.pool import ModelPool, Translations
+
+UNGUARDED = "applied with --no-guard"  # notices counted separately in the terminal summary
+GUARD_PREFIX = "translation rejected"  # how guard.judge_segments starts every rejection
 
 
 @dataclass
@@ -51,6 +55,8 @@ class Settings:
     guard: bool = True  # reject model output that is worse than the passage it replaces
     retranslate: bool = True  # retranslate flagged sentences (from the original, else by round trip)
     round_trip_model: str = "Helsinki-NLP/opus-mt-en-zh"
+    encoding: str | None = None  # --encoding: read every input so (None: detect)
+    reports: frozenset[str] | None = None  # --reports: what is written (None: everything)
     # How the run goes, not what it produces (left out of ``describe``):
     jobs: int = 1
     chunk_size: int = 64
@@ -79,6 +85,8 @@ class Settings:
             "retranslate": self.retranslate,
             "round_trip_model": self.round_trip_model if self.retranslate else None,
             **routing,  # only when set: the settings of a Chinese-only run are as before
+            **({"encoding": self.encoding} if self.encoding else {}),
+            **({"reports": sorted(self.reports)} if self.reports is not None else {}),
         }
 
 
@@ -97,6 +105,7 @@ class Prepared:
     pair: Any = None  # SourcePair, when the Chinese original is known
     retranslation: Any = None  # RetranslationResult, filled in by the main process
     notices: list[str] = field(default_factory=list)
+    hidden: int = 0  # findings the ignore list covered
 
 
 @dataclass(frozen=True)
@@ -121,6 +130,11 @@ class Outcome:
     resumed: bool = False
     outputs: list[str] = field(default_factory=list)  # report files, relative to the output folder
     input_sha256: str | None = None  # of the input file as tqa left it (changed by --in-place)
+    hidden: int = 0  # findings the ignore list covered
+    remaining: dict[str, int] = field(default_factory=dict)  # "severity check" -> count left in the cleaned text
+    guard_rejected: list[str] = field(default_factory=list)  # one reason per translation the guard rejected
+    unguarded: list[str] = field(default_factory=list)  # with --no-guard: reasons the guard would have rejected
+    export: list[dict[str, Any]] = field(default_factory=list)  # rows of the batch's findings export
 
 
 def prepare(
@@ -143,8 +157,11 @@ def prepare(
             notices.append(f"checked without its original: {err}")
         else:
             findings = in_text_order(findings + run_source_checks(pair, source_checks))
-    findings = filter_findings(findings, doc.text, ignore)
-    return Prepared(doc, findings, make_plan(doc, findings, apply, router), pair, notices=notices)
+    hidden = 0
+    if ignore is not None and ignore.entries:
+        findings, ignored = ignore.split(findings, doc.text)
+        hidden = len(ignored)
+    return Prepared(doc, findings, make_plan(doc, findings, apply, router), pair, notices=notices, hidden=hidden)
 
 
 def finish(
@@ -163,6 +180,7 @@ def finish(
     edits: list[Edit] = list(plan.edits)
     skipped = [Skipped(span, reason) for span, reason in plan.untranslatable]
     not_translated: list[str] = []
+    unguarded: list[str] = []
     for request in plan.requests:
         if translations is None:
             outputs: list[str] | str = missing_model or "no translation model"
@@ -172,10 +190,12 @@ def finish(
             skipped.append(Skipped(request.span, outputs))
             not_translated += [outputs] if outputs not in not_translated else []
             continue
-        rejected = judge_segments(request.segments, outputs, checks, request.language) if guard else None
-        if rejected:
+        rejected = judge_segments(request.segments, outputs, checks, request.language)
+        if rejected and guard:
             skipped.append(Skipped(request.span, rejected))
             continue
+        if rejected:
+            unguarded.append(rejected)
         replacement = join_translation(doc, request, outputs)
         model = translations.used.get(request.model, request.model) if translations is not None else request.model
         edits.append(Edit(request.span, replacement, f"{request.reason} ({model})", "marian", "untranslated"))
@@ -210,6 +230,7 @@ def finish(
                    if (span := carry_span(f.span, edits)) is not None]
         after = in_text_order(after + carried)
     notices += [f"passages not retranslated: {reason}" for reason in not_translated]
+    notices += [f"applied with --no-guard although the guard rejects it: {reason}" for reason in unguarded]
     return ArticleResult(
         doc=doc,
         findings=findings,
@@ -224,6 +245,8 @@ def finish(
         output_encoding=settings.get("output_encoding"),
         retranslations=retranslations,
         source=prep.pair.to_dict() if prep.pair is not None else None,
+        source_text=prep.pair.zh.text if prep.pair is not None else None,
+        unguarded=unguarded,
     )
 
 
@@ -298,9 +321,14 @@ def _init_worker(settings: Settings, out_dir: Path | None, parent: int | None = 
 
 
 def _prepare_job(job: Job) -> Prepared | str:
+    from .encoding_choice import read_document
+
     try:
-        return prepare(load_document(job.path), _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"],
-                       job.source, _WORKER["source_checks"], _WORKER["router"])
+        doc, warnings = read_document(job.path, _WORKER["settings"].encoding)
+        prep = prepare(doc, _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"], job.source,
+                       _WORKER["source_checks"], _WORKER["router"])
+        prep.notices[:0] = warnings
+        return prep
     except InputError as err:
         return str(err)
     except Exception as err:  # a bug must cost one file, not the batch; the reason is kept
@@ -309,6 +337,8 @@ def _prepare_job(job: Job) -> Prepared | str:
 
 def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run_settings: dict[str, Any], missing: str | None) -> Outcome:
     from .report import summary_row, write_article_reports
+    from .report.export import rows_from_report
+    from .report.json_report import located
 
     settings: Settings = _WORKER["settings"]
     try:
@@ -316,7 +346,7 @@ def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run
             prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"], settings.guard,
             _WORKER["source_checks"],
         )
-        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem)
+        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem, settings.reports)
         written = _write_in_place(job.path, result) if settings.in_place else None
     except UnicodeEncodeError as err:
         return Outcome(job, error=f"the cleaned text cannot be written in {err.encoding}: {err.object[err.start:err.end]!r} at {err.start}; choose another --output-encoding")
@@ -326,7 +356,13 @@ def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run
         return Outcome(job, error=f"internal error: {type(err).__name__}: {err}")
     worst = max((f.severity for f in result.findings_after), default=None, key=lambda s: s.rank)
     files = sorted(str(p.relative_to(_WORKER["out_dir"])) for p in outputs.values())
-    return Outcome(job, summary_row(result, job.stem), None, result.notices, worst, False, files, written or result.doc.sha256)
+    remaining = Counter(f"{f.severity.value} {f.check}" for f in result.findings_after)
+    rejected = [s.reason for s in result.skipped if s.reason.startswith(GUARD_PREFIX)]
+    wants_export = settings.reports is None or "export" in settings.reports
+    export = rows_from_report({"findings": located(result.findings, result.doc.text)}, str(job.path), job.stem) if wants_export else []
+    return Outcome(job, summary_row(result, job.stem), None, [n for n in result.notices if not n.startswith(UNGUARDED)],
+                   worst, False, files, written or result.doc.sha256, prep.hidden, dict(remaining), rejected,
+                   result.unguarded, export)
 
 
 def _write_in_place(path: Path, result: ArticleResult) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from collections import Counter
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .findings import CheckTally, Severity
+from .findings import Severity
 
 app = typer.Typer(
     help="tqa: find, repair and report defects in English text machine-translated from Chinese.",
@@ -66,21 +66,27 @@ def main(
 
 PathsArg = Annotated[
     Optional[list[Path]],
-    typer.Argument(help="Files, folders (searched for .txt/.md files), quoted globs (\"news/**/*.txt\"), or - to read paths from standard input. Default: seeds/.", show_default=False),
+    typer.Argument(metavar="PATH", help="Files, folders (searched for .txt/.md/.text files), or quoted globs (\"news/**/*.txt\"). Default: seeds/. `tqa check -` checks text on standard input; a list of paths comes with --paths-from.", show_default=False),
 ]
 FailOn = Annotated[
     Optional[Severity],
-    typer.Option("--fail-on", help="Exit with status 1 when a finding of this severity or worse remains.", case_sensitive=False),
+    typer.Option("--fail-on", rich_help_panel="Output", help="Exit with status 1 when a finding of this severity or worse remains.", case_sensitive=False),
 ]
 
 
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (default: tqa.toml in the working folder, if any).")]
-GlossaryOpt = Annotated[Optional[list[Path]], typer.Option("--glossary", help="Extra glossary of calques (TSV or CSV; repeatable).")]
-IgnoreOpt = Annotated[Optional[Path], typer.Option("--ignore", help=f"Ignore list of accepted findings (default: from the config, else {'.tqa-ignore.json'} if it exists).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", rich_help_panel="Checks", metavar="FILE", help="Config file (default: tqa.toml in the working folder, if any).")]
+GlossaryOpt = Annotated[Optional[list[Path]], typer.Option("--glossary", rich_help_panel="Checks", metavar="FILE", help="Extra glossary of calques (TSV or CSV; repeatable).")]
+IgnoreOpt = Annotated[Optional[Path], typer.Option("--ignore-list", rich_help_panel="Checks", metavar="FILE", help="Ignore list of accepted findings (default: from the config, else .tqa-ignore.json if it exists).")]
+SelectOpt = Annotated[Optional[str], typer.Option("--select", rich_help_panel="Checks", metavar="CHECK,...", help="Run only these checks (ids from `tqa checks`).")]
+IgnoreChecksOpt = Annotated[Optional[str], typer.Option("--ignore", rich_help_panel="Checks", metavar="CHECK,...", help="Leave these checks out (ids from `tqa checks`; the ignore list is --ignore-list).")]
+EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", rich_help_panel="Input", metavar="ENC", help="Read every input in this encoding instead of detecting it.")]
+PathsFromOpt = Annotated[Optional[Path], typer.Option("--paths-from", rich_help_panel="Input", metavar="FILE", help="Read input paths from FILE, one a line (- for standard input).")]
 
 
-def _config(config: Path | None, glossary: list[Path] | None, ignore: Path | None):  # type: ignore[no-untyped-def]
+def _config(config: Path | None, glossary: list[Path] | None, ignore: Path | None,
+            select: str | None = None, skip: str | None = None):  # type: ignore[no-untyped-def]
     """The run's configuration: config file, then command-line overrides; exits 2 on a bad one."""
+    from .check_selection import SelectionError, select_checks
     from .checks import ConfigurationError, build_checks
     from .config import load_config
     from .ignore import DEFAULT_NAME
@@ -89,8 +95,9 @@ def _config(config: Path | None, glossary: list[Path] | None, ignore: Path | Non
         cfg = load_config(config)
         if glossary:
             cfg = cfg.with_glossary(glossary)
+        cfg = replace(cfg, checks=select_checks(cfg.checks, select, skip))
         build_checks(cfg.checks)  # validate options (and glossary files) before any work
-    except ConfigurationError as err:
+    except (ConfigurationError, SelectionError) as err:
         raise fail(str(err)) from None
     ignore_file = ignore or cfg.ignore_file or (Path(DEFAULT_NAME) if Path(DEFAULT_NAME).is_file() else None)
     return replace(cfg, ignore_file=ignore_file)
@@ -106,11 +113,20 @@ def _load_ignore(path: Path | None):  # type: ignore[no-untyped-def]
         raise fail(str(err)) from None
 
 
-def _inputs(paths: list[Path] | None, exclude: list[Path] = ()) -> list[Path]:  # type: ignore[assignment]
+def _inputs(paths: list[Path] | None, exclude: list[Path] = (), paths_from: Path | None = None) -> list[Path]:  # type: ignore[assignment]
     from .inputs import UsageError, collect_inputs
 
+    if paths and Path("-") in paths:
+        raise fail("- (text on standard input) works with `tqa check -` alone; give a list of paths with --paths-from FILE (- for standard input)")
     try:
-        files = collect_inputs(paths or [DEFAULT_INPUT], exclude)
+        if paths_from is not None:
+            listing = sys.stdin if str(paths_from) == "-" else paths_from.open(encoding="utf-8")
+            with listing:
+                files = collect_inputs([*(paths or []), Path("-")], exclude, listing)
+        else:
+            files = collect_inputs(paths or [DEFAULT_INPUT], exclude)
+    except OSError as err:
+        raise fail(f"--paths-from {paths_from}: {err.strerror or err}") from None
     except UsageError as err:
         raise fail(str(err)) from None
     if not files:
@@ -120,7 +136,7 @@ def _inputs(paths: list[Path] | None, exclude: list[Path] = ()) -> list[Path]:  
 
 SourceOpt = Annotated[
     Optional[Path],
-    typer.Option("--source", help="The Chinese original: a file (one input) or a folder of originals named like the inputs "
+    typer.Option("--source", metavar="FILE|DIR", rich_help_panel="Input", help="The Chinese original: a file (one input) or a folder of originals named like the inputs "
                  "(article.zh.txt beside article.en.txt is found without it)."),
 ]
 
@@ -145,100 +161,135 @@ def _pair_sources(source: Path | None, files: list[Path]):  # type: ignore[no-un
     return kept, lambda path: found.get(path)
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column; LF, CRLF and lone CR all end a line."""
-    head = text[:offset]
-    line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
-    start = max(head.rfind("\n"), head.rfind("\r")) + 1
-    return line, offset - start + 1
-
-
 @app.command()
 def check(
     paths: PathsArg = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: text lines or one JSON document.")] = OutputFormat.text,
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: text lines, or one JSON document (streamed file by file).")] = OutputFormat.text,
     fail_on: FailOn = None,
+    select: SelectOpt = None,
+    skip: IgnoreChecksOpt = None,
     source: SourceOpt = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: all cores).")] = 0,
+    encoding: EncodingOpt = None,
+    paths_from: PathsFromOpt = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (0: all cores).")] = 0,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
 ) -> None:
-    """Find defects and print them; change nothing. Use --fail-on to gate a CI job."""
-    from .batch import Settings, check_batch, default_jobs
+    """Find defects and print them; change nothing. `tqa check -` checks text on standard input.
 
-    cfg = _config(config, glossary, ignore)
-    _load_ignore(cfg.ignore_file)
+    Use --fail-on to gate a CI job."""
+    from .batch import Settings, check_batch, default_jobs, prepare
+    from .check_output import JsonOutput, TextOutput
+    from .checks import build_checks
+    from .encoding_choice import decode_bytes
+    from .run_summary import fail_on_line
+
+    cfg = _config(config, glossary, ignore, select, skip)
+    ignore_list = _load_ignore(cfg.ignore_file)
     fail_on = fail_on or cfg.fail_on
-    inputs, originals = _pair_sources(source, _inputs(paths))
-    settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs())
-    files, errors, worst, tally = [], [], None, CheckTally()
-    for path, prep in check_batch(inputs, settings, originals):
-        if isinstance(prep, str):
-            errors.append({"path": str(path), "error": prep})
-            typer.echo(f"{path}: error: {prep}", err=True)
-            continue
-        doc, findings = prep.doc, prep.findings
+    encoding = _encoding(encoding, "--encoding")
+    output = (JsonOutput if fmt is OutputFormat.json else TextOutput)(sys.stdout)
+    remaining, hidden, worst = Counter(), 0, None
+
+    def take(path: str, prep) -> None:  # type: ignore[no-untyped-def]
+        nonlocal hidden, worst
         for notice in prep.notices:
             typer.echo(f"{path}: {notice}", err=True)
-        tally.add(findings, doc.text)
-        for f in findings:
+        output.add(path, prep.doc, prep.findings)
+        hidden += prep.hidden
+        for f in prep.findings:
             worst = f.severity if worst is None or f.severity > worst else worst
-        if fmt is OutputFormat.json:
-            files.append({"path": str(path), "encoding": doc.encoding, "newline": doc.newline,
-                          "words": doc.word_count, "findings": [f.to_dict(doc.text) for f in findings]})
-        else:
-            for f in findings:
-                line, col = _line_col(doc.text, f.span.start)
-                excerpt = f.span.of(doc.text).replace("\n", "⏎")
-                excerpt = excerpt if len(excerpt) <= 60 else excerpt[:57] + "..."
-                typer.echo(f"{path}:{line}:{col}: {f.severity.value} {f.check}: {f.message} «{excerpt}»")
-    if fmt is OutputFormat.json:
-        payload = {"tqa": __version__, "files": files, "errors": errors, "checks": tally.to_dict()}
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-    elif tally.counts:
-        typer.echo(f"\nfindings per check ({len(inputs) - len(errors)} file(s)):")
-        for check_id, entry in tally.to_dict().items():
-            samples = ", ".join(f"«{s}»" for s in entry["samples"])  # type: ignore[union-attr]
-            typer.echo(f"  {check_id:<24} {entry['count']:>6}  {samples}")
-    if errors:
+            if fail_on is not None and f.severity >= fail_on:
+                remaining[f"{f.severity.value} {f.check}"] += 1
+
+    if paths == [Path("-")] and paths_from is None:  # text on standard input, as sacrebleu, ruff and black take it
+        if source is not None and not source.is_file():
+            raise fail("--source with text on standard input must be a file")
+        from .document import Document, InputError
+
+        try:
+            text, found, bom, warnings = decode_bytes(sys.stdin.buffer.read(), encoding)
+        except InputError as err:
+            raise fail(f"<stdin>: {err}") from None
+        output.begin()
+        from .source import build_source_checks
+
+        prep = prepare(Document.from_text(text, "<stdin>", found, bom), build_checks(cfg.checks), frozenset(), ignore_list,
+                       source, build_source_checks(cfg.checks))
+        prep.notices[:0] = warnings
+        take("<stdin>", prep)
+    else:
+        inputs, originals = _pair_sources(source, _inputs(paths, paths_from=paths_from))
+        settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs(), encoding=encoding)
+        output.begin()
+        for path, prep in check_batch(inputs, settings, originals):
+            if isinstance(prep, str):
+                output.error(str(path), prep)
+                typer.echo(f"{path}: error: {prep}", err=True)
+            else:
+                take(str(path), prep)
+    output.end()
+    if hidden:
+        typer.echo(f"tqa: {hidden} finding(s) hidden by the ignore list", err=True)
+    if output.errors:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
+        typer.echo(fail_on_line(fail_on, remaining), err=True)
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _encoding(name: str | None, option: str) -> str | None:
+    from .encoding_choice import check_encoding
+
+    if name is None:
+        return None
+    try:
+        return check_encoding(name)
+    except LookupError:
+        raise fail(f"{option}: unknown encoding {name!r}") from None
 
 
 @app.command("checks")
 def list_checks() -> None:
     """List every check with its id, default severity and description."""
-    from .checks import SOURCE_REGISTRY, known_checks
-    from .source import SOURCE_LANGUAGES
+    from .check_catalog import catalog
 
-    for check_id, cls in sorted(known_checks().items()):
-        needs = f" (needs the original: --source; originals in: {', '.join(SOURCE_LANGUAGES)})" if check_id in SOURCE_REGISTRY else ""
-        typer.echo(f"{check_id:<24} {cls.severity.value:<9} {cls.description}{needs}")
+    for info in catalog().values():
+        needs = f" (needs {info.needs})" if info.needs else ""
+        typer.echo(f"{info.id:<24} {info.severity:<9} {info.description}{needs}")
 
 
 @app.command()
 def accept(
-    report: Annotated[Path, typer.Argument(help="A NAME.findings.json report written by `tqa run`.")],
-    finding: Annotated[Optional[list[int]], typer.Option("--finding", "-n", help="Number of a finding in the report (1-based; repeatable).")] = None,
-    check_id: Annotated[Optional[list[str]], typer.Option("--check", help="Accept every finding of this check (repeatable).")] = None,
+    report: Annotated[Path, typer.Argument(help="A NAME.findings.json written by `tqa run`, or a NAME.decisions.json saved from its review page.", show_default=False)],
+    finding: Annotated[Optional[list[int]], typer.Option("--finding", "-n", metavar="N", help="Number of a finding, as `tqa check` and the review page show it (#N; repeatable).")] = None,
+    check_id: Annotated[Optional[list[str]], typer.Option("--check", metavar="CHECK", help="Accept every finding of this check (repeatable).")] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Accept every finding of the report, critical ones included.")] = False,
     note: Annotated[str, typer.Option(help="Why it was accepted, kept in the ignore list.")] = "",
-    input_file: Annotated[Optional[Path], typer.Option("--input", help="The article the report was made from, if it has moved.")] = None,
+    input_file: Annotated[Optional[Path], typer.Option("--input", metavar="FILE", help="The article the report was made from, if it has moved.")] = None,
     config: ConfigOpt = None,
     ignore: IgnoreOpt = None,
 ) -> None:
-    """Accept findings of a report (all, or the chosen ones) so later runs no longer report them."""
+    """Accept chosen findings of a report (--check, -n or --all) so later runs no longer report them.
+
+    Given a decisions file saved from the review page, the changes the reviewer rejected
+    are accepted (the text stays as it is)."""
     from .checks import ConfigurationError
     from .ignore import DEFAULT_NAME, accept_from_report
 
     cfg = _config(config, None, ignore)
     target = cfg.ignore_file or Path(DEFAULT_NAME)
     try:
-        added = accept_from_report(report, target, check_id or (), finding or (), note, input_file)
+        accepted = accept_from_report(report, target, check_id or (), finding or (), note, input_file, everything)
     except ConfigurationError as err:
         raise fail(str(err)) from None
-    typer.echo(f"tqa: {added} finding(s) added to {target}")
+    for a in accepted:
+        text = a.text.replace("\n", "⏎")
+        text = text if len(text) <= 60 else text[:57] + "..."
+        typer.echo(f"  {a.label} {a.severity} {a.check}: «{text}»" + ("" if a.new else " (already accepted)"))
+    added = sum(a.new for a in accepted)
+    typer.echo(f"tqa: {added} finding(s) added to {target}" + (f", {len(accepted) - added} already there" if len(accepted) > added else ""))
 
 
 def _parse_apply(value: str) -> frozenset[str]:
@@ -254,73 +305,87 @@ def _parse_apply(value: str) -> frozenset[str]:
 @app.command()
 def run(
     paths: PathsArg = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = DEFAULT_OUT,
-    model: Annotated[Optional[list[str]], typer.Option(help="Translation model: a folder or Hugging Face id for Chinese, LANG=MODEL for another language (ja=DIR), fallback=MODEL for languages without their own (Helsinki-NLP/opus-mt-mul-en). Repeatable. Default: Helsinki-NLP/opus-mt-{lang}-en.")] = None,
-    backend: Annotated[Backend, typer.Option(help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa[ct2]'`).")] = Backend.transformers,
-    device: Annotated[Device, typer.Option(help="Where the model runs; auto: CUDA, then Apple MPS, then CPU.")] = Device.auto,
-    beams: Annotated[int, typer.Option(min=1, help="Beam size for translation.")] = 4,
-    max_length: Annotated[int, typer.Option(min=1, help="Maximum tokens generated per segment.")] = 512,
-    apply: Annotated[Optional[str], typer.Option(help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none. Default: rules,marian (or the config's).")] = None,
-    ref: Annotated[Optional[Path], typer.Option(help="Reference translation: a file (one input) or a folder of files named like the inputs.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes for checking and reports (0: all cores).")] = 0,
-    resume: Annotated[bool, typer.Option(help="Skip articles the manifest in --out says are finished with the same input and settings.")] = False,
-    fail_fast: Annotated[bool, typer.Option(help="Stop at the first file that fails (default: list it and go on).")] = False,
-    in_place: Annotated[bool, typer.Option(help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
-    output_encoding: Annotated[Optional[str], typer.Option(help="Encoding of the cleaned text (default: the input's).")] = None,
-    cache: Annotated[Optional[Path], typer.Option(help="Folder of the translation cache (default: $TQA_CACHE_DIR or the user cache folder).")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; neither read nor write the cache.")] = False,
-    guard: Annotated[bool, typer.Option(help="Reject model output that is worse than the passage (empty, a loop, script left, absurd length).")] = True,
+    out: Annotated[Path, typer.Option("--out", "-o", rich_help_panel="Output", metavar="DIR", help="Folder for the reports.")] = DEFAULT_OUT,
+    model: Annotated[Optional[list[str]], typer.Option(rich_help_panel="Model", metavar="[LANG=]ID|DIR", help="Translation model: a folder or Hugging Face id for Chinese, LANG=MODEL for another language (ja=DIR), fallback=MODEL for languages without their own (Helsinki-NLP/opus-mt-mul-en). Repeatable. Default: Helsinki-NLP/opus-mt-{lang}-en (when absent, passages are reported, not retranslated).", show_default=False)] = None,
+    backend: Annotated[Backend, typer.Option(rich_help_panel="Model", help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa\\[ct2]'`).")] = Backend.transformers,
+    device: Annotated[Device, typer.Option(rich_help_panel="Model", help="Where the model runs; auto: CUDA, then Apple MPS, then CPU.")] = Device.auto,
+    beams: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Beam size for translation.")] = 4,
+    max_length: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Maximum tokens generated per segment.")] = 512,
+    apply: Annotated[Optional[str], typer.Option(rich_help_panel="Repair", metavar="ORIGIN,...", help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none. Default: rules,marian (or the config's).")] = None,
+    ref: Annotated[Optional[Path], typer.Option(rich_help_panel="Input", metavar="FILE|DIR", help="Reference translation: a file (one input) or a folder of files named like the inputs.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, rich_help_panel="Batch", metavar="N", help="Worker processes for checking and reports (0: all cores).")] = 0,
+    resume: Annotated[bool, typer.Option(rich_help_panel="Batch", help="Skip articles the manifest in --out says are finished with the same input and settings.")] = False,
+    fail_fast: Annotated[bool, typer.Option(rich_help_panel="Batch", help="Stop at the first file that fails (default: list it and go on).")] = False,
+    in_place: Annotated[bool, typer.Option(rich_help_panel="Output", help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
+    output_encoding: Annotated[Optional[str], typer.Option(rich_help_panel="Output", metavar="ENC", help="Encoding of the cleaned text (default: the input's).")] = None,
+    cache: Annotated[Optional[Path], typer.Option(rich_help_panel="Model", metavar="DIR", help="Folder of the translation cache (default: $TQA_CACHE_DIR or the user cache folder).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", rich_help_panel="Model", help="Translate everything again; neither read nor write the cache.")] = False,
+    guard: Annotated[bool, typer.Option(rich_help_panel="Repair", help="Reject model output that is worse than the passage (empty, a loop, script left, absurd length).")] = True,
     source: SourceOpt = None,
-    retranslate: Annotated[bool, typer.Option(help="Retranslate flagged sentences: from the original when there is one, else by round trip (suggestions).")] = True,
-    round_trip_model: Annotated[str, typer.Option(help="English-to-Chinese model for round trips.")] = "Helsinki-NLP/opus-mt-en-zh",
+    retranslate: Annotated[bool, typer.Option(rich_help_panel="Repair", help="Retranslate flagged sentences: from the original when there is one, else by round trip (suggestions).")] = True,
+    round_trip_model: Annotated[Optional[str], typer.Option(rich_help_panel="Model", metavar="ID|DIR", help="English-to-Chinese model for round trips. Default: Helsinki-NLP/opus-mt-en-zh.", show_default=False)] = None,
     fail_on: FailOn = None,
+    select: SelectOpt = None,
+    skip: IgnoreChecksOpt = None,
+    encoding: EncodingOpt = None,
+    paths_from: PathsFromOpt = None,
+    reports: Annotated[Optional[str], typer.Option("--reports", metavar="KIND,...", rich_help_panel="Output", help="What to write: any of txt (cleaned text), json, diff, html, export (findings.jsonl/.csv for the batch). Default: all.", show_default=False)] = None,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
-    import codecs
-    from collections import Counter
-
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import Settings, TranslatorSlot, default_jobs, run_batch
-    from .inputs import report_stems
+    from .progress import PlainProgress
     from .report import error_row, summary_table, write_summary
+    from .report.export import FindingsExport
+    from .report_names import mirrored_stems
+    from .run_summary import RunTally
 
-    if output_encoding is not None:
-        try:
-            output_encoding = codecs.lookup(output_encoding).name
-        except LookupError:
-            raise fail(f"--output-encoding: unknown encoding {output_encoding!r}") from None
+    output_encoding, encoding = _encoding(output_encoding, "--output-encoding"), _encoding(encoding, "--encoding")
+    cfg = _config(config, glossary, ignore, select, skip)
+    models = _model_table(model, cfg.models, backend.value)  # a named model that is absent: exit 2
+    _preflight(models.get("zh"), backend.value, device.value, round_trip_model if retranslate else None)
+    report_kinds = _reports(reports)
     if out.exists() and not out.is_dir():
         raise fail(f"--out {out}: exists and is not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise fail(f"--out {out}: cannot create the folder: {err.strerror or err}") from None
-    cfg = _config(config, glossary, ignore)
     _load_ignore(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     fail_on = fail_on or cfg.fail_on
-    files, originals = _pair_sources(source, _inputs(paths, exclude=[out]))
+    files, originals = _pair_sources(source, _inputs(paths, exclude=[out], paths_from=paths_from))
     references = _references(ref, files)
-    models = _model_table(model, cfg.models, backend.value)
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=models.pop("zh", DEFAULT_ZH),
                         fallback_model=models.pop("fallback", None), models=models, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
                         jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
-                        retranslate=retranslate, round_trip_model=round_trip_model)
+                        retranslate=retranslate, encoding=encoding, reports=report_kinds)
+    settings = replace(settings, round_trip_model=round_trip_model or settings.round_trip_model)
     slot = TranslatorSlot(settings)
-    stems = report_stems(files)
-    rows, failed, resumed, worst, notices = [], 0, 0, None, Counter()
+    stems = mirrored_stems(files, [*(paths or [DEFAULT_INPUT])])
+    rows, failed, resumed, worst, notices, tally = [], 0, 0, None, Counter(), RunTally()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True, soft_wrap=True, highlight=False)
-    with Progress(*columns, console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
+    terminal = sys.stderr.isatty()
+    plain = None if terminal else PlainProgress(len(files), sys.stderr)  # log lines for CI and nohup
+    export = FindingsExport(out) if settings.reports is None or "export" in settings.reports else None
+    with Progress(*columns, console=console, transient=True, disable=not terminal) as progress:
         task = progress.add_task("tqa run", total=len(files))
         for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals):
             progress.advance(task)
+            if plain is not None:
+                plain.advance()
+            if export is not None:
+                if outcome.resumed:
+                    export.add_resumed(out, outcome.job.stem, str(outcome.job.path))
+                else:
+                    export.add(outcome.export)
             if outcome.row is None:
                 failed += 1
                 console.print(f"{outcome.job.path}: error: {outcome.error}", markup=False)
@@ -329,12 +394,17 @@ def run(
             rows.append(outcome.row)
             resumed += outcome.resumed
             notices.update(outcome.notices)
+            tally.add(outcome, fail_on)
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
-    write_summary(rows, out)
+    if export is not None:
+        export.close()
+    write_summary(rows, out, settings.reports)
     Console(soft_wrap=False).print(summary_table(rows))
     for notice, n in sorted(notices.items()):
         typer.echo(f"tqa: {n} article(s) with {notice}", err=True)
+    for line in tally.lines(fail_on):
+        typer.echo(line, err=True)
     if slot.cache is not None:
         stats = slot.translator.stats
         state = f"{stats.hits} hits, {stats.misses} misses" if slot.cache.enabled else f"off: {slot.cache.error}"
@@ -365,8 +435,28 @@ def _model_table(values: list[str] | None, configured: dict[str, str], backend: 
         try:
             resolve_model(name, backend)
         except ModelUnavailable as err:
-            raise fail(f"--model {lang}={name}: {err}") from None
+            named = name if lang == "zh" else f"{lang}={name}"  # a bare --model X means Chinese
+            raise fail(f"--model {named}: {err}") from None
     return table
+
+
+def _reports(value: str | None) -> frozenset[str] | None:
+    from .report import parse_reports
+
+    try:
+        return None if value is None else parse_reports(value)
+    except ValueError as err:
+        raise fail(str(err)) from None
+
+
+def _preflight(model: str | None, backend: str, device: str, round_trip_model: str | None) -> None:
+    from .preflight import PreflightError, check_translation_setup
+    from .translate import DEFAULT_MODEL
+
+    try:
+        check_translation_setup(model, backend, device, DEFAULT_MODEL, round_trip_model)
+    except PreflightError as err:
+        raise fail(str(err)) from None
 
 
 def _references(ref: Path | None, files: list[Path]):  # type: ignore[no-untyped-def]
@@ -469,7 +559,7 @@ def models_convert(
     out: Annotated[Optional[Path], typer.Option(help="Output folder (default: the model cache).")] = None,
     quantization: Annotated[str, typer.Option(help="int8 (CPU), float16 (GPU), int8_float16, float32.")] = "int8",
 ) -> None:
-    """Convert a Marian model for the fast CTranslate2 backend (`pip install 'tqa[ct2]'`)."""
+    """Convert a Marian model for the fast CTranslate2 backend (`pip install 'tqa\\[ct2]'`)."""
     from .translate import ModelUnavailable
     from .translate.ct2 import convert_model
 

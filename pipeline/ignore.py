@@ -139,6 +139,43 @@ def add_fingerprints(path: str | Path, findings: Iterable[Finding], text: str, n
     return added
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """One finding taken into the ignore list by ``tqa accept``, as the user is told about it."""
+
+    number: int  # position in the report (the number ``-n`` takes)
+    label: str  # how the user is shown it: "#3" (a finding) or "c3" (a change on the review page)
+    check: str
+    severity: str
+    text: str
+    new: bool  # False: it was in the ignore list already
+
+
+def _report_entries(report_path: Path) -> tuple[list[dict[str, Any]], bool]:
+    """(entries to choose from, whether the file is a decisions file saved from the page).
+
+    A findings report offers its findings; a decisions file its changes, each with the
+    reviewer's decision.
+    """
+    try:
+        data = json.loads(report_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ConfigurationError(f"{report_path}: cannot read it as JSON: {getattr(err, 'strerror', None) or err}") from None
+    decisions = isinstance(data, dict) and isinstance(data.get("changes"), list)
+    entries = data.get("changes" if decisions else "findings") if isinstance(data, dict) else None
+    if decisions and isinstance(entries, list):
+        # a change is chosen when the reviewer rejected it (the text stays as it is), a
+        # finding with no change when the reviewer accepted it as it is
+        entries = [{**e, "_label": f"c{i}", "_number": i, "_pick": e.get("decision") == "reject"} for i, e in enumerate(entries, 1)]
+        found = data.get("findings") if isinstance(data.get("findings"), list) else []
+        entries += [{**f, "_label": f"#{f.get('number')}", "_number": f.get("number"), "_pick": f.get("decision") == "accept"}
+                    for f in found if isinstance(f, dict)]
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("start"), int)
+                                                and isinstance(e.get("end"), int) for e in entries):
+        raise ConfigurationError(f"{report_path}: not a tqa findings report or decisions file (no findings)")
+    return entries, decisions
+
+
 def accept_from_report(
     report_path: str | Path,
     ignore_path: str | Path,
@@ -146,31 +183,49 @@ def accept_from_report(
     indexes: Iterable[int] = (),
     note: str = "",
     input_path: str | Path | None = None,
-) -> int:
-    """Accept findings of a ``*.findings.json`` report into the ignore file; return how many were new.
+    everything: bool = False,
+) -> list[Accepted]:
+    """Accept findings of a report into the ignore file; return what was chosen.
 
-    ``indexes`` are 1-based positions in the report's findings, ``checks`` select by check
-    id; with neither, every finding is accepted. The input the report was made from is
-    found as ``tqa apply`` finds it (``input_path``, else near the report) and must not
-    have changed since: each finding's context is read from it.
+    From a ``*.findings.json``: ``indexes`` are 1-based positions in its findings, ``checks``
+    select by check id, ``everything`` takes all; one of them is required, so nothing
+    (a critical finding least of all) is accepted silently. From a ``*.decisions.json``
+    saved from the review page: the changes the reviewer rejected (the text stays as it
+    is, so its finding would come back) and the findings without a change the reviewer
+    accepted as they are, narrowed by the same selectors (``indexes``: c3 = 3, #5 = 5). The input the report was made from is found as ``tqa apply``
+    finds it and must not have changed since: each finding's context is read from it.
     """
+    from .check_catalog import catalog
     from .findings import Severity
     from .review import ReviewError, load_review, locate_input
     from .spans import Span
 
+    report_path = Path(report_path)
+    wanted_checks, wanted = set(checks), set(indexes)
+    if unknown := sorted(wanted_checks - set(catalog())):
+        raise ConfigurationError(f"--check {unknown[0]}: no such check; known: {', '.join(catalog())}")
     try:
         doc = locate_input(load_review(report_path), input_path)
-        entries = json.loads(Path(report_path).read_text(encoding="utf-8"))["findings"]
     except ReviewError as err:
         raise ConfigurationError(str(err)) from None
-    except (KeyError, TypeError):
-        raise ConfigurationError(f"{report_path}: not a tqa findings report (no findings)") from None
-    wanted_checks, wanted = set(checks), set(indexes)
-    if bad := sorted(i for i in wanted if not 1 <= i <= len(entries)):
+    entries, decisions = _report_entries(report_path)
+    if not decisions and not (wanted or wanted_checks or everything):
+        raise ConfigurationError("say which findings to accept: --check ID, -n N (repeatable) or --all")
+    numbered = [(e["_number"] if decisions else i, e) for i, e in enumerate(entries, 1)]
+    if bad := sorted(i for i in wanted if i not in {n for n, _ in numbered}):
         raise ConfigurationError(f"no finding number {bad[0]}: the report has {len(entries)}")
     chosen = [
-        Finding(e["check"], Span(e["start"], e["end"]), Severity(e["severity"]), e["message"])
-        for i, e in enumerate(entries, 1)
-        if (not wanted and not wanted_checks) or i in wanted or e["check"] in wanted_checks
+        (i, e) for i, e in numbered
+        if (not decisions or e["_pick"])
+        and (everything or (not wanted and not wanted_checks) or i in wanted or e.get("check") in wanted_checks)
     ]
-    return add_fingerprints(ignore_path, chosen, doc.text, note)
+    ignore = IgnoreList.load(ignore_path)
+    accepted = []
+    for i, e in chosen:
+        severity = e.get("severity") if e.get("severity") in {s.value for s in Severity} else "minor"
+        finding = Finding(str(e.get("check", "")), Span(e["start"], e["end"]), Severity(severity), str(e.get("message", "")))
+        new = ignore.accept(finding, doc.text, note)
+        accepted.append(Accepted(i, e.get("_label", f"#{i}"), finding.check, severity, finding.span.of(doc.text), new))
+    if any(a.new for a in accepted):
+        ignore.save()
+    return accepted

@@ -35,3 +35,5 @@ class ArticleResult:
     output_encoding: str | None = None  # None: write the cleaned text like the input
     retranslations: list[dict[str, Any]] = field(default_factory=list)  # proposals with their decisions
     source: dict[str, Any] | None = None  # the Chinese original and the sentence alignment
+    source_text: str | None = None  # the Chinese original's text, for the review page's source column
+    unguarded: list[str] = field(default_factory=list)  # --no-guard: why the guard would have rejected an applied translation

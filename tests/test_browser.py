@@ -101,7 +101,7 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
     page.wait_for_load_state()
     assert page.url.endswith(f"{stem}.html")
     n_changes = len(payload["applied"]) + len(payload["suggestions"])
-    assert page.locator("button.chip").count() == n_changes  # every change has its chip
+    assert page.locator("button.chip:not(.finding)").count() == n_changes  # every change has its chip
     assert page.locator("del[data-changes]").first.is_visible() and page.locator("ins[data-changes]").first.is_visible()
     assert page.locator(f'.sugnew[data-changes="{suggestion["id"]}"]').inner_text() == "virtual summit"  # shown in place
     assert page.locator("#toolbar").is_visible()
@@ -112,7 +112,7 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
     page.keyboard.press("r")
     assert "is-reject" in page.locator(f"#{first['id']}").get_attribute("class")
     assert "rejected" in page.locator("#current").inner_text()
-    for _ in range(n_changes):  # on to the suggestion, with j and the arrow key
+    for _ in range(page.locator("button.chip").count()):  # on to the suggestion, with j and the arrow key
         if watch.focused() == suggestion["id"]:
             break
         page.keyboard.press("ArrowDown" if _ % 2 else "j")
@@ -172,17 +172,46 @@ HOSTILE = (
 )
 
 
-def test_j_visits_the_changes_in_text_order(watch: Watch, tmp_path: Path, sample_path: Path) -> None:
+def test_j_visits_every_finding_and_change_in_text_order(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))  # no model: the untranslated passage has no change
     out = tmp_path / "reports"
-    assert tqa("run", sample_path, "--out", out).exit_code == 0
+    assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
     payload = json.loads((out / f"{sample_path.stem}.findings.json").read_text(encoding="utf-8"))
-    ids = sorted((c["id"] for c in payload["applied"] + payload["suggestions"]), key=lambda i: int(i[1:]))
-    watch.page.goto((out / f"{sample_path.stem}.html").as_uri())
+    page = watch.page
+    page.goto((out / f"{sample_path.stem}.html").as_uri())
+    data = page.evaluate("JSON.parse(document.getElementById('tqa-review').textContent)")
+    items = sorted(data["changes"] + data["findings"], key=lambda c: (c["start"], c["end"]))
+    marks = {f["number"]: f for f in data["findings"]}
+    # every finding of the report is on the page: behind a change, or marked itself
+    for n, f in enumerate(payload["findings"], 1):
+        behind = any(c["check"] == f["check"] and c["start"] < max(f["end"], f["start"] + 1) and f["start"] < max(c["end"], c["start"] + 1)
+                     or (c["start"], c["end"]) == (f["start"], f["end"]) for c in data["changes"])
+        assert behind or n in marks, f
+    untranslated = next(f for f in data["findings"] if f["check"] == "untranslated")
+    assert untranslated["severity"] == "critical" and page.locator(f'mark.finding[data-changes~="{untranslated["id"]}"]').count() >= 1
+    assert any(f["check"] == "repeated-phrase" and "Fate" in f["text"] for f in data["findings"])  # "the Fate of the Fate": no repair
     visited = []
-    for _ in ids:
-        watch.page.keyboard.press("j")
+    for _ in items:
+        page.keyboard.press("j")
         visited.append(watch.focused())
-    assert visited == ids
+    assert visited == [c["id"] for c in items]
+    page.locator(f"#{untranslated['id']}").focus()
+    status = page.locator("#current").inner_text()
+    assert f"#{untranslated['number']} finding (to review) untranslated [critical]" in status and "in: «" in status
+    page.keyboard.press("a")  # accepted as it is
+    assert "is-accept" in page.locator(f"#{untranslated['id']}").get_attribute("class")
+    with page.expect_download() as info:
+        page.keyboard.press("s")
+    saved = tmp_path / f"{sample_path.stem}.decisions.json"
+    info.value.save_as(saved)
+    decisions = json.loads(saved.read_text(encoding="utf-8"))
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator)
+    assert tqa("apply", saved).exit_code == 0  # findings without a change change nothing
+    monkeypatch.chdir(tmp_path)
+    accepted = tqa("accept", saved)  # the finding accepted on the page goes to the ignore list
+    assert accepted.exit_code == 0 and f"#{untranslated['number']} critical untranslated" in accepted.stdout
+    assert not watch.errors
 
 
 def test_an_article_of_html_and_script_runs_nothing(watch: Watch, tmp_path: Path) -> None:
@@ -240,4 +269,70 @@ def test_the_index_sorts_from_the_keyboard(watch: Watch, tmp_path: Path, sample_
     assert words.get_attribute("aria-sort") == "descending"
     assert names() == ["b-long.txt", "c-mid.txt", "a-short.txt"]
     assert "Sorted by Words, descending" in page.locator("#sort-status").inner_text()
+    assert not watch.errors
+
+
+def test_the_index_puts_failures_and_the_worst_first_and_filters(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sample_path, folder / "b-long.txt")
+    (folder / "a-short.txt").write_text("China and Kazakhstan signed the good -neighborly treaty.\n", encoding="utf-8")
+    (folder / "c-binary.txt").write_bytes(b"\x00\x01" * 400)
+    out = tmp_path / "reports"
+    assert tqa("run", folder, "--out", out, "-j", "1").exit_code == 3
+    page = watch.page
+    page.goto((out / "index.html").as_uri())
+    rows = page.locator("#articles tbody tr")
+    first = rows.nth(0).inner_text()
+    assert "c-binary.txt" in first and "error: looks binary" in first  # the failure, on top, with its error
+    assert "c-binary.txt" in page.locator(".failures").inner_text()
+    assert "b-long.txt" in rows.nth(1).inner_text()  # then the worst article
+    assert "Retranslation skipped" in page.locator(".banner").first.inner_text()
+    total = page.locator("#articles tfoot tr").inner_text()
+    assert total.startswith("Total") and "2 of 3 ok" in total
+    assert page.locator('a[href="b-long.cleaned.txt"]').count() == 1
+    page.locator("#filter").fill("short")
+    assert [r.is_visible() for r in rows.all()] == [False, False, True]
+    assert "1 of 3 shown" in page.locator("#filter-status").inner_text()
+    assert not watch.errors
+
+
+def test_bulk_accept_and_reject_all_changes_of_one_check(watch: Watch, tmp_path: Path, sample_path: Path) -> None:
+    out = tmp_path / "reports"
+    assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
+    payload = json.loads((out / f"{sample_path.stem}.findings.json").read_text(encoding="utf-8"))
+    changes = payload["applied"] + payload["suggestions"]
+    hyphens = sorted((c["id"] for c in changes if c["check"] == "hyphen-spacing"), key=lambda i: int(i[1:]))
+    assert len(hyphens) > 5
+    page = watch.page
+    page.goto((out / f"{sample_path.stem}.html").as_uri())
+    page.locator(f"#{hyphens[2]}").focus()
+    page.keyboard.press("Shift+R")  # every hyphen-spacing repair rejected at once
+    assert all("is-reject" in page.locator(f"#{i}").get_attribute("class") for i in hyphens)
+    assert f"Rejected all {len(hyphens)} change(s) and finding(s) of hyphen-spacing" in page.locator("#current").inner_text()
+    others = [c["id"] for c in payload["applied"] if c["check"] != "hyphen-spacing"]
+    assert all("is-accept" in page.locator(f"#{i}").get_attribute("class") for i in others)  # the rest untouched
+    page.keyboard.press("Shift+A")
+    assert all("is-accept" in page.locator(f"#{i}").get_attribute("class") for i in hyphens)
+    assert not watch.errors
+
+
+def test_the_source_column_shows_the_chinese_beside_its_english(watch: Watch, tmp_path: Path) -> None:
+    data = Path(__file__).parent / "data" / "parallel"
+    for name in ("rail.en.txt", "rail.zh.txt"):
+        shutil.copy(data / name, tmp_path / name)
+    out = tmp_path / "reports"
+    assert tqa("run", tmp_path / "rail.en.txt", "--out", out, "-j", "1").exit_code == 0
+    page = watch.page
+    page.goto((out / "rail.en.html").as_uri())
+    assert page.locator("table.sbs thead th").all_inner_texts() == ["Source (Chinese)", "Original", "Cleaned"]
+    assert "rail.zh.txt" in page.locator(".source-file").inner_text()
+    first = page.locator("table.sbs tbody tr").first
+    assert first.locator("td.zh").inner_text().startswith("中老铁路开通运营两周年之际")
+    assert first.locator("td").nth(1).inner_text().startswith("As the China-Laos Railway marks two years")
+    omitted = page.locator(".zh-sentence.omitted")
+    assert omitted.count() == 1 and "磨憨站" in omitted.inner_text()  # shown where it belongs, marked
+    font = page.evaluate("getComputedStyle(document.querySelector('td.zh')).fontFamily")
+    assert "Noto Sans CJK SC" in font and "Microsoft YaHei" in font  # a CJK font stack is declared
     assert not watch.errors

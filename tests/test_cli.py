@@ -333,7 +333,7 @@ def test_accept_finds_the_input_from_another_folder(seeds, tmp_path, monkeypatch
     assert tqa("run", "in", "--out", out, "-j", "1").exit_code == 0
     monkeypatch.chdir(tmp_path.parent)
     ignore = tmp_path / "ignore.json"
-    result = tqa("accept", out / "000_0e67fac1f9dc59aa.findings.json", "-n", "1", "--ignore", ignore)
+    result = tqa("accept", out / "000_0e67fac1f9dc59aa.findings.json", "-n", "1", "--ignore-list", ignore)
     assert result.exit_code == 0, result.output
     assert json.loads(ignore.read_text(encoding="utf-8"))["accepted"]
 

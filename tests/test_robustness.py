@@ -263,7 +263,7 @@ def test_inputs_from_globs_and_standard_input(tmp_path):
     doc = json.loads(tqa("check", pattern, "--format", "json").stdout)
     assert sorted(Path(f["path"]).name for f in doc["files"]) == ["x.txt", "y.txt"]
     listing = f"{tmp_path / 'y' / 'y.txt'}\n\n{tmp_path / 'x' / 'x.txt'}\n"
-    result = runner.invoke(app, ["check", "-", "--format", "json"], input=listing, catch_exceptions=False)
+    result = runner.invoke(app, ["check", "--paths-from", "-", "--format", "json"], input=listing, catch_exceptions=False)
     assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["y.txt", "x.txt"]
     assert tqa("check", str(tmp_path / "*.nothing")).exit_code == 2
 

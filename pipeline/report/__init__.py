@@ -19,7 +19,9 @@ from .json_report import findings_json
 from .summary import error_row, summary_row, summary_table, write_summary
 
 __all__ = [
+    "REPORT_KINDS",
     "error_row",
+    "parse_reports",
     "summary_row",
     "summary_table",
     "word_diff",
@@ -35,8 +37,25 @@ def _check_stem(stem: str) -> None:
         raise ValueError(f"write_article_reports: stem must be a relative name inside the output folder, got {stem!r}")
 
 
-def write_article_reports(result: ArticleResult, out_dir: Path, stem: str) -> dict[str, Path]:
-    """Write the four per-article reports into ``out_dir``; return them by kind.
+# --reports: what is written per article (txt = the cleaned text), plus the batch's findings export
+ARTICLE_REPORTS = ("txt", "json", "diff", "html")
+REPORT_KINDS = (*ARTICLE_REPORTS, "export")
+
+
+def parse_reports(value: str) -> frozenset[str]:
+    """``html,json`` -> the kinds; ``ValueError`` naming the allowed ones."""
+    kinds = {part.strip() for part in value.split(",") if part.strip()}
+    if not kinds or (bad := sorted(kinds - set(REPORT_KINDS))):
+        shown = f"unknown report {bad[0]!r}; " if kinds else ""
+        raise ValueError(f"--reports: {shown}choose from {','.join(REPORT_KINDS)} (comma-separated)")
+    return frozenset(kinds)
+
+
+def write_article_reports(
+    result: ArticleResult, out_dir: Path, stem: str, kinds: frozenset[str] | None = None
+) -> dict[str, Path]:
+    """Write the per-article reports ``kinds`` asks for (default: all four) into ``out_dir``;
+    return them by kind.
 
     The caller picks ``stem`` and guarantees it is unique within ``out_dir``. Output is
     deterministic: the same result gives the same bytes.
@@ -45,11 +64,13 @@ def write_article_reports(result: ArticleResult, out_dir: Path, stem: str) -> di
     out_dir = Path(out_dir)
     doc = result.doc
     name = doc.name if doc.path else f"{stem}.txt"
-    edits, _ = display_edits(doc.text, result.cleaned, result.applied)
-    return {
+    wanted = set(ARTICLE_REPORTS) if kinds is None else kinds
+    edits, _ = display_edits(doc.text, result.cleaned, result.applied) if "diff" in wanted else ([], True)
+    writers = {
         # Same encoding, BOM and newlines as the input (unless --output-encoding), so it can replace it.
-        "cleaned": write_atomic(out_dir / f"{stem}.cleaned.txt", doc.encode(result.cleaned, result.output_encoding)),
-        "findings": write_atomic(out_dir / f"{stem}.findings.json", findings_json(result)),
-        "diff": write_atomic(out_dir / f"{stem}.diff", unified_diff(doc.text, result.cleaned, name, edits=edits)),
-        "html": write_atomic(out_dir / f"{stem}.html", article_html(result, stem)),
+        "cleaned": ("txt", f"{stem}.cleaned.txt", lambda: doc.encode(result.cleaned, result.output_encoding)),
+        "findings": ("json", f"{stem}.findings.json", lambda: findings_json(result)),
+        "diff": ("diff", f"{stem}.diff", lambda: unified_diff(doc.text, result.cleaned, name, edits=edits)),
+        "html": ("html", f"{stem}.html", lambda: article_html(result, stem)),
     }
+    return {key: write_atomic(out_dir / file, make()) for key, (kind, file, make) in writers.items() if kind in wanted}

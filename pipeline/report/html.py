@@ -27,7 +27,8 @@ from ..result import ArticleResult
 from ..score import QualityScore
 from .changes import APPLIED, Change, review_changes, text_sha256
 from .diff import align_paragraphs, display_edits
-from .json_report import SCHEMA, jsonable
+from .json_report import SCHEMA, jsonable, located
+from .marks import FINDING, finding_id, mark_rows, sentence_of, uncovered
 from .rows import build_rows, signed
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -125,7 +126,7 @@ def json_for_script(payload: Any) -> Markup:
     return Markup(text)
 
 
-def review_data(result: ArticleResult, changes: list[Change], stem: str) -> dict[str, Any]:
+def review_data(result: ArticleResult, changes: list[Change], stem: str, marks: list[Any] = ()) -> dict[str, Any]:
     """What the page's script needs to write a decisions file (see ``pipeline.review``)."""
     doc = result.doc
     fingerprint = json.dumps([(c.id, c.kind, c.edit.span.start, c.edit.span.end, c.edit.replacement) for c in changes], ensure_ascii=False)
@@ -150,10 +151,41 @@ def review_data(result: ArticleResult, changes: list[Change], stem: str) -> dict
                 "mqm_delta": c.mqm_delta,
                 "conflicts": list(c.conflicts),
                 "decision": c.default,
+                "context": sentence_of(doc, c.edit.span.start, c.edit.span.end),
             }
             for c in changes
         ],
+        # findings no change stands for: visited by j/k too; "accept" = fine as it is (tqa accept)
+        "findings": [
+            {"id": finding_id(n), "kind": FINDING, "number": n, "check": f.check, "severity": f.severity.value,
+             "start": f.span.start, "end": f.span.end, "text": f.span.of(doc.text), "message": f.message,
+             "context": sentence_of(doc, f.span.start, f.span.end), "decision": "open"}
+            for n, f in marks
+        ],
     }
+
+
+def source_cells(result: ArticleResult, pairs: list[Any]) -> list[list[dict[str, Any]]] | None:
+    """For each row (a paragraph pair), the Chinese sentences aligned to its original English,
+    omissions included where they belong; None without an original."""
+    if result.source is None or result.source_text is None:
+        return None
+    zh = result.source_text
+    cells: list[list[dict[str, Any]]] = [[] for _ in pairs]
+    starts = [(p.a.start, p.a.end, i) for i, p in enumerate(pairs) if p.a is not None]
+    for link in result.source.get("links", []):
+        z0, z1 = link["zh_span"]
+        e0 = link["en_span"][0]
+        if z1 <= z0:
+            continue
+        # the paragraph holding the English start; an omission (empty English) goes to the
+        # paragraph it falls in or the one before
+        row = next((i for a0, a1, i in starts if a0 <= e0 < a1), None)
+        if row is None:
+            row = max((i for a0, _, i in starts if a0 <= e0), default=starts[0][2] if starts else None)
+        if row is not None:
+            cells[row].append({"text": zh[z0:z1].strip(), "omitted": not link.get("en")})
+    return cells
 
 
 def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
@@ -162,7 +194,14 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     stem = stem or Path(doc.name).stem
     edits, explained = _display_edits(result)
     changes = review_changes(result)
-    rows, elsewhere = build_rows(doc.text, result.cleaned, align_paragraphs(doc.text, result.cleaned, edits), changes, explained, edits)
+    pairs = align_paragraphs(doc.text, result.cleaned, edits)
+    rows, elsewhere = build_rows(doc.text, result.cleaned, pairs, changes, explained, edits)
+    marks = uncovered(result.findings, changes)
+    elsewhere += mark_rows(rows, pairs, marks, doc.text)
+    sources = source_cells(result, pairs)
+    if sources is not None:
+        for row, zh in zip(rows, sources):
+            row["source"] = zh
     notices = list(result.notices)
     if result.skipped and not notices:
         notices.append(f"{len(result.skipped)} passage(s) were not retranslated. {MODEL_HINT}")
@@ -171,14 +210,17 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     n_applied = sum(c.kind == APPLIED for c in changes)
     return {
         "doc": {"name": doc.name, "path": doc.path or "", "encoding": doc.encoding, "bom": bool(doc.bom), "newline": doc.newline, "words": doc.word_count},
+        "source": ({"path": result.source.get("source") or "", "signature": result.source.get("signature", "")}
+                   if sources is not None and result.source else None),
         "rows": rows,
         "elsewhere": elsewhere,
         "n_changes": n_applied,
         "n_suggestions": len(changes) - n_applied,
         "findings": [
-            {"check": f.check, "severity": f.severity.value, "start": f.span.start, "end": f.span.end,
+            {"number": n, "check": f.check, "severity": f.severity.value, "start": f.span.start, "end": f.span.end,
+             "line": loc["line"], "column": loc["column"],
              "text": excerpt(f.span.of(doc.text)), "message": f.message, "replacement": f.replacement}
-            for f in result.findings
+            for n, (f, loc) in enumerate(zip(result.findings, located(result.findings, doc.text)), 1)
         ],
         "suggestions": [
             {"id": c.id, "check": c.edit.check, "origin": c.edit.origin, "severity": c.severity, "delta": signed(c.mqm_delta),
@@ -189,7 +231,7 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
         "notices": notices,
         "scores": _scores_view(result),
         "settings": _settings_view(result.settings),
-        "review": json_for_script(review_data(result, changes, stem)),
+        "review": json_for_script(review_data(result, changes, stem, marks)),
         "download": f"{Path(stem).name}.decisions.json",
     }
 
@@ -209,6 +251,36 @@ def chart_view(totals: dict[str, int], width: int = 300) -> dict[str, Any]:
     return {"bars": bars, "label": label, "width": label + width + 50, "height": 12 + 24 * len(bars), "bar": width}
 
 
-def index_html(rows: list[dict[str, Any]], checks: list[str], totals: dict[str, int] | None = None) -> str:
+def worst_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Failures first, then the highest MQM penalty after repair, then before: what needs a
+    reviewer most is at the top (the terminal summary orders the same way)."""
+    def key(row: dict[str, Any]) -> tuple[bool, float, float]:
+        number = lambda v: v if isinstance(v, (int, float)) else 0.0  # noqa: E731
+        return row.get("status") == "ok", -number(row.get("mqm_after")), -number(row.get("mqm_before"))
+
+    return sorted(rows, key=key)
+
+
+INDEX_TOTALS = ("words", "findings_before", "findings_after", "applied", "suggestions", "skipped")
+
+
+def index_html(
+    rows: list[dict[str, Any]],
+    checks: list[str],
+    totals: dict[str, int] | None = None,
+    reports: frozenset[str] | None = None,
+) -> str:
+    """The batch index: failures with their error on top, then the worst articles; a filter
+    box, a totals row, links to each article's page, cleaned text, JSON and diff (those written)."""
     reference = any(row.get(key) not in (None, "") for row in rows for key in ("bleu_after", "chrf_after", "ter_after"))
-    return render("index.html.j2", rows=rows, checks=checks, chart=chart_view(totals or {}), reference=reference, version=__version__)
+    ok = [r for r in rows if r.get("status") == "ok"]
+    sums = {key: sum(r.get(key) or 0 for r in ok) for key in (*INDEX_TOTALS, *(f"n_{c}" for c in checks))}
+    kinds = set(reports) if reports is not None else {"txt", "json", "diff", "html"}
+    failed = [r for r in rows if r.get("status") != "ok"]
+    banners = []
+    if sums["skipped"]:  # from the rows alone, so a resumed batch writes the same page
+        hit = sum(1 for r in ok if r.get("skipped"))
+        banners.append(f"Retranslation skipped: {sums['skipped']} passage(s) in {hit} article(s) were not retranslated "
+                       f"(no translation model, or the output guard rejected its output); each article's page says why. {MODEL_HINT}")
+    return render("index.html.j2", rows=worst_first(rows), checks=checks, chart=chart_view(totals or {}), reference=reference,
+                  version=__version__, sums=sums, kinds=kinds, failed=failed, banners=banners)

@@ -13,6 +13,8 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from ..edits import Edit
+from ..findings import Finding
+from ..lines import LineIndex
 from ..result import ArticleResult
 from .changes import APPLIED, SUGGESTION, Change, review_changes, text_sha256
 
@@ -80,6 +82,16 @@ def landed_at(edits: list[Edit]) -> list[int]:
     return out
 
 
+def located(findings: list[Finding], text: str) -> list[dict[str, Any]]:
+    """Findings with the line and column a reviewer looks for (the number is the position)."""
+    index = LineIndex(text)
+    out = []
+    for f in findings:
+        line, column = index.position(f)
+        out.append({**f.to_dict(text), "line": line, "column": column})
+    return out
+
+
 def findings_payload(result: ArticleResult) -> dict[str, Any]:
     doc, text = result.doc, result.doc.text
     changes = review_changes(result)
@@ -100,7 +112,7 @@ def findings_payload(result: ArticleResult) -> dict[str, Any]:
             "chars": len(text),
             "text_sha256": text_sha256(text),
         },
-        "findings": [f.to_dict(text) for f in result.findings],
+        "findings": located(result.findings, text),
         "applied": [change_dict(c, text, at) for c, at in zip(applied, landed_at([c.edit for c in applied]))],
         "suggestions": [change_dict(c, text) for c in suggestions],
         "skipped": [

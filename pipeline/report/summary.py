@@ -138,7 +138,7 @@ def check_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
     return {c[2:]: sum(r.get(c) or 0 for r in ok) for c in check_columns(rows)}
 
 
-def write_summary(rows: list[dict[str, Any]], out_dir: Path) -> dict[str, Path]:
+def write_summary(rows: list[dict[str, Any]], out_dir: Path, reports: frozenset[str] | None = None) -> dict[str, Path]:
     """Write ``summary.json``, ``.jsonl``, ``.csv``, ``.md``, ``index.html`` and ``retranslations.tmx``.
 
     The TMX is read back from the articles' findings JSON in ``out_dir`` (see ``tmx``).
@@ -151,7 +151,7 @@ def write_summary(rows: list[dict[str, Any]], out_dir: Path) -> dict[str, Path]:
         "jsonl": write_atomic(out_dir / "summary.jsonl", summary_jsonl(rows)),
         "csv": write_atomic(out_dir / "summary.csv", summary_csv(rows)),
         "markdown": write_atomic(out_dir / "summary.md", summary_markdown(rows, payload["totals"], check_totals(rows))),
-        "index": write_atomic(out_dir / "index.html", index_html(_filled(rows, checks), [c[2:] for c in checks], check_totals(rows))),
+        "index": write_atomic(out_dir / "index.html", index_html(_filled(rows, checks), [c[2:] for c in checks], check_totals(rows), reports)),
     }
     stems = [str(r["stem"]) for r in rows if r.get("status") == "ok" and r.get("stem")]
     paths["tmx"] = TranslationMemory.from_reports(out_dir, stems).write(out_dir / "retranslations.tmx")

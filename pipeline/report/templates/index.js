@@ -16,6 +16,21 @@
     return raw.toLowerCase();
   }
 
+  // The filter box hides rows whose text does not contain every word typed (case-insensitive).
+  var filter = document.getElementById("filter");
+  var filterStatus = document.getElementById("filter-status");
+  filter.addEventListener("input", function () {
+    var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    Array.prototype.forEach.call(body.rows, function (row) {
+      var text = row.textContent.toLowerCase();
+      var match = words.every(function (w) { return text.indexOf(w) >= 0; });
+      row.hidden = !match;
+      if (match) shown += 1;
+    });
+    filterStatus.textContent = words.length ? shown + " of " + body.rows.length + " shown" : "";
+  });
+
   headers.forEach(function (th, index) {
     var button = th.querySelector("button.sort");
     if (!button) return;

@@ -1,0 +1,75 @@
+"""Reading an input with the user's ``--encoding``, or warning when detection was a guess.
+
+``document.decode`` detects; this module adds what a user needs around it: an explicit
+encoding that wins (strict: bytes invalid in it are an error, never replaced), and a
+warning when charset-normalizer's pick had close rivals that read the bytes differently
+(a cp1252 file is easily taken for cp1250 or cp1257: the letters change, silently).
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from pathlib import Path
+
+from .document import MAX_BYTES, Document, InputError, decode, load_document
+
+CLOSE_CHAOS = 0.1  # a rival this close to the best candidate's "chaos" is a real alternative
+DETECTED_BY_RULE = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "gb18030"}
+
+
+def check_encoding(name: str) -> str:
+    """The codec's canonical name; ``LookupError`` for an unknown one."""
+    return codecs.lookup(name).name
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise InputError(f"not valid {encoding} (--encoding): {err.reason} at byte {err.start}") from None
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str, bytes, list[str]]:
+    """(text, encoding, bom, warnings)."""
+    if encoding is not None:
+        return _decode_as(data, encoding), encoding, b"", []
+    text, found, bom = decode(data)
+    return text, found, bom, ([] if bom or found in DETECTED_BY_RULE else _rivals(data, found, text))
+
+
+def _rivals(data: bytes, found: str, text: str) -> list[str]:
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    best = min((m.chaos for m in matches), default=0.0)
+    rivals = [m.encoding for m in matches
+              if m.encoding != found and m.chaos <= best + CLOSE_CHAOS and str(m) != text]
+    if not rivals:
+        return []
+    return [f"encoding detected as {found} with low confidence (it could also be {', '.join(rivals[:3])}); "
+            f"pass --encoding ENC to be sure"]
+
+
+def read_document(path: str | Path, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[Document, list[str]]:
+    """``load_document`` with an optional explicit encoding; (document, warnings)."""
+    if encoding is None:
+        doc = load_document(path, max_bytes)
+        if doc.bom or doc.encoding in DETECTED_BY_RULE:
+            return doc, []
+        return doc, _rivals(Path(path).read_bytes(), doc.encoding, doc.text)
+    data = _read(Path(path), max_bytes)
+    return Document.from_text(_decode_as(data, encoding), str(path), encoding, b"", hashlib.sha256(data).hexdigest()), []
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    try:
+        if path.is_dir():
+            raise InputError("is a folder, not a file")
+        if path.stat().st_size > max_bytes:
+            raise InputError(f"is over the {max_bytes / 2**20:.0f} MiB limit per file; split it into articles")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file") from None
+    except OSError as err:
+        raise InputError(err.strerror or str(err)) from None

@@ -1,0 +1,88 @@
+"""One batch-wide export of every finding: ``findings.jsonl`` and ``findings.csv``.
+
+One row per finding of the original texts (what a reviewer works through): file, line,
+column, check, severity, text, plus the report name, the finding's number (what
+``tqa accept -n`` takes) and its message. For spreadsheets and dashboards.
+
+Rows are streamed to temporary files as articles finish and renamed into place at the
+end, so memory stays flat in the batch size and a reader never sees half an export. An
+article skipped by ``--resume`` contributes the rows of its findings JSON.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+COLUMNS = ("file", "line", "column", "check", "severity", "text", "stem", "number", "message")
+NAMES = ("findings.jsonl", "findings.csv")
+
+
+def rows_from_report(payload: dict[str, Any], file: str, stem: str) -> list[dict[str, Any]]:
+    """Export rows from a findings JSON payload (its findings carry line and column)."""
+    return [
+        {"file": file, "line": f.get("line"), "column": f.get("column"), "check": f["check"], "severity": f["severity"],
+         "text": f.get("text", "").strip(), "stem": stem, "number": n, "message": f.get("message", "")}
+        for n, f in enumerate(payload.get("findings", []), 1)
+    ]
+
+
+class FindingsExport:
+    """Open with the output folder; ``add`` rows per article; ``close`` publishes both files."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.rows = 0
+        self._files: list[tuple[IO[str], Path]] = []
+
+    def _open(self) -> None:
+        # opened on first use: the batch clears stale temporary files when it starts
+        for name in NAMES:
+            handle = tempfile.NamedTemporaryFile(
+                "w", dir=self.out_dir, prefix=f".{name}.", suffix=".tmp", delete=False, encoding="utf-8", newline=""
+            )
+            self._files.append((handle, self.out_dir / name))
+        self._jsonl = self._files[0][0]
+        self._csv = csv.DictWriter(self._files[1][0], fieldnames=COLUMNS)
+        self._csv.writeheader()
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        if not self._files:
+            self._open()
+        for row in rows:
+            self._jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self._csv.writerow(row)
+        self.rows += len(rows)
+
+    def add_resumed(self, out_dir: Path, stem: str, file: str) -> None:
+        try:
+            payload = json.loads((out_dir / f"{stem}.findings.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # no findings JSON written (--reports without json): nothing to export
+        self.add(rows_from_report(payload, file, stem))
+
+    def close(self) -> list[Path]:
+        from ..atomic import _UMASK
+
+        if not self._files:
+            self._open()
+        done = []
+        for handle, target in self._files:
+            handle.flush()
+            os.fsync(handle.fileno())
+            handle.close()
+            os.chmod(handle.name, 0o666 & ~_UMASK)
+            os.replace(handle.name, target)
+            done.append(target)
+        return done
+
+    def discard(self) -> None:
+        for handle, _ in self._files:
+            handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(handle.name)

@@ -22,6 +22,7 @@ from ..spans import Span
 from .base import Check, ConfigurationError, register
 from .glossary import GlossaryEntry, load_glossary, shipped_glossary
 from .phrase_trie import PhraseTrie
+from .termbase import as_glossary, load_termbase, shipped_termbase
 
 _SPACED_HYPHEN = regex.compile(r"\s*-\s*")
 
@@ -33,19 +34,18 @@ class Calque(Check):
     description = 'Literal translation listed in the glossary: "community of destiny" -> "community with a shared future"'
     options = {
         "glossary": [],  # extra glossary files (TSV/CSV); their entries override the shipped ones
-        "shipped": True,  # use the glossary shipped in pipeline/data/glossary.tsv
+        "shipped": True,  # use the glossary and term base shipped in pipeline/data/
+        "termbase": [],  # extra term bases (TSV/TBX): their wrong renderings are calques too
     }
 
     def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
         super().__init__(severity, **options)
-        paths = self.config["glossary"]
-        if isinstance(paths, (str, Path)):
-            paths = [paths]
-        if not all(isinstance(p, (str, Path)) for p in paths):
-            raise ConfigurationError(f"{type(self).__name__}: glossary must be a file path or a list of them, got {paths!r}")
+        paths = _paths(self, "glossary")
+        terms = [*(shipped_termbase() if self.config["shipped"] else ()), *(e for p in _paths(self, "termbase") for e in load_termbase(p))]
         by_phrase: dict[str, GlossaryEntry] = {}
-        for entry in [*(shipped_glossary() if self.config["shipped"] else ()), *(e for p in paths for e in load_glossary(p))]:
-            by_phrase[entry.phrase.casefold()] = entry  # later files win
+        for entry in [*as_glossary(terms), *(shipped_glossary() if self.config["shipped"] else ()),
+                      *(e for p in paths for e in load_glossary(p))]:
+            by_phrase[entry.phrase.casefold()] = entry  # later files win; glossaries over term bases
         self.entries = list(by_phrase.values())
         self._trie = PhraseTrie([e.phrase for e in self.entries])
 
@@ -73,6 +73,15 @@ class Calque(Check):
                 )
             )
         return found
+
+
+def _paths(check: Check, option: str) -> list[str | Path]:
+    paths = check.config[option]
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    if not isinstance(paths, list) or not all(isinstance(p, (str, Path)) for p in paths):
+        raise ConfigurationError(f"{type(check).__name__}: {option} must be a file path or a list of them, got {paths!r}")
+    return paths
 
 
 def _render(rendering: str, wildcard: str | None, matched: str) -> str | None:

@@ -16,32 +16,55 @@ character. A match never starts or ends inside a hyphenated or apostrophised wor
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
+
+import re
 
 import regex
 
-_TOKEN = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’][\p{L}\p{N}\p{M}]+)*|[^\s\p{L}\p{N}\p{M}-]")
+# The standard library's engine is faster at this; [^\W_] is a letter or digit.
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\s\w-]|_")
 _PLAIN = regex.compile(r"[\p{L}\p{N}\p{M}]+(?: [\p{L}\p{N}\p{M}]+)*")  # most phrases: no tokenizing needed
+_WORD = re.compile(r"[^\W_]+")
 _WILD = "\x00*"  # the trie key of a wildcard: no text token can equal it
 MAX_WILDCARD_WORDS = 3
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str  # casefolded, ’ as '
     start: int
     end: int
     sep: str  # the text between the previous token and this one ("" for the first)
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     tokens: list[Token] = []
-    end = 0
-    for m in _TOKEN.finditer(text):
-        tokens.append(Token(m.group().casefold().replace("’", "'"), m.start(), m.end(), text[end : m.start()]))
-        end = m.end()
+    last = start
+    for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        s, e = m.span()
+        tokens.append(Token(m.group().casefold().replace("’", "'"), s, e, text[last:s]))
+        last = e
     return tokens
+
+
+class _Tokens:
+    """The tokens of ``text`` from ``start``, read only as far as a walk asks."""
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text, self.items, self.last = text, [], start
+        self._iter = _TOKEN.finditer(text, start)
+
+    def get(self, i: int) -> Token | None:
+        while i >= len(self.items):
+            m = next(self._iter, None)
+            if m is None:
+                return None
+            s, e = m.span()
+            self.items.append(Token(m.group().casefold().replace("’", "'"), s, e, self.text[self.last : s]))
+            self.last = e
+        return self.items[i]
 
 
 def _sep_kind(sep: str) -> str:
@@ -66,11 +89,9 @@ def phrase_keys(phrase: str) -> list[tuple[str, str]]:
     return keys
 
 
-def _sep_fits(want: str, sep: str) -> bool:
-    have = _sep_kind(sep)
-    if want == "-":
-        return have != "" and (have == " " or sep.strip() == "-")
-    return have == want
+# The phrase separators a text separator satisfies: a phrase's hyphen also takes
+# whitespace; a text hyphen (with or without spaces) only a phrase's hyphen.
+_FITTING = {"": ("",), " ": (" ", "-"), "-": ("-",)}
 
 
 @dataclass(frozen=True)
@@ -96,40 +117,65 @@ class PhraseTrie:
             for key in keys:
                 node = node.setdefault(key, {})
             node.setdefault(None, index)  # the first of two equal phrases wins
+        # Where a match can start: the leading letters of each phrase's first token. Only
+        # there is the text tokenized, and only as far as the trie goes.
+        firsts = [key[1].split("'")[0] for key in self.root]
+        self._firsts = None if any(not f[:1].isalnum() for f in firsts) else frozenset(firsts)
+        # and, per first word, the words that can follow it (None: anything may)
+        self._seconds: dict[str, frozenset[str] | None] = {}
+        for (_, first), child in self.root.items():
+            seconds = [key[1].split("'")[0] for key in child if key is not None]
+            ok = None not in child and all(s[:1].isalnum() for s in seconds)
+            self._seconds[first] = frozenset(seconds) if ok else None
 
     def __bool__(self) -> bool:
         return bool(self.root)
 
     def finditer(self, text: str) -> Iterator[Match]:
-        tokens = tokenize(text)
-        i = 0
-        while i < len(tokens):
-            if not _can_start(tokens, i):
-                i += 1
+        if not self.root:
+            return
+        if self._firsts is None:  # a phrase starts with a wildcard or a mark: try every token
+            starts: Iterable[int] = (t.start for t in tokenize(text))
+        else:
+            starts = (m.start() for m in _WORD.finditer(text) if m.group().casefold() in self._firsts and self._may_follow(text, m))
+        done = 0
+        for pos in starts:
+            if pos < done or not _can_start(text, pos):
                 continue
+            tokens = _Tokens(text, pos)
             best = None
-            for index, last, wild in self._walk(self.root, tokens, i, True, None):
-                if not _can_end(tokens, last):
+            for index, last, wild in self._walk(self.root, tokens, 0, True, None):
+                if not _can_end(text, tokens.items[last].end):
                     continue
                 key = (self.rank[index], -last)
                 if best is None or key < best[0]:
                     best = (key, index, last, wild)
             if best is None:
-                i += 1
                 continue
             _, index, last, wild = best
-            span = (tokens[wild[0]].start, tokens[wild[1]].end) if wild else None
-            yield Match(index, tokens[i].start, tokens[last].end, span)
-            i = last + 1
+            span = (tokens.items[wild[0]].start, tokens.items[wild[1]].end) if wild else None
+            done = tokens.items[last].end
+            yield Match(index, pos, done, span)
 
-    def _walk(self, node: dict, tokens: list[Token], i: int, first: bool, wild: tuple[int, int] | None):
+    def _may_follow(self, text: str, word: re.Match[str]) -> bool:
+        """A cheap look at the next word, which rules out most candidates."""
+        if text[word.end() : word.end() + 1] in ("'", "’"):
+            return True  # "people's": the first token is longer than the word
+        key = ("", word.group().casefold())
+        if key not in self.root:
+            return False
+        seconds = self._seconds[key[1]]
+        if seconds is None:
+            return True
+        after = _WORD.search(text, word.end())
+        return after is not None and after.group().casefold() in seconds
+
+    def _walk(self, node: dict, tokens: _Tokens, i: int, first: bool, wild: tuple[int, int] | None):
         """(entry, last token, wildcard token span) for every phrase that matches from token i."""
-        if i >= len(tokens):
+        tok = tokens.get(i)
+        if tok is None:
             return
-        tok = tokens[i]
-        for kind in ("", " ", "-") if not first else ("",):
-            if not first and not _sep_fits(kind, tok.sep):
-                continue
+        for kind in ("",) if first else _FITTING[_sep_kind(tok.sep)] if tok.sep.strip() in ("", "-") else ():
             child = node.get((kind, tok.text))
             if child is not None:
                 if None in child:
@@ -139,32 +185,26 @@ class PhraseTrie:
             if wild_child is not None:
                 yield from self._wildcard(wild_child, tokens, i, wild)
 
-    def _wildcard(self, node: dict, tokens: list[Token], i: int, wild: tuple[int, int] | None):
+    def _wildcard(self, node: dict, tokens: _Tokens, i: int, wild: tuple[int, int] | None):
         words, j = 0, i
-        while j < len(tokens) and tokens[j].text[0].isalnum():
-            if j > i and (not tokens[j].sep or tokens[j].sep.strip() not in ("", "-")):
+        while (tok := tokens.get(j)) is not None and tok.text[0].isalnum():
+            if j > i and (not tok.sep or tok.sep.strip() not in ("", "-")):
                 break
-            if j == i or any(c.isspace() for c in tokens[j].sep):
+            if j == i or any(c.isspace() for c in tok.sep):
                 words += 1
                 if words > MAX_WILDCARD_WORDS:
                     break
             span = wild or (i, j)
-            if None in node and _can_end(tokens, j):
+            if None in node:
                 yield node[None], j, span
             yield from self._walk(node, tokens, j + 1, False, span)
             j += 1
 
 
-def _can_start(tokens: list[Token], i: int) -> bool:
+def _can_start(text: str, pos: int) -> bool:
     """Not inside a word: "non-community" has no "community" of its own."""
-    if i == 0:
-        return True
-    sep = tokens[i].sep
-    return not (sep[:1] in ("-", "'", "’") and tokens[i - 1].text[-1:].isalnum())
+    return not (pos >= 2 and text[pos - 1] in "-'’" and text[pos - 2].isalnum())
 
 
-def _can_end(tokens: list[Token], i: int) -> bool:
-    if i + 1 >= len(tokens):
-        return True
-    sep = tokens[i + 1].sep
-    return not (sep in ("-", "'", "’") and tokens[i + 1].text[:1].isalnum())
+def _can_end(text: str, end: int) -> bool:
+    return not (end + 1 < len(text) and text[end] in "-'’" and text[end + 1].isalnum())

@@ -13,7 +13,7 @@ from pipeline.document import Document
 from pipeline.findings import Severity
 
 NEW = ("glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote", "html-residue",
-       "missing-hyphen", "pinyin")
+       "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier")
 
 
 @functools.lru_cache(maxsize=None)
@@ -45,8 +45,8 @@ def test_registered_with_severity_and_description():
         ("doubled-punctuation", "rice, wheat etc. , and", [(". ,", ".,")]),
         ("doubled-punctuation", "the end . , then,, again ; ; and , .", [(". ,", ".,"), (",,", ","), ("; ;", ";"), (", .", None)]),
         ("spaced-quote", "the “ Belt and Road ” project", [("“ ", "“"), (" ”", "”")]),
-        ("html-residue", "the talks</p> went < / p > well&nbsp;and &amp; more", [("</p>", ""), ("< / p >", ""), ("&nbsp;", " "), ("&amp;", "&")]),
-        ("html-residue", "two<br>words", [("<br>", " ")]),
+        ("html-residue", "the talks</p> went < / p > well&nbsp;and &amp; more", [("</p>", None), ("< / p >", ""), ("&nbsp;", " "), ("&amp;", "&")]),
+        ("html-residue", "two< br >words", [("< br >", " ")]),
         ("missing-hyphen", "Sino Japanese ties in the post pandemic era", [("Sino Japanese", "Sino-Japanese"), ("post pandemic era", "post-pandemic era")]),
         ("missing-hyphen", "after COVID 19, a win win deal", [("COVID 19", "COVID-19"), ("win win", "win-win")]),
         ("missing-hyphen", "people to people exchanges and state owned firms", [("people to people", "people-to-people"), ("state owned", "state-owned")]),
@@ -54,6 +54,9 @@ def test_registered_with_severity_and_description():
         ("pinyin", "the jiayou spirit", [("jiayou", None)]),
         ("pinyin", "the zhengfu gongzuo baogao was read", [("zhengfu gongzuo baogao", None)]),
         ("pinyin", "he said nǐ hǎo", [("nǐ hǎo", None)]),
+        ("repeated-stem", "the district voiced their voices", [("voiced their voices", None)]),
+        ("repeated-stem", "to achieve great achievements", [("achieve great achievements", None)]),
+        ("repeated-modifier", "implement joint defense and joint control", [("joint defense and joint control", None)]),
     ],
 )
 def test_finds(check_id, text, expected):
@@ -75,6 +78,8 @@ def test_finds(check_id, text, expected):
         ("missing-hyphen", "the post office era, a win-win, people to people in trade"),
         ("pinyin", "Xi Jinping met Li Qiang in Zhongnanhai; guanxi, hukou, tofu, tai chi, gaokao, feng shui, mahjong"),
         ("pinyin", "banana, change, along, hang, ganglion, chinese, heritage, machine, relinking, Chang'e"),
+        ("repeated-stem", "developed and developing countries, from building to building; the voices. Voiced"),
+        ("repeated-modifier", "the old and the new, nothing more and nothing less, good neighbours, good friends"),
     ],
 )
 def test_leaves_alone(check_id, text):

@@ -53,14 +53,15 @@ def _accepted() -> frozenset[str]:
     return frozenset(w.lower() for e in shipped_termbase() for r in e.en for w in r.split())
 
 
+@lru_cache(maxsize=65536)
 def is_pinyin(word: str, alone: bool = True) -> bool:
     """``alone``: not next to another pinyin-like word, so wordfreq must never have seen it."""
     plain = word.translate(_TONES)
     if plain != word:
         return syllables(plain) >= 1  # tone marks are never English
-    if len(word) < 4 or syllables(plain) < 2 or plain in _accepted():
+    if len(word) < 4 or zipf(plain) >= (0.1 if alone else 1.8):  # the cheap test first: most words are English
         return False
-    return zipf(plain) < (0.1 if alone else 1.8) and not derived(plain, 2.5)
+    return syllables(plain) >= 2 and plain not in _accepted() and not derived(plain, 2.5)
 
 
 @register

@@ -7,8 +7,9 @@
 - ``html-residue``: tags and entities as words, "< / p >", "<br>", "&nbsp;", "&amp;".
 
 Repairs (``rule``): a doubled mark becomes one, "etc. ," becomes "etc.,"; the space in a
-quote goes; a tag goes (a space where it separated words), an entity becomes its
-character. Mixed marks (", .") are reported without a repair: which one was meant is
+quote goes; a broken tag ("< / p >", which no markup writer emits) goes, with a space
+where it separated words; an entity becomes its character. A well-formed tag ("<p>") is
+reported without a repair: the input may be a page someone chose to check as text. Mixed marks (", .") are reported without a repair: which one was meant is
 the writer's call.
 """
 
@@ -27,6 +28,7 @@ _DOUBLED = re.compile(r"(?<![.,;:!?])([,;:.])([ \t]*)([,;:.])(?![.,;:!?])")
 _SPACED_QUOTE = re.compile(r"(?:^|(?<=[\s(]))“[ \t]+(?=\w)|(?<=[\w.,!?])[ \t]+”")
 _TAG_NAMES = "p|br|div|span|a|b|i|u|em|strong|li|ul|ol|h[1-6]|img|td|tr|th|table|font|sup|sub|hr|tbody|thead|section|article|figure|figcaption|blockquote"
 _TAG = re.compile(rf"<[ \t]*/?[ \t]*(?:{_TAG_NAMES})(?:[ \t]+[a-z-]+[ \t]*=[ \t]*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*[ \t]*/?[ \t]*>", re.I)
+_WELL_FORMED = re.compile(r"</?[a-z0-9]+(?:\s[^<>]*)?/?>", re.I)  # as markup writes it: no space after "<"
 _ENTITY = re.compile(r"&[ \t]?(?:nbsp|amp|lt|gt|quot|apos|mdash|ndash|hellip|rsquo|lsquo|rdquo|ldquo|#\d{2,5}|#x[0-9a-f]{2,4});", re.I)
 
 
@@ -81,9 +83,14 @@ class HtmlResidue(Check):
         text = doc.text
         found = []
         for m in _TAG.finditer(text):
+            if _WELL_FORMED.fullmatch(m.group()):
+                # "<p>" may be a page given as text on purpose: reported, left for a person
+                found.append(self.finding(Span(m.start(), m.end()), f"HTML tag in the text: {m.group()!r}",
+                                          evidence={"text": m.group()}))
+                continue
             before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
             glue = before.isalnum() and after.isalnum()
-            found.append(self.finding(Span(m.start(), m.end()), f"HTML tag in the text: {m.group()!r}",
+            found.append(self.finding(Span(m.start(), m.end()), f"broken HTML tag in the text: {m.group()!r}",
                                       replacement=" " if glue else "", origin="rule", evidence={"text": m.group()}))
         for m in _ENTITY.finditer(text):
             char = html.unescape(m.group().replace(" ", "").replace("\t", ""))

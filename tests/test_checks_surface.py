@@ -45,7 +45,7 @@ def test_registered_with_severity_and_description():
         ("doubled-punctuation", "rice, wheat etc. , and", [(". ,", ".,")]),
         ("doubled-punctuation", "the end . , then,, again ; ; and , .", [(". ,", ".,"), (",,", ","), ("; ;", ";"), (", .", None)]),
         ("spaced-quote", "the “ Belt and Road ” project", [("“ ", "“"), (" ”", "”")]),
-        ("html-residue", "the talks</p> went < / p > well&nbsp;and &amp; more", [("</p>", None), ("< / p >", ""), ("&nbsp;", " "), ("&amp;", "&")]),
+        ("html-residue", "the talks</p> went < / p > well&nbsp;and &amp; more", [("</p>", None), (" < / p >", ""), ("&nbsp;", " "), ("&amp;", "&")]),
         ("html-residue", "two< br >words", [("< br >", " ")]),
         ("missing-hyphen", "Sino Japanese ties in the post pandemic era", [("Sino Japanese", "Sino-Japanese"), ("post pandemic era", "post-pandemic era")]),
         ("missing-hyphen", "after COVID 19, a win win deal", [("COVID 19", "COVID-19"), ("win win", "win-win")]),
@@ -84,3 +84,14 @@ def test_finds(check_id, text, expected):
 )
 def test_leaves_alone(check_id, text):
     assert hits(check_id, text) == []
+
+
+def test_listed_by_tqa_checks():
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    result = CliRunner().invoke(app, ["checks"])
+    assert result.exit_code == 0
+    for check_id in (*NEW, "key-term"):
+        assert check_id in result.output

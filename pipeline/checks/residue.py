@@ -90,7 +90,8 @@ class HtmlResidue(Check):
                 continue
             before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
             glue = before.isalnum() and after.isalnum()
-            found.append(self.finding(Span(m.start(), m.end()), f"broken HTML tag in the text: {m.group()!r}",
+            start = m.start() - 1 if before == " " and after in (" ", "\n", "") else m.start()  # no double space left
+            found.append(self.finding(Span(start, m.end()), f"broken HTML tag in the text: {m.group()!r}",
                                       replacement=" " if glue else "", origin="rule", evidence={"text": m.group()}))
         for m in _ENTITY.finditer(text):
             char = html.unescape(m.group().replace(" ", "").replace("\t", ""))

@@ -29,11 +29,11 @@ KINDS = {
     "calque": {"calque", "key-term"},
     "spacing": {"hyphen-spacing", "space-before-punctuation", "missing-space", "ordinal-spacing", "cjk-punctuation",
                 "glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote", "missing-hyphen"},
-    "repetition": {"repeated-phrase", "duplicate-line", "repeated-stem", "repeated-modifier"},
+    "repetition": {"repeated-phrase", "duplicate-line", "repeated-stem", "repeated-modifier", "repeated-headline"},
     "markup": {"html-residue", "unpaired-punctuation"},
 }
 NEW = {"glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote", "html-residue",
-       "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier"}
+       "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier", "repeated-headline"}
 
 
 def labelled(page: dict, text: str) -> list[tuple[str, int, int]]:

@@ -13,7 +13,7 @@ from pipeline.document import Document
 from pipeline.findings import Severity
 
 NEW = ("glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote", "html-residue",
-       "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier")
+       "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier", "repeated-headline")
 
 
 @functools.lru_cache(maxsize=None)
@@ -57,6 +57,10 @@ def test_registered_with_severity_and_description():
         ("repeated-stem", "the district voiced their voices", [("voiced their voices", None)]),
         ("repeated-stem", "to achieve great achievements", [("achieve great achievements", None)]),
         ("repeated-modifier", "implement joint defense and joint control", [("joint defense and joint control", None)]),
+        ("repeated-headline", "【Focus】China's exports rose sharply last month\n\nChina’s exports rose sharply last month. Officials said more.",
+         [("China’s exports rose sharply last month.", None)]),
+        ("repeated-headline", "China's exports rose sharply last month\n\nChina's exports rose sharply last month. Officials said more.",
+         [("China's exports rose sharply last month.", None)]),
     ],
 )
 def test_finds(check_id, text, expected):
@@ -80,6 +84,8 @@ def test_finds(check_id, text, expected):
         ("pinyin", "banana, change, along, hang, ganglion, chinese, heritage, machine, relinking, Chang'e"),
         ("repeated-stem", "developed and developing countries, from building to building; the voices. Voiced"),
         ("repeated-modifier", "the old and the new, nothing more and nothing less, good neighbours, good friends"),
+        ("repeated-headline", "China's exports rose 7% in May\n\nChina's exports rose 7% in May as demand grew. Officials said more."),
+        ("repeated-headline", "【Focus】China's exports rose\n\nImports fell in May. Officials said more."),
     ],
 )
 def test_leaves_alone(check_id, text):

@@ -89,3 +89,41 @@ class RepeatedModifier(Check):
                 evidence={"text": m.group(), "modifier": first},
             ))
         return found
+
+
+_TAG = re.compile(r"^\s*[【\[(（][^】\]）)\n]{1,30}[】\])）]\s*|\s*[【\[(（][^】\]）)\n]{1,30}[】\])）]\s*$")
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def _bare(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text.replace("’", "'").replace("'", "")).casefold().split())
+
+
+@register
+class RepeatedHeadline(Check):
+    id = "repeated-headline"
+    severity = Severity.MINOR
+    description = 'A headline repeated as the first sentence of the next paragraph, often with its tag dropped: "【Focus】Exports rose" + "Exports rose. ..."'
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        text = doc.text
+        found = []
+        for head, body in zip(doc.paragraphs, doc.paragraphs[1:]):
+            title = head.of(text)
+            if "\n" in title.strip() or len(title.split()) > 25:
+                continue
+            tag = _TAG.search(title)
+            bare = _bare(_TAG.sub(" ", title))
+            if len(bare.split()) < 4:
+                continue
+            first = next((s for s in doc.sentences if body.start <= s.start < body.end), None)
+            if first is None or _bare(first.of(text)) != bare:
+                continue
+            if tag is None and first.end >= body.end - 1:
+                continue  # the whole paragraph is the copy: duplicate-line reports it
+            dropped = f' (its tag "{tag.group().strip()}" dropped)' if tag else ""
+            found.append(self.finding(
+                first, f"the headline repeated as the first sentence{dropped}",
+                evidence={"text": first.of(text), "headline": title.strip()},
+            ))
+        return found

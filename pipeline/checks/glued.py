@@ -35,8 +35,18 @@ _LOWER = re.compile(r"\b[a-z]{5,}\b")
 _CAMEL = re.compile(r"\b([a-z]{2,5})([A-Z][a-z]{2,})\b")
 _NUMBER_AFTER = re.compile(r"\b(in|on|at|by|since|from|to|of|until|before|after|than|about)(\d{1,4})\b", re.I)
 _WORD_AFTER = re.compile(r"\b(\d[\d,.]*)([a-z]{4,})\b")
+_LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[a-z]")
 _UNITS = frozenset("hours mins secs days kmph mph kph years".split())  # "24hours" is common shorthand
-_PUNCT = re.compile(r"(?<=[a-z]{2})\((?=[A-Za-z]{2})|(?<=[a-z]{2})\)(?=[a-z]{2})|(?<=[a-z]{2}):(?=[a-z]{2})(?!//)")
+_MARK = re.compile(r"[():]")  # few in any text: the letters around each are looked at in Python
+
+
+def _glued_mark(text: str, i: int) -> bool:
+    before, after, mark = text[max(0, i - 2) : i], text[i + 1 : i + 3], text[i]
+    if len(before) < 2 or not (before.isascii() and before.isalpha() and before.islower()):
+        return False
+    if not (len(after) == 2 and after.isascii() and after.isalpha()):
+        return False
+    return mark == "(" or after.islower() and not (mark == ":" and text.startswith("//", i + 1))
 _CODE = re.compile(r"[/@_=\\#]|\w\.\w|://")  # URLs, addresses, domains, identifiers, paths
 
 
@@ -80,10 +90,8 @@ class GluedWords(Check):
         text = doc.text
         found = []
         for m in _LOWER.finditer(text):
-            if _CODE.search(_token_at(text, m.start(), m.end())):
-                continue  # a URL, an address or code, not prose
             split = _split(m.group())
-            if split:
+            if split and not _CODE.search(_token_at(text, m.start(), m.end())):  # not a URL, an address or code
                 found.append(self._finding(m.start(), m.end(), *split))
         for m in _CAMEL.finditer(text):
             if m.group(1) in FUNCTION_WORDS and not _CODE.search(_token_at(text, m.start(), m.end())):
@@ -105,6 +113,8 @@ class GluedNumber(Check):
 
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
+        if not _LETTER_DIGIT.search(text):
+            return []  # most articles: one fast scan decides
         found = []
         for m in _NUMBER_AFTER.finditer(text):
             found.append(self._finding(m, f"{m.group(1)} {m.group(2)}"))
@@ -131,7 +141,9 @@ class GluedPunctuation(Check):
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
         found = []
-        for m in _PUNCT.finditer(text):
+        for m in _MARK.finditer(text):
+            if not _glued_mark(text, m.start()):
+                continue
             if _CODE.search(_token_at(text, m.start(), m.end())):
                 continue  # a URL, an identifier or code
             mark = m.group()

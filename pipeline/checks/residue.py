@@ -25,7 +25,7 @@ from ..spans import Span
 from .base import Check, register
 
 _DOUBLED = re.compile(r"(?<![.,;:!?])([,;:.])([ \t]*)([,;:.])(?![.,;:!?])")
-_SPACED_QUOTE = re.compile(r"(?:^|(?<=[\s(]))“[ \t]+(?=\w)|(?<=[\w.,!?])[ \t]+”")
+_SPACED_QUOTE = re.compile(r"“[ \t]+(?=\w)|[ \t]+”")  # which side of the quote the text is on: checked per match
 _TAG_NAMES = "p|br|div|span|a|b|i|u|em|strong|li|ul|ol|h[1-6]|img|td|tr|th|table|font|sup|sub|hr|tbody|thead|section|article|figure|figcaption|blockquote"
 _TAG = re.compile(rf"<[ \t]*/?[ \t]*(?:{_TAG_NAMES})(?:[ \t]+[a-z-]+[ \t]*=[ \t]*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*[ \t]*/?[ \t]*>", re.I)
 _WELL_FORMED = re.compile(r"</?[a-z0-9]+(?:\s[^<>]*)?/?>", re.I)  # as markup writes it: no space after "<"
@@ -66,11 +66,17 @@ class SpacedQuote(Check):
     description = 'Space inside curly quotation marks: "“ Belt and Road ”"'
 
     def find(self, doc: Document) -> Iterable[Finding]:
-        return [
-            self.finding(Span(m.start(), m.end()), "space inside quotation marks", replacement=m.group().strip(" \t"),
-                         origin="rule", evidence={"text": m.group()})
-            for m in _SPACED_QUOTE.finditer(doc.text)
-        ]
+        text = doc.text
+        found = []
+        for m in _SPACED_QUOTE.finditer(text):
+            if m.group()[0] == "“":
+                ok = m.start() == 0 or text[m.start() - 1].isspace() or text[m.start() - 1] == "("
+            else:
+                ok = m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_.,!?")
+            if ok:
+                found.append(self.finding(Span(m.start(), m.end()), "space inside quotation marks",
+                                          replacement=m.group().strip(" \t"), origin="rule", evidence={"text": m.group()}))
+        return found
 
 
 @register

@@ -31,7 +31,7 @@ from .plan import DEFAULT_APPLY, ORIGINS
 
 CONFIG_NAME = "tqa.toml"
 _TOP_KEYS = ("apply", "checks", "fail-on", "ignore", "models")
-_PATH_OPTIONS = frozenset({"glossary"})  # option values that are file paths
+_PATH_OPTIONS = frozenset({"glossary", "termbase"})  # option values that are file paths
 
 
 @dataclass(frozen=True)

@@ -284,3 +284,6 @@ def run_source_checks(pair: SourcePair, checks: Iterable[SourceCheck] | None = N
             raise ConfigurationError(f"run_source_checks: {type(check).__name__} is not a SourceCheck")
         findings.extend(check.find_pair(pair))
     return in_text_order(findings)
+
+
+from .checks import keyterm  # noqa: E402,F401  (registers the key-term check; it builds on SourceCheck)

@@ -87,3 +87,21 @@ def test_missing_and_undecodable_glossary(tmp_path: Path):
         load_glossary(bad)
     with pytest.raises(ConfigurationError, match="glossary must be"):
         Calque(glossary=[1])
+
+
+def test_literal_star_in_a_phrase_is_an_ordinary_character(tmp_path: Path):
+    # "*" inside a token is not a wildcard; it used to fail with "no such group"
+    tsv = tmp_path / "stars.tsv"
+    tsv.write_text("phrase\trendering\nfive*star hotel\tfive-star hotel\nQ*bert\tQbert\nrated * stars\t* stars\n", encoding="utf-8")
+    assert hits("a five*star hotel and Q*bert, rated four stars", glossary=str(tsv), shipped=False) == [
+        ("five*star hotel", "five-star hotel"), ("Q*bert", "Qbert"), ("rated four stars", "four stars")]
+    assert hits("a five star hotel", glossary=str(tsv), shipped=False) == []
+
+
+def test_big_glossary_matches_only_what_is_there(tmp_path: Path):
+    # 20,000 entries sharing first words: the trie keeps matching to the words present
+    rows = [f"term {i} alpha\tT{i}" for i in range(20_000)]
+    tsv = tmp_path / "big.tsv"
+    tsv.write_text("phrase\trendering\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert hits("the term 17 alpha and term 17 beta, term 19999 alpha.", glossary=str(tsv), shipped=False) == [
+        ("term 17 alpha", "T17"), ("term 19999 alpha", "T19999")]

@@ -10,6 +10,7 @@ from ..findings import Finding, in_text_order
 from .base import REGISTRY, SOURCE_REGISTRY, Check, ConfigurationError, instantiate, register, register_source
 from . import untranslated  # noqa: F401  (modules register their checks on import)
 from . import calque, duplicate_line, punctuation, repetition, spacing  # noqa: F401
+from . import compounds, glued, pinyin, residue, restatement  # noqa: F401  (surface defects of real MT pages)
 
 __all__ = ["REGISTRY", "SOURCE_REGISTRY", "Check", "ConfigurationError", "register", "register_source", "build_checks", "known_checks", "run_checks"]
 

@@ -1,0 +1,64 @@
+"""``missing-hyphen``: fixed compounds that MT writes as separate words.
+
+"Sino Japanese" (Sino-X), "post pandemic era" (post-X era), "COVID 19", "win win",
+"people to people exchanges", "state owned", "pandemic related deaths" (X-related before
+a noun). The "related" case needs a word before it that is not an adverb or a verb
+("closely related", "is related") and a word after it that is not a preposition
+("related to"), which is where the hyphen is required. Repair: the hyphens (``rule``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..document import Document
+from ..findings import Finding, Severity
+from ..spans import Span
+from .base import Check, register
+from .glued import FUNCTION_WORDS
+
+_FIXED = re.compile(
+    r"\b(?:(Sino) ([A-Z][a-z]+)"
+    r"|(post) ([a-z]+|[A-Z]+(?: ?\d+)?) (era|period|age)"
+    r"|(COVID) (19)\b"
+    r"|(win) (win)\b"
+    r"|(people) (to) (people)(?= (?:exchanges?|ties|bonds|contacts?|diplomacy|friendship|links)\b)"
+    r"|(state) (owned)\b"
+    r"|([a-z]{3,}) (related) (?=[a-z]{3,})"
+    r")",
+    re.I,
+)
+_NOT_BEFORE_RELATED = frozenset(
+    "are were was been being become became becomes seem seems not also closely directly distantly indirectly "
+    "highly strongly loosely mostly partly largely genetically causally inversely intimately well".split()
+)
+_NOT_AFTER_RELATED = frozenset("to with by and or in as but than at for from".split())
+
+
+@register
+class MissingHyphen(Check):
+    id = "missing-hyphen"
+    severity = Severity.MINOR
+    description = 'A fixed compound without its hyphens: "Sino Japanese", "post pandemic era", "COVID 19", "pandemic related deaths"'
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        text = doc.text
+        found = []
+        for m in _FIXED.finditer(text):
+            words = [g for g in m.groups() if g]
+            if m.group(16):  # "X related Y"
+                after = re.match(r"[a-z]+", text[m.end() :])
+                x = m.group(15).lower()
+                if x in _NOT_BEFORE_RELATED or x in FUNCTION_WORDS or x.endswith("ly") or (after and after.group() in _NOT_AFTER_RELATED):
+                    continue
+            if m.group(3) and (m.group(4).lower() in FUNCTION_WORDS or m.group(4).lower() in ("office", "offices")):
+                continue  # "post the era", "post office": not the prefix
+            era = [m.group(5)] if m.group(5) else []
+            joined = "-".join(w for w in words if w not in era) + (f" {era[0]}" if era else "")
+            span_text = m.group().rstrip()
+            found.append(self.finding(
+                Span(m.start(), m.start() + len(span_text)), f'a fixed compound without its hyphen: "{span_text}" -> "{joined}"',
+                replacement=joined, origin="rule", evidence={"text": span_text},
+            ))
+        return found

@@ -1,0 +1,155 @@
+"""Glued text: words, numbers and brackets that lost the space between them.
+
+- ``glued-words``: "ofthe", "developmentand", "inChina". A lower-case word that is rare
+  in English (wordfreq) but splits into two words far more common than it, one of them a
+  function word; or, with no function word, two common content words and a form
+  wordfreq has never seen ("economicdevelopment"). A lower-case function word glued to a
+  capitalised word ("inChina", "ofBeijing") is decided by the list of function words
+  alone. Names and compounds are left alone: capitalised words are not split, and
+  compounds people write ("within", "cannot", "thereof") are common enough in wordfreq.
+- ``glued-number``: "in2020", "2020year", "5million": a preposition before digits, or
+  digits before a common word of four or more letters that is not a unit or a suffix.
+- ``glued-punctuation``: "China(Beijing)", "(Beijing)is", "said:the": a bracket or a colon
+  with letters on both sides in running text; URLs, times and ratios keep their colons.
+
+Every repair inserts one space (``rule``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..document import Document
+from ..findings import Finding, Severity
+from ..spans import Span
+from .base import Check, register
+from .wordfreq_en import derived, zipf
+
+FUNCTION_WORDS = frozenset(
+    "a an the of and or but in on at to for from with by as into onto over under about after before than that this "
+    "these those its their our his her is are was were be been has have had will would can could should may might "
+    "not which who whose when where while also such all any each other more most".split()
+)
+_LOWER = re.compile(r"\b[a-z]{5,}\b")
+_CAMEL = re.compile(r"\b([a-z]{2,5})([A-Z][a-z]{2,})\b")
+_NUMBER_AFTER = re.compile(r"\b(in|on|at|by|since|from|to|of|until|before|after|than|about)(\d{1,4})\b", re.I)
+_WORD_AFTER = re.compile(r"\b(\d[\d,.]*)([a-z]{4,})\b")
+_LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[a-z]")
+_UNITS = frozenset("hours mins secs days kmph mph kph years".split())  # "24hours" is common shorthand
+_MARK = re.compile(r"[():]")  # few in any text: the letters around each are looked at in Python
+
+
+def _glued_mark(text: str, i: int) -> bool:
+    before, after, mark = text[max(0, i - 2) : i], text[i + 1 : i + 3], text[i]
+    if len(before) < 2 or not (before.isascii() and before.isalpha() and before.islower()):
+        return False
+    if not (len(after) == 2 and after.isascii() and after.isalpha()):
+        return False
+    return mark == "(" or after.islower() and not (mark == ":" and text.startswith("//", i + 1))
+_CODE = re.compile(r"[/@_=\\#]|\w\.\w|://")  # URLs, addresses, domains, identifiers, paths
+
+
+def _token_at(text: str, start: int, end: int) -> str:
+    """The whitespace-delimited token around text[start:end]."""
+    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), text.rfind("\t", 0, start)) + 1
+    right = min((i for i in (text.find(" ", end), text.find("\n", end), text.find("\t", end)) if i >= 0), default=len(text))
+    return text[left:right]
+
+
+def _split(word: str) -> tuple[str, str] | None:
+    """The split of ``word`` into two words that explains it best, if any."""
+    glued = zipf(word)
+    if glued >= 3.5 or derived(word):
+        return None
+    best: tuple[float, str, str] | None = None
+    for i in range(2, len(word) - 1):
+        left, right = word[:i], word[i:]
+        function = left in FUNCTION_WORDS or right in FUNCTION_WORDS
+        if function:
+            other = right if left in FUNCTION_WORDS else left
+            if len(other) < 3 or zipf(other) < 3.5:
+                continue
+        elif glued > 0 or len(left) < 4 or len(right) < 4:
+            continue
+        score = min(zipf(left), zipf(right))
+        if score - glued < 3.0 or (not function and score < 4.5):
+            continue
+        if best is None or score > best[0]:
+            best = (score, left, right)
+    return (best[1], best[2]) if best else None
+
+
+@register
+class GluedWords(Check):
+    id = "glued-words"
+    severity = Severity.MINOR
+    description = 'Two words written without a space: "ofthe", "developmentand", "inChina" (decided with wordfreq frequencies)'
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        text = doc.text
+        found = []
+        for m in _LOWER.finditer(text):
+            split = _split(m.group())
+            if split and not _CODE.search(_token_at(text, m.start(), m.end())):  # not a URL, an address or code
+                found.append(self._finding(m.start(), m.end(), *split))
+        for m in _CAMEL.finditer(text):
+            if m.group(1) in FUNCTION_WORDS and not _CODE.search(_token_at(text, m.start(), m.end())):
+                found.append(self._finding(m.start(), m.end(), m.group(1), m.group(2)))
+        return sorted(found, key=lambda f: f.span)
+
+    def _finding(self, start: int, end: int, left: str, right: str) -> Finding:
+        return self.finding(
+            Span(start, end), f'words glued together: "{left}{right}" -> "{left} {right}"',
+            replacement=f"{left} {right}", origin="rule", evidence={"text": left + right},
+        )
+
+
+@register
+class GluedNumber(Check):
+    id = "glued-number"
+    severity = Severity.MINOR
+    description = 'A number glued to a word: "in2020", "2020year", "5million"'
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        text = doc.text
+        if not _LETTER_DIGIT.search(text):
+            return []  # most articles: one fast scan decides
+        found = []
+        for m in _NUMBER_AFTER.finditer(text):
+            found.append(self._finding(m, f"{m.group(1)} {m.group(2)}"))
+        for m in _WORD_AFTER.finditer(text):
+            word = m.group(2)
+            if word in _UNITS or zipf(word) < 4.0 or text[m.start() - 1 : m.start()].isalpha():
+                continue
+            found.append(self._finding(m, f"{m.group(1)} {word}"))
+        return sorted(found, key=lambda f: f.span)
+
+    def _finding(self, m: re.Match[str], replacement: str) -> Finding:
+        return self.finding(
+            Span(m.start(), m.end()), f'a number glued to a word: "{m.group()}"',
+            replacement=replacement, origin="rule", evidence={"text": m.group()},
+        )
+
+
+@register
+class GluedPunctuation(Check):
+    id = "glued-punctuation"
+    severity = Severity.MINOR
+    description = 'No space outside a bracket or after a colon between words: "China(Beijing)", "(Beijing)is", "said:the"'
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        text = doc.text
+        found = []
+        for m in _MARK.finditer(text):
+            if not _glued_mark(text, m.start()):
+                continue
+            if _CODE.search(_token_at(text, m.start(), m.end())):
+                continue  # a URL, an identifier or code
+            mark = m.group()
+            replacement = " (" if mark == "(" else mark + " "
+            found.append(self.finding(
+                Span(m.start(), m.end()), f"no space {'before' if mark == '(' else 'after'} {mark!r}",
+                replacement=replacement, origin="rule", evidence={"text": text[max(0, m.start() - 12) : m.end() + 12]},
+            ))
+        return found

@@ -1,0 +1,91 @@
+"""``pinyin``: romanised Chinese left untranslated ("the jiayou spirit", "zhengfu gongzuo baogao").
+
+A lower-case word (capitalised ones are names) that segments entirely into Mandarin
+syllables, has at least two of them, is not an accepted rendering in the term base
+("gaokao") and is not English by wordfreq: next to another such word, Zipf below 1.8 (so
+"guanxi", "hukou" and "tofu" stay); alone, never seen by wordfreq at all, and not an
+English word with an affix ("relicensing"). Tone marks settle it. A run of such words is
+one finding. Reported as untranslated, minor, and
+never repaired automatically: only a translator knows what the syllables stand for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from ..document import Document
+from ..findings import Finding, Severity
+from ..spans import Span
+from .base import Check, register
+from .termbase import shipped_termbase
+from .wordfreq_en import derived, zipf
+
+_INITIAL = "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+_FINAL = "(?:iang|iong|uang|ueng|iao|ian|uai|uan|ang|eng|ing|ong|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
+_SYLLABLE = re.compile(_INITIAL + _FINAL)
+_WORD = re.compile(r"(?<![\w'’-])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{2,}(?![\w'’-])")
+_TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü", "aaaaeeeeiiiioooouuuuvvvvv")
+
+
+def syllables(word: str) -> int:
+    """How many Mandarin syllables ``word`` is made of (0: it is not pinyin). Prefers the
+    longest syllable first, backing off where that leaves an impossible rest."""
+
+    @lru_cache(maxsize=None)
+    def count(i: int) -> int:
+        if i == len(word):
+            return 0
+        for j in range(min(len(word), i + 6), i, -1):
+            if _SYLLABLE.fullmatch(word, i, j):
+                rest = count(j)
+                if rest >= 0:
+                    return rest + 1
+        return -1
+
+    n = count(0)
+    return max(n, 0)
+
+
+@lru_cache(maxsize=1)
+def _accepted() -> frozenset[str]:
+    return frozenset(w.lower() for e in shipped_termbase() for r in e.en for w in r.split())
+
+
+@lru_cache(maxsize=65536)
+def is_pinyin(word: str, alone: bool = True) -> bool:
+    """``alone``: not next to another pinyin-like word, so wordfreq must never have seen it."""
+    plain = word.translate(_TONES)
+    if plain != word:
+        return syllables(plain) >= 1  # tone marks are never English
+    if len(word) < 4 or zipf(plain) >= (0.1 if alone else 1.8):  # the cheap test first: most words are English
+        return False
+    return syllables(plain) >= 2 and plain not in _accepted() and not derived(plain, 2.5)
+
+
+@register
+class Pinyin(Check):
+    id = "pinyin"
+    severity = Severity.MINOR
+    description = 'Romanised Chinese (pinyin) left untranslated: "the jiayou spirit"; never repaired automatically'
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        text = doc.text
+        runs: list[list[re.Match[str]]] = []
+        for m in _WORD.finditer(text):
+            if not is_pinyin(m.group(), alone=False):
+                continue
+            if runs and re.fullmatch(r"[ \t]+", text[runs[-1][-1].end() : m.start()]):
+                runs[-1].append(m)
+            else:
+                runs.append([m])
+        runs = [run for run in runs if len(run) > 1 or is_pinyin(run[0].group())]
+        return [
+            self.finding(
+                Span(run[0].start(), run[-1].end()),
+                f'romanised Chinese left untranslated: "{text[run[0].start():run[-1].end()]}"',
+                evidence={"language": "zh-Latn", "text": text[run[0].start() : run[-1].end()]},
+            )
+            for run in runs
+        ]

@@ -25,6 +25,7 @@ from .findings import Finding, Severity, in_text_order
 from .guard import judge_segments
 from .ignore import IgnoreList, filter_findings, load_ignore
 from .manifest import Manifest, file_hash, settings_hash
+from .outlock import output_lock
 from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
 from .score import compute_scores
@@ -122,6 +123,8 @@ def prepare(
 ) -> Prepared:
     findings = run_checks(doc, checks)
     pair, notices = None, []
+    if doc.replaced:
+        notices.append(f"{doc.replaced} byte sequence(s) not valid UTF-8, read as U+FFFD (the rest is UTF-8)")
     if source is not None:
         from .source import SourceError, load_source, pair_documents, run_source_checks
 
@@ -380,10 +383,26 @@ def run_batch(
 ) -> Iterator[Outcome]:
     """Process ``paths``, writing reports into ``out_dir``; yield each input's outcome as it is done.
 
-    Pass a ``slot`` to see the translator (and its cache statistics) afterwards.
+    Pass a ``slot`` to see the translator (and its cache statistics) afterwards. Raises
+    ``OutputLocked`` when another run is writing into ``out_dir``.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(out_dir)
+    with output_lock(out_dir):
+        remove_stale_temps(out_dir)
+        yield from _run_locked(paths, stems, settings, out_dir, references, resume, fail_fast, slot, sources)
+
+
+def _run_locked(
+    paths: list[Path],
+    stems: dict[Path, str],
+    settings: Settings,
+    out_dir: Path,
+    references: Callable[[Path], str | None],
+    resume: bool,
+    fail_fast: bool,
+    slot: TranslatorSlot | None,
+    sources: Callable[[Path], Path | None],
+) -> Iterator[Outcome]:
     manifest = Manifest(out_dir)
     if resume:
         manifest.load()

@@ -280,12 +280,14 @@ def run(
     """Check, retranslate, repair, score and write reports for each input."""
     import codecs
     from collections import Counter
+    from contextlib import ExitStack
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import Settings, TranslatorSlot, default_jobs, run_batch
     from .inputs import report_stems
+    from .outlock import OutputLocked, output_lock
     from .report import error_row, summary_table, write_summary
 
     if output_encoding is not None:
@@ -314,7 +316,13 @@ def run(
     rows, failed, resumed, worst, notices = [], 0, 0, None, Counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True, soft_wrap=True, highlight=False)
-    with Progress(*columns, console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
+    lock = ExitStack()  # held until the summary is written: a second run on --out is refused
+    try:
+        lock.enter_context(output_lock(out))
+    except OutputLocked as err:
+        raise fail(str(err), EXIT_FAILED) from None
+    summary_error = None
+    with lock, Progress(*columns, console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("tqa run", total=len(files))
         for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals):
             progress.advance(task)
@@ -328,7 +336,11 @@ def run(
             notices.update(outcome.notices)
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
-    write_summary(rows, out)
+        try:
+            write_summary(rows, out)
+        except (OSError, UnicodeError) as err:  # a full disk: the articles' reports are written, say so
+            summary_error = f"tqa: error: cannot write the batch summary in {out}/: {getattr(err, 'strerror', None) or err}"
+            console.print(summary_error, markup=False)
     Console(soft_wrap=False).print(summary_table(rows))
     for notice, n in sorted(notices.items()):
         typer.echo(f"tqa: {n} article(s) with {notice}", err=True)
@@ -339,7 +351,7 @@ def run(
     done = len(rows) - failed
     extra = f" ({resumed} unchanged since the last run)" if resumed else ""
     typer.echo(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/")
-    if failed:
+    if failed or summary_error:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         raise typer.Exit(EXIT_FINDINGS)

@@ -25,6 +25,7 @@ import regex
 from .atomic import write_atomic
 from .checks import ConfigurationError
 from .findings import Finding
+from .reading import read_text_limited
 
 DEFAULT_NAME = ".tqa-ignore.json"
 CONTEXT_WORDS = 3
@@ -71,7 +72,7 @@ class IgnoreList:
         """Read an ignore file; a missing file is an empty list (it is created on first save)."""
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_text_limited(path))
         except FileNotFoundError:
             return cls(path=path)
         except (OSError, UnicodeDecodeError) as err:

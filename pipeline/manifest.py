@@ -40,7 +40,8 @@ class Manifest:
         except FileNotFoundError:
             return self
         self._torn = bool(content) and not content.endswith("\n")
-        for line in content.splitlines():
+        # split on "\n" only: a name may hold U+2028 or U+0085, which splitlines() also breaks on
+        for line in content.split("\n"):
             try:
                 entry = json.loads(line)
                 self.entries[entry["input"]] = entry

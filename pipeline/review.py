@@ -18,6 +18,7 @@ from typing import Any
 from .atomic import write_atomic
 from .document import Document, InputError, load_document
 from .edits import Edit, OverlappingEditsError, apply_edits
+from .reading import read_text_limited
 from .report.changes import ACCEPT, APPLIED, REJECT, SUGGESTION, text_sha256
 from .spans import Span
 
@@ -102,7 +103,7 @@ def load_review(path: str | Path) -> Review:
     """Read a decisions file or a findings JSON; ``ReviewError`` says what is wrong with it."""
     source = Path(path)
     try:
-        data = json.loads(source.read_text(encoding="utf-8"))
+        data = json.loads(read_text_limited(source))
     except FileNotFoundError:
         raise ReviewError(f"{source}: no such file") from None
     except IsADirectoryError:

@@ -1,0 +1,165 @@
+"""Hostile input and shared outputs: never hang, never delete or overwrite what is not
+tqa's, and exit with a clear line (one test per case of issue 16)."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.document import InputError, load_document
+
+runner = CliRunner()
+ROOT = Path(__file__).parent.parent
+
+
+def tqa(*args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def _finishes(fn, seconds: float = 30):
+    """``fn()``'s result or exception, or a failure if it blocks (a FIFO read waits forever)."""
+    box: dict = {}
+
+    def call():
+        try:
+            box["value"] = fn()
+        except Exception as err:  # noqa: BLE001 - handed back to the test
+            box["error"] = err
+
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "blocked: reading must not wait on a FIFO"
+    return box
+
+
+# --- read only regular files, within the size limit while reading ------------------------
+
+def test_a_fifo_among_the_inputs_is_refused_not_waited_on(tmp_path):
+    (tmp_path / "ok.txt").write_text("Trade grew.\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "check", str(tmp_path)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 3
+    assert "pipe.txt: error: is a FIFO, not a regular file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_fifo_as_config_glossary_or_ignore_list_is_a_one_line_error(tmp_path):
+    from pipeline.checks import ConfigurationError
+    from pipeline.checks.glossary import load_glossary
+    from pipeline.config import load_config
+    from pipeline.ignore import IgnoreList
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for load in (load_config, load_glossary, IgnoreList.load):
+        box = _finishes(lambda: load(fifo))
+        assert isinstance(box.get("error"), ConfigurationError) and "not a regular file" in str(box["error"]), load
+
+
+def test_a_symlink_to_a_device_is_refused(tmp_path):
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="is a device, not a regular file"):
+        load_document(link)
+
+
+def test_the_size_limit_holds_for_bytes_read_not_the_size_stat_reports():
+    # /proc files are regular files whose stat size is 0, like a device behind a symlink
+    with pytest.raises(InputError, match="over the 0 MiB limit"):
+        load_document("/proc/self/status", max_bytes=16)
+
+
+# --- outputs: only our temp files, one run per folder, short temp names ------------------
+
+def test_stale_temp_cleanup_removes_only_tqas_own_temp_files(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("Trade grew.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = [out / ".notes.tmp", out / ".a.html.x1y2.tmp", out / ".tqa-notes.tmp"]
+    for path in mine:
+        path.write_text("the user's own\n", encoding="utf-8")
+    stale = out / ".tqa-ab_12cd3.tmp"
+    stale.write_text("half a report", encoding="utf-8")
+    assert tqa("run", src, "--out", out, "-j", "1", "--no-retranslate").exit_code == 0
+    assert all(p.read_text(encoding="utf-8") == "the user's own\n" for p in mine)
+    assert not stale.exists()
+
+
+def test_a_second_run_on_the_same_output_folder_is_refused(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("Trade grew.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    # another process's run holds the folder (flock conflicts across open files, as across processes)
+    fd = os.open(out / ".tqa.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.write(fd, b"4242\n")
+        result = tqa("run", src, "--out", out, "-j", "1", "--no-retranslate")
+    finally:
+        os.close(fd)
+    assert result.exit_code == 3
+    assert "another tqa run (pid 4242) is writing reports there" in result.stderr
+    assert result.stderr.count("\n") == 1 and not (out / "summary.json").exists()
+    assert tqa("run", src, "--out", out, "-j", "1", "--no-retranslate").exit_code == 0  # released: runs
+
+
+def test_a_240_character_name_is_processed(tmp_path):
+    src = tmp_path / ("n" * 236 + ".txt")
+    src.write_text("Relations are good -neighborly.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = tqa("run", src, "--out", out, "-j", "1", "--no-retranslate")
+    assert result.exit_code == 0, result.output
+    assert (out / ("n" * 236 + ".cleaned.txt")).read_text(encoding="utf-8") == "Relations are good-neighborly.\n"
+
+
+@pytest.mark.parametrize("odd", ["\u2028", "\u0085", "\u2029", "\x1c"], ids=["U+2028", "U+0085", "U+2029", "FS"])
+def test_names_with_unicode_line_separators_resume(tmp_path, odd):
+    src = tmp_path / f"a{odd}b.txt"
+    src.write_text("Trade grew.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert tqa("run", src, "--out", out, "-j", "1", "--no-retranslate").exit_code == 0
+    again = tqa("run", src, "--out", out, "-j", "1", "--no-retranslate", "--resume")
+    assert again.exit_code == 0 and "(1 unchanged since the last run)" in again.stdout
+
+
+def test_a_full_disk_while_writing_the_summary_exits_3_with_one_line(tmp_path, monkeypatch):
+    import pipeline.report.summary as summary
+
+    src = tmp_path / "a.txt"
+    src.write_text("Trade grew.\n", encoding="utf-8")
+    out = tmp_path / "out"
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(summary, "write_atomic", full)
+    result = tqa("run", src, "--out", out, "-j", "1", "--no-retranslate")
+    assert result.exit_code == 3
+    assert f"tqa: error: cannot write the batch summary in {out}/: No space left on device" in result.stderr
+    assert (out / "a.findings.json").exists(), "the article's reports are written"
+
+
+# --- right answers on odd input ------------------------------------------------------------
+
+def test_one_stray_byte_in_utf8_text_keeps_it_utf8_and_warns(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_bytes("The minister said 我们将继续推进改革开放 at the meeting.\n".encode() + b"Trade \xff grew.\n")
+    doc = load_document(src)
+    assert doc.encoding == "utf-8" and doc.replaced == 1
+    result = tqa("check", src, "--format", "json")
+    findings = json.loads(result.stdout)["files"][0]["findings"]
+    assert any(f["check"] == "untranslated" and f["severity"] == "critical" for f in findings)
+    assert "1 byte sequence(s) not valid UTF-8, read as U+FFFD" in result.stderr

@@ -52,6 +52,7 @@ class Settings:
     jobs: int = 1
     chunk_size: int = 64
     in_place: bool = False
+    follow_links: bool = False  # --in-place may rewrite what a symlink points to outside its folder
     use_cache: bool = True
     cache_dir: Path | None = None  # None: $TQA_CACHE_DIR or the user cache folder
 
@@ -303,7 +304,9 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
             _WORKER["source_checks"],
         )
         outputs = write_article_reports(result, _WORKER["out_dir"], job.stem)
-        written = _write_in_place(job.path, result) if settings.in_place else None
+        written = _write_in_place(job.path, result, settings.follow_links) if settings.in_place else None
+    except InPlaceRefused as err:
+        return Outcome(job, error=str(err))
     except UnicodeEncodeError as err:
         return Outcome(job, error=f"the cleaned text cannot be written in {err.encoding}: {err.object[err.start:err.end]!r} at {err.start}; choose another --output-encoding")
     except (OSError, InputError) as err:
@@ -315,12 +318,22 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
     return Outcome(job, summary_row(result, job.stem), None, result.notices, worst, False, files, written or result.doc.sha256)
 
 
-def _write_in_place(path: Path, result: ArticleResult) -> str:
+class InPlaceRefused(Exception):
+    """--in-place will not rewrite this input; one line for the user."""
+
+
+def _write_in_place(path: Path, result: ArticleResult, follow_links: bool = False) -> str:
     """Replace the input with the cleaned text, keeping the first original as ``NAME.orig``."""
     import hashlib
 
     data = result.doc.encode(result.cleaned, result.output_encoding)
-    path = Path(os.path.realpath(path))  # a symlinked input: clean the file it points to, keep the link
+    target = Path(os.path.realpath(path))  # a symlinked input: clean the file it points to, keep the link
+    folder = Path(os.path.realpath(path.parent))
+    if not follow_links and target.parent != folder and folder not in target.parents:
+        # a link can point anywhere the user can write (~/.bashrc): not ours to rewrite unasked
+        raise InPlaceRefused(f"--in-place: not rewritten, it is a symlink to {target}, outside its folder "
+                             "(reports are written; add --follow-links to rewrite link targets)")
+    path = target
     mode = path.stat().st_mode & 0o7777
     backup = path.with_name(path.name + ".orig")
     if not backup.exists():

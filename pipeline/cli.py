@@ -13,6 +13,7 @@ import typer
 
 from . import __version__
 from .findings import CheckTally, Severity
+from .terminal import printable, printable_json
 
 app = typer.Typer(
     help="tqa: find, repair and report defects in English text machine-translated from Chinese.",
@@ -47,7 +48,7 @@ class OutputFormat(str, Enum):
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    typer.echo(f"tqa: error: {message}", err=True)
+    typer.echo(f"tqa: error: {printable(message)}", err=True)
     return typer.Exit(code)
 
 
@@ -176,11 +177,11 @@ def check(
     for path, prep in check_batch(inputs, settings, originals):
         if isinstance(prep, str):
             errors.append({"path": str(path), "error": prep})
-            typer.echo(f"{path}: error: {prep}", err=True)
+            typer.echo(f"{printable(path)}: error: {printable(prep)}", err=True)
             continue
         doc, findings = prep.doc, prep.findings
         for notice in prep.notices:
-            typer.echo(f"{path}: {notice}", err=True)
+            typer.echo(f"{printable(path)}: {printable(notice)}", err=True)
         tally.add(findings, doc.text)
         for f in findings:
             worst = f.severity if worst is None or f.severity > worst else worst
@@ -192,14 +193,14 @@ def check(
                 line, col = _line_col(doc.text, f.span.start)
                 excerpt = f.span.of(doc.text).replace("\n", "⏎")
                 excerpt = excerpt if len(excerpt) <= 60 else excerpt[:57] + "..."
-                typer.echo(f"{path}:{line}:{col}: {f.severity.value} {f.check}: {f.message} «{excerpt}»")
+                typer.echo(printable(f"{path}:{line}:{col}: {f.severity.value} {f.check}: {f.message} «{excerpt}»"))
     if fmt is OutputFormat.json:
         payload = {"tqa": __version__, "files": files, "errors": errors, "checks": tally.to_dict()}
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        typer.echo(printable_json(json.dumps(payload, ensure_ascii=False, indent=2)))
     elif tally.counts:
         typer.echo(f"\nfindings per check ({len(inputs) - len(errors)} file(s)):")
         for check_id, entry in tally.to_dict().items():
-            samples = ", ".join(f"«{s}»" for s in entry["samples"])  # type: ignore[union-attr]
+            samples = printable(", ".join(f"«{s}»" for s in entry["samples"]))  # type: ignore[union-attr]
             typer.echo(f"  {check_id:<24} {entry['count']:>6}  {samples}")
     if errors:
         raise typer.Exit(EXIT_FAILED)
@@ -237,7 +238,7 @@ def accept(
         added = accept_from_report(report, target, check_id or (), finding or (), note, input_file)
     except ConfigurationError as err:
         raise fail(str(err)) from None
-    typer.echo(f"tqa: {added} finding(s) added to {target}")
+    typer.echo(printable(f"tqa: {added} finding(s) added to {target}"))
 
 
 def _parse_apply(value: str) -> frozenset[str]:
@@ -265,6 +266,7 @@ def run(
     resume: Annotated[bool, typer.Option(help="Skip articles the manifest in --out says are finished with the same input and settings.")] = False,
     fail_fast: Annotated[bool, typer.Option(help="Stop at the first file that fails (default: list it and go on).")] = False,
     in_place: Annotated[bool, typer.Option(help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
+    follow_links: Annotated[bool, typer.Option("--follow-links", help="With --in-place, also rewrite files that symlinked inputs point to outside their folder.")] = False,
     output_encoding: Annotated[Optional[str], typer.Option(help="Encoding of the cleaned text (default: the input's).")] = None,
     cache: Annotated[Optional[Path], typer.Option(help="Folder of the translation cache (default: $TQA_CACHE_DIR or the user cache folder).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Translate everything again; neither read nor write the cache.")] = False,
@@ -309,7 +311,7 @@ def run(
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
-                        jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
+                        jobs=jobs or default_jobs(), in_place=in_place, follow_links=follow_links, use_cache=not no_cache, cache_dir=cache,
                         retranslate=retranslate, round_trip_model=round_trip_model)
     slot = TranslatorSlot(settings)
     stems = report_stems(files)
@@ -328,7 +330,7 @@ def run(
             progress.advance(task)
             if outcome.row is None:
                 failed += 1
-                console.print(f"{outcome.job.path}: error: {outcome.error}", markup=False)
+                console.print(printable(f"{outcome.job.path}: error: {outcome.error}"), markup=False)
                 rows.append(error_row(str(outcome.job.path), outcome.job.stem, outcome.error or "failed"))
                 continue
             rows.append(outcome.row)
@@ -336,21 +338,24 @@ def run(
             notices.update(outcome.notices)
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
+        # in input order, however the chunks finished (failures first, resumed ones early)
+        position = {str(path): i for i, path in enumerate(files)}
+        rows.sort(key=lambda row: position.get(str(row.get("input")), len(position)))
         try:
             write_summary(rows, out)
         except (OSError, UnicodeError) as err:  # a full disk: the articles' reports are written, say so
             summary_error = f"tqa: error: cannot write the batch summary in {out}/: {getattr(err, 'strerror', None) or err}"
-            console.print(summary_error, markup=False)
-    Console(soft_wrap=False).print(summary_table(rows))
+            console.print(printable(summary_error), markup=False)
+    Console(soft_wrap=False).print(summary_table([{k: printable(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]))
     for notice, n in sorted(notices.items()):
-        typer.echo(f"tqa: {n} article(s) with {notice}", err=True)
+        typer.echo(f"tqa: {n} article(s) with {printable(notice)}", err=True)
     if slot.cache is not None:
         stats = slot.translator.stats
         state = f"{stats.hits} hits, {stats.misses} misses" if slot.cache.enabled else f"off: {slot.cache.error}"
         typer.echo(f"tqa: translation cache {state} ({slot.cache.path})", err=True)
     done = len(rows) - failed
     extra = f" ({resumed} unchanged since the last run)" if resumed else ""
-    typer.echo(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/")
+    typer.echo(printable(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/"))
     if failed or summary_error:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
@@ -442,7 +447,7 @@ def apply_decisions(
         done = apply_review(decisions, out, input_file)
     except ReviewError as err:
         raise fail(str(err)) from None
-    typer.echo(f"tqa: {done.accepted} change(s) accepted, {done.rejected} rejected; final text of {done.input} in {done.output}")
+    typer.echo(printable(f"tqa: {done.accepted} change(s) accepted, {done.rejected} rejected; final text of {done.input} in {done.output}"))
 
 
 if __name__ == "__main__":

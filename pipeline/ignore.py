@@ -25,7 +25,7 @@ import regex
 from .atomic import write_atomic
 from .checks import ConfigurationError
 from .findings import Finding
-from .reading import read_text_limited
+from .reading import loads_json, read_text_limited
 
 DEFAULT_NAME = ".tqa-ignore.json"
 CONTEXT_WORDS = 3
@@ -72,7 +72,7 @@ class IgnoreList:
         """Read an ignore file; a missing file is an empty list (it is created on first save)."""
         path = Path(path)
         try:
-            data = json.loads(read_text_limited(path))
+            data = loads_json(read_text_limited(path))
         except FileNotFoundError:
             return cls(path=path)
         except (OSError, UnicodeDecodeError) as err:
@@ -161,7 +161,9 @@ def accept_from_report(
 
     try:
         doc = locate_input(load_review(report_path), input_path)
-        entries = json.loads(Path(report_path).read_text(encoding="utf-8"))["findings"]
+        entries = loads_json(read_text_limited(report_path))["findings"]  # type: ignore[index]
+        if not isinstance(entries, list):
+            raise TypeError
     except ReviewError as err:
         raise ConfigurationError(str(err)) from None
     except (KeyError, TypeError):
@@ -169,9 +171,14 @@ def accept_from_report(
     wanted_checks, wanted = set(checks), set(indexes)
     if bad := sorted(i for i in wanted if not 1 <= i <= len(entries)):
         raise ConfigurationError(f"no finding number {bad[0]}: the report has {len(entries)}")
-    chosen = [
-        Finding(e["check"], Span(e["start"], e["end"]), Severity(e["severity"]), e["message"])
-        for i, e in enumerate(entries, 1)
-        if (not wanted and not wanted_checks) or i in wanted or e["check"] in wanted_checks
-    ]
+    chosen = []
+    for i, e in enumerate(entries, 1):
+        try:  # the report is a file a person can edit: a bad entry is a one-line error
+            if (not wanted and not wanted_checks) or i in wanted or e["check"] in wanted_checks:
+                start, end = e["start"], e["end"]
+                if not (type(start) is int and type(end) is int and 0 <= start <= end <= len(doc.text)):
+                    raise ValueError
+                chosen.append(Finding(str(e["check"]), Span(start, end), Severity(e["severity"]), str(e["message"])))
+        except (KeyError, TypeError, ValueError):
+            raise ConfigurationError(f"{report_path}: finding {i} is not a valid tqa finding (check, start, end, severity, message)") from None
     return add_fingerprints(ignore_path, chosen, doc.text, note)

@@ -59,3 +59,14 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> by
 def read_text_limited(path: str | os.PathLike[str], encoding: str = "utf-8", max_bytes: int = MAX_BYTES) -> str:
     """``Path.read_text`` for config, glossary, ignore and report files, within the same rules."""
     return read_limited(Path(path), max_bytes).decode(encoding)
+
+
+def loads_json(text: str) -> object:
+    """``json.loads`` where nesting too deep for the parser is a ``JSONDecodeError`` too,
+    so every caller's one-line message covers it (Python raises ``RecursionError``)."""
+    import json
+
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text[:100], 0) from None

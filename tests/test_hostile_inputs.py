@@ -125,7 +125,7 @@ def test_a_240_character_name_is_processed(tmp_path):
     assert (out / ("n" * 236 + ".cleaned.txt")).read_text(encoding="utf-8") == "Relations are good-neighborly.\n"
 
 
-@pytest.mark.parametrize("odd", ["\u2028", "\u0085", "\u2029", "\x1c"], ids=["U+2028", "U+0085", "U+2029", "FS"])
+@pytest.mark.parametrize("odd", ["\u2028", "\u0085", "\u2029"], ids=["U+2028", "U+0085", "U+2029"])
 def test_names_with_unicode_line_separators_resume(tmp_path, odd):
     src = tmp_path / f"a{odd}b.txt"
     src.write_text("Trade grew.\n", encoding="utf-8")
@@ -163,3 +163,137 @@ def test_one_stray_byte_in_utf8_text_keeps_it_utf8_and_warns(tmp_path):
     findings = json.loads(result.stdout)["files"][0]["findings"]
     assert any(f["check"] == "untranslated" and f["severity"] == "critical" for f in findings)
     assert "1 byte sequence(s) not valid UTF-8, read as U+FFFD" in result.stderr
+
+
+def test_a_cache_row_of_the_wrong_type_is_a_miss_and_is_repaired(tmp_path):
+    import sqlite3
+
+    from pipeline.translate.cache import CACHE_FILE, CachedTranslator, TranslationCache
+
+    class Tagger:
+        signature = {"model": "m", "revision": "r"}
+        calls = 0
+
+        def translate(self, texts):
+            Tagger.calls += 1
+            return [f"EN({t})" for t in texts]
+
+    path = tmp_path / CACHE_FILE
+    with TranslationCache(path) as cache:
+        assert CachedTranslator(Tagger(), cache).translate(["甲"]) == ["EN(甲)"]
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE translations SET translation = ?", (b"\x00not text",))  # TEXT affinity keeps a blob
+    conn.close()
+    with TranslationCache(path) as cache:
+        wrapped = CachedTranslator(Tagger(), cache)
+        assert wrapped.translate(["甲"]) == ["EN(甲)"]  # not 42, not a crash
+        assert wrapped.stats.misses == 1 and Tagger.calls == 2
+        assert wrapped.translate(["甲"]) == ["EN(甲)"] and Tagger.calls == 2  # repaired: a hit now
+
+
+# --- never rewrite or read what is not ours -------------------------------------------------
+
+def test_in_place_refuses_a_symlink_leaving_its_folder_unless_asked(tmp_path):
+    outside = tmp_path / "elsewhere" / "settings.txt"
+    outside.parent.mkdir()
+    outside.write_text("Good -neighborly ties.\n", encoding="utf-8")
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").symlink_to(outside)
+    result = tqa("run", news, "--out", tmp_path / "out", "-j", "1", "--in-place", "--no-retranslate")
+    assert result.exit_code == 3 and "symlink to" in result.stderr and "--follow-links" in result.stderr
+    assert outside.read_text(encoding="utf-8") == "Good -neighborly ties.\n" and not list(outside.parent.glob("*.orig"))
+    result = tqa("run", news, "--out", tmp_path / "out", "-j", "1", "--in-place", "--follow-links", "--no-retranslate")
+    assert result.exit_code == 0 and outside.read_text(encoding="utf-8") == "Good-neighborly ties.\n"
+
+
+@pytest.fixture
+def made_report(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("Relations are good -neighborly.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert tqa("run", src, "--out", out, "-j", "1", "--no-retranslate").exit_code == 0
+    return out / "a.findings.json"
+
+
+def test_apply_reads_only_the_input_whose_hash_the_report_carries(tmp_path, made_report):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("token=abc\n", encoding="utf-8")
+    data = json.loads(made_report.read_text(encoding="utf-8"))
+    data["document"]["path"] = "../secret.txt"
+    tampered = tmp_path / "out" / "t.findings.json"
+    tampered.write_text(json.dumps(data), encoding="utf-8")
+    result = tqa("apply", tampered)
+    assert result.exit_code == 2 and "sha256 differs" in result.stderr
+    assert "characters" not in result.stderr and not list(tmp_path.rglob("*.final.txt"))
+    del data["document"]["text_sha256"]
+    tampered.write_text(json.dumps(data), encoding="utf-8")
+    result = tqa("apply", tampered, "--input", tmp_path / "a.txt")
+    assert result.exit_code == 2 and "carries no text_sha256" in result.stderr
+
+
+def _tampered(path: Path, change) -> Path:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    bad = path.with_name("bad.findings.json")
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    return bad
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["findings"][0].update(start="x"),
+        lambda d: d["findings"][0].update(severity="fatal"),
+        lambda d: d["findings"].__setitem__(0, 1),
+        lambda d: d["findings"][0].pop("check"),
+        lambda d: d.update(findings={"a": 1}),
+    ],
+    ids=["start", "severity", "not-an-object", "no-check", "not-a-list"],
+)
+def test_accept_of_a_tampered_report_is_a_one_line_error(tmp_path, made_report, change):
+    result = runner.invoke(app, ["accept", str(_tampered(made_report, change)), "--ignore", str(tmp_path / "ign.json")])
+    assert result.exit_code == 2, result.exception  # not a traceback (exit 1)
+    assert result.stderr.startswith("tqa: error:") and result.stderr.count("\n") == 1
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize("command", ["accept", "apply", "--ignore"])
+def test_deeply_nested_json_is_a_one_line_error(tmp_path, command):
+    deep = tmp_path / "deep.json"
+    deep.write_text(DEEP, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Trade grew.\n", encoding="utf-8")
+    args = ["check", "--ignore", str(deep), str(tmp_path / "a.txt")] if command == "--ignore" else [command, str(deep)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and not isinstance(result.exception, RecursionError)
+    assert "nested too deeply" in result.stderr and result.stderr.count("\n") == 1
+
+
+# --- printed output and summaries ------------------------------------------------------------
+
+def test_control_characters_are_escaped_in_everything_printed(tmp_path):
+    src = tmp_path / "a\x1b[2J.txt"
+    src.write_text("Relations are good -neighborly\x1b]0;owned\x07 \u202e and \x9b31m more.\n", encoding="utf-8")
+    (tmp_path / "b\x1b[31m.txt").write_bytes(b"\x00" * 10)  # unreadable: printed as an error line
+    for args in (["check", tmp_path], ["check", tmp_path, "--format", "json"],
+                 ["run", tmp_path, "--out", tmp_path / "out", "-j", "1", "--no-retranslate"]):
+        result = tqa(*args)
+        printed = result.stdout + result.stderr
+        assert not any(c in printed for c in "\x1b\x07\x9b\u202e"), args
+        assert "\\x1b" in printed or "\\u001b" in printed, args
+
+
+def test_summaries_and_tmx_follow_the_input_order_also_after_resume(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a", "c"):
+        (inputs / f"{name}.txt").write_text(f"Text {name} is good -neighborly.\n", encoding="utf-8")
+    (inputs / "b.txt").write_bytes(b"\x00" * 50)  # fails to read, in the middle of the chunk
+    out = tmp_path / "out"
+    for extra in ([], ["--resume"]):
+        assert tqa("run", inputs, "--out", out, "-j", "1", "--no-retranslate", *extra).exit_code == 3
+        rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["articles"]
+        assert [Path(r["input"]).name for r in rows] == ["a.txt", "b.txt", "c.txt"], extra
+        assert [line.split(",")[0].rsplit("/", 1)[-1] for line in (out / "summary.csv").read_text(encoding="utf-8").splitlines()[1:]] == ["a.txt", "b.txt", "c.txt"]

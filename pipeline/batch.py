@@ -26,6 +26,7 @@ from .guard import judge_segments
 from .ignore import IgnoreList, filter_findings, load_ignore
 from .manifest import Manifest, file_hash, settings_hash
 from .outlock import output_lock
+from .reading import path_text
 from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
 from .score import compute_scores
@@ -460,7 +461,7 @@ def _run_locked(
             for outcome in outcomes:
                 if outcome.row is not None:
                     manifest.record({
-                        "input": str(outcome.job.path),
+                        "input": path_text(outcome.job.path),
                         "input_sha256": outcome.input_sha256,
                         "settings": fingerprint,
                         "outputs": outcome.outputs,

@@ -13,6 +13,7 @@ import typer
 
 from . import __version__
 from .findings import CheckTally, Severity
+from .reading import path_text
 from .terminal import printable, printable_json
 
 app = typer.Typer(
@@ -176,7 +177,7 @@ def check(
     files, errors, worst, tally = [], [], None, CheckTally()
     for path, prep in check_batch(inputs, settings, originals):
         if isinstance(prep, str):
-            errors.append({"path": str(path), "error": prep})
+            errors.append({"path": path_text(path), "error": prep})
             typer.echo(f"{printable(path)}: error: {printable(prep)}", err=True)
             continue
         doc, findings = prep.doc, prep.findings
@@ -186,7 +187,7 @@ def check(
         for f in findings:
             worst = f.severity if worst is None or f.severity > worst else worst
         if fmt is OutputFormat.json:
-            files.append({"path": str(path), "encoding": doc.encoding, "newline": doc.newline,
+            files.append({"path": path_text(path), "encoding": doc.encoding, "newline": doc.newline,
                           "words": doc.word_count, "findings": [f.to_dict(doc.text) for f in findings]})
         else:
             for f in findings:
@@ -331,7 +332,7 @@ def run(
             if outcome.row is None:
                 failed += 1
                 console.print(printable(f"{outcome.job.path}: error: {outcome.error}"), markup=False)
-                rows.append(error_row(str(outcome.job.path), outcome.job.stem, outcome.error or "failed"))
+                rows.append(error_row(path_text(outcome.job.path), outcome.job.stem, outcome.error or "failed"))
                 continue
             rows.append(outcome.row)
             resumed += outcome.resumed
@@ -339,7 +340,7 @@ def run(
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
         # in input order, however the chunks finished (failures first, resumed ones early)
-        position = {str(path): i for i, path in enumerate(files)}
+        position = {path_text(path): i for i, path in enumerate(files)}
         rows.sort(key=lambda row: position.get(str(row.get("input")), len(position)))
         try:
             write_summary(rows, out)

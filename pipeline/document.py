@@ -14,7 +14,7 @@ from pathlib import Path
 
 import regex
 
-from .reading import MAX_BYTES, read_limited
+from .reading import MAX_BYTES, path_text, read_limited
 from .spans import Span
 
 # Order matters: the UTF-32 LE BOM starts with the UTF-16 LE BOM.
@@ -224,4 +224,4 @@ def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
         raise InputError(err.strerror or str(err)) from None
     text, encoding, bom = decode(data)
     replaced = replaced_count(text, data[len(bom):]) if encoding == "utf-8" else 0
-    return Document.from_text(text, str(path), encoding, bom, hashlib.sha256(data).hexdigest(), replaced)
+    return Document.from_text(text, path_text(path), encoding, bom, hashlib.sha256(data).hexdigest(), replaced)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .manifest import MANIFEST
+from .reading import path_text
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 
@@ -89,7 +90,8 @@ def report_stems(files: list[Path]) -> dict[Path, str]:
     stems: dict[Path, str] = {}
     used: set[str] = {"index"}  # index.html is the batch's; an article named so gets index-2
     for path in files:
-        parts = path.resolve().with_suffix("").parts
+        # a name's bytes that are not UTF-8 would reach every report: "caf\xe9" -> "caf_xe9"
+        parts = tuple(path_text(p).replace("\\", "_") for p in path.resolve().with_suffix("").parts)
         depth = 1
         stem = parts[-1]
         while stem in used and depth < len(parts):

@@ -70,3 +70,14 @@ def loads_json(text: str) -> object:
         return json.loads(text)
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply", text[:100], 0) from None
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A path as text that every report can hold: bytes of a name that are not UTF-8 (Python
+    keeps them as lone surrogates, which no UTF-8 writer accepts) shown as ``\\xe9``."""
+    name = os.fspath(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name

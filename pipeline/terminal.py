@@ -20,8 +20,14 @@ def _escape(m: re.Match[str]) -> str:
 
 
 def printable(text: object) -> str:
-    """``str(text)`` with every control character (``\\n`` and ``\\t`` included) escaped."""
-    return _UNSAFE.sub(_escape, str(text))
+    """``str(text)`` with every control character (``\\n`` and ``\\t`` included) escaped, and the
+    undecodable bytes of a file name (lone surrogates, which no terminal encoding takes) too."""
+    text = str(text)
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")  # as path_text
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _UNSAFE.sub(_escape, text)
 
 
 def printable_json(dumped: str) -> str:

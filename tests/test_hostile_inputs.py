@@ -297,3 +297,29 @@ def test_summaries_and_tmx_follow_the_input_order_also_after_resume(tmp_path):
         rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["articles"]
         assert [Path(r["input"]).name for r in rows] == ["a.txt", "b.txt", "c.txt"], extra
         assert [line.split(",")[0].rsplit("/", 1)[-1] for line in (out / "summary.csv").read_text(encoding="utf-8").splitlines()[1:]] == ["a.txt", "b.txt", "c.txt"]
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="the file system must accept non-UTF-8 names")
+def test_a_non_utf8_file_name_gets_its_reports_and_resumes(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    with open(os.fsencode(inputs) + b"/caf\xe9.txt", "wb") as f:
+        f.write(b"Relations are good -neighborly.\n")
+    out = tmp_path / "out"
+    result = tqa("run", inputs, "--out", out, "-j", "1", "--no-retranslate")
+    assert result.exit_code == 0, result.output
+    rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["articles"]
+    assert rows[0]["input"].endswith("caf\\xe9.txt") and (out / "caf_xe9.findings.json").exists()
+    assert "(1 unchanged" in tqa("run", inputs, "--out", out, "-j", "1", "--no-retranslate", "--resume").stdout
+    checked = tqa("check", inputs)
+    assert checked.exit_code == 0 and "caf\\xe9.txt:1:19: minor hyphen-spacing" in checked.stdout
+    assert json.loads(tqa("check", inputs, "--format", "json").stdout)["files"][0]["path"].endswith("caf\\xe9.txt")
+
+
+def test_a_folder_holding_a_manifest_is_read_when_named_directly(tmp_path):
+    old_out = tmp_path / "old-reports"
+    old_out.mkdir()
+    (old_out / "manifest.jsonl").write_text("{}\n", encoding="utf-8")
+    (old_out / "a.txt").write_text("Relations are good -neighborly.\n", encoding="utf-8")
+    assert "hyphen-spacing" in tqa("check", old_out).stdout  # named: read
+    assert tqa("check", tmp_path).exit_code == 2  # found while walking: another run's outputs, skipped

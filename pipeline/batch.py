@@ -531,6 +531,8 @@ def retranslate_chunk(
 
 
 def _hash_or_none(path: Path) -> str | None:
+    if not path.is_file():
+        return None  # a FIFO would block the hash; load_document refuses it with its reason
     try:
         return file_hash(path)
     except OSError:

@@ -91,7 +91,7 @@ def report_stems(files: list[Path]) -> dict[Path, str]:
     used: set[str] = {"index"}  # index.html is the batch's; an article named so gets index-2
     for path in files:
         # a name's bytes that are not UTF-8 would reach every report: "caf\xe9" -> "caf_xe9"
-        parts = tuple(path_text(p).replace("\\", "_") for p in path.resolve().with_suffix("").parts)
+        parts = tuple(_name_part(p) for p in path.resolve().with_suffix("").parts)
         depth = 1
         stem = parts[-1]
         while stem in used and depth < len(parts):
@@ -104,3 +104,8 @@ def report_stems(files: list[Path]) -> dict[Path, str]:
         used.add(stem)
         stems[path] = stem
     return stems
+
+
+def _name_part(part: str) -> str:
+    text = path_text(part)
+    return part if text == part else text.replace("\\", "_")

@@ -54,6 +54,16 @@ def test_a_fifo_among_the_inputs_is_refused_not_waited_on(tmp_path):
     assert "pipe.txt: error: is a FIFO, not a regular file" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_fifo_among_the_inputs_of_a_resumed_run_is_refused(tmp_path):
+    (tmp_path / "ok.txt").write_text("Trade grew.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pipeline.cli", "run", str(tmp_path), "--out", str(out), "-j", "1", "--no-retranslate"]
+    subprocess.run(command, cwd=ROOT, capture_output=True, timeout=120, check=True)
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = subprocess.run([*command, "--resume"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 3 and "is a FIFO, not a regular file" in result.stderr
+
+
 def test_a_fifo_as_config_glossary_or_ignore_list_is_a_one_line_error(tmp_path):
     from pipeline.checks import ConfigurationError
     from pipeline.checks.glossary import load_glossary

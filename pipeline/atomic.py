@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
+
+# tqa's own temporary files, and only those, are what a later run may clean up: a fixed
+# prefix and tempfile's 8 random characters. Short, so a 240-character report name still
+# fits the 255-byte limit of a file name; hidden, so no one mistakes it for a report.
+_TMP_PREFIX, _TMP_SUFFIX = ".tqa-", ".tmp"
+_TMP_NAME = re.compile(r"\.tqa-[a-z0-9_]{8}\.tmp")
 
 
 def _read_umask() -> int:
@@ -34,7 +41,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, encoding: str 
     # Encode first: an unencodable text must fail before any file exists.
     payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    tmp = tempfile.NamedTemporaryFile(dir=path.parent, prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, delete=False)
     try:
         with tmp:
             tmp.write(payload)
@@ -65,10 +72,15 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def remove_stale_temps(folder: Path) -> int:
-    """Delete temporary files a killed run left in ``folder``; return how many."""
+    """Delete temporary files a killed tqa run left in ``folder``; return how many.
+
+    Only names tqa makes are touched: ``--out`` may be a folder of the user's own files.
+    Call it holding the output lock, so no running tqa is still writing them.
+    """
     removed = 0
-    for tmp in Path(folder).glob(".*.tmp"):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-            removed += 1
+    for tmp in Path(folder).glob(f"{_TMP_PREFIX}*{_TMP_SUFFIX}"):
+        if _TMP_NAME.fullmatch(tmp.name) and tmp.is_file() and not tmp.is_symlink():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                removed += 1
     return removed

@@ -27,6 +27,8 @@ from .guard import judge_segments
 from .ignore import IgnoreList, filter_findings, load_ignore
 from .languages import Router
 from .manifest import Manifest, file_hash, settings_hash
+from .outlock import output_lock
+from .reading import path_text
 from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
 from .score import compute_scores
@@ -61,6 +63,7 @@ class Settings:
     jobs: int = 1
     chunk_size: int = 64
     in_place: bool = False
+    follow_links: bool = False  # --in-place may rewrite what a symlink points to outside its folder
     use_cache: bool = True
     cache_dir: Path | None = None  # None: $TQA_CACHE_DIR or the user cache folder
 
@@ -148,6 +151,8 @@ def prepare(
 ) -> Prepared:
     findings = run_checks(doc, checks)
     pair, notices = None, []
+    if doc.replaced:
+        notices.append(f"{doc.replaced} byte sequence(s) not valid UTF-8, read as U+FFFD (the rest is UTF-8)")
     if source is not None:
         from .source import SourceError, load_source, pair_documents, run_source_checks
 
@@ -347,7 +352,9 @@ def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run
             _WORKER["source_checks"],
         )
         outputs = write_article_reports(result, _WORKER["out_dir"], job.stem, settings.reports)
-        written = _write_in_place(job.path, result) if settings.in_place else None
+        written = _write_in_place(job.path, result, settings.follow_links) if settings.in_place else None
+    except InPlaceRefused as err:
+        return Outcome(job, error=str(err))
     except UnicodeEncodeError as err:
         return Outcome(job, error=f"the cleaned text cannot be written in {err.encoding}: {err.object[err.start:err.end]!r} at {err.start}; choose another --output-encoding")
     except (OSError, InputError) as err:
@@ -359,18 +366,28 @@ def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run
     remaining = Counter(f"{f.severity.value} {f.check}" for f in result.findings_after)
     rejected = [s.reason for s in result.skipped if s.reason.startswith(GUARD_PREFIX)]
     wants_export = settings.reports is None or "export" in settings.reports
-    export = rows_from_report({"findings": located(result.findings, result.doc.text)}, str(job.path), job.stem) if wants_export else []
+    export = rows_from_report({"findings": located(result.findings, result.doc.text)}, path_text(job.path), job.stem) if wants_export else []
     return Outcome(job, summary_row(result, job.stem), None, [n for n in result.notices if not n.startswith(UNGUARDED)],
                    worst, False, files, written or result.doc.sha256, prep.hidden, dict(remaining), rejected,
                    result.unguarded, export)
 
 
-def _write_in_place(path: Path, result: ArticleResult) -> str:
+class InPlaceRefused(Exception):
+    """--in-place will not rewrite this input; one line for the user."""
+
+
+def _write_in_place(path: Path, result: ArticleResult, follow_links: bool = False) -> str:
     """Replace the input with the cleaned text, keeping the first original as ``NAME.orig``."""
     import hashlib
 
     data = result.doc.encode(result.cleaned, result.output_encoding)
-    path = Path(os.path.realpath(path))  # a symlinked input: clean the file it points to, keep the link
+    target = Path(os.path.realpath(path))  # a symlinked input: clean the file it points to, keep the link
+    folder = Path(os.path.realpath(path.parent))
+    if not follow_links and target.parent != folder and folder not in target.parents:
+        # a link can point anywhere the user can write (~/.bashrc): not ours to rewrite unasked
+        raise InPlaceRefused(f"--in-place: not rewritten, it is a symlink to {target}, outside its folder "
+                             "(reports are written; add --follow-links to rewrite link targets)")
+    path = target
     mode = path.stat().st_mode & 0o7777
     backup = path.with_name(path.name + ".orig")
     if not backup.exists():
@@ -431,10 +448,26 @@ def run_batch(
 ) -> Iterator[Outcome]:
     """Process ``paths``, writing reports into ``out_dir``; yield each input's outcome as it is done.
 
-    Pass a ``slot`` to see the translator (and its cache statistics) afterwards.
+    Pass a ``slot`` to see the translator (and its cache statistics) afterwards. Raises
+    ``OutputLocked`` when another run is writing into ``out_dir``.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(out_dir)
+    with output_lock(out_dir):
+        remove_stale_temps(out_dir)
+        yield from _run_locked(paths, stems, settings, out_dir, references, resume, fail_fast, slot, sources)
+
+
+def _run_locked(
+    paths: list[Path],
+    stems: dict[Path, str],
+    settings: Settings,
+    out_dir: Path,
+    references: Callable[[Path], str | None],
+    resume: bool,
+    fail_fast: bool,
+    slot: TranslatorSlot | None,
+    sources: Callable[[Path], Path | None],
+) -> Iterator[Outcome]:
     manifest = Manifest(out_dir)
     if resume:
         manifest.load()
@@ -483,7 +516,7 @@ def run_batch(
             for outcome in outcomes:
                 if outcome.row is not None:
                     manifest.record({
-                        "input": str(outcome.job.path),
+                        "input": path_text(outcome.job.path),
                         "input_sha256": outcome.input_sha256,
                         "settings": fingerprint,
                         "outputs": outcome.outputs,
@@ -570,6 +603,8 @@ def _retranslate_group(
 
 
 def _hash_or_none(path: Path) -> str | None:
+    if not path.is_file():
+        return None  # a FIFO would block the hash; load_document refuses it with its reason
     try:
         return file_hash(path)
     except OSError:

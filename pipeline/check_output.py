@@ -14,6 +14,7 @@ from typing import IO, Any
 from . import __version__
 from .findings import CheckTally, Finding, Severity
 from .lines import LineIndex
+from .terminal import printable, printable_json
 
 _COLOURS = {"critical": ("red", True), "major": ("yellow", True), "minor": ("cyan", False)}
 EXCERPT = 60
@@ -81,7 +82,9 @@ class TextOutput(CheckOutput):
         for number, f in enumerate(findings, 1):
             line, col = index.position(f)
             sev = self._style(f.severity.value, f.severity.value)
-            self.stream.write(f"{path}:{line}:{col}: {sev} {f.check}: {f.message} «{excerpt(f.span.of(doc.text))}» (#{number})\n")
+            # file names and article text may hold escape sequences: printed inert (terminal.py)
+            shown = printable(f"{path}:{line}:{col}: ")
+            self.stream.write(f"{shown}{sev} {f.check}: {printable(f.message)} «{printable(excerpt(f.span.of(doc.text)))}» (#{number})\n")
 
     def end(self) -> None:
         checked = self.files
@@ -91,7 +94,7 @@ class TextOutput(CheckOutput):
             return
         self.stream.write(f"\nfindings per check ({checked} file(s)):\n")
         for check_id, entry in self.tally.to_dict().items():
-            samples = ", ".join(f"«{s}»" for s in entry["samples"])  # type: ignore[union-attr]
+            samples = printable(", ".join(f"«{s}»" for s in entry["samples"]))  # type: ignore[union-attr]
             self.stream.write(f"  {check_id:<24} {entry['count']:>6}  {samples}\n")
         total = sum(self.severities.values())
         parts = ", ".join(self._style(f"{n} {s}", s) for s, n in self.totals().items())
@@ -112,9 +115,9 @@ class JsonOutput(CheckOutput):
             line, col = index.position(f)
             entries.append({"number": number, **f.to_dict(doc.text), "line": line, "column": col})
         entry = {"path": path, "encoding": doc.encoding, "newline": doc.newline, "words": doc.word_count, "findings": entries}
-        self.stream.write(("\n" if self._first else ",\n") + json.dumps(entry, ensure_ascii=False))
+        self.stream.write(("\n" if self._first else ",\n") + printable_json(json.dumps(entry, ensure_ascii=False)))
         self._first = False
 
     def end(self) -> None:
         tail = {"errors": self.errors, "checks": self.tally.to_dict(), "totals": self.totals()}
-        self.stream.write("\n], " + json.dumps(tail, ensure_ascii=False)[1:] + "\n")
+        self.stream.write("\n], " + printable_json(json.dumps(tail, ensure_ascii=False))[1:] + "\n")

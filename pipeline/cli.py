@@ -13,6 +13,8 @@ import typer
 
 from . import __version__
 from .findings import Severity
+from .reading import path_text
+from .terminal import printable, printable_json
 
 app = typer.Typer(
     help="tqa: find, repair and report defects in English text machine-translated from Chinese.",
@@ -47,7 +49,7 @@ class OutputFormat(str, Enum):
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    typer.echo(f"tqa: error: {message}", err=True)
+    typer.echo(f"tqa: error: {printable(message)}", err=True)
     return typer.Exit(code)
 
 
@@ -195,7 +197,7 @@ def check(
     def take(path: str, prep) -> None:  # type: ignore[no-untyped-def]
         nonlocal hidden, worst
         for notice in prep.notices:
-            typer.echo(f"{path}: {notice}", err=True)
+            typer.echo(printable(f"{path}: {notice}"), err=True)
         output.add(path, prep.doc, prep.findings)
         hidden += prep.hidden
         for f in prep.findings:
@@ -225,10 +227,10 @@ def check(
         output.begin()
         for path, prep in check_batch(inputs, settings, originals):
             if isinstance(prep, str):
-                output.error(str(path), prep)
-                typer.echo(f"{path}: error: {prep}", err=True)
+                output.error(path_text(path), prep)
+                typer.echo(printable(f"{path}: error: {prep}"), err=True)
             else:
-                take(str(path), prep)
+                take(path_text(path), prep)
     output.end()
     if hidden:
         typer.echo(f"tqa: {hidden} finding(s) hidden by the ignore list", err=True)
@@ -287,9 +289,9 @@ def accept(
     for a in accepted:
         text = a.text.replace("\n", "⏎")
         text = text if len(text) <= 60 else text[:57] + "..."
-        typer.echo(f"  {a.label} {a.severity} {a.check}: «{text}»" + ("" if a.new else " (already accepted)"))
+        typer.echo(printable(f"  {a.label} {a.severity} {a.check}: «{text}»" + ("" if a.new else " (already accepted)")))
     added = sum(a.new for a in accepted)
-    typer.echo(f"tqa: {added} finding(s) added to {target}" + (f", {len(accepted) - added} already there" if len(accepted) > added else ""))
+    typer.echo(printable(f"tqa: {added} finding(s) added to {target}") + (f", {len(accepted) - added} already there" if len(accepted) > added else ""))
 
 
 def _parse_apply(value: str) -> frozenset[str]:
@@ -317,6 +319,7 @@ def run(
     resume: Annotated[bool, typer.Option(rich_help_panel="Batch", help="Skip articles the manifest in --out says are finished with the same input and settings.")] = False,
     fail_fast: Annotated[bool, typer.Option(rich_help_panel="Batch", help="Stop at the first file that fails (default: list it and go on).")] = False,
     in_place: Annotated[bool, typer.Option(rich_help_panel="Output", help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
+    follow_links: Annotated[bool, typer.Option("--follow-links", rich_help_panel="Output", help="With --in-place, also rewrite files that symlinked inputs point to outside their folder.")] = False,
     output_encoding: Annotated[Optional[str], typer.Option(rich_help_panel="Output", metavar="ENC", help="Encoding of the cleaned text (default: the input's).")] = None,
     cache: Annotated[Optional[Path], typer.Option(rich_help_panel="Model", metavar="DIR", help="Folder of the translation cache (default: $TQA_CACHE_DIR or the user cache folder).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", rich_help_panel="Model", help="Translate everything again; neither read nor write the cache.")] = False,
@@ -335,10 +338,13 @@ def run(
     ignore: IgnoreOpt = None,
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
+    from contextlib import ExitStack
+
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import Settings, TranslatorSlot, default_jobs, run_batch
+    from .outlock import OutputLocked, output_lock
     from .progress import PlainProgress
     from .report import error_row, summary_table, write_summary
     from .report.export import FindingsExport
@@ -364,8 +370,8 @@ def run(
                         fallback_model=models.pop("fallback", None), models=models, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
-                        jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
-                        retranslate=retranslate, encoding=encoding, reports=report_kinds)
+                        jobs=jobs or default_jobs(), in_place=in_place, follow_links=follow_links, use_cache=not no_cache,
+                        cache_dir=cache, retranslate=retranslate, encoding=encoding, reports=report_kinds)
     settings = replace(settings, round_trip_model=round_trip_model or settings.round_trip_model)
     slot = TranslatorSlot(settings)
     stems = mirrored_stems(files, [*(paths or [DEFAULT_INPUT])])
@@ -375,7 +381,13 @@ def run(
     terminal = sys.stderr.isatty()
     plain = None if terminal else PlainProgress(len(files), sys.stderr)  # log lines for CI and nohup
     export = FindingsExport(out) if settings.reports is None or "export" in settings.reports else None
-    with Progress(*columns, console=console, transient=True, disable=not terminal) as progress:
+    lock = ExitStack()  # held until the summary is written: a second run on --out is refused
+    try:
+        lock.enter_context(output_lock(out))
+    except OutputLocked as err:
+        raise fail(str(err), EXIT_FAILED) from None
+    summary_error = None
+    with lock, Progress(*columns, console=console, transient=True, disable=not terminal) as progress:
         task = progress.add_task("tqa run", total=len(files))
         for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals):
             progress.advance(task)
@@ -383,13 +395,13 @@ def run(
                 plain.advance()
             if export is not None:
                 if outcome.resumed:
-                    export.add_resumed(out, outcome.job.stem, str(outcome.job.path))
+                    export.add_resumed(out, outcome.job.stem, path_text(outcome.job.path))
                 else:
                     export.add(outcome.export)
             if outcome.row is None:
                 failed += 1
-                console.print(f"{outcome.job.path}: error: {outcome.error}", markup=False)
-                rows.append(error_row(str(outcome.job.path), outcome.job.stem, outcome.error or "failed"))
+                console.print(printable(f"{outcome.job.path}: error: {outcome.error}"), markup=False)
+                rows.append(error_row(path_text(outcome.job.path), outcome.job.stem, outcome.error or "failed"))
                 continue
             rows.append(outcome.row)
             resumed += outcome.resumed
@@ -397,22 +409,29 @@ def run(
             tally.add(outcome, fail_on)
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
-    if export is not None:
-        export.close()
-    write_summary(rows, out, settings.reports)
-    Console(soft_wrap=False).print(summary_table(rows))
+        # in input order, however the chunks finished (failures first, resumed ones early)
+        position = {path_text(path): i for i, path in enumerate(files)}
+        rows.sort(key=lambda row: position.get(str(row.get("input")), len(position)))
+        try:
+            if export is not None:
+                export.close()
+            write_summary(rows, out, settings.reports)
+        except (OSError, UnicodeError) as err:  # a full disk: the articles' reports are written, say so
+            summary_error = f"tqa: error: cannot write the batch summary in {out}/: {getattr(err, 'strerror', None) or err}"
+            console.print(printable(summary_error), markup=False)
+    Console(soft_wrap=False).print(summary_table([{k: printable(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]))
     for notice, n in sorted(notices.items()):
-        typer.echo(f"tqa: {n} article(s) with {notice}", err=True)
+        typer.echo(f"tqa: {n} article(s) with {printable(notice)}", err=True)
     for line in tally.lines(fail_on):
-        typer.echo(line, err=True)
+        typer.echo(printable(line), err=True)
     if slot.cache is not None:
         stats = slot.translator.stats
         state = f"{stats.hits} hits, {stats.misses} misses" if slot.cache.enabled else f"off: {slot.cache.error}"
         typer.echo(f"tqa: translation cache {state} ({slot.cache.path})", err=True)
     done = len(rows) - failed
     extra = f" ({resumed} unchanged since the last run)" if resumed else ""
-    typer.echo(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/")
-    if failed:
+    typer.echo(printable(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/"))
+    if failed or summary_error:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         raise typer.Exit(EXIT_FINDINGS)
@@ -583,7 +602,7 @@ def apply_decisions(
         done = apply_review(decisions, out, input_file)
     except ReviewError as err:
         raise fail(str(err)) from None
-    typer.echo(f"tqa: {done.accepted} change(s) accepted, {done.rejected} rejected; final text of {done.input} in {done.output}")
+    typer.echo(printable(f"tqa: {done.accepted} change(s) accepted, {done.rejected} rejected; final text of {done.input} in {done.output}"))
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from typing import Any
 from .checks import ConfigurationError, known_checks
 from .findings import Severity
 from .plan import DEFAULT_APPLY, ORIGINS
+from .reading import read_text_limited
 
 CONFIG_NAME = "tqa.toml"
 _TOP_KEYS = ("apply", "checks", "fail-on", "ignore", "models")
@@ -59,7 +60,7 @@ def load_config(path: Path | str | None = None, cwd: Path | None = None) -> Conf
             return Config()
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(read_text_limited(path, "utf-8-sig"))
     except FileNotFoundError:
         raise ConfigurationError(f"{path}: no such config file") from None
     except (OSError, UnicodeDecodeError) as err:

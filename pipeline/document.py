@@ -14,6 +14,7 @@ from pathlib import Path
 
 import regex
 
+from .reading import MAX_BYTES, path_text, read_limited
 from .spans import Span
 
 # Order matters: the UTF-32 LE BOM starts with the UTF-16 LE BOM.
@@ -54,6 +55,14 @@ def decode(data: bytes) -> tuple[str, str, bytes]:
         return data.decode("utf-8"), "utf-8", b""
     except UnicodeDecodeError:
         pass
+    # A stray byte in UTF-8 text makes a detector guess some legacy encoding (mac_iceland)
+    # and turns the Chinese into mojibake that no check recognises: text that is almost all
+    # valid UTF-8 is UTF-8, with the bad bytes replaced (``Document.replaced`` counts them).
+    text = data.decode("utf-8", errors="replace")
+    bad = replaced_count(text, data)
+    wide = sum(1 for c in text if ord(c) > 0x7F) - text.count("\ufffd")
+    if bad <= max(1, len(text) // 1000) and wide >= 4 * bad:
+        return text, "utf-8", b""
     # Not UTF-8. Chinese sources are tqa's business: bytes that decode as GB18030 into text
     # whose characters are nearly all in GB2312 (the common simplified set) are GB18030;
     # a statistical detector guesses Korean or Big5 for a short Chinese passage in English.
@@ -73,6 +82,11 @@ def decode(data: bytes) -> tuple[str, str, bytes]:
         return data.decode(encoding), encoding, b""
     except UnicodeDecodeError as err:
         raise InputError(f"not valid {encoding}: {err.reason} at byte {err.start}") from None
+
+
+def replaced_count(text: str, data: bytes) -> int:
+    """How many U+FFFD in ``text`` stand for undecodable bytes of ``data`` (not written ones)."""
+    return text.count("\ufffd") - data.count("\ufffd".encode())
 
 
 _HAN = regex.compile(r"\p{Han}")
@@ -168,14 +182,16 @@ class Document:
     sha256: str = ""  # of the input bytes, when read from a file
     paragraphs: tuple[Span, ...] = field(default=(), repr=False)
     sentences: tuple[Span, ...] = field(default=(), repr=False)
+    replaced: int = 0  # undecodable byte sequences replaced with U+FFFD when read
 
     @classmethod
     def from_text(
-        cls, text: str, path: str | None = None, encoding: str = "utf-8", bom: bytes = b"", sha256: str = ""
+        cls, text: str, path: str | None = None, encoding: str = "utf-8", bom: bytes = b"", sha256: str = "",
+        replaced: int = 0,
     ) -> Document:
         paragraphs = split_paragraphs(text)
         sentences = tuple(s for p in paragraphs for s in split_sentences(text, p))
-        return cls(text, path, encoding, bom, newline_style(text), sha256, tuple(paragraphs), sentences)
+        return cls(text, path, encoding, bom, newline_style(text), sha256, tuple(paragraphs), sentences, replaced)
 
     @property
     def name(self) -> str:
@@ -193,17 +209,11 @@ class Document:
         return text.encode(encoding)
 
 
-MAX_BYTES = 64 * 1024 * 1024  # documented limit: larger files are refused, not read into memory
-
-
 def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
     """Read and decode one file; ``InputError`` carries a one-line reason on failure."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit per file; split it into articles")
-        data = path.read_bytes()
+        data = read_limited(path, max_bytes)
     except IsADirectoryError:
         raise InputError("is a folder, not a file") from None
     except PermissionError:
@@ -213,4 +223,5 @@ def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
     except OSError as err:
         raise InputError(err.strerror or str(err)) from None
     text, encoding, bom = decode(data)
-    return Document.from_text(text, str(path), encoding, bom, hashlib.sha256(data).hexdigest())
+    replaced = replaced_count(text, data[len(bom):]) if encoding == "utf-8" else 0
+    return Document.from_text(text, path_text(path), encoding, bom, hashlib.sha256(data).hexdigest(), replaced)

@@ -13,6 +13,7 @@ import hashlib
 from pathlib import Path
 
 from .document import MAX_BYTES, Document, InputError, decode, load_document
+from .reading import path_text, read_limited
 
 CLOSE_CHAOS = 0.1  # a rival this close to the best candidate's "chaos" is a real alternative
 DETECTED_BY_RULE = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "gb18030"}
@@ -57,18 +58,16 @@ def read_document(path: str | Path, encoding: str | None = None, max_bytes: int 
         doc = load_document(path, max_bytes)
         if doc.bom or doc.encoding in DETECTED_BY_RULE:
             return doc, []
-        return doc, _rivals(Path(path).read_bytes(), doc.encoding, doc.text)
+        return doc, _rivals(_read(Path(path), max_bytes), doc.encoding, doc.text)
     data = _read(Path(path), max_bytes)
-    return Document.from_text(_decode_as(data, encoding), str(path), encoding, b"", hashlib.sha256(data).hexdigest()), []
+    return Document.from_text(_decode_as(data, encoding), path_text(path), encoding, b"", hashlib.sha256(data).hexdigest()), []
 
 
 def _read(path: Path, max_bytes: int) -> bytes:
     try:
-        if path.is_dir():
-            raise InputError("is a folder, not a file")
-        if path.stat().st_size > max_bytes:
-            raise InputError(f"is over the {max_bytes / 2**20:.0f} MiB limit per file; split it into articles")
-        return path.read_bytes()
+        return read_limited(path, max_bytes)  # regular files only, the limit counted while reading
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file") from None
     except FileNotFoundError:
         raise InputError("no such file") from None
     except OSError as err:

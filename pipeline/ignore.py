@@ -25,6 +25,7 @@ import regex
 from .atomic import write_atomic
 from .checks import ConfigurationError
 from .findings import Finding
+from .reading import loads_json, read_text_limited
 
 DEFAULT_NAME = ".tqa-ignore.json"
 CONTEXT_WORDS = 3
@@ -71,7 +72,7 @@ class IgnoreList:
         """Read an ignore file; a missing file is an empty list (it is created on first save)."""
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = loads_json(read_text_limited(path))
         except FileNotFoundError:
             return cls(path=path)
         except (OSError, UnicodeDecodeError) as err:
@@ -158,8 +159,8 @@ def _report_entries(report_path: Path) -> tuple[list[dict[str, Any]], bool]:
     reviewer's decision.
     """
     try:
-        data = json.loads(report_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        data = loads_json(read_text_limited(report_path))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:  # NotReadable is an OSError
         raise ConfigurationError(f"{report_path}: cannot read it as JSON: {getattr(err, 'strerror', None) or err}") from None
     decisions = isinstance(data, dict) and isinstance(data.get("changes"), list)
     entries = data.get("changes" if decisions else "findings") if isinstance(data, dict) else None
@@ -222,6 +223,11 @@ def accept_from_report(
     ignore = IgnoreList.load(ignore_path)
     accepted = []
     for i, e in chosen:
+        # the report is a file a person can edit: a bad entry is a one-line error, not a traceback
+        valid = 0 <= e["start"] <= e["end"] <= len(doc.text) and (decisions or (
+            isinstance(e.get("check"), str) and e.get("severity") in {s.value for s in Severity}))
+        if not valid:
+            raise ConfigurationError(f"{report_path}: finding {i} is not a valid tqa finding (check, start, end, severity, message)")
         severity = e.get("severity") if e.get("severity") in {s.value for s in Severity} else "minor"
         finding = Finding(str(e.get("check", "")), Span(e["start"], e["end"]), Severity(severity), str(e.get("message", "")))
         new = ignore.accept(finding, doc.text, note)

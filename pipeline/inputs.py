@@ -82,23 +82,3 @@ def collect_inputs(paths: Iterable[Path | str], exclude: Iterable[Path] = (), st
             seen.add(key)
             files.append(candidate)
     return files
-
-
-def report_stems(files: list[Path]) -> dict[Path, str]:
-    """A distinct, readable report name per input: the file stem, or more of its path on a clash."""
-    stems: dict[Path, str] = {}
-    used: set[str] = {"index"}  # index.html is the batch's; an article named so gets index-2
-    for path in files:
-        parts = path.resolve().with_suffix("").parts
-        depth = 1
-        stem = parts[-1]
-        while stem in used and depth < len(parts):
-            depth += 1
-            stem = "__".join(parts[-depth:])
-        base, n = stem, 1
-        while stem in used:
-            n += 1
-            stem = f"{base}-{n}"
-        used.add(stem)
-        stems[path] = stem
-    return stems

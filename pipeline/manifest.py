@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .reading import path_text
+
 MANIFEST = "manifest.jsonl"
 
 
@@ -40,7 +42,8 @@ class Manifest:
         except FileNotFoundError:
             return self
         self._torn = bool(content) and not content.endswith("\n")
-        for line in content.splitlines():
+        # split on "\n" only: a name may hold U+2028 or U+0085, which splitlines() also breaks on
+        for line in content.split("\n"):
             try:
                 entry = json.loads(line)
                 self.entries[entry["input"]] = entry
@@ -51,7 +54,7 @@ class Manifest:
     def finished(self, path: Path, input_hash: str | None, settings: str, stem: str) -> dict[str, Any] | None:
         """The entry for ``path`` if it was finished with the same input, settings and
         report name (names shift when inputs are added) and its outputs exist."""
-        entry = self.entries.get(str(path))
+        entry = self.entries.get(path_text(path))
         if not entry or entry.get("input_sha256") != input_hash or entry.get("settings") != settings:
             return None
         if (entry.get("row") or {}).get("stem") != stem:

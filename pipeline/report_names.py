@@ -16,6 +16,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from .reading import path_text
+
 RESERVED = {"index"}
 
 
@@ -29,6 +31,12 @@ def _root(arg: Path) -> Path | None:
         literal = [p for p in parts[: next(i for i, p in enumerate(parts) if glob.has_magic(p))]]
         return Path(*literal) if literal else Path(".")
     return None
+
+
+def _name_part(part: str) -> str:
+    """A name's bytes that are not UTF-8 would reach every report: "caf\\xe9" -> "caf_xe9"."""
+    text = path_text(part)
+    return part if text == part else text.replace("\\", "_")
 
 
 def _absolute(path: Path) -> str:
@@ -45,7 +53,7 @@ def mirrored_stems(files: list[Path], args: Iterable[Path]) -> dict[Path, str]:
         full = _absolute(path)
         root = next((r for r in roots if full.startswith(r.rstrip(os.sep) + os.sep)), None)
         relative = os.path.relpath(full, root) if root else os.path.basename(full)
-        stem = PurePosixPath(*Path(relative).parts).with_suffix("").as_posix()
+        stem = PurePosixPath(*(_name_part(p) for p in Path(relative).parts)).with_suffix("").as_posix()
         base, n = stem, 1
         while stem.casefold() in used:  # casefold: the same file on a case-insensitive disk
             n += 1

@@ -18,6 +18,7 @@ from typing import Any
 from .atomic import write_atomic
 from .document import Document, InputError, load_document
 from .edits import Edit, OverlappingEditsError, apply_edits
+from .reading import loads_json, read_text_limited
 from .report.changes import ACCEPT, APPLIED, REJECT, SUGGESTION, text_sha256
 from .spans import Span
 
@@ -102,7 +103,7 @@ def load_review(path: str | Path) -> Review:
     """Read a decisions file or a findings JSON; ``ReviewError`` says what is wrong with it."""
     source = Path(path)
     try:
-        data = json.loads(source.read_text(encoding="utf-8"))
+        data = loads_json(read_text_limited(source))
     except FileNotFoundError:
         raise ReviewError(f"{source}: no such file") from None
     except IsADirectoryError:
@@ -166,11 +167,15 @@ def decisions_from_report(payload: dict[str, Any], decide: dict[str, str] | None
 
 
 def _matches(review: Review, doc: Document) -> str | None:
-    """Why ``doc`` is not the text the review was made on; None when it is."""
-    if review.chars is not None and len(doc.text) != review.chars:
-        return f"has {len(doc.text)} characters, the report was made on {review.chars}"
-    if review.sha256 is not None and text_sha256(doc.text) != review.sha256:
-        return "its text differs from the one the report was made on (sha256 mismatch)"
+    """Why ``doc`` is not the text the review was made on; None when it is.
+
+    The hash decides, first and alone: a report names a path, and a tampered one may name
+    any file; nothing about a file that is not the input is used or said.
+    """
+    if review.sha256 is None:
+        return "cannot be checked: the report carries no text_sha256"
+    if text_sha256(doc.text) != review.sha256:
+        return "is not the text the report was made on (its sha256 differs)"
     for d in review.decisions:
         if d.span.end > len(doc.text):
             return f"change {d.id} ends at {d.span.end}, past the end of the text ({len(doc.text)})"

@@ -69,14 +69,16 @@ def test_unreadable_file_is_listed_and_the_batch_goes_on(tmp_path, monkeypatch):
     (tmp_path / "ok.txt").write_text("Trade grew.\n", encoding="utf-8")
     locked = tmp_path / "locked.txt"
     locked.write_text("secret\n", encoding="utf-8")
-    real = Path.read_bytes
+    import pipeline.document
 
-    def read_bytes(self):  # root can read anything, so refuse the way the OS would
-        if self.name == "locked.txt":
+    real = pipeline.document.read_limited
+
+    def read_limited(path, *args):  # root can read anything, so refuse the way the OS would
+        if Path(path).name == "locked.txt":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(pipeline.document, "read_limited", read_limited)
     out = tmp_path / "out"
     result = tqa("run", tmp_path, "--out", out, "-j", "1")
     assert result.exit_code == 3

@@ -14,6 +14,12 @@ from ..findings import Finding, Severity
 from ..spans import Span
 
 
+# A paragraph longer than this (a whole book on one line, a data dump) is not prose: the
+# checks that look at word patterns skip it with a "too long to check" finding, so that
+# time and memory stay bounded by this, not by the file.
+MAX_PARAGRAPH_CHARS = 1_000_000
+
+
 class ConfigurationError(ValueError):
     """A check was given an option it does not know or a value it cannot use."""
 
@@ -75,6 +81,15 @@ class Check:
 
     def find(self, doc: Document) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def too_long(self, span: Span) -> Finding:
+        """The finding that says a paragraph was skipped because of its length."""
+        return self.finding(
+            span,
+            f"paragraph of {len(span):,} characters is too long to check (limit {MAX_PARAGRAPH_CHARS:,}); split it",
+            severity=Severity.MINOR,
+            evidence={"kind": "too-long", "chars": len(span), "limit": MAX_PARAGRAPH_CHARS},
+        )
 
     def finding(self, span: Span, message: str, **kwargs: Any) -> Finding:
         """A finding of this check, at its configured severity unless ``severity`` is given."""

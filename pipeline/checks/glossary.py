@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..reading import read_text_limited
 from .base import ConfigurationError
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "glossary.tsv"
@@ -51,7 +52,7 @@ def load_glossary(path: str | Path) -> list[GlossaryEntry]:
     """Entries of a TSV or CSV glossary; a malformed file raises a one-line ConfigurationError."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text_limited(path, "utf-8-sig")
     except FileNotFoundError:
         raise ConfigurationError(f"glossary {path}: no such file") from None
     except UnicodeDecodeError as err:

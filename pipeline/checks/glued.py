@@ -50,10 +50,16 @@ def _glued_mark(text: str, i: int) -> bool:
 _CODE = re.compile(r"[/@_=\\#]|\w\.\w|://")  # URLs, addresses, domains, identifiers, paths
 
 
+_TOKEN_REACH = 200  # a URL or path longer than this on either side is still code within it
+
+
 def _token_at(text: str, start: int, end: int) -> str:
-    """The whitespace-delimited token around text[start:end]."""
-    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start), text.rfind("\t", 0, start)) + 1
-    right = min((i for i in (text.find(" ", end), text.find("\n", end), text.find("\t", end)) if i >= 0), default=len(text))
+    """The whitespace-delimited token around text[start:end], looked for within a bounded
+    reach: an unbounded ``find`` would scan to the end of a text without line breaks for
+    every match (quadratic)."""
+    lo, hi = max(0, start - _TOKEN_REACH), min(len(text), end + _TOKEN_REACH)
+    left = max(text.rfind(" ", lo, start), text.rfind("\n", lo, start), text.rfind("\t", lo, start), lo - 1) + 1
+    right = min((i for i in (text.find(" ", end, hi), text.find("\n", end, hi), text.find("\t", end, hi)) if i >= 0), default=hi)
     return text[left:right]
 
 

@@ -23,7 +23,7 @@ import regex
 from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
-from .base import Check, register
+from .base import MAX_PARAGRAPH_CHARS, Check, register
 
 _FULLWIDTH = regex.compile(r"\u3000+|[\uFF01-\uFF5E\u3001-\u3003\u3008-\u3011\u3014-\u301F\uFF61-\uFF64]")
 _MAP = {
@@ -113,25 +113,31 @@ class UnpairedPunctuation(Check):
         found: list[Finding] = []
         paragraphs = doc.paragraphs
         for n, para in enumerate(paragraphs):
+            if len(para) > MAX_PARAGRAPH_CHARS:
+                found.append(self.too_long(para))
+                continue
             body = para.of(text)
             if not _MARKS.search(body):
                 continue
             stack: list[tuple[str, int]] = []  # (kind, offset): kind is "(", "[" or '"'
+            # open marks per kind: "is one open?" must not rescan the stack (quadratic on "((((...")
+            open_count = {"(": 0, "[": 0, '"': 0}
             for m in _MARKS.finditer(body):
                 c, at = m.group(), para.start + m.start()
-                if c in _OPEN:
-                    stack.append((_OPEN[c], at))
-                elif c == "“" or (c == '"' and not any(k == '"' for k, _ in stack)):
-                    stack.append(('"', at))
+                if c in _OPEN or c == "“" or (c == '"' and not open_count['"']):
+                    kind = _OPEN.get(c, '"')
+                    stack.append((kind, at))
+                    open_count[kind] += 1
                 elif c in _CLOSE or c in '"”':
                     kind = _CLOSE.get(c, '"')
-                    if any(k == kind for k, _ in stack):
+                    if open_count[kind]:
                         while stack:  # close the innermost of that kind; skipped openers are unpaired
                             k, pos = stack.pop()
+                            open_count[k] -= 1
                             if k == kind:
                                 break
                             found.append(self._unpaired(pos, text, True))
-                    elif not (kind == "(" and _ENUMERATOR.search(body, 0, m.start())):
+                    elif not (kind == "(" and _ENUMERATOR.search(body, max(0, m.start() - 8), m.start())):
                         found.append(self._unpaired(at, text, False))
             continues = n + 1 < len(paragraphs) and bool(_QUOTE_OPENS.match(paragraphs[n + 1].of(text)))
             for kind, pos in stack:

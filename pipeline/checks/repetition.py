@@ -32,7 +32,7 @@ import regex
 from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
-from .base import Check, ConfigurationError, register
+from .base import MAX_PARAGRAPH_CHARS, Check, ConfigurationError, register
 
 # Words and the gaps between them: split keeps both, so offsets come from their lengths.
 # The standard library's engine is about 1.6x faster than ``regex`` at this simple split.
@@ -84,12 +84,12 @@ class _Hit:
 class _Words:
     """The words of a text with the gaps between them; ``gaps[k]`` precedes word ``k``."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, offset: int = 0) -> None:
         parts = _SPLIT.split(text)
         self.words = parts[1::2]
         self.gaps = parts[0::2]
         self.low = [w.lower() for w in self.words]
-        self._ends = list(accumulate(map(len, parts)))
+        self._ends = list(accumulate(map(len, parts), initial=offset))[1:]
 
     def __len__(self) -> int:
         return len(self.words)
@@ -108,6 +108,54 @@ class _Words:
 def _same_but_first_letter(a: str, b: str) -> bool:
     return a[1:] == b[1:] and a[:1].lower() == b[:1].lower()
 
+
+class _Run:
+    """Copies of an n-word phrase back to back, from word ``first`` to ``end`` (exclusive).
+
+    Suffix tables answer, for a start at any copy, what a scan from there would see:
+    whether the later copies are all written alike (an equivalence, so it chains) and
+    whether a gap between them holds punctuation.
+    """
+
+    def __init__(self, first: int, end: int, n: int, same: list[bool], punctuated: list[bool]) -> None:
+        self.first, self.end, self.n = first, end, n
+        self._same, self._punctuated = same, punctuated
+
+    @classmethod
+    def measure(cls, w: _Words, i: int, n: int) -> _Run | None:
+        low, gaps = w.low, w.gaps
+        if not w.spaced(i, i + n - 1):
+            return None
+        k = i + n
+        while (
+            k + n <= len(w)
+            and low[k : k + n] == low[i : i + n]
+            and _COPY_GAP.fullmatch(gaps[k])
+            and w.spaced(k, k + n - 1)
+        ):
+            k += n
+        if k == i + n:
+            return None
+        m = (k - i) // n
+        same, punctuated = [True] * m, [False] * m
+        for j in range(m - 2, -1, -1):
+            at = i + j * n
+            same[j] = same[j + 1] and _same_but_first_letter(w.phrase(at, n), w.phrase(at + n, n))
+            punctuated[j] = punctuated[j + 1] or not gaps[at + n].isspace()
+        return cls(i, k, n, same, punctuated)
+
+    def holds(self, i: int) -> bool:
+        """``i`` starts a copy with another copy after it."""
+        return self.first <= i < self.end - self.n and (i - self.first) % self.n == 0
+
+    def copies_from(self, i: int) -> int:
+        return (self.end - i) // self.n
+
+    def same_from(self, i: int) -> bool:
+        return self._same[(i - self.first) // self.n]
+
+    def punctuated_from(self, i: int) -> bool:
+        return self._punctuated[(i - self.first) // self.n]
 
 @register
 class RepeatedPhrase(Check):
@@ -130,9 +178,16 @@ class RepeatedPhrase(Check):
         self._allow = frozenset(" ".join(a.lower().split()) for a in allow)
 
     def find(self, doc: Document) -> Iterable[Finding]:
-        w = _Words(doc.text)
-        hits = [*self._back_to_back(w), *self._and(w), *self._of(w), *self._possessive(w)]
-        return [self._finding(group) for group in _overlap_groups(hits)]
+        # Paragraph by paragraph: no shape crosses a line break, and memory follows the paragraph.
+        found: list[Finding] = []
+        for para in doc.paragraphs:
+            if len(para) > MAX_PARAGRAPH_CHARS:
+                found.append(self.too_long(para))
+                continue
+            w = _Words(para.of(doc.text), para.start)
+            hits = [*self._back_to_back(w), *self._and(w), *self._of(w), *self._possessive(w)]
+            found.extend(self._finding(group) for group in _overlap_groups(hits))
+        return found
 
     def _back_to_back(self, w: _Words) -> Iterable[_Hit]:
         low = w.low
@@ -142,6 +197,9 @@ class RepeatedPhrase(Check):
             for i in [i for i, (a, b) in enumerate(zip(low, low[n:])) if a == b]:
                 if low[i : i + n] == low[i + n : i + 2 * n]:
                     starts.setdefault(i, []).append(n)
+        # A run of copies is measured once per phrase length; a later start inside it reads
+        # the run from there (measuring it again from every copy made "0, 0, 0, ..." quadratic).
+        runs: dict[tuple[int, int], _Run] = {}  # by (n, phase)
         done = 0
         for i in sorted(starts):
             if i < done:
@@ -149,70 +207,57 @@ class RepeatedPhrase(Check):
             for n in starts[i]:  # longest phrase first
                 if n > 1 and len(set(low[i : i + n])) == 1:
                     continue  # "the the the the" is one word four times, not a pair twice
-                end = self._repeat_end(w, i, n)
-                if end is None:
-                    continue
-                hit = self._back_to_back_hit(w, i, n, end)
+                run = runs.get((n, i % n))
+                if run is None or not run.holds(i):
+                    run = _Run.measure(w, i, n)
+                    if run is None:
+                        continue
+                    runs[n, i % n] = run
+                hit = self._back_to_back_hit(w, i, n, run)
                 if hit is not None:
                     yield hit
-                    done = end
+                    done = run.end
                     break
 
-    @staticmethod
-    def _repeat_end(w: _Words, i: int, n: int) -> int | None:
-        """Index after the last copy when words ``i..i+n-1`` repeat right after themselves."""
-        low, gaps = w.low, w.gaps
-        if not w.spaced(i, i + n - 1):
-            return None
-        k = i + n
-        while (
-            k + n <= len(w)
-            and low[k : k + n] == low[i : i + n]
-            and _COPY_GAP.fullmatch(gaps[k])
-            and w.spaced(k, k + n - 1)
-        ):
-            k += n
-        return k if k > i + n else None
-
-    def _back_to_back_hit(self, w: _Words, i: int, n: int, end: int) -> _Hit | None:
+    def _back_to_back_hit(self, w: _Words, i: int, n: int, run: _Run) -> _Hit | None:
         words = w.words[i : i + n]
         phrase = " ".join(words)
-        copies = [w.phrase(k, n) for k in range(i, end, n)]
+        end, copies, same, punctuated = run.end, run.copies_from(i), run.same_from(i), run.punctuated_from(i)
         if not any(word[0].isalpha() for word in words) or phrase.lower() in self._allow:
             return None  # numbers: "20 20"
         if n == 1:
-            if not self._word_repeat_is_error(copies, any(not w.gaps[k].isspace() for k in range(i + 1, end))):
+            if not self._word_repeat_is_error(words[0], same, punctuated):
                 return None
-        elif not all(_same_but_first_letter(phrase, c) for c in copies):
+        elif not same:
             return None
         elif w.low[i] in _CONJUNCTIONS or w.low[i + n - 1] in _CONJUNCTIONS or phrase.lower() in _ALLOW_PHRASES:
             return None  # "on and on and on", "and so on and so on"
-        elif all(word[:1].isupper() for word in words) and any(not w.gaps[k].isspace() for k in range(i + n, end, n)):
+        elif all(word[:1].isupper() for word in words) and punctuated:
             return None  # a name said twice on purpose: "New York, New York"
         if n == 1 and words[0][:1].isupper() and w.low[i] not in _FUNCTION_WORDS:
             # "China China" is an MT artefact, "Walla Walla" a town: a reviewer decides
             return _Hit(
                 w.span(i, end - 1),
-                f'"{phrase}" repeated back to back ({len(copies)} times); a doubled name is possible, so nothing is removed',
+                f'"{phrase}" repeated back to back ({copies} times); a doubled name is possible, so nothing is removed',
                 None,
-                {"kind": "back-to-back", "phrase": phrase, "copies": len(copies), "maybe_name": True},
+                {"kind": "back-to-back", "phrase": phrase, "copies": copies, "maybe_name": True},
                 Severity.MINOR,
             )
         return _Hit(
             w.span(i, end - 1),
-            f'"{phrase}" repeated back to back ({len(copies)} times)',
+            f'"{phrase}" repeated back to back ({copies} times)',
             phrase,
-            {"kind": "back-to-back", "phrase": phrase, "copies": len(copies)},
+            {"kind": "back-to-back", "phrase": phrase, "copies": copies},
         )
 
     @staticmethod
-    def _word_repeat_is_error(copies: list[str], punctuated: bool) -> bool:
-        word, lower = copies[0], copies[0].lower()
+    def _word_repeat_is_error(word: str, same: bool, punctuated: bool) -> bool:
+        lower = word.lower()
         if lower in _ALLOW_WORDS or punctuated:  # "had had", "no, no", "We, we will"
             return False
         if lower in _FUNCTION_WORDS:
             return True  # "the the", "The the"
-        if not all(_same_but_first_letter(word, c) for c in copies):
+        if not same:
             return False  # "Will will": a name and a verb
         # Capitalised short syllables are names: "Lang Lang", "Bing Dwen Dwen", "Bora Bora".
         if word[:1].isupper() and (len(word) <= 4 or _PINYIN.fullmatch(word)):

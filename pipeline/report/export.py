@@ -41,10 +41,12 @@ class FindingsExport:
         self._files: list[tuple[IO[str], Path]] = []
 
     def _open(self) -> None:
-        # opened on first use: the batch clears stale temporary files when it starts
+        # opened on first use: the batch clears stale temporary files (tqa's own names) when it starts
+        from ..atomic import _TMP_PREFIX, _TMP_SUFFIX
+
         for name in NAMES:
             handle = tempfile.NamedTemporaryFile(
-                "w", dir=self.out_dir, prefix=f".{name}.", suffix=".tmp", delete=False, encoding="utf-8", newline=""
+                "w", dir=self.out_dir, prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, delete=False, encoding="utf-8", newline=""
             )
             self._files.append((handle, self.out_dir / name))
         self._jsonl = self._files[0][0]

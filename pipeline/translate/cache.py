@@ -161,7 +161,9 @@ class TranslationCache:
                     chunk = items[start : start + _CHUNK]
                     marks = ",".join("?" * len(chunk))
                     rows = conn.execute(f"SELECT key, translation FROM translations WHERE key IN ({marks})", chunk)
-                    found.update((keys[key], translation) for key, translation in rows)
+                    # SQLite keeps any type in any column: a row that is not text (an edited or
+                    # damaged cache) is a miss, and the fresh translation replaces it
+                    found.update((keys[key], out) for key, out in rows if isinstance(out, str))
             except (sqlite3.Error, OSError) as exc:
                 self._disable(exc)
                 return {}

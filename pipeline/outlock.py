@@ -1,0 +1,57 @@
+"""One run at a time per output folder.
+
+Two runs writing the same ``--out`` remove each other's temporary files and reset each
+other's manifest; the second one is refused instead. ``flock`` on a lock file in the
+folder: the kernel releases it when the process ends, however it ends, so a killed run
+never leaves a stale lock. Where ``fcntl`` does not exist (Windows) there is no lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+LOCK_NAME = ".tqa.lock"
+_HELD: dict[Path, int] = {}  # folder -> depth: the CLI and the batch runner both take it
+
+
+class OutputLocked(Exception):
+    """Another run holds the output folder; the message is one line for the user."""
+
+
+@contextlib.contextmanager
+def output_lock(folder: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    key = Path(folder).resolve()
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
+    key.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise OutputLocked(f"{folder}: another tqa run (pid {holder}) is writing reports there; "
+                               "wait for it to end or choose another --out") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _HELD[key] = 1
+        try:
+            yield
+        finally:
+            del _HELD[key]
+            os.ftruncate(fd, 0)  # no pid left behind: the folder reads the same after every run
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock

@@ -1,0 +1,91 @@
+"""Hostile text: every check finishes in time linear in the text (or reports a paragraph
+as too long to check), measured as growth against the same text four times smaller in
+the same test, never as a wall-clock bound."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.checks import build_checks
+from pipeline.checks.base import MAX_PARAGRAPH_CHARS
+from pipeline.checks.punctuation import UnpairedPunctuation
+from pipeline.checks.repetition import RepeatedPhrase
+from pipeline.document import Document
+
+SIZE = 100_000
+# Linear work grows 4x from SIZE / 4 to SIZE, quadratic work 16x; 10 leaves room for noise.
+MAX_GROWTH = 10
+
+
+def _cost(check, doc: Document, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        list(check.find(doc))
+        best = min(best, time.process_time() - start)
+    return max(best, 0.002)  # below the clock's resolution every ratio is noise
+
+
+def _documents(unit: str, size: int) -> tuple[Document, Document]:
+    big = (unit * (size // len(unit) + 1))[:size]
+    return Document.from_text(big), Document.from_text(big[: size // 4])
+
+
+def _growth(check, docs: tuple[Document, Document]) -> float:
+    """Time on the big text over time on its first quarter (the best of two runs each)."""
+    big, small = docs
+    return _cost(check, big, 2) / _cost(check, small, 2)
+
+
+@pytest.mark.parametrize(
+    "check, unit",
+    [
+        (RepeatedPhrase(), "0, "),  # a number list: 24 KB took 48 s
+        (RepeatedPhrase(), "fruits and "),  # chained repeats: 44 KB took 75 s
+        (RepeatedPhrase(), "China China, "),
+        (UnpairedPunctuation(), '"('),  # openers of two kinds: 32 KB took 32 s
+        (UnpairedPunctuation(), "a) "),  # closers with nothing open
+    ],
+    ids=["numbers", "x-and-x", "names", "quote-bracket", "enumerators"],
+)
+def test_check_is_linear_on_repetitive_text(check, unit):
+    assert _growth(check, _documents(unit, 20_000)) < MAX_GROWTH
+
+
+def test_results_unchanged_where_a_run_is_measured_once():
+    # the runs are measured once, but each start still sees what follows it
+    text = "Fruit, fruit fruit. It rose rose rose again. 1, 1, 1 and and went."
+    found = {f.span.of(text) for f in RepeatedPhrase().find(Document.from_text(text))}
+    assert found == {"fruit fruit", "rose rose rose", "and and"}
+
+
+@pytest.mark.parametrize("check", [RepeatedPhrase(), UnpairedPunctuation()], ids=lambda c: c.id)
+def test_a_paragraph_over_the_limit_is_reported_not_checked(check):
+    text = "Intro (with a bracket.\n\n" + "0, " * (MAX_PARAGRAPH_CHARS // 3 + 1) + "\n\nThe the end."
+    doc = Document.from_text(text)
+    found = list(check.find(doc))
+    too_long = [f for f in found if f.evidence.get("kind") == "too-long"]
+    assert len(too_long) == 1 and too_long[0].span == doc.paragraphs[1]
+    assert "too long to check" in too_long[0].message
+    assert [f for f in found if f not in too_long], "the other paragraphs are still checked"
+
+
+# Pieces the checks react to, repeated into 100 KB: runs of repeats, brackets, quotes,
+# full-width marks, numbers, names.
+_PIECES = st.sampled_from(
+    ["China", "china", "the", "The", " ", "  ", "\n", "\n\n", "-", " -", ",", ", ", ".", "，", "。", "（", "）",
+     "(", ")", "[", '"', "“", "”", "'s", "’s", "and", "of", "0", "20", "th", "中国", "　", "a)", "fruits", "Lang"]
+)
+_FUZZED = build_checks()
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, min_size=1, max_size=12).map("".join))
+def test_every_check_finishes_in_linear_time_on_100kb(unit):
+    docs = _documents(unit, SIZE)
+    for check in _FUZZED:
+        assert _growth(check, docs) < MAX_GROWTH, check.id

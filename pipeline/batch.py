@@ -27,6 +27,7 @@ from .ignore import IgnoreList, filter_findings, load_ignore
 from .manifest import Manifest, file_hash, settings_hash
 from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
+from .recheck import recheck
 from .score import compute_scores
 
 
@@ -178,8 +179,7 @@ def finish(
         retranslations = rt.to_dict()
         notices += rt.notices
     cleaned = apply_edits(doc.text, edits)
-    cleaned_doc = Document.from_text(cleaned)
-    after = run_checks(cleaned_doc, checks)
+    cleaned_doc, after = recheck(doc, prep.findings, cleaned, edits, checks)
     if prep.pair is not None:  # the original's checks again, on the cleaned text
         from .source import pair_documents, run_source_checks
 

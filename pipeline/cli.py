@@ -30,6 +30,7 @@ DEFAULT_OUT = Path("reports")
 
 
 class Backend(str, Enum):
+    auto = "auto"
     transformers = "transformers"
     ct2 = "ct2"
 
@@ -159,7 +160,7 @@ def check(
     fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output: text lines or one JSON document.")] = OutputFormat.text,
     fail_on: FailOn = None,
     source: SourceOpt = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: all cores).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per 200 inputs, at most one per core).")] = 0,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
@@ -171,7 +172,7 @@ def check(
     _load_ignore(cfg.ignore_file)
     fail_on = fail_on or cfg.fail_on
     inputs, originals = _pair_sources(source, _inputs(paths))
-    settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs())
+    settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs(len(inputs)))
     files, errors, worst, tally = [], [], None, CheckTally()
     for path, prep in check_batch(inputs, settings, originals):
         if isinstance(prep, str):
@@ -255,13 +256,15 @@ def run(
     paths: PathsArg = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the reports.")] = DEFAULT_OUT,
     model: Annotated[str, typer.Option(help="Translation model: a local folder or a Hugging Face model id.")] = "Helsinki-NLP/opus-mt-zh-en",
-    backend: Annotated[Backend, typer.Option(help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa[ct2]'`).")] = Backend.transformers,
+    backend: Annotated[Backend, typer.Option(help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa[ct2]'`); auto: ct2 on a CPU when installed and the model is converted, else transformers.")] = Backend.auto,
+    threads: Annotated[int, typer.Option(min=1, help="Intra-op threads of the translation model on a CPU.")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1, help="Segments per model call (sorted by length across the chunk).")] = 16,
     device: Annotated[Device, typer.Option(help="Where the model runs; auto: CUDA, then Apple MPS, then CPU.")] = Device.auto,
     beams: Annotated[int, typer.Option(min=1, help="Beam size for translation.")] = 4,
     max_length: Annotated[int, typer.Option(min=1, help="Maximum tokens generated per segment.")] = 512,
     apply: Annotated[Optional[str], typer.Option(help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none. Default: rules,marian (or the config's).")] = None,
     ref: Annotated[Optional[Path], typer.Option(help="Reference translation: a file (one input) or a folder of files named like the inputs.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes for checking and reports (0: all cores).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes for checking and reports (0: one per 200 inputs, at most one per core).")] = 0,
     resume: Annotated[bool, typer.Option(help="Skip articles the manifest in --out says are finished with the same input and settings.")] = False,
     fail_fast: Annotated[bool, typer.Option(help="Stop at the first file that fails (default: list it and go on).")] = False,
     in_place: Annotated[bool, typer.Option(help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
@@ -306,8 +309,9 @@ def run(
     references = _references(ref, files)
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
+                        threads=threads, batch_size=batch_size,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
-                        jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
+                        jobs=jobs or default_jobs(len(files)), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
                         retranslate=retranslate, round_trip_model=round_trip_model)
     slot = TranslatorSlot(settings)
     stems = report_stems(files)

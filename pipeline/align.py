@@ -436,8 +436,9 @@ def align_lengths(
     """
     n, m = len(zh.lengths), len(en.lengths)
     inf = math.inf
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    # Rows hold only the cells searched, so a banded search costs memory in the band, not n x m.
+    cost: list[dict[int, float]] = [{} for _ in range(n + 1)]
+    back: list[dict[int, tuple[int, int]]] = [{} for _ in range(n + 1)]
     cost[0][0] = 0.0
     for i in range(n + 1):
         centre = i * m / n if n else 0
@@ -448,7 +449,7 @@ def align_lengths(
             best, arg = inf, None
             for (di, dj), prior in _LOG_PRIOR.items():
                 i0, j0 = i - di, j - dj
-                if i0 < 0 or j0 < 0 or cost[i0][j0] == inf:
+                if i0 < 0 or j0 < 0 or cost[i0].get(j0, inf) == inf:
                     continue
                 if di == 2 and zh.paragraphs[i0] != zh.paragraphs[i0 + 1]:
                     continue
@@ -461,14 +462,15 @@ def align_lengths(
                     c += extra_cost(i0, i, j0, j)
                 if c < best:
                     best, arg = c, (i0, j0)
-            cost[i][j], back[i][j] = best, arg
-    if cost[n][m] == inf:
+            cost[i][j] = best
+            if arg is not None:
+                back[i][j] = arg
+    if cost[n].get(m, inf) == inf:
         raise RuntimeError("align_lengths: no alignment within the band; widen it")
     beads = []
     i, j = n, m
     while (i, j) != (0, 0):
         prev = back[i][j]
-        assert prev is not None
         beads.append((tuple(range(prev[0], i)), tuple(range(prev[1], j)), cost[i][j] - cost[prev[0]][prev[1]]))
         i, j = prev
     return beads[::-1]

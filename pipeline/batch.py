@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .atomic import remove_stale_temps, write_atomic
+from .atomic import remove_stale_temps, sync_folder, write_atomic
 from .checks import Check, build_checks, run_checks
 from .document import Document, InputError, load_document
 from .edits import Edit, apply_edits, carry_span
@@ -312,7 +312,7 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
             prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"], settings.guard,
             _WORKER["source_checks"],
         )
-        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem)
+        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem, durable=False)  # synced per chunk
         written = _write_in_place(job.path, result) if settings.in_place else None
     except UnicodeEncodeError as err:
         return Outcome(job, error=f"the cleaned text cannot be written in {err.encoding}: {err.object[err.start:err.end]!r} at {err.start}; choose another --output-encoding")
@@ -438,16 +438,24 @@ def run_batch(
                 [run_settings] * len(ready),
                 [slot.error] * len(ready),
             )
+            # Reports are written without an fsync each; the chunk's are made durable with
+            # one sync before the manifest says they are finished (one write, one fsync).
+            done: list[Outcome] = []
             for outcome in outcomes:
-                if outcome.row is not None:
-                    manifest.record({
-                        "input": str(outcome.job.path),
-                        "input_sha256": outcome.input_sha256,
-                        "settings": fingerprint,
-                        "outputs": outcome.outputs,
-                        "worst": outcome.worst.value if outcome.worst else None,
-                        "row": outcome.row,
-                    })
+                done.append(outcome)
+                if outcome.error and fail_fast:
+                    break
+            if any(o.row is not None for o in done):
+                sync_folder(out_dir)
+            manifest.record_all([{
+                "input": str(o.job.path),
+                "input_sha256": o.input_sha256,
+                "settings": fingerprint,
+                "outputs": o.outputs,
+                "worst": o.worst.value if o.worst else None,
+                "row": o.row,
+            } for o in done if o.row is not None])
+            for outcome in done:
                 yield outcome
                 if outcome.error and fail_fast:
                     return

@@ -322,6 +322,7 @@ PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.
 ANCHOR_WEIGHT = 1.5  # nats per number matched (-) or unmatched (+) in a bead
 MAX_ANCHORS = 3  # numbers counted per bead, so a table of figures cannot swamp the lengths
 SIMILARITY_WEIGHT = 6.0  # nats per unit of chrF/100 above the document's unrelated-pair chrF
+MAX_BAND = 200  # sentences either side of the diagonal, at most (linear time on long documents)
 MIN_LINKS_TO_ESTIMATE = 4  # fewer confident 1-1 links: keep the first pass's estimates
 _LOG_PRIOR = {bead: -math.log(p) for bead, p in PRIORS.items()}
 
@@ -588,7 +589,8 @@ def align(
     ``translations`` maps Chinese sentence texts to the model's English for them (from
     ``Translator.translate``); when given, chrF between that and the English sharpens the
     costs. ``band`` limits the search near the diagonal; by default the whole table is
-    searched up to 400 x 400 sentences, beyond that a band of 50 around it.
+    searched up to 400 x 400 sentences, beyond that a band around it (50 sentences, or the
+    difference in sentence counts plus 20, at most ``MAX_BAND``).
     """
     doc = en if isinstance(en, Document) else Document.from_text(en)
     zh_spans = list(zh_sentences) if zh_sentences is not None else split_zh_sentences(zh_text)
@@ -597,7 +599,9 @@ def align(
     en_texts = [s.of(doc.text) for s in en_spans]
     n, m = len(zh_spans), len(en_spans)
     if band is None and n * m > 400 * 400:
-        band = max(50, abs(n - m) + 20)
+        # Wide enough for the two sides' difference in sentences, up to a cap: uncapped,
+        # a long document whose languages split sentences differently searched n x |n-m|.
+        band = max(50, min(abs(n - m) + 20, MAX_BAND))
 
     zh_paragraphs = paragraph_index(split_paragraphs(zh_text), zh_spans)
     zh_numbers_ = [frozenset(x.key for x in zh_numbers(t) if x.strict) for t in zh_texts]

@@ -322,7 +322,7 @@ PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.
 ANCHOR_WEIGHT = 1.5  # nats per number matched (-) or unmatched (+) in a bead
 MAX_ANCHORS = 3  # numbers counted per bead, so a table of figures cannot swamp the lengths
 SIMILARITY_WEIGHT = 6.0  # nats per unit of chrF/100 above the document's unrelated-pair chrF
-MAX_BAND = 200  # sentences either side of the diagonal, at most (linear time on long documents)
+MAX_BAND = 100  # sentences either side of the diagonal, at most (linear time on long documents)
 MIN_LINKS_TO_ESTIMATE = 4  # fewer confident 1-1 links: keep the first pass's estimates
 _LOG_PRIOR = {bead: -math.log(p) for bead, p in PRIORS.items()}
 

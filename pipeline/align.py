@@ -327,6 +327,7 @@ PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.
 ANCHOR_WEIGHT = 1.5  # nats per number matched (-) or unmatched (+) in a bead
 MAX_ANCHORS = 3  # numbers counted per bead, so a table of figures cannot swamp the lengths
 SIMILARITY_WEIGHT = 6.0  # nats per unit of chrF/100 above the document's unrelated-pair chrF
+MAX_BAND = 100  # sentences either side of the diagonal, at most (linear time on long documents)
 MIN_LINKS_TO_ESTIMATE = 4  # fewer confident 1-1 links: keep the first pass's estimates
 _LOG_PRIOR = {bead: -math.log(p) for bead, p in PRIORS.items()}
 
@@ -441,8 +442,9 @@ def align_lengths(
     """
     n, m = len(zh.lengths), len(en.lengths)
     inf = math.inf
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    # Rows hold only the cells searched, so a banded search costs memory in the band, not n x m.
+    cost: list[dict[int, float]] = [{} for _ in range(n + 1)]
+    back: list[dict[int, tuple[int, int]]] = [{} for _ in range(n + 1)]
     cost[0][0] = 0.0
     for i in range(n + 1):
         centre = i * m / n if n else 0
@@ -453,7 +455,7 @@ def align_lengths(
             best, arg = inf, None
             for (di, dj), prior in _LOG_PRIOR.items():
                 i0, j0 = i - di, j - dj
-                if i0 < 0 or j0 < 0 or cost[i0][j0] == inf:
+                if i0 < 0 or j0 < 0 or cost[i0].get(j0, inf) == inf:
                     continue
                 if di == 2 and zh.paragraphs[i0] != zh.paragraphs[i0 + 1]:
                     continue
@@ -466,14 +468,15 @@ def align_lengths(
                     c += extra_cost(i0, i, j0, j)
                 if c < best:
                     best, arg = c, (i0, j0)
-            cost[i][j], back[i][j] = best, arg
-    if cost[n][m] == inf:
+            cost[i][j] = best
+            if arg is not None:
+                back[i][j] = arg
+    if cost[n].get(m, inf) == inf:
         raise RuntimeError("align_lengths: no alignment within the band; widen it")
     beads = []
     i, j = n, m
     while (i, j) != (0, 0):
         prev = back[i][j]
-        assert prev is not None
         beads.append((tuple(range(prev[0], i)), tuple(range(prev[1], j)), cost[i][j] - cost[prev[0]][prev[1]]))
         i, j = prev
     return beads[::-1]
@@ -591,7 +594,8 @@ def align(
     ``translations`` maps Chinese sentence texts to the model's English for them (from
     ``Translator.translate``); when given, chrF between that and the English sharpens the
     costs. ``band`` limits the search near the diagonal; by default the whole table is
-    searched up to 400 x 400 sentences, beyond that a band of 50 around it.
+    searched up to 400 x 400 sentences, beyond that a band around it (50 sentences, or the
+    difference in sentence counts plus 20, at most ``MAX_BAND``).
     """
     doc = en if isinstance(en, Document) else Document.from_text(en)
     zh_spans = list(zh_sentences) if zh_sentences is not None else split_zh_sentences(zh_text)
@@ -600,7 +604,9 @@ def align(
     en_texts = [s.of(doc.text) for s in en_spans]
     n, m = len(zh_spans), len(en_spans)
     if band is None and n * m > 400 * 400:
-        band = max(50, abs(n - m) + 20)
+        # Wide enough for the two sides' difference in sentences, up to a cap: uncapped,
+        # a long document whose languages split sentences differently searched n x |n-m|.
+        band = max(50, min(abs(n - m) + 20, MAX_BAND))
 
     zh_paragraphs = paragraph_index(split_paragraphs(zh_text), zh_spans)
     zh_numbers_ = [frozenset(x.key for x in zh_numbers(t) if x.strict) for t in zh_texts]

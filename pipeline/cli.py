@@ -32,6 +32,7 @@ DEFAULT_OUT = Path("reports")
 
 
 class Backend(str, Enum):
+    auto = "auto"
     transformers = "transformers"
     ct2 = "ct2"
 
@@ -173,7 +174,7 @@ def check(
     source: SourceOpt = None,
     encoding: EncodingOpt = None,
     paths_from: PathsFromOpt = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (0: all cores).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (0: one per 200 inputs, at most one per core).")] = 0,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
@@ -223,7 +224,7 @@ def check(
         take("<stdin>", prep)
     else:
         inputs, originals = _pair_sources(source, _inputs(paths, paths_from=paths_from))
-        settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs(), encoding=encoding)
+        settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs(len(inputs)), encoding=encoding)
         output.begin()
         for path, prep in check_batch(inputs, settings, originals):
             if isinstance(prep, str):
@@ -309,13 +310,15 @@ def run(
     paths: PathsArg = None,
     out: Annotated[Path, typer.Option("--out", "-o", rich_help_panel="Output", metavar="DIR", help="Folder for the reports.")] = DEFAULT_OUT,
     model: Annotated[Optional[list[str]], typer.Option(rich_help_panel="Model", metavar="[LANG=]ID|DIR", help="Translation model: a folder or Hugging Face id for Chinese, LANG=MODEL for another language (ja=DIR), fallback=MODEL for languages without their own (Helsinki-NLP/opus-mt-mul-en). Repeatable. Default: Helsinki-NLP/opus-mt-{lang}-en (when absent, passages are reported, not retranslated).", show_default=False)] = None,
-    backend: Annotated[Backend, typer.Option(rich_help_panel="Model", help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa\\[ct2]'`).")] = Backend.transformers,
+    backend: Annotated[Backend, typer.Option(rich_help_panel="Model", help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa\\[ct2]'`); auto: ct2 on a CPU when installed and the model is converted, else transformers.")] = Backend.auto,
+    threads: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Intra-op threads of the translation model on a CPU.")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Segments per model call (sorted by length across the chunk).")] = 16,
     device: Annotated[Device, typer.Option(rich_help_panel="Model", help="Where the model runs; auto: CUDA, then Apple MPS, then CPU.")] = Device.auto,
     beams: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Beam size for translation.")] = 4,
     max_length: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Maximum tokens generated per segment.")] = 512,
     apply: Annotated[Optional[str], typer.Option(rich_help_panel="Repair", metavar="ORIGIN,...", help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none. Default: rules,marian (or the config's).")] = None,
     ref: Annotated[Optional[Path], typer.Option(rich_help_panel="Input", metavar="FILE|DIR", help="Reference translation: a file (one input) or a folder of files named like the inputs.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, rich_help_panel="Batch", metavar="N", help="Worker processes for checking and reports (0: all cores).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, rich_help_panel="Batch", metavar="N", help="Worker processes for checking and reports (0: one per 200 inputs, at most one per core).")] = 0,
     resume: Annotated[bool, typer.Option(rich_help_panel="Batch", help="Skip articles the manifest in --out says are finished with the same input and settings.")] = False,
     fail_fast: Annotated[bool, typer.Option(rich_help_panel="Batch", help="Stop at the first file that fails (default: list it and go on).")] = False,
     in_place: Annotated[bool, typer.Option(rich_help_panel="Output", help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
@@ -353,7 +356,7 @@ def run(
 
     output_encoding, encoding = _encoding(output_encoding, "--output-encoding"), _encoding(encoding, "--encoding")
     cfg = _config(config, glossary, ignore, select, skip)
-    models = _model_table(model, cfg.models, backend.value)  # a named model that is absent: exit 2
+    models = _model_table(model, cfg.models, backend.value, device.value)  # a named model that is absent: exit 2
     _preflight(models.get("zh"), backend.value, device.value, round_trip_model if retranslate else None)
     report_kinds = _reports(reports)
     if out.exists() and not out.is_dir():
@@ -369,8 +372,9 @@ def run(
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=models.pop("zh", DEFAULT_ZH),
                         fallback_model=models.pop("fallback", None), models=models, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
+                        threads=threads, batch_size=batch_size,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
-                        jobs=jobs or default_jobs(), in_place=in_place, follow_links=follow_links, use_cache=not no_cache,
+                        jobs=jobs or default_jobs(len(files)), in_place=in_place, follow_links=follow_links, use_cache=not no_cache,
                         cache_dir=cache, retranslate=retranslate, encoding=encoding, reports=report_kinds)
     settings = replace(settings, round_trip_model=round_trip_model or settings.round_trip_model)
     slot = TranslatorSlot(settings)
@@ -440,11 +444,11 @@ def run(
 DEFAULT_ZH = "Helsinki-NLP/opus-mt-zh-en"
 
 
-def _model_table(values: list[str] | None, configured: dict[str, str], backend: str) -> dict[str, str]:
+def _model_table(values: list[str] | None, configured: dict[str, str], backend: str, device: str) -> dict[str, str]:
     """The models named on the command line or in tqa.toml; exits 2 when one is not on this
     machine (a default model that is absent is only a notice, later)."""
     from .languages import model_table
-    from .translate import ModelUnavailable, resolve_model
+    from .translate import ModelUnavailable, auto_backend, resolve_model
 
     try:
         table = model_table(values, configured)
@@ -452,7 +456,7 @@ def _model_table(values: list[str] | None, configured: dict[str, str], backend: 
         raise fail(f"--model {err}") from None
     for lang, name in table.items():
         try:
-            resolve_model(name, backend)
+            resolve_model(name, auto_backend(name, device) if backend == "auto" else backend)
         except ModelUnavailable as err:
             named = name if lang == "zh" else f"{lang}={name}"  # a bare --model X means Chinese
             raise fail(f"--model {named}: {err}") from None

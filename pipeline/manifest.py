@@ -65,13 +65,20 @@ class Manifest:
         return entry
 
     def record(self, entry: dict[str, Any]) -> None:
+        self.record_all([entry])
+
+    def record_all(self, entries: list[dict[str, Any]]) -> None:
+        """Append the entries in one write and one fsync (a chunk's worth, after its reports are durable)."""
         # Not kept in memory: only the entries of earlier runs are looked up, and a batch
         # of any size must not grow this process.
+        if not entries:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(entry, ensure_ascii=False) + "\n"  # key order kept: rows go back into the summary
+        # key order kept: rows go back into the summary
+        line = "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries)
         if self._torn:
             line, self._torn = "\n" + line, False
-        # one write() of a line in append mode; fsync so "recorded" survives a crash
+        # one write() in append mode; fsync so "recorded" survives a crash
         with open(self.path, "a", encoding="utf-8") as f:
             f.write(line)
             f.flush()

@@ -9,6 +9,7 @@ imported only when a GPU device was asked for, to ask the library that would use
 
 from __future__ import annotations
 
+from .translate import auto_backend
 from .translate.models import ModelUnavailable, resolve_model
 
 
@@ -55,6 +56,6 @@ def check_translation_setup(
         if name is None:
             continue
         try:
-            resolve_model(name, backend)
+            resolve_model(name, auto_backend(name, device) if backend == "auto" else backend)
         except ModelUnavailable as err:
             raise PreflightError(f"{option} {name}: {err}") from None

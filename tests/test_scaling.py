@@ -135,3 +135,16 @@ def test_the_unified_diff_from_edits_matches_difflib_on_separate_changes() -> No
         edits.append(Edit(Span(at, at + len(str(k))), f"#{k}", "n", "rule"))
     cleaned = apply_edits(text, edits)
     assert unified_diff(text, cleaned, "t.txt", edits=edits) == unified_diff(text, cleaned, "t.txt")
+
+
+def test_the_size_benchmark_prints_stages_and_growth(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, str(repo / "bench" / "sizes.py"), "--sizes", "3,6", "--json", str(tmp_path / "s.json")],
+                         capture_output=True, text=True, check=True, cwd=repo).stdout
+    assert "| size | findings | applied | load | check+plan | repair+recheck+score | reports | total | growth/doubling |" in out
+    rows = json.loads((tmp_path / "s.json").read_text())["rows"]
+    assert [r["kb"] > 0 for r in rows] == [True, True] and rows[1]["chars"] > rows[0]["chars"]
+    assert "check+plan" in out.splitlines()[-1]  # the larger size is compared with the smaller

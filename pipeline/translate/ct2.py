@@ -66,6 +66,7 @@ class CT2Translator(BaseTranslator):
         num_beams: int = 4,
         max_length: int = 512,
         batch_size: int = 16,
+        threads: int = 1,
     ) -> None:
         super().__init__(num_beams=num_beams, max_length=max_length, batch_size=batch_size)
         ctranslate2 = _import_ctranslate2()
@@ -77,7 +78,10 @@ class CT2Translator(BaseTranslator):
 
         self._meta = describe_model(path, model)
         self.device, self.compute_type = pick_device(ctranslate2, device)
-        self._translator = ctranslate2.Translator(str(path), device=self.device, compute_type=self.compute_type)
+        self._translator = ctranslate2.Translator(
+            str(path), device=self.device, compute_type=self.compute_type, inter_threads=1, intra_threads=threads
+        )
+        self.threads = threads
         self._source = sentencepiece.SentencePieceProcessor(model_file=str(path / "source.spm"))
         self._target = sentencepiece.SentencePieceProcessor(model_file=str(path / "target.spm"))
         self._library = f"ctranslate2 {ctranslate2.__version__}"

@@ -59,6 +59,7 @@ class MarianTranslator(BaseTranslator):
         num_beams: int = 4,
         max_length: int = 512,
         batch_size: int = 16,
+        threads: int = 1,
     ) -> None:
         super().__init__(num_beams=num_beams, max_length=max_length, batch_size=batch_size)
         path = resolve_model(model)  # before importing torch: a missing model fails fast
@@ -70,6 +71,9 @@ class MarianTranslator(BaseTranslator):
 
         self._torch = torch
         self.device = pick_device(torch, device)
+        if self.device == "cpu":
+            torch.set_num_threads(threads)
+        self.threads = threads
         # fp16 halves memory and time on GPUs; CPUs and MPS keep fp32 for exact, stable output
         self.dtype = torch.float16 if self.device == "cuda" else torch.float32
         with quiet_transformers():

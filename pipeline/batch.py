@@ -10,9 +10,10 @@ manifest records each finished article, so ``resume`` skips what is done.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ class Settings:
     retranslate: bool = True  # retranslate flagged sentences (from the original, else by round trip)
     round_trip_model: str = "Helsinki-NLP/opus-mt-en-zh"
     # How the run goes, not what it produces (left out of ``describe``):
+    record_reports: bool = False  # per-record report files for corpus records (--reports)
     jobs: int = 1
     chunk_size: int = 64
     in_place: bool = False
@@ -90,12 +92,29 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Job:
-    """One input of the batch and where its reports go."""
+    """One input of the batch and where its reports go: a text file, or one record of a
+    corpus (``pipeline.io``) read from ``path``."""
 
     path: Path
     stem: str
     reference: str | None = None
     source: Path | None = None  # the Chinese original
+    record: Any = None  # a ``pipeline.io.Record``
+
+    @property
+    def key(self) -> str:
+        """The job's name in the manifest."""
+        return str(self.path) if self.record is None else f"{self.path}#{self.record.id}"
+
+    def input_hash(self) -> str | None:
+        return _hash_or_none(self.path) if self.record is None else self.record.digest()
+
+    def load(self) -> tuple[Document, Path | Document | None]:
+        """The document and its original (a file, or the record's own field)."""
+        if self.record is None:
+            return load_document(self.path), self.source
+        rec = self.record
+        return Document.from_text(rec.text, self.key), Document.from_text(rec.source) if rec.source else None
 
 
 @dataclass
@@ -110,6 +129,7 @@ class Outcome:
     resumed: bool = False
     outputs: list[str] = field(default_factory=list)  # report files, relative to the output folder
     input_sha256: str | None = None  # of the input file as tqa left it (changed by --in-place)
+    output: dict[str, Any] | None = None  # a record's cleaned text and ``tqa`` field
 
 
 def prepare(
@@ -117,7 +137,7 @@ def prepare(
     checks: list[Check],
     apply: frozenset[str],
     ignore: IgnoreList | None = None,
-    source: Path | None = None,
+    source: Path | Document | None = None,
     source_checks: list[Any] | None = None,
 ) -> Prepared:
     findings = run_checks(doc, checks)
@@ -126,7 +146,7 @@ def prepare(
         from .source import SourceError, load_source, pair_documents, run_source_checks
 
         try:
-            pair = pair_documents(doc, load_source(source))
+            pair = pair_documents(doc, source if isinstance(source, Document) else load_source(source))
         except SourceError as err:
             notices.append(f"checked without its original: {err}")
         else:
@@ -282,8 +302,8 @@ def _init_worker(settings: Settings, out_dir: Path | None, parent: int | None = 
 
 def _prepare_job(job: Job) -> Prepared | str:
     try:
-        return prepare(load_document(job.path), _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"],
-                       job.source, _WORKER["source_checks"])
+        doc, source = job.load()
+        return prepare(doc, _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"], source, _WORKER["source_checks"])
     except InputError as err:
         return str(err)
     except Exception as err:  # a bug must cost one file, not the batch; the reason is kept
@@ -299,8 +319,13 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
             prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"], settings.guard,
             _WORKER["source_checks"],
         )
-        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem)
-        written = _write_in_place(job.path, result) if settings.in_place else None
+        output = None
+        if job.record is not None:
+            from .io.corpus import record_output
+
+            output = record_output(result, settings_hash(run_settings))
+        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem) if job.record is None or settings.record_reports else {}
+        written = _write_in_place(job.path, result) if settings.in_place and job.record is None else None
     except UnicodeEncodeError as err:
         return Outcome(job, error=f"the cleaned text cannot be written in {err.encoding}: {err.object[err.start:err.end]!r} at {err.start}; choose another --output-encoding")
     except (OSError, InputError) as err:
@@ -309,7 +334,8 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
         return Outcome(job, error=f"internal error: {type(err).__name__}: {err}")
     worst = max((f.severity for f in result.findings_after), default=None, key=lambda s: s.rank)
     files = sorted(str(p.relative_to(_WORKER["out_dir"])) for p in outputs.values())
-    return Outcome(job, summary_row(result, job.stem), None, result.notices, worst, False, files, written or result.doc.sha256)
+    return Outcome(job, summary_row(result, job.stem), None, result.notices, worst, False, files,
+                   written or result.doc.sha256 or job.input_hash(), output)
 
 
 def _write_in_place(path: Path, result: ArticleResult) -> str:
@@ -356,15 +382,22 @@ def check_batch(
 ) -> Iterator[tuple[Path, Prepared | str]]:
     """Check ``paths`` (in worker processes with ``settings.jobs``), in order: each input's
     prepared findings, or the one-line reason it could not be read."""
-    with _executor(settings, None, len(paths)) as executor:
-        for chunk in _chunks(paths, settings.chunk_size):
-            jobs = [Job(p, p.name, None, sources(p)) for p in chunk]
-            yield from zip(chunk, executor.map(_prepare_job, jobs, chunksize=8))
+    jobs = (Job(p, p.name, None, sources(p)) for p in paths)
+    for job, prep in check_jobs(jobs, settings, len(paths)):
+        yield job.path, prep
 
 
-def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+def check_jobs(jobs: Iterable[Job], settings: Settings, count: int) -> Iterator[tuple[Job, Prepared | str]]:
+    """``check_batch`` for any jobs (corpus records too), streamed chunk by chunk."""
+    with _executor(settings, None, count) as executor:
+        for chunk in _chunks(jobs, settings.chunk_size):
+            yield from zip(chunk, executor.map(_prepare_job, chunk, chunksize=8))
+
+
+def _chunks(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def run_batch(
@@ -377,8 +410,11 @@ def run_batch(
     fail_fast: bool = False,
     slot: TranslatorSlot | None = None,
     sources: Callable[[Path], Path | None] = lambda _: None,
+    records: Iterable[Job] = (),
+    count: int = 0,
 ) -> Iterator[Outcome]:
-    """Process ``paths``, writing reports into ``out_dir``; yield each input's outcome as it is done.
+    """Process ``paths``, then the corpus ``records`` (``count`` of them), writing reports into
+    ``out_dir``; yield each input's outcome as it is done, in input order.
 
     Pass a ``slot`` to see the translator (and its cache statistics) afterwards.
     """
@@ -394,14 +430,16 @@ def run_batch(
     slot = slot or TranslatorSlot(settings)
     checks = build_checks(settings.checks)
     round_trip = TranslatorSlot(settings, settings.round_trip_model)
-    with _executor(settings, out_dir, len(paths)) as executor:
-        for chunk in _chunks(paths, settings.chunk_size):
+    # references are read chunk by chunk, like the inputs: memory follows the chunk
+    jobs = chain((Job(p, stems[p], references(p), sources(p)) for p in paths), records)
+    with _executor(settings, out_dir, len(paths) + count) as executor:
+        for chunk in _chunks(jobs, settings.chunk_size):
             todo: list[Job] = []
-            # references are read chunk by chunk, like the inputs: memory follows the chunk
-            for job in (Job(p, stems[p], references(p), sources(p)) for p in chunk):
-                entry = manifest.finished(job.path, _hash_or_none(job.path), fingerprint, job.stem) if resume else None
+            for job in chunk:
+                entry = manifest.finished(job.key, job.input_hash(), fingerprint, job.stem) if resume else None
                 if entry is not None:
-                    yield Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"])
+                    yield Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"],
+                                  output=entry.get("record"))
                 else:
                     todo.append(job)
             prepared = list(executor.map(_prepare_job, todo, chunksize=8))
@@ -428,12 +466,13 @@ def run_batch(
             for outcome in outcomes:
                 if outcome.row is not None:
                     manifest.record({
-                        "input": str(outcome.job.path),
+                        "input": outcome.job.key,
                         "input_sha256": outcome.input_sha256,
                         "settings": fingerprint,
                         "outputs": outcome.outputs,
                         "worst": outcome.worst.value if outcome.worst else None,
                         "row": outcome.row,
+                        **({"record": outcome.output} if outcome.output is not None else {}),
                     })
                 yield outcome
                 if outcome.error and fail_fast:

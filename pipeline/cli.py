@@ -145,6 +145,38 @@ def _pair_sources(source: Path | None, files: list[Path]):  # type: ignore[no-un
     return kept, lambda path: found.get(path)
 
 
+InputFormatOpt = Annotated[Optional[str], typer.Option("--input-format", help="Read every input as: jsonl, csv, tsv, parquet, html or text (default: from the file name).", show_default=False)]
+TextFieldOpt = Annotated[str, typer.Option("--text-field", help="Corpus field holding the English text.")]
+IdFieldOpt = Annotated[str, typer.Option("--id-field", help="Corpus field holding the record id (absent: the line/row number).")]
+SourceFieldOpt = Annotated[Optional[str], typer.Option("--source-field", help="Corpus field holding the Chinese original.", show_default=False)]
+
+
+def _corpora(files: list[Path], input_format: str | None, fields):  # type: ignore[no-untyped-def]
+    """(text files, corpora) among the inputs; a corpus that cannot be used is a usage error."""
+    from .io import CorpusError
+    from .io.corpus import split_inputs
+
+    try:
+        return split_inputs(files, input_format, fields)
+    except CorpusError as err:
+        raise fail(str(err)) from None
+
+
+def _no_source(source: Path | None):  # type: ignore[no-untyped-def]
+    if source is not None:
+        raise fail("--source pairs text files; a corpus keeps its original in a field: use --source-field")
+    return [], lambda _: None
+
+
+def _malformed(counter: list[int]):  # type: ignore[no-untyped-def]
+    """Report a malformed record on standard error (one line) and count it."""
+    def report(corpus, item) -> None:  # type: ignore[no-untyped-def]
+        counter[0] += 1
+        typer.echo(f"{corpus.path}: {item.where}: skipped: {item.reason}", err=True)
+
+    return report
+
+
 def _line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column; LF, CRLF and lone CR all end a line."""
     head = text[:offset]
@@ -163,19 +195,32 @@ def check(
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
+    input_format: InputFormatOpt = None,
+    text_field: TextFieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    source_field: SourceFieldOpt = None,
 ) -> None:
     """Find defects and print them; change nothing. Use --fail-on to gate a CI job."""
-    from .batch import Settings, check_batch, default_jobs
+    from itertools import chain
+
+    from .batch import Job, Settings, check_jobs, default_jobs
+    from .io import Fields
 
     cfg = _config(config, glossary, ignore)
     _load_ignore(cfg.ignore_file)
     fail_on = fail_on or cfg.fail_on
-    inputs, originals = _pair_sources(source, _inputs(paths))
+    texts, corpora = _corpora(_inputs(paths), input_format, Fields(text_field, id_field, source_field))
+    inputs, originals = _pair_sources(source, texts) if texts else _no_source(source)
     settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs())
-    files, errors, worst, tally = [], [], None, CheckTally()
-    for path, prep in check_batch(inputs, settings, originals):
+    files, errors, worst, tally, malformed = [], [], None, CheckTally(), [0]
+    jobs_in = chain((Job(p, p.name, None, originals(p)) for p in inputs), *(c.jobs(_malformed(malformed)) for c in corpora))
+    for job, prep in check_jobs(jobs_in, settings, len(inputs) + sum(c.count for c in corpora)):
+        path, rid = job.path, job.record.id if job.record is not None else None
+        where = {"path": str(path), **({"id": rid, "where": job.record.where} if rid is not None else {})}
+        if rid is not None:
+            path = job.key
         if isinstance(prep, str):
-            errors.append({"path": str(path), "error": prep})
+            errors.append({**where, "error": prep})
             typer.echo(f"{path}: error: {prep}", err=True)
             continue
         doc, findings = prep.doc, prep.findings
@@ -185,7 +230,7 @@ def check(
         for f in findings:
             worst = f.severity if worst is None or f.severity > worst else worst
         if fmt is OutputFormat.json:
-            files.append({"path": str(path), "encoding": doc.encoding, "newline": doc.newline,
+            files.append({**where, "encoding": doc.encoding, "newline": doc.newline,
                           "words": doc.word_count, "findings": [f.to_dict(doc.text) for f in findings]})
         else:
             for f in findings:
@@ -197,11 +242,14 @@ def check(
         payload = {"tqa": __version__, "files": files, "errors": errors, "checks": tally.to_dict()}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif tally.counts:
-        typer.echo(f"\nfindings per check ({len(inputs) - len(errors)} file(s)):")
+        done = len(inputs) + sum(c.count for c in corpora) - len(errors)
+        typer.echo(f"\nfindings per check ({done} {'input(s)' if corpora else 'file(s)'}):")
         for check_id, entry in tally.to_dict().items():
             samples = ", ".join(f"«{s}»" for s in entry["samples"])  # type: ignore[union-attr]
             typer.echo(f"  {check_id:<24} {entry['count']:>6}  {samples}")
-    if errors:
+    if malformed[0]:
+        typer.echo(f"tqa: {malformed[0]} malformed record(s) skipped", err=True)
+    if errors or malformed[0]:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         raise typer.Exit(EXIT_FINDINGS)
@@ -276,10 +324,17 @@ def run(
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
+    input_format: InputFormatOpt = None,
+    text_field: TextFieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    source_field: SourceFieldOpt = None,
+    cleaned_field: Annotated[Optional[str], typer.Option("--cleaned-field", help="Write a corpus's cleaned text into this field and keep --text-field as it was.", show_default=False)] = None,
+    reports: Annotated[bool, typer.Option("--reports", help="Also write the per-article report files for each corpus record.")] = False,
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
     import codecs
     from collections import Counter
+    from itertools import chain
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -302,22 +357,32 @@ def run(
     cfg = _config(config, glossary, ignore)
     _load_ignore(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     fail_on = fail_on or cfg.fail_on
-    files, originals = _pair_sources(source, _inputs(paths, exclude=[out]))
-    references = _references(ref, files)
+    from .io import Fields
+
+    texts, corpora = _corpora(_inputs(paths, exclude=[out]), input_format, Fields(text_field, id_field, source_field, cleaned_field))
+    if corpora and in_place:
+        raise fail("--in-place rewrites text files; a corpus is written to --out")
+    files, originals = _pair_sources(source, texts) if texts else _no_source(source)
+    references = _references(ref, files) if files else (lambda _: None)
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=model, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
                         jobs=jobs or default_jobs(), in_place=in_place, use_cache=not no_cache, cache_dir=cache,
-                        retranslate=retranslate, round_trip_model=round_trip_model)
+                        retranslate=retranslate, round_trip_model=round_trip_model, record_reports=reports)
     slot = TranslatorSlot(settings)
     stems = report_stems(files)
-    rows, failed, resumed, worst, notices = [], 0, 0, None, Counter()
+    rows, failed, resumed, worst, notices, malformed = [], 0, 0, None, Counter(), [0]
+    writers = _corpus_writers(corpora, out)
+    records = chain.from_iterable(c.jobs(_malformed(malformed)) for c in corpora)
+    count = sum(c.count for c in corpora)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True, soft_wrap=True, highlight=False)
     with Progress(*columns, console=console, transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("tqa run", total=len(files))
-        for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals):
+        task = progress.add_task("tqa run", total=len(files) + count)
+        for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals, records, count):
             progress.advance(task)
+            if outcome.job.record is not None:
+                notices.update(writers.take(outcome))
             if outcome.row is None:
                 failed += 1
                 console.print(f"{outcome.job.path}: error: {outcome.error}", markup=False)
@@ -328,6 +393,9 @@ def run(
             notices.update(outcome.notices)
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
+    written, left_out = writers.commit()
+    for path in left_out:
+        typer.echo(f"tqa: {path}: not written to {out}/, the run stopped before its last record", err=True)
     write_summary(rows, out)
     Console(soft_wrap=False).print(summary_table(rows))
     for notice, n in sorted(notices.items()):
@@ -339,10 +407,24 @@ def run(
     done = len(rows) - failed
     extra = f" ({resumed} unchanged since the last run)" if resumed else ""
     typer.echo(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/")
-    if failed:
+    for path in written:
+        typer.echo(f"tqa: cleaned corpus in {path}")
+    if malformed[0]:
+        typer.echo(f"tqa: {malformed[0]} malformed record(s) skipped", err=True)
+    if failed or malformed[0]:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _corpus_writers(corpora, out: Path):  # type: ignore[no-untyped-def]
+    from .io import CorpusError
+    from .io.corpus import CorpusWriters
+
+    try:
+        return CorpusWriters(corpora, out)
+    except CorpusError as err:
+        raise fail(str(err)) from None
 
 
 def _references(ref: Path | None, files: list[Path]):  # type: ignore[no-untyped-def]

@@ -323,7 +323,8 @@ def _finish_job(job: Job, prep: Prepared, translations: dict[str, str] | None, r
         if job.record is not None:
             from .io.corpus import record_output
 
-            output = record_output(result, settings_hash(run_settings))
+            # the settings' digest as the manifest has it: the same whether or not this chunk loaded the model
+            output = record_output(result, settings_hash({k: v for k, v in run_settings.items() if k != "translator"}))
         outputs = write_article_reports(result, _WORKER["out_dir"], job.stem) if job.record is None or settings.record_reports else {}
         written = _write_in_place(job.path, result) if settings.in_place and job.record is None else None
     except UnicodeEncodeError as err:

@@ -256,3 +256,23 @@ def test_a_killed_corpus_run_resumes_per_record_to_a_byte_identical_file(tmp_pat
     assert not list(killed.glob(".*.tmp"))
     assert (killed / "news.jsonl").read_bytes() == (full / "news.jsonl").read_bytes()
     assert (killed / "summary.json").read_bytes() == (full / "summary.json").read_bytes()
+
+
+def test_malformed_csv_rows_and_parquet_values_are_named_by_row(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "segments.csv"
+    src.write_text(f"id,text\ns1,{BAD.replace(',', '')}\ns2,a,b\ns3,{CLEAN}\n", encoding="utf-8")
+    result = run(src, "--out", tmp_path / "out")
+    assert result.exit_code == 3 and "row 2: skipped: has 3 fields, the header has 2" in result.output
+    parquet = tmp_path / "c.parquet"
+    pq.write_table(pa.table({"id": ["x", "y"], "text": [None, CLEAN]}), parquet)
+    result = run(parquet, "--out", tmp_path / "out")
+    assert result.exit_code == 3 and "row 1: skipped: field 'text' is empty, not a string" in result.output
+    assert pq.read_table(tmp_path / "out" / "c.parquet").column("id").to_pylist() == ["y"]
+
+
+def test_a_corpus_takes_its_original_from_a_field_not_from_source(tmp_path):
+    src = _jsonl(tmp_path / "news.jsonl", ROWS)
+    result = tqa("check", src, "--source", tmp_path)
+    assert result.exit_code == 2 and "--source-field" in result.output

@@ -35,6 +35,8 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
     try:
         with _open(path) as f:
             for number, raw in enumerate(f, 1):
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]  # a UTF-8 byte-order mark, as some Windows tools write
                 if not raw.strip():
                     continue
                 try:

@@ -276,3 +276,20 @@ def test_a_corpus_takes_its_original_from_a_field_not_from_source(tmp_path):
     src = _jsonl(tmp_path / "news.jsonl", ROWS)
     result = tqa("check", src, "--source", tmp_path)
     assert result.exit_code == 2 and "--source-field" in result.output
+
+
+def test_corpus_bench_runs_at_toy_sizes(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).parent.parent
+    out = tmp_path / "corpus.json"
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    proc = subprocess.run([sys.executable, "bench/corpus.py", "--sizes", "2,4", "--files-max", "2", "--commands", "check",
+                           "--jobs", "1", "--json", str(out)], capture_output=True, text=True, env=env, cwd=repo, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert {(r["input"], r["records"]) for r in report["results"]} == {
+        ("jsonl", 2), ("parquet", 2), ("files", 2), ("jsonl", 4), ("parquet", 4)}
+    assert {"check jsonl vs files at 2", "check parquet peak 4 vs 2"} <= set(report["ratios"])

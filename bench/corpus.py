@@ -62,7 +62,12 @@ def make_inputs(n: int, work: Path, files: bool) -> dict[str, Path]:
 def tree_pss(pid: int) -> int:
     """Proportional set size of ``pid`` and its descendants: pages shared by forked workers
     (the parent's imports, pyarrow's ~80 MiB among them) counted once, not once per process."""
-    children = {int(p.parent.name): int(p.read_text().rsplit(")", 1)[1].split()[1]) for p in Path("/proc").glob("[0-9]*/stat") if _readable(p)}
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
@@ -72,16 +77,8 @@ def tree_pss(pid: int) -> int:
                     total += int(line.split()[1]) * 1024
         except OSError:
             pass
-        todo.extend(c for c, parent in children.items() if parent == p)
+        todo.extend(c for c, parent in parents.items() if parent == p)
     return total
-
-
-def _readable(path: Path) -> bool:
-    try:
-        path.read_text()
-    except OSError:
-        return False
-    return True
 
 
 def measure(command: list[str], env: dict[str, str]) -> dict[str, float]:

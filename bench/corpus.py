@@ -106,6 +106,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated record counts (default 10000,100000)")
     parser.add_argument("--files-max", type=int, default=10000, help="largest size also run as files (default 10000)")
     parser.add_argument("--commands", default="check,run", help="tqa commands to time (default check,run)")
+    parser.add_argument("--inputs", default="jsonl,parquet,files", help="input kinds to time (default jsonl,parquet,files)")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args()
@@ -119,6 +120,8 @@ def main() -> None:
             inputs = make_inputs(n, work, n <= args.files_max)
             for command in args.commands.split(","):
                 for kind, path in inputs.items():
+                    if kind not in args.inputs.split(","):
+                        continue
                     out = work / f"out-{kind}-{n}"
                     argv = [sys.executable, "-m", "pipeline.cli", command, str(path), "-j", str(args.jobs)]
                     if command == "run":

@@ -293,3 +293,12 @@ def test_corpus_bench_runs_at_toy_sizes(tmp_path):
     assert {(r["input"], r["records"]) for r in report["results"]} == {
         ("jsonl", 2), ("parquet", 2), ("files", 2), ("jsonl", 4), ("parquet", 4)}
     assert {"check jsonl vs files at 2", "check parquet peak 4 vs 2"} <= set(report["ratios"])
+
+
+def test_parquet_duplicate_ids_are_found_from_the_id_column(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "c.parquet"
+    pq.write_table(pa.table({"id": ["x", "y", "x"], "text": [BAD, CLEAN, CLEAN]}), src, row_group_size=2)
+    result = run(src, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "id 'x' at row 1 and row 3" in result.output

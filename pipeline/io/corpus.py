@@ -19,7 +19,9 @@ _UNSAFE = re.compile(r"[^\w.-]+")
 class Corpus:
     def __init__(self, path: Path, fmt: str, fields: Fields) -> None:
         self.path, self.fmt, self.fields = path, fmt, fields
-        self.count = 0
+        self.count = 0  # records found by ``scan`` (for progress)
+        self.yielded = 0  # records handed to the batch by ``jobs``
+        self.complete = False  # ``jobs`` read to the end of the file
 
     def read(self) -> Iterator[Record | Malformed]:
         return module(self.fmt).read(self.path, self.fields)
@@ -28,12 +30,14 @@ class Corpus:
         """Count the records; duplicate ids are an error naming where each one is."""
         seen: dict[str, str] = {}
         clashes: list[str] = []
-        for item in self.read():
-            if isinstance(item, Record):
-                self.count += 1
-                first = seen.setdefault(item.id, item.where)
-                if first != item.where:
-                    clashes.append(f"id {item.id!r} at {first} and {item.where}")
+        # a format that can list ids alone (Parquet: one column) need not read the texts twice
+        listing = getattr(module(self.fmt), "ids", None)
+        items = listing(self.path, self.fields) if listing else ((i.id, i.where) for i in self.read() if isinstance(i, Record))
+        for rid, where in items:
+            self.count += 1
+            first = seen.setdefault(rid, where)
+            if first != where:
+                clashes.append(f"id {rid!r} at {first} and {where}")
         if clashes:
             more = f" (and {len(clashes) - 5} more)" if len(clashes) > 5 else ""
             raise CorpusError(f"{self.path}: duplicate ids: {'; '.join(clashes[:5])}{more}")
@@ -46,7 +50,9 @@ class Corpus:
                 if isinstance(item, Malformed):
                     on_malformed(self, item)
                 else:
+                    self.yielded += 1
                     yield Job(self.path, f"{stem}/{_safe(item.id)}", record=item)
+            self.complete = True
         except CorpusError as err:  # it was read whole by ``scan``: changed since; its output is not written
             on_malformed(self, Malformed("the rest of the file", str(err)))
 
@@ -120,7 +126,7 @@ class CorpusWriters:
         """(written, left out): a corpus is written only when every record of it came back."""
         written, left = [], []
         for path, corpus in self.corpora.items():
-            if self.taken[path] == corpus.count:
+            if corpus.complete and self.taken[path] == corpus.yielded:
                 written.append(self._writer(path).commit())
             else:
                 if path in self.writers:

@@ -38,6 +38,25 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
             yield make_record(row, number, "row", fields)
 
 
+def ids(path: Path, fields: Fields) -> Iterator[tuple[str, str]]:
+    """(id, where) of each row, reading the id column only; rows without one are skipped
+    (``read`` reports them)."""
+    pf = _file(path)
+    if pf.schema_arrow.get_field_index(fields.id) < 0:
+        yield from ((str(n), f"row {n}") for n in range(1, pf.metadata.num_rows + 1))
+        return
+    number = 0
+    for group in range(pf.num_row_groups):
+        try:
+            column = pf.read_row_group(group, columns=[fields.id]).column(0).to_pylist()
+        except Exception as err:
+            raise CorpusError(f"{path}: row group {group} cannot be read: {err}") from None
+        for rid in column:
+            number += 1
+            if rid is not None and rid != "" and not isinstance(rid, bool):
+                yield str(rid), f"row {number}"
+
+
 def schema_of(path: Path) -> Any:
     return _file(path).schema_arrow
 

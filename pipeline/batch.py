@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,7 @@ class Settings:
     encoding: str | None = None  # --encoding: read every input so (None: detect)
     reports: frozenset[str] | None = None  # --reports: what is written (None: everything)
     # How the run goes, not what it produces (left out of ``describe``):
+    record_reports: bool = False  # per-record report files for corpus records (--reports)
     jobs: int = 1
     threads: int = 1  # intra-op threads of the model (workers always get one)
     chunk_size: int = 64
@@ -116,12 +118,33 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Job:
-    """One input of the batch and where its reports go."""
+    """One input of the batch and where its reports go: a text file, or one record of a
+    corpus (``pipeline.io``) read from ``path``."""
 
     path: Path
     stem: str
     reference: str | None = None
     source: Path | None = None  # the Chinese original
+    record: Any = None  # a ``pipeline.io.Record``
+
+    @property
+    def key(self) -> str:
+        """The job's name in the manifest (and the findings export)."""
+        return path_text(self.path) if self.record is None else f"{path_text(self.path)}#{self.record.id}"
+
+    def input_hash(self) -> str | None:
+        return _hash_or_none(self.path) if self.record is None else self.record.digest()
+
+    def load(self, encoding: str | None = None) -> tuple[Document, Path | Document | None, list[str]]:
+        """The document, its original (a file, or the record's own field) and warnings about
+        the decoding (``encoding``: --encoding for files; a record is text already)."""
+        if self.record is None:
+            from .encoding_choice import read_document
+
+            doc, warnings = read_document(self.path, encoding)
+            return doc, self.source, warnings
+        rec = self.record
+        return Document.from_text(rec.text, self.key), Document.from_text(rec.source) if rec.source else None, []
 
 
 @dataclass
@@ -141,6 +164,7 @@ class Outcome:
     guard_rejected: list[str] = field(default_factory=list)  # one reason per translation the guard rejected
     unguarded: list[str] = field(default_factory=list)  # with --no-guard: reasons the guard would have rejected
     export: list[dict[str, Any]] = field(default_factory=list)  # rows of the batch's findings export
+    output: dict[str, Any] | None = None  # a record's cleaned text and ``tqa`` field
 
 
 def prepare(
@@ -148,7 +172,7 @@ def prepare(
     checks: list[Check],
     apply: frozenset[str],
     ignore: IgnoreList | None = None,
-    source: Path | None = None,
+    source: Path | Document | None = None,
     source_checks: list[Any] | None = None,
     router: Router | None = None,
 ) -> Prepared:
@@ -160,7 +184,7 @@ def prepare(
         from .source import SourceError, load_source, pair_documents, run_source_checks
 
         try:
-            pair = pair_documents(doc, load_source(source))
+            pair = pair_documents(doc, source if isinstance(source, Document) else load_source(source))
         except SourceError as err:
             notices.append(f"checked without its original: {err}")
         else:
@@ -339,11 +363,9 @@ def _init_worker(settings: Settings, out_dir: Path | None, parent: int | None = 
 
 
 def _prepare_job(job: Job) -> Prepared | str:
-    from .encoding_choice import read_document
-
     try:
-        doc, warnings = read_document(job.path, _WORKER["settings"].encoding)
-        prep = prepare(doc, _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"], job.source,
+        doc, source, warnings = job.load(_WORKER["settings"].encoding)
+        prep = prepare(doc, _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"], source,
                        _WORKER["source_checks"], _WORKER["router"])
         prep.notices[:0] = warnings
         return prep
@@ -364,8 +386,16 @@ def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run
             prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"], settings.guard,
             _WORKER["source_checks"],
         )
-        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem, settings.reports, durable=False)  # synced per chunk
-        written = _write_in_place(job.path, result, settings.follow_links) if settings.in_place else None
+        output = None
+        if job.record is not None:
+            from .io.corpus import record_output
+
+            # the settings' digest as the manifest has it: the same whether or not this chunk loaded the model
+            output = record_output(result, settings_hash({k: v for k, v in run_settings.items() if k != "translator"}))
+        wants_reports = job.record is None or settings.record_reports
+        # synced per chunk, not per file
+        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem, settings.reports, durable=False) if wants_reports else {}
+        written = _write_in_place(job.path, result, settings.follow_links) if settings.in_place and job.record is None else None
     except InPlaceRefused as err:
         return Outcome(job, error=str(err))
     except UnicodeEncodeError as err:
@@ -379,10 +409,10 @@ def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run
     remaining = Counter(f"{f.severity.value} {f.check}" for f in result.findings_after)
     rejected = [s.reason for s in result.skipped if s.reason.startswith(GUARD_PREFIX)]
     wants_export = settings.reports is None or "export" in settings.reports
-    export = rows_from_report({"findings": located(result.findings, result.doc.text)}, path_text(job.path), job.stem) if wants_export else []
+    export = rows_from_report({"findings": located(result.findings, result.doc.text)}, job.key, job.stem) if wants_export else []
     return Outcome(job, summary_row(result, job.stem), None, [n for n in result.notices if not n.startswith(UNGUARDED)],
-                   worst, False, files, written or result.doc.sha256, prep.hidden, dict(remaining), rejected,
-                   result.unguarded, export)
+                   worst, False, files, written or result.doc.sha256 or job.input_hash(), prep.hidden, dict(remaining),
+                   rejected, result.unguarded, export, output)
 
 
 class InPlaceRefused(Exception):
@@ -437,15 +467,22 @@ def check_batch(
 ) -> Iterator[tuple[Path, Prepared | str]]:
     """Check ``paths`` (in worker processes with ``settings.jobs``), in order: each input's
     prepared findings, or the one-line reason it could not be read."""
-    with _executor(settings, None, len(paths)) as executor:
-        for chunk in _chunks(paths, settings.chunk_size):
-            jobs = [Job(p, p.name, None, sources(p)) for p in chunk]
-            yield from zip(chunk, executor.map(_prepare_job, jobs, chunksize=8))
+    jobs = (Job(p, p.name, None, sources(p)) for p in paths)
+    for job, prep in check_jobs(jobs, settings, len(paths)):
+        yield job.path, prep
 
 
-def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+def check_jobs(jobs: Iterable[Job], settings: Settings, count: int) -> Iterator[tuple[Job, Prepared | str]]:
+    """``check_batch`` for any jobs (corpus records too), streamed chunk by chunk."""
+    with _executor(settings, None, count) as executor:
+        for chunk in _chunks(jobs, settings.chunk_size):
+            yield from zip(chunk, executor.map(_prepare_job, chunk, chunksize=8))
+
+
+def _chunks(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def run_batch(
@@ -458,8 +495,11 @@ def run_batch(
     fail_fast: bool = False,
     slot: TranslatorSlot | None = None,
     sources: Callable[[Path], Path | None] = lambda _: None,
+    records: Iterable[Job] = (),
+    count: int = 0,
 ) -> Iterator[Outcome]:
-    """Process ``paths``, writing reports into ``out_dir``; yield each input's outcome as it is done.
+    """Process ``paths``, then the corpus ``records`` (``count`` of them), writing reports into
+    ``out_dir``; yield each input's outcome as it is done, in input order.
 
     Pass a ``slot`` to see the translator (and its cache statistics) afterwards. Raises
     ``OutputLocked`` when another run is writing into ``out_dir``.
@@ -467,7 +507,7 @@ def run_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     with output_lock(out_dir):
         remove_stale_temps(out_dir)
-        yield from _run_locked(paths, stems, settings, out_dir, references, resume, fail_fast, slot, sources)
+        yield from _run_locked(paths, stems, settings, out_dir, references, resume, fail_fast, slot, sources, records, count)
 
 
 def _run_locked(
@@ -480,6 +520,8 @@ def _run_locked(
     fail_fast: bool,
     slot: TranslatorSlot | None,
     sources: Callable[[Path], Path | None],
+    records: Iterable[Job],
+    count: int,
 ) -> Iterator[Outcome]:
     manifest = Manifest(out_dir)
     if resume:
@@ -492,14 +534,16 @@ def _run_locked(
     pool = model_pool(settings, slot)
     checks = build_checks(settings.checks)
     round_trip = TranslatorSlot(settings, settings.round_trip_model)
-    with _executor(settings, out_dir, len(paths)) as executor:
-        for chunk in _chunks(paths, settings.chunk_size):
+    # references are read chunk by chunk, like the inputs: memory follows the chunk
+    jobs = chain((Job(p, stems[p], references(p), sources(p)) for p in paths), records)
+    with _executor(settings, out_dir, len(paths) + count) as executor:
+        for chunk in _chunks(jobs, settings.chunk_size):
             todo: list[Job] = []
-            # references are read chunk by chunk, like the inputs: memory follows the chunk
-            for job in (Job(p, stems[p], references(p), sources(p)) for p in chunk):
-                entry = manifest.finished(job.path, _hash_or_none(job.path), fingerprint, job.stem) if resume else None
+            for job in chunk:
+                entry = manifest.finished(job.key, job.input_hash(), fingerprint, job.stem) if resume else None
                 if entry is not None:
-                    yield Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"])
+                    yield Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"],
+                                  output=entry.get("record"))
                 else:
                     todo.append(job)
             prepared = list(executor.map(_prepare_job, todo, chunksize=8))
@@ -536,12 +580,13 @@ def _run_locked(
             if any(o.row is not None for o in done):
                 sync_folder(out_dir)
             manifest.record_all([{
-                "input": path_text(o.job.path),
+                "input": o.job.key,
                 "input_sha256": o.input_sha256,
                 "settings": fingerprint,
                 "outputs": o.outputs,
                 "worst": o.worst.value if o.worst else None,
                 "row": o.row,
+                **({"record": o.output} if o.output is not None else {}),
             } for o in done if o.row is not None])
             for outcome in done:
                 yield outcome

@@ -43,19 +43,20 @@ class CheckOutput:
     def begin(self) -> None:
         pass
 
-    def add(self, path: str, doc: Any, findings: list[Finding]) -> None:
+    def add(self, path: str, doc: Any, findings: list[Finding], record: dict[str, str] | None = None) -> None:
+        """``record``: a corpus record's ``id`` and ``where`` (line/row); offsets are into its text."""
         self.files += 1
         self.tally.add(findings, doc.text)
         self.severities.update(f.severity.value for f in findings)
-        self._write(path, doc, findings)
+        self._write(path, doc, findings, record)
 
-    def error(self, path: str, message: str) -> None:
-        self.errors.append({"path": path, "error": message})
+    def error(self, path: str, message: str, record: dict[str, str] | None = None) -> None:
+        self.errors.append({"path": path, **(record or {}), "error": message})
 
     def totals(self) -> dict[str, int]:
         return {s.value: self.severities.get(s.value, 0) for s in reversed(list(Severity))}
 
-    def _write(self, path: str, doc: Any, findings: list[Finding]) -> None:
+    def _write(self, path: str, doc: Any, findings: list[Finding], record: dict[str, str] | None) -> None:
         raise NotImplementedError
 
     def end(self) -> None:
@@ -77,8 +78,9 @@ class TextOutput(CheckOutput):
         fg, bold = _COLOURS[severity]
         return click.style(text, fg=fg, bold=bold)
 
-    def _write(self, path: str, doc: Any, findings: list[Finding]) -> None:
+    def _write(self, path: str, doc: Any, findings: list[Finding], record: dict[str, str] | None) -> None:
         index = LineIndex(doc.text)
+        path = f"{path}#{record['id']}" if record else path  # a record, then line:col inside its text
         for number, f in enumerate(findings, 1):
             line, col = index.position(f)
             sev = self._style(f.severity.value, f.severity.value)
@@ -108,13 +110,13 @@ class JsonOutput(CheckOutput):
         self.stream.write('{"tqa": %s, "files": [' % json.dumps(__version__))
         self._first = True
 
-    def _write(self, path: str, doc: Any, findings: list[Finding]) -> None:
+    def _write(self, path: str, doc: Any, findings: list[Finding], record: dict[str, str] | None) -> None:
         index = LineIndex(doc.text)
         entries = []
         for number, f in enumerate(findings, 1):
             line, col = index.position(f)
             entries.append({"number": number, **f.to_dict(doc.text), "line": line, "column": col})
-        entry = {"path": path, "encoding": doc.encoding, "newline": doc.newline, "words": doc.word_count, "findings": entries}
+        entry = {"path": path, **(record or {}), "encoding": doc.encoding, "newline": doc.newline, "words": doc.word_count, "findings": entries}
         self.stream.write(("\n" if self._first else ",\n") + printable_json(json.dumps(entry, ensure_ascii=False)))
         self._first = False
 

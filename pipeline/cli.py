@@ -164,6 +164,38 @@ def _pair_sources(source: Path | None, files: list[Path]):  # type: ignore[no-un
     return kept, lambda path: found.get(path)
 
 
+InputFormatOpt = Annotated[Optional[str], typer.Option("--input-format", rich_help_panel="Input", metavar="FORMAT", help="Read every input as: jsonl, csv, tsv, parquet, html or text (default: from the file name).", show_default=False)]
+TextFieldOpt = Annotated[str, typer.Option("--text-field", rich_help_panel="Input", metavar="FIELD", help="Corpus field holding the English text.")]
+IdFieldOpt = Annotated[str, typer.Option("--id-field", rich_help_panel="Input", metavar="FIELD", help="Corpus field holding the record id (absent: the line/row number).")]
+SourceFieldOpt = Annotated[Optional[str], typer.Option("--source-field", rich_help_panel="Input", metavar="FIELD", help="Corpus field holding the Chinese original.", show_default=False)]
+
+
+def _corpora(files: list[Path], input_format: str | None, fields):  # type: ignore[no-untyped-def]
+    """(text files, corpora) among the inputs; a corpus that cannot be used is a usage error."""
+    from .io import CorpusError
+    from .io.corpus import split_inputs
+
+    try:
+        return split_inputs(files, input_format, fields)
+    except CorpusError as err:
+        raise fail(str(err)) from None
+
+
+def _no_source(source: Path | None):  # type: ignore[no-untyped-def]
+    if source is not None:
+        raise fail("--source pairs text files; a corpus keeps its original in a field: use --source-field")
+    return [], lambda _: None
+
+
+def _malformed(counter: list[int]):  # type: ignore[no-untyped-def]
+    """Report a malformed record on standard error (one line) and count it."""
+    def report(corpus, item) -> None:  # type: ignore[no-untyped-def]
+        counter[0] += 1
+        typer.echo(printable(f"{corpus.path}: {item.where}: skipped: {item.reason}"), err=True)
+
+    return report
+
+
 @app.command()
 def check(
     paths: PathsArg = None,
@@ -178,14 +210,21 @@ def check(
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
+    input_format: InputFormatOpt = None,
+    text_field: TextFieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    source_field: SourceFieldOpt = None,
 ) -> None:
     """Find defects and print them; change nothing. `tqa check -` checks text on standard input.
 
     Use --fail-on to gate a CI job."""
-    from .batch import Settings, check_batch, default_jobs, prepare
+    from itertools import chain
+
+    from .batch import Job, Settings, check_jobs, default_jobs, prepare
     from .check_output import JsonOutput, TextOutput
     from .checks import build_checks
     from .encoding_choice import decode_bytes
+    from .io import Fields
     from .run_summary import fail_on_line
 
     cfg = _config(config, glossary, ignore, select, skip)
@@ -195,17 +234,18 @@ def check(
     output = (JsonOutput if fmt is OutputFormat.json else TextOutput)(sys.stdout)
     remaining, hidden, worst = Counter(), 0, None
 
-    def take(path: str, prep) -> None:  # type: ignore[no-untyped-def]
+    def take(path: str, prep, record: dict | None = None) -> None:  # type: ignore[no-untyped-def]
         nonlocal hidden, worst
         for notice in prep.notices:
-            typer.echo(printable(f"{path}: {notice}"), err=True)
-        output.add(path, prep.doc, prep.findings)
+            typer.echo(printable(f"{path}{'#' + record['id'] if record else ''}: {notice}"), err=True)
+        output.add(path, prep.doc, prep.findings, record)
         hidden += prep.hidden
         for f in prep.findings:
             worst = f.severity if worst is None or f.severity > worst else worst
             if fail_on is not None and f.severity >= fail_on:
                 remaining[f"{f.severity.value} {f.check}"] += 1
 
+    malformed = [0]
     if paths == [Path("-")] and paths_from is None:  # text on standard input, as sacrebleu, ruff and black take it
         if source is not None and not source.is_file():
             raise fail("--source with text on standard input must be a file")
@@ -223,19 +263,26 @@ def check(
         prep.notices[:0] = warnings
         take("<stdin>", prep)
     else:
-        inputs, originals = _pair_sources(source, _inputs(paths, paths_from=paths_from))
-        settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs(len(inputs)), encoding=encoding)
+        texts, corpora = _corpora(_inputs(paths, paths_from=paths_from), input_format, Fields(text_field, id_field, source_field))
+        inputs, originals = _pair_sources(source, texts) if texts else _no_source(source)
+        count = len(inputs) + sum(c.count for c in corpora)
+        settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs(count), encoding=encoding)
+        jobs_in = chain((Job(p, p.name, None, originals(p)) for p in inputs), *(c.jobs(_malformed(malformed)) for c in corpora))
         output.begin()
-        for path, prep in check_batch(inputs, settings, originals):
+        for job, prep in check_jobs(jobs_in, settings, count):
+            # a corpus record: its id and line/row beside the corpus's path; offsets are into its text
+            record = {"id": job.record.id, "where": job.record.where} if job.record is not None else None
             if isinstance(prep, str):
-                output.error(path_text(path), prep)
-                typer.echo(printable(f"{path}: error: {prep}"), err=True)
+                output.error(path_text(job.path), prep, record)
+                typer.echo(printable(f"{job.key}: error: {prep}"), err=True)
             else:
-                take(path_text(path), prep)
+                take(path_text(job.path), prep, record)
     output.end()
     if hidden:
         typer.echo(f"tqa: {hidden} finding(s) hidden by the ignore list", err=True)
-    if output.errors:
+    if malformed[0]:
+        typer.echo(f"tqa: {malformed[0]} malformed record(s) skipped", err=True)
+    if output.errors or malformed[0]:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         typer.echo(fail_on_line(fail_on, remaining), err=True)
@@ -335,13 +382,19 @@ def run(
     skip: IgnoreChecksOpt = None,
     encoding: EncodingOpt = None,
     paths_from: PathsFromOpt = None,
-    reports: Annotated[Optional[str], typer.Option("--reports", metavar="KIND,...", rich_help_panel="Output", help="What to write: any of txt (cleaned text), json, diff, html, export (findings.jsonl/.csv for the batch). Default: all.", show_default=False)] = None,
+    reports: Annotated[Optional[str], typer.Option("--reports", metavar="KIND,...", rich_help_panel="Output", help="What to write: any of txt (cleaned text), json, diff, html, export (findings.jsonl/.csv for the batch). Default: all for text files; for a corpus its cleaned copy and the export, and a record's own reports only when named here.", show_default=False)] = None,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
+    input_format: InputFormatOpt = None,
+    text_field: TextFieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    source_field: SourceFieldOpt = None,
+    cleaned_field: Annotated[Optional[str], typer.Option("--cleaned-field", rich_help_panel="Output", metavar="FIELD", help="Write a corpus's cleaned text into this field and keep --text-field as it was.", show_default=False)] = None,
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
     from contextlib import ExitStack
+    from itertools import chain
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -367,39 +420,51 @@ def run(
         raise fail(f"--out {out}: cannot create the folder: {err.strerror or err}") from None
     _load_ignore(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     fail_on = fail_on or cfg.fail_on
-    files, originals = _pair_sources(source, _inputs(paths, exclude=[out], paths_from=paths_from))
-    references = _references(ref, files)
+    from .io import Fields
+
+    texts, corpora = _corpora(_inputs(paths, exclude=[out], paths_from=paths_from), input_format,
+                              Fields(text_field, id_field, source_field, cleaned_field))
+    if corpora and in_place:
+        raise fail("--in-place rewrites text files; a corpus is written to --out")
+    files, originals = _pair_sources(source, texts) if texts else _no_source(source)
+    references = _references(ref, files) if files else (lambda _: None)
+    count = sum(c.count for c in corpora)
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=models.pop("zh", DEFAULT_ZH),
                         fallback_model=models.pop("fallback", None), models=models, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         threads=threads, batch_size=batch_size,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
-                        jobs=jobs or default_jobs(len(files)), in_place=in_place, follow_links=follow_links, use_cache=not no_cache,
-                        cache_dir=cache, retranslate=retranslate, encoding=encoding, reports=report_kinds)
+                        jobs=jobs or default_jobs(len(files) + count), in_place=in_place, follow_links=follow_links, use_cache=not no_cache,
+                        cache_dir=cache, retranslate=retranslate, encoding=encoding, reports=report_kinds,
+                        record_reports=report_kinds is not None)  # a corpus record's own reports only when asked
     settings = replace(settings, round_trip_model=round_trip_model or settings.round_trip_model)
     slot = TranslatorSlot(settings)
     stems = mirrored_stems(files, [*(paths or [DEFAULT_INPUT])])
-    rows, failed, resumed, worst, notices, tally = [], 0, 0, None, Counter(), RunTally()
+    rows, failed, resumed, worst, notices, tally, malformed = [], 0, 0, None, Counter(), RunTally(), [0]
+    writers = _corpus_writers(corpora, out)
+    records = chain.from_iterable(c.jobs(_malformed(malformed)) for c in corpora)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True, soft_wrap=True, highlight=False)
     terminal = sys.stderr.isatty()
-    plain = None if terminal else PlainProgress(len(files), sys.stderr)  # log lines for CI and nohup
+    plain = None if terminal else PlainProgress(len(files) + count, sys.stderr)  # log lines for CI and nohup
     export = FindingsExport(out) if settings.reports is None or "export" in settings.reports else None
     lock = ExitStack()  # held until the summary is written: a second run on --out is refused
     try:
         lock.enter_context(output_lock(out))
     except OutputLocked as err:
         raise fail(str(err), EXIT_FAILED) from None
-    summary_error = None
+    summary_error, written = None, []
     with lock, Progress(*columns, console=console, transient=True, disable=not terminal) as progress:
-        task = progress.add_task("tqa run", total=len(files))
-        for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals):
+        task = progress.add_task("tqa run", total=len(files) + count)
+        for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals, records, count):
             progress.advance(task)
             if plain is not None:
                 plain.advance()
+            if outcome.job.record is not None:
+                notices.update(writers.take(outcome))
             if export is not None:
                 if outcome.resumed:
-                    export.add_resumed(out, outcome.job.stem, path_text(outcome.job.path))
+                    export.add_resumed(out, outcome.job.stem, outcome.job.key)
                 else:
                     export.add(outcome.export)
             if outcome.row is None:
@@ -417,6 +482,9 @@ def run(
         position = {path_text(path): i for i, path in enumerate(files)}
         rows.sort(key=lambda row: position.get(str(row.get("input")), len(position)))
         try:
+            written, left_out = writers.commit()  # the cleaned corpora, complete or not at all
+            for path in left_out:
+                typer.echo(printable(f"tqa: {path}: not written to {out}/, the run stopped before its last record"), err=True)
             if export is not None:
                 export.close()
             write_summary(rows, out, settings.reports)
@@ -435,7 +503,11 @@ def run(
     done = len(rows) - failed
     extra = f" ({resumed} unchanged since the last run)" if resumed else ""
     typer.echo(printable(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/"))
-    if failed or summary_error:
+    for path in written:
+        typer.echo(printable(f"tqa: cleaned corpus in {path}"))
+    if malformed[0]:
+        typer.echo(f"tqa: {malformed[0]} malformed record(s) skipped", err=True)
+    if failed or summary_error or malformed[0]:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         raise typer.Exit(EXIT_FINDINGS)
@@ -479,6 +551,16 @@ def _preflight(model: str | None, backend: str, device: str, round_trip_model: s
     try:
         check_translation_setup(model, backend, device, DEFAULT_MODEL, round_trip_model)
     except PreflightError as err:
+        raise fail(str(err)) from None
+
+
+def _corpus_writers(corpora, out: Path):  # type: ignore[no-untyped-def]
+    from .io import CorpusError
+    from .io.corpus import CorpusWriters
+
+    try:
+        return CorpusWriters(corpora, out)
+    except CorpusError as err:
         raise fail(str(err)) from None
 
 

@@ -209,11 +209,11 @@ class Document:
         return text.encode(encoding)
 
 
-def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
-    """Read and decode one file; ``InputError`` carries a one-line reason on failure."""
-    path = Path(path)
+def read_input(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """An input's bytes (regular files only, the limit counted while reading); ``InputError``
+    carries a one-line reason on failure."""
     try:
-        data = read_limited(path, max_bytes)
+        return read_limited(path, max_bytes)
     except IsADirectoryError:
         raise InputError("is a folder, not a file") from None
     except PermissionError:
@@ -222,6 +222,12 @@ def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
         raise InputError("no such file") from None
     except OSError as err:
         raise InputError(err.strerror or str(err)) from None
+
+
+def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and decode one file; ``InputError`` carries a one-line reason on failure."""
+    path = Path(path)
+    data = read_input(path, max_bytes)
     text, encoding, bom = decode(data)
     replaced = replaced_count(text, data[len(bom):]) if encoding == "utf-8" else 0
     return Document.from_text(text, path_text(path), encoding, bom, hashlib.sha256(data).hexdigest(), replaced)

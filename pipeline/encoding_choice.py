@@ -12,8 +12,8 @@ import codecs
 import hashlib
 from pathlib import Path
 
-from .document import MAX_BYTES, Document, InputError, decode, load_document
-from .reading import path_text, read_limited
+from .document import MAX_BYTES, Document, InputError, decode, load_document, read_input
+from .reading import path_text
 
 CLOSE_CHAOS = 0.1  # a rival this close to the best candidate's "chaos" is a real alternative
 DETECTED_BY_RULE = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "gb18030"}
@@ -58,17 +58,6 @@ def read_document(path: str | Path, encoding: str | None = None, max_bytes: int 
         doc = load_document(path, max_bytes)
         if doc.bom or doc.encoding in DETECTED_BY_RULE:
             return doc, []
-        return doc, _rivals(_read(Path(path), max_bytes), doc.encoding, doc.text)
-    data = _read(Path(path), max_bytes)
+        return doc, _rivals(read_input(Path(path), max_bytes), doc.encoding, doc.text)
+    data = read_input(Path(path), max_bytes)
     return Document.from_text(_decode_as(data, encoding), path_text(path), encoding, b"", hashlib.sha256(data).hexdigest()), []
-
-
-def _read(path: Path, max_bytes: int) -> bytes:
-    try:
-        return read_limited(path, max_bytes)  # regular files only, the limit counted while reading
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file") from None
-    except FileNotFoundError:
-        raise InputError("no such file") from None
-    except OSError as err:
-        raise InputError(err.strerror or str(err)) from None

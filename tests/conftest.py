@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,15 @@ REPO_ROOT = Path(__file__).parent.parent
 def sample_path() -> Path:
     """The sample article shipped in seeds/ (the default input)."""
     return sorted((REPO_ROOT / "seeds").glob("*.txt"))[0]
+
+
+@pytest.fixture()
+def seeds(tmp_path: Path, sample_path: Path) -> Path:
+    """A folder holding a copy of the sample article (an input a test may change)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sample_path, folder / sample_path.name)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -19,14 +19,6 @@ def tqa(*args: str):
     return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
-@pytest.fixture()
-def seeds(tmp_path: Path, sample_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copy(sample_path, folder / sample_path.name)
-    return folder
-
-
 def test_check_json_reports_the_passage_with_exact_offsets(seeds, sample_path):
     result = tqa("check", seeds, "--format", "json")
     assert result.exit_code == 0

@@ -23,14 +23,6 @@ def tqa(*args, **kwargs):
 
 
 @pytest.fixture()
-def seeds(tmp_path: Path, sample_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copy(sample_path, folder / sample_path.name)
-    return folder
-
-
-@pytest.fixture()
 def report(seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"

@@ -111,3 +111,29 @@ def remove_stale_temps(folder: Path) -> int:
                 tmp.unlink()
                 removed += 1
     return removed
+
+
+class AtomicFile:
+    """A file written as a stream and moved into place only when complete (``commit``):
+    a corpus written record by record, the batch's findings export. ``write_atomic``'s
+    temporary names, so ``remove_stale_temps`` clears what a killed run left."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = Path(target)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        # tqa's own temp name: the next run removes it if this one is killed, and nothing else
+        self.file = tempfile.NamedTemporaryFile(dir=self.target.parent, prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, delete=False)
+
+    def commit(self) -> Path:
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        self.file.close()
+        os.chmod(self.file.name, 0o666 & ~_UMASK)
+        os.replace(self.file.name, self.target)
+        _fsync_folder(self.target.parent)
+        return self.target
+
+    def abort(self) -> None:
+        with contextlib.suppress(OSError):
+            self.file.close()
+            os.unlink(self.file.name)

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..document import MAX_BYTES
 from . import CorpusError, Fields, Malformed, Record, make_record
-from .stream import AtomicFile
+from ..atomic import AtomicFile
 
 csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))  # an article is one field; the default is 128 KiB
 

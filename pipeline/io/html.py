@@ -25,7 +25,7 @@ from typing import Any
 
 from ..document import InputError, decode
 from . import CorpusError, Fields, Malformed, Record
-from .stream import AtomicFile
+from ..atomic import AtomicFile
 
 HIDDEN = frozenset({"script", "style", "nav", "head", "template", "noscript", "svg", "math", "iframe", "object", "code", "select", "textarea"})
 BLOCKS = frozenset({

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import CorpusError, Fields, Malformed, Record, make_record
-from .stream import AtomicFile
+from ..atomic import AtomicFile
 
 
 def _compression(path: Path) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import CorpusError, Fields, Malformed, Record, make_record
-from .stream import AtomicFile
+from ..atomic import AtomicFile
 
 ROWS_PER_GROUP = 1024  # rows buffered before a row group is written: memory stays flat
 

@@ -11,13 +11,13 @@ article skipped by ``--resume`` contributes the rows of its findings JSON.
 
 from __future__ import annotations
 
-import contextlib
 import csv
+import io
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import IO, Any
+
+from ..atomic import AtomicFile
 
 COLUMNS = ("file", "line", "column", "check", "severity", "text", "stem", "number", "message")
 NAMES = ("findings.jsonl", "findings.csv")
@@ -38,17 +38,13 @@ class FindingsExport:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = Path(out_dir)
         self.rows = 0
-        self._files: list[tuple[IO[str], Path]] = []
+        self._files: list[tuple[IO[str], AtomicFile]] = []
 
     def _open(self) -> None:
         # opened on first use: the batch clears stale temporary files (tqa's own names) when it starts
-        from ..atomic import _TMP_PREFIX, _TMP_SUFFIX
-
         for name in NAMES:
-            handle = tempfile.NamedTemporaryFile(
-                "w", dir=self.out_dir, prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, delete=False, encoding="utf-8", newline=""
-            )
-            self._files.append((handle, self.out_dir / name))
+            out = AtomicFile(self.out_dir / name)
+            self._files.append((io.TextIOWrapper(out.file, encoding="utf-8", newline=""), out))
         self._jsonl = self._files[0][0]
         self._csv = csv.DictWriter(self._files[1][0], fieldnames=COLUMNS)
         self._csv.writeheader()
@@ -69,22 +65,15 @@ class FindingsExport:
         self.add(rows_from_report(payload, file, stem))
 
     def close(self) -> list[Path]:
-        from ..atomic import _UMASK
-
         if not self._files:
             self._open()
         done = []
-        for handle, target in self._files:
-            handle.flush()
-            os.fsync(handle.fileno())
-            handle.close()
-            os.chmod(handle.name, 0o666 & ~_UMASK)
-            os.replace(handle.name, target)
-            done.append(target)
+        for text, out in self._files:
+            text.flush()
+            text.detach()  # the binary file stays open for commit
+            done.append(out.commit())
         return done
 
     def discard(self) -> None:
-        for handle, _ in self._files:
-            handle.close()
-            with contextlib.suppress(OSError):
-                os.unlink(handle.name)
+        for _, out in self._files:
+            out.abort()

@@ -40,12 +40,13 @@ def test_translate_bench_quick(tiny_model_dir: Path, tiny_ct2_dir: Path, tmp_pat
 def test_check_bench_quick(tmp_path: Path) -> None:
     out = tmp_path / "check.json"
     proc = _run(["bench/check.py", "--quick", "--articles", "8", "--naive-articles", "3", "--json", str(out)])
-    assert "target: >= 100 articles/s" in proc.stdout
+    assert "target: >= 150 articles per CPU-second" in proc.stdout and "target: >= 13x the naive loop" in proc.stdout
     report = json.loads(out.read_text(encoding="utf-8"))
     rows = {r["way"]: r for r in report["results"]}
     assert set(rows) == {"in-process", "cli", "naive"}
     assert rows["cli"]["articles"] == 8 and rows["naive"]["articles"] == 3
     assert rows["in-process"]["findings"] == rows["cli"]["findings"] > 0  # the CLI checks what run_checks does
+    assert all(r["cpu_s"] > 0 and r["articles_per_cpu_s"] > 0 for r in rows.values())
 
 
 def test_check_bench_articles_are_sample_sized_and_varied() -> None:

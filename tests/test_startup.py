@@ -15,7 +15,7 @@ try:
     runpy.run_module("pipeline.cli", run_name="__main__")
 except SystemExit:
     pass
-print("LOADED", " ".join(m for m in ("jinja2", "torch", "transformers", "pyarrow") if m in sys.modules))
+print("LOADED", " ".join(m for m in ("jinja2", "wordfreq", "torch", "transformers", "pyarrow") if m in sys.modules))
 """
 
 
@@ -25,3 +25,11 @@ def test_tqa_check_does_not_load_the_report_templates_or_a_model_library() -> No
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=120)
     loaded = [line for line in proc.stdout.splitlines() if line.startswith("LOADED")]
     assert loaded == ["LOADED "], proc.stdout[-2000:] + proc.stderr[-2000:]
+
+
+def test_the_word_table_read_directly_is_wordfreqs_own() -> None:
+    from wordfreq import get_frequency_dict
+
+    from pipeline.checks.wordfreq_en import _read_table
+
+    assert _read_table() == get_frequency_dict("en", wordlist="best")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import heapq
-import io
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sized
@@ -105,10 +104,6 @@ def _fill(row: dict[str, Any], checks: list[str]) -> dict[str, Any]:
     }
 
 
-def _filled(rows: Iterable[dict[str, Any]], checks: list[str]) -> list[dict[str, Any]]:
-    return [_fill(row, checks) for row in rows]
-
-
 def _write_csv(handle: IO[str], rows: Rows) -> None:
     keys = {k for row in rows for k in row}
     checks = sorted(k for k in keys if k.startswith("n_"))
@@ -117,12 +112,6 @@ def _write_csv(handle: IO[str], rows: Rows) -> None:
     writer.writeheader()
     for row in rows:
         writer.writerow(_fill(row, checks))
-
-
-def summary_csv(rows: Rows) -> str:
-    buffer = io.StringIO(newline="")
-    _write_csv(buffer, rows)
-    return buffer.getvalue()
 
 
 def summary_totals(rows: Rows) -> dict[str, Any]:
@@ -140,13 +129,9 @@ def summary_totals(rows: Rows) -> dict[str, Any]:
     return {"articles": n, "ok": ok, "error": n - ok, **sums, "languages": {k: languages[k] for k in sorted(languages)}}
 
 
-def summary_payload(rows: Rows) -> dict[str, Any]:
-    return {"schema": SCHEMA, "totals": summary_totals(rows), "articles": list(rows)}
-
-
 def _write_json(handle: IO[str], totals: dict[str, Any], rows: Rows) -> None:
-    """``dumps(summary_payload(rows))``, written row by row (each row is indented as the
-    encoder indents it inside the payload)."""
+    """``dumps({"schema", "totals", "articles": rows})``, written row by row (each row is
+    indented as the encoder indents it inside the payload)."""
     if not len(rows):
         handle.write(dumps({"schema": SCHEMA, "totals": totals, "articles": []}))
         return
@@ -158,12 +143,8 @@ def _write_json(handle: IO[str], totals: dict[str, Any], rows: Rows) -> None:
     handle.write("\n  ]\n}\n")
 
 
-def summary_jsonl(rows: Iterable[dict[str, Any]]) -> str:
-    """One JSON object per line, one line per article, in the order of ``rows``."""
-    return "".join(_jsonl_lines(rows))
-
-
 def _jsonl_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """One JSON object per line, one line per article, in the order of ``rows``."""
     return (json.dumps(row, ensure_ascii=False, default=jsonable) + "\n" for row in rows)
 
 

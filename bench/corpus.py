@@ -89,7 +89,7 @@ def measure(command: list[str], env: dict[str, str]) -> dict[str, float]:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        peak = max(peak, tree_rss(proc.pid))
+        peak = max(peak, tree_rss(proc.pid)[0])
         peak_pss = max(peak_pss, tree_pss(proc.pid))
         time.sleep(0.25)
     seconds = time.perf_counter() - start

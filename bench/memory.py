@@ -1,7 +1,9 @@
-"""Memory of `tqa run` as the batch grows: peak resident memory of the whole process tree.
+"""Memory of `tqa run` (or `tqa check`) as the batch grows: peak resident memory of the
+whole process tree, of the main process and of the largest worker.
 
     python bench/memory.py                 # 1,000 and 10,000 articles (about 6 minutes on 2 cores)
     python bench/memory.py --sizes 200,2000 --jobs 2 --json memory.json
+    python bench/memory.py --command check --sizes 1000,10000
 
 Articles are the sample article with a numbered first line, so every one is distinct.
 No model is needed: the run checks, repairs by rule, scores and writes every report
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -24,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and its descendants (Linux /proc)."""
+def tree_rss(pid: int) -> tuple[int, int, int]:
+    """Resident bytes of ``pid`` and its descendants, of ``pid`` alone, and of its largest
+    descendant (a worker) (Linux /proc)."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -36,54 +40,68 @@ def tree_rss(pid: int) -> int:
         child = int(stat.parent.name)
         parents[child] = int(fields[1])
         rss[child] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-    total, todo = 0, [pid]
+    total, worker, todo = 0, 0, [pid]
     while todo:
         p = todo.pop()
         total += rss.get(p, 0)
+        if p != pid:
+            worker = max(worker, rss.get(p, 0))
         todo.extend(c for c, parent in parents.items() if parent == p)
-    return total
+    return total, rss.get(pid, 0), worker
 
 
-def run(n: int, jobs: int, work: Path) -> dict[str, float]:
+def run(n: int, jobs: int, work: Path, command_name: str = "run") -> dict[str, float]:
     sample = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
     inputs = work / f"in-{n}"
     inputs.mkdir()
     for i in range(n):
         (inputs / f"a{i:05d}.txt").write_text(f"Article {i}.\n\n{sample}", encoding="utf-8")
     env = {**os.environ, "TQA_MODELS_DIR": str(work / "no-models"), "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "pipeline.cli", "run", str(inputs), "--out", str(work / f"out-{n}"), "-j", str(jobs)]
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak, samples = 0, []
-    while proc.poll() is None:
-        now = tree_rss(proc.pid)
-        peak = max(peak, now)
-        samples.append(now)
-        time.sleep(0.25)
+    command = [sys.executable, "-m", "pipeline.cli", command_name, str(inputs), "-j", str(jobs)]
+    if command_name == "run":
+        command += ["--out", str(work / f"out-{n}")]
+    else:
+        command += ["--format", "json"]
+    start, cpu0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(os.devnull, "wb") as sink:
+        proc = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.DEVNULL)
+        peak, main, worker, samples = 0, 0, 0, []
+        while proc.poll() is None:
+            now, now_main, now_worker = tree_rss(proc.pid)
+            peak, main, worker = max(peak, now), max(main, now_main), max(worker, now_worker)
+            samples.append(now)
+            time.sleep(0.25)
     seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"tqa run failed with status {proc.returncode} on {n} articles")
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime
+    if proc.returncode not in (0, 1):  # 1: tqa check found something
+        raise SystemExit(f"tqa {command_name} failed with status {proc.returncode} on {n} articles")
     half = samples[len(samples) // 2 :] or [peak]
-    return {"articles": n, "seconds": round(seconds, 1), "articles_per_s": round(n / seconds, 1),
-            "peak_mib": round(peak / 2**20, 1), "late_median_mib": round(sorted(half)[len(half) // 2] / 2**20, 1)}
+    mib = lambda b: round(b / 2**20, 1)  # noqa: E731
+    return {"articles": n, "seconds": round(seconds, 1), "cpu_s": round(cpu, 1), "articles_per_s": round(n / seconds, 1),
+            "peak_mib": mib(peak), "main_peak_mib": mib(main), "worker_peak_mib": mib(worker),
+            "late_median_mib": mib(sorted(half)[len(half) // 2])}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated batch sizes (default 1000,10000)")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--command", choices=("run", "check"), default="run", help="tqa run (default) or tqa check --format json")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"tqa {args.command} -j {args.jobs}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory(prefix="tqa-bench-memory-") as tmp:
-        results = [run(n, args.jobs, Path(tmp)) for n in sizes]
-    print(f"{'articles':>9} {'seconds':>8} {'articles/s':>11} {'peak MiB':>9} {'late median MiB':>16}")
+        results = [run(n, args.jobs, Path(tmp), args.command) for n in sizes]
+    print(f"{'articles':>9} {'seconds':>8} {'CPU s':>8} {'articles/s':>11} {'peak MiB':>9} {'main MiB':>9} {'worker MiB':>11} {'late median MiB':>16}")
     for r in results:
-        print(f"{r['articles']:>9} {r['seconds']:>8} {r['articles_per_s']:>11} {r['peak_mib']:>9} {r['late_median_mib']:>16}")
-    ratio = results[-1]["peak_mib"] / results[0]["peak_mib"]
-    print(f"peak memory, {sizes[-1]:,} vs {sizes[0]:,} articles: {ratio:.2f}x")
+        print(f"{r['articles']:>9} {r['seconds']:>8} {r['cpu_s']:>8} {r['articles_per_s']:>11} {r['peak_mib']:>9} "
+              f"{r['main_peak_mib']:>9} {r['worker_peak_mib']:>11} {r['late_median_mib']:>16}")
+    ratios = {key: results[-1][key] / results[0][key] for key in ("peak_mib", "main_peak_mib", "worker_peak_mib") if results[0][key]}
+    print(f"peak memory, {sizes[-1]:,} vs {sizes[0]:,} articles: " + ", ".join(f"{k[:-4].replace('_', ' ')} {v:.2f}x" for k, v in ratios.items()))
     if args.json:
-        args.json.write_text(json.dumps({"jobs": args.jobs, "results": results, "peak_ratio": ratio}, indent=2) + "\n")
+        args.json.write_text(json.dumps({"command": args.command, "jobs": args.jobs, "results": results, "ratios": ratios}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ import contextlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 # tqa's own temporary files, and only those, are what a later run may clean up: a fixed
 # prefix and tempfile's 8 random characters. Short, so a 240-character report name still
@@ -60,6 +62,31 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str, encoding: str 
     if durable:
         _fsync_folder(path.parent)
     return path
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str], encoding: str = "utf-8", durable: bool = True) -> Iterator[IO[str]]:
+    """``write_atomic`` for a text written piece by piece (a summary of 100,000 rows), so it
+    is never whole in memory: a text handle (no newline translation) on a temporary file
+    that replaces ``path`` when the block ends, and is removed if the block raises."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, delete=False,
+                                      encoding=encoding, newline="")
+    try:
+        with tmp:
+            yield tmp
+            tmp.flush()
+            if durable:
+                os.fsync(tmp.fileno())
+        os.chmod(tmp.name, 0o666 & ~_UMASK)
+        os.replace(tmp.name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp.name)
+        raise
+    if durable:
+        _fsync_folder(path.parent)
 
 
 def sync_folder(folder: Path) -> None:

@@ -206,7 +206,7 @@ def check(
     source: SourceOpt = None,
     encoding: EncodingOpt = None,
     paths_from: PathsFromOpt = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (0: one per 200 inputs, at most one per core).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, metavar="N", help="Worker processes (0: one per 200 inputs, one core left free).")] = 0,
     config: ConfigOpt = None,
     glossary: GlossaryOpt = None,
     ignore: IgnoreOpt = None,
@@ -365,7 +365,7 @@ def run(
     max_length: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Maximum tokens generated per segment.")] = 512,
     apply: Annotated[Optional[str], typer.Option(rich_help_panel="Repair", metavar="ORIGIN,...", help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none. Default: rules,marian (or the config's).")] = None,
     ref: Annotated[Optional[Path], typer.Option(rich_help_panel="Input", metavar="FILE|DIR", help="Reference translation: a file (one input) or a folder of files named like the inputs.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, rich_help_panel="Batch", metavar="N", help="Worker processes for checking and reports (0: one per 200 inputs, at most one per core).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, rich_help_panel="Batch", metavar="N", help="Worker processes for checking and reports (0: one per 200 inputs, one core left free).")] = 0,
     resume: Annotated[bool, typer.Option(rich_help_panel="Batch", help="Skip articles the manifest in --out says are finished with the same input and settings.")] = False,
     fail_fast: Annotated[bool, typer.Option(rich_help_panel="Batch", help="Stop at the first file that fails (default: list it and go on).")] = False,
     in_place: Annotated[bool, typer.Option(rich_help_panel="Output", help="Also overwrite each input with its cleaned text, keeping the original as NAME.orig.")] = False,
@@ -404,6 +404,7 @@ def run(
     from .progress import PlainProgress
     from .report import error_row, summary_table, write_summary
     from .report.export import FindingsExport
+    from .report.rowspool import RowSpool
     from .report_names import mirrored_stems
     from .run_summary import RunTally
 
@@ -440,7 +441,8 @@ def run(
     settings = replace(settings, round_trip_model=round_trip_model or settings.round_trip_model)
     slot = TranslatorSlot(settings)
     stems = mirrored_stems(files, [*(paths or [DEFAULT_INPUT])])
-    rows, failed, resumed, worst, notices, tally, malformed = [], 0, 0, None, Counter(), RunTally(), [0]
+    rows, failed, resumed, worst, notices, tally, malformed = RowSpool(), 0, 0, None, Counter(), RunTally(), [0]
+    position = {path_text(path): i for i, path in enumerate(files)}  # summaries list the inputs in this order
     writers = _corpus_writers(corpora, out)
     records = chain.from_iterable(c.jobs(_malformed(malformed)) for c in corpora)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
@@ -470,17 +472,16 @@ def run(
             if outcome.row is None:
                 failed += 1
                 console.print(printable(f"{outcome.job.path}: error: {outcome.error}"), markup=False)
-                rows.append(error_row(path_text(outcome.job.path), outcome.job.stem, outcome.error or "failed"))
+                rows.add(error_row(path_text(outcome.job.path), outcome.job.stem, outcome.error or "failed"),
+                         position.get(path_text(outcome.job.path), len(position)))
                 continue
-            rows.append(outcome.row)
+            rows.add(outcome.row, position.get(str(outcome.row.get("input")), len(position)))
             resumed += outcome.resumed
             notices.update(outcome.notices)
             tally.add(outcome, fail_on)
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
-        # in input order, however the chunks finished (failures first, resumed ones early)
-        position = {path_text(path): i for i, path in enumerate(files)}
-        rows.sort(key=lambda row: position.get(str(row.get("input")), len(position)))
+        rows.sort()  # in input order, however the chunks finished (failures first, resumed ones early)
         try:
             written, left_out = writers.commit()  # the cleaned corpora, complete or not at all
             for path in left_out:
@@ -491,7 +492,8 @@ def run(
         except (OSError, UnicodeError) as err:  # a full disk: the articles' reports are written, say so
             summary_error = f"tqa: error: cannot write the batch summary in {out}/: {getattr(err, 'strerror', None) or err}"
             console.print(printable(summary_error), markup=False)
-    Console(soft_wrap=False).print(summary_table([{k: printable(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]))
+    Console(soft_wrap=False).print(summary_table(rows, text=printable))
+    rows.close()
     for notice, n in sorted(notices.items()):
         typer.echo(f"tqa: {n} article(s) with {printable(notice)}", err=True)
     for line in tally.lines(fail_on):

@@ -40,12 +40,13 @@ def test_translate_bench_quick(tiny_model_dir: Path, tiny_ct2_dir: Path, tmp_pat
 def test_check_bench_quick(tmp_path: Path) -> None:
     out = tmp_path / "check.json"
     proc = _run(["bench/check.py", "--quick", "--articles", "8", "--naive-articles", "3", "--json", str(out)])
-    assert "target: >= 100 articles/s" in proc.stdout
+    assert "target: >= 150 articles per CPU-second" in proc.stdout and "target: >= 13x the naive loop" in proc.stdout
     report = json.loads(out.read_text(encoding="utf-8"))
     rows = {r["way"]: r for r in report["results"]}
     assert set(rows) == {"in-process", "cli", "naive"}
     assert rows["cli"]["articles"] == 8 and rows["naive"]["articles"] == 3
     assert rows["in-process"]["findings"] == rows["cli"]["findings"] > 0  # the CLI checks what run_checks does
+    assert all(r["cpu_s"] > 0 and r["articles_per_cpu_s"] > 0 for r in rows.values())
 
 
 def test_check_bench_articles_are_sample_sized_and_varied() -> None:
@@ -69,3 +70,19 @@ def test_langid_bench_runs(tmp_path: Path) -> None:
     assert "langdetect" in proc.stdout and "1.0 = linear" in proc.stdout
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["results"][0]["accuracy"] > 0.9 and len(report["alternating"]) == 2
+
+
+def test_jobs_bench_compares_the_default_with_one_worker(tmp_path: Path) -> None:
+    out = tmp_path / "jobs.json"
+    proc = _run(["bench/jobs.py", "--articles", "3", "--repeat", "1", "--commands", "check", "--json", str(out)])
+    assert "wall default / -j 1" in proc.stdout
+    (row,) = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert row["command"] == "check" and row["default_jobs"] == 1 and row["cpu_1"] > 0 and row["wall_ratio"] > 0
+
+
+def test_startup_bench_prints_each_command_against_the_bare_interpreter(tmp_path: Path) -> None:
+    out = tmp_path / "startup.json"
+    proc = _run(["bench/startup.py", "--repeat", "1", "--json", str(out)])
+    assert "over the baseline" in proc.stdout and "top-level imports of tqa check" in proc.stdout
+    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert results["tqa check FILE"]["cpu_s"] > results["python -c pass (baseline)"]["cpu_s"]

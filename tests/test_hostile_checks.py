@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from pipeline.checks import build_checks
 from pipeline.checks.base import MAX_PARAGRAPH_CHARS
+from pipeline.checks.glued import GluedWords
+from pipeline.checks.pinyin import Pinyin
 from pipeline.checks.punctuation import UnpairedPunctuation
 from pipeline.checks.repetition import RepeatedPhrase
 from pipeline.document import Document
@@ -49,8 +51,10 @@ def _growth(check, docs: tuple[Document, Document]) -> float:
         (RepeatedPhrase(), "China China, "),
         (UnpairedPunctuation(), '"('),  # openers of two kinds: 32 KB took 32 s
         (UnpairedPunctuation(), "a) "),  # closers with nothing open
+        (GluedWords(), "china"),  # one 100 kB lower-case "word": every split was tried
+        (Pinyin(), "china"),  # the same word: its syllable count recursed once per syllable (RecursionError)
     ],
-    ids=["numbers", "x-and-x", "names", "quote-bracket", "enumerators"],
+    ids=["numbers", "x-and-x", "names", "quote-bracket", "enumerators", "one-long-word", "one-long-pinyin"],
 )
 def test_check_is_linear_on_repetitive_text(check, unit):
     assert _growth(check, _documents(unit, 20_000)) < MAX_GROWTH

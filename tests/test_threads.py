@@ -55,5 +55,7 @@ def test_default_jobs_start_workers_only_for_batches_that_repay_them(monkeypatch
     from pipeline import batch
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
-    assert [batch.default_jobs(n) for n in (1, 64, 399, 400, 10_000)] == [1, 1, 1, 2, 2]
+    assert [batch.default_jobs(n) for n in (1, 64, 399, 400, 10_000)] == [1, 1, 1, 1, 1]  # 2 cores: -j 2 was slower
     assert batch.default_jobs() == 2
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
+    assert [batch.default_jobs(n) for n in (1, 399, 400, 600, 10_000)] == [1, 1, 2, 3, 3]  # one core left

@@ -63,8 +63,13 @@ def _token_at(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
+_MAX_GLUED = 48  # letters: a function word and a long word, or two common words, are far shorter
+
+
 def _split(word: str) -> tuple[str, str] | None:
     """The split of ``word`` into two words that explains it best, if any."""
+    if len(word) > _MAX_GLUED:
+        return None  # no two words are this long; trying every split of a 100 kB "word" was quadratic
     glued = zipf(word)
     if glued >= 3.5 or derived(word):
         return None

@@ -56,6 +56,8 @@ def _accepted() -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def is_pinyin(word: str, alone: bool = True) -> bool:
     """``alone``: not next to another pinyin-like word, so wordfreq must never have seen it."""
+    if len(word) > 48:
+        return False  # no romanised word is this long; the syllable count recursed per syllable (a 100 kB "word" crashed)
     plain = word.translate(_TONES)
     if plain != word:
         return syllables(plain) >= 1  # tone marks are never English

@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from itertools import compress, count
+from operator import eq
 
 from ..document import Document
 from ..findings import Finding, Severity
@@ -46,12 +48,13 @@ class RepeatedStem(Check):
         words = list(_WORD.finditer(text))
         lower = [w.group().lower() for w in words]
         found = []
-        for i, a in enumerate(words):
-            wa = lower[i]
+        # The common case, decided cheaply (in C): no word of the next three shares the first five letters.
+        head = [w[:5] for w in lower]
+        near = sorted({i for k in (1, 2, 3) for i in compress(count(), map(eq, head, head[k:]))})
+        for i in near:
+            a, wa = words[i], lower[i]
             if len(wa) < 5 or wa in FUNCTION_WORDS or a.group()[0].isupper():
                 continue
-            if not any(lower[j][:5] == wa[:5] for j in range(i + 1, min(i + 4, len(words)))):
-                continue  # the common case, decided cheaply
             for j in range(i + 1, min(i + 4, len(words))):
                 b = words[j]
                 wb = lower[j]

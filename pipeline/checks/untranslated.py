@@ -149,7 +149,7 @@ class Untranslated(Check):
         words = _WORDS.findall(sentence.of(text))
         if len(words) < self.config["min_words"]:
             return None
-        english = sum(w.lower() in _ENGLISH for w in words) / len(words)
+        english = sum(map(_ENGLISH.__contains__, map(str.lower, words))) / len(words)
         if english > self.config["max_english_ratio"]:
             return None
         if sum(w[0].islower() for w in words) * 2 < len(words):

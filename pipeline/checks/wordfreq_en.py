@@ -9,13 +9,37 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from pathlib import Path
 
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, float]:
-    from wordfreq import get_frequency_dict  # imported here: only these checks need it
+    try:
+        return _read_table()
+    except Exception:  # noqa: BLE001 - a wordfreq that stores its data otherwise: ask it
+        from wordfreq import get_frequency_dict
 
-    return get_frequency_dict("en", wordlist="best")
+        return get_frequency_dict("en", wordlist="best")
+
+
+def _read_table() -> dict[str, float]:
+    """What ``wordfreq.get_frequency_dict("en", "best")`` returns, read from the same file
+    (``large_en``, a gzipped msgpack list of frequency buckets, one per centibel), without
+    importing wordfreq: its import (langcodes, ftfy) cost ~0.2 CPU-s in every process for
+    a table lookup. tests/test_startup.py checks that both give the same table."""
+    import gzip
+    import importlib.util
+
+    import msgpack  # wordfreq's own dependency
+
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        raise LookupError("wordfreq is not installed")
+    with gzip.open(Path(spec.submodule_search_locations[0]) / "data" / "large_en.msgpack.gz", "rb") as handle:
+        header, *buckets = msgpack.load(handle, raw=False)
+    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+        raise ValueError(f"unexpected wordfreq header {header!r}")
+    return {word: 10 ** (-index / 100) for index, bucket in enumerate(buckets) for word in bucket}
 
 
 def zipf(word: str) -> float:

@@ -9,14 +9,27 @@ run never leaves a half-written report behind.
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING, Any
 
 from ..atomic import write_atomic
-from ..result import ArticleResult
-from .diff import display_edits, unified_diff, word_diff
-from .html import article_html
-from .json_report import findings_json
-from .summary import error_row, summary_row, summary_table, write_summary
+
+if TYPE_CHECKING:
+    from ..result import ArticleResult
+    from .diff import word_diff
+    from .summary import error_row, summary_row, summary_table, write_summary
+
+# Imported on first use: `tqa check` reaches this package for one JSON helper, and the
+# HTML pages (jinja2, ~0.2 s) are only for `tqa run`.
+_LAZY = {"word_diff": ".diff", "error_row": ".summary", "summary_row": ".summary", "summary_table": ".summary",
+         "write_summary": ".summary"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "REPORT_KINDS",
@@ -61,6 +74,10 @@ def write_article_reports(
     deterministic: the same result gives the same bytes. ``durable=False``: no fsync per
     file (see ``atomic.write_atomic``); the batch syncs once per chunk.
     """
+    from .diff import display_edits, unified_diff
+    from .html import article_html
+    from .json_report import findings_json
+
     _check_stem(stem)
     out_dir = Path(out_dir)
     doc = result.doc

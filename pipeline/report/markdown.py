@@ -6,6 +6,9 @@ so every name is escaped, and links go through URL quoting.
 
 from __future__ import annotations
 
+import heapq
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -26,9 +29,23 @@ def _num(value: Any) -> str:
     return "–" if value is None or value == "" else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def summary_markdown(rows: list[dict[str, Any]], totals: dict[str, Any], checks: dict[str, int]) -> str:
-    ok = [r for r in rows if r.get("status") == "ok"]
-    failed = [r for r in rows if r.get("status") != "ok"]
+def summary_markdown(rows: Iterable[dict[str, Any]], totals: dict[str, Any], checks: dict[str, int]) -> str:
+    """``rows``: a list or a ``RowSpool``, read in one pass (only the worst ``TOP`` are kept)."""
+    failed: list[dict[str, Any]] = []
+    articles: Counter[str] = Counter()  # per check, the articles with a finding of it
+    n_ok = [0]
+
+    def ok_rows() -> Iterator[dict[str, Any]]:
+        for r in rows:
+            if r.get("status") != "ok":
+                failed.append(r)
+                continue
+            n_ok[0] += 1
+            articles.update(c for c in checks if r.get(f"n_{c}"))
+            yield r
+
+    # sorted(...)[:TOP] without the list (heapq.nsmallest is documented to be that)
+    worst = heapq.nsmallest(TOP, ok_rows(), key=lambda r: (-(r.get("mqm_after") or 0), str(r.get("stem"))))
     out = [
         "# tqa summary",
         "",
@@ -42,12 +59,10 @@ def summary_markdown(rows: list[dict[str, Any]], totals: dict[str, Any], checks:
     if checks:
         out += ["## Findings per check", "", "| check | findings | articles |", "|---|--:|--:|"]
         for check, n in sorted(checks.items(), key=lambda kv: (-kv[1], kv[0])):
-            articles = sum(1 for r in ok if r.get(f"n_{check}"))
-            out.append(f"| `{check}` | {n} | {articles} |")
+            out.append(f"| `{check}` | {n} | {articles[check]} |")
         out.append("")
-    if ok:
-        worst = sorted(ok, key=lambda r: (-(r.get("mqm_after") or 0), str(r.get("stem"))))[:TOP]
-        title = "## Articles" if len(ok) <= TOP else f"## The {TOP} articles with the highest MQM after repair"
+    if n_ok[0]:
+        title = "## Articles" if n_ok[0] <= TOP else f"## The {TOP} articles with the highest MQM after repair"
         out += [title, "", "| article | findings | MQM before → after | applied | not retranslated |", "|---|--:|--:|--:|--:|"]
         for r in worst:
             link = f"[{md_escape(r.get('input') or r.get('stem'))}]({quote(str(r.get('stem')) + '.html')})"

@@ -1,30 +1,35 @@
 """The batch summary: one row per article, as JSON, JSONL, CSV, Markdown and an HTML index.
 
 A row is a small flat dict built from an ``ArticleResult`` by ``summary_row``; the batch
-runner keeps rows, not results, so ten thousand articles fit in memory. The retranslated
+runner keeps rows, not results, and spools them to disk (``rowspool``), so the files here
+are written from rows read back one at a time: memory is flat in the batch size. The retranslated
 passages go to a TMX file, read back from the articles' findings JSON.
 """
 
 from __future__ import annotations
 
 import csv
-import io
+import heapq
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sized
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from ..atomic import write_atomic
+from ..atomic import atomic_writer, write_atomic
 from ..result import ArticleResult
 from ..score import QualityScore
-from .html import index_html
+from .html import write_index
 from .json_report import dumps, jsonable
 from .markdown import summary_markdown
 from .tmx import TranslationMemory
 
 if TYPE_CHECKING:
     from rich.table import Table
+
+
+class Rows(Iterable[dict[str, Any]], Sized, Protocol):
+    """Summary rows that can be read more than once: a list, or a ``RowSpool``."""
 
 SCHEMA = "tqa-summary/1"
 SEVERITIES = ("minor", "major", "critical")
@@ -90,69 +95,95 @@ def check_columns(rows: Iterable[dict[str, Any]]) -> list[str]:
     return sorted({key for row in rows for key in row if key.startswith("n_")})
 
 
-def _filled(rows: list[dict[str, Any]], checks: list[str]) -> list[dict[str, Any]]:
-    """Rows for display: every column present, None as blank, 0 for a check without findings."""
-    return [
-        {
-            **dict.fromkeys(COLUMNS, ""),
-            **dict.fromkeys(checks, 0 if row.get("status") == "ok" else ""),
-            **{k: "" if v is None else v for k, v in row.items()},
-        }
-        for row in rows
-    ]
-
-
-def summary_csv(rows: list[dict[str, Any]]) -> str:
-    checks = check_columns(rows)
-    extra = sorted({k for row in rows for k in row} - set(COLUMNS) - set(checks))  # keep unknown keys, at the end
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=[*COLUMNS, *checks, *extra], restval="")
-    writer.writeheader()
-    writer.writerows(_filled(rows, checks))
-    return buffer.getvalue()
-
-
-def summary_payload(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    ok = [r for r in rows if r.get("status") == "ok"]
+def _fill(row: dict[str, Any], checks: list[str]) -> dict[str, Any]:
+    """A row for display: every column present, None as blank, 0 for a check without findings."""
     return {
-        "schema": SCHEMA,
-        "totals": {
-            "articles": len(rows),
-            "ok": len(ok),
-            "error": len(rows) - len(ok),
-            **{key: sum(r.get(key) or 0 for r in ok) for key in ("words", "findings_before", "findings_after", "applied", "skipped")},
-            "languages": {k[5:]: sum(r.get(k) or 0 for r in ok) for k in sorted({k for r in ok for k in r if k.startswith("lang_")})},
-        },
-        "articles": rows,
+        **dict.fromkeys(COLUMNS, ""),
+        **dict.fromkeys(checks, 0 if row.get("status") == "ok" else ""),
+        **{k: "" if v is None else v for k, v in row.items()},
     }
 
 
-def summary_jsonl(rows: list[dict[str, Any]]) -> str:
+def _write_csv(handle: IO[str], rows: Rows) -> None:
+    keys = {k for row in rows for k in row}
+    checks = sorted(k for k in keys if k.startswith("n_"))
+    extra = sorted(keys - set(COLUMNS) - set(checks))  # keep unknown keys, at the end
+    writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *checks, *extra], restval="")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(_fill(row, checks))
+
+
+def summary_totals(rows: Rows) -> dict[str, Any]:
+    """The ``totals`` of ``summary.json``, in one pass over the rows."""
+    keys = ("words", "findings_before", "findings_after", "applied", "skipped")
+    sums, languages, n, ok = dict.fromkeys(keys, 0), Counter[str](), 0, 0
+    for r in rows:
+        n += 1
+        if r.get("status") != "ok":
+            continue
+        ok += 1
+        for key in keys:
+            sums[key] += r.get(key) or 0
+        languages.update({k[5:]: r.get(k) or 0 for k in r if k.startswith("lang_")})
+    return {"articles": n, "ok": ok, "error": n - ok, **sums, "languages": {k: languages[k] for k in sorted(languages)}}
+
+
+def _write_json(handle: IO[str], totals: dict[str, Any], rows: Rows) -> None:
+    """``dumps({"schema", "totals", "articles": rows})``, written row by row (each row is
+    indented as the encoder indents it inside the payload)."""
+    if not len(rows):
+        handle.write(dumps({"schema": SCHEMA, "totals": totals, "articles": []}))
+        return
+    head = dumps({"schema": SCHEMA, "totals": totals, "articles": [0]})
+    handle.write(head[: head.rindex("\n    0\n") + 1])
+    for i, row in enumerate(rows):
+        text = json.dumps(row, ensure_ascii=False, indent=2, default=jsonable)
+        handle.write(("" if i == 0 else ",\n") + "    " + text.replace("\n", "\n    "))
+    handle.write("\n  ]\n}\n")
+
+
+def _jsonl_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     """One JSON object per line, one line per article, in the order of ``rows``."""
-    return "".join(json.dumps(row, ensure_ascii=False, default=jsonable) + "\n" for row in rows)
+    return (json.dumps(row, ensure_ascii=False, default=jsonable) + "\n" for row in rows)
 
 
-def check_totals(rows: list[dict[str, Any]]) -> dict[str, int]:
+def check_totals(rows: Rows) -> dict[str, int]:
     """Findings per check (before repair) across the articles that were processed."""
-    ok = [r for r in rows if r.get("status") == "ok"]
-    return {c[2:]: sum(r.get(c) or 0 for r in ok) for c in check_columns(rows)}
+    sums: Counter[str] = Counter()
+    checks = set()
+    for r in rows:
+        columns = [k for k in r if k.startswith("n_")]
+        checks.update(columns)
+        if r.get("status") == "ok":
+            sums.update({c: r.get(c) or 0 for c in columns})
+    return {c[2:]: sums[c] for c in sorted(checks)}
 
 
-def write_summary(rows: list[dict[str, Any]], out_dir: Path, reports: frozenset[str] | None = None) -> dict[str, Path]:
+def write_summary(rows: Rows, out_dir: Path, reports: frozenset[str] | None = None) -> dict[str, Path]:
     """Write ``summary.json``, ``.jsonl``, ``.csv``, ``.md``, ``index.html`` and ``retranslations.tmx``.
 
-    The TMX is read back from the articles' findings JSON in ``out_dir`` (see ``tmx``).
+    ``rows`` is a list or a ``RowSpool``: each file is written as the rows are read, so a
+    spool of any length never sits in memory whole. The TMX is read back from the
+    articles' findings JSON in ``out_dir`` (see ``tmx``).
     """
     out_dir = Path(out_dir)
     checks = check_columns(rows)
-    payload = summary_payload(rows)
-    paths = {
-        "json": write_atomic(out_dir / "summary.json", dumps(payload)),
-        "jsonl": write_atomic(out_dir / "summary.jsonl", summary_jsonl(rows)),
-        "csv": write_atomic(out_dir / "summary.csv", summary_csv(rows)),
-        "markdown": write_atomic(out_dir / "summary.md", summary_markdown(rows, payload["totals"], check_totals(rows))),
-        "index": write_atomic(out_dir / "index.html", index_html(_filled(rows, checks), [c[2:] for c in checks], check_totals(rows), reports)),
-    }
+    totals, per_check = summary_totals(rows), check_totals(rows)
+    paths = {}
+    with atomic_writer(out_dir / "summary.json") as handle:
+        _write_json(handle, totals, rows)
+    paths["json"] = out_dir / "summary.json"
+    with atomic_writer(out_dir / "summary.jsonl") as handle:
+        handle.writelines(_jsonl_lines(rows))
+    paths["jsonl"] = out_dir / "summary.jsonl"
+    with atomic_writer(out_dir / "summary.csv") as handle:
+        _write_csv(handle, rows)
+    paths["csv"] = out_dir / "summary.csv"
+    paths["markdown"] = write_atomic(out_dir / "summary.md", summary_markdown(rows, totals, per_check))
+    with atomic_writer(out_dir / "index.html") as handle:
+        write_index(handle, rows, [c[2:] for c in checks], per_check, reports)
+    paths["index"] = out_dir / "index.html"
     stems = [str(r["stem"]) for r in rows if r.get("status") == "ok" and r.get("stem")]
     paths["tmx"] = TranslationMemory.from_reports(out_dir, stems).write(out_dir / "retranslations.tmx")
     return paths
@@ -162,23 +193,30 @@ def _number(value: Any) -> str:
     return "" if value is None or value == "" else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def summary_table(rows: list[dict[str, Any]], limit: int = 20) -> Table:
+def summary_table(rows: Rows, limit: int = 20, text: Callable[[str], str] = str) -> Table:
     """The batch at a glance for the terminal: totals in the footer over every article, and
     one line per article for at most ``limit`` of them (failures first, then the worst MQM).
 
-    Cells are ``Text``, never markup: an article named ``[red]x`` prints as typed.
+    Cells are ``Text``, never markup: an article named ``[red]x`` prints as typed; ``text``
+    makes a row's strings printable. ``rows``: a list or a ``RowSpool``, read twice.
     """
     from rich.table import Table
     from rich.text import Text
 
-    ok = [r for r in rows if r.get("status") == "ok"]
-    reference = any(r.get("chrf_after") is not None for r in ok)
+    keys = ("words", "findings_before", "findings_after", "applied", "suggestions", "skipped")
+    sums, n_ok, reference = dict.fromkeys(keys, 0), 0, False
+    for r in rows:
+        if r.get("status") == "ok":
+            n_ok += 1
+            reference = reference or r.get("chrf_after") is not None
+            for key in keys:
+                sums[key] += r.get(key) or 0
 
     def total(key: str) -> str:
-        return _number(sum(r.get(key) or 0 for r in ok))
+        return _number(sums[key])
 
     table = Table(title="tqa summary", title_justify="left", show_footer=len(rows) > 1)
-    table.add_column("article", footer=Text(f"{len(ok)} of {len(rows)} ok"), overflow="fold")
+    table.add_column("article", footer=Text(f"{n_ok} of {len(rows)} ok"), overflow="fold")
     table.add_column("words", justify="right", footer=total("words"))
     table.add_column("findings", justify="right", footer=f"{total('findings_before')} → {total('findings_after')}")
     table.add_column("MQM", justify="right")
@@ -187,11 +225,12 @@ def summary_table(rows: list[dict[str, Any]], limit: int = 20) -> Table:
     table.add_column("skipped", justify="right", footer=total("skipped"))
     if reference:
         table.add_column("chrF", justify="right")
-    shown = rows
-    if len(rows) > limit:
-        shown = sorted(rows, key=lambda r: (r.get("status") == "ok", -(r.get("mqm_after") or 0)))[:limit]
+    shown: Iterable[dict[str, Any]] = rows
+    if len(rows) > limit:  # sorted(...)[:limit], without the list
+        shown = heapq.nsmallest(limit, rows, key=lambda r: (r.get("status") == "ok", -(r.get("mqm_after") or 0)))
         table.caption = f"{limit} of {len(rows)} articles shown: failures first, then the highest MQM after; all in summary.csv"
     for r in shown:
+        r = {k: text(v) if isinstance(v, str) else v for k, v in r.items()}
         name = Text(str(r.get("input") or r.get("stem") or ""))
         if r.get("status") != "ok":
             name.append(f" — error: {r.get('error') or 'failed'}")

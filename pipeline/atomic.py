@@ -8,6 +8,7 @@ folder and renaming it over the target is the portable way to make that safe.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 import tempfile
@@ -69,24 +70,13 @@ def atomic_writer(path: str | os.PathLike[str], encoding: str = "utf-8", durable
     """``write_atomic`` for a text written piece by piece (a summary of 100,000 rows), so it
     is never whole in memory: a text handle (no newline translation) on a temporary file
     that replaces ``path`` when the block ends, and is removed if the block raises."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, delete=False,
-                                      encoding=encoding, newline="")
+    out = AtomicFile(path)
     try:
-        with tmp:
-            yield tmp
-            tmp.flush()
-            if durable:
-                os.fsync(tmp.fileno())
-        os.chmod(tmp.name, 0o666 & ~_UMASK)
-        os.replace(tmp.name, path)
+        yield out.text(encoding)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp.name)
+        out.abort()
         raise
-    if durable:
-        _fsync_folder(path.parent)
+    out.commit(durable)
 
 
 def sync_folder(folder: Path) -> None:
@@ -142,25 +132,40 @@ def remove_stale_temps(folder: Path) -> int:
 
 class AtomicFile:
     """A file written as a stream and moved into place only when complete (``commit``):
-    a corpus written record by record, the batch's findings export. ``write_atomic``'s
-    temporary names, so ``remove_stale_temps`` clears what a killed run left."""
+    a corpus written record by record, the batch's findings export, a summary written row
+    by row. ``write_atomic``'s temporary names, so ``remove_stale_temps`` clears what a
+    killed run left."""
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: str | os.PathLike[str]) -> None:
         self.target = Path(target)
         self.target.parent.mkdir(parents=True, exist_ok=True)
         # tqa's own temp name: the next run removes it if this one is killed, and nothing else
         self.file = tempfile.NamedTemporaryFile(dir=self.target.parent, prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, delete=False)
+        self._text: io.TextIOWrapper | None = None
 
-    def commit(self) -> Path:
+    def text(self, encoding: str = "utf-8") -> io.TextIOWrapper:
+        """A text handle on the file (no newline translation); ``commit`` flushes it."""
+        self._text = io.TextIOWrapper(self.file, encoding=encoding, newline="")
+        return self._text
+
+    def commit(self, durable: bool = True) -> Path:
+        if self._text is not None:
+            self._text.flush()
+            self._text.detach()  # the binary file stays open to be synced and closed here
         self.file.flush()
-        os.fsync(self.file.fileno())
+        if durable:
+            os.fsync(self.file.fileno())
         self.file.close()
         os.chmod(self.file.name, 0o666 & ~_UMASK)
         os.replace(self.file.name, self.target)
-        _fsync_folder(self.target.parent)
+        if durable:
+            _fsync_folder(self.target.parent)
         return self.target
 
     def abort(self) -> None:
+        if self._text is not None:
+            with contextlib.suppress(ValueError, OSError):
+                self._text.detach()
         with contextlib.suppress(OSError):
             self.file.close()
             os.unlink(self.file.name)

@@ -12,7 +12,6 @@ article skipped by ``--resume`` contributes the rows of its findings JSON.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from pathlib import Path
 from typing import IO, Any
@@ -44,7 +43,7 @@ class FindingsExport:
         # opened on first use: the batch clears stale temporary files (tqa's own names) when it starts
         for name in NAMES:
             out = AtomicFile(self.out_dir / name)
-            self._files.append((io.TextIOWrapper(out.file, encoding="utf-8", newline=""), out))
+            self._files.append((out.text(), out))
         self._jsonl = self._files[0][0]
         self._csv = csv.DictWriter(self._files[1][0], fieldnames=COLUMNS)
         self._csv.writeheader()
@@ -68,9 +67,7 @@ class FindingsExport:
         if not self._files:
             self._open()
         done = []
-        for text, out in self._files:
-            text.flush()
-            text.detach()  # the binary file stays open for commit
+        for _, out in self._files:
             done.append(out.commit())
         return done
 

@@ -399,6 +399,7 @@ def run(
     engine: Annotated[EngineName, typer.Option(rich_help_panel="Batch", help="What runs the stages: local (worker processes) or ray (a Ray cluster, `pip install 'tqa\\[ray]'`).")] = EngineName.local,
     address: Annotated[Optional[str], typer.Option(rich_help_panel="Batch", metavar="auto|HOST:PORT", help="--engine ray: the cluster to join (default: a local Ray on this machine).", show_default=False)] = None,
     actors: Annotated[str, typer.Option(rich_help_panel="Batch", metavar="MIN:MAX", help="--engine ray: size of the translator actor pool (each loads the model once).")] = "1:1",
+    chunk_size: Annotated[int, typer.Option(min=1, rich_help_panel="Batch", metavar="N", help="Inputs per chunk: the translator gets a chunk's passages together; memory follows the chunk.")] = 64,
     gpus_per_actor: Annotated[float, typer.Option(min=0, rich_help_panel="Batch", metavar="N", help="--engine ray: GPUs each translator actor asks for (fractions share a GPU).")] = 0.0,
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
@@ -442,7 +443,7 @@ def run(
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=models.pop("zh", DEFAULT_ZH),
                         fallback_model=models.pop("fallback", None), models=models, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
-                        threads=threads, batch_size=batch_size,
+                        threads=threads, batch_size=batch_size, chunk_size=chunk_size,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
                         jobs=jobs or default_jobs(len(files) + count), in_place=in_place, follow_links=follow_links, use_cache=not no_cache,
                         cache_dir=cache, retranslate=retranslate, encoding=encoding, reports=report_kinds,

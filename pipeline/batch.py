@@ -1,10 +1,11 @@
-"""Running the stages over many documents.
+"""The stages over many documents, and ``run_batch``, which hands them to an engine.
 
-Documents go through in chunks: check and plan each one (in worker processes), send every
-translation request of the chunk to the model together (deduplicated, one call), then
-apply, verify, score and write the reports of each document (in the workers again), and
-let it go. Memory is bounded by the chunk size, not by the number of documents. A
-manifest records each finished article, so ``resume`` skips what is done.
+Documents go through in chunks: check and plan each one (``_prepare_job``), send every
+translation request of the chunk to the model together (``Stages.translate``:
+deduplicated, one call per model), then apply, verify, score and write the reports of each
+document (``_finish_job``), and let it go. Memory is bounded by the chunk size, not by the
+number of documents. A manifest records each finished article, so ``resume`` skips what
+is done. Where each stage runs is the engine's business (``pipeline.engines``).
 """
 
 from __future__ import annotations

@@ -38,3 +38,16 @@ def test_bad_actor_counts_are_refused(value):
 
 def test_actors_parse_as_min_max_or_a_fixed_size():
     assert parse_actors("1:4") == (1, 4) and parse_actors("3") == (3, 3)
+
+
+def test_ray_tasks_pin_their_threads_once_per_process(monkeypatch):
+    from pipeline import batch
+    from pipeline.engines import ray as ray_engine
+
+    pinned: list[int] = []
+    monkeypatch.setattr(batch, "_pin_threads", lambda: pinned.append(1))
+    monkeypatch.setattr(ray_engine, "_READY", {})
+    settings = batch.Settings()
+    for _ in range(3):
+        ray_engine._worker(settings, None)
+    assert pinned == [1]  # like a local worker process: one thread for torch and BLAS

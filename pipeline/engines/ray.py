@@ -26,8 +26,9 @@ from typing import Any
 from .. import batch
 from ..batch import Job, Outcome, Prepared, Settings, Stages, TranslatorSlot
 
-# jobs handed to Ray per dataset: the driver holds at most this many (a corpus's records)
-WINDOW = 4096
+# jobs handed to Ray per dataset: the driver holds at most this many (a corpus's records);
+# each is a dataset of its own, so the actors load the models once per window
+WINDOW = 16384
 # a translator actor's own resource request, beside its CPUs: the model's memory. Being
 # different from the CPU tasks' request also keeps Ray from fusing them into the actor.
 ACTOR_MEMORY = 1 << 30

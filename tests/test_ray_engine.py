@@ -22,7 +22,7 @@ ray = pytest.importorskip("ray", reason='the Ray engine needs pip install "tqa[r
 pytest.importorskip("ray.data", reason='the Ray engine needs pip install "tqa[ray]"')
 
 runner = CliRunner()
-LIMIT_S = 120  # every Ray test ends within this: a failing Ray run tends to hang, not fail
+LIMIT_S = 240  # every Ray test ends within this: a failing Ray run tends to hang, not fail
 CHINESE = ["中国与中亚五国的关系进入新时代。", "会议在北京举行。", "这是一个重要的讲话。"]
 
 
@@ -126,3 +126,49 @@ def test_ray_resume_skips_what_the_manifest_lists(ray_session, tmp_path, seed_te
     result = _run(inputs, out, tiny_model_dir, "--engine", "ray", "--resume")
     assert "(10 unchanged since the last run)" in result.output
     assert _tree(out) == first
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the actor's process in /proc (Linux)")
+def test_a_killed_translation_actor_is_replaced_and_the_outputs_stay_the_same(ray_session, tmp_path, seed_text,
+                                                                              tiny_model_dir):
+    import os
+    import signal
+    import threading
+    import time
+
+
+    inputs = _articles(tmp_path / "in", seed_text, 24)
+    _local(inputs, tmp_path / "local", tiny_model_dir)
+    killed: list[str] = []
+
+    def kill_the_translator() -> None:
+        deadline = time.monotonic() + LIMIT_S / 2
+        while time.monotonic() < deadline:
+            for pid in _translator_processes():
+                time.sleep(1)  # in the middle of its work, not before it
+                os.kill(pid, signal.SIGKILL)  # a crash, as an out-of-memory kill would be
+                killed.append(pid)
+                return
+            time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_the_translator, daemon=True)
+    killer.start()
+    _run(inputs, tmp_path / "ray", tiny_model_dir, "--engine", "ray")
+    killer.join()
+    assert killed, "the translation actor was never seen alive"
+    local, distributed = _tree(tmp_path / "local"), _tree(tmp_path / "ray")
+    assert local.keys() == distributed.keys()
+    assert [name for name in local if local[name] != distributed[name]] == []
+
+
+
+def _translator_processes() -> list[int]:
+    """Ray names its actor processes after the class (``ray::MapWorker(MapBatches(_Translate))``)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"_Translate" in cmdline.read_bytes() and b"pytest" not in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found

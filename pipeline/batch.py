@@ -1,10 +1,11 @@
-"""Running the stages over many documents.
+"""The stages over many documents, and ``run_batch``, which hands them to an engine.
 
-Documents go through in chunks: check and plan each one (in worker processes), send every
-translation request of the chunk to the model together (deduplicated, one call), then
-apply, verify, score and write the reports of each document (in the workers again), and
-let it go. Memory is bounded by the chunk size, not by the number of documents. A
-manifest records each finished article, so ``resume`` skips what is done.
+Documents go through in chunks: check and plan each one (``_prepare_job``), send every
+translation request of the chunk to the model together (``Stages.translate``:
+deduplicated, one call per model), then apply, verify, score and write the reports of each
+document (``_finish_job``), and let it go. Memory is bounded by the chunk size, not by the
+number of documents. A manifest records each finished article, so ``resume`` skips what
+is done. Where each stage runs is the engine's business (``pipeline.engines``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -328,19 +328,6 @@ def translate_chunk(preps: list[Prepared], pool: ModelPool) -> Translations:
 _WORKER: dict[str, Any] = {}
 
 
-def _exit_with(parent: int) -> None:
-    """End this worker when the main process is gone (even by SIGKILL), instead of lingering."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def _pin_threads() -> None:
     """One thread per worker process: N workers each running torch's or BLAS's default
     thread pool on N cores spent 3-4x the CPU time (200 articles: 116-138 CPU-s against 36)."""
@@ -351,10 +338,8 @@ def _pin_threads() -> None:
         torch.set_num_threads(1)
 
 
-def _init_worker(settings: Settings, out_dir: Path | None, parent: int | None = None) -> None:
-    if parent is not None:
-        _exit_with(parent)
-        _pin_threads()
+def _init_worker(settings: Settings, out_dir: Path | None) -> None:
+    """What the stage functions below need, built once per process (or per engine task)."""
     ignore = load_ignore(settings.ignore_file) if settings.ignore_file else None
     from .source import build_source_checks
 
@@ -446,22 +431,6 @@ def _subset(translations: Translations, prep: Prepared) -> Translations:
     return translations.subset(prep.plan.requests)
 
 
-class _Inline(Executor):
-    """The executor for one job: runs in this process, no pickling."""
-
-    def map(self, fn, *iterables, timeout=None, chunksize=1):  # type: ignore[no-untyped-def,override]
-        return map(fn, *iterables)
-
-
-def _executor(settings: Settings, out_dir: Path | None, inputs: int) -> Executor:
-    """Worker processes for ``settings.jobs`` (no more than there are inputs), or this process."""
-    workers = max(1, min(settings.jobs, inputs))
-    if workers > 1:
-        return ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(settings, out_dir, os.getpid()))
-    _init_worker(settings, out_dir)
-    return _Inline()
-
-
 def check_batch(
     paths: list[Path], settings: Settings, sources: Callable[[Path], Path | None] = lambda _: None
 ) -> Iterator[tuple[Path, Prepared | str]]:
@@ -474,15 +443,9 @@ def check_batch(
 
 def check_jobs(jobs: Iterable[Job], settings: Settings, count: int) -> Iterator[tuple[Job, Prepared | str]]:
     """``check_batch`` for any jobs (corpus records too), streamed chunk by chunk."""
-    with _executor(settings, None, count) as executor:
-        for chunk in _chunks(jobs, settings.chunk_size):
-            yield from zip(chunk, executor.map(_prepare_job, chunk, chunksize=8))
+    from .engines.local import check
 
-
-def _chunks(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
+    return check(jobs, settings, count)
 
 
 def run_batch(
@@ -497,101 +460,87 @@ def run_batch(
     sources: Callable[[Path], Path | None] = lambda _: None,
     records: Iterable[Job] = (),
     count: int = 0,
+    engine: Any = None,
 ) -> Iterator[Outcome]:
     """Process ``paths``, then the corpus ``records`` (``count`` of them), writing reports into
     ``out_dir``; yield each input's outcome as it is done, in input order.
 
-    Pass a ``slot`` to see the translator (and its cache statistics) afterwards. Raises
-    ``OutputLocked`` when another run is writing into ``out_dir``.
+    ``engine`` runs the stages (``pipeline.engines``; default: the local one). Pass a ``slot``
+    to see the translator (and its cache statistics) afterwards. Raises ``OutputLocked``
+    when another run is writing into ``out_dir``.
     """
+    if engine is None:
+        from .engines.local import LocalEngine
+
+        engine = LocalEngine()
     out_dir.mkdir(parents=True, exist_ok=True)
     with output_lock(out_dir):
         remove_stale_temps(out_dir)
-        yield from _run_locked(paths, stems, settings, out_dir, references, resume, fail_fast, slot, sources, records, count)
+        # references are read chunk by chunk, like the inputs: memory follows the chunk
+        jobs = chain((Job(p, stems[p], references(p), sources(p)) for p in paths), records)
+        yield from engine.run(jobs, len(paths) + count, settings, out_dir, resume, fail_fast, slot or TranslatorSlot(settings))
 
 
-def _run_locked(
-    paths: list[Path],
-    stems: dict[Path, str],
-    settings: Settings,
-    out_dir: Path,
-    references: Callable[[Path], str | None],
-    resume: bool,
-    fail_fast: bool,
-    slot: TranslatorSlot | None,
-    sources: Callable[[Path], Path | None],
-    records: Iterable[Job],
-    count: int,
-) -> Iterator[Outcome]:
+class Stages:
+    """The run-wide pieces every engine's loop shares: the manifest, the settings' fingerprint,
+    the models. An engine builds one where its translator runs (one per actor on Ray)."""
+
+    def __init__(self, settings: Settings, slot: TranslatorSlot) -> None:
+        self.settings = settings
+        self.described = settings.describe()
+        self.fingerprint = settings_hash(self.described)
+        self.slot = slot
+        self.pool = model_pool(settings, slot)
+        self.checks = build_checks(settings.checks)
+        self.round_trip = TranslatorSlot(settings, settings.round_trip_model)
+
+    def translate(self, ready: list[tuple[Job, Prepared]]) -> tuple[list[Translations], dict[str, Any]]:
+        """Translate a chunk's requests (one call per model), retranslate its flagged
+        sentences; each article's translations, and the settings its reports record."""
+        translations = translate_chunk([p for _, p in ready], self.pool)
+        if self.settings.retranslate:
+            retranslate_chunk(ready, self.checks, self.slot, self.round_trip, self.pool)
+        run_settings = dict(self.described)
+        if self.slot.translator is not None:
+            run_settings["translator"] = self.slot.translator.signature
+        others = {m: sig for m, sig in self.pool.signatures.items() if m != self.slot.model}
+        if others:  # the other languages' models, only where some were used
+            run_settings["translators"] = others
+        return [_subset(translations, p) for _, p in ready], run_settings
+
+
+def open_manifest(out_dir: Path, resume: bool) -> Manifest:
     manifest = Manifest(out_dir)
     if resume:
         manifest.load()
     else:
         manifest.reset()
-    described = settings.describe()
-    fingerprint = settings_hash(described)
-    slot = slot or TranslatorSlot(settings)
-    pool = model_pool(settings, slot)
-    checks = build_checks(settings.checks)
-    round_trip = TranslatorSlot(settings, settings.round_trip_model)
-    # references are read chunk by chunk, like the inputs: memory follows the chunk
-    jobs = chain((Job(p, stems[p], references(p), sources(p)) for p in paths), records)
-    with _executor(settings, out_dir, len(paths) + count) as executor:
-        for chunk in _chunks(jobs, settings.chunk_size):
-            todo: list[Job] = []
-            for job in chunk:
-                entry = manifest.finished(job.key, job.input_hash(), fingerprint, job.stem) if resume else None
-                if entry is not None:
-                    yield Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"],
-                                  output=entry.get("record"))
-                else:
-                    todo.append(job)
-            prepared = list(executor.map(_prepare_job, todo, chunksize=8))
-            ready = [(job, prep) for job, prep in zip(todo, prepared) if isinstance(prep, Prepared)]
-            for job, prep in zip(todo, prepared):
-                if isinstance(prep, str):
-                    yield Outcome(job, error=prep)
-                    if fail_fast:
-                        return
-            translations = translate_chunk([p for _, p in ready], pool)
-            if settings.retranslate:
-                retranslate_chunk(ready, checks, slot, round_trip, pool)
-            run_settings = dict(described)
-            if slot.translator is not None:
-                run_settings["translator"] = slot.translator.signature
-            others = {m: sig for m, sig in pool.signatures.items() if m != slot.model}
-            if others:  # the other languages' models, only where some were used
-                run_settings["translators"] = others
-            outcomes = executor.map(
-                _finish_job,
-                [j for j, _ in ready],
-                [p for _, p in ready],
-                [_subset(translations, p) for _, p in ready],
-                [run_settings] * len(ready),
-                [slot.error] * len(ready),
-            )
-            # Reports are written without an fsync each; the chunk's are made durable with
-            # one sync before the manifest says they are finished (one write, one fsync).
-            done: list[Outcome] = []
-            for outcome in outcomes:
-                done.append(outcome)
-                if outcome.error and fail_fast:
-                    break
-            if any(o.row is not None for o in done):
-                sync_folder(out_dir)
-            manifest.record_all([{
-                "input": o.job.key,
-                "input_sha256": o.input_sha256,
-                "settings": fingerprint,
-                "outputs": o.outputs,
-                "worst": o.worst.value if o.worst else None,
-                "row": o.row,
-                **({"record": o.output} if o.output is not None else {}),
-            } for o in done if o.row is not None])
-            for outcome in done:
-                yield outcome
-                if outcome.error and fail_fast:
-                    return
+    return manifest
+
+
+def resumed(manifest: Manifest, job: Job, fingerprint: str) -> Outcome | None:
+    """The outcome the manifest holds for ``job`` when it is finished and unchanged."""
+    entry = manifest.finished(job.key, job.input_hash(), fingerprint, job.stem)
+    if entry is None:
+        return None
+    return Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"],
+                   output=entry.get("record"))
+
+
+def commit_chunk(done: list[Outcome], out_dir: Path, manifest: Manifest, fingerprint: str) -> None:
+    """Make a chunk's reports durable with one sync, then record them in the manifest
+    (one write, one fsync): reports are written without an fsync each."""
+    if any(o.row is not None for o in done):
+        sync_folder(out_dir)
+    manifest.record_all([{
+        "input": o.job.key,
+        "input_sha256": o.input_sha256,
+        "settings": fingerprint,
+        "outputs": o.outputs,
+        "worst": o.worst.value if o.worst else None,
+        "row": o.row,
+        **({"record": o.output} if o.output is not None else {}),
+    } for o in done if o.row is not None])
 
 
 class ChunkMemo:

@@ -37,6 +37,11 @@ class Backend(str, Enum):
     ct2 = "ct2"
 
 
+class EngineName(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
 class Device(str, Enum):
     auto = "auto"
     cpu = "cpu"
@@ -391,6 +396,11 @@ def run(
     id_field: IdFieldOpt = "id",
     source_field: SourceFieldOpt = None,
     cleaned_field: Annotated[Optional[str], typer.Option("--cleaned-field", rich_help_panel="Output", metavar="FIELD", help="Write a corpus's cleaned text into this field and keep --text-field as it was.", show_default=False)] = None,
+    engine: Annotated[EngineName, typer.Option(rich_help_panel="Batch", help="What runs the stages: local (worker processes) or ray (a Ray cluster, `pip install 'tqa\\[ray]'`).")] = EngineName.local,
+    address: Annotated[Optional[str], typer.Option(rich_help_panel="Batch", metavar="auto|HOST:PORT", help="--engine ray: the cluster to join (default: a local Ray on this machine).", show_default=False)] = None,
+    actors: Annotated[str, typer.Option(rich_help_panel="Batch", metavar="MIN:MAX", help="--engine ray: size of the translator actor pool (each loads the model once).")] = "1:1",
+    chunk_size: Annotated[int, typer.Option(min=1, rich_help_panel="Batch", metavar="N", help="Inputs per chunk: the translator gets a chunk's passages together; memory follows the chunk.")] = 64,
+    gpus_per_actor: Annotated[float, typer.Option(min=0, rich_help_panel="Batch", metavar="N", help="--engine ray: GPUs each translator actor asks for (fractions share a GPU).")] = 0.0,
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
     from contextlib import ExitStack
@@ -413,6 +423,7 @@ def run(
     models = _model_table(model, cfg.models, backend.value, device.value)  # a named model that is absent: exit 2
     _preflight(models.get("zh"), backend.value, device.value, round_trip_model if retranslate else None)
     report_kinds = _reports(reports)
+    runner = _engine(engine.value, address, actors, gpus_per_actor)
     if out.exists() and not out.is_dir():
         raise fail(f"--out {out}: exists and is not a folder")
     try:
@@ -433,7 +444,7 @@ def run(
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=models.pop("zh", DEFAULT_ZH),
                         fallback_model=models.pop("fallback", None), models=models, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
-                        threads=threads, batch_size=batch_size,
+                        threads=threads, batch_size=batch_size, chunk_size=chunk_size,
                         output_encoding=output_encoding, ignore_file=cfg.ignore_file, guard=guard,
                         jobs=jobs or default_jobs(len(files) + count), in_place=in_place, follow_links=follow_links, use_cache=not no_cache,
                         cache_dir=cache, retranslate=retranslate, encoding=encoding, reports=report_kinds,
@@ -458,7 +469,7 @@ def run(
     summary_error, written = None, []
     with lock, Progress(*columns, console=console, transient=True, disable=not terminal) as progress:
         task = progress.add_task("tqa run", total=len(files) + count)
-        for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals, records, count):
+        for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals, records, count, runner):
             progress.advance(task)
             if plain is not None:
                 plain.advance()
@@ -535,6 +546,15 @@ def _model_table(values: list[str] | None, configured: dict[str, str], backend: 
             named = name if lang == "zh" else f"{lang}={name}"  # a bare --model X means Chinese
             raise fail(f"--model {named}: {err}") from None
     return table
+
+
+def _engine(name: str, address: str | None, actors: str, gpus_per_actor: float):  # type: ignore[no-untyped-def]
+    from .engines import EngineUnavailable, engine_for, parse_actors
+
+    try:
+        return engine_for(name, address, parse_actors(actors), gpus_per_actor)
+    except EngineUnavailable as err:
+        raise fail(str(err)) from None
 
 
 def _reports(value: str | None) -> frozenset[str] | None:

@@ -1,0 +1,174 @@
+"""The Ray engine: the same stage functions as the local engine, on a Ray cluster (Ray Data).
+
+    work list (driver) ─► check + plan ─► translate ─────────────► apply, verify, score, write
+    id + pickled job      map_batches     map_batches, a callable   map_batches (CPU tasks)
+    (a file's path, or    (CPU tasks)     class on an actor pool:   ─► outcomes, streamed back
+     a corpus record)                     the model loads once      to the driver in input order
+                                          per actor
+
+Blocks are chunks of ``settings.chunk_size`` jobs, and every stage keeps them whole, so the
+translator sees the same chunks as on the local engine and the outputs are the same bytes.
+The driver keeps tqa's manifest (``--resume`` skips what it lists) and hands each outcome on
+as it arrives; the CLI writes the batch-wide files from those outcomes, as with the local
+engine. Reports are written by the tasks into ``--out``, which every node must see (a
+shared folder).
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from .. import batch
+from ..batch import Job, Outcome, Prepared, Settings, Stages, TranslatorSlot
+
+# jobs handed to Ray per dataset: the driver holds at most this many (a corpus's records);
+# each is a dataset of its own, so the actors load the models once per window
+WINDOW = 16384
+# a translator actor's own resource request, beside its CPUs: the model's memory. Being
+# different from the CPU tasks' request also keeps Ray from fusing them into the actor.
+ACTOR_MEMORY = 1 << 30
+
+
+class RayEngine:
+    name = "ray"
+
+    def __init__(self, address: str | None = None, actors: tuple[int, int] = (1, 1), gpus_per_actor: float = 0.0) -> None:
+        self.address, self.actors, self.gpus_per_actor = address, actors, gpus_per_actor
+
+    def run(self, jobs: Iterable[Job], count: int, settings: Settings, out_dir: Path, resume: bool, fail_fast: bool,
+            slot: TranslatorSlot) -> Iterator[Outcome]:
+        import ray
+
+        started = not ray.is_initialized()
+        if started:
+            context = ray.init(address=self.address, log_to_driver=False)
+            url = getattr(context, "dashboard_url", None)
+            if url:
+                print(f"tqa: Ray dashboard at http://{url}", file=sys.stderr)
+        try:
+            yield from self._run(jobs, settings, out_dir, resume, fail_fast)
+        finally:
+            if started:
+                ray.shutdown()
+
+    def _run(self, jobs: Iterable[Job], settings: Settings, out_dir: Path, resume: bool, fail_fast: bool) -> Iterator[Outcome]:
+        fingerprint = batch.settings_hash(settings.describe())
+        manifest = batch.open_manifest(out_dir, resume)
+        it = iter(jobs)
+        while window := list(islice(it, WINDOW)):
+            done_before = {i: o for i, job in enumerate(window) if resume and (o := batch.resumed(manifest, job, fingerprint))}
+            todo = [(i, job) for i, job in enumerate(window) if i not in done_before]
+            arrived = self._outcomes(todo, settings, out_dir) if todo else (o for o in ())
+            try:
+                yield from self._merge(window, done_before, arrived, settings, out_dir, manifest, fingerprint, fail_fast)
+            finally:
+                arrived.close()  # ends the dataset's execution (and its actors), also on an early stop
+
+    def _merge(self, window: list[Job], done_before: dict[int, Outcome], arrived: Iterator[Outcome], settings: Settings,
+               out_dir: Path, manifest: Any, fingerprint: str, fail_fast: bool) -> Iterator[Outcome]:
+        """Outcomes in input order: the manifest's where it has them, else the cluster's,
+        recorded in the manifest a chunk at a time (after one sync of their reports)."""
+        pending: list[Outcome] = []
+        for i in range(len(window)):
+            if i in done_before:
+                outcome = done_before[i]
+            else:
+                outcome = next(arrived)
+                pending.append(outcome)
+            stop = bool(outcome.error and fail_fast)
+            if len(pending) >= settings.chunk_size or i == len(window) - 1 or stop:
+                batch.commit_chunk(pending, out_dir, manifest, fingerprint)
+                pending = []
+            yield outcome
+            if stop:
+                return
+        if next(arrived, None) is not None:
+            raise RuntimeError("ray engine: more outcomes than inputs")
+
+    def _outcomes(self, todo: list[tuple[int, Job]], settings: Settings, out_dir: Path) -> Iterator[Outcome]:
+        """The outcomes of ``todo``, in its order, computed on the cluster."""
+        import ray.data
+        from ray.data import ActorPoolStrategy, DataContext
+
+        ctx = DataContext.get_current()
+        ctx.execution_options.preserve_order = True  # outcomes come back in input order
+        ctx.enable_progress_bars = sys.stderr.isatty()
+        size = settings.chunk_size
+        blocks = [_table([(i, job) for i, job in todo[k:k + size]]) for k in range(0, len(todo), size)]
+        lo, hi = self.actors
+        ds = (
+            ray.data.from_arrow(blocks)
+            .map_batches(_check_and_plan, batch_format="pyarrow", batch_size=size, num_cpus=1,
+                         fn_kwargs={"settings": settings})
+            .map_batches(_Translate, batch_format="pyarrow", batch_size=size, fn_constructor_kwargs={"settings": settings},
+                         compute=ActorPoolStrategy(min_size=lo, max_size=hi), num_cpus=settings.threads,
+                         num_gpus=self.gpus_per_actor, memory=ACTOR_MEMORY)
+            .map_batches(_finish, batch_format="pyarrow", batch_size=size, num_cpus=1,
+                         fn_kwargs={"settings": settings, "out_dir": out_dir})
+        )
+        expected = 0
+        for table in ds.iter_batches(batch_format="pyarrow", batch_size=None):
+            for i, blob in zip(table["i"].to_pylist(), table["work"].to_pylist()):
+                if i != todo[expected][0]:
+                    raise RuntimeError(f"ray engine: outcome {i} arrived where {todo[expected][0]} was due")
+                expected += 1
+                yield pickle.loads(blob)
+
+
+def _table(rows: list[tuple[int, Any]]) -> Any:
+    import pyarrow as pa
+
+    return pa.table({"i": pa.array([i for i, _ in rows], pa.int64()),
+                     "work": pa.array([pickle.dumps(w, pickle.HIGHEST_PROTOCOL) for _, w in rows], pa.binary())})
+
+
+def _rows(table: Any) -> list[tuple[int, Any]]:
+    return [(i, pickle.loads(b)) for i, b in zip(table["i"].to_pylist(), table["work"].to_pylist())]
+
+
+_READY: dict[str, Any] = {}
+
+
+def _worker(settings: Settings, out_dir: Path | None) -> None:
+    """Build the stage functions' state once per Ray worker process, with one thread each."""
+    key = repr((settings, out_dir))  # by value: the same settings in another pickle are the same
+    if _READY.get("key") != key:
+        batch._pin_threads()
+        batch._init_worker(settings, out_dir)
+        _READY["key"] = key
+
+
+def _check_and_plan(table: Any, settings: Settings) -> Any:
+    _worker(settings, None)
+    return _table([(i, (job, batch._prepare_job(job))) for i, job in _rows(table)])
+
+
+class _Translate:
+    """The translation actor: holds the models (loaded on first use, once per actor)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.stages = Stages(settings, TranslatorSlot(settings))
+
+    def __call__(self, table: Any) -> Any:
+        rows = _rows(table)
+        ready = [(job, prep) for _, (job, prep) in rows if isinstance(prep, Prepared)]
+        translations, run_settings = self.stages.translate(ready)
+        by_job = {id(prep): t for (_, prep), t in zip(ready, translations)}
+        missing = self.stages.slot.error
+        return _table([(i, (job, prep, by_job.get(id(prep)), run_settings, missing)) for i, (job, prep) in rows])
+
+
+def _finish(table: Any, settings: Settings, out_dir: Path) -> Any:
+    _worker(settings, out_dir)
+    outcomes = []
+    for i, (job, prep, translations, run_settings, missing) in _rows(table):
+        if isinstance(prep, str):
+            outcomes.append((i, Outcome(job, error=prep)))
+        else:
+            outcomes.append((i, batch._finish_job(job, prep, translations, run_settings, missing)))
+    return _table(outcomes)

@@ -1,0 +1,174 @@
+"""The Ray engine gives the local engine's outputs byte for byte (issue 12).
+
+One local Ray (2 CPUs, no dashboard, its own temporary folder, shut down and removed
+after the module) runs the tiny model; skipped where ``tqa[ray]`` is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+
+ray = pytest.importorskip("ray", reason='the Ray engine needs pip install "tqa[ray]"')
+pytest.importorskip("ray.data", reason='the Ray engine needs pip install "tqa[ray]"')
+
+runner = CliRunner()
+LIMIT_S = 240  # every Ray test ends within this: a failing Ray run tends to hang, not fail
+CHINESE = ["中国与中亚五国的关系进入新时代。", "会议在北京举行。", "这是一个重要的讲话。"]
+
+
+@pytest.fixture(autouse=True)
+def _hard_timeout():
+    import faulthandler
+
+    faulthandler.dump_traceback_later(LIMIT_S, exit=True)  # ends the process, whatever hangs
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
+
+@pytest.fixture(scope="module")
+def ray_session():
+    import os
+    import secrets
+
+    temp = tempfile.mkdtemp(prefix="tqa-ray-", dir="/tmp")  # short: Ray's sockets live in it
+    # a token given, not generated: Ray would otherwise leave one in ~/.ray
+    saved = os.environ.get("RAY_AUTH_TOKEN")
+    os.environ["RAY_AUTH_TOKEN"] = secrets.token_hex(32)
+    ray.init(num_cpus=2, include_dashboard=False, _temp_dir=temp, log_to_driver=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+        shutil.rmtree(temp, ignore_errors=True)
+        if saved is None:
+            del os.environ["RAY_AUTH_TOKEN"]
+        else:
+            os.environ["RAY_AUTH_TOKEN"] = saved
+
+
+def _articles(folder: Path, seed_text: str, n: int) -> Path:
+    folder.mkdir()
+    paragraphs = [p for p in seed_text.split("\n\n") if p.strip()]
+    for k in range(n):
+        body = [paragraphs[(k + j) % len(paragraphs)] for j in range(3)]
+        body.insert(1, f"The talks, {CHINESE[k % len(CHINESE)]} went on.")
+        (folder / f"article{k:02d}.txt").write_text("\n\n".join(body) + "\n", encoding="utf-8")
+    return folder
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".lock"}
+
+
+def _local(inputs: Path, out: Path, model: Path) -> None:
+    """``tqa run -j 2`` in its own process: forking worker processes from a process that is a
+    Ray driver breaks that driver's connection (gRPC does not survive fork)."""
+    command = [sys.executable, "-m", "pipeline.cli", *_args(inputs, out, model), "-j", "2"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=LIMIT_S)
+    assert done.returncode == 0, done.stderr
+
+
+def _args(inputs: Path, out: Path, model: Path) -> list[str]:
+    # --no-guard: the tiny model's (random) translations are applied, so they are part of
+    # what is compared; --max-length 16 keeps its generation short
+    return ["run", str(inputs), "--out", str(out), "--model", str(model), "--no-cache", "--no-guard", "--max-length", "16",
+            "--chunk-size", "8"]  # several chunks: their order is part of what is compared
+
+
+def _run(inputs: Path, out: Path, model: Path, *extra: str):
+    result = runner.invoke(app, [*_args(inputs, out, model), *extra], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_ray_and_local_engines_write_the_same_bytes_for_a_folder(ray_session, tmp_path, seed_text, tiny_model_dir):
+    inputs = _articles(tmp_path / "in", seed_text, 24)
+    _local(inputs, tmp_path / "local", tiny_model_dir)
+    _run(inputs, tmp_path / "ray", tiny_model_dir, "--engine", "ray", "--actors", "1:2")
+    local, distributed = _tree(tmp_path / "local"), _tree(tmp_path / "ray")
+    assert len(local) > 24 * 4 and local.keys() == distributed.keys()
+    assert [name for name in local if local[name] != distributed[name]] == []
+    assert b'"origin": "marian"' in local["article00.findings.json"]  # the model's translations are compared
+
+
+def test_ray_and_local_engines_write_the_same_corpus(ray_session, tmp_path, seed_text, tiny_model_dir):
+    paragraphs = [p for p in seed_text.split("\n\n") if p.strip()]
+    corpus = tmp_path / "news.jsonl"
+    with corpus.open("w", encoding="utf-8") as f:
+        for k in range(30):
+            text = f"{paragraphs[k % len(paragraphs)]} The talks, {CHINESE[k % len(CHINESE)]} went on."
+            f.write(json.dumps({"id": f"r{k}", "url": f"http://x/{k}", "text": text}, ensure_ascii=False) + "\n")
+    _local(corpus, tmp_path / "local", tiny_model_dir)
+    result = _run(corpus, tmp_path / "ray", tiny_model_dir, "--engine", "ray")
+    assert "30 article(s) processed" in result.output
+    local, distributed = _tree(tmp_path / "local"), _tree(tmp_path / "ray")
+    assert "news.jsonl" in local and local.keys() == distributed.keys()
+    assert [name for name in local if local[name] != distributed[name]] == []
+    rows = [json.loads(line) for line in (tmp_path / "ray" / "news.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [f"r{k}" for k in range(30)]  # input order
+
+
+def test_ray_resume_skips_what_the_manifest_lists(ray_session, tmp_path, seed_text, tiny_model_dir):
+    inputs = _articles(tmp_path / "in", seed_text, 10)
+    out = tmp_path / "out"
+    _run(inputs, out, tiny_model_dir, "--engine", "ray")
+    first = _tree(out)
+    result = _run(inputs, out, tiny_model_dir, "--engine", "ray", "--resume")
+    assert "(10 unchanged since the last run)" in result.output
+    assert _tree(out) == first
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the actor's process in /proc (Linux)")
+def test_a_killed_translation_actor_is_replaced_and_the_outputs_stay_the_same(ray_session, tmp_path, seed_text,
+                                                                              tiny_model_dir):
+    import os
+    import signal
+    import threading
+    import time
+
+
+    inputs = _articles(tmp_path / "in", seed_text, 24)
+    _local(inputs, tmp_path / "local", tiny_model_dir)
+    killed: list[str] = []
+
+    def kill_the_translator() -> None:
+        deadline = time.monotonic() + LIMIT_S / 2
+        while time.monotonic() < deadline:
+            for pid in _translator_processes():
+                time.sleep(1)  # in the middle of its work, not before it
+                os.kill(pid, signal.SIGKILL)  # a crash, as an out-of-memory kill would be
+                killed.append(pid)
+                return
+            time.sleep(0.2)
+
+    killer = threading.Thread(target=kill_the_translator, daemon=True)
+    killer.start()
+    _run(inputs, tmp_path / "ray", tiny_model_dir, "--engine", "ray")
+    killer.join()
+    assert killed, "the translation actor was never seen alive"
+    local, distributed = _tree(tmp_path / "local"), _tree(tmp_path / "ray")
+    assert local.keys() == distributed.keys()
+    assert [name for name in local if local[name] != distributed[name]] == []
+
+
+
+def _translator_processes() -> list[int]:
+    """Ray names its actor processes after the class (``ray::MapWorker(MapBatches(_Translate))``)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"_Translate" in cmdline.read_bytes() and b"pytest" not in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except (OSError, ValueError):
+            continue
+    return found

@@ -10,7 +10,7 @@ this works on whatever rows ``rows.build_rows`` produces.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from ..findings import Finding
@@ -21,13 +21,26 @@ _TEXT_KINDS = ("text", "del", "sug")  # left-column pieces that carry original t
 
 
 def uncovered(findings: list[Finding], changes: list[Change]) -> list[tuple[int, Finding]]:
-    """(number, finding) for the findings no change stands for (same check, touching span)."""
+    """(number, finding) for the findings no change stands for (the same span, or the same
+    check with a span that overlaps or starts at the same place).
+
+    Per check, the changes sorted by start with a running maximum of their ends: a change
+    overlapping ``f`` is one starting before ``f`` ends and ending after it starts, found
+    by bisection (a scan of every change per finding was quadratic: 40 s on 1 MB)."""
+    spans = {(c.edit.span.start, c.edit.span.end) for c in changes}
+    by_check: dict[str, tuple[list[int], list[int], set[int]]] = {}
+    for c in sorted(changes, key=lambda c: c.edit.span.start):
+        starts, ends, at = by_check.setdefault(c.edit.check, ([], [], set()))
+        starts.append(c.edit.span.start)
+        ends.append(max(ends[-1], c.edit.span.end) if ends else c.edit.span.end)
+        at.add(c.edit.span.start)
     out = []
     for number, f in enumerate(findings, 1):
-        covered = any(
-            c.edit.span == f.span or (c.edit.check == f.check and (c.edit.span.overlaps(f.span) or c.edit.span.start == f.span.start))
-            for c in changes
-        )
+        covered = (f.span.start, f.span.end) in spans
+        if not covered and f.check in by_check:
+            starts, ends, at = by_check[f.check]
+            k = bisect_left(starts, f.span.end)  # the changes starting before f ends
+            covered = f.span.start in at or (k > 0 and ends[k - 1] > f.span.start)
         if not covered:
             out.append((number, f))
     return out

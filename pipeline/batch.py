@@ -431,18 +431,9 @@ def _subset(translations: Translations, prep: Prepared) -> Translations:
     return translations.subset(prep.plan.requests)
 
 
-def check_batch(
-    paths: list[Path], settings: Settings, sources: Callable[[Path], Path | None] = lambda _: None
-) -> Iterator[tuple[Path, Prepared | str]]:
-    """Check ``paths`` (in worker processes with ``settings.jobs``), in order: each input's
-    prepared findings, or the one-line reason it could not be read."""
-    jobs = (Job(p, p.name, None, sources(p)) for p in paths)
-    for job, prep in check_jobs(jobs, settings, len(paths)):
-        yield job.path, prep
-
-
 def check_jobs(jobs: Iterable[Job], settings: Settings, count: int) -> Iterator[tuple[Job, Prepared | str]]:
-    """``check_batch`` for any jobs (corpus records too), streamed chunk by chunk."""
+    """Check and plan ``jobs`` (text files and corpus records) on the local engine, in order,
+    chunk by chunk: each job with its prepared findings or the one-line reason it failed."""
     from .engines.local import check
 
     return check(jobs, settings, count)

@@ -14,7 +14,7 @@ import typer
 from . import __version__
 from .findings import Severity
 from .reading import path_text
-from .terminal import printable, printable_json
+from .terminal import printable
 
 app = typer.Typer(
     help="tqa: find, repair and report defects in English text machine-translated from Chinese.",

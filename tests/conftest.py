@@ -72,3 +72,24 @@ def tiny_en_zh_dir(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> 
         tmp_path_factory.mktemp("models") / "tiny-marian-en-zh", seed_text, seed=1,
         source_lang="en", target_lang="zh", language_tokens=(">>cmn_Hans<<",),
     )
+
+
+def kill_part_way(command: list[str], out: Path, env: dict[str, str], after: int = 40, before_kill=None):  # type: ignore[no-untyped-def]
+    """Start ``command --out out``, wait until its manifest lists ``after`` finished inputs
+    (or it ends, or 60 s pass), SIGKILL it; return what ``before_kill(proc)`` returned and the
+    number of manifest lines at the kill. The resume tests of folders and corpora share it."""
+    import signal
+    import subprocess
+    import time
+
+    proc = subprocess.Popen([*command, "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manifest = out / "manifest.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if manifest.exists() and manifest.read_text(encoding="utf-8").count("\n") >= after:
+            break
+        time.sleep(0.02)
+    seen = before_kill(proc) if before_kill is not None else None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    return seen, manifest.read_text(encoding="utf-8").count("\n")

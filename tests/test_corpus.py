@@ -224,10 +224,10 @@ def test_out_must_not_overwrite_the_input(tmp_path):
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="kills a run part-way (Linux)")
 def test_a_killed_corpus_run_resumes_per_record_to_a_byte_identical_file(tmp_path, sample_path):
     import os
-    import signal
     import subprocess
     import sys
-    import time
+
+    from conftest import kill_part_way
 
     seed = sample_path.read_text(encoding="utf-8")
     src = _jsonl(tmp_path / "news.jsonl", [{"id": f"n{i}", "text": f"{seed}\n\nArticle {i} , the the end."} for i in range(130)])
@@ -237,16 +237,7 @@ def test_a_killed_corpus_run_resumes_per_record_to_a_byte_identical_file(tmp_pat
     subprocess.run([*command, "--out", str(full)], env=env, check=True, capture_output=True)
 
     killed = tmp_path / "killed"
-    proc = subprocess.Popen([*command, "--out", str(killed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    manifest = killed / "manifest.jsonl"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
-        if manifest.exists() and manifest.read_text(encoding="utf-8").count("\n") >= 40:
-            break
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    done_before = manifest.read_text(encoding="utf-8").count("\n")
+    _, done_before = kill_part_way(command, killed, env)
     assert 0 < done_before < 130, "the run must be killed part-way"
     assert not (killed / "news.jsonl").exists()  # nothing half-written in place
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.document import MAX_BYTES
+
+from conftest import kill_part_way
 
 runner = CliRunner()
 
@@ -232,22 +233,12 @@ def test_a_killed_batch_resumes_to_the_same_result(tmp_path, sample_path):
     subprocess.run([*command, "--out", str(full)], env=env, check=True, capture_output=True)
 
     killed = tmp_path / "killed"
-    proc = subprocess.Popen([*command, "--out", str(killed)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    manifest = killed / "manifest.jsonl"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if manifest.exists() and manifest.read_text(encoding="utf-8").count("\n") >= 40:
-            break
-        time.sleep(0.02)
-    workers = _children(proc.pid)
+    workers, done_before = kill_part_way(command, killed, env, before_kill=lambda proc: _children(proc.pid))
     assert workers, "the run uses worker processes"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
     deadline = time.monotonic() + 5
     while _alive(workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(workers), "workers must not outlive a killed run"
-    done_before = manifest.read_text(encoding="utf-8").count("\n")
     assert 0 < done_before < 200, "the run must be killed part-way"
 
     resumed = subprocess.run([*command, "--out", str(killed), "--resume"], env=env, capture_output=True, text=True)

@@ -10,7 +10,9 @@ Latin-script language, after a cheap English function-word test has ruled Englis
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import accumulate
 
 import regex
 
@@ -105,9 +107,15 @@ class Untranslated(Check):
         if _ANY_FOREIGN.search(text):
             found.extend(self._script_passages(text))
         if self.config["detect_latin"]:
-            taken = [f.span for f in found]
+            # a sentence is skipped when a passage overlaps it: of the passages starting before
+            # it ends, the furthest end reaches past its start (bisection, not a scan of every
+            # passage per sentence, which was quadratic on text switching script often)
+            taken = sorted((f.span.start, f.span.end) for f in found)
+            starts = [start for start, _ in taken]
+            reach = list(accumulate((end for _, end in taken), max))
             for sentence in doc.sentences:
-                if any(sentence.overlaps(span) for span in taken):
+                k = bisect_left(starts, sentence.end)
+                if k and reach[k - 1] > sentence.start:
                     continue
                 finding = self._latin_sentence(text, sentence)
                 if finding is not None:

@@ -4,6 +4,11 @@ Two runs writing the same ``--out`` remove each other's temporary files and rese
 other's manifest; the second one is refused instead. ``flock`` on a lock file in the
 folder: the kernel releases it when the process ends, however it ends, so a killed run
 never leaves a stale lock. Where ``fcntl`` does not exist (Windows) there is no lock.
+
+A forked worker inherits the lock's descriptor (close-on-exec does not act on fork), and a
+flock lasts until every copy is closed: a worker still finishing its article after the main
+run was killed would hold the folder, and ``--resume`` right after would be refused. So
+forked children close their copies at once.
 """
 
 from __future__ import annotations
@@ -15,6 +20,19 @@ from pathlib import Path
 
 LOCK_NAME = ".tqa.lock"
 _HELD: dict[Path, int] = {}  # folder -> depth: the CLI and the batch runner both take it
+_FDS: dict[Path, int] = {}  # folder -> the locked descriptor
+
+
+def _forget_in_child() -> None:
+    for fd in _FDS.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _FDS.clear()
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 class OutputLocked(Exception):
@@ -48,10 +66,11 @@ def output_lock(folder: Path) -> Iterator[None]:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         _HELD[key] = 1
+        _FDS[key] = fd
         try:
             yield
         finally:
-            del _HELD[key]
+            del _HELD[key], _FDS[key]
             os.ftruncate(fd, 0)  # no pid left behind: the folder reads the same after every run
     finally:
         os.close(fd)  # closing the descriptor releases the lock

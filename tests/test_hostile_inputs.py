@@ -126,6 +126,37 @@ def test_a_second_run_on_the_same_output_folder_is_refused(tmp_path):
     assert tqa("run", src, "--out", out, "-j", "1", "--no-retranslate").exit_code == 0  # released: runs
 
 
+def test_a_worker_outliving_its_killed_run_does_not_hold_the_output_folder(tmp_path):
+    # a forked worker inherits the lock's descriptor; were it kept, the worker still
+    # finishing an article after the main run was killed would refuse the --resume run
+    import multiprocessing
+    import time
+
+    from pipeline.outlock import output_lock
+
+    fork = multiprocessing.get_context("fork")
+    started = fork.Event()
+
+    def work() -> None:
+        started.set()
+        time.sleep(30)
+
+    out = tmp_path / "out"
+    with output_lock(out):
+        worker = fork.Process(target=work)
+        worker.start()
+        assert started.wait(10)
+    try:
+        fd = os.open(out / ".tqa.lock", os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError if the worker held it
+        finally:
+            os.close(fd)
+    finally:
+        worker.kill()
+        worker.join()
+
+
 def test_a_240_character_name_is_processed(tmp_path):
     src = tmp_path / ("n" * 236 + ".txt")
     src.write_text("Relations are good -neighborly.\n", encoding="utf-8")

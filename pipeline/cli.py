@@ -13,6 +13,8 @@ import typer
 
 from . import __version__
 from .findings import Severity
+from .job_list import DEFAULT_INPUT, STDIN_NAME, InputListError, job_list, list_files, reads_stdin, stdin_document
+from .job_list import references as reference_texts
 from .reading import path_text
 from .terminal import printable
 
@@ -27,7 +29,6 @@ app.add_typer(models_app, name="models")
 
 # Exit statuses (documented in the README).
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
-DEFAULT_INPUT = Path("seeds")
 DEFAULT_OUT = Path("reports")
 
 
@@ -121,52 +122,11 @@ def _load_ignore(path: Path | None):  # type: ignore[no-untyped-def]
         raise fail(str(err)) from None
 
 
-def _inputs(paths: list[Path] | None, exclude: list[Path] = (), paths_from: Path | None = None) -> list[Path]:  # type: ignore[assignment]
-    from .inputs import UsageError, collect_inputs
-
-    if paths and Path("-") in paths:
-        raise fail("- (text on standard input) works with `tqa check -` alone; give a list of paths with --paths-from FILE (- for standard input)")
-    try:
-        if paths_from is not None:
-            listing = sys.stdin if str(paths_from) == "-" else paths_from.open(encoding="utf-8")
-            with listing:
-                files = collect_inputs([*(paths or []), Path("-")], exclude, listing)
-        else:
-            files = collect_inputs(paths or [DEFAULT_INPUT], exclude)
-    except OSError as err:
-        raise fail(f"--paths-from {paths_from}: {err.strerror or err}") from None
-    except UsageError as err:
-        raise fail(str(err)) from None
-    if not files:
-        raise fail("no input files found (looked for .txt and .md files)")
-    return files
-
-
 SourceOpt = Annotated[
     Optional[Path],
     typer.Option("--source", metavar="FILE|DIR", rich_help_panel="Input", help="The Chinese original: a file (one input) or a folder of originals named like the inputs "
                  "(article.zh.txt beside article.en.txt is found without it)."),
 ]
-
-
-def _pair_sources(source: Path | None, files: list[Path]):  # type: ignore[no-untyped-def]
-    """(inputs without the originals among them, input -> its original or None)."""
-    from .source import SourceError, find_source
-
-    if source is not None and source.is_file() and len(files) > 1:
-        raise fail("--source is a file but there are several inputs; pass a folder of originals")
-    listings: dict = {}
-    try:
-        found = {f: find_source(f, source, listings) for f in files}
-    except SourceError as err:
-        raise fail(str(err)) from None
-    if any(p is not None and p.resolve() == f.resolve() for f, p in found.items()):
-        raise fail("--source names the input itself; give the Chinese original")
-    originals = {p.resolve() for p in found.values() if p is not None}
-    kept = [f for f in files if f.resolve() not in originals]  # an original is not an input
-    if not kept:
-        raise fail("every input is the Chinese original of another; no English article to check")
-    return kept, lambda path: found.get(path)
 
 
 InputFormatOpt = Annotated[Optional[str], typer.Option("--input-format", rich_help_panel="Input", metavar="FORMAT", help="Read every input as: jsonl, csv, tsv, parquet, html or text (default: from the file name).", show_default=False)]
@@ -175,21 +135,15 @@ IdFieldOpt = Annotated[str, typer.Option("--id-field", rich_help_panel="Input", 
 SourceFieldOpt = Annotated[Optional[str], typer.Option("--source-field", rich_help_panel="Input", metavar="FIELD", help="Corpus field holding the Chinese original.", show_default=False)]
 
 
-def _corpora(files: list[Path], input_format: str | None, fields):  # type: ignore[no-untyped-def]
-    """(text files, corpora) among the inputs; a corpus that cannot be used is a usage error."""
-    from .io import CorpusError
-    from .io.corpus import split_inputs
+def _usage(call):  # type: ignore[no-untyped-def]
+    """``call`` with an unusable input list as a one-line usage error (exit 2)."""
+    def usage(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return call(*args, **kwargs)
+        except InputListError as err:
+            raise fail(str(err)) from None
 
-    try:
-        return split_inputs(files, input_format, fields)
-    except CorpusError as err:
-        raise fail(str(err)) from None
-
-
-def _no_source(source: Path | None):  # type: ignore[no-untyped-def]
-    if source is not None:
-        raise fail("--source pairs text files; a corpus keeps its original in a field: use --source-field")
-    return [], lambda _: None
+    return usage
 
 
 def _malformed(counter: list[int]):  # type: ignore[no-untyped-def]
@@ -223,12 +177,9 @@ def check(
     """Find defects and print them; change nothing. `tqa check -` checks text on standard input.
 
     Use --fail-on to gate a CI job."""
-    from itertools import chain
-
-    from .batch import Job, Settings, check_jobs, default_jobs, prepare
+    from .batch import Settings, check_jobs, default_jobs, prepare
     from .check_output import JsonOutput, TextOutput
     from .checks import build_checks
-    from .encoding_choice import decode_bytes
     from .io import Fields
     from .run_summary import fail_on_line
 
@@ -251,30 +202,20 @@ def check(
                 remaining[f"{f.severity.value} {f.check}"] += 1
 
     malformed = [0]
-    if paths == [Path("-")] and paths_from is None:  # text on standard input, as sacrebleu, ruff and black take it
-        if source is not None and not source.is_file():
-            raise fail("--source with text on standard input must be a file")
-        from .document import Document, InputError
-
-        try:
-            text, found, bom, warnings = decode_bytes(sys.stdin.buffer.read(), encoding)
-        except InputError as err:
-            raise fail(f"<stdin>: {err}") from None
+    if reads_stdin(paths, paths_from):
+        doc, warnings = _usage(stdin_document)(sys.stdin.buffer, encoding, source)
         output.begin()
         from .source import build_source_checks
 
-        prep = prepare(Document.from_text(text, "<stdin>", found, bom), build_checks(cfg.checks), frozenset(), ignore_list,
-                       source, build_source_checks(cfg.checks))
+        prep = prepare(doc, build_checks(cfg.checks), frozenset(), ignore_list, source, build_source_checks(cfg.checks))
         prep.notices[:0] = warnings
-        take("<stdin>", prep)
+        take(STDIN_NAME, prep)
     else:
-        texts, corpora = _corpora(_inputs(paths, paths_from=paths_from), input_format, Fields(text_field, id_field, source_field))
-        inputs, originals = _pair_sources(source, texts) if texts else _no_source(source)
-        count = len(inputs) + sum(c.count for c in corpora)
-        settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs(count), encoding=encoding)
-        jobs_in = chain((Job(p, p.name, None, originals(p)) for p in inputs), *(c.jobs(_malformed(malformed)) for c in corpora))
+        inputs = _usage(job_list)(_usage(list_files)(paths, paths_from=paths_from), source, input_format,
+                                  Fields(text_field, id_field, source_field))
+        settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs(inputs.count), encoding=encoding)
         output.begin()
-        for job, prep in check_jobs(jobs_in, settings, count):
+        for job, prep in check_jobs(inputs.jobs(_malformed(malformed)), settings, inputs.count):
             # a corpus record: its id and line/row beside the corpus's path; offsets are into its text
             record = {"id": job.record.id, "where": job.record.where} if job.record is not None else None
             if isinstance(prep, str):
@@ -404,7 +345,6 @@ def run(
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
     from contextlib import ExitStack
-    from itertools import chain
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -434,13 +374,10 @@ def run(
     fail_on = fail_on or cfg.fail_on
     from .io import Fields
 
-    texts, corpora = _corpora(_inputs(paths, exclude=[out], paths_from=paths_from), input_format,
-                              Fields(text_field, id_field, source_field, cleaned_field))
-    if corpora and in_place:
-        raise fail("--in-place rewrites text files; a corpus is written to --out")
-    files, originals = _pair_sources(source, texts) if texts else _no_source(source)
-    references = _references(ref, files) if files else (lambda _: None)
-    count = sum(c.count for c in corpora)
+    inputs = _usage(job_list)(_usage(list_files)(paths, exclude=[out], paths_from=paths_from), source, input_format,
+                              Fields(text_field, id_field, source_field, cleaned_field), in_place)
+    files, corpora, count = inputs.files, inputs.corpora, inputs.record_count
+    references = _usage(_usage(reference_texts)(ref, files))  # a reference is read when its input is
     settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=models.pop("zh", DEFAULT_ZH),
                         fallback_model=models.pop("fallback", None), models=models, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
@@ -455,7 +392,7 @@ def run(
     rows, failed, resumed, worst, notices, tally, malformed = RowSpool(), 0, 0, None, Counter(), RunTally(), [0]
     position = {path_text(path): i for i, path in enumerate(files)}  # summaries list the inputs in this order
     writers = _corpus_writers(corpora, out)
-    records = chain.from_iterable(c.jobs(_malformed(malformed)) for c in corpora)
+    records = inputs.records(_malformed(malformed))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True, soft_wrap=True, highlight=False)
     terminal = sys.stderr.isatty()
@@ -469,7 +406,7 @@ def run(
     summary_error, written = None, []
     with lock, Progress(*columns, console=console, transient=True, disable=not terminal) as progress:
         task = progress.add_task("tqa run", total=len(files) + count)
-        for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, originals, records, count, runner):
+        for outcome in run_batch(files, stems, settings, out, references, resume, fail_fast, slot, inputs.originals, records, count, runner):
             progress.advance(task)
             if plain is not None:
                 plain.advance()
@@ -584,33 +521,6 @@ def _corpus_writers(corpora, out: Path):  # type: ignore[no-untyped-def]
         return CorpusWriters(corpora, out)
     except CorpusError as err:
         raise fail(str(err)) from None
-
-
-def _references(ref: Path | None, files: list[Path]):  # type: ignore[no-untyped-def]
-    """A function from input path to reference text (None where there is none)."""
-    from .document import InputError, load_document
-
-    if ref is None:
-        return lambda _: None
-    if ref.is_file():
-        if len(files) > 1:
-            raise fail("--ref is a file but there are several inputs; pass a folder of references named like the inputs")
-        targets = {files[0]: ref}
-    elif ref.is_dir():
-        targets = {f: ref / f.name for f in files if (ref / f.name).is_file()}
-    else:
-        raise fail(f"--ref {ref}: no such file or folder")
-
-    def lookup(path: Path) -> str | None:
-        target = targets.get(path)
-        if target is None:
-            return None
-        try:
-            return load_document(target).text
-        except InputError as err:
-            raise fail(f"--ref {target}: {err}") from None
-
-    return lookup
 
 
 LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Languages, comma-separated (ja,ko,ru): their models, from tqa.toml's \\[models] or Helsinki-NLP/opus-mt-{lang}-en.")]

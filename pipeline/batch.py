@@ -29,7 +29,6 @@ from .guard import judge_segments
 from .ignore import IgnoreList, filter_findings, load_ignore
 from .languages import Router
 from .manifest import Manifest, file_hash, settings_hash
-from .outlock import output_lock
 from .reading import path_text
 from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
@@ -457,19 +456,19 @@ def run_batch(
     ``out_dir``; yield each input's outcome as it is done, in input order.
 
     ``engine`` runs the stages (``pipeline.engines``; default: the local one). Pass a ``slot``
-    to see the translator (and its cache statistics) afterwards. Raises ``OutputLocked``
-    when another run is writing into ``out_dir``.
+    to see the translator (and its cache statistics) afterwards. The caller holds
+    ``outlock.output_lock(out_dir)`` for as long as it writes there (``tqa run`` does,
+    through the summary): stale temporary files are removed here on that understanding.
     """
     if engine is None:
         from .engines.local import LocalEngine
 
         engine = LocalEngine()
     out_dir.mkdir(parents=True, exist_ok=True)
-    with output_lock(out_dir):
-        remove_stale_temps(out_dir)
-        # references are read chunk by chunk, like the inputs: memory follows the chunk
-        jobs = chain((Job(p, stems[p], references(p), sources(p)) for p in paths), records)
-        yield from engine.run(jobs, len(paths) + count, settings, out_dir, resume, fail_fast, slot or TranslatorSlot(settings))
+    remove_stale_temps(out_dir)
+    # references are read chunk by chunk, like the inputs: memory follows the chunk
+    jobs = chain((Job(p, stems[p], references(p), sources(p)) for p in paths), records)
+    yield from engine.run(jobs, len(paths) + count, settings, out_dir, resume, fail_fast, slot or TranslatorSlot(settings))
 
 
 class Stages:

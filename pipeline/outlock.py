@@ -19,8 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 LOCK_NAME = ".tqa.lock"
-_HELD: dict[Path, int] = {}  # folder -> depth: the CLI and the batch runner both take it
-_FDS: dict[Path, int] = {}  # folder -> the locked descriptor
+_FDS: dict[Path, int] = {}  # folder -> the locked descriptor, for forked children to close
 
 
 def _forget_in_child() -> None:
@@ -28,7 +27,6 @@ def _forget_in_child() -> None:
         with contextlib.suppress(OSError):
             os.close(fd)
     _FDS.clear()
-    _HELD.clear()
 
 
 if hasattr(os, "register_at_fork"):
@@ -41,19 +39,17 @@ class OutputLocked(Exception):
 
 @contextlib.contextmanager
 def output_lock(folder: Path) -> Iterator[None]:
+    """Hold ``folder`` for this run; ``OutputLocked`` when another run holds it.
+
+    One owner: ``tqa run`` takes it before the batch and keeps it through the summary, so
+    nothing else takes it. Not re-entrant: a second take, even in this process, is refused.
+    """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
         yield
         return
     key = Path(folder).resolve()
-    if key in _HELD:
-        _HELD[key] += 1
-        try:
-            yield
-        finally:
-            _HELD[key] -= 1
-        return
     key.mkdir(parents=True, exist_ok=True)
     fd = os.open(key / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
@@ -65,12 +61,11 @@ def output_lock(folder: Path) -> Iterator[None]:
                                "wait for it to end or choose another --out") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        _HELD[key] = 1
         _FDS[key] = fd
         try:
             yield
         finally:
-            del _HELD[key], _FDS[key]
+            del _FDS[key]
             os.ftruncate(fd, 0)  # no pid left behind: the folder reads the same after every run
     finally:
         os.close(fd)  # closing the descriptor releases the lock

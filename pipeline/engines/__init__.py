@@ -1,8 +1,8 @@
 """Engines run the stages of ``pipeline.batch`` over many inputs.
 
 An engine has one method, ``run(jobs, count, settings, out_dir, resume, fail_fast, slot)``,
-that yields each job's ``Outcome`` in input order; ``batch.run_batch`` holds the output
-lock around it and the CLI turns the outcomes into the batch-wide files. ``local`` runs
+that yields each job's ``Outcome`` in input order; ``tqa run`` holds the output lock
+around it and turns the outcomes into the batch-wide files. ``local`` runs
 worker processes on this machine; ``ray`` runs the same stage functions on a Ray cluster
 (``pip install "tqa[ray]"``). Same inputs and settings, same bytes out.
 """

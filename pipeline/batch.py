@@ -125,6 +125,7 @@ class Job:
     reference: str | None = None
     source: Path | None = None  # the Chinese original
     record: Any = None  # a ``pipeline.io.Record``
+    data: bytes | None = None  # the input's bytes when they do not come from ``path`` (``tqa check -``)
 
     @property
     def key(self) -> str:
@@ -140,7 +141,7 @@ class Job:
         if self.record is None:
             from .encoding_choice import read_document
 
-            doc, warnings = read_document(self.path, encoding)
+            doc, warnings = read_document(self.path, encoding, data=self.data)
             return doc, self.source, warnings
         rec = self.record
         return Document.from_text(rec.text, self.key), Document.from_text(rec.source) if rec.source else None, []

@@ -13,7 +13,7 @@ import typer
 
 from . import __version__
 from .findings import Severity
-from .job_list import DEFAULT_INPUT, STDIN_NAME, InputListError, job_list, list_files, reads_stdin, stdin_document
+from .job_list import DEFAULT_INPUT, InputListError, job_list, list_files, reads_stdin, stdin_jobs
 from .job_list import references as reference_texts
 from .reading import path_text
 from .terminal import printable
@@ -177,14 +177,13 @@ def check(
     """Find defects and print them; change nothing. `tqa check -` checks text on standard input.
 
     Use --fail-on to gate a CI job."""
-    from .batch import Settings, check_jobs, default_jobs, prepare
+    from .batch import Settings, check_jobs, default_jobs
     from .check_output import JsonOutput, TextOutput
-    from .checks import build_checks
     from .io import Fields
     from .run_summary import fail_on_line
 
     cfg = _config(config, glossary, ignore, select, skip)
-    ignore_list = _load_ignore(cfg.ignore_file)
+    _load_ignore(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     fail_on = fail_on or cfg.fail_on
     encoding = _encoding(encoding, "--encoding")
     output = (JsonOutput if fmt is OutputFormat.json else TextOutput)(sys.stdout)
@@ -203,26 +202,20 @@ def check(
 
     malformed = [0]
     if reads_stdin(paths, paths_from):
-        doc, warnings = _usage(stdin_document)(sys.stdin.buffer, encoding, source)
-        output.begin()
-        from .source import build_source_checks
-
-        prep = prepare(doc, build_checks(cfg.checks), frozenset(), ignore_list, source, build_source_checks(cfg.checks))
-        prep.notices[:0] = warnings
-        take(STDIN_NAME, prep)
+        inputs = _usage(stdin_jobs)(sys.stdin.buffer, source)
     else:
         inputs = _usage(job_list)(_usage(list_files)(paths, paths_from=paths_from), source, input_format,
                                   Fields(text_field, id_field, source_field))
-        settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs(inputs.count), encoding=encoding)
-        output.begin()
-        for job, prep in check_jobs(inputs.jobs(_malformed(malformed)), settings, inputs.count):
-            # a corpus record: its id and line/row beside the corpus's path; offsets are into its text
-            record = {"id": job.record.id, "where": job.record.where} if job.record is not None else None
-            if isinstance(prep, str):
-                output.error(path_text(job.path), prep, record)
-                typer.echo(printable(f"{job.key}: error: {prep}"), err=True)
-            else:
-                take(path_text(job.path), prep, record)
+    settings = Settings(apply=frozenset(), checks=cfg.checks, ignore_file=cfg.ignore_file, jobs=jobs or default_jobs(inputs.count), encoding=encoding)
+    output.begin()
+    for job, prep in check_jobs(inputs.jobs(_malformed(malformed)), settings, inputs.count):
+        # a corpus record: its id and line/row beside the corpus's path; offsets are into its text
+        record = {"id": job.record.id, "where": job.record.where} if job.record is not None else None
+        if isinstance(prep, str):
+            output.error(path_text(job.path), prep, record)
+            typer.echo(printable(f"{job.key}: error: {prep}"), err=True)
+        else:
+            take(path_text(job.path), prep, record)
     output.end()
     if hidden:
         typer.echo(f"tqa: {hidden} finding(s) hidden by the ignore list", err=True)

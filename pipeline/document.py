@@ -193,6 +193,14 @@ class Document:
         sentences = tuple(s for p in paragraphs for s in split_sentences(text, p))
         return cls(text, path, encoding, bom, newline_style(text), sha256, tuple(paragraphs), sentences, replaced)
 
+    @classmethod
+    def from_bytes(cls, data: bytes, path: str | None = None) -> Document:
+        """An input's bytes, decoded (``decode``), with the bytes replaced by U+FFFD counted:
+        files and standard input alike."""
+        text, encoding, bom = decode(data)
+        replaced = replaced_count(text, data[len(bom):]) if encoding == "utf-8" else 0
+        return cls.from_text(text, path, encoding, bom, hashlib.sha256(data).hexdigest(), replaced)
+
     @property
     def name(self) -> str:
         return Path(self.path).name if self.path else "<text>"
@@ -226,8 +234,4 @@ def read_input(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
 
 def load_document(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
     """Read and decode one file; ``InputError`` carries a one-line reason on failure."""
-    path = Path(path)
-    data = read_input(path, max_bytes)
-    text, encoding, bom = decode(data)
-    replaced = replaced_count(text, data[len(bom):]) if encoding == "utf-8" else 0
-    return Document.from_text(text, path_text(path), encoding, bom, hashlib.sha256(data).hexdigest(), replaced)
+    return Document.from_bytes(read_input(Path(path), max_bytes), path_text(path))

@@ -12,8 +12,8 @@ import codecs
 import hashlib
 from pathlib import Path
 
-from .document import MAX_BYTES, Document, InputError, decode, load_document, read_input
-from .reading import path_text
+from .document import MAX_BYTES, Document, InputError, read_input
+from .reading import over_limit, path_text
 
 CLOSE_CHAOS = 0.1  # a rival this close to the best candidate's "chaos" is a real alternative
 DETECTED_BY_RULE = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "gb18030"}
@@ -31,14 +31,6 @@ def _decode_as(data: bytes, encoding: str) -> str:
         raise InputError(f"not valid {encoding} (--encoding): {err.reason} at byte {err.start}") from None
 
 
-def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, str, bytes, list[str]]:
-    """(text, encoding, bom, warnings)."""
-    if encoding is not None:
-        return _decode_as(data, encoding), encoding, b"", []
-    text, found, bom = decode(data)
-    return text, found, bom, ([] if bom or found in DETECTED_BY_RULE else _rivals(data, found, text))
-
-
 def _rivals(data: bytes, found: str, text: str) -> list[str]:
     from charset_normalizer import from_bytes
 
@@ -52,12 +44,17 @@ def _rivals(data: bytes, found: str, text: str) -> list[str]:
             f"pass --encoding ENC to be sure"]
 
 
-def read_document(path: str | Path, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> tuple[Document, list[str]]:
-    """``load_document`` with an optional explicit encoding; (document, warnings)."""
-    if encoding is None:
-        doc = load_document(path, max_bytes)
-        if doc.bom or doc.encoding in DETECTED_BY_RULE:
-            return doc, []
-        return doc, _rivals(read_input(Path(path), max_bytes), doc.encoding, doc.text)
-    data = read_input(Path(path), max_bytes)
-    return Document.from_text(_decode_as(data, encoding), path_text(path), encoding, b"", hashlib.sha256(data).hexdigest()), []
+def read_document(path: str | Path, encoding: str | None = None, max_bytes: int = MAX_BYTES,
+                  data: bytes | None = None) -> tuple[Document, list[str]]:
+    """An input as a document, and warnings about its decoding: the file at ``path``, or
+    ``data`` read elsewhere (standard input) under the name ``path``; one way for both."""
+    if data is None:
+        data = read_input(Path(path), max_bytes)
+    elif len(data) > max_bytes:
+        raise InputError(over_limit(max_bytes))
+    if encoding is not None:
+        return Document.from_text(_decode_as(data, encoding), path_text(path), encoding, b"", hashlib.sha256(data).hexdigest()), []
+    doc = Document.from_bytes(data, path_text(path))
+    if doc.bom or doc.encoding in DETECTED_BY_RULE:
+        return doc, []
+    return doc, _rivals(data, doc.encoding, doc.text)

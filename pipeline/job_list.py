@@ -60,6 +60,7 @@ class JobList:
     files: list[Path]
     corpora: list[Any] = field(default_factory=list)  # ``pipeline.io.corpus.Corpus``, each scanned
     originals: Callable[[Path], Path | None] = lambda _: None  # input -> its Chinese original
+    data: dict[Path, bytes] = field(default_factory=dict)  # inputs read already (standard input)
 
     @property
     def record_count(self) -> int:
@@ -78,7 +79,8 @@ class JobList:
         """Every input as a batch job: the text files, then the records."""
         from .batch import Job
 
-        return chain((Job(p, p.name, None, self.originals(p)) for p in self.files), self.records(on_malformed))
+        return chain((Job(p, p.name, None, self.originals(p), data=self.data.get(p)) for p in self.files),
+                     self.records(on_malformed))
 
 
 def job_list(files: list[Path], source: Path | None, input_format: str | None, fields: Any, in_place: bool = False) -> JobList:
@@ -123,18 +125,15 @@ def pair_sources(source: Path | None, files: list[Path]) -> tuple[list[Path], Ca
     return kept, found.get
 
 
-def stdin_document(stream: BinaryIO, encoding: str | None, source: Path | None):  # type: ignore[no-untyped-def]
-    """(document, warnings) of the text on ``stream``, for ``tqa check -``."""
-    from .document import Document, InputError
-    from .encoding_choice import decode_bytes
+def stdin_jobs(stream: BinaryIO, source: Path | None) -> JobList:
+    """``tqa check -``: the text on ``stream`` as the one input, named <stdin>. It is decoded
+    where every input is (``Job.load``), so it gets the same warnings and errors as a file."""
+    from .reading import MAX_BYTES
 
     if source is not None and not source.is_file():
         raise InputListError("--source with text on standard input must be a file")
-    try:
-        text, found, bom, warnings = decode_bytes(stream.read(), encoding)
-    except InputError as err:
-        raise InputListError(f"{STDIN_NAME}: {err}") from None
-    return Document.from_text(text, STDIN_NAME, found, bom), warnings
+    data = stream.read(MAX_BYTES + 1)  # one byte past the limit is enough to refuse it
+    return JobList([Path(STDIN_NAME)], originals=lambda _: source, data={Path(STDIN_NAME): data})
 
 
 def references(ref: Path | None, files: list[Path]) -> Callable[[Path], str | None]:

@@ -50,10 +50,14 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> by
             chunks.append(block)
             total += len(block)
             if total > max_bytes:
-                raise NotReadable(f"is over the {max_bytes / 2**20:.0f} MiB limit per file; split it")
+                raise NotReadable(over_limit(max_bytes))
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def over_limit(max_bytes: int = MAX_BYTES) -> str:
+    return f"is over the {max_bytes / 2**20:.0f} MiB limit per file; split it"
 
 
 def read_text_limited(path: str | os.PathLike[str], encoding: str = "utf-8", max_bytes: int = MAX_BYTES) -> str:

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.document import InputError
 from pipeline.io import Fields
 from pipeline.job_list import (
     InputListError,
@@ -15,8 +19,8 @@ from pipeline.job_list import (
     list_files,
     reads_stdin,
     references,
-    stdin_document,
 )
+from pipeline.job_list import stdin_jobs as job_list_from_stdin
 
 EN = "Trade grew by 5 percent last year.\n"
 ZH = "去年贸易增长了百分之五。\n"
@@ -158,10 +162,57 @@ def test_an_unreadable_reference_is_an_error_when_it_is_read(folder):
         lookup(folder / "b.txt")
 
 
-def test_text_on_stdin_is_a_document_named_stdin(tmp_path):
-    doc, warnings = stdin_document(io.BytesIO(EN.encode("utf-16")), None, None)
-    assert (doc.text, doc.path, doc.encoding, warnings) == (EN, "<stdin>", "utf-16-le", [])
-    with pytest.raises(InputListError, match=r"^<stdin>: looks binary"):
-        stdin_document(io.BytesIO(b"\x00" * 40), None, None)
+def test_text_on_stdin_is_one_input_named_stdin_with_its_bytes(tmp_path):
+    data = EN.encode("utf-16")
+    inputs = job_list_from_stdin(io.BytesIO(data), None)
+    [job] = list(inputs.jobs(lambda *_: None))
+    assert (job.key, job.data, job.source, inputs.count) == ("<stdin>", data, None, 1)
+    doc, source, warnings = job.load()
+    assert (doc.text, doc.path, doc.encoding, source, warnings) == (EN, "<stdin>", "utf-16-le", None, [])
+    original = _write(tmp_path / "a.zh.txt", ZH)
+    assert list(job_list_from_stdin(io.BytesIO(data), original).jobs(lambda *_: None))[0].source == original
     with pytest.raises(InputListError, match="^--source with text on standard input must be a file$"):
-        stdin_document(io.BytesIO(EN.encode()), None, tmp_path)
+        job_list_from_stdin(io.BytesIO(data), tmp_path)
+
+
+def test_stdin_is_read_no_further_than_one_byte_past_the_limit():
+    from pipeline.reading import MAX_BYTES
+
+    class Endless(io.RawIOBase):
+        def readable(self):  # type: ignore[no-untyped-def]
+            return True
+
+        def readinto(self, buffer):  # type: ignore[no-untyped-def]
+            buffer[:] = b"a" * len(buffer)
+            return len(buffer)
+
+    [job] = list(job_list_from_stdin(io.BufferedReader(Endless()), None).jobs(lambda *_: None))
+    assert len(job.data) == MAX_BYTES + 1
+    with pytest.raises(InputError, match=r"^is over the 64 MiB limit per file; split it$"):
+        job.load()
+
+
+# --- tqa check -: standard input decoded as files are ---------------------------------------------
+
+runner = CliRunner()
+
+
+def test_almost_utf8_text_on_stdin_is_warned_about_as_in_a_file(tmp_path):
+    data = "The minister said 我们将继续推进改革开放 at the meeting.\n".encode() + b"Trade \xff grew.\n"
+    (tmp_path / "a.txt").write_bytes(data)
+    piped = runner.invoke(app, ["check", "-", "-j", "1"], input=data)
+    filed = runner.invoke(app, ["check", str(tmp_path / "a.txt"), "-j", "1"])
+    assert "<stdin>: 1 byte sequence(s) not valid UTF-8, read as U+FFFD (the rest is UTF-8)" in piped.stderr
+    assert piped.stdout.replace("<stdin>", "A") == filed.stdout.replace(str(tmp_path / "a.txt"), "A")
+    assert piped.exit_code == filed.exit_code == 0
+
+
+def test_unreadable_text_on_stdin_fails_as_a_file_does(tmp_path):
+    (tmp_path / "bin.txt").write_bytes(b"\x00" * 40)
+    piped = runner.invoke(app, ["check", "-", "--format", "json"], input=b"\x00" * 40)
+    filed = runner.invoke(app, ["check", str(tmp_path / "bin.txt"), "--format", "json"])
+    assert piped.exit_code == filed.exit_code == 3
+    assert piped.stderr == "<stdin>: error: looks binary (NUL bytes, no UTF-16/32 byte-order mark); not a text file\n"
+    assert json.loads(piped.stdout)["errors"] == [{**json.loads(filed.stdout)["errors"][0], "path": "<stdin>"}]
+    cp1252 = runner.invoke(app, ["check", "-", "--encoding", "utf-8"], input="café".encode("cp1252"))
+    assert cp1252.exit_code == 3 and cp1252.stderr.startswith("<stdin>: error: not valid utf-8 (--encoding)")

@@ -202,7 +202,7 @@ def check(
 
     malformed = [0]
     if reads_stdin(paths, paths_from):
-        inputs = _usage(stdin_jobs)(sys.stdin.buffer, source)
+        inputs = _usage(stdin_jobs)(sys.stdin.buffer, source, input_format)
     else:
         inputs = _usage(job_list)(_usage(list_files)(paths, paths_from=paths_from), source, input_format,
                                   Fields(text_field, id_field, source_field))
@@ -251,11 +251,11 @@ def list_checks() -> None:
 
 @app.command()
 def accept(
-    report: Annotated[Path, typer.Argument(help="A NAME.findings.json written by `tqa run`, or a NAME.decisions.json saved from its review page.", show_default=False)],
+    report: Annotated[Path, typer.Argument(metavar="REPORT", help="A NAME.findings.json written by `tqa run`, or a NAME.decisions.json saved from its review page.", show_default=False)],
     finding: Annotated[Optional[list[int]], typer.Option("--finding", "-n", metavar="N", help="Number of a finding, as `tqa check` and the review page show it (#N; repeatable).")] = None,
     check_id: Annotated[Optional[list[str]], typer.Option("--check", metavar="CHECK", help="Accept every finding of this check (repeatable).")] = None,
     everything: Annotated[bool, typer.Option("--all", help="Accept every finding of the report, critical ones included.")] = False,
-    note: Annotated[str, typer.Option(help="Why it was accepted, kept in the ignore list.")] = "",
+    note: Annotated[str, typer.Option(metavar="TEXT", help="Why it was accepted, kept in the ignore list.")] = "",
     input_file: Annotated[Optional[Path], typer.Option("--input", metavar="FILE", help="The article the report was made from, if it has moved.")] = None,
     config: ConfigOpt = None,
     ignore: IgnoreOpt = None,
@@ -516,7 +516,7 @@ def _corpus_writers(corpora, out: Path):  # type: ignore[no-untyped-def]
         raise fail(str(err)) from None
 
 
-LangOpt = Annotated[Optional[str], typer.Option("--lang", help="Languages, comma-separated (ja,ko,ru): their models, from tqa.toml's \\[models] or Helsinki-NLP/opus-mt-{lang}-en.")]
+LangOpt = Annotated[Optional[str], typer.Option("--lang", metavar="LANG,...", help="Languages, comma-separated (ja,ko,ru): their models, from tqa.toml's \\[models] or Helsinki-NLP/opus-mt-{lang}-en.")]
 
 
 def _router_and_languages(lang: str | None, config: Path | None):  # type: ignore[no-untyped-def]
@@ -531,7 +531,7 @@ def _router_and_languages(lang: str | None, config: Path | None):  # type: ignor
 
 @models_app.command("pull")
 def models_pull(
-    model: Annotated[Optional[str], typer.Argument(help="Hugging Face model id (default: the Chinese model, unless --lang).", show_default=False)] = None,
+    model: Annotated[Optional[str], typer.Argument(metavar="MODEL", help="Hugging Face model id (default: the Chinese model, unless --lang).", show_default=False)] = None,
     lang: LangOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -585,9 +585,9 @@ def models_list(
 
 @models_app.command("convert")
 def models_convert(
-    model: Annotated[str, typer.Argument(help="A model folder or a locally available model id.")] = "Helsinki-NLP/opus-mt-zh-en",
-    out: Annotated[Optional[Path], typer.Option(help="Output folder (default: the model cache).")] = None,
-    quantization: Annotated[str, typer.Option(help="int8 (CPU), float16 (GPU), int8_float16, float32.")] = "int8",
+    model: Annotated[str, typer.Argument(metavar="MODEL", help="A model folder or a locally available model id.")] = "Helsinki-NLP/opus-mt-zh-en",
+    out: Annotated[Optional[Path], typer.Option(metavar="DIR", help="Output folder (default: the model cache).")] = None,
+    quantization: Annotated[str, typer.Option(metavar="TYPE", help="int8 (CPU), float16 (GPU), int8_float16, float32.")] = "int8",
 ) -> None:
     """Convert a Marian model for the fast CTranslate2 backend (`pip install 'tqa\\[ct2]'`)."""
     from .translate import ModelUnavailable
@@ -602,9 +602,9 @@ def models_convert(
 
 @app.command("apply")
 def apply_decisions(
-    decisions: Annotated[Path, typer.Argument(help="A <stem>.decisions.json saved from a review page, or a <stem>.findings.json (= accept what was applied).", show_default=False)],
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Where to write the final text (default: <stem>.final.txt beside the decisions).")] = None,
-    input_file: Annotated[Optional[Path], typer.Option("--input", help="The original text, when it is no longer where the report says.")] = None,
+    decisions: Annotated[Path, typer.Argument(metavar="DECISIONS", help="A <stem>.decisions.json saved from a review page, or a <stem>.findings.json (= accept what was applied).", show_default=False)],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", metavar="FILE", help="Where to write the final text (default: <stem>.final.txt beside the decisions).")] = None,
+    input_file: Annotated[Optional[Path], typer.Option("--input", metavar="FILE", help="The original text, when it is no longer where the report says.")] = None,
 ) -> None:
     """Write the final text: the original input with exactly the accepted changes applied."""
     from .review import ReviewError, apply_review

@@ -10,6 +10,7 @@ original (``--source``, or a tagged name beside it); an original is not an input
 from __future__ import annotations
 
 import contextlib
+import io
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -38,8 +39,12 @@ def list_files(paths: list[Path] | None, exclude: list[Path] = (), paths_from: P
         raise InputListError("- (text on standard input) works with `tqa check -` alone; give a list of paths with --paths-from FILE (- for standard input)")
     try:
         if paths_from is not None:
-            # a listing on standard input is read, not closed: stdin is not ours
-            listing = contextlib.nullcontext(sys.stdin) if str(paths_from) == "-" else paths_from.open(encoding="utf-8")
+            # names that are not UTF-8 are kept as the bytes they are, as on the command line
+            # (Python's surrogateescape); a listing on stdin is read, not closed: it is not ours
+            if str(paths_from) == "-":
+                listing = contextlib.nullcontext(io.StringIO(sys.stdin.buffer.read().decode("utf-8", "surrogateescape")))
+            else:
+                listing = paths_from.open(encoding="utf-8", errors="surrogateescape")
             with listing as stream:
                 files = collect_inputs([*(paths or []), Path("-")], exclude, stream)
         else:
@@ -109,6 +114,8 @@ def pair_sources(source: Path | None, files: list[Path]) -> tuple[list[Path], Ca
     """(inputs without the originals among them, input -> its original or None)."""
     from .source import SourceError, find_source
 
+    if source is not None and not source.exists():
+        raise InputListError(f"--source {source}: no such file or folder")
     if source is not None and source.is_file() and len(files) > 1:
         raise InputListError("--source is a file but there are several inputs; pass a folder of originals")
     listings: dict = {}
@@ -125,13 +132,15 @@ def pair_sources(source: Path | None, files: list[Path]) -> tuple[list[Path], Ca
     return kept, found.get
 
 
-def stdin_jobs(stream: BinaryIO, source: Path | None) -> JobList:
+def stdin_jobs(stream: BinaryIO, source: Path | None, input_format: str | None = None) -> JobList:
     """``tqa check -``: the text on ``stream`` as the one input, named <stdin>. It is decoded
     where every input is (``Job.load``), so it gets the same warnings and errors as a file."""
     from .reading import MAX_BYTES
 
     if source is not None and not source.is_file():
         raise InputListError("--source with text on standard input must be a file")
+    if input_format not in (None, "text"):  # a corpus on stdin would be checked as its JSON/CSV/HTML markup
+        raise InputListError(f"--input-format {input_format}: standard input is read as plain text; give the corpus as a path")
     data = stream.read(MAX_BYTES + 1)  # one byte past the limit is enough to refuse it
     return JobList([Path(STDIN_NAME)], originals=lambda _: source, data={Path(STDIN_NAME): data})
 

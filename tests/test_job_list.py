@@ -65,10 +65,22 @@ def test_paths_from_a_file_adds_to_the_paths_given(folder, tmp_path):
 
 
 def test_paths_from_standard_input_leaves_stdin_open(folder, monkeypatch):
-    stdin = io.StringIO(f"{folder / 'b.txt'}\n")
+    stdin = io.TextIOWrapper(io.BytesIO(f"{folder / 'b.txt'}\n".encode()))
     monkeypatch.setattr("sys.stdin", stdin)
     assert list_files(None, paths_from=Path("-")) == [folder / "b.txt"]
     assert not stdin.closed
+
+
+def test_a_listed_name_that_is_not_utf8_is_the_file_of_those_bytes(tmp_path, monkeypatch):
+    import os
+
+    name = os.fsdecode(b"caf\xe9.txt")  # as Python gives such a name on the command line
+    _write(tmp_path / name, EN)
+    listing = tmp_path / "paths.lst"
+    listing.write_bytes(os.fsencode(tmp_path) + b"/caf\xe9.txt\n")
+    assert list_files(None, paths_from=listing) == [tmp_path / name]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(listing.read_bytes())))
+    assert list_files(None, paths_from=Path("-")) == [tmp_path / name]
 
 
 def test_unusable_path_lists_are_one_line_errors(tmp_path):
@@ -117,7 +129,7 @@ def test_malformed_records_go_to_the_callback(folder):
     ("source-file-many", "--source is a file but there are several inputs; pass a folder of originals"),
     ("source-is-input", "--source names the input itself; give the Chinese original"),
     ("only-originals", "every input is the Chinese original of another; no English article to check"),
-    ("source-missing", "does not exist"),
+    ("source-missing", "nowhere: no such file or folder"),
     ("bad-format", "klingon"),
 ])
 def test_inputs_that_cannot_be_paired_are_refused(folder, case, says):
@@ -173,6 +185,9 @@ def test_text_on_stdin_is_one_input_named_stdin_with_its_bytes(tmp_path):
     assert list(job_list_from_stdin(io.BytesIO(data), original).jobs(lambda *_: None))[0].source == original
     with pytest.raises(InputListError, match="^--source with text on standard input must be a file$"):
         job_list_from_stdin(io.BytesIO(data), tmp_path)
+    with pytest.raises(InputListError, match="^--input-format jsonl: standard input is read as plain text; give the corpus as a path$"):
+        job_list_from_stdin(io.BytesIO(data), None, "jsonl")  # it would be checked as JSON markup
+    assert job_list_from_stdin(io.BytesIO(data), None, "text").count == 1
 
 
 def test_stdin_is_read_no_further_than_one_byte_past_the_limit():

@@ -47,6 +47,8 @@ def list_files(paths: list[Path] | None, exclude: list[Path] = (), paths_from: P
                 listing = paths_from.open(encoding="utf-8", errors="surrogateescape")
             with listing as stream:
                 files = collect_inputs([*(paths or []), Path("-")], exclude, stream)
+        elif not paths and not DEFAULT_INPUT.exists():  # outside a checkout: say what is missing
+            raise InputListError(f"no PATH given, and no {DEFAULT_INPUT}/ folder here to default to; name the files or folders to work on")
         else:
             files = collect_inputs(paths or [DEFAULT_INPUT], exclude)
     except OSError as err:

@@ -59,6 +59,12 @@ def test_the_default_input_is_the_seeds_folder(tmp_path, monkeypatch):
     assert list_files(None) == [Path("seeds/x.txt")]
 
 
+def test_no_path_and_no_seeds_folder_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputListError, match=r"^no PATH given, and no seeds/ folder here to default to; name the files or folders to work on$"):
+        list_files(None)
+
+
 def test_paths_from_a_file_adds_to_the_paths_given(folder, tmp_path):
     listing = _write(tmp_path / "list" / "paths.lst", f"{folder / 'b.txt'}\n\n  {folder / 'a.en.txt'}  \n")
     assert list_files([folder / "c.jsonl"], paths_from=listing) == [folder / "c.jsonl", folder / "b.txt", folder / "a.en.txt"]

@@ -100,6 +100,7 @@ class CorpusWriters:
         self.out_dir = out_dir
         self.taken = dict.fromkeys(self.corpora, 0)
         self.writers: dict[Path, Any] = {}
+        self.failures: list[tuple[Path, str]] = []  # (target, reason) of corpora ``commit`` could not write
         names: dict[str, Path] = {}
         for corpus in corpora:
             target = out_dir / corpus.path.name
@@ -123,11 +124,16 @@ class CorpusWriters:
         return self._writer(job.path).write(job.record, output) or []
 
     def commit(self) -> tuple[list[Path], list[Path]]:
-        """(written, left out): a corpus is written only when every record of it came back."""
+        """(written, left out): a corpus is written only when every record of it came back.
+        One that cannot be written (a full disk) goes to ``failures`` and the others are written."""
         written, left = [], []
         for path, corpus in self.corpora.items():
             if corpus.complete and self.taken[path] == corpus.yielded:
-                written.append(self._writer(path).commit())
+                try:
+                    written.append(self._writer(path).commit())
+                except (OSError, UnicodeError) as err:
+                    self.writers[path].abort()
+                    self.failures.append((self.out_dir / path.name, getattr(err, "strerror", None) or str(err)))
             else:
                 if path in self.writers:
                     self.writers[path].abort()

@@ -64,11 +64,25 @@ class FindingsExport:
         self.add(rows_from_report(payload, file, stem))
 
     def close(self) -> list[Path]:
-        if not self._files:
-            self._open()
-        done = []
-        for _, out in self._files:
-            done.append(out.commit())
+        """Publish both files; one that cannot be written does not keep the other back
+        (``SummaryNotWritten`` names it)."""
+        done, failures = [], []
+        try:
+            if not self._files:
+                self._open()
+        except OSError as err:  # a read-only output folder: not even an empty export
+            self.discard()
+            failures = [(self.out_dir / name, err.strerror or str(err)) for name in NAMES]
+        for _, out in self._files if not failures else []:
+            try:
+                done.append(out.commit())
+            except (OSError, UnicodeError) as err:
+                out.abort()
+                failures.append((out.target, getattr(err, "strerror", None) or str(err)))
+        if failures:
+            from .summary import SummaryNotWritten
+
+            raise SummaryNotWritten(failures, {})
         return done
 
     def discard(self) -> None:

@@ -478,7 +478,8 @@ def run(
                 notices.update(writers.take(outcome))
             if export is not None:
                 if outcome.resumed:
-                    export.add_resumed(out, outcome.job.stem, outcome.job.key)
+                    record = outcome.job.record
+                    export.add_resumed(out, outcome.job.stem, outcome.job.key, record and record.text, outcome.output)
                 else:
                     export.add(outcome.export)
             if outcome.row is None:

@@ -293,3 +293,23 @@ def test_parquet_duplicate_ids_are_found_from_the_id_column(tmp_path):
     pq.write_table(pa.table({"id": ["x", "y", "x"], "text": [BAD, CLEAN, CLEAN]}), src, row_group_size=2)
     result = run(src, "--out", tmp_path / "out")
     assert result.exit_code == 2 and "id 'x' at row 1 and row 3" in result.output
+
+
+def test_a_resumed_corpus_run_exports_the_same_findings_as_an_uninterrupted_one(tmp_path):
+    rows = [{"id": f"r{i}", "text": f"Line one.\nRecord {i} , the the end."} for i in range(3)]
+    full = tmp_path / "full"
+    (tmp_path / "all").mkdir()
+    assert run(_jsonl(tmp_path / "all" / "news.jsonl", rows), "--out", full).exit_code == 0
+    out = tmp_path / "out"
+    src = _jsonl(tmp_path / "news.jsonl", rows[:2])
+    assert run(src, "--out", out).exit_code == 0
+    _jsonl(src, rows)  # a record added: the first two are finished, the third is new
+    result = run(src, "--out", out, "--resume")
+    assert result.exit_code == 0 and "(2 unchanged since the last run)" in result.stdout
+    for name in ("findings.jsonl", "findings.csv"):
+        got = (out / name).read_text(encoding="utf-8").replace(str(src), "SRC")
+        want = (full / name).read_text(encoding="utf-8").replace(str(tmp_path / "all" / "news.jsonl"), "SRC")
+        assert got == want, name
+    exported = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {(r["file"].rsplit("#", 1)[1], r["line"], r["check"]) for r in exported} >= {
+        ("r0", 2, "repeated-phrase"), ("r1", 2, "space-before-punctuation"), ("r2", 2, "repeated-phrase")}

@@ -56,7 +56,14 @@ class FindingsExport:
             self._csv.writerow(row)
         self.rows += len(rows)
 
-    def add_resumed(self, out_dir: Path, stem: str, file: str) -> None:
+    def add_resumed(self, out_dir: Path, stem: str, file: str, text: str | None = None,
+                    output: dict[str, Any] | None = None) -> None:
+        """The rows of an article ``--resume`` skipped: a corpus record's from its output as the
+        manifest kept it (``text``: the record's text, for lines and columns), since a record
+        has no findings JSON unless ``--reports`` asks; a file's from its findings JSON."""
+        if text is not None and output is not None and "findings" in output.get("tqa", {}):
+            self.add(rows_from_report({"findings": _located(output["tqa"]["findings"], text)}, file, stem))
+            return
         try:
             payload = json.loads((out_dir / f"{stem}.findings.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -88,3 +95,17 @@ class FindingsExport:
     def discard(self) -> None:
         for _, out in self._files:
             out.abort()
+
+
+def _located(findings: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """``json_report.located`` for findings already as dicts (a record's ``tqa`` field)."""
+    from ..findings import Finding, Severity
+    from ..lines import LineIndex
+    from ..spans import Span
+
+    index = LineIndex(text)
+    out = []
+    for f in findings:
+        line, column = index.position(Finding(f["check"], Span(f["start"], f["end"]), Severity(f["severity"]), f["message"]))
+        out.append({**f, "line": line, "column": column})
+    return out

@@ -125,7 +125,7 @@ def main() -> None:
                     out = work / f"out-{kind}-{n}"
                     argv = [sys.executable, "-m", "pipeline.cli", command, str(path), "-j", str(args.jobs)]
                     if command == "run":
-                        argv += ["--out", str(out), "--no-cache"]
+                        argv += ["--out", str(out), "--no-cache", "--no-retranslate"]
                     r = {"command": command, "input": kind, "records": n, **measure(argv, env)}
                     r["records_per_s"] = round(n / r["seconds"], 1)
                     results.append(r)

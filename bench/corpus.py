@@ -7,8 +7,9 @@ as one .txt file each, as one JSONL file and as one Parquet file.
 Every record is the sample article with a numbered first line, so every one is distinct
 (as in bench/memory.py). Figures per run: wall seconds, CPU seconds of the whole process
 tree (the machine may be shared: CPU time is the steadier figure), records/s, and the peak
-resident memory of the process tree (RSS, as bench/memory.py, and PSS, which counts pages
-that forked workers share with the main process once). Printed ratios: records/s of each corpus format
+resident memory of the process tree (RSS, as bench/memory.py; of the main process alone, which
+reads and writes the corpus; and PSS, which counts pages that forked workers share with the
+main process once). Printed ratios: records/s of each corpus format
 against files of the same size (1.0 or more: no worse than files), and peak memory of the
 largest size against the smallest per format (near 1.0: memory does not grow with the
 corpus). ``--files-max`` leaves out the files baseline above that size (100,000 files and
@@ -84,12 +85,13 @@ def tree_pss(pid: int) -> int:
 def measure(command: list[str], env: dict[str, str]) -> dict[str, float]:
     start = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = peak_pss = 0
+    peak = peak_pss = peak_main = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        peak = max(peak, tree_rss(proc.pid)[0])
+        tree, main, _ = tree_rss(proc.pid)
+        peak, peak_main = max(peak, tree), max(peak_main, main)
         peak_pss = max(peak_pss, tree_pss(proc.pid))
         time.sleep(0.25)
     seconds = time.perf_counter() - start
@@ -98,7 +100,7 @@ def measure(command: list[str], env: dict[str, str]) -> dict[str, float]:
         raise SystemExit(f"{' '.join(command)} failed with status {code}")
     # wait4's usage covers the process and the worker processes it waited for
     return {"seconds": round(seconds, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "peak_mib": round(peak / 2**20, 1),
-            "peak_pss_mib": round(peak_pss / 2**20, 1)}
+            "peak_main_mib": round(peak_main / 2**20, 1), "peak_pss_mib": round(peak_pss / 2**20, 1)}
 
 
 def main() -> None:
@@ -125,12 +127,13 @@ def main() -> None:
                     out = work / f"out-{kind}-{n}"
                     argv = [sys.executable, "-m", "pipeline.cli", command, str(path), "-j", str(args.jobs)]
                     if command == "run":
-                        argv += ["--out", str(out), "--no-cache"]
+                        argv += ["--out", str(out), "--no-cache", "--no-retranslate"]
                     r = {"command": command, "input": kind, "records": n, **measure(argv, env)}
                     r["records_per_s"] = round(n / r["seconds"], 1)
                     results.append(r)
                     print(f"{command:>5} {kind:>8} {n:>7} records: {r['seconds']:>7} s, {r['cpu_s']:>7} CPU s, "
-                          f"{r['records_per_s']:>7} records/s, peak RSS {r['peak_mib']:>7} MiB, PSS {r['peak_pss_mib']:>7} MiB", flush=True)
+                          f"{r['records_per_s']:>7} records/s, peak RSS {r['peak_mib']:>7} MiB (main process {r['peak_main_mib']:>7}), "
+                          f"PSS {r['peak_pss_mib']:>7} MiB", flush=True)
                     subprocess.run(["rm", "-rf", str(out)], check=False)
     by = {(r["command"], r["input"], r["records"]): r for r in results}
     ratios = {}
@@ -146,9 +149,12 @@ def main() -> None:
             if len(have) > 1:
                 big, small = by[(command, kind, have[-1])], by[(command, kind, have[0])]
                 ratio, pss = round(big["peak_mib"] / small["peak_mib"], 2), round(big["peak_pss_mib"] / small["peak_pss_mib"], 2)
+                main = round(big["peak_main_mib"] / small["peak_main_mib"], 2)
                 ratios[f"{command} {kind} peak {have[-1]} vs {have[0]}"] = ratio
+                ratios[f"{command} {kind} peak main {have[-1]} vs {have[0]}"] = main
                 ratios[f"{command} {kind} peak PSS {have[-1]} vs {have[0]}"] = pss
-                print(f"  {command} {kind:>8} peak memory, {have[-1]:,} vs {have[0]:,} records: {ratio:.2f}x RSS, {pss:.2f}x PSS")
+                print(f"  {command} {kind:>8} peak memory, {have[-1]:,} vs {have[0]:,} records: {ratio:.2f}x RSS "
+                      f"(main process {main:.2f}x), {pss:.2f}x PSS")
     if args.json:
         load = os.getloadavg()
         args.json.write_text(json.dumps({"jobs": args.jobs, "cpus": os.cpu_count(), "load": load, "results": results, "ratios": ratios}, indent=2) + "\n")

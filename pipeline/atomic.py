@@ -73,10 +73,10 @@ def atomic_writer(path: str | os.PathLike[str], encoding: str = "utf-8", durable
     out = AtomicFile(path)
     try:
         yield out.text(encoding)
-    except BaseException:
+        out.commit(durable)
+    except BaseException:  # the commit too: a folder in the way must not leave the temporary file
         out.abort()
         raise
-    out.commit(durable)
 
 
 def sync_folder(folder: Path) -> None:

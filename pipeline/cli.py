@@ -348,6 +348,7 @@ def run(
     from .report import error_row, summary_table, write_summary
     from .report.export import FindingsExport
     from .report.rowspool import RowSpool
+    from .report.summary import SummaryNotWritten
     from .report_names import mirrored_stems
     from .run_summary import RunTally
 
@@ -407,7 +408,8 @@ def run(
                 notices.update(writers.take(outcome))
             if export is not None:
                 if outcome.resumed:
-                    export.add_resumed(out, outcome.job.stem, outcome.job.key)
+                    record = outcome.job.record
+                    export.add_resumed(out, outcome.job.stem, outcome.job.key, record and record.text, outcome.output)
                 else:
                     export.add(outcome.export)
             if outcome.row is None:
@@ -423,15 +425,23 @@ def run(
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst
         rows.sort()  # in input order, however the chunks finished (failures first, resumed ones early)
+        # a full disk, a folder squatting on a name: each file that cannot be written is named
+        # on one line, and does not keep the others from being written
+        written, left_out = writers.commit()  # the cleaned corpora, complete or not at all
+        for path in left_out:
+            typer.echo(printable(f"tqa: {path}: not written to {out}/, the run stopped before its last record"), err=True)
+        unwritten = list(writers.failures)
         try:
-            written, left_out = writers.commit()  # the cleaned corpora, complete or not at all
-            for path in left_out:
-                typer.echo(printable(f"tqa: {path}: not written to {out}/, the run stopped before its last record"), err=True)
             if export is not None:
                 export.close()
+        except SummaryNotWritten as err:
+            unwritten += err.failures
+        try:
             write_summary(rows, out, settings.reports)
-        except (OSError, UnicodeError) as err:  # a full disk: the articles' reports are written, say so
-            summary_error = f"tqa: error: cannot write the batch summary in {out}/: {getattr(err, 'strerror', None) or err}"
+        except SummaryNotWritten as err:
+            unwritten += err.failures
+        for path, reason in unwritten:
+            summary_error = f"tqa: error: cannot write {path}: {reason}"
             console.print(printable(summary_error), markup=False)
     Console(soft_wrap=False).print(summary_table(rows, text=printable))
     rows.close()

@@ -293,3 +293,68 @@ def test_parquet_duplicate_ids_are_found_from_the_id_column(tmp_path):
     pq.write_table(pa.table({"id": ["x", "y", "x"], "text": [BAD, CLEAN, CLEAN]}), src, row_group_size=2)
     result = run(src, "--out", tmp_path / "out")
     assert result.exit_code == 2 and "id 'x' at row 1 and row 3" in result.output
+
+
+def test_a_resumed_corpus_run_exports_the_same_findings_as_an_uninterrupted_one(tmp_path):
+    rows = [{"id": f"r{i}", "text": f"Line one.\nRecord {i} , the the end."} for i in range(3)]
+    full = tmp_path / "full"
+    (tmp_path / "all").mkdir()
+    assert run(_jsonl(tmp_path / "all" / "news.jsonl", rows), "--out", full).exit_code == 0
+    out = tmp_path / "out"
+    src = _jsonl(tmp_path / "news.jsonl", rows[:2])
+    assert run(src, "--out", out).exit_code == 0
+    _jsonl(src, rows)  # a record added: the first two are finished, the third is new
+    result = run(src, "--out", out, "--resume")
+    assert result.exit_code == 0 and "(2 unchanged since the last run)" in result.stdout
+    for name in ("findings.jsonl", "findings.csv"):
+        got = (out / name).read_text(encoding="utf-8").replace(str(src), "SRC")
+        want = (full / name).read_text(encoding="utf-8").replace(str(tmp_path / "all" / "news.jsonl"), "SRC")
+        assert got == want, name
+    exported = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {(r["file"].rsplit("#", 1)[1], r["line"], r["check"]) for r in exported} >= {
+        ("r0", 2, "repeated-phrase"), ("r1", 2, "space-before-punctuation"), ("r2", 2, "repeated-phrase")}
+
+
+def test_a_resumed_run_reads_finished_records_back_one_at_a_time_not_all_at_once(tmp_path):
+    import tracemalloc
+
+    from pipeline.manifest import Manifest
+
+    def entry(i: int) -> dict:
+        text = f"Record {i}. " + "Trade grew by ten percent last year. " * 120  # ~4 KB of output each
+        return {"input": f"c.jsonl#{i}", "input_sha256": str(i), "settings": "s", "outputs": [],
+                "row": {"stem": f"c.jsonl-reports/{i}"}, "record": {"cleaned": text, "tqa": {"findings": []}}}
+
+    Manifest(tmp_path).record_all([entry(i) for i in range(3000)])  # ~13 MB of finished records
+    with (tmp_path / "manifest.jsonl").open("a", encoding="utf-8") as f:
+        f.write('{"input": "torn')  # a killed run's last line
+    tracemalloc.start()
+    manifest = Manifest(tmp_path).load()
+    held, _ = tracemalloc.get_traced_memory()
+    found = manifest.finished("c.jsonl#2999", "2999", "s", "c.jsonl-reports/2999")
+    tracemalloc.stop()
+    assert held < 1_000_000, f"the manifest holds {held:,} bytes after loading 3,000 finished records"
+    assert found is not None and found["record"]["cleaned"].startswith("Record 2999. ")
+    assert manifest.finished("c.jsonl#7", "changed", "s", "c.jsonl-reports/7") is None
+    assert len(manifest) == 3000 and manifest.entry("torn") is None
+
+
+def test_parquet_is_read_a_bounded_batch_at_a_time_even_from_one_huge_row_group(tmp_path):
+    import tracemalloc
+
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from pipeline.io import Fields, parquet
+
+    n = 4000  # ~9 MB of text, all in one row group, as other tools write a whole table
+    src = tmp_path / "one-group.parquet"
+    pq.write_table(pa.table({"id": [str(i) for i in range(n)], "text": [f"Record {i}. " + "Trade grew. " * 180 for i in range(n)]}),
+                   src, row_group_size=n)
+    assert pq.ParquetFile(src).num_row_groups == 1
+    tracemalloc.start()
+    records = parquet.read(src, Fields())
+    first = next(records)
+    held, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert first.id == "0" and held < 2_000_000, f"{held:,} bytes held for the first record"
+    assert sum(1 for _ in records) == n - 1

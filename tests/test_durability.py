@@ -30,7 +30,7 @@ def test_a_chunk_costs_one_sync_not_an_fsync_per_report(tmp_path: Path, sample_p
 
     def sync(folder: Path) -> None:
         # when the chunk is synced, every report of it is already in place, and not yet in the manifest
-        syncs.append((folder, len(Manifest(out).load().entries)))
+        syncs.append((folder, len(Manifest(out).load())))
         atomic.sync_folder(folder)
 
     monkeypatch.setattr(batch, "sync_folder", sync)
@@ -39,8 +39,8 @@ def test_a_chunk_costs_one_sync_not_an_fsync_per_report(tmp_path: Path, sample_p
     assert all(o.row is not None for o in outcomes)
     assert syncs == [(out, 0), (out, 5), (out, 10)]  # three chunks: 5, 5, 2
     assert len(fsyncs) == 3  # one per chunk, for its manifest lines (48 report files: 192 fsyncs before)
-    entries = Manifest(out).load().entries
-    assert len(entries) == 12 and all((out / name).is_file() for e in entries.values() for name in e["outputs"])
+    entries = list(Manifest(out).load().entries())
+    assert len(entries) == 12 and all((out / name).is_file() for e in entries for name in e["outputs"])
     assert not list(out.glob(".*.tmp"))
 
 

@@ -186,11 +186,40 @@ def test_a_full_disk_while_writing_the_summary_exits_3_with_one_line(tmp_path, m
     def full(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(summary, "write_atomic", full)
+    monkeypatch.setattr(summary, "write_atomic", full)  # summary.md's writer
     result = tqa("run", src, "--out", out, "-j", "1", "--no-retranslate")
     assert result.exit_code == 3
-    assert f"tqa: error: cannot write the batch summary in {out}/: No space left on device" in result.stderr
+    assert f"tqa: error: cannot write {out / 'summary.md'}: No space left on device" in result.stderr
     assert (out / "a.findings.json").exists(), "the article's reports are written"
+    assert (out / "summary.json").exists() and (out / "index.html").exists(), "the other batch files are written"
+
+
+def test_batch_files_that_cannot_be_written_are_each_named_and_the_rest_written(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("Trade grew .\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for squatted in ("summary.json", "index.html", "findings.csv"):  # folders where the files go
+        (out / squatted).mkdir(parents=True)
+    result = tqa("run", src, "--out", out, "-j", "1", "--no-retranslate")
+    assert result.exit_code == 3
+    errors = [line for line in result.stderr.splitlines() if line.startswith("tqa: error:")]
+    assert sorted(errors) == sorted(f"tqa: error: cannot write {out / name}: Is a directory"
+                                    for name in ("summary.json", "index.html", "findings.csv"))
+    for name in ("summary.jsonl", "summary.csv", "summary.md", "retranslations.tmx", "findings.jsonl"):
+        assert (out / name).is_file(), name
+    assert '"check": "space-before-punctuation"' in (out / "findings.jsonl").read_text(encoding="utf-8")
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".tqa-")], "no temporary file left behind"
+
+
+def test_a_cleaned_corpus_that_cannot_be_written_is_named_and_the_summary_still_written(tmp_path):
+    src = tmp_path / "c.jsonl"
+    src.write_text('{"id": "1", "text": "Trade grew ."}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "c.jsonl").mkdir(parents=True)
+    result = tqa("run", src, "--out", out, "-j", "1", "--no-retranslate")
+    assert result.exit_code == 3
+    assert f"tqa: error: cannot write {out / 'c.jsonl'}: Is a directory" in result.stderr
+    assert (out / "summary.json").is_file() and (out / "findings.jsonl").is_file()
 
 
 # --- right answers on odd input ------------------------------------------------------------

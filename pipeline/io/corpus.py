@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,19 +29,29 @@ class Corpus:
 
     def scan(self) -> Corpus:
         """Count the records; duplicate ids are an error naming where each one is."""
-        seen: dict[str, str] = {}
-        clashes: list[str] = []
+        # the ids seen, in a temporary SQLite table (its page cache, spilled to a file it
+        # removes): memory stays flat in the number of records, as the rest of the run's
+        seen = sqlite3.connect("")
+        seen.execute("CREATE TABLE seen (id BLOB PRIMARY KEY, at TEXT)")
+        clashes: list[str] = []  # the first five, and how many in all
+        n_clashes = 0
         # a format that can list ids alone (Parquet: one column) need not read the texts twice
         listing = getattr(module(self.fmt), "ids", None)
         items = listing(self.path, self.fields) if listing else ((i.id, i.where) for i in self.read() if isinstance(i, Record))
         for rid, where in items:
             self.count += 1
-            first = seen.setdefault(rid, where)
-            if first != where:
-                clashes.append(f"id {rid!r} at {first} and {where}")
+            key = rid.encode("utf-8", "surrogatepass")  # an id may hold a lone surrogate (a JSON escape)
+            try:
+                seen.execute("INSERT INTO seen VALUES (?, ?)", (key, where))
+            except sqlite3.IntegrityError:
+                n_clashes += 1
+                if len(clashes) < 5:
+                    first = seen.execute("SELECT at FROM seen WHERE id = ?", (key,)).fetchone()[0]
+                    clashes.append(f"id {rid!r} at {first} and {where}")
+        seen.close()
         if clashes:
-            more = f" (and {len(clashes) - 5} more)" if len(clashes) > 5 else ""
-            raise CorpusError(f"{self.path}: duplicate ids: {'; '.join(clashes[:5])}{more}")
+            more = f" (and {n_clashes - 5} more)" if n_clashes > 5 else ""
+            raise CorpusError(f"{self.path}: duplicate ids: {'; '.join(clashes)}{more}")
         return self
 
     def jobs(self, on_malformed: Callable[[Corpus, Malformed], None]) -> Iterator[Job]:
@@ -100,6 +111,7 @@ class CorpusWriters:
         self.out_dir = out_dir
         self.taken = dict.fromkeys(self.corpora, 0)
         self.writers: dict[Path, Any] = {}
+        self.failures: list[tuple[Path, str]] = []  # (target, reason) of corpora ``commit`` could not write
         names: dict[str, Path] = {}
         for corpus in corpora:
             target = out_dir / corpus.path.name
@@ -123,11 +135,16 @@ class CorpusWriters:
         return self._writer(job.path).write(job.record, output) or []
 
     def commit(self) -> tuple[list[Path], list[Path]]:
-        """(written, left out): a corpus is written only when every record of it came back."""
+        """(written, left out): a corpus is written only when every record of it came back.
+        One that cannot be written (a full disk) goes to ``failures`` and the others are written."""
         written, left = [], []
         for path, corpus in self.corpora.items():
             if corpus.complete and self.taken[path] == corpus.yielded:
-                written.append(self._writer(path).commit())
+                try:
+                    written.append(self._writer(path).commit())
+                except (OSError, UnicodeError) as err:
+                    self.writers[path].abort()
+                    self.failures.append((self.out_dir / path.name, getattr(err, "strerror", None) or str(err)))
             else:
                 if path in self.writers:
                     self.writers[path].abort()

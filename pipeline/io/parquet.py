@@ -1,4 +1,5 @@
-"""Parquet through pyarrow, read one row group at a time (never the whole file)."""
+"""Parquet through pyarrow, read and written a bounded batch of rows at a time: never the
+whole file, nor a whole row group (another tool may have written 100,000 rows in one)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 from . import CorpusError, Fields, Malformed, Record, make_record
 from ..atomic import AtomicFile
 
-ROWS_PER_GROUP = 1024  # rows buffered before a row group is written: memory stays flat
+# Rows held as Python objects at a time, read or written: 256 seed-sized articles with
+# their findings are a few MB, whatever the corpus's or its row groups' size.
+ROWS_PER_BATCH = 256
 
 
 def _file(path: Path) -> Any:
@@ -20,22 +23,33 @@ def _file(path: Path) -> Any:
         raise CorpusError(f"{path}: Parquet needs pyarrow: pip install 'tqa[corpora]'") from None
 
     try:
-        return pq.ParquetFile(path)
+        # pages read through a 1 MiB buffer, not a row group's column chunks all at once
+        return pq.ParquetFile(path, buffer_size=1 << 20, pre_buffer=False)
     except Exception as err:  # ArrowInvalid, OSError: not a Parquet file, unreadable
         raise CorpusError(f"{path}: not a readable Parquet file: {err}") from None
 
 
 def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
-    pf = _file(path)
     number = 0
-    for group in range(pf.num_row_groups):
-        try:
-            rows = pf.read_row_group(group).to_pylist()
-        except Exception as err:
-            raise CorpusError(f"{path}: row group {group} cannot be read: {err}") from None
-        for row in rows:
+    for batch in _batches(path):
+        for row in batch.to_pylist():
             number += 1
             yield make_record(row, number, "row", fields)
+
+
+def _batches(path: Path, columns: list[str] | None = None) -> Iterator[Any]:
+    """``ROWS_PER_BATCH`` rows at a time, each decoded only when it is wanted."""
+    batches = _file(path).iter_batches(batch_size=ROWS_PER_BATCH, columns=columns)
+    read = 0
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except Exception as err:  # ArrowInvalid, OSError: a corrupt page
+            raise CorpusError(f"{path}: rows after row {read} cannot be read: {err}") from None
+        read += batch.num_rows
+        yield batch
 
 
 def ids(path: Path, fields: Fields) -> Iterator[tuple[str, str]]:
@@ -46,12 +60,8 @@ def ids(path: Path, fields: Fields) -> Iterator[tuple[str, str]]:
         yield from ((str(n), f"row {n}") for n in range(1, pf.metadata.num_rows + 1))
         return
     number = 0
-    for group in range(pf.num_row_groups):
-        try:
-            column = pf.read_row_group(group, columns=[fields.id]).column(0).to_pylist()
-        except Exception as err:
-            raise CorpusError(f"{path}: row group {group} cannot be read: {err}") from None
-        for rid in column:
+    for batch in _batches(path, [fields.id]):
+        for rid in batch.column(0).to_pylist():
             number += 1
             if rid is not None and rid != "" and not isinstance(rid, bool):
                 yield str(rid), f"row {number}"
@@ -83,7 +93,7 @@ class Writer:
         row[self.fields.cleaned or self.fields.text] = output["cleaned"]
         row["tqa"] = json.dumps(output["tqa"], ensure_ascii=False)
         self.rows.append(row)
-        if len(self.rows) >= ROWS_PER_GROUP:
+        if len(self.rows) >= ROWS_PER_BATCH:  # one row group
             self._flush()
 
     def _flush(self) -> None:

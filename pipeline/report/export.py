@@ -56,7 +56,14 @@ class FindingsExport:
             self._csv.writerow(row)
         self.rows += len(rows)
 
-    def add_resumed(self, out_dir: Path, stem: str, file: str) -> None:
+    def add_resumed(self, out_dir: Path, stem: str, file: str, text: str | None = None,
+                    output: dict[str, Any] | None = None) -> None:
+        """The rows of an article ``--resume`` skipped: a corpus record's from its output as the
+        manifest kept it (``text``: the record's text, for lines and columns), since a record
+        has no findings JSON unless ``--reports`` asks; a file's from its findings JSON."""
+        if text is not None and output is not None and "findings" in output.get("tqa", {}):
+            self.add(rows_from_report({"findings": _located(output["tqa"]["findings"], text)}, file, stem))
+            return
         try:
             payload = json.loads((out_dir / f"{stem}.findings.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -64,13 +71,41 @@ class FindingsExport:
         self.add(rows_from_report(payload, file, stem))
 
     def close(self) -> list[Path]:
-        if not self._files:
-            self._open()
-        done = []
-        for _, out in self._files:
-            done.append(out.commit())
+        """Publish both files; one that cannot be written does not keep the other back
+        (``SummaryNotWritten`` names it)."""
+        done, failures = [], []
+        try:
+            if not self._files:
+                self._open()
+        except OSError as err:  # a read-only output folder: not even an empty export
+            self.discard()
+            failures = [(self.out_dir / name, err.strerror or str(err)) for name in NAMES]
+        for _, out in self._files if not failures else []:
+            try:
+                done.append(out.commit())
+            except (OSError, UnicodeError) as err:
+                out.abort()
+                failures.append((out.target, getattr(err, "strerror", None) or str(err)))
+        if failures:
+            from .summary import SummaryNotWritten
+
+            raise SummaryNotWritten(failures, {})
         return done
 
     def discard(self) -> None:
         for _, out in self._files:
             out.abort()
+
+
+def _located(findings: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """``json_report.located`` for findings already as dicts (a record's ``tqa`` field)."""
+    from ..findings import Finding, Severity
+    from ..lines import LineIndex
+    from ..spans import Span
+
+    index = LineIndex(text)
+    out = []
+    for f in findings:
+        line, column = index.position(Finding(f["check"], Span(f["start"], f["end"]), Severity(f["severity"]), f["message"]))
+        out.append({**f, "line": line, "column": column})
+    return out

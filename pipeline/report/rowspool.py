@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -20,34 +21,41 @@ from .json_report import jsonable
 class RowSpool:
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile()  # removed when closed, or when the process ends
-        self._index: list[tuple[int, int]] = []  # (position in the input order, offset)
+        # position in the input order and offset of each row: 16 bytes a row in two arrays
+        # (a list of tuples took ~90, 9 MB at 100,000 corpus records)
+        self._positions, self._offsets = array("q"), array("q")
 
     def add(self, row: dict[str, Any], position: int = 0) -> None:
         self._file.seek(0, 2)
         offset = self._file.tell()
         # ASCII escapes: a name that is not UTF-8 (lone surrogates) comes back as it went in
         self._file.write(json.dumps(row, default=jsonable).encode("ascii") + b"\n")
-        self._index.append((position, offset))
+        self._positions.append(position)
+        self._offsets.append(offset)
 
     def sort(self) -> None:
         """Input order: by the positions given to ``add``, ties in the order added."""
-        self._index.sort(key=lambda entry: entry[0])
+        if all(a <= b for a, b in zip(self._positions, self._positions[1:])):
+            return  # already in order (a corpus's records all share one position)
+        order = sorted(range(len(self._positions)), key=self._positions.__getitem__)
+        self._positions = array("q", (self._positions[i] for i in order))
+        self._offsets = array("q", (self._offsets[i] for i in order))
 
     def _read(self, offset: int) -> dict[str, Any]:
         self._file.seek(offset)
         return json.loads(self._file.readline())
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._offsets)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        for _, offset in list(self._index):
+        for offset in array("q", self._offsets):  # a copy: rows may be added while reading
             yield self._read(offset)
 
     def sorted_by(self, key: Callable[[dict[str, Any]], Any]) -> Iterator[dict[str, Any]]:
         """``sorted(rows, key=key)``, holding only the keys in memory."""
         keys = sorted(((key(row), i) for i, row in enumerate(self)), key=lambda k: k[0])  # stable, like sorted()
-        offsets = [self._index[i][1] for _, i in keys]
+        offsets = [self._offsets[i] for _, i in keys]
         del keys
         for offset in offsets:
             yield self._read(offset)

@@ -160,33 +160,60 @@ def check_totals(rows: Rows) -> dict[str, int]:
     return {c[2:]: sums[c] for c in sorted(checks)}
 
 
+class SummaryNotWritten(Exception):
+    """Some batch files could not be written (a full disk, a folder squatting on a name);
+    every other one was. ``failures``: (path, reason), one per file."""
+
+    def __init__(self, failures: list[tuple[Path, str]], paths: dict[str, Path]) -> None:
+        super().__init__("; ".join(f"{path}: {reason}" for path, reason in failures))
+        self.failures, self.paths = failures, paths
+
+
 def write_summary(rows: Rows, out_dir: Path, reports: frozenset[str] | None = None) -> dict[str, Path]:
     """Write ``summary.json``, ``.jsonl``, ``.csv``, ``.md``, ``index.html`` and ``retranslations.tmx``.
 
     ``rows`` is a list or a ``RowSpool``: each file is written as the rows are read, so a
     spool of any length never sits in memory whole. The TMX is read back from the
-    articles' findings JSON in ``out_dir`` (see ``tmx``).
+    articles' findings JSON in ``out_dir`` (see ``tmx``). A file that cannot be written does
+    not stop the others: ``SummaryNotWritten`` names each one that failed, after the rest.
     """
     out_dir = Path(out_dir)
     checks = check_columns(rows)
     totals, per_check = summary_totals(rows), check_totals(rows)
-    paths = {}
-    with atomic_writer(out_dir / "summary.json") as handle:
-        _write_json(handle, totals, rows)
-    paths["json"] = out_dir / "summary.json"
-    with atomic_writer(out_dir / "summary.jsonl") as handle:
-        handle.writelines(_jsonl_lines(rows))
-    paths["jsonl"] = out_dir / "summary.jsonl"
-    with atomic_writer(out_dir / "summary.csv") as handle:
-        _write_csv(handle, rows)
-    paths["csv"] = out_dir / "summary.csv"
-    paths["markdown"] = write_atomic(out_dir / "summary.md", summary_markdown(rows, totals, per_check))
-    with atomic_writer(out_dir / "index.html") as handle:
-        write_index(handle, rows, [c[2:] for c in checks], per_check, reports)
-    paths["index"] = out_dir / "index.html"
-    stems = [str(r["stem"]) for r in rows if r.get("status") == "ok" and r.get("stem")]
-    paths["tmx"] = TranslationMemory.from_reports(out_dir, stems).write(out_dir / "retranslations.tmx")
+
+    def streamed(write: Callable[[IO[str]], None]) -> Callable[[Path], Path]:
+        def to(path: Path) -> Path:
+            with atomic_writer(path) as handle:
+                write(handle)
+            return path
+        return to
+
+    def tmx(path: Path) -> Path:
+        stems = [str(r["stem"]) for r in rows if r.get("status") == "ok" and r.get("stem")]
+        return TranslationMemory.from_reports(out_dir, stems).write(path)
+
+    writers: dict[str, tuple[str, Callable[[Path], Path]]] = {
+        "json": ("summary.json", streamed(lambda h: _write_json(h, totals, rows))),
+        "jsonl": ("summary.jsonl", streamed(lambda h: h.writelines(_jsonl_lines(rows)))),
+        "csv": ("summary.csv", streamed(lambda h: _write_csv(h, rows))),
+        "markdown": ("summary.md", lambda path: write_atomic(path, summary_markdown(rows, totals, per_check))),
+        "index": ("index.html", streamed(lambda h: write_index(h, rows, [c[2:] for c in checks], per_check, reports))),
+        "tmx": ("retranslations.tmx", tmx),
+    }
+    paths: dict[str, Path] = {}
+    failures: list[tuple[Path, str]] = []
+    for key, (name, write) in writers.items():
+        try:
+            paths[key] = write(out_dir / name)
+        except (OSError, UnicodeError) as err:
+            failures.append((out_dir / name, _reason(err)))
+    if failures:
+        raise SummaryNotWritten(failures, paths)
     return paths
+
+
+def _reason(err: Exception) -> str:
+    return getattr(err, "strerror", None) or str(err)
 
 
 def _number(value: Any) -> str:

@@ -91,3 +91,28 @@ def test_the_cache_line_counts_every_models_lookups(tmp_path: Path) -> None:
         slot.translator.translate(texts)
     other.translator.translate(["c"])
     assert main.tally.line() == f"translation cache ZH: 0 hits, 2 misses; JA: 1 hits, 1 misses ({cache.path})"
+
+
+def test_tqa_run_round_trips_through_tiny_japanese_models_and_counts_both_caches(tmp_path, tiny_model_dir, seed_text):
+    import json
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+    from tiny_model import build_tiny_marian
+
+    ja_text = (Path(__file__).parent / "data" / "multilingual" / "ja.txt").read_text(encoding="utf-8") + JA
+    ja_en = build_tiny_marian(tmp_path / "tiny-ja-en", ja_text, seed=3, source_lang="ja")
+    en_ja = build_tiny_marian(tmp_path / "tiny-en-ja", EN + "\n" + ja_text, seed=4, source_lang="en", target_lang="ja")
+    (tmp_path / "article.en.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "article.ja.txt").write_text(JA, encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "run", str(tmp_path / "article.en.txt"), "--out", str(tmp_path / "out"), "-j", "1", "--max-length", "24",
+        "--cache", str(tmp_path / "cache"), "--model", str(tiny_model_dir),
+        "--model", f"ja={ja_en}", "--model", f"en-ja={en_ja}"], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads((tmp_path / "out" / "article.en.findings.json").read_text(encoding="utf-8"))
+    trips = [r for r in report["retranslations"] if r["mechanism"] == "round-trip"]
+    assert [r["original"] for r in trips] == [UNPAIRED] and trips[0]["pivot"]
+    cache_line = next(line for line in result.output.splitlines() if "translation cache" in line)
+    assert f"{ja_en}: " in cache_line and f"{en_ja}: " in cache_line

@@ -156,6 +156,8 @@ def parse_model_options(values: list[str] | None, bare_is_zh: bool = True) -> di
             raise ValueError(f"{value!r}: expected LANG=MODEL with a language code such as ja or ru, en-LANG=MODEL, or fallback=MODEL")
         if not model.strip():
             raise ValueError(f"{value!r}: no model after '='")
+        if lang == "en-zh":  # one way to name it: the round trips' Chinese model has its own option
+            raise ValueError(f"{value!r}: the English->Chinese model is set with --round-trip-model")
         table[lang] = model.strip()
     return table
 

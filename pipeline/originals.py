@@ -16,16 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import regex
 
-from .align import Number, number_key, split_zh_sentences, zh_length, zh_numbers
+from .align import Number, split_zh_sentences, zh_length, zh_numbers
 from .document import split_paragraphs
 from .languages import SHARED_SCRIPTS, identify, name
 from .spans import Span
-
-__all__ = ["ORIGINAL_LANGUAGES", "Rules", "detect", "rules_for", "number_key"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ class Rules:
 
 # Words after which a full stop does not end a sentence (lower-cased, without the stop).
 _ABBREVIATIONS = {
-    "de": {"z", "b", "d", "h", "bzw", "usw", "vgl", "nr", "dr", "prof", "ca", "mio", "mrd", "bzw", "etc", "st", "u", "a", "s", "jh"},
+    "de": {"z", "b", "d", "h", "bzw", "usw", "vgl", "nr", "dr", "prof", "ca", "mio", "mrd", "etc", "st", "u", "a", "s", "jh"},
     "fr": {"m", "mm", "mme", "mlle", "dr", "etc", "p", "ex", "av", "apr", "j.-c", "n°", "st", "cf", "env"},
     "ru": {"т", "е", "д", "п", "г", "гг", "др", "млн", "млрд", "тыс", "руб", "им", "ул", "см", "с", "проф", "в", "вв"},
     "ko": set(),
@@ -141,7 +139,7 @@ _SCALE_WORDS = {
 _PERCENT_WORDS = {"fr": r"pour\s?cent|%", "de": r"prozent|%", "ru": r"процент\w*|%", "ko": r"퍼센트|%"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _number_pattern(language: str) -> regex.Pattern[str]:
     group, decimal = _GROUPING[language]
     scales = "|".join(sorted(map(regex.escape, _SCALE_WORDS[language]), key=len, reverse=True))

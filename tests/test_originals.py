@@ -10,7 +10,13 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.document import Document, load_document
 from pipeline.originals import rules_for
-from pipeline.source import SourceError, find_source, load_source, pair_documents, run_source_checks
+from pipeline.source import (
+    SourceError,
+    find_source,
+    load_source,
+    pair_documents,
+    run_source_checks,
+)
 
 DATA = Path(__file__).parent / "data" / "originals"
 LANGUAGES = ("de", "fr", "ru", "ko")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.batch import Job, Settings, TranslatorSlot, prepare, retranslate_chunk
 from pipeline.checks import build_checks
 from pipeline.document import Document
@@ -76,6 +78,8 @@ def test_reverse_models_default_to_opus_mt_and_are_named_with_en_lang() -> None:
     table = parse_model_options(["en-ja=./en-ja-model", "ja=./ja-model", "./zh-model"])
     assert table == {"en-ja": "./en-ja-model", "ja": "./ja-model", "zh": "./zh-model"}
     assert Router(table).reverse_model_for("ja") == "./en-ja-model"
+    with pytest.raises(ValueError, match="--round-trip-model"):
+        parse_model_options(["en-zh=./model"])
 
 
 def test_the_cache_line_counts_every_models_lookups(tmp_path: Path) -> None:
@@ -96,10 +100,10 @@ def test_the_cache_line_counts_every_models_lookups(tmp_path: Path) -> None:
 def test_tqa_run_round_trips_through_tiny_japanese_models_and_counts_both_caches(tmp_path, tiny_model_dir, seed_text):
     import json
 
+    from tiny_model import build_tiny_marian
     from typer.testing import CliRunner
 
     from pipeline.cli import app
-    from tiny_model import build_tiny_marian
 
     ja_text = (Path(__file__).parent / "data" / "multilingual" / "ja.txt").read_text(encoding="utf-8") + JA
     ja_en = build_tiny_marian(tmp_path / "tiny-ja-en", ja_text, seed=3, source_lang="ja")

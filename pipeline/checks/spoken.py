@@ -17,6 +17,7 @@ and its quotes do not straddle a paragraph break, so:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import regex
 
@@ -45,7 +46,7 @@ def drop_split_quotations(findings: Sequence[Finding], text: str, paragraphs: Se
     mark that is the first quote mark of the next paragraph."""
     unpaired = {f.span.start: f for f in findings}
     dropped: set[int] = set()
-    for para, following in zip(paragraphs, paragraphs[1:]):
+    for para, following in pairwise(paragraphs):
         last = _last_quote(text, para)
         first = _first_quote(text, following)
         if last is None or first is None or last not in unpaired or first not in unpaired:

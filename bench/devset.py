@@ -1,6 +1,10 @@
-"""Recall per kind and precision per check on the labelled development set (tests/data/devset).
+"""Recall per kind and precision per check on a labelled set of machine-translated pages.
 
-    python bench/devset.py [--json FILE]
+    python bench/devset.py [--set devset|heldout] [--json FILE]
+
+``--set devset`` (the default) is tests/data/devset, collected while the checks were
+written; ``--set heldout`` is tests/data/heldout, labelled before tqa was run on it and never
+tuned on.
 
 "before" runs the checks of the release before issue 14 (the shipped 120-phrase glossary,
 no term base, none of the new surface checks); "after" runs every check as shipped now.
@@ -23,7 +27,9 @@ from pipeline.checks import build_checks, run_checks  # noqa: E402
 from pipeline.checks.glossary import SHIPPED as GLOSSARY  # noqa: E402
 from pipeline.document import load_document  # noqa: E402
 
-DEVSET = Path(__file__).resolve().parent.parent / "tests" / "data" / "devset"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+DEVSET = DATA / "devset"
+SETS = {"devset": "development set", "heldout": "held-out set"}
 KINDS = {
     "untranslated": {"untranslated", "pinyin", "untranslated-source"},
     "calque": {"calque", "key-term"},
@@ -47,12 +53,12 @@ def labelled(page: dict, text: str) -> list[tuple[str, int, int]]:
     return spans
 
 
-def evaluate(checks) -> dict:
-    pages = json.loads((DEVSET / "labels.json").read_text(encoding="utf-8"))["pages"]
+def evaluate(checks, folder: Path = DEVSET) -> dict:
+    pages = json.loads((folder / "labels.json").read_text(encoding="utf-8"))["pages"]
     found, total = Counter(), Counter()
     hits, counts = Counter(), Counter()
     for page in pages:
-        doc = load_document(DEVSET / page["file"])
+        doc = load_document(folder / page["file"])
         findings = run_checks(doc, checks)
         labels = labelled(page, doc.text)
         for kind, start, end in labels:
@@ -77,11 +83,13 @@ def before_checks() -> list:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=sorted(SETS), default="devset", help="which labelled set (default: devset)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    before, after = evaluate(before_checks()), evaluate(build_checks())
-    pages = len(json.loads((DEVSET / "labels.json").read_text(encoding="utf-8"))["pages"])
-    print(f"development set: {pages} excerpts of machine-translated pages, {after['overall']['labelled']} labelled defects")
+    folder = DATA / args.set
+    before, after = evaluate(before_checks(), folder), evaluate(build_checks(), folder)
+    pages = len(json.loads((folder / "labels.json").read_text(encoding="utf-8"))["pages"])
+    print(f"{SETS[args.set]}: {pages} excerpts of machine-translated pages, {after['overall']['labelled']} labelled defects")
     print(f"{'kind':14} {'before':>9} {'after':>9}")
     for kind in KINDS:
         b, a = before["recall"][kind], after["recall"][kind]

@@ -587,6 +587,8 @@ def align(
     translations: Mapping[str, str] | None = None,
     zh_sentences: Sequence[Span] | None = None,
     band: int | None = None,
+    src_length: Callable[[str], float] = zh_length,
+    src_numbers: Callable[[str], list[Number]] = zh_numbers,
 ) -> Alignment:
     """Align the sentences of a Chinese text with those of its English translation.
 
@@ -595,7 +597,8 @@ def align(
     ``Translator.translate``); when given, chrF between that and the English sharpens the
     costs. ``band`` limits the search near the diagonal; by default the whole table is
     searched up to 400 x 400 sentences, beyond that a band around it (50 sentences, or the
-    difference in sentence counts plus 20, at most ``MAX_BAND``).
+    difference in sentence counts plus 20, at most ``MAX_BAND``). An original in another
+    language passes its sentences, length and number parser (``pipeline.originals``).
     """
     doc = en if isinstance(en, Document) else Document.from_text(en)
     zh_spans = list(zh_sentences) if zh_sentences is not None else split_zh_sentences(zh_text)
@@ -609,7 +612,7 @@ def align(
         band = max(50, min(abs(n - m) + 20, MAX_BAND))
 
     zh_paragraphs = paragraph_index(split_paragraphs(zh_text), zh_spans)
-    zh_numbers_ = [frozenset(x.key for x in zh_numbers(t) if x.strict) for t in zh_texts]
+    zh_numbers_ = [frozenset(x.key for x in src_numbers(t) if x.strict) for t in zh_texts]
     en_numbers_ = [frozenset(x.key for x in en_numbers(t) if x.strict) for t in en_texts]
 
     extras: list[Callable[[int, int, int, int], float]] = []
@@ -625,7 +628,7 @@ def align(
 
     beads, ratio, variance = align_texts(
         zh_texts, en_texts, zh_paragraphs, paragraph_index(doc.paragraphs, en_spans),
-        extra=extra if extras else None, band=band,
+        src_length=src_length, extra=extra if extras else None, band=band,
     )
     links = _links(beads, zh_spans, en_spans, zh_paragraphs, memo)
     settings = {"anchors": anchors, "similarity": bool(translations), "band": band}

@@ -34,6 +34,7 @@ from .plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from .result import ArticleResult, Skipped
 from .recheck import recheck
 from .score import compute_scores
+from .translate.cache_tally import CacheTally
 from .translate.pool import ModelPool, Translations
 
 UNGUARDED = "applied with --no-guard"  # notices counted separately in the terminal summary
@@ -281,15 +282,26 @@ def finish(
     )
 
 
+class PooledModel:
+    """A model of ``pool`` used like a ``TranslatorSlot``: loaded on the first ``get()``."""
+
+    def __init__(self, pool: ModelPool, model: str) -> None:
+        self.pool, self.model = pool, model
+
+    def get(self) -> Any:
+        return self.pool.get(self.model)
+
+
 class TranslatorSlot:
     """Loads the translator on first use only, so runs without Chinese never import torch."""
 
-    def __init__(self, settings: Settings, model: str | None = None) -> None:
+    def __init__(self, settings: Settings, model: str | None = None, tally: CacheTally | None = None) -> None:
         self.settings = settings
         self.model = model or settings.model
         self.translator: Any = None
         self.cache: Any = None
         self.error: str | None = None
+        self.tally = tally if tally is not None else CacheTally()  # shared by the run's slots
 
     def get(self) -> Any:
         if self.translator is None and self.error is None:
@@ -309,13 +321,14 @@ class TranslatorSlot:
 
                 self.cache = TranslationCache.in_dir(s.cache_dir)
                 self.translator = CachedTranslator(self.translator, self.cache)
+                self.tally.count(self.model, self.translator)
         return self.translator
 
 
 def model_pool(settings: Settings, slot: TranslatorSlot) -> ModelPool:
     """The run's models by language; ``slot`` (the Chinese model) is kept loaded throughout."""
-    return ModelPool(lambda model: TranslatorSlot(settings, model), {slot.model: slot}, fallback=settings.fallback_model,
-                     router=settings.router())
+    return ModelPool(lambda model: TranslatorSlot(settings, model, slot.tally), {slot.model: slot},
+                     fallback=settings.fallback_model, router=settings.router())
 
 
 def translate_chunk(preps: list[Prepared], pool: ModelPool) -> Translations:
@@ -483,7 +496,7 @@ class Stages:
         self.slot = slot
         self.pool = model_pool(settings, slot)
         self.checks = build_checks(settings.checks)
-        self.round_trip = TranslatorSlot(settings, settings.round_trip_model)
+        self.round_trip = TranslatorSlot(settings, settings.round_trip_model, slot.tally)
 
     def translate(self, ready: list[tuple[Job, Prepared]]) -> tuple[list[Translations], dict[str, Any]]:
         """Translate a chunk's requests (one call per model), retranslate its flagged
@@ -564,7 +577,8 @@ def retranslate_chunk(
     """Flagged sentences of a chunk: proposals from the original or by round trip, each with
     its decision, stored on each ``Prepared``. Runs in the main process, which holds the
     models; a model loads only when a sentence needs it. An original in another language
-    than Chinese (Japanese) is translated by that language's model from ``pool``."""
+    than Chinese (Japanese) is translated by that language's model from ``pool``, and its
+    round trips go English -> that language (``Router.reverse_model_for``) and back."""
     from .retranslate import plan_retranslations
 
     wanted = {id(prep): plan_retranslations(prep.doc, prep.findings, prep.pair) for _, prep in ready}
@@ -574,7 +588,8 @@ def retranslate_chunk(
         for lang in sorted({prep.pair.language for _, prep in foreign}):
             group = [(job, prep) for job, prep in foreign if prep.pair.language == lang]
             model = pool.router.model_for(lang) or ""
-            _retranslate_group(group, wanted, checks, pool.get(model), pool.errors.get(model), None)
+            reverse = PooledModel(pool, pool.router.reverse_model_for(lang))
+            _retranslate_group(group, wanted, checks, pool.get(model), pool.errors.get(model), reverse, lang)
         todo = [(job, prep) for job, prep in todo if prep.pair is None or prep.pair.language == "zh"]
     if todo:
         _retranslate_group(todo, wanted, checks, slot.get(), slot.error, round_trip)
@@ -582,7 +597,7 @@ def retranslate_chunk(
 
 def _retranslate_group(
     todo: list[tuple[Job, Prepared]], wanted: dict[int, list[Any]], checks: list[Check], translator: Any,
-    error: str | None, round_trip: TranslatorSlot | None,
+    error: str | None, round_trip: TranslatorSlot | PooledModel | None, language: str = "zh",
 ) -> None:
     """``retranslate_chunk`` for articles whose originals (if any) are in one language."""
     from .retranslate import ROUND_TRIP, SOURCE, retranslate
@@ -600,11 +615,12 @@ def _retranslate_group(
     en_zh = round_trip.get() if english and round_trip is not None else None
     if en_zh is not None:
         en_zh = ChunkMemo(en_zh)
-        translate_both_ways(english, en_zh, zh_en)
+        translate_both_ways(english, en_zh, zh_en, language)
+    reverse_model = round_trip.model if round_trip is not None else ""
     for job, prep in todo:
         prep.retranslation = retranslate(
             prep.doc, prep.findings, pair=prep.pair, zh_en=zh_en, en_zh=en_zh, checks=checks,
-            reference=job.reference, edits=prep.plan.edits,
+            reference=job.reference, edits=prep.plan.edits, language=language, reverse_model=reverse_model,
         )
 
 

@@ -17,13 +17,14 @@ class CheckInfo:
 
 def catalog() -> dict[str, CheckInfo]:
     from .checks import SOURCE_REGISTRY, known_checks
-    from .source import SOURCE_LANGUAGES
     from .translate.scoring import CHECK_ID as LOW_CONFIDENCE
 
-    original = f"the original: --source; originals in: {', '.join(SOURCE_LANGUAGES)}"
+    def original(cls: type) -> str:
+        return f"the original: --source; originals in: {', '.join(cls.languages)}"
+
     found = {
         check_id: CheckInfo(check_id, cls.severity.value, cls.description,
-                            original if check_id in SOURCE_REGISTRY else "")
+                            original(cls) if check_id in SOURCE_REGISTRY else "")
         for check_id, cls in known_checks().items()
     }
     found[LOW_CONFIDENCE] = CheckInfo(

@@ -449,10 +449,8 @@ def run(
         typer.echo(f"tqa: {n} article(s) with {printable(notice)}", err=True)
     for line in tally.lines(fail_on):
         typer.echo(printable(line), err=True)
-    if slot.cache is not None:
-        stats = slot.translator.stats
-        state = f"{stats.hits} hits, {stats.misses} misses" if slot.cache.enabled else f"off: {slot.cache.error}"
-        typer.echo(f"tqa: translation cache {state} ({slot.cache.path})", err=True)
+    if (cache_line := slot.tally.line()) is not None:  # every model's lookups
+        typer.echo(f"tqa: {cache_line}", err=True)
     done = len(rows) - failed
     extra = f" ({resumed} unchanged since the last run)" if resumed else ""
     typer.echo(printable(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/"))

@@ -108,12 +108,14 @@ def language_of(script: str, passage: str) -> tuple[str | None, str, float | Non
 
 
 DEFAULT_TEMPLATE = "Helsinki-NLP/opus-mt-{lang}-en"
+REVERSE_TEMPLATE = "Helsinki-NLP/opus-mt-en-{lang}"  # round trips: English -> the original's language
 MUL_MODEL = "Helsinki-NLP/opus-mt-mul-en"
 
 
 @dataclass(frozen=True)
 class Router:
-    """Language -> model: explicit entries first, then ``Helsinki-NLP/opus-mt-{lang}-en``.
+    """Language -> model: explicit entries first, then ``Helsinki-NLP/opus-mt-{lang}-en``;
+    ``en-{lang}`` entries name the reverse models of round trips (``reverse_model_for``).
 
     ``fallback`` (e.g. ``opus-mt-mul-en``, opt-in) is for a passage of unknown language, and
     (in ``translate.pool``) for a language whose own model is not on this machine.
@@ -127,27 +129,35 @@ class Router:
             return self.fallback
         return self.models.get(language) or DEFAULT_TEMPLATE.format(lang=language)
 
+    def reverse_model_for(self, language: str) -> str:
+        """English -> ``language``, for round trips: ``en-{lang}`` in the table, else
+        ``Helsinki-NLP/opus-mt-en-{lang}`` (Chinese has its own ``--round-trip-model``)."""
+        return self.models.get(f"en-{language}") or REVERSE_TEMPLATE.format(lang=language)
+
 
 FALLBACK_KEY = "fallback"
 
 
 def parse_model_options(values: list[str] | None, bare_is_zh: bool = True) -> dict[str, str]:
-    """``--model`` values: ``LANG=MODEL`` (``fallback=MODEL`` for the fallback model), and a
-    bare ``MODEL`` meaning Chinese, as before there were other languages.
+    """``--model`` values: ``LANG=MODEL`` (``fallback=MODEL`` for the fallback model,
+    ``en-LANG=MODEL`` for a round trip's English -> LANG model), and a bare ``MODEL`` meaning
+    Chinese, as before there were other languages.
 
     Raises ValueError with a one-line message for a bad language code.
     """
     table: dict[str, str] = {}
     for value in values or ():
         lang, sep, model = value.partition("=")
-        if bare_is_zh and (not sep or not regex.fullmatch(r"[A-Za-z_]+", lang)):
+        if bare_is_zh and (not sep or not regex.fullmatch(r"[A-Za-z_]+|en-[A-Za-z]{2,3}", lang)):
             table["zh"] = value  # a folder or a model id (a path may hold "=", a code never "/")
             continue
         lang = lang.strip().lower()
-        if lang != FALLBACK_KEY and (not regex.fullmatch(r"[a-z]{2,3}", lang)):
-            raise ValueError(f"{value!r}: expected LANG=MODEL with a language code such as ja or ru, or fallback=MODEL")
+        if lang != FALLBACK_KEY and (not regex.fullmatch(r"(?:en-)?[a-z]{2,3}", lang)):
+            raise ValueError(f"{value!r}: expected LANG=MODEL with a language code such as ja or ru, en-LANG=MODEL, or fallback=MODEL")
         if not model.strip():
             raise ValueError(f"{value!r}: no model after '='")
+        if lang == "en-zh":  # one way to name it: the round trips' Chinese model has its own option
+            raise ValueError(f"{value!r}: the English->Chinese model is set with --round-trip-model")
         table[lang] = model.strip()
     return table
 

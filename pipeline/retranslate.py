@@ -9,8 +9,10 @@ on the moment, fight side by side" needs its meaning back. Three mechanisms:
    and their translations, joined, are the proposal for the link's English span. An
    omitted sentence gets its translation proposed as an insertion (always a suggestion).
 2. **By round trip** (``mechanism="round-trip"``): without the original, a flagged
-   sentence goes English→Chinese (``Helsinki-NLP/opus-mt-en-zh``) and back. The result
-   is only ever a suggestion: it carries whatever the first model misunderstood.
+   sentence goes English→Chinese (``Helsinki-NLP/opus-mt-en-zh``) and back; when the
+   original is in another language, English→that language (``opus-mt-en-{lang}``) and
+   back with that language's model. The result is only ever a suggestion: it carries
+   whatever the first model misunderstood.
 3. **The model's own score** (``pipeline.translate.scoring``): forced decoding of the
    English given its Chinese (the original, or the round trip's) gives ``low-confidence``
    findings, which are triggers too, and a score for the original and the proposal.
@@ -193,21 +195,25 @@ def plan_retranslations(
 
 # --- running the models -------------------------------------------------------------------
 
-def zh_prefix(translator: Any) -> str:
-    """The target-language token an en→zh model wants first (``>>cmn_Hans<<``), or ""."""
+def target_prefix(translator: Any, language: str = "zh") -> str:
+    """The target-language token a multi-target model wants first (``>>cmn_Hans<<``,
+    ``>>jpn<<``), or "" for a model with one target."""
     from .translate.scoring import unwrap
 
     tokenizer = getattr(unwrap(translator), "_tokenizer", None)
     codes = list(getattr(tokenizer, "supported_language_codes", None) or [])
-    for token in ZH_TARGET_TOKENS:
+    wanted = ZH_TARGET_TOKENS if language == "zh" else (f">>{language}<<",)
+    for token in wanted:
         if token in codes:
             return token
-    return next((c for c in codes if c.startswith((">>cmn", ">>zh"))), "")
+    starts = (">>cmn", ">>zh") if language == "zh" else (f">>{language}",)
+    return next((c for c in codes if c.startswith(starts)), "")
 
 
-def round_trip(texts: Sequence[str], en_zh: Any, zh_en: Any) -> list[tuple[str, str]]:
-    """(Chinese, English again) for each English text: two model calls, whatever the count."""
-    prefix = zh_prefix(en_zh)
+def round_trip(texts: Sequence[str], en_zh: Any, zh_en: Any, language: str = "zh") -> list[tuple[str, str]]:
+    """(original language, English again) for each English text: two model calls, whatever
+    the count; ``en_zh`` translates English into ``language``, ``zh_en`` back."""
+    prefix = target_prefix(en_zh, language)
     pivots = en_zh.translate([f"{prefix} {t}" if prefix else t for t in texts])
     back = zh_en.translate(list(pivots))
     return list(zip(pivots, back))
@@ -628,12 +634,16 @@ def retranslate(
     edits: Iterable[Edit] = (),
     score: bool = True,
     model_alone: bool = False,
+    language: str = "zh",
+    reverse_model: str = ROUND_TRIP_MODEL,
 ) -> RetranslationResult:
     """All three mechanisms for one document, in one process (the batch runner splits them).
 
     ``findings`` are the document's (with the source checks' when there is a ``pair``);
     ``edits`` the rule edits that will be applied, so that a proposal is compared with the
     sentence as they leave it. Missing models cost only their part, with a one-line notice.
+    ``language`` is the original's (the pair's, else Chinese): ``zh_en`` translates from it,
+    ``en_zh`` (``reverse_model``) into it.
     """
     from .translate.scoring import low_confidence, make_scorer
 
@@ -658,10 +668,12 @@ def retranslate(
     trips: dict[str, tuple[str, str]] = {}
     english = [r.segments[0] for r in wanted if r.mechanism == ROUND_TRIP]
     if english and en_zh is None:
-        notices.append("round-trip suggestions skipped: no English→Chinese model "
-                       f"(`tqa models pull {ROUND_TRIP_MODEL}`)")
+        from .languages import name
+
+        notices.append(f"round-trip suggestions skipped: no English→{name(language)} model "
+                       f"(`tqa models pull {reverse_model}`)")
     elif english:
-        trips = dict(zip(english, round_trip(english, en_zh, zh_en)))
+        trips = dict(zip(english, round_trip(english, en_zh, zh_en, language)))
         if scorer is not None:  # the round trip's Chinese lets the model score the English too
             spans = [r.span for r in wanted if r.mechanism == ROUND_TRIP and r.segments[0] in trips]
             pivots = [trips[r.segments[0]][0] for r in wanted if r.mechanism == ROUND_TRIP and r.segments[0] in trips]

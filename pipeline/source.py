@@ -1,8 +1,10 @@
-"""The Chinese original of an English input: finding it, aligning it, and the checks it allows.
+"""The original of an English input: finding it, aligning it, and the checks it allows.
 
 An input is paired with its original by ``--source FILE``, by a source folder holding a
 file of the same name (or the same name with the language tag swapped), or by a file
-beside the input named like it with a Chinese tag: ``article.en.txt`` ↔ ``article.zh.txt``.
+beside the input named like it with a language tag: ``article.en.txt`` ↔ ``article.zh.txt``.
+The original is Chinese, Japanese, Korean, Russian, French or German; its language's
+sentence, length and number rules are in ``pipeline.originals``.
 
 With both texts aligned (``pipeline.align``) three checks become possible; they only
 measure, like every check, and report spans into the English text:
@@ -29,25 +31,25 @@ from typing import Any
 
 import regex
 
-from .align import Alignment, Link, align, en_numbers, zh_numbers
+from .align import Alignment, Link, align, en_numbers
 from .checks.base import SOURCE_REGISTRY, Check, ConfigurationError, instantiate, register_source
 from .document import Document, load_document
 from .findings import Finding, Severity, in_text_order
+from .originals import ORIGINAL_LANGUAGES, Rules, detect, rules_for
 from .spans import Span
 
-# Languages of the originals these checks understand: Han script, sentences ending at 。！？,
-# the same numerals (Japanese 億 = 亿). An original with Kana is Japanese; its sentences go to
-# the Japanese model when a flagged sentence is retranslated from it.
-SOURCE_LANGUAGES = ("zh", "ja")
-# Language tags a Chinese original may carry in its name, tried in this order.
-ZH_TAGS = ("zh", "zh-cn", "zh_cn", "zh-hans", "zh-hant", "zh-tw", "cn", "chs", "cht", "ja", "jp")  # then Japanese
+# Languages of the originals these checks understand (``pipeline.originals``); a flagged
+# sentence retranslated from the original goes to the model of the original's language.
+SOURCE_LANGUAGES = ORIGINAL_LANGUAGES
+# Language tags an original may carry in its name, tried in this order (Chinese first).
+ZH_TAGS = ("zh", "zh-cn", "zh_cn", "zh-hans", "zh-hant", "zh-tw", "cn", "chs", "cht", "ja", "jp", "ko", "kr", "ru", "fr", "de")
 EN_TAGS = ("en", "eng", "en-us", "en-gb")
 _HAN = regex.compile(r"\p{Han}")
 _HAN_RUN = regex.compile(r"\p{Han}(?:[\p{Han}\p{P}\p{N}\p{Zs}]*\p{Han})?[\p{InCJK_Symbols_and_Punctuation}\p{InHalfwidth_and_Fullwidth_Forms}”’」』》）]*")
 
 
 class SourceError(Exception):
-    """The original cannot be used (missing, unreadable, not Chinese); one line for the user."""
+    """The original cannot be used (missing, unreadable, not in a language read); one line for the user."""
 
 
 # --- finding and loading the original -------------------------------------------------
@@ -118,15 +120,17 @@ def find_source(
 
 
 def load_source(path: str | Path) -> Document:
-    """Read the original (any encoding ``load_document`` reads: UTF-8, GB18030, Big5, ...)."""
+    """Read the original (any encoding ``load_document`` reads: UTF-8, GB18030, Big5, ...);
+    one in a language the checks do not read is refused."""
     from .document import InputError
 
     try:
         doc = load_document(path)
     except InputError as err:
         raise SourceError(f"source {path}: {err}") from None
-    if not _HAN.search(doc.text):
-        raise SourceError(f"source {path} holds no Chinese or Japanese text")
+    language, why = detect(doc.text)
+    if language is None:
+        raise SourceError(f"source {path} {why}")
     return doc
 
 
@@ -134,19 +138,16 @@ def load_source(path: str | Path) -> Document:
 
 @dataclass(frozen=True)
 class SourcePair:
-    """An English document, its Chinese original, and their sentence alignment."""
+    """An English document, its original (``zh``, whatever its language), and their alignment."""
 
     en: Document
     zh: Document
     alignment: Alignment
+    language: str = "zh"  # the original's language, one of SOURCE_LANGUAGES
 
     @property
-    def language(self) -> str:
-        """The original's language: ``ja`` when it has Kana, else ``zh``."""
-        from .languages import han_language
-
-        lang = han_language(self.zh.text)
-        return lang if lang in SOURCE_LANGUAGES else "zh"
+    def rules(self) -> Rules:
+        return rules_for(self.language)
 
     def zh_text(self, link: Link) -> str:
         return link.zh_span.of(self.zh.text)
@@ -164,14 +165,24 @@ class SourcePair:
 def pair_documents(
     en: Document, zh: Document, translations: Mapping[str, str] | None = None, anchors: bool = True
 ) -> SourcePair:
-    """Align ``zh`` with ``en``; ``translations`` (Chinese sentence -> model English) sharpen it."""
-    return SourcePair(en, zh, align(zh.text, en, anchors=anchors, translations=translations))
+    """Align the original ``zh`` with ``en`` by its language's rules; ``translations``
+    (original sentence -> model English) sharpen it."""
+    language = detect(zh.text)[0] or "zh"
+    rules = rules_for(language)
+    alignment = align(zh.text, en, anchors=anchors, translations=translations, zh_sentences=rules.split(zh.text),
+                      src_length=rules.length, src_numbers=rules.numbers)
+    return SourcePair(en, zh, alignment, language)
 
 
 # --- the checks -------------------------------------------------------------------------
 
 class SourceCheck(Check):
-    """A check that needs the original: ``find_pair(pair)`` instead of ``find(doc)``."""
+    """A check that needs the original: ``find_pair(pair)`` instead of ``find(doc)``.
+
+    ``languages``: the originals it reads (``tqa checks`` lists them); others are skipped.
+    """
+
+    languages: tuple[str, ...] = SOURCE_LANGUAGES
 
     def find(self, doc: Document) -> Iterable[Finding]:
         return []  # nothing to say without the original
@@ -196,7 +207,7 @@ class NumberMismatch(SourceCheck):
         for link in pair.alignment.links:
             if not link.zh or not link.en:
                 continue
-            zh = zh_numbers(link.zh_span.of(zh_text))
+            zh = pair.rules.numbers(link.zh_span.of(zh_text))
             en = [
                 (n, Span(link.en_span.start + n.span.start, link.en_span.start + n.span.end))
                 for n in en_numbers(link.en_span.of(en_text))
@@ -224,15 +235,18 @@ class NumberMismatch(SourceCheck):
 class Omission(SourceCheck):
     id = "omission"
     severity = Severity.MAJOR
-    description = "A sentence of the Chinese original has no English translation (an empty span where it is missing)"
-    options = {"min_han": 4}  # shorter sentences ("（完）", a byline) are not worth a finding
+    description = "A sentence of the original has no English translation (an empty span where it is missing)"
+    # shorter sentences ("（完）", a byline) are not worth a finding: letters of a Chinese,
+    # Japanese or Korean original, words of a Russian, French or German one
+    options = {"min_han": 4, "min_words": 3}
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         for link in pair.alignment.links:
             if not link.zh or link.en:
                 continue
             zh = link.zh_span.of(pair.zh.text)
-            if len(_HAN.findall(zh)) < self.config["min_han"]:
+            rules = pair.rules
+            if rules.size(zh) < self.config["min_han" if rules.size_unit == "letters" else "min_words"]:
                 continue
             yield self.finding(link.en_span, f"not translated: 「{_short(zh)}」", evidence={
                 "zh": zh, "zh_start": link.zh_span.start, "zh_end": link.zh_span.end, "zh_sentences": list(link.zh),
@@ -243,18 +257,20 @@ class Omission(SourceCheck):
 class UntranslatedSource(SourceCheck):
     id = "untranslated-source"
     severity = Severity.CRITICAL
-    description = "Chinese in the English copied from the aligned original: a sentence, or part of one, left untranslated"
+    description = "Text of the original copied into the English: a sentence, or part of one, left untranslated"
+    languages = ("zh", "ja", "ko", "ru")  # a French or German copy is in English's own letters
     options = {"min_copied": 0.6}  # share of the passage's Han characters found in the original
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         en_text = pair.en.text
+        letter, run = _letter_patterns(pair.rules.letters or "Han")
         for link in pair.alignment.links:
             if not link.en or not link.zh:
                 continue
             original = link.zh_span.of(pair.zh.text)
-            have = Counter(_HAN.findall(original))
-            for m in _HAN_RUN.finditer(en_text, link.en_span.start, link.en_span.end):
-                han = _HAN.findall(m.group())
+            have = Counter(letter.findall(original))
+            for m in run.finditer(en_text, link.en_span.start, link.en_span.end):
+                han = letter.findall(m.group())
                 copied = sum((Counter(han) & have).values()) / len(han)
                 if copied < self.config["min_copied"]:
                     continue
@@ -264,8 +280,16 @@ class UntranslatedSource(SourceCheck):
                     ("sentence left untranslated" if whole else f"{len(han)} Chinese characters left untranslated")
                     + " (copied from the original)",
                     evidence={"zh": original, "zh_start": link.zh_span.start, "zh_end": link.zh_span.end,
-                              "copied": round(copied, 3), "language": "zh"},
+                              "copied": round(copied, 3), "language": pair.language},
                 )
+
+
+def _letter_patterns(script: str) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """Letters of ``script`` and a run of them (with the punctuation and spaces inside it)."""
+    if script == "Han":
+        return _HAN, _HAN_RUN
+    letter = rf"\p{{{script}}}"
+    return regex.compile(letter), regex.compile(rf"{letter}+(?:[\p{{P}}\p{{N}}\p{{Zs}}]*{letter}+)*[.!?»”]*")
 
 
 def build_source_checks(settings: Mapping[str, Mapping[str, Any]] | None = None) -> list[SourceCheck]:
@@ -282,7 +306,8 @@ def run_source_checks(pair: SourcePair, checks: Iterable[SourceCheck] | None = N
     for check in build_source_checks() if checks is None else checks:
         if not isinstance(check, SourceCheck):
             raise ConfigurationError(f"run_source_checks: {type(check).__name__} is not a SourceCheck")
-        findings.extend(check.find_pair(pair))
+        if pair.language in check.languages:
+            findings.extend(check.find_pair(pair))
     return in_text_order(findings)
 
 

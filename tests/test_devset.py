@@ -31,3 +31,16 @@ def test_recall_rises_and_no_kind_loses(capsys):
     for kind, (before, after) in rows.items():
         assert int(after.split("/")[0]) >= int(before.split("/")[0]), kind
     assert int(rows["all"][1].split("/")[0]) > int(rows["all"][0].split("/")[0])
+
+
+def test_the_held_out_set_is_labelled_apart_from_the_devset_and_measured_with_set(capsys):
+    held = json.loads((devset.DATA / "heldout" / "labels.json").read_text(encoding="utf-8"))["pages"]
+    dev_urls = {p["url"] for p in json.loads((devset.DEVSET / "labels.json").read_text(encoding="utf-8"))["pages"]}
+    assert len(held) >= 10 and not {p["url"] for p in held} & dev_urls  # other pages than the devset's
+    for page in held:
+        text = (devset.DATA / "heldout" / page["file"]).read_text(encoding="utf-8")
+        assert page["url"].startswith("http") and all(start >= 0 for _, start, _ in devset.labelled(page, text))
+    devset.main.__globals__["sys"].argv = ["devset.py", "--set", "heldout"]
+    devset.main()
+    out = capsys.readouterr().out
+    assert out.startswith(f"held-out set: {len(held)} excerpts") and "precision per check" in out

@@ -192,7 +192,7 @@ def test_models_pull_respects_the_offline_flag(monkeypatch):
 def test_tqa_checks_says_which_languages_each_check_takes():
     out = CliRunner().invoke(app, ["checks"], catch_exceptions=False).output
     lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
-    assert "originals in: zh, ja" in lines["number-mismatch"] and "originals in: zh, ja" in lines["omission"]
+    assert "originals in: zh, ja, ko, ru, fr, de" in lines["number-mismatch"] and "originals in: zh, ja, ko, ru, fr, de" in lines["omission"]
     assert "that language's model" in lines["untranslated"]
 
 

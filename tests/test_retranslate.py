@@ -32,9 +32,9 @@ from pipeline.retranslate import (
     retranslate,
     round_trip,
     score_proposals,
+    target_prefix,
     text_with_edits,
     to_edit,
-    zh_prefix,
 )
 from pipeline.source import load_source, pair_documents, run_source_checks
 from pipeline.spans import Span
@@ -304,7 +304,7 @@ def test_low_confidence_with_the_tiny_model(zh_en, summit) -> None:
 # --- the models together ------------------------------------------------------------------------
 
 def test_round_trip_sends_the_target_token(en_zh, zh_en, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert zh_prefix(en_zh) == ">>cmn_Hans<<" and zh_prefix(zh_en) == ""
+    assert target_prefix(en_zh) == ">>cmn_Hans<<" and target_prefix(zh_en) == ""
     seen: list[list[str]] = []
     real = en_zh.translate
     monkeypatch.setattr(en_zh, "translate", lambda texts: seen.append(list(texts)) or real(texts))

@@ -47,6 +47,7 @@ class KeyTerm(SourceCheck):
     id = "key-term"
     severity = Severity.MINOR
     description = "With the original: a term-base term in the Chinese whose accepted English is missing from its English sentence"
+    languages = ("zh", "ja")  # the term base is Chinese (Japanese shares its Han terms)
     options = {
         "shipped": True,  # the term base shipped in pipeline/data/terms.tsv
         "termbase": [],  # extra term bases (TSV/TBX); their entries override the shipped ones

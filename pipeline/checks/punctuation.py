@@ -24,6 +24,7 @@ from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
 from .base import MAX_PARAGRAPH_CHARS, Check, register
+from .spoken import drop_split_quotations
 
 _FULLWIDTH = regex.compile(r"\u3000+|[\uFF01-\uFF5E\u3001-\u3003\u3008-\u3011\u3014-\u301F\uFF61-\uFF64]")
 _MAP = {
@@ -144,7 +145,8 @@ class UnpairedPunctuation(Check):
                 if kind == '"' and continues:
                     continue  # a quotation running on into the next paragraph
                 found.append(self._unpaired(pos, text, True))
-        return sorted(found, key=lambda f: f.span)
+        # a quotation cut at a paragraph break (a transcript's cue boundary) is one quotation
+        return drop_split_quotations(sorted(found, key=lambda f: f.span), text, paragraphs)
 
     def _unpaired(self, at: int, text: str, opening: bool) -> Finding:
         mark = text[at]

@@ -34,6 +34,7 @@ from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
 from .base import MAX_PARAGRAPH_CHARS, Check, ConfigurationError, register
+from .spoken import spoken_restart
 
 # Words and the gaps between them: split keeps both, so offsets come from their lengths.
 # The standard library's engine is about 1.6x faster than ``regex`` at this simple split.
@@ -235,6 +236,15 @@ class RepeatedPhrase(Check):
             return None  # "on and on and on", "and so on and so on"
         elif all(word[:1].isupper() for word in words) and punctuated:
             return None  # a name said twice on purpose: "New York, New York"
+        elif punctuated and spoken_restart(w.low[i]):
+            # "if we, if we": a speaker's restart (transcripts), not MT's doubling; a reviewer decides
+            return _Hit(
+                w.span(i, end - 1),
+                f'"{phrase}" said again after a comma ({copies} times): spoken style, or a repetition to remove',
+                None,
+                {"kind": "restart", "phrase": phrase, "copies": copies},
+                Severity.MINOR,
+            )
         if n == 1 and words[0][:1].isupper() and w.low[i] not in _FUNCTION_WORDS:
             # "China China" is an MT artefact, "Walla Walla" a town: a reviewer decides
             return _Hit(

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
 from .base import Check, register
 from .glued import FUNCTION_WORDS
-from .words import WordIndex, word_index
+from .words import WORDS_CACHED, WordIndex, word_index
 
 _FIXED = re.compile(
     r"\b(?:(Sino) ([A-Z][a-z]+)"
@@ -37,12 +38,20 @@ _RELATED = re.compile(r"related", re.I)
 _BEFORE = re.compile(r"[a-z]{3,}", re.I)
 
 
+@lru_cache(maxsize=WORDS_CACHED)
+def _shape_start(word: str) -> bool:
+    return 3 <= len(word) <= 6 and bool(_FIRST.fullmatch(word))
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _related(word: str) -> bool:
+    return len(word) == 7 and bool(_RELATED.fullmatch(word))
+
+
 def _matches(text: str, index: WordIndex) -> Iterator[re.Match[str]]:
     """What ``_FIXED.finditer(text)`` finds, trying the pattern only where a match can start."""
-    first = {w for w in index.distinct if 3 <= len(w) <= 6 and _FIRST.fullmatch(w)}
-    related = {w for w in index.distinct if len(w) == 7 and _RELATED.fullmatch(w)}
-    starts = set(index.where(first))
-    starts.update(k - 1 for k in index.where(related) if k and index.gaps[k] == " " and _BEFORE.fullmatch(index.words[k - 1]))
+    starts = set(index.where(_shape_start))
+    starts.update(k - 1 for k in index.where(_related) if k and index.gaps[k] == " " and _BEFORE.fullmatch(index.words[k - 1]))
     done = 0
     for k in sorted(starts):
         if index.starts[k] >= done and (m := _FIXED.match(text, index.starts[k])):

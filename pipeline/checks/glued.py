@@ -26,7 +26,7 @@ from ..findings import Finding, Severity
 from ..spans import Span
 from .base import Check, register
 from .wordfreq_en import derived, zipf
-from .words import WordIndex, word_index
+from .words import WORDS_CACHED, WordIndex, word_index
 
 FUNCTION_WORDS = frozenset(
     "a an the of and or but in on at to for from with by as into onto over under about after before than that this "
@@ -43,11 +43,21 @@ _WORD_START = re.compile(r"[a-z]{4}")
 def _may_have_word_after(index: WordIndex) -> bool:
     """Whether ``_WORD_AFTER`` can match: its letters follow a digit in one word ("5million"),
     or begin a word after a comma or stop that follows a digit ("1,000.million")."""
-    if any(_DIGIT_WORD.search(w) for w in index.distinct if not w.isalpha()):
+    if index.where(_digit_word):
         return True
-    stops = {g for g in set(index.gaps) if g and not g.strip(",.")}
     words = index.words
-    return any(0 < k < len(words) and words[k - 1][-1].isdecimal() and _WORD_START.match(words[k]) for k in index.where_gap(stops))
+    return any(0 < k < len(words) and words[k - 1][-1].isdecimal() and _WORD_START.match(words[k]) for k in index.where_gap(_stops))
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _digit_word(word: str) -> bool:
+    return not word.isalpha() and bool(_DIGIT_WORD.search(word))
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _stops(gap: str) -> bool:
+    """Only commas and full stops: "1,000.million" """
+    return bool(gap) and not gap.strip(",.")
 _LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[a-z]")
 _UNITS = frozenset("hours mins secs days kmph mph kph years".split())  # "24hours" is common shorthand
 _MARK = re.compile(r"[():]")  # few in any text: the letters around each are looked at in Python
@@ -79,7 +89,6 @@ def _token_at(text: str, start: int, end: int) -> str:
 _MAX_GLUED = 48  # letters: a function word and a long word, or two common words, are far shorter
 
 
-@lru_cache(maxsize=65536)  # articles share most of their words
 def _split(word: str) -> tuple[str, str] | None:
     """The split of ``word`` into two words that explains it best, if any."""
     if len(word) > _MAX_GLUED:
@@ -105,6 +114,22 @@ def _split(word: str) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+@lru_cache(maxsize=WORDS_CACHED)
+def _glued(word: str) -> tuple[str, str] | None:
+    """The two words a whole word of the text is glued from, if it is."""
+    if not (word.isascii() and word.isalpha()):
+        return None
+    if word.islower():
+        return _split(word) if len(word) >= 5 else None
+    m = _CAMEL.fullmatch(word)
+    return (m.group(1), m.group(2)) if m and m.group(1) in FUNCTION_WORDS else None
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _number_glued(word: str) -> bool:
+    return not word.isalpha() and bool(_NUMBER_AFTER.fullmatch(word))
+
+
 @register
 class GluedWords(Check):
     id = "glued-words"
@@ -113,25 +138,13 @@ class GluedWords(Check):
 
     def find(self, doc: Document) -> Iterable[Finding]:
         # A match of ``\b[a-z]{5,}\b`` or of the camel-case pattern is a whole word of the
-        # index: each distinct word is judged once, and only the glued ones are looked up.
+        # index: each word is judged once (``_glued``), and only the glued ones are looked at.
         index = word_index(doc)
-        splits = {}
-        for word in index.distinct:
-            if word.isascii() and word.isalpha():
-                if word.islower():
-                    split = _split(word) if len(word) >= 5 else None
-                else:
-                    m = _CAMEL.fullmatch(word)
-                    split = (m.group(1), m.group(2)) if m and m.group(1) in FUNCTION_WORDS else None
-                if split:
-                    splits[word] = split
-        if not splits:
-            return []
         text, found = doc.text, []
-        for k in index.where(splits):
+        for k in index.where(_glued):
             start, end = index.starts[k], index.ends[k]
             if not _CODE.search(_token_at(text, start, end)):  # not a URL, an address or code
-                found.append(self._finding(start, end, *splits[index.words[k]]))
+                found.append(self._finding(start, end, *_glued(index.words[k])))
         return found
 
     def _finding(self, start: int, end: int, left: str, right: str) -> Finding:
@@ -154,8 +167,7 @@ class GluedNumber(Check):
         found = []
         # "in2020" is a whole word of the index: each distinct word is matched once
         index = word_index(doc)
-        glued = {w for w in index.distinct if not w.isalpha() and _NUMBER_AFTER.fullmatch(w)}
-        for k in index.where(glued):
+        for k in index.where(_number_glued):
             m = _NUMBER_AFTER.fullmatch(text, index.starts[k], index.ends[k])
             found.append(self._finding(m, f"{m.group(1)} {m.group(2)}"))
         for m in _WORD_AFTER.finditer(text) if _may_have_word_after(index) else ():

@@ -21,7 +21,7 @@ from ..spans import Span
 from .base import Check, register
 from .termbase import shipped_termbase
 from .wordfreq_en import derived, zipf
-from .words import word_index
+from .words import WORDS_CACHED, word_index
 
 _INITIAL = "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
 _FINAL = "(?:iang|iong|uang|ueng|iao|ian|uai|uan|ang|eng|ing|ong|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
@@ -69,6 +69,12 @@ def is_pinyin(word: str, alone: bool = True) -> bool:
     return syllables(plain) >= 2 and plain not in _accepted() and not derived(plain, 2.5)
 
 
+@lru_cache(maxsize=WORDS_CACHED)
+def _candidate(word: str) -> bool:
+    """Made of pinyin letters and pinyin-like beside another such word."""
+    return len(word) >= 2 and not word.strip(_LETTERS) and is_pinyin(word, alone=False)
+
+
 @register
 class Pinyin(Check):
     id = "pinyin"
@@ -79,12 +85,12 @@ class Pinyin(Check):
         # A match of ``_WORD`` is a whole word of the index, made of its letters, with no
         # apostrophe or hyphen on either side: each distinct word is judged once.
         index = word_index(doc)
-        candidates = {w for w in index.distinct if len(w) >= 2 and not w.strip(_LETTERS) and is_pinyin(w, alone=False)}
-        if not candidates:
+        found = index.where(_candidate)
+        if not found:
             return []
         text = doc.text
         runs: list[list[int]] = []  # runs of such words, by their index
-        for k in index.where(candidates):
+        for k in found:
             start, end = index.starts[k], index.ends[k]
             if text[start - 1 : start] in _JOINERS or text[end : end + 1] in _JOINERS:
                 continue

@@ -88,7 +88,7 @@ class RepeatedModifier(Check):
         words, gaps = index.words, index.gaps
         found = []
         done = 0
-        for k in index.where({"and"}):
+        for k in index.where("and".__eq__):
             if k < 2 or k + 2 >= len(words) or index.starts[k - 2] < done:
                 continue
             if gaps[k - 1] != " " or gaps[k] != " " or gaps[k + 1] != " " or gaps[k + 2] != " ":

@@ -22,6 +22,7 @@ from ..findings import Finding, Severity
 from ..spans import Span
 from ..languages import SHARED_SCRIPTS, identify, name, script_language
 from .base import Check, ConfigurationError, register
+from .words import word_index
 
 # Script groups: (name, letters, minimum letters for a passage). A single Han character
 # is already a defect; a lone Greek letter is usually a symbol (beta-coronavirus).
@@ -57,6 +58,7 @@ _PATTERNS = [(name, _passage_pattern(letters), minimum) for name, letters, minim
 _SCRIPT_LETTER = [regex.compile(letters if letters.startswith("[") else f"[{letters}]", flags=regex.V1)
                   for _, letters, _ in (*_GROUPS, _OTHER)]
 _ANY_FOREIGN = regex.compile(rf"[\p{{L}}--\p{{Latin}}]", flags=regex.V1)
+_NOT_ASCII_LETTER = regex.compile(r"[\p{L}--[A-Za-z]]", flags=regex.V1)
 _LETTER = regex.compile(r"\p{L}")
 _WORDS = regex.compile(r"(\p{L}+)")
 _HAN_SCRIPTS = {"ja": "Kana", "ko": "Hangul"}  # what the "Han" group's letters are, by language
@@ -109,7 +111,8 @@ class Untranslated(Check):
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
         found: list[Finding] = []
-        if _ANY_FOREIGN.search(text):
+        plain = _NOT_ASCII_LETTER.search(text) is None  # most English articles: letters A-Z alone
+        if not plain and _ANY_FOREIGN.search(text):
             found.extend(self._script_passages(text))
         if self.config["detect_latin"]:
             # a sentence is skipped when a passage overlaps it: of the passages starting before
@@ -118,7 +121,8 @@ class Untranslated(Check):
             taken = sorted((f.span.start, f.span.end) for f in found)
             starts = [start for start, _ in taken]
             reach = list(accumulate((end for _, end in taken), max))
-            words = _Letters(text)
+            # with letters A-Z alone, the words of ``\p{L}+`` are the index's ``[A-Za-z]+``
+            words = _Letters(text, *word_index(doc).latin) if plain else _Letters.of(text)
             for sentence in doc.sentences:
                 k = bisect_left(starts, sentence.end)
                 if k and reach[k - 1] > sentence.start:
@@ -191,13 +195,16 @@ class _Letters:
     many are English function words and how many start in lower case (what a
     ``findall`` per sentence gave, with running sums instead of a scan per sentence)."""
 
-    def __init__(self, text: str) -> None:
-        parts = _WORDS.split(text)
-        self.text, words = text, parts[1::2]
-        bounds = list(accumulate(map(len, parts)))
-        self.starts, self.ends = bounds[0:-1:2], bounds[1::2]
+    def __init__(self, text: str, words: list[str], starts: list[int], ends: list[int]) -> None:
+        self.text, self.starts, self.ends = text, starts, ends
         self.english = list(accumulate(map(_ENGLISH.__contains__, map(str.lower, words)), initial=0))
         self.lower_first = list(accumulate(map(str.islower, map(itemgetter(0), words)), initial=0))
+
+    @classmethod
+    def of(cls, text: str) -> _Letters:
+        parts = _WORDS.split(text)
+        bounds = list(accumulate(map(len, parts)))
+        return cls(text, parts[1::2], bounds[0:-1:2], bounds[1::2])
 
     def count(self, span: Span) -> tuple[int, int, int]:
         """(words, English function words, words starting in lower case) within ``span``;

@@ -2,10 +2,11 @@
 
 Each check used to scan the text for words itself (about ten scans per article, with
 Python work per word). ``WordIndex`` splits the text once into runs of word characters
-(``\\w+``: the unit every ``\\b`` of a regex is about) and the gaps between them, in C;
-a check asks for what it needs (the lower-case words, the distinct words, the places of
-given words) and does its Python work per distinct word where it can, so that work
-follows the vocabulary of an article, not its length.
+(``\\w+``: the unit every ``\\b`` of a regex is about) and the gaps between them, in C.
+A check asks where the words are that pass a test of its own; the test is a function of
+the word alone, cached with ``functools.lru_cache``, so a word already judged (most words
+of an article: they are common) costs a lookup in C and no Python code. The Python work of
+a check follows the new words it meets, not the length of the text.
 
 The index is cached on the document while the checks run (``run_checks`` drops it after
 them): it costs about as much memory as the words themselves.
@@ -14,17 +15,20 @@ them): it costs about as much memory as the words themselves.
 from __future__ import annotations
 
 import re
-from collections.abc import Container
-from functools import cached_property
+from collections.abc import Callable
+from functools import cached_property, lru_cache
 from itertools import accumulate, compress, count
 from typing import Any
 
 _RUN = re.compile(r"(\w+)")
 _ATTRIBUTE = "_tqa_word_index"
 _LATIN = re.compile(r"[A-Za-z]+")
+WORDS_CACHED = 1 << 16  # words a check's test remembers (lru_cache); far more than an article has
 
 
-def _not_ascii_letters(word: str) -> bool:
+@lru_cache(maxsize=WORDS_CACHED)
+def _mixed(word: str) -> bool:
+    """Not a run of ASCII letters alone ("2020", "COVID19", "café")."""
     return not (word.isascii() and word.isalpha())
 
 
@@ -44,17 +48,26 @@ class WordIndex:
     def __len__(self) -> int:
         return len(self.words)
 
+    def where(self, test: Callable[[str], object]) -> list[int]:
+        """Indices of the words for which ``test`` is true, in text order. Give a cached
+        test (or a set's ``__contains__``): on a hit it runs in C. Each distinct word is
+        tested once, and most tests pass none, which ends the search there."""
+        passed = set(compress(self.distinct, map(test, self.distinct)))
+        if not passed:
+            return []
+        return list(compress(count(), map(passed.__contains__, self.words)))
+
+    def where_gap(self, test: Callable[[str], object]) -> list[int]:
+        """Indices k of the gaps (``gaps[k]`` precedes word k) for which ``test`` is true."""
+        return list(compress(count(), map(test, self.gaps)))
+
     @cached_property
-    def lower(self) -> list[str]:
-        return list(map(str.lower, self.words))
+    def distinct(self) -> list[str]:
+        return list(set(self.words))
 
     @cached_property
     def casefolded(self) -> list[str]:
         return list(map(str.casefold, self.words))
-
-    @cached_property
-    def distinct(self) -> frozenset[str]:
-        return frozenset(self.words)
 
     @cached_property
     def latin(self) -> tuple[list[str], list[int], list[int]]:
@@ -62,8 +75,7 @@ class WordIndex:
         are one already; the others (numbers, "COVID19", "café") are split further."""
         words, starts, ends = [], [], []
         done = 0
-        mixed = compress(count(), map(_not_ascii_letters, self.words))
-        for k in mixed:
+        for k in self.where(_mixed):
             words += self.words[done:k]
             starts += self.starts[done:k]
             ends += self.ends[done:k]
@@ -76,14 +88,6 @@ class WordIndex:
         starts += self.starts[done:]
         ends += self.ends[done:]
         return words, starts, ends
-
-    def where(self, words: Container[str], lower: bool = False) -> list[int]:
-        """Indices of the words (their lower-case forms with ``lower``) that are in ``words``, in text order."""
-        return list(compress(count(), map(words.__contains__, self.lower if lower else self.words)))
-
-    def where_gap(self, gaps: Container[str]) -> list[int]:
-        """Indices k of the gaps (``gaps[k]`` precedes word k) that are in ``gaps``, in text order."""
-        return list(compress(count(), map(gaps.__contains__, self.gaps)))
 
 
 def word_index(doc: Any) -> WordIndex:

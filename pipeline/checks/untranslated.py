@@ -211,7 +211,7 @@ class _Letters:
         a word the span cuts counts as the part inside it, as a ``findall`` on the span sees it."""
         first = bisect_right(self.ends, span.start)  # the first word ending inside the span
         end = bisect_left(self.starts, span.end)  # past the last word starting inside it
-        if first >= end:
+        if first >= end or span.start >= span.end:
             return 0, 0, 0
         words = end - first
         english = self.english[end] - self.english[first]

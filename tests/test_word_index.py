@@ -40,10 +40,12 @@ def test_the_index_splits_the_text_into_words_and_gaps():
     index = WordIndex("  Good -neighborly, 2020’s x_y\n")
     assert index.words == ["Good", "neighborly", "2020", "s", "x_y"]
     assert index.gaps == ["  ", " -", ", ", "’", " ", "\n"]
+    assert list(index.starts) == [2, 8, 20, 25, 27] and list(index.ends) == [6, 18, 24, 26, 30]
     assert [index.text[s:e] for s, e in zip(index.starts, index.ends)] == index.words
     assert index.where({"s", "Good"}.__contains__) == [0, 3]
     assert index.where_gap(" ".__eq__) == [4]
-    assert index.latin == (["Good", "neighborly", "s", "x", "y"], [2, 8, 25, 27, 29], [6, 18, 26, 28, 30])
+    words, starts, ends = index.latin
+    assert (words, list(starts), list(ends)) == (["Good", "neighborly", "s", "x", "y"], [2, 8, 25, 27, 29], [6, 18, 26, 28, 30])
 
 
 @given(texts)

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..document import Document
 from ..findings import Finding, in_text_order
+from .words import forget
 from .base import REGISTRY, SOURCE_REGISTRY, Check, ConfigurationError, instantiate, register, register_source
 from . import untranslated  # noqa: F401  (modules register their checks on import)
 from . import calque, duplicate_line, punctuation, repetition, spacing  # noqa: F401
@@ -38,6 +39,9 @@ def build_checks(settings: Mapping[str, Mapping[str, Any]] | None = None) -> lis
 def run_checks(doc: Document, checks: Iterable[Check] | None = None) -> list[Finding]:
     """All findings of ``checks`` (default: every registered check), in text order."""
     findings: list[Finding] = []
-    for check in build_checks() if checks is None else checks:
-        findings.extend(check.find(doc))
+    try:
+        for check in build_checks() if checks is None else checks:
+            findings.extend(check.find(doc))
+    finally:
+        forget(doc)  # the checks share one word index per document (``words``); the reports do not need it
     return in_text_order(findings)

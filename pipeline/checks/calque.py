@@ -22,6 +22,7 @@ from ..spans import Span
 from .base import Check, ConfigurationError, register
 from .glossary import GlossaryEntry, load_glossary, shipped_glossary
 from .phrase_trie import PhraseTrie
+from .words import word_index
 from .termbase import as_glossary, load_termbase, shipped_termbase
 
 _SPACED_HYPHEN = regex.compile(r"\s*-\s*")
@@ -52,7 +53,7 @@ class Calque(Check):
     def find(self, doc: Document) -> Iterable[Finding]:
         found = []
         text = doc.text
-        for m in self._trie.finditer(text):
+        for m in self._trie.finditer(text, word_index(doc)):
             entry = self.entries[m.index]
             matched = text[m.start : m.end]
             replacement = _render(entry.rendering, text[slice(*m.wildcard)] if m.wildcard else None, matched)

@@ -10,13 +10,15 @@ a noun). The "related" case needs a word before it that is not an adverb or a ve
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
 from .base import Check, register
 from .glued import FUNCTION_WORDS
+from .words import WORDS_CACHED, WordIndex, word_index
 
 _FIXED = re.compile(
     r"\b(?:(Sino) ([A-Z][a-z]+)"
@@ -29,6 +31,34 @@ _FIXED = re.compile(
     r")",
     re.I,
 )
+# Every match starts at a word that begins one of the shapes, or at the word before "related":
+# the pattern is tried only there, and the text is not scanned at every position.
+_FIRST = re.compile(r"sino|post|covid|win|people|state", re.I)
+_RELATED = re.compile(r"related", re.I)
+_BEFORE = re.compile(r"[a-z]{3,}", re.I)
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _shape_start(word: str) -> bool:
+    return 3 <= len(word) <= 6 and bool(_FIRST.fullmatch(word))
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _related(word: str) -> bool:
+    return len(word) == 7 and bool(_RELATED.fullmatch(word))
+
+
+def _matches(text: str, index: WordIndex) -> Iterator[re.Match[str]]:
+    """What ``_FIXED.finditer(text)`` finds, trying the pattern only where a match can start."""
+    starts = set(index.where(_shape_start))
+    starts.update(k - 1 for k in index.where(_related) if k and index.gaps[k] == " " and _BEFORE.fullmatch(index.words[k - 1]))
+    done = 0
+    for k in sorted(starts):
+        if index.starts[k] >= done and (m := _FIXED.match(text, index.starts[k])):
+            yield m
+            done = m.end()
+
+
 _NOT_BEFORE_RELATED = frozenset(
     "are were was been being become became becomes seem seems not also closely directly distantly indirectly "
     "highly strongly loosely mostly partly largely genetically causally inversely intimately well".split()
@@ -45,7 +75,7 @@ class MissingHyphen(Check):
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
         found = []
-        for m in _FIXED.finditer(text):
+        for m in _matches(text, word_index(doc)):
             words = [g for g in m.groups() if g]
             if m.group(16):  # "X related Y"
                 after = re.match(r"[a-z]+", text[m.end() :])

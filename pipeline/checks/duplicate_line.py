@@ -25,11 +25,21 @@ from .base import Check, ConfigurationError, register
 _QUOTES = str.maketrans(
     {c: '"' for c in "“”„‟«»「」『』＂"} | {c: "'" for c in "‘’‚‛′＇"}
 )
+_QUOTE_MARKS = [(chr(c), plain) for c, plain in _QUOTES.items()]
 _LINE = regex.compile(r"[^\r\n]+")
 
 
 def normalise(text: str) -> str:
-    return " ".join(text.translate(_QUOTES).split())
+    return " ".join(_plain_quotes(text).split())
+
+
+def _plain_quotes(text: str) -> str:
+    """``text.translate(_QUOTES)``, with one fast ``replace`` per quote mark present: the
+    translation looks each character up in a table, the dominant cost of this check."""
+    for mark, plain in _QUOTE_MARKS:
+        if mark in text:
+            text = text.replace(mark, plain)
+    return text
 
 
 @register

@@ -19,22 +19,45 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
 from .base import Check, register
 from .wordfreq_en import derived, zipf
+from .words import WORDS_CACHED, WordIndex, word_index
 
 FUNCTION_WORDS = frozenset(
     "a an the of and or but in on at to for from with by as into onto over under about after before than that this "
     "these those its their our his her is are was were be been has have had will would can could should may might "
     "not which who whose when where while also such all any each other more most".split()
 )
-_LOWER = re.compile(r"\b[a-z]{5,}\b")
-_CAMEL = re.compile(r"\b([a-z]{2,5})([A-Z][a-z]{2,})\b")
-_NUMBER_AFTER = re.compile(r"\b(in|on|at|by|since|from|to|of|until|before|after|than|about)(\d{1,4})\b", re.I)
+_CAMEL = re.compile(r"([a-z]{2,5})([A-Z][a-z]{2,})")  # a whole word
+_NUMBER_AFTER = re.compile(r"(in|on|at|by|since|from|to|of|until|before|after|than|about)(\d{1,4})", re.I)  # a whole word
 _WORD_AFTER = re.compile(r"\b(\d[\d,.]*)([a-z]{4,})\b")
+_DIGIT_WORD = re.compile(r"\d[a-z]{4,}$")
+_WORD_START = re.compile(r"[a-z]{4}")
+
+
+def _may_have_word_after(index: WordIndex) -> bool:
+    """Whether ``_WORD_AFTER`` can match: its letters follow a digit in one word ("5million"),
+    or begin a word after a comma or stop that follows a digit ("1,000.million")."""
+    if index.where(_digit_word):
+        return True
+    words = index.words
+    return any(0 < k < len(words) and words[k - 1][-1].isdecimal() and _WORD_START.match(words[k]) for k in index.where_gap(_stops))
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _digit_word(word: str) -> bool:
+    return not word.isalpha() and bool(_DIGIT_WORD.search(word))
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _stops(gap: str) -> bool:
+    """Only commas and full stops: "1,000.million" """
+    return bool(gap) and not gap.strip(",.")
 _LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[a-z]")
 _UNITS = frozenset("hours mins secs days kmph mph kph years".split())  # "24hours" is common shorthand
 _MARK = re.compile(r"[():]")  # few in any text: the letters around each are looked at in Python
@@ -91,6 +114,22 @@ def _split(word: str) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+@lru_cache(maxsize=WORDS_CACHED)
+def _glued(word: str) -> tuple[str, str] | None:
+    """The two words a whole word of the text is glued from, if it is."""
+    if not (word.isascii() and word.isalpha()):
+        return None
+    if word.islower():
+        return _split(word) if len(word) >= 5 else None
+    m = _CAMEL.fullmatch(word)
+    return (m.group(1), m.group(2)) if m and m.group(1) in FUNCTION_WORDS else None
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _number_glued(word: str) -> bool:
+    return not word.isalpha() and bool(_NUMBER_AFTER.fullmatch(word))
+
+
 @register
 class GluedWords(Check):
     id = "glued-words"
@@ -98,16 +137,15 @@ class GluedWords(Check):
     description = 'Two words written without a space: "ofthe", "developmentand", "inChina" (decided with wordfreq frequencies)'
 
     def find(self, doc: Document) -> Iterable[Finding]:
-        text = doc.text
-        found = []
-        for m in _LOWER.finditer(text):
-            split = _split(m.group())
-            if split and not _CODE.search(_token_at(text, m.start(), m.end())):  # not a URL, an address or code
-                found.append(self._finding(m.start(), m.end(), *split))
-        for m in _CAMEL.finditer(text):
-            if m.group(1) in FUNCTION_WORDS and not _CODE.search(_token_at(text, m.start(), m.end())):
-                found.append(self._finding(m.start(), m.end(), m.group(1), m.group(2)))
-        return sorted(found, key=lambda f: f.span)
+        # A match of ``\b[a-z]{5,}\b`` or of the camel-case pattern is a whole word of the
+        # index: each word is judged once (``_glued``), and only the glued ones are looked at.
+        index = word_index(doc)
+        text, found = doc.text, []
+        for k in index.where(_glued):
+            start, end = index.starts[k], index.ends[k]
+            if not _CODE.search(_token_at(text, start, end)):  # not a URL, an address or code
+                found.append(self._finding(start, end, *_glued(index.words[k])))
+        return found
 
     def _finding(self, start: int, end: int, left: str, right: str) -> Finding:
         return self.finding(
@@ -127,9 +165,12 @@ class GluedNumber(Check):
         if not _LETTER_DIGIT.search(text):
             return []  # most articles: one fast scan decides
         found = []
-        for m in _NUMBER_AFTER.finditer(text):
+        # "in2020" is a whole word of the index: each distinct word is matched once
+        index = word_index(doc)
+        for k in index.where(_number_glued):
+            m = _NUMBER_AFTER.fullmatch(text, index.starts[k], index.ends[k])
             found.append(self._finding(m, f"{m.group(1)} {m.group(2)}"))
-        for m in _WORD_AFTER.finditer(text):
+        for m in _WORD_AFTER.finditer(text) if _may_have_word_after(index) else ():
             word = m.group(2)
             if word in _UNITS or zipf(word) < 4.0 or text[m.start() - 1 : m.start()].isalpha():
                 continue

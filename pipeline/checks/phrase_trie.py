@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, count
 from typing import NamedTuple
 
 import re
 
 import regex
+
+from .words import WordIndex
 
 # The standard library's engine is faster at this; [^\W_] is a letter or digit.
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\s\w-]|_")
@@ -127,15 +130,22 @@ class PhraseTrie:
             seconds = [key[1].split("'")[0] for key in child if key is not None]
             ok = None not in child and all(s[:1].isalnum() for s in seconds)
             self._seconds[first] = frozenset(seconds) if ok else None
+        # the same, as sets a word index is looked up in (in C): first words anything may
+        # follow, and the pairs (first, second) the others need
+        self._open = frozenset(first for first, seconds in self._seconds.items() if seconds is None)
+        self._pairs = frozenset((first, s) for first, seconds in self._seconds.items() if seconds for s in seconds)
 
     def __bool__(self) -> bool:
         return bool(self.root)
 
-    def finditer(self, text: str) -> Iterator[Match]:
+    def finditer(self, text: str, index: WordIndex | None = None) -> Iterator[Match]:
+        """``index``: the word index of ``text``, if the caller has one (``words.word_index``)."""
         if not self.root:
             return
         if self._firsts is None:  # a phrase starts with a wildcard or a mark: try every token
             starts: Iterable[int] = (t.start for t in tokenize(text))
+        elif index is not None and "_" not in text:  # without "_" the index's words are _WORD's
+            starts = self._starts(index)
         else:
             starts = (m.start() for m in _WORD.finditer(text) if m.group().casefold() in self._firsts and self._may_follow(text, m))
         done = 0
@@ -156,6 +166,16 @@ class PhraseTrie:
             span = (tokens.items[wild[0]].start, tokens.items[wild[1]].end) if wild else None
             done = tokens.items[last].end
             yield Match(index, pos, done, span)
+
+    def _starts(self, index: WordIndex) -> list[int]:
+        """Where ``_may_follow`` holds, found with set lookups over the index's words."""
+        words, text, ends = index.casefolded, index.text, index.ends
+        ks = set(compress(count(), map(self._open.__contains__, words)))
+        ks.update(compress(count(), map(self._pairs.__contains__, zip(words, words[1:]))))
+        # "people's": the first token is longer than the word
+        ks.update(k for k in compress(count(), map(self._firsts.__contains__, words)) if text[ends[k] : ends[k] + 1] in ("'", "’"))
+        starts = index.starts
+        return [starts[k] for k in sorted(ks)]
 
     def _may_follow(self, text: str, word: re.Match[str]) -> bool:
         """A cheap look at the next word, which rules out most candidates."""

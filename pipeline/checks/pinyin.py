@@ -21,11 +21,14 @@ from ..spans import Span
 from .base import Check, register
 from .termbase import shipped_termbase
 from .wordfreq_en import derived, zipf
+from .words import WORDS_CACHED, word_index
 
 _INITIAL = "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
 _FINAL = "(?:iang|iong|uang|ueng|iao|ian|uai|uan|ang|eng|ing|ong|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
 _SYLLABLE = re.compile(_INITIAL + _FINAL)
-_WORD = re.compile(r"(?<![\w'’-])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{2,}(?![\w'’-])")
+_LETTERS = "abcdefghijklmnopqrstuvwxyzāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"  # a word of only these
+_JOINERS = ("'", "’", "-")  # not beside the word: "jiayou's", "zhong-guo" are not looked at
+_SPACES = re.compile(r"[ \t]+")
 _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü", "aaaaeeeeiiiioooouuuuvvvvv")
 
 
@@ -66,6 +69,12 @@ def is_pinyin(word: str, alone: bool = True) -> bool:
     return syllables(plain) >= 2 and plain not in _accepted() and not derived(plain, 2.5)
 
 
+@lru_cache(maxsize=WORDS_CACHED)
+def _candidate(word: str) -> bool:
+    """Made of pinyin letters and pinyin-like beside another such word."""
+    return len(word) >= 2 and not word.strip(_LETTERS) and is_pinyin(word, alone=False)
+
+
 @register
 class Pinyin(Check):
     id = "pinyin"
@@ -73,21 +82,28 @@ class Pinyin(Check):
     description = 'Romanised Chinese (pinyin) left untranslated: "the jiayou spirit"; never repaired automatically'
 
     def find(self, doc: Document) -> Iterable[Finding]:
+        # A match of ``_WORD`` is a whole word of the index, made of its letters, with no
+        # apostrophe or hyphen on either side: each distinct word is judged once.
+        index = word_index(doc)
+        found = index.where(_candidate)
+        if not found:
+            return []
         text = doc.text
-        runs: list[list[re.Match[str]]] = []
-        for m in _WORD.finditer(text):
-            if not is_pinyin(m.group(), alone=False):
+        runs: list[list[int]] = []  # runs of such words, by their index
+        for k in found:
+            start, end = index.starts[k], index.ends[k]
+            if text[start - 1 : start] in _JOINERS or text[end : end + 1] in _JOINERS:
                 continue
-            if runs and re.fullmatch(r"[ \t]+", text[runs[-1][-1].end() : m.start()]):
-                runs[-1].append(m)
+            if runs and _SPACES.fullmatch(text, index.ends[runs[-1][-1]], start):
+                runs[-1].append(k)
             else:
-                runs.append([m])
-        runs = [run for run in runs if len(run) > 1 or is_pinyin(run[0].group())]
+                runs.append([k])
+        runs = [run for run in runs if len(run) > 1 or is_pinyin(index.words[run[0]])]
         return [
             self.finding(
-                Span(run[0].start(), run[-1].end()),
-                f'romanised Chinese left untranslated: "{text[run[0].start():run[-1].end()]}"',
-                evidence={"language": "zh-Latn", "text": text[run[0].start() : run[-1].end()]},
+                Span(index.starts[run[0]], index.ends[run[-1]]),
+                f'romanised Chinese left untranslated: "{text[index.starts[run[0]] : index.ends[run[-1]]]}"',
+                evidence={"language": "zh-Latn", "text": text[index.starts[run[0]] : index.ends[run[-1]]]},
             )
             for run in runs
         ]

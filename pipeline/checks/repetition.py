@@ -21,11 +21,11 @@ Collapsing an exact repetition to its first copy is a ``rule`` repair; "X of X" 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 import re
 from itertools import accumulate, compress, count
-from operator import eq
+from operator import eq, itemgetter
 from typing import Any
 
 import regex
@@ -42,6 +42,7 @@ _SPLIT = re.compile(r"([^\W_][\w'’-]*)")
 _INNER_GAP = regex.compile(r"[ \t]+")
 _COPY_GAP = regex.compile(r"[ \t]*[,;][ \t]*|[ \t]+")
 _ARTICLES = frozenset({"the", "a", "an"})
+_POSSESSIVE = frozenset({"'s", "'S", "’s", "’S"})
 
 # Words English doubles on purpose (lower case).
 _ALLOW_WORDS = frozenset(
@@ -90,7 +91,7 @@ class _Words:
         parts = _SPLIT.split(text)
         self.words = parts[1::2]
         self.gaps = parts[0::2]
-        self.low = [w.lower() for w in self.words]
+        self.low = list(map(str.lower, self.words))
         self._ends = list(accumulate(map(len, parts), initial=offset))[1:]
 
     def __len__(self) -> int:
@@ -180,13 +181,15 @@ class RepeatedPhrase(Check):
         self._allow = frozenset(" ".join(a.lower().split()) for a in allow)
 
     def find(self, doc: Document) -> Iterable[Finding]:
-        # Paragraph by paragraph: no shape crosses a line break, and memory follows the paragraph.
+        # A block of paragraphs at a time: no shape crosses a line break (each needs spaces
+        # or a comma between its words), so this finds what a pass per paragraph finds, with
+        # one pass per block instead; memory follows the block, which is bounded.
         found: list[Finding] = []
-        for para in doc.paragraphs:
-            if len(para) > MAX_PARAGRAPH_CHARS:
-                found.append(self.too_long(para))
+        for block in _blocks(doc.paragraphs):
+            if len(block) > MAX_PARAGRAPH_CHARS:
+                found.append(self.too_long(block))
                 continue
-            w = _Words(para.of(doc.text), para.start)
+            w = _Words(block.of(doc.text), block.start)
             hits = [*self._back_to_back(w), *self._and(w), *self._of(w), *self._possessive(w)]
             found.extend(self._finding(group) for group in _overlap_groups(hits))
         return found
@@ -277,8 +280,8 @@ class RepeatedPhrase(Check):
 
     def _and(self, w: _Words) -> Iterable[_Hit]:
         low, words = w.low, w.words
-        for k in range(1, len(w) - 1):
-            if low[k] != "and" or low[k - 1] != low[k + 1] or not w.spaced(k - 1, k + 1):
+        for k in compress(count(), map("and".__eq__, low)):  # the comparisons in C
+            if not 1 <= k < len(w) - 1 or low[k - 1] != low[k + 1] or not w.spaced(k - 1, k + 1):
                 continue
             word, lower = words[k - 1], low[k - 1]
             if not word[0].isalpha() or not _same_but_first_letter(word, words[k + 1]):
@@ -294,8 +297,8 @@ class RepeatedPhrase(Check):
 
     def _of(self, w: _Words) -> Iterable[_Hit]:
         low, words = w.low, w.words
-        for k in range(1, len(w) - 1):
-            if low[k] != "of":
+        for k in compress(count(), map("of".__eq__, low)):
+            if not 1 <= k < len(w) - 1:
                 continue
             if k >= 2 and k + 2 < len(w) and low[k - 2] in _ARTICLES and low[k - 2 : k] == low[k + 1 : k + 3]:
                 first, last = k - 2, k + 2  # "the Fate of the Fate"
@@ -318,9 +321,9 @@ class RepeatedPhrase(Check):
 
     def _possessive(self, w: _Words) -> Iterable[_Hit]:
         words = w.words
-        for k in range(len(w) - 1):
+        for k in compress(count(), map(_POSSESSIVE.__contains__, map(itemgetter(slice(-2, None)), words))):
             word = words[k]
-            if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS" and word[:-2] == words[k + 1] and w.spaced(k, k + 1):
+            if k < len(w) - 1 and len(word) > 2 and word[:-2] == words[k + 1] and w.spaced(k, k + 1):
                 if word[0].isalpha() and word[:-2].lower() not in self._allow:
                     yield _Hit(
                         w.span(k, k + 1),
@@ -342,6 +345,27 @@ class RepeatedPhrase(Check):
             "; ".join(h.message for h in group),
             evidence={"kind": "overlapping", "parts": [h.evidence for h in group]},
         )
+
+
+BLOCK_CHARS = 1 << 16
+
+
+def _blocks(paragraphs: Iterable[Span]) -> Iterator[Span]:
+    """Runs of consecutive paragraphs up to ``BLOCK_CHARS``; a paragraph over the check's
+    limit is a block of its own."""
+    block: Span | None = None
+    for para in paragraphs:
+        if block is not None and (len(para) > MAX_PARAGRAPH_CHARS or para.end - block.start > BLOCK_CHARS):
+            yield block
+            block = None
+        if len(para) > MAX_PARAGRAPH_CHARS:
+            yield para
+        elif block is None:
+            block = para
+        else:
+            block = Span(block.start, para.end)
+    if block is not None:
+        yield block
 
 
 def _overlap_groups(hits: list[_Hit]) -> list[list[_Hit]]:

@@ -20,18 +20,18 @@ import os
 import re
 from collections.abc import Iterable
 from itertools import compress, count
-from operator import eq
+from operator import eq, itemgetter
 
 from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
 from .base import Check, register
 from .glued import FUNCTION_WORDS
+from .words import word_index
 
-_WORD = re.compile(r"[A-Za-z]+")
 _CLAUSE_BREAK = re.compile(r"[^A-Za-z\s'’-]")
 _JOINERS = frozenset("and or but nor to from than versus vs by into with".split())
-_PAIR = re.compile(r"\b([a-z]{4,}) ([a-z]{3,}) and ([a-z]{4,}) ([a-z]{3,})\b")
+_LOWER_WORD = re.compile(r"[a-z]+")
 _NOT_MODIFIERS = FUNCTION_WORDS | frozenset(
     "some many every much very well also only just both either neither nothing something anything everything".split()
 )
@@ -45,31 +45,31 @@ class RepeatedStem(Check):
 
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
-        words = list(_WORD.finditer(text))
-        lower = [w.group().lower() for w in words]
+        words, starts, ends = word_index(doc).latin  # the words of ``[A-Za-z]+``
+        lower = list(map(str.lower, words))
         found = []
         # The common case, decided cheaply (in C): no word of the next three shares the first five letters.
-        head = [w[:5] for w in lower]
+        head = list(map(itemgetter(slice(5)), lower))
         near = sorted({i for k in (1, 2, 3) for i in compress(count(), map(eq, head, head[k:]))})
         for i in near:
             a, wa = words[i], lower[i]
-            if len(wa) < 5 or wa in FUNCTION_WORDS or a.group()[0].isupper():
+            if len(wa) < 5 or wa in FUNCTION_WORDS or a[0].isupper():
                 continue
             for j in range(i + 1, min(i + 4, len(words))):
                 b = words[j]
                 wb = lower[j]
-                between = text[a.end() : b.start()]
+                between = text[ends[i] : starts[j]]
                 if _CLAUSE_BREAK.search(between):
                     break
-                if wb == wa or len(wb) < 5 or b.group()[0].isupper():
+                if wb == wa or len(wb) < 5 or b[0].isupper():
                     continue
                 if any(w in _JOINERS for w in lower[i + 1 : j]):
                     break
                 stem = os.path.commonprefix([wa, wb])
                 if len(stem) >= 5 and len(stem) >= 0.75 * min(len(wa), len(wb)):
                     found.append(self.finding(
-                        Span(a.start(), b.end()), f'one word in two forms: "{a.group()}" ... "{b.group()}"',
-                        evidence={"text": text[a.start() : b.end()], "stem": stem},
+                        Span(starts[i], ends[j]), f'one word in two forms: "{a}" ... "{b}"',
+                        evidence={"text": text[starts[i] : ends[j]], "stem": stem},
                     ))
                     break
         return found
@@ -82,14 +82,29 @@ class RepeatedModifier(Check):
     description = 'A coordinated pair repeating its modifier: "joint defense and joint control"'
 
     def find(self, doc: Document) -> Iterable[Finding]:
+        # A match of the pair's pattern is five whole words of the index around an "and",
+        # spaced by single spaces; matches do not overlap, as with ``finditer``.
+        index = word_index(doc)
+        words, gaps = index.words, index.gaps
         found = []
-        for m in _PAIR.finditer(doc.text):
-            first, second = m.group(1), m.group(3)
+        done = 0
+        for k in index.where("and".__eq__):
+            if k < 2 or k + 2 >= len(words) or index.starts[k - 2] < done:
+                continue
+            if gaps[k - 1] != " " or gaps[k] != " " or gaps[k + 1] != " " or gaps[k + 2] != " ":
+                continue
+            first, noun, second, other = words[k - 2], words[k - 1], words[k + 1], words[k + 2]
+            if min(len(first), len(second)) < 4 or min(len(noun), len(other)) < 3:
+                continue
+            if not all(map(_LOWER_WORD.fullmatch, (first, noun, second, other))):
+                continue
+            done = index.ends[k + 2]
             if first != second or first in _NOT_MODIFIERS or first.endswith("ly"):
                 continue
+            pair = doc.text[index.starts[k - 2] : done]
             found.append(self.finding(
-                Span(m.start(), m.end()), f'"{first}" repeated on both halves: "{m.group()}"',
-                evidence={"text": m.group(), "modifier": first},
+                Span(index.starts[k - 2], done), f'"{first}" repeated on both halves: "{pair}"',
+                evidence={"text": pair, "modifier": first},
             ))
         return found
 

@@ -16,7 +16,9 @@ ranges, URLs, abbreviations ("U.S.") and Chinese text out of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+import re
 
 import regex
 
@@ -30,6 +32,25 @@ from .base import Check, register
 # evaluated at every position of the text.
 _HYPHEN = regex.compile(r"([ \t]*)-([ \t]*)(?=[\p{L}\p{N}])")
 _WORD_BEFORE = regex.compile(r"[\p{L}\p{N}]+\Z")
+
+
+def _spaced_hyphens(text: str) -> Iterator[regex.Match[str]]:
+    """The matches of ``_HYPHEN.finditer(text)`` with a space or tab beside the hyphen, found
+    from the hyphens (``str.find``) instead of trying the pattern at every character. A
+    match starts at the first of the spaces before its hyphen, or at the hyphen; one
+    without spaces holds only its hyphen, so leaving those out changes no other match."""
+    done = 0
+    at = text.find("-")
+    while at >= 0:
+        start = at
+        while start > done and text[start - 1] in " \t":
+            start -= 1
+        if start < at or text[at + 1 : at + 2] in (" ", "\t"):
+            m = _HYPHEN.match(text, start)
+            if m is not None:
+                yield m
+                done = m.end()
+        at = text.find("-", max(at + 1, done))
 _WORD_AFTER = regex.compile(r"\p{Ll}+\b")
 _NEXT_WORD = regex.compile(r"[\p{L}\p{N}]+")
 # "word -word": a space before the hyphen and none after is never a dash in edited prose.
@@ -48,6 +69,25 @@ _CONJUNCTIONS = frozenset({"and", "or", "to", "but", "nor"})
 _SPACE_BEFORE = regex.compile(
     r"[ \t]+(?:(?P<punct>[,;:?!]|\.(?!\.))(?=$|\s|[\"”’)\]])|(?P<close>[)\]])|(?P<poss>['’]s\b))", flags=regex.M
 )
+_SPACE_THEN_MARK = re.compile(r"[ \t][,;:?!.)\]'’]")  # the end of every match of _SPACE_BEFORE
+
+
+def _spaced_marks(text: str) -> Iterator[regex.Match[str]]:
+    """What ``_SPACE_BEFORE.finditer(text)`` finds, trying the pattern only at the spaces
+    before a mark (a match starts at the first space of the run before its mark)."""
+    done = 0
+    for candidate in _SPACE_THEN_MARK.finditer(text):
+        start = candidate.start()
+        if start < done:
+            continue
+        while start > done and text[start - 1] in " \t":
+            start -= 1
+        m = _SPACE_BEFORE.match(text, start)
+        if m is not None:
+            yield m
+            done = m.end()
+
+
 _SPACE_AFTER_OPEN = regex.compile(r"[(\[][ \t]+(?=[\p{L}\p{N}])")
 _WORD_END = frozenset("\"”’)]")
 
@@ -81,7 +121,7 @@ class HyphenSpacing(Check):
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
         found = []
-        for m in _HYPHEN.finditer(text):
+        for m in _spaced_hyphens(text):
             before, after = m.group(1), m.group(2)
             if not before and not after:
                 continue  # an ordinary compound
@@ -119,7 +159,7 @@ class SpaceBeforePunctuation(Check):
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
         found = []
-        for m in _SPACE_BEFORE.finditer(text):
+        for m in _spaced_marks(text):
             prev = text[m.start() - 1] if m.start() else ""
             if not (prev.isalnum() or prev in _WORD_END) or (m.group("poss") and not prev.isalpha()):
                 continue

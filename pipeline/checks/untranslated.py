@@ -10,9 +10,10 @@ Latin-script language, after a cheap English function-word test has ruled Englis
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
+from operator import itemgetter
 
 import regex
 
@@ -21,6 +22,7 @@ from ..findings import Finding, Severity
 from ..spans import Span
 from ..languages import SHARED_SCRIPTS, identify, name, script_language
 from .base import Check, ConfigurationError, register
+from .words import word_index
 
 # Script groups: (name, letters, minimum letters for a passage). A single Han character
 # is already a defect; a lone Greek letter is usually a symbol (beta-coronavirus).
@@ -51,9 +53,14 @@ def _passage_pattern(letters: str) -> regex.Pattern[str]:
 
 
 _PATTERNS = [(name, _passage_pattern(letters), minimum) for name, letters, minimum in (*_GROUPS, _OTHER)]
+# A script's passages hold at least one of its letters: the patterns of the scripts whose
+# letters are absent need not scan the text (most articles have one foreign script or none).
+_SCRIPT_LETTER = [regex.compile(letters if letters.startswith("[") else f"[{letters}]", flags=regex.V1)
+                  for _, letters, _ in (*_GROUPS, _OTHER)]
 _ANY_FOREIGN = regex.compile(rf"[\p{{L}}--\p{{Latin}}]", flags=regex.V1)
+_NOT_ASCII_LETTER = regex.compile(r"[\p{L}--[A-Za-z]]", flags=regex.V1)
 _LETTER = regex.compile(r"\p{L}")
-_WORDS = regex.compile(r"\p{L}+")
+_WORDS = regex.compile(r"(\p{L}+)")
 _HAN_SCRIPTS = {"ja": "Kana", "ko": "Hangul"}  # what the "Han" group's letters are, by language
 IDENTIFY_CHARS = 400  # the identifier reads at most this much of a line's passages: enough, and bounded
 
@@ -104,7 +111,8 @@ class Untranslated(Check):
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
         found: list[Finding] = []
-        if _ANY_FOREIGN.search(text):
+        plain = _NOT_ASCII_LETTER.search(text) is None  # most English articles: letters A-Z alone
+        if not plain and _ANY_FOREIGN.search(text):
             found.extend(self._script_passages(text))
         if self.config["detect_latin"]:
             # a sentence is skipped when a passage overlaps it: of the passages starting before
@@ -113,17 +121,22 @@ class Untranslated(Check):
             taken = sorted((f.span.start, f.span.end) for f in found)
             starts = [start for start, _ in taken]
             reach = list(accumulate((end for _, end in taken), max))
+            # with letters A-Z alone, the words of ``\p{L}+`` are the index's ``[A-Za-z]+``
+            words = _Letters(text, *word_index(doc).latin) if plain else _Letters.of(text)
             for sentence in doc.sentences:
                 k = bisect_left(starts, sentence.end)
                 if k and reach[k - 1] > sentence.start:
                     continue
-                finding = self._latin_sentence(text, sentence)
+                finding = self._latin_sentence(text, sentence, words)
                 if finding is not None:
                     found.append(finding)
         return found
 
     def _script_passages(self, text: str) -> Iterable[Finding]:
-        for script, pattern, minimum in _PATTERNS:
+        foreign = "".join(set(_ANY_FOREIGN.findall(text)))
+        for (script, pattern, minimum), letter in zip(_PATTERNS, _SCRIPT_LETTER):
+            if not letter.search(foreign):
+                continue
             found = [(m, letters) for m in pattern.finditer(text)
                      if (letters := len(_LETTER.findall(m.group()))) >= minimum]
             # A shared script (Cyrillic: ru, uk, bg, ...) asks the identifier once per line,
@@ -153,14 +166,13 @@ class Untranslated(Check):
                     evidence=evidence,
                 )
 
-    def _latin_sentence(self, text: str, sentence: Span) -> Finding | None:
-        words = _WORDS.findall(sentence.of(text))
-        if len(words) < self.config["min_words"]:
+    def _latin_sentence(self, text: str, sentence: Span, letters: _Letters) -> Finding | None:
+        words, english, lower_first = letters.count(sentence)
+        if words < self.config["min_words"]:
             return None
-        english = sum(map(_ENGLISH.__contains__, map(str.lower, words))) / len(words)
-        if english > self.config["max_english_ratio"]:
+        if english / words > self.config["max_english_ratio"]:
             return None
-        if sum(w[0].islower() for w in words) * 2 < len(words):
+        if lower_first * 2 < words:
             return None  # titles, headings and lists of names: too few ordinary words to judge
         guess = detect_language(sentence.of(text))
         if guess is None:
@@ -176,3 +188,38 @@ class Untranslated(Check):
             evidence={"script": "Latin", "language": language, "identified_by": "langdetect",
                       "langdetect": {"language": language, "probability": probability}},
         )
+
+
+class _Letters:
+    """The runs of letters of a text, found once: per sentence, how many there are, how
+    many are English function words and how many start in lower case (what a
+    ``findall`` per sentence gave, with running sums instead of a scan per sentence)."""
+
+    def __init__(self, text: str, words: list[str], starts: list[int], ends: list[int]) -> None:
+        self.text, self.starts, self.ends = text, starts, ends
+        self.english = list(accumulate(map(_ENGLISH.__contains__, map(str.lower, words)), initial=0))
+        self.lower_first = list(accumulate(map(str.islower, map(itemgetter(0), words)), initial=0))
+
+    @classmethod
+    def of(cls, text: str) -> _Letters:
+        parts = _WORDS.split(text)
+        bounds = list(accumulate(map(len, parts)))
+        return cls(text, parts[1::2], bounds[0:-1:2], bounds[1::2])
+
+    def count(self, span: Span) -> tuple[int, int, int]:
+        """(words, English function words, words starting in lower case) within ``span``;
+        a word the span cuts counts as the part inside it, as a ``findall`` on the span sees it."""
+        first = bisect_right(self.ends, span.start)  # the first word ending inside the span
+        end = bisect_left(self.starts, span.end)  # past the last word starting inside it
+        if first >= end or span.start >= span.end:
+            return 0, 0, 0
+        words = end - first
+        english = self.english[end] - self.english[first]
+        lower_first = self.lower_first[end] - self.lower_first[first]
+        for k in {first, end - 1}:  # a word the span cuts: count its part instead
+            start, stop = self.starts[k], self.ends[k]
+            if start < span.start or stop > span.end:
+                whole, part = self.text[start:stop], self.text[max(start, span.start) : min(stop, span.end)]
+                english += (part.lower() in _ENGLISH) - (whole.lower() in _ENGLISH)
+                lower_first += part[0].islower() - whole[0].islower()
+        return words, english, lower_first

@@ -1,0 +1,110 @@
+"""The words of a document, found once and shared by the checks.
+
+Each check used to scan the text for words itself (about ten scans per article, with
+Python work per word). ``WordIndex`` splits the text once into runs of word characters
+(``\\w+``: the unit every ``\\b`` of a regex is about) and the gaps between them, in C.
+A check asks where the words are that pass a test of its own; the test is a function of
+the word alone, cached with ``functools.lru_cache``, so a word already judged (most words
+of an article: they are common) costs a lookup in C and no Python code. The Python work of
+a check follows the new words it meets, not the length of the text.
+
+The index is cached on the document while the checks run (``run_checks`` drops it after
+them): it costs about as much memory as the words themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Callable, Sequence
+from functools import cached_property, lru_cache
+from itertools import accumulate, compress, count
+from typing import Any
+
+_RUN = re.compile(r"(\w+)")
+_ATTRIBUTE = "_tqa_word_index"
+_LATIN = re.compile(r"[A-Za-z]+")
+WORDS_CACHED = 1 << 16  # words a check's test remembers (lru_cache); far more than an article has
+
+
+_casefold = lru_cache(maxsize=WORDS_CACHED)(str.casefold)
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _mixed(word: str) -> bool:
+    """Not a run of ASCII letters alone ("2020", "COVID19", "café")."""
+    return not (word.isascii() and word.isalpha())
+
+
+class WordIndex:
+    """``words[k]`` is the k-th run of word characters, ``gaps[k]`` the text before it
+    (``gaps[-1]`` what follows the last word); ``starts``/``ends`` their offsets."""
+
+    def __init__(self, text: str) -> None:
+        parts = _RUN.split(text)
+        self.text = text
+        self.words: list[str] = parts[1::2]
+        self.gaps: list[str] = parts[0::2]
+        # offsets as machine integers: a list of int objects took 4.5x the memory on long texts
+        bounds = array("q", accumulate(map(len, parts)))
+        self.starts: Sequence[int] = bounds[0:-1:2]
+        self.ends: Sequence[int] = bounds[1::2]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def where(self, test: Callable[[str], object]) -> list[int]:
+        """Indices of the words for which ``test`` is true, in text order. Give a cached
+        test (or a set's ``__contains__``): on a hit it runs in C. Each distinct word is
+        tested once, and most tests pass none, which ends the search there."""
+        passed = set(compress(self.distinct, map(test, self.distinct)))
+        if not passed:
+            return []
+        return list(compress(count(), map(passed.__contains__, self.words)))
+
+    def where_gap(self, test: Callable[[str], object]) -> list[int]:
+        """Indices k of the gaps (``gaps[k]`` precedes word k) for which ``test`` is true."""
+        return list(compress(count(), map(test, self.gaps)))
+
+    @cached_property
+    def distinct(self) -> list[str]:
+        return list(set(self.words))
+
+    @cached_property
+    def casefolded(self) -> list[str]:
+        return list(map(_casefold, self.words))  # cached: one string per distinct word, not per occurrence
+
+    @cached_property
+    def latin(self) -> tuple[list[str], Sequence[int], Sequence[int]]:
+        """The runs of ASCII letters (``[A-Za-z]+``) with their starts and ends: most words
+        are one already; the others (numbers, "COVID19", "café") are split further."""
+        words: list[str] = []
+        starts, ends = array("q"), array("q")
+        done = 0
+        for k in self.where(_mixed):
+            words += self.words[done:k]
+            starts += self.starts[done:k]
+            ends += self.ends[done:k]
+            for m in _LATIN.finditer(self.words[k]):
+                words.append(m.group())
+                starts.append(self.starts[k] + m.start())
+                ends.append(self.starts[k] + m.end())
+            done = k + 1
+        words += self.words[done:]
+        starts += self.starts[done:]
+        ends += self.ends[done:]
+        return words, starts, ends
+
+
+def word_index(doc: Any) -> WordIndex:
+    """The index of ``doc``'s text, built on first use and kept on the document."""
+    index = doc.__dict__.get(_ATTRIBUTE)
+    if index is None or index.text is not doc.text:
+        index = WordIndex(doc.text)
+        object.__setattr__(doc, _ATTRIBUTE, index)  # documents are frozen; the index is not one of their fields
+    return index
+
+
+def forget(doc: Any) -> None:
+    """Drop ``doc``'s index (after the checks: its memory is not needed for the reports)."""
+    doc.__dict__.pop(_ATTRIBUTE, None)

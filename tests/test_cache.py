@@ -208,3 +208,24 @@ def test_with_the_tiny_model(tiny_model_dir: Path, tmp_path: Path) -> None:
         again = CachedTranslator(inner, cache)
         assert again.translate(texts) == expected
     assert calls == [] and again.stats.to_dict() == {"hits": 2, "misses": 0}
+
+
+def test_a_journal_takes_what_one_machines_cache_used_into_another(tmp_path: Path, monkeypatch) -> None:
+    """A Ray actor's cache is its node's; the pairs it answered or stored go back to the driver,
+    whose cache (the user's) then answers the same texts with no model call (issue 12)."""
+    from pipeline.translate import cache as cache_module
+    from pipeline.translate.cache import merge_pairs, start_journal, take_journal
+
+    monkeypatch.setattr(cache_module, "_JOURNAL", None)  # no journal unless started
+    with TranslationCache(tmp_path / "node" / CACHE_FILE) as node, TranslationCache(tmp_path / "user" / CACHE_FILE) as user:
+        CachedTranslator(Spy(), node).translate(["earlier"])  # already in the node's cache
+        assert take_journal() == []
+        start_journal()
+        CachedTranslator(Spy(), node).translate(["earlier", "new", "new"])  # one hit, one miss
+        journal = take_journal()
+        assert take_journal() == []  # taken once
+        assert merge_pairs(user, journal) == 2
+        spy = Spy()
+        again = CachedTranslator(spy, user)
+        assert again.translate(["earlier", "new"]) == ["EN(earlier)", "EN(new)"]
+        assert spy.calls == [] and again.stats.to_dict() == {"hits": 2, "misses": 0}

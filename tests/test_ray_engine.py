@@ -7,6 +7,7 @@ after the module) runs the tiny model; skipped where ``tqa[ray]`` is not install
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,7 @@ ray = pytest.importorskip("ray", reason='the Ray engine needs pip install "tqa[r
 pytest.importorskip("ray.data", reason='the Ray engine needs pip install "tqa[ray]"')
 
 runner = CliRunner()
-LIMIT_S = 240  # every Ray test ends within this: a failing Ray run tends to hang, not fail
+LIMIT_S = 600  # every Ray test ends within this: a failing Ray run tends to hang, not fail (240 s was hit at load 50 on 2 cores)
 CHINESE = ["中国与中亚五国的关系进入新时代。", "会议在北京举行。", "这是一个重要的讲话。"]
 
 
@@ -42,18 +43,22 @@ def ray_session():
 
     temp = tempfile.mkdtemp(prefix="tqa-ray-", dir="/tmp")  # short: Ray's sockets live in it
     # a token given, not generated: Ray would otherwise leave one in ~/.ray
-    saved = os.environ.get("RAY_AUTH_TOKEN")
+    saved = {name: os.environ.get(name) for name in ("RAY_AUTH_TOKEN", "TQA_CACHE_DIR")}
     os.environ["RAY_AUTH_TOKEN"] = secrets.token_hex(32)
+    # Ray's workers take this process's environment now: their translation cache is this
+    # "node's" own, never the user's, and not the one a test gives its driver
+    os.environ["TQA_CACHE_DIR"] = str(Path(temp) / "node-cache")
     ray.init(num_cpus=2, include_dashboard=False, _temp_dir=temp, log_to_driver=False)
     try:
         yield
     finally:
         ray.shutdown()
         shutil.rmtree(temp, ignore_errors=True)
-        if saved is None:
-            del os.environ["RAY_AUTH_TOKEN"]
-        else:
-            os.environ["RAY_AUTH_TOKEN"] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _articles(folder: Path, seed_text: str, n: int) -> Path:
@@ -126,6 +131,26 @@ def test_ray_resume_skips_what_the_manifest_lists(ray_session, tmp_path, seed_te
     result = _run(inputs, out, tiny_model_dir, "--engine", "ray", "--resume")
     assert "(10 unchanged since the last run)" in result.output
     assert _tree(out) == first
+
+
+def test_after_a_ray_run_the_users_cache_answers_every_translation(ray_session, tmp_path, monkeypatch, seed_text,
+                                                                    tiny_model_dir):
+    """The actors' caches are their nodes' own; the pairs they used come back to the driver,
+    which stores them in the user's cache: a second run of the same input calls no model."""
+    inputs = _articles(tmp_path / "in", seed_text, 6)
+    monkeypatch.setenv("TQA_CACHE_DIR", str(tmp_path / "user-cache"))  # the driver's (the user's) cache
+    cached = [arg for arg in _args(inputs, tmp_path / "ray", tiny_model_dir) if arg != "--no-cache"]
+    result = runner.invoke(app, [*cached, "--engine", "ray"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "translation(s) from the cluster stored" in result.output
+    again = [a if a != str(tmp_path / "ray") else str(tmp_path / "again") for a in cached]
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", *again, "-j", "1"], capture_output=True, text=True,
+                          timeout=LIMIT_S)
+    assert done.returncode == 0, done.stderr
+    hits = re.search(r"translation cache (\d+) hits, (\d+) misses", done.stderr)
+    assert hits and int(hits[1]) > 0 and hits[2] == "0", done.stderr  # no model call
+    first, second = _tree(tmp_path / "ray"), _tree(tmp_path / "again")
+    assert [name for name in first if first[name] != second[name]] == []
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the actor's process in /proc (Linux)")

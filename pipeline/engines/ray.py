@@ -50,9 +50,11 @@ class RayEngine:
             url = getattr(context, "dashboard_url", None)
             if url:
                 print(f"tqa: Ray dashboard at http://{url}", file=sys.stderr)
+        self._cache = _DriverCache(settings)
         try:
             yield from self._run(jobs, settings, out_dir, resume, fail_fast)
         finally:
+            self._cache.close()
             if started:
                 ray.shutdown()
 
@@ -113,6 +115,7 @@ class RayEngine:
         )
         expected = 0
         for table in ds.iter_batches(batch_format="pyarrow", batch_size=None):
+            self._cache.merge(table)
             for i, blob in zip(table["i"].to_pylist(), table["work"].to_pylist()):
                 if i != todo[expected][0]:
                     raise RuntimeError(f"ray engine: outcome {i} arrived where {todo[expected][0]} was due")
@@ -153,6 +156,10 @@ class _Translate:
 
     def __init__(self, settings: Settings) -> None:
         self.stages = Stages(settings, TranslatorSlot(settings))
+        if settings.use_cache:
+            from ..translate.cache import start_journal
+
+            start_journal()  # the pairs go back to the driver with the results (see _DriverCache)
 
     def __call__(self, table: Any) -> Any:
         rows = _rows(table)
@@ -160,7 +167,7 @@ class _Translate:
         translations, run_settings = self.stages.translate(ready)
         by_job = {id(prep): t for (_, prep), t in zip(ready, translations)}
         missing = self.stages.slot.error
-        return _table([(i, (job, prep, by_job.get(id(prep)), run_settings, missing)) for i, (job, prep) in rows])
+        return _with_pairs(_table([(i, (job, prep, by_job.get(id(prep)), run_settings, missing)) for i, (job, prep) in rows]))
 
 
 def _finish(table: Any, settings: Settings, out_dir: Path) -> Any:
@@ -171,4 +178,53 @@ def _finish(table: Any, settings: Settings, out_dir: Path) -> Any:
             outcomes.append((i, Outcome(job, error=prep)))
         else:
             outcomes.append((i, batch._finish_job(job, prep, translations, run_settings, missing)))
-    return _table(outcomes)
+    return _carry_pairs(table, _table(outcomes))
+
+
+# --- the translation cache across nodes ----------------------------------------------------
+# Each node's SQLite cache stays on that node; an actor's journal of the pairs its cache
+# answered or stored rides back to the driver in a "pairs" column (on a batch's first row),
+# and the driver stores them in the user's cache as the results arrive.
+
+
+def _with_pairs(table: Any) -> Any:
+    import pyarrow as pa
+
+    from ..translate.cache import take_journal
+
+    journal = take_journal()
+    cells = [b""] * table.num_rows
+    if journal and cells:
+        cells[0] = pickle.dumps(journal, pickle.HIGHEST_PROTOCOL)
+    return table.append_column("pairs", pa.array(cells, pa.binary()))
+
+
+def _carry_pairs(source: Any, table: Any) -> Any:
+    if "pairs" not in source.column_names:
+        return table
+    return table.append_column("pairs", source["pairs"])
+
+
+class _DriverCache:
+    """The user's cache on the driver, filled from the actors' journals (with --no-cache: nothing)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings, self.cache, self.count = settings, None, 0
+
+    def merge(self, table: Any) -> None:
+        if not self.settings.use_cache or "pairs" not in table.column_names:
+            return
+        from ..translate.cache import TranslationCache, merge_pairs
+
+        for cell in table["pairs"].to_pylist():
+            if cell:
+                if self.cache is None:
+                    self.cache = TranslationCache.in_dir(self.settings.cache_dir)
+                self.count += merge_pairs(self.cache, pickle.loads(cell))
+
+    def close(self) -> None:
+        if self.cache is None:
+            return
+        self.cache.close()
+        state = f"{self.count} translation(s) from the cluster stored" if self.cache.enabled else f"off: {self.cache.error}"
+        print(f"tqa: translation cache {state} ({self.cache.path})", file=sys.stderr)

@@ -23,6 +23,13 @@ Concurrency: one connection per cache guarded by a lock (threads of one process)
 mode and a busy timeout (several processes may share the file). A cache that cannot be
 opened, read or written (corrupt file, read-only folder, full disk) turns itself off
 with a one-line warning; translation goes on without it.
+
+Across machines: SQLite stays on each machine (WAL mode does not work over network
+filesystems). A process that translates for another (a Ray actor) keeps a journal of the
+pairs it looks up or stores (``start_journal``/``take_journal``) and hands them to the
+driver, which stores them in the user's cache (``merge_pairs``): afterwards that cache
+holds every translation the run used, also those another machine's cache answered. Keys
+are content hashes, so a pair stored twice is the same row: merges cannot conflict.
 """
 
 from __future__ import annotations
@@ -46,6 +53,9 @@ CACHE_FILE = "translations.sqlite3"
 KEY_FIELDS = ("model", "revision", "backend", "dtype", "quantization", "num_beams", "max_length")
 FORMAT = 1  # bump when the meaning of a stored row changes: old rows stop matching
 _CHUNK = 500  # keys per SELECT: below SQLite's oldest limit on bound variables (999)
+# (settings key, settings description or None, {source: translation}) this process looked up
+# or stored since the last take_journal(); None: no journal (the default: only Ray actors keep one)
+_JOURNAL: list[tuple[str, dict[str, Any] | None, dict[str, str]]] | None = None
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -167,10 +177,14 @@ class TranslationCache:
             except (sqlite3.Error, OSError) as exc:
                 self._disable(exc)
                 return {}
+        if found and _JOURNAL is not None:
+            _JOURNAL.append((settings, None, dict(found)))
         return found
 
     def put_many(self, settings: str, pairs: Mapping[str, str], description: Mapping[str, Any] | None = None) -> None:
         """Store ``source -> translation`` pairs under ``settings`` (one transaction)."""
+        if pairs and _JOURNAL is not None:  # journaled even when this machine's cache is off
+            _JOURNAL.append((settings, dict(description) if description is not None else None, dict(pairs)))
         if not pairs or not self.enabled:
             return
         rows = [(text_key(settings, source), settings, out) for source, out in pairs.items()]
@@ -209,6 +223,32 @@ class TranslationCache:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def start_journal() -> None:
+    """From now on, remember every pair this process's caches answer or store (``take_journal``)."""
+    global _JOURNAL
+    if _JOURNAL is None:
+        _JOURNAL = []
+
+
+def take_journal() -> list[tuple[str, dict[str, Any] | None, dict[str, str]]]:
+    """The pairs answered or stored since the last call, as (settings key, description or
+    None, pairs); empties the journal."""
+    if not _JOURNAL:
+        return []
+    taken = list(_JOURNAL)
+    del _JOURNAL[: len(taken)]
+    return taken
+
+
+def merge_pairs(cache: TranslationCache, journal: Iterable[tuple[str, dict[str, Any] | None, dict[str, str]]]) -> int:
+    """Store another process's journaled pairs in ``cache``; the number of pairs."""
+    count = 0
+    for settings, description, pairs in journal:
+        cache.put_many(settings, pairs, description)
+        count += len(pairs)
+    return count
 
 
 @dataclass

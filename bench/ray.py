@@ -16,7 +16,8 @@ Figures per run: wall seconds; CPU seconds of every process this script started
 (`tqa run`, its workers, and every Ray process: GCS, raylets, workers, actors), read from
 /proc (utime + stime per process, its last reading before it ended; sampled every 0.2 s,
 so a process living under 0.2 s is missed); peak resident memory of those processes
-together; and the translator actor's start-up (seconds from the start of `tqa run` to the
+together, as RSS and as PSS (shared pages once: Ray's object store is mapped by every Ray
+process, so the RSS sum counts it many times); and the translator actor's start-up (seconds from the start of `tqa run` to the
 translator actor's first process). Ratios: each run's wall, CPU and peak memory against
 the local engine's, measured in the same invocation. The GPU section (where
 `torch.cuda.is_available()`) sweeps `--batch-size` with one actor per GPU, then 1, 2 and 4
@@ -98,23 +99,36 @@ class Meter:
         table = _processes()
         self.base = {pid: table[pid][1] for pid in _descendants(table, os.getpid())}
         self.last: dict[int, float] = {}
-        self.peak = 0
+        self.peak = self.peak_pss = 0
         self.actor_at: float | None = None
         self.start = time.perf_counter()
 
     def sample(self) -> None:
         table = _processes()
-        rss = 0
-        for pid in _descendants(table, os.getpid()):
+        rss, alive = 0, _descendants(table, os.getpid())
+        for pid in alive:
             _, cpu, resident, cmdline = table[pid]
             self.last[pid] = cpu - self.base.get(pid, 0.0)
             rss += resident
             if self.actor_at is None and b"_Translate" in cmdline:
                 self.actor_at = time.perf_counter() - self.start
         self.peak = max(self.peak, rss)
+        self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in alive))
 
     def cpu(self) -> float:
         return sum(self.last.values())
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size: pages shared between processes (Ray's object store, which every
+    Ray process maps, and what forked workers share) counted once, not once per process."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def timed_run(argv: list[str], env: dict[str, str], log: Path) -> dict[str, Any]:
@@ -129,6 +143,7 @@ def timed_run(argv: list[str], env: dict[str, str], log: Path) -> dict[str, Any]
     if proc.returncode not in (0, 1):
         raise SystemExit(f"bench: {' '.join(argv)} failed with status {proc.returncode}; see {log}")
     return {"seconds": round(seconds, 1), "cpu_s": round(meter.cpu(), 1), "peak_mib": round(meter.peak / 2**20, 1),
+            "peak_pss_mib": round(meter.peak_pss / 2**20, 1),
             "actor_start_s": None if meter.actor_at is None else round(meter.actor_at, 1)}
 
 
@@ -161,7 +176,7 @@ def cpu_section(args: argparse.Namespace, work: Path, env: dict[str, str], input
     def record(name: str, r: dict[str, Any]) -> None:
         r = {"run": name, "articles": args.articles, **r}
         results.append(r)
-        print(f"{name:>16}: {r['seconds']:>7} s wall, {r['cpu_s']:>7} CPU s, peak {r['peak_mib']:>7} MiB, "
+        print(f"{name:>16}: {r['seconds']:>7} s wall, {r['cpu_s']:>7} CPU s, peak RSS {r['peak_mib']:>7} MiB, PSS {r['peak_pss_mib']:>7} MiB, "
               f"translator actor up after {r['actor_start_s']} s" + (f" (cluster start {r['cluster_start_s']} s)" if
                                                                      "cluster_start_s" in r else ""), flush=True)
 
@@ -247,9 +262,9 @@ def main(argv: list[str] | None = None) -> int:
         base = cpu[0]
         print("\nagainst the local engine (same run):")
         for r in cpu[1:]:
-            r["ratios"] = {k: round(r[k] / base[k], 2) for k in ("seconds", "cpu_s", "peak_mib") if base[k]}
+            r["ratios"] = {k: round(r[k] / base[k], 2) for k in ("seconds", "cpu_s", "peak_mib", "peak_pss_mib") if base[k]}
             print(f"  {r['run']:>12}: wall {r['ratios']['seconds']:.2f}x, CPU {r['ratios']['cpu_s']:.2f}x, "
-                  f"peak memory {r['ratios']['peak_mib']:.2f}x")
+                  f"peak memory {r['ratios']['peak_mib']:.2f}x RSS, {r['ratios']['peak_pss_mib']:.2f}x PSS")
     if args.json:
         args.json.write_text(json.dumps({"articles": args.articles, "cores": os.cpu_count(), "load_before": load,
                                          "load_after": os.getloadavg(), "cpu": cpu, "gpu": gpu}, indent=2) + "\n")

@@ -45,8 +45,8 @@ def cluster_address():
     temp = tempfile.mkdtemp(prefix="tqa-ray-", dir="/tmp")  # short: Ray's sockets live in it
     saved = os.environ.get("RAY_AUTH_TOKEN")
     os.environ["RAY_AUTH_TOKEN"] = secrets.token_hex(32)  # given, not generated: none is left in ~/.ray
-    ray.init(num_cpus=2, include_dashboard=False, _temp_dir=temp, log_to_driver=False)
-    try:
+    try:  # a Ray that fails to start (its GCS, on a very busy machine) leaves no folder behind either
+        ray.init(num_cpus=2, include_dashboard=False, _temp_dir=temp, log_to_driver=False)
         yield ray.get_runtime_context().gcs_address
     finally:
         ray.shutdown()

@@ -86,3 +86,15 @@ def test_startup_bench_prints_each_command_against_the_bare_interpreter(tmp_path
     assert "over the baseline" in proc.stdout and "top-level imports of tqa check" in proc.stdout
     results = json.loads(out.read_text(encoding="utf-8"))["results"]
     assert results["tqa check FILE"]["cpu_s"] > results["python -c pass (baseline)"]["cpu_s"]
+
+
+def test_ray_bench_says_where_its_gpu_section_was_skipped(tmp_path: Path) -> None:
+    import pytest
+
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is here: the section would run")
+    out = tmp_path / "ray.json"
+    proc = _run(["bench/ray.py", "--skip-cpu", "--articles", "2", "--json", str(out)], timeout=600)  # torch import on a busy machine
+    assert "GPU section skipped: torch.cuda.is_available() is False" in proc.stdout
+    assert json.loads(out.read_text(encoding="utf-8"))["gpu"] == []

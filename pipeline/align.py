@@ -430,9 +430,18 @@ def length_cost(l_zh: float, l_en: float, ratio: float, variance: float) -> floa
 
 
 @dataclass
-class _Side:
+class Side:
+    """One side of an alignment: a length per unit (sentence, paragraph) and its paragraph."""
+
     lengths: list[float]
     paragraphs: list[int]  # paragraph index of each sentence
+
+
+def default_band(n: int, m: int, band: int | None = None) -> int | None:
+    """``band`` if given; else the whole table of ``n x m`` cells when it is small, a beam when not."""
+    if band is None and n * m > FULL_TABLE:
+        return BEAM
+    return band
 
 
 # The beads in the order they are tried (ties go to the first): (zh sentences, en sentences, -log prior).
@@ -448,8 +457,8 @@ def _bead_lengths(lengths: list[float], paragraphs: list[int], k: int) -> tuple[
 
 
 def align_lengths(
-    zh: _Side,
-    en: _Side,
+    zh: Side,
+    en: Side,
     ratio: float,
     variance: float,
     extra_cost: Callable[[int, int, int, int], float] | None = None,
@@ -458,7 +467,7 @@ def align_lengths(
     """The cheapest monotone sequence of beads covering both sides (dynamic programming).
 
     ``extra_cost(i0, i1, j0, j1)`` adds to the cost of the bead of zh[i0:i1] and en[j0:j1].
-    ``band`` makes the search a beam for long documents: row ``i`` searches only the
+    ``band`` (default: none up to ``FULL_TABLE`` cells, else ``BEAM``) makes the search a beam: row ``i`` searches only the
     ``band`` cells either side of row ``i - 1``'s cheapest cell (the last row reaches to
     ``m``). The beam follows the alignment wherever it goes (an omitted paragraph, sides
     that split sentences differently), so ``band`` needs to cover only a local detour, and
@@ -467,6 +476,7 @@ def align_lengths(
     Memory: a row of costs (8 bytes a cell) and back pointers (1 byte) per searched cell.
     """
     n, m = len(zh.lengths), len(en.lengths)
+    band = default_band(n, m, band)
     inf = math.inf
     # Row i holds cells lo[i] .. lo[i] + len(cost[i]) - 1; back[i] the bead that reached each.
     lows: list[int] = []
@@ -610,10 +620,10 @@ def align_texts(
     plain = [tgt_length(t, 0.0) for t in tgt]
     ratio = (sum(plain) / sum(src_len)) if sum(src_len) > 0 and sum(plain) > 0 else 3.0
     variance = 2.0 * ratio * ratio
-    src_side = _Side(src_len, list(src_paragraphs))
+    src_side = Side(src_len, list(src_paragraphs))
     beads: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
     for _ in range(2):
-        tgt_side = _Side([tgt_length(t, ratio) for t in tgt], list(tgt_paragraphs))
+        tgt_side = Side([tgt_length(t, ratio) for t in tgt], list(tgt_paragraphs))
         beads = align_lengths(src_side, tgt_side, ratio, variance, extra, band)
         ones = [(src_len[a[0]], tgt_side.lengths[b[0]]) for a, b, _ in beads if len(a) == 1 and len(b) == 1]
         ones = [(a, b) for a, b in ones if a > 0 and b > 0]
@@ -650,8 +660,7 @@ def align(
     zh_texts = [s.of(zh_text) for s in zh_spans]
     en_texts = [s.of(doc.text) for s in en_spans]
     n, m = len(zh_spans), len(en_spans)
-    if band is None and n * m > FULL_TABLE:
-        band = BEAM
+    band = default_band(n, m, band)
 
     zh_paragraphs = paragraph_index(split_paragraphs(zh_text), zh_spans)
     zh_numbers_ = [frozenset(x.key for x in zh_numbers(t) if x.strict) for t in zh_texts]

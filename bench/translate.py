@@ -323,6 +323,29 @@ def _count_padding(translator: Any, order: str) -> list[int]:
     return counts
 
 
+def padding_shares(model_dir: Path, sentences: list[str], batch_size: int) -> dict[str, float]:
+    """The share of input positions that are padding, per order, by the model's tokenizer alone."""
+    from transformers import MarianTokenizer
+
+    from pipeline.translate.marian import quiet_transformers
+
+    with quiet_transformers():
+        tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
+    unique = sorted(set(sentences))
+    tokens = dict(zip(unique, (len(ids) for ids in tokenizer(unique)["input_ids"])))
+    keys = {"tokens": lambda t: (tokens[t], t), "chars": lambda t: (len(t), t), "input": lambda t: t}
+    shares = {}
+    for order, key in keys.items():
+        ordered = sorted(unique, key=key)
+        pad = real = 0
+        for start in range(0, len(ordered), batch_size):
+            lengths = [tokens[t] for t in ordered[start : start + batch_size]]
+            pad += len(lengths) * max(lengths) - sum(lengths)
+            real += sum(lengths)
+        shares[order] = pad / (pad + real)
+    return shares
+
+
 def _child(spec_file: str) -> None:
     spec = json.loads(Path(spec_file).read_text(encoding="utf-8"))
     result = run_engine(spec)
@@ -497,6 +520,10 @@ def main(argv: list[str] | None = None) -> int:
 
                 convert_model(hf, ct2, quantization="float16" if cuda else "int8")
             print(f"[{model}] model ready in {time.perf_counter() - t0:.1f} s: {hf}", flush=True)
+            for count in sorted({n, 1024}):  # a chunk's worth too: padding needs no model run
+                shares = padding_shares(hf, chinese_sentences(count, seed=1), batch_size)
+                print(f"[{model}] input padding, {count} sentences in batches of {batch_size}: "
+                      + ", ".join(f"{order} {100 * share:.1f}%" for order, share in shares.items()), flush=True)
             runs = [(e, o) for e in engines for o in (("tokens",) if e.startswith("naive") else args.order)]
             for engine, order in runs:
                 label = engine if order == "tokens" else f"{engine}/{order}"

@@ -15,6 +15,11 @@ Engines, each in its own subprocess (so its peak memory is its own):
 - ``ct2``: tqa's CT2Translator on the model converted by ``pipeline.translate.ct2.convert_model``
   (int8 on CPU, float16 on CUDA).
 
+``--order tokens,chars,input`` runs each tqa engine with its batches cut from the
+sentences sorted by the model's tokens (tqa as shipped), by characters (tqa before), or
+not by length at all (by text); ``input padding`` is the share of the encoder's input
+positions that are padding, counted in the model's tokens.
+
 Models: the tiny test model (tests/tiny_model.py) and a full-size opus-mt-zh-en
 architecture with random weights (d_model 512, 6+6 layers, 8 heads, FFN 2048, vocabulary
 65,001, shared embeddings), its vocabulary the tiny sentencepiece model padded with
@@ -55,6 +60,7 @@ REPO = Path(__file__).resolve().parent.parent
 ENGINES = ("naive", "naive-fp16", "transformers", "ct2")
 DEFAULT_ENGINES = {"cpu": "naive,transformers,ct2", "cuda": "naive,naive-fp16,transformers,ct2"}
 MODELS = ("tiny", "full")
+ORDERS = ("tokens", "chars", "input")
 FULL_VOCAB = 65001  # Helsinki-NLP/opus-mt-zh-en
 _SPLIT_CHARS = "，,。；;！!？?：:"
 
@@ -211,6 +217,7 @@ def run_engine(spec: dict[str, Any]) -> dict[str, Any]:
     sampler = _GpuSampler(torch) if cuda else None
     base_rss = _max_rss_mib()
     t0 = time.perf_counter()
+    padding = None
     if engine.startswith("naive"):
         from transformers import MarianMTModel, MarianTokenizer
 
@@ -245,6 +252,7 @@ def run_engine(spec: dict[str, Any]) -> dict[str, Any]:
             _fixed_length_generate(translator._model, n_new, counter)
         dtype = translator.signature.get("dtype", "")
         translate = translator.translate
+        padding = _count_padding(translator, spec.get("order", "tokens"))
     load_s = time.perf_counter() - t0
 
     translate(spec["warm"])
@@ -258,6 +266,8 @@ def run_engine(spec: dict[str, Any]) -> dict[str, Any]:
     runs, cpu_runs = [], []
     for _ in range(spec["repeat"]):
         counter[0] = 0
+        if padding is not None:
+            padding[:] = [0, 0]
         t0, c0 = time.perf_counter(), time.process_time()
         outputs = translate(sentences)
         if cuda:
@@ -282,6 +292,8 @@ def run_engine(spec: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_mib": round(_max_rss_mib(), 1),
         "rss_growth_mib": round(_max_rss_mib() - base_rss, 1),
         "threads": spec.get("threads") or (torch.get_num_threads() if engine.startswith("naive") else 1),
+        "order": spec.get("order", "tokens") if padding is not None else "-",
+        "input_padding": padding[0] / max(padding[0] + padding[1], 1) if padding is not None else 0.0,
     }
     if sampler is not None:
         sampler.stop()
@@ -289,6 +301,49 @@ def run_engine(spec: dict[str, Any]) -> dict[str, Any]:
         if engine != "ct2":
             result["torch_max_allocated_mib"] = round(torch.cuda.max_memory_allocated() / 2**20, 1)
     return result
+
+
+def _count_padding(translator: Any, order: str) -> list[int]:
+    """Sort the translator's batches by ``order``; count [padding, real] input tokens per call."""
+    tokens_of = translator._token_lengths  # the model's tokens, whatever the order
+    if order == "chars":
+        translator._token_lengths = lambda texts: [len(t) for t in texts]
+    elif order == "input":
+        translator._token_lengths = lambda texts: [0] * len(texts)  # ties: sorted by text, not by length
+    counts = [0, 0]
+    real_batch = translator._translate_batch
+
+    def counted(texts: list[str]) -> list[str]:
+        lengths = tokens_of(texts)
+        counts[0] += len(lengths) * max(lengths) - sum(lengths)
+        counts[1] += sum(lengths)
+        return real_batch(texts)
+
+    translator._translate_batch = counted
+    return counts
+
+
+def padding_shares(model_dir: Path, sentences: list[str], batch_size: int) -> dict[str, float]:
+    """The share of input positions that are padding, per order, by the model's tokenizer alone."""
+    from transformers import MarianTokenizer
+
+    from pipeline.translate.marian import quiet_transformers
+
+    with quiet_transformers():
+        tokenizer = MarianTokenizer.from_pretrained(str(model_dir))
+    unique = sorted(set(sentences))
+    tokens = dict(zip(unique, (len(ids) for ids in tokenizer(unique)["input_ids"])))
+    keys = {"tokens": lambda t: (tokens[t], t), "chars": lambda t: (len(t), t), "input": lambda t: t}
+    shares = {}
+    for order, key in keys.items():
+        ordered = sorted(unique, key=key)
+        pad = real = 0
+        for start in range(0, len(ordered), batch_size):
+            lengths = [tokens[t] for t in ordered[start : start + batch_size]]
+            pad += len(lengths) * max(lengths) - sum(lengths)
+            real += sum(lengths)
+        shares[order] = pad / (pad + real)
+    return shares
 
 
 def _child(spec_file: str) -> None:
@@ -340,26 +395,30 @@ def ratios(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
         by = {r["engine"]: r for r in results if r["model"] == model}
         pairs = [("transformers", "naive"), ("ct2", "naive"), ("transformers", "naive-fp16"), ("ct2", "naive-fp16"),
                  ("ct2", "transformers")]
+        pairs += [(e, f"{e}/{o}") for e in ("transformers", "ct2") for o in ("chars", "input")]
         for fast, slow in pairs:
             if fast in by and slow in by:
                 rows.append({
                     "model": model, "engine": fast, "baseline": slow,
                     "sentences_per_s": by[fast]["sentences_per_s"] / by[slow]["sentences_per_s"],
                     "tokens_per_s": by[fast]["tokens_per_s"] / by[slow]["tokens_per_s"],
+                    "sentences_per_cpu_s": by[fast]["sentences_per_cpu_s"] / by[slow]["sentences_per_cpu_s"],
                 })
     return rows
 
 
 def table(results: list[dict[str, Any]], ratio_rows: list[dict[str, Any]]) -> str:
-    head = ["model", "engine", "device", "dtype", "sent", "tokens", "s", "sent/s", "tok/s", "x naive", "peak RSS MiB", "RSS +MiB", "GPU +MiB"]
+    head = ["model", "engine", "device", "dtype", "sent", "tokens", "s", "sent/s", "tok/s", "sent/CPU-s", "x naive",
+            "input padding", "peak RSS MiB", "RSS +MiB", "GPU +MiB"]
     naive = {r["model"]: r for r in results if r["engine"] == "naive"}
     rows = []
     for r in results:
         base = naive.get(r["model"])
         rows.append([
             r["model"], r["engine"], r["device"], r["dtype"], str(r["sentences"]), str(r["tokens"]),
-            f"{r['seconds']:.2f}", f"{r['sentences_per_s']:.1f}", f"{r['tokens_per_s']:.0f}",
+            f"{r['seconds']:.2f}", f"{r['sentences_per_s']:.1f}", f"{r['tokens_per_s']:.0f}", f"{r['sentences_per_cpu_s']:.2f}",
             f"{r['tokens_per_s'] / base['tokens_per_s']:.1f}x" if base else "-",
+            f"{100 * r['input_padding']:.1f}%" if r.get("order", "-") != "-" else "-",
             f"{r['peak_rss_mib']:.0f}", f"{r['rss_growth_mib']:.0f}",
             f"{r['gpu_peak_mib']:.0f}" if "gpu_peak_mib" in r else "-",
         ])
@@ -368,9 +427,9 @@ def table(results: list[dict[str, Any]], ratio_rows: list[dict[str, Any]]) -> st
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
     if ratio_rows:
         lines.append("")
-        lines.append("ratios (tokens/s; same run, same machine):")
+        lines.append("ratios (same run, same machine): tokens/s, sentences per CPU-s")
         for q in ratio_rows:
-            lines.append(f"  {q['model']:<5} {q['engine']:>12} / {q['baseline']:<12} {q['tokens_per_s']:6.2f}x")
+            lines.append(f"  {q['model']:<5} {q['engine']:>12} / {q['baseline']:<18} {q['tokens_per_s']:6.2f}x  {q['sentences_per_cpu_s']:6.2f}x")
     return "\n".join(lines)
 
 
@@ -385,6 +444,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--new-tokens", type=int, default=32, help="tokens generated per sentence by every engine (default 32)")
     p.add_argument("--beams", type=int, default=4, help="beam size, tqa's default 4")
     p.add_argument("--batch-size", type=int, help="tqa batch size (default: 16 CPU as tqa, 64 CUDA)")
+    p.add_argument("--order", default="tokens", help="comma-separated orders the tqa engines batch in: tokens (tqa), "
+                   "chars (tqa before), input (not by length) (default: tokens)")
     p.add_argument("--repeat", type=int, default=3, help="timed runs per engine; the median is reported (default 3)")
     p.add_argument("--threads", type=int, help="CPU threads of torch and of CTranslate2 (default: the naive loop gets torch's choice, tqa's engines tqa's default, one)")
     p.add_argument("--warmup", type=int, help="sentences in the untimed warm-up call (default: one batch)")
@@ -404,7 +465,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.beams = 2 if args.beams == 4 else args.beams
         args.batch_size = args.batch_size or 4
         args.repeat = 1 if args.repeat == 3 else args.repeat
-    for name, allowed in (("models", MODELS), ("engines", ENGINES)):
+    for name, allowed in (("models", MODELS), ("engines", ENGINES), ("order", ORDERS)):
         value = getattr(args, name)
         if value is None:
             continue  # engines: the default depends on the device, chosen in main()
@@ -459,9 +520,15 @@ def main(argv: list[str] | None = None) -> int:
 
                 convert_model(hf, ct2, quantization="float16" if cuda else "int8")
             print(f"[{model}] model ready in {time.perf_counter() - t0:.1f} s: {hf}", flush=True)
-            for engine in engines:
+            for count in sorted({n, 1024}):  # a chunk's worth too: padding needs no model run
+                shares = padding_shares(hf, chinese_sentences(count, seed=1), batch_size)
+                print(f"[{model}] input padding, {count} sentences in batches of {batch_size}: "
+                      + ", ".join(f"{order} {100 * share:.1f}%" for order, share in shares.items()), flush=True)
+            runs = [(e, o) for e in engines for o in (("tokens",) if e.startswith("naive") else args.order)]
+            for engine, order in runs:
+                label = engine if order == "tokens" else f"{engine}/{order}"
                 spec = {
-                    "model": model, "engine": engine, "device": device, "model_dir": str(hf), "ct2_dir": str(ct2),
+                    "model": model, "engine": engine, "order": order, "device": device, "model_dir": str(hf), "ct2_dir": str(ct2),
                     "sentences": timed[:n_naive] if engine.startswith("naive") else timed[:n],
                     "new_tokens": args.new_tokens, "beams": args.beams, "batch_size": batch_size,
                     "threads": args.threads, "repeat": args.repeat,
@@ -470,11 +537,12 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     result = run_child(spec, work, args.timeout)
                 except (RuntimeError, subprocess.TimeoutExpired) as err:  # the other engines still run
-                    failures.append({"model": model, "engine": engine, "error": str(err)})
-                    print(f"[{model}] {engine:<12} FAILED: {str(err).splitlines()[0]}", file=sys.stderr, flush=True)
+                    failures.append({"model": model, "engine": label, "error": str(err)})
+                    print(f"[{model}] {label:<18} FAILED: {str(err).splitlines()[0]}", file=sys.stderr, flush=True)
                     continue
+                result["engine"] = label
                 results.append(result)
-                print(f"[{model}] {engine:<12} {result['sentences_per_s']:8.1f} sent/s {result['tokens_per_s']:9.0f} tok/s "
+                print(f"[{model}] {label:<18} {result['sentences_per_s']:8.1f} sent/s {result['tokens_per_s']:9.0f} tok/s "
                       f"{result['sentences_per_cpu_s']:8.2f} sent/CPU-s, {result['threads']} thread(s), "
                       f"peak RSS {result['peak_rss_mib']:.0f} MiB", flush=True)
     finally:
@@ -496,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_average": load,
             "settings": {"sentences": n, "naive_sentences": n_naive, "new_tokens": args.new_tokens,
                          "beams": args.beams, "batch_size": batch_size, "warmup": warmup, "repeat": args.repeat,
-                         "models": args.models, "engines": engines},
+                         "models": args.models, "engines": engines, "order": args.order},
             "results": results,
             "ratios": ratio_rows,
             "failures": failures,

@@ -35,8 +35,10 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import regex
@@ -327,7 +329,8 @@ PRIORS: dict[tuple[int, int], float] = {(1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.
 ANCHOR_WEIGHT = 1.5  # nats per number matched (-) or unmatched (+) in a bead
 MAX_ANCHORS = 3  # numbers counted per bead, so a table of figures cannot swamp the lengths
 SIMILARITY_WEIGHT = 6.0  # nats per unit of chrF/100 above the document's unrelated-pair chrF
-MAX_BAND = 100  # sentences either side of the diagonal, at most (linear time on long documents)
+FULL_TABLE = 400 * 400  # cells searched whole; beyond, a beam (ordinary articles are far below)
+BEAM = 50  # cells either side of the path so far on long documents: the longest detour followed
 MIN_LINKS_TO_ESTIMATE = 4  # fewer confident 1-1 links: keep the first pass's estimates
 _LOG_PRIOR = {bead: -math.log(p) for bead, p in PRIORS.items()}
 
@@ -384,10 +387,15 @@ class Alignment:
         return "|".join(parts)
 
     def link_of_en(self, index: int) -> Link | None:
-        return next((link for link in self.links if index in link.en), None)
+        return self._link_by_sentence[1].get(index)
 
     def link_of_zh(self, index: int) -> Link | None:
-        return next((link for link in self.links if index in link.zh), None)
+        return self._link_by_sentence[0].get(index)
+
+    @cached_property
+    def _link_by_sentence(self) -> tuple[dict[int, Link], dict[int, Link]]:
+        # built once: a lookup per flagged sentence must not scan every link
+        return ({i: link for link in self.links for i in link.zh}, {j: link for link in self.links for j in link.en})
 
     def pairs(self) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
         return [(link.zh, link.en) for link in self.links]
@@ -422,14 +430,35 @@ def length_cost(l_zh: float, l_en: float, ratio: float, variance: float) -> floa
 
 
 @dataclass
-class _Side:
+class Side:
+    """One side of an alignment: a length per unit (sentence, paragraph) and its paragraph."""
+
     lengths: list[float]
     paragraphs: list[int]  # paragraph index of each sentence
 
 
+def default_band(n: int, m: int, band: int | None = None) -> int | None:
+    """``band`` if given; else the whole table of ``n x m`` cells when it is small, a beam when not."""
+    if band is None and n * m > FULL_TABLE:
+        return BEAM
+    return band
+
+
+# The beads in the order they are tried (ties go to the first): (zh sentences, en sentences, -log prior).
+_BEADS = tuple((di, dj, _LOG_PRIOR[(di, dj)]) for di, dj in ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2)))
+_NO_BEAD = 255
+
+
+def _bead_lengths(lengths: list[float], paragraphs: list[int], k: int) -> tuple[float | None, ...]:
+    """Length of the 0, 1 and 2 sentences ending before ``k`` (None: no such bead side)."""
+    one = lengths[k - 1] if k >= 1 else None
+    two = lengths[k - 2] + lengths[k - 1] if k >= 2 and paragraphs[k - 2] == paragraphs[k - 1] else None
+    return (0.0, one, two)
+
+
 def align_lengths(
-    zh: _Side,
-    en: _Side,
+    zh: Side,
+    en: Side,
     ratio: float,
     variance: float,
     extra_cost: Callable[[int, int, int, int], float] | None = None,
@@ -438,47 +467,71 @@ def align_lengths(
     """The cheapest monotone sequence of beads covering both sides (dynamic programming).
 
     ``extra_cost(i0, i1, j0, j1)`` adds to the cost of the bead of zh[i0:i1] and en[j0:j1].
-    ``band`` limits the search to cells near the diagonal (long documents).
+    ``band`` (default: none up to ``FULL_TABLE`` cells, else ``BEAM``) makes the search a beam: row ``i`` searches only the
+    ``band`` cells either side of row ``i - 1``'s cheapest cell (the last row reaches to
+    ``m``). The beam follows the alignment wherever it goes (an omitted paragraph, sides
+    that split sentences differently), so ``band`` needs to cover only a local detour, and
+    the work is at most ``n x (2 band + 1)`` cells, linear in the document, where a band
+    around the diagonal had to widen with the difference in sentence counts.
+    Memory: a row of costs (8 bytes a cell) and back pointers (1 byte) per searched cell.
     """
     n, m = len(zh.lengths), len(en.lengths)
+    band = default_band(n, m, band)
     inf = math.inf
-    # Rows hold only the cells searched, so a banded search costs memory in the band, not n x m.
-    cost: list[dict[int, float]] = [{} for _ in range(n + 1)]
-    back: list[dict[int, tuple[int, int]]] = [{} for _ in range(n + 1)]
-    cost[0][0] = 0.0
+    # Row i holds cells lo[i] .. lo[i] + len(cost[i]) - 1; back[i] the bead that reached each.
+    lows: list[int] = []
+    costs: list[array[float]] = []
+    backs: list[bytearray] = []
+    best_j = 0
+    en_beads = [_bead_lengths(en.lengths, en.paragraphs, j) for j in range(m + 1)]
     for i in range(n + 1):
-        centre = i * m / n if n else 0
-        lo, hi = (0, m) if band is None else (max(0, int(centre) - band), min(m, int(centre) + band + 1))
+        if band is None:
+            lo, hi = 0, m
+        else:
+            lo, hi = max(0, best_j - band), (m if i == n else min(m, best_j + band))
+        zl = _bead_lengths(zh.lengths, zh.paragraphs, i)
+        row: list[float] = []
+        back = bytearray()
+        # the rows a bead of di Chinese sentences starts in (di = 0 is this row, as it fills)
+        starts = ((row, lo), (costs[i - 1], lows[i - 1]) if i >= 1 else None, (costs[i - 2], lows[i - 2]) if i >= 2 else None)
         for j in range(lo, hi + 1):
             if i == 0 and j == 0:
+                row.append(0.0)
+                back.append(_NO_BEAD)
                 continue
-            best, arg = inf, None
-            for (di, dj), prior in _LOG_PRIOR.items():
-                i0, j0 = i - di, j - dj
-                if i0 < 0 or j0 < 0 or cost[i0].get(j0, inf) == inf:
+            el = en_beads[j]
+            best, arg = inf, _NO_BEAD
+            for k, (di, dj, prior) in enumerate(_BEADS):
+                l_zh, l_en, start = zl[di], el[dj], starts[di]
+                if l_zh is None or l_en is None or start is None:
                     continue
-                if di == 2 and zh.paragraphs[i0] != zh.paragraphs[i0 + 1]:
+                prev_row, prev_lo = start
+                at = j - dj - prev_lo
+                if at < 0 or at >= len(prev_row):
                     continue
-                if dj == 2 and en.paragraphs[j0] != en.paragraphs[j0 + 1]:
+                c = prev_row[at]
+                if c == inf:
                     continue
-                l_zh = sum(zh.lengths[i0:i])
-                l_en = sum(en.lengths[j0:j])
-                c = cost[i0][j0] + prior + length_cost(l_zh, l_en, ratio, variance)
+                c = c + prior + (length_cost(l_zh, l_en, ratio, variance) if l_zh and l_en else 0.0)
                 if extra_cost is not None:
-                    c += extra_cost(i0, i, j0, j)
+                    c += extra_cost(i - di, i, j - dj, j)
                 if c < best:
-                    best, arg = c, (i0, j0)
-            cost[i][j] = best
-            if arg is not None:
-                back[i][j] = arg
-    if cost[n].get(m, inf) == inf:
+                    best, arg = c, k
+            row.append(best)
+            back.append(arg)
+        lows.append(lo)
+        costs.append(array("d", row))
+        backs.append(back)
+        best_j = lo + min(range(len(row)), key=row.__getitem__)
+    if costs[n][m - lows[n]] == inf:  # the last row always reaches m; a cell can still be unreachable
         raise RuntimeError("align_lengths: no alignment within the band; widen it")
     beads = []
     i, j = n, m
     while (i, j) != (0, 0):
-        prev = back[i][j]
-        beads.append((tuple(range(prev[0], i)), tuple(range(prev[1], j)), cost[i][j] - cost[prev[0]][prev[1]]))
-        i, j = prev
+        di, dj, _ = _BEADS[backs[i][j - lows[i]]]
+        i0, j0 = i - di, j - dj
+        beads.append((tuple(range(i0, i)), tuple(range(j0, j)), costs[i][j - lows[i]] - costs[i0][j0 - lows[i0]]))
+        i, j = i0, j0
     return beads[::-1]
 
 
@@ -495,9 +548,12 @@ def paragraph_index(paragraphs: Sequence[Span], sentences: Sequence[Span]) -> li
 def _anchor_cost(
     zh: Sequence[frozenset[float]], en: Sequence[frozenset[float]]
 ) -> Callable[[int, int, int, int], float]:
+    empty: frozenset[float] = frozenset()
+
     def cost(i0: int, i1: int, j0: int, j1: int) -> float:
-        a = frozenset().union(*zh[i0:i1])
-        b = frozenset().union(*en[j0:j1])
+        # beads hold 0-2 sentences a side; most sentences have no number (the fast path)
+        a = zh[i0] if i1 - i0 == 1 else (empty if i1 == i0 else zh[i0] | zh[i0 + 1])
+        b = en[j0] if j1 - j0 == 1 else (empty if j1 == j0 else en[j0] | en[j0 + 1])
         if not a and not b:
             return 0.0
         matched = min(len(a & b), MAX_ANCHORS)
@@ -508,7 +564,7 @@ def _anchor_cost(
 
 
 def _similarity_cost(
-    zh_texts: Sequence[str], en_texts: Sequence[str], translations: Mapping[str, str], band: int | None
+    zh_texts: Sequence[str], en_texts: Sequence[str], translations: Mapping[str, str]
 ) -> tuple[Callable[[int, int, int, int], float], dict[tuple[int, int, int, int], float]]:
     from sacrebleu.metrics import CHRF
 
@@ -526,7 +582,7 @@ def _similarity_cost(
     # The typical chrF of unrelated sentences: the median over each Chinese sentence's
     # candidates near the diagonal, most of which are not its translation.
     n, m = len(zh_texts), len(en_texts)
-    width = band if band is not None else 6
+    width = 6  # a sample, whatever the band: n x 13 chrF scores
     samples = []
     for i in range(n):
         centre = int(i * m / n) if n else 0
@@ -564,10 +620,10 @@ def align_texts(
     plain = [tgt_length(t, 0.0) for t in tgt]
     ratio = (sum(plain) / sum(src_len)) if sum(src_len) > 0 and sum(plain) > 0 else 3.0
     variance = 2.0 * ratio * ratio
-    src_side = _Side(src_len, list(src_paragraphs))
+    src_side = Side(src_len, list(src_paragraphs))
     beads: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
     for _ in range(2):
-        tgt_side = _Side([tgt_length(t, ratio) for t in tgt], list(tgt_paragraphs))
+        tgt_side = Side([tgt_length(t, ratio) for t in tgt], list(tgt_paragraphs))
         beads = align_lengths(src_side, tgt_side, ratio, variance, extra, band)
         ones = [(src_len[a[0]], tgt_side.lengths[b[0]]) for a, b, _ in beads if len(a) == 1 and len(b) == 1]
         ones = [(a, b) for a, b in ones if a > 0 and b > 0]
@@ -595,10 +651,11 @@ def align(
     ``en`` is the English ``Document`` (its ``sentences`` are used) or its text.
     ``translations`` maps Chinese sentence texts to the model's English for them (from
     ``Translator.translate``); when given, chrF between that and the English sharpens the
-    costs. ``band`` limits the search near the diagonal; by default the whole table is
-    searched up to 400 x 400 sentences, beyond that a band around it (50 sentences, or the
-    difference in sentence counts plus 20, at most ``MAX_BAND``). An original in another
-    language passes its sentences, length and number parser (``pipeline.originals``).
+    costs. ``band`` makes the search a beam of that many sentences either side of the
+    path found so far (see ``align_lengths``); by default the whole table is searched up to
+    ``FULL_TABLE`` cells, beyond that a beam of ``BEAM``, so a long document costs time
+    linear in its length. An original in another language passes its sentences, length
+    and number parser (``pipeline.originals``).
     """
     doc = en if isinstance(en, Document) else Document.from_text(en)
     zh_spans = list(zh_sentences) if zh_sentences is not None else split_zh_sentences(zh_text)
@@ -606,10 +663,7 @@ def align(
     zh_texts = [s.of(zh_text) for s in zh_spans]
     en_texts = [s.of(doc.text) for s in en_spans]
     n, m = len(zh_spans), len(en_spans)
-    if band is None and n * m > 400 * 400:
-        # Wide enough for the two sides' difference in sentences, up to a cap: uncapped,
-        # a long document whose languages split sentences differently searched n x |n-m|.
-        band = max(50, min(abs(n - m) + 20, MAX_BAND))
+    band = default_band(n, m, band)
 
     zh_paragraphs = paragraph_index(split_paragraphs(zh_text), zh_spans)
     zh_numbers_ = [frozenset(x.key for x in src_numbers(t) if x.strict) for t in zh_texts]
@@ -620,7 +674,7 @@ def align(
         extras.append(_anchor_cost(zh_numbers_, en_numbers_))
     memo: dict[tuple[int, int, int, int], float] = {}
     if translations:
-        sim_cost, memo = _similarity_cost(zh_texts, en_texts, translations, band)
+        sim_cost, memo = _similarity_cost(zh_texts, en_texts, translations)
         extras.append(sim_cost)
 
     def extra(i0: int, i1: int, j0: int, j1: int) -> float:
@@ -628,7 +682,7 @@ def align(
 
     beads, ratio, variance = align_texts(
         zh_texts, en_texts, zh_paragraphs, paragraph_index(doc.paragraphs, en_spans),
-        src_length=src_length, extra=extra if extras else None, band=band,
+        src_length=src_length, extra=(extras[0] if len(extras) == 1 else extra) if extras else None, band=band,
     )
     links = _links(beads, zh_spans, en_spans, zh_paragraphs, memo)
     settings = {"anchors": anchors, "similarity": bool(translations), "band": band}
@@ -644,6 +698,11 @@ def _links(
 ) -> list[Link]:
     links = []
     zh_at, en_at = 0, 0  # where the previous bead ended on each side
+    # the start of the first English sentence after each bead (a run of omissions is not rescanned)
+    following_at: list[int | None] = [None] * len(beads)
+    for k in range(len(beads) - 2, -1, -1):
+        ei = beads[k + 1][1]
+        following_at[k] = en_spans[ei[0]].start if ei else following_at[k + 1]
     for k, (zi, ei, cost) in enumerate(beads):
         zh_span = Span(zh_spans[zi[0]].start, zh_spans[zi[-1]].end) if zi else Span(zh_at, zh_at)
         if ei:
@@ -652,7 +711,7 @@ def _links(
             # Missing English goes after the previous English sentence, unless the Chinese
             # sentence opens a paragraph: then before the next English sentence.
             opens = zi and (zi[0] == 0 or zh_paragraphs[zi[0]] != zh_paragraphs[zi[0] - 1])
-            following = next((en_spans[b[1][0]].start for b in beads[k + 1 :] if b[1]), None)
+            following = following_at[k]
             point = following if opens and following is not None else (en_at if en_at or following is None else following)
             en_span = Span(point, point)
         similarity = memo.get((zi[0], zi[-1] + 1, ei[0], ei[-1] + 1)) if zi and ei else None

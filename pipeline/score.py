@@ -6,7 +6,6 @@ severity weights and the normalisation, sacrebleu scores carry sacrebleu's signa
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -43,44 +42,25 @@ def _paragraphs(text: str) -> list[str]:
     return [span.of(text) for span in split_paragraphs(text)]
 
 
-# Gale & Church's variance of character lengths; the paragraph band of the alignment.
-_VARIANCE, _BAND = 6.8, 20
+_VARIANCE = 6.8  # Gale & Church's variance of character lengths
 
 
 def paragraph_beads(hyps: list[str], refs: list[str]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """Hypothesis paragraphs linked to reference paragraphs: 1-1 when both sides have as
-    many, otherwise by Gale–Church length alignment (1-1, 1-0, 0-1, 2-1, 1-2 beads) in a
-    band around the diagonal, so the time is linear in the number of paragraphs. A
-    paragraph one side lacks (a removed duplicate title) is one short segment: TER's
-    shift search on a whole document can take minutes."""
+    many, otherwise by Gale–Church length alignment (1-1, 1-0, 0-1, 2-1, 1-2 beads; the
+    sentence aligner's ``align_lengths``, so linear in the paragraphs of a long document
+    whatever the difference in their counts). A paragraph one side lacks (a removed
+    duplicate title) is one short segment: TER's shift search on a whole document can
+    take minutes."""
     n, m = len(hyps), len(refs)
     if n == m:
         return [((k,), (k,)) for k in range(n)]
     if not n or not m:
         return [(tuple(range(n)), tuple(range(m)))]
-    from .align import PRIORS, length_cost
+    from .align import Side, align_lengths
 
-    priors = {bead: -math.log(p) for bead, p in PRIORS.items()}
-    lh, lr = [len(h) for h in hyps], [len(r) for r in refs]
-    band = _BAND + abs(n - m)
-    best: dict[tuple[int, int], tuple[float, tuple[int, int]]] = {(0, 0): (0.0, (0, 0))}
-    for i in range(n + 1):
-        centre = i * m // n
-        for j in range(max(0, centre - band), min(m, centre + band) + 1):
-            for (di, dj), prior in priors.items():
-                prev = best.get((i - di, j - dj))
-                if prev is None or i < di or j < dj:
-                    continue
-                cost = prev[0] + prior + length_cost(sum(lh[i - di : i]), sum(lr[j - dj : j]), 1.0, _VARIANCE)
-                if (i, j) not in best or cost < best[(i, j)][0]:
-                    best[(i, j)] = (cost, (i - di, j - dj))
-    beads = []
-    i, j = n, m
-    while (i, j) != (0, 0):
-        i0, j0 = best[(i, j)][1]
-        beads.append((tuple(range(i0, i)), tuple(range(j0, j))))
-        i, j = i0, j0
-    return beads[::-1]
+    beads = align_lengths(Side([len(h) for h in hyps], [0] * n), Side([len(r) for r in refs], [0] * m), 1.0, _VARIANCE)
+    return [(a, b) for a, b, _ in beads]
 
 
 def paragraph_pairs(hypothesis: str, reference: str) -> list[tuple[str, str]]:

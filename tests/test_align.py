@@ -156,3 +156,40 @@ def test_spans_of_numbers_point_into_the_text() -> None:
     assert [n.span.of(text) for n in en_numbers(text)] == ["December", "3", "2023", "24.2 million"]
     zh = "截至2023年12月3日，累计发送旅客2420万人次。"
     assert [n.span.of(zh) for n in zh_numbers(zh)] == ["2023年", "12", "3", "2420万"]
+
+
+def _repeated_pair(units: int) -> tuple[str, str]:
+    """The two parallel articles repeated: a long document whose sides differ in sentence count."""
+    zh = "\n\n".join((PARALLEL / f"{name}.zh.txt").read_text(encoding="utf-8").strip() for name in ("rail", "summit"))
+    en = "\n\n".join((PARALLEL / f"{name}.en.txt").read_text(encoding="utf-8").strip() for name in ("rail", "summit"))
+    return "\n\n".join([zh] * units), "\n\n".join([en] * units)
+
+
+def test_a_long_document_aligns_in_work_linear_in_its_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The old band around the diagonal widened with the difference in sentence counts
+    # (here 1 a unit): twice the document took 3x the cells. The beam follows the path.
+    import pipeline.align as align_module
+
+    calls = {"n": 0}
+
+    def counted(*args: float) -> float:
+        calls["n"] += 1
+        return length_cost(*args)
+
+    monkeypatch.setattr(align_module, "length_cost", counted)
+    work, links = {}, {}
+    for units in (28, 56):
+        zh, en = _repeated_pair(units)
+        calls["n"] = 0
+        alignment = align(zh, Document.from_text(en), anchors=False)
+        assert alignment.settings["band"] == align_module.BEAM  # past the full table
+        work[units] = calls["n"]
+        links[units] = alignment.pairs()
+    assert work[56] / work[28] < 2.2
+    # and the beam finds what the whole table finds: each repetition aligned like the first
+    zh, en = _repeated_pair(1)
+    unit = align(zh, Document.from_text(en), anchors=False).pairs()
+    n_zh, n_en = len(split_zh_sentences(zh)), len(Document.from_text(en).sentences)
+    assert links[28] == [
+        (tuple(i + r * n_zh for i in a), tuple(j + r * n_en for j in b)) for r in range(28) for a, b in unit
+    ]

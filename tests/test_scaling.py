@@ -148,3 +148,23 @@ def test_the_size_benchmark_prints_stages_and_growth(tmp_path: Path) -> None:
     rows = json.loads((tmp_path / "s.json").read_text())["rows"]
     assert [r["kb"] > 0 for r in rows] == [True, True] and rows[1]["chars"] > rows[0]["chars"]
     assert "check+plan" in out.splitlines()[-1]  # the larger size is compared with the smaller
+
+
+def test_a_findings_sentence_is_found_by_bisection_as_a_scan_would() -> None:
+    # The review page asks for the sentence of every finding; a scan of all sentences per
+    # finding made a 10 MB document's reports quadratic.
+    from pipeline.document import Document
+    from pipeline.report.marks import sentence_of
+
+    doc = Document.from_text(long_document(20_000) + "\nLast one. Two!\n\nNew paragraph here.")
+    rng = random.Random(3)
+
+    def scanned(start: int, end: int) -> str:
+        spans = [s for s in doc.sentences if s.start <= end and start <= s.end] or [
+            s for s in doc.paragraphs if s.start <= start <= s.end]
+        return " ".join(doc.text[spans[0].start : spans[-1].end].split())[:299] if spans else ""
+
+    for _ in range(300):
+        start = rng.randrange(len(doc.text) + 1)
+        end = min(len(doc.text), start + rng.choice([0, 1, 5, 80, 400]))
+        assert sentence_of(doc, start, end, limit=10_000)[:299] == scanned(start, end)

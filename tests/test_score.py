@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.document import split_paragraphs
 from pipeline.edits import Edit, apply_edits
 from pipeline.score import compute_scores, paragraph_beads
@@ -51,3 +53,27 @@ def test_paragraph_alignment_is_linear_in_paragraphs() -> None:
     beads = paragraph_beads(hyps, refs)
     assert sum(len(h) for h, _ in beads) == 1000 and sum(len(r) for _, r in beads) == 995
     assert ((600,), (595,)) in beads
+
+
+def test_paragraph_alignment_work_is_linear_when_counts_differ_widely(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Half the reference's paragraphs missing: the old band (20 + |n - m| around the
+    # diagonal) grew with the difference, so twice the document took ~4x the cells.
+    import pipeline.align as align_module
+
+    calls = {"n": 0}
+    real = align_module.length_cost
+
+    def counted(*args: float) -> float:
+        calls["n"] += 1
+        return real(*args)
+
+    monkeypatch.setattr(align_module, "length_cost", counted)
+    work = {}
+    for n in (600, 1200):
+        hyps = [f"paragraph {k} " * (3 + k % 7) for k in range(n)]
+        refs = [h for k, h in enumerate(hyps) if k % 4 < 2]  # two of every four
+        calls["n"] = 0
+        beads = paragraph_beads(hyps, refs)
+        assert sum(len(h) for h, _ in beads) == n and sum(len(r) for _, r in beads) == n // 2
+        work[n] = calls["n"]
+    assert work[1200] / work[600] < 2.2

@@ -97,8 +97,26 @@ def test_batches_are_bounded_and_length_sorted(tiny_model_dir: Path, monkeypatch
     texts = [B, C, A, "中国", B[:20]]
     assert len(small.translate(texts)) == 5
     assert [len(batch) for batch in calls] == [2, 2, 1]
-    lengths = [len(t) for batch in calls for t in batch]
-    assert lengths == sorted(lengths)
+
+
+# (text, what the tiny model's tokenizer makes of it): characters and tokens disagree
+MIXED = ["中国和中亚将逐步恢复客运航班", "确保中国", "2023年12月3日", "The summit is the first", "中国",
+         "XJ-9 qz wv", "中亚峰会在西安举行，这是首次", "恢复客运航班", "ΩΨΦ"]
+
+
+def test_batches_hold_texts_of_similar_token_length(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    batched = load_translator(str(tiny_model_dir), batch_size=3, **OPTIONS)
+    calls = count_batches(monkeypatch, batched)
+    out = batched.translate(MIXED)
+    tokens = dict(zip(MIXED, batched._token_lengths(MIXED)))  # type: ignore[attr-defined]
+    assert [len(batch) for batch in calls] == [3, 3, 3]
+    in_batches = [t for batch in calls for t in batch]
+    # the whole call sorted by the model's tokens before cutting: each batch pads to its neighbours
+    assert [tokens[t] for t in in_batches] == sorted(tokens.values())
+    assert [len(t) for t in in_batches] != sorted(len(t) for t in MIXED), "characters would batch differently"
+    # outputs come back in request order, as the model gives them unbatched
+    one_by_one = load_translator(str(tiny_model_dir), batch_size=1, **OPTIONS)
+    assert out == one_by_one.translate(MIXED)
 
 
 def test_empty_inputs_skip_the_model(translator: Translator, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,13 +221,15 @@ def test_pull_failure_is_one_line_and_leaves_nothing(tmp_path: Path, no_network:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_ct2_translates_like_a_translator(tiny_ct2_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ct2_translates_like_a_translator(tiny_ct2_dir: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ct2 = load_translator(str(tiny_ct2_dir), backend="ct2", **OPTIONS)
     calls = count_batches(monkeypatch, ct2)
     out = ct2.translate([A, B, "", A, C])
     assert len(out) == 5 and out[2] == "" and out[0] == out[3] and all(out[i] for i in (0, 1, 4))
     assert sorted(t for batch in calls for t in batch) == sorted([A, B, C])
     assert ct2.translate([C, A]) == [out[4], out[0]]
+    marian = load_translator(str(tiny_model_dir), **OPTIONS)
+    assert ct2._token_lengths(MIXED) == marian._token_lengths(MIXED)  # type: ignore[attr-defined]  (same batches)
     sig = ct2.signature
     assert (sig["backend"], sig["device"], sig["dtype"], sig["quantization"]) == ("ct2", "cpu", "int8", "int8")
     source = json.loads((tiny_ct2_dir / "tqa-model.json").read_text())

@@ -143,9 +143,19 @@ def mark_rows(rows: list[dict[str, Any]], pairs: list[Any], marks: list[tuple[in
     return [{**chip(n, f), "text": f.span.of(text), "replacement": None} for n, f in marks if n not in placed]
 
 
+def _start(span: Any) -> int:
+    return span.start
+
+
+def _end(span: Any) -> int:
+    return span.end
+
+
 def sentence_of(doc: Any, start: int, end: int, limit: int = 300) -> str:
     """The sentence(s) around ``[start, end)``: what a reviewer reads a finding in."""
-    spans = [s for s in doc.sentences if s.start <= end and start <= s.end] or [s for s in doc.paragraphs if s.start <= start <= s.end]
+    # spans are in text order and do not overlap: bisect, not a scan per finding (quadratic on a long document)
+    sentences = doc.sentences[bisect_left(doc.sentences, start, key=_end) : bisect_right(doc.sentences, end, key=_start)]
+    spans = sentences or doc.paragraphs[bisect_left(doc.paragraphs, start, key=_end) : bisect_right(doc.paragraphs, start, key=_start)]
     if not spans:
         return ""
     text = " ".join(doc.text[spans[0].start : spans[-1].end].split())

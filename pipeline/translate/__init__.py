@@ -49,9 +49,10 @@ class BaseTranslator:
     """``translate`` written once; a backend fills in ``_translate_batch`` and ``_describe``.
 
     Blank texts come back unchanged without reaching the model, identical texts are
-    translated once, and batches are formed from texts sorted by length (less padding)
-    in an order that does not depend on the input order, so a text's translation does
-    not depend on what it was batched with in another call.
+    translated once, and batches are cut from all the texts of the call sorted by their
+    length in the model's own tokens (``_token_lengths``), so a batch holds texts of
+    about one length and pads little; the order does not depend on the input order, so a
+    text's translation does not depend on what it was batched with in another call.
     """
 
     backend = ""
@@ -67,7 +68,9 @@ class BaseTranslator:
     def translate(self, texts: list[str]) -> list[str]:
         if isinstance(texts, str):
             raise TypeError(f"{type(self).__name__}.translate takes a list of strings, got one str")
-        unique = sorted({t for t in texts if t.strip()}, key=lambda t: (len(t), t))
+        unique = sorted({t for t in texts if t.strip()})
+        tokens = dict(zip(unique, self._token_lengths(unique))) if unique else {}
+        unique.sort(key=lambda t: (tokens[t], t))
         done: dict[str, str] = {}
         for start in range(0, len(unique), self.batch_size):
             batch = unique[start : start + self.batch_size]
@@ -96,6 +99,10 @@ class BaseTranslator:
 
     def _translate_batch(self, texts: list[str]) -> list[str]:
         """Translate distinct, non-blank texts (at most ``batch_size``), in order."""
+        raise NotImplementedError
+
+    def _token_lengths(self, texts: list[str]) -> list[int]:
+        """How many tokens the model sees for each text (what a batch pads to)."""
         raise NotImplementedError
 
 

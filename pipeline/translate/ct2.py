@@ -96,6 +96,9 @@ class CT2Translator(BaseTranslator):
         prefix, text = ([m.group(1)], text[m.end() :]) if m else ([], text)
         return prefix + self._source.encode(text, out_type=str) + ["</s>"]
 
+    def _token_lengths(self, texts: list[str]) -> list[int]:
+        return [len(self.source_tokens(text)) for text in texts]
+
     def _translate_batch(self, texts: list[str]) -> list[str]:
         tokens = [self.source_tokens(text) for text in texts]
         results = self._translator.translate_batch(

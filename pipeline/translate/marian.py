@@ -93,6 +93,9 @@ class MarianTranslator(BaseTranslator):
             "library": self._library,
         }
 
+    def _token_lengths(self, texts: list[str]) -> list[int]:
+        return [len(ids) for ids in self._tokenizer(texts)["input_ids"]]
+
     def _translate_batch(self, texts: list[str]) -> list[str]:
         batch = self._tokenizer(texts, return_tensors="pt", padding=True)
         too_long = int((batch["attention_mask"].sum(dim=1) > self._max_input).sum())

@@ -124,7 +124,7 @@ def report(rows: list[dict[str, Any]]) -> None:
         group = [r for r in rows if r["source"] == source]
         stages = list(group[0]["stages"])
         print(f"\n{'with' if source else 'without'} --source")
-        print(f"| size | findings | applied | " + " | ".join(stages) + " | total | growth/doubling |")
+        print("| size | findings | applied | " + " | ".join(stages) + " | total | growth/doubling |")
         print("|---|---|---|" + "---|" * (len(stages) + 2))
         for row in group:
             cells = [f"{row['stages'][s]['cpu']:.2f} ({row['stages'][s]['wall']:.2f})" for s in stages]

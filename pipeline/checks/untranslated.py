@@ -57,7 +57,7 @@ _PATTERNS = [(name, _passage_pattern(letters), minimum) for name, letters, minim
 # letters are absent need not scan the text (most articles have one foreign script or none).
 _SCRIPT_LETTER = [regex.compile(letters if letters.startswith("[") else f"[{letters}]", flags=regex.V1)
                   for _, letters, _ in (*_GROUPS, _OTHER)]
-_ANY_FOREIGN = regex.compile(rf"[\p{{L}}--\p{{Latin}}]", flags=regex.V1)
+_ANY_FOREIGN = regex.compile(r"[\p{L}--\p{Latin}]", flags=regex.V1)
 _NOT_ASCII_LETTER = regex.compile(r"[\p{L}--[A-Za-z]]", flags=regex.V1)
 _LETTER = regex.compile(r"\p{L}")
 _WORDS = regex.compile(r"(\p{L}+)")

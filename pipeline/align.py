@@ -44,7 +44,7 @@ from typing import Any
 import regex
 
 from .document import Document, split_paragraphs
-from .spans import Span
+from .spans import Span, trimmed
 
 # --- Chinese sentences ------------------------------------------------------------------
 
@@ -66,13 +66,8 @@ def split_zh_sentences(text: str) -> list[Span]:
 def _zh_sentences_in(text: str, paragraph: Span) -> list[Span]:
     spans = []
     for m in _ZH_SENTENCE.finditer(text, paragraph.start, paragraph.end):
-        start, end = m.start(), m.end()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            spans.append(Span(start, end))
+        if (span := trimmed(text, m.start(), m.end())) is not None:
+            spans.append(span)
     # a sentence that is only punctuation (a stray "。") belongs to the one before it
     merged: list[Span] = []
     for span in spans:

@@ -15,7 +15,7 @@ from pathlib import Path
 import regex
 
 from .reading import MAX_BYTES, path_text, read_limited
-from .spans import Span
+from .spans import Span, trimmed
 
 # Order matters: the UTF-32 LE BOM starts with the UTF-16 LE BOM.
 _BOMS = (
@@ -120,14 +120,6 @@ def newline_style(text: str) -> str:
     return style if n else "LF"
 
 
-def _trimmed(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end) if start < end else None
-
-
 def split_paragraphs(text: str) -> list[Span]:
     """Paragraphs are runs of non-blank lines; spans exclude surrounding whitespace."""
     spans: list[Span] = []
@@ -141,10 +133,10 @@ def split_paragraphs(text: str) -> list[Span]:
                 start = m.start()
             end = m.end()
         elif start is not None:
-            spans.append(_trimmed(text, start, end))  # type: ignore[arg-type]
+            spans.append(trimmed(text, start, end))  # type: ignore[arg-type]
             start = None
     if start is not None:
-        spans.append(_trimmed(text, start, end))  # type: ignore[arg-type]
+        spans.append(trimmed(text, start, end))  # type: ignore[arg-type]
     return spans
 
 
@@ -164,7 +156,7 @@ def split_sentences(text: str, paragraph: Span) -> list[Span]:
             break
         spans.append(Span(paragraph.start + at, paragraph.start + at + len(piece)))
         cursor = at + len(piece)
-    rest = _trimmed(text, paragraph.start + cursor, paragraph.end)
+    rest = trimmed(text, paragraph.start + cursor, paragraph.end)
     if rest is not None:
         spans.append(rest)
     return spans

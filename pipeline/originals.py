@@ -23,7 +23,7 @@ import regex
 from .align import Number, split_zh_sentences, zh_length, zh_numbers
 from .document import split_paragraphs
 from .languages import SHARED_SCRIPTS, identify, name
-from .spans import Span
+from .spans import Span, trimmed
 
 
 @dataclass(frozen=True)
@@ -91,16 +91,7 @@ def _splitter(language: str) -> Callable[[str], list[Span]]:
                     spans.append(Span(start, stop.end()))
                     start = stop.end()
             spans.append(Span(start, paragraph.end))
-        out = []
-        for span in spans:
-            s, e = span.start, span.end
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            if s < e:
-                out.append(Span(s, e))
-        return out
+        return [t for span in spans if (t := trimmed(text, span.start, span.end)) is not None]
 
     return split
 

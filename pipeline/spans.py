@@ -28,3 +28,12 @@ class Span:
 
     def contains(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
+
+
+def trimmed(text: str, start: int, end: int) -> Span | None:
+    """``text[start:end]`` without its leading and trailing whitespace; None when nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if start < end else None

@@ -26,7 +26,8 @@ pytest.importorskip("ray.data", reason='the Ray engine needs pip install "tqa[ra
 
 LIMIT_S = 900  # the whole test ends within this, whatever hangs: a failing Ray run tends to hang
 ARTICLES, CHUNK = 40, 8
-CHINESE = ["中国与中亚五国的关系进入新时代。", "会议在北京举行。", "这是一个重要的讲话。"]
+
+from test_ray_engine import _articles  # noqa: E402  (after the skips: it imports Ray)
 
 
 @pytest.fixture(autouse=True)
@@ -55,16 +56,6 @@ def cluster_address():
             del os.environ["RAY_AUTH_TOKEN"]
         else:
             os.environ["RAY_AUTH_TOKEN"] = saved
-
-
-def _articles(folder: Path, seed_text: str) -> Path:
-    folder.mkdir()
-    paragraphs = [p for p in seed_text.split("\n\n") if p.strip()]
-    for k in range(ARTICLES):
-        body = [paragraphs[(k + j) % len(paragraphs)] for j in range(3)]
-        body.insert(1, f"The talks, {CHINESE[k % len(CHINESE)]} went on.")
-        (folder / f"article{k:02d}.txt").write_text("\n\n".join(body) + "\n", encoding="utf-8")
-    return folder
 
 
 def _command(inputs: Path, out: Path, model: Path, *extra: str) -> list[str]:
@@ -114,7 +105,7 @@ def _kill_after_first_chunk(command: list[str], out: Path, log: Path) -> tuple[i
 
 
 def test_a_killed_ray_driver_resumes_without_duplicates_or_gaps(cluster_address, tmp_path, seed_text, tiny_model_dir):
-    inputs = _articles(tmp_path / "in", seed_text)
+    inputs = _articles(tmp_path / "in", seed_text, ARTICLES)
     clean = subprocess.run(_command(inputs, tmp_path / "clean", tiny_model_dir, "-j", "2"), capture_output=True, text=True,
                            timeout=LIMIT_S)
     assert clean.returncode == 0, clean.stderr

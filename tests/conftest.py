@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import shutil
 from pathlib import Path
 
@@ -94,3 +96,12 @@ def kill_part_way(command: list[str], out: Path, env: dict[str, str], after: int
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     return seen, manifest.read_text(encoding="utf-8").count("\n") if manifest.exists() else 0
+
+
+@functools.cache
+def ray_auth_token() -> str:
+    """One Ray auth token per test process: Ray's client keeps the first token it read for the
+    life of the process, so a second ``ray.init`` given another token cannot reach its own GCS."""
+    import secrets
+
+    return secrets.token_hex(32)

@@ -27,6 +27,7 @@ pytest.importorskip("ray.data", reason='the Ray engine needs pip install "tqa[ra
 LIMIT_S = 900  # the whole test ends within this, whatever hangs: a failing Ray run tends to hang
 ARTICLES, CHUNK = 40, 8
 
+from conftest import ray_auth_token  # noqa: E402
 from test_ray_engine import _articles  # noqa: E402  (after the skips: it imports Ray)
 
 
@@ -41,11 +42,9 @@ def _hard_timeout():
 
 @pytest.fixture(scope="module")
 def cluster_address():
-    import secrets
-
     temp = tempfile.mkdtemp(prefix="tqa-ray-", dir="/tmp")  # short: Ray's sockets live in it
     saved = os.environ.get("RAY_AUTH_TOKEN")
-    os.environ["RAY_AUTH_TOKEN"] = secrets.token_hex(32)  # given, not generated: none is left in ~/.ray
+    os.environ["RAY_AUTH_TOKEN"] = ray_auth_token()  # given, not generated: none is left in ~/.ray
     try:  # a Ray that fails to start (its GCS, on a very busy machine) leaves no folder behind either
         ray.init(num_cpus=2, include_dashboard=False, _temp_dir=temp, log_to_driver=False)
         yield ray.get_runtime_context().gcs_address

@@ -19,7 +19,7 @@ from .reading import path_text
 from .terminal import printable
 
 app = typer.Typer(
-    help="tqa: find, repair and report defects in English text machine-translated from Chinese.",
+    help="tqa: find, repair and report defects in English text machine-translated from Chinese and other languages.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -70,7 +70,7 @@ def _version(value: bool) -> None:
 def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
-    """tqa: find, repair and report defects in English text machine-translated from Chinese."""
+    """tqa: find, repair and report defects in English text machine-translated from Chinese and other languages."""
 
 
 PathsArg = Annotated[
@@ -116,6 +116,10 @@ def _load_ignore(path: Path | None):  # type: ignore[no-untyped-def]
     from .checks import ConfigurationError
     from .ignore import load_ignore
 
+    if path is not None and not path.exists():
+        # only a named list gets here (the default .tqa-ignore is used when it exists): a typo
+        # would otherwise report every finding the user had accepted
+        raise fail(f"ignore list {path}: no such file (tqa accept creates one)")
     try:
         return load_ignore(path) if path else None
     except ConfigurationError as err:
@@ -358,13 +362,13 @@ def run(
     _preflight(models.get("zh"), backend.value, device.value, round_trip_model if retranslate else None)
     report_kinds = _reports(reports)
     runner = _engine(engine.value, address, actors, gpus_per_actor)
+    _load_ignore(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     if out.exists() and not out.is_dir():
         raise fail(f"--out {out}: exists and is not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise fail(f"--out {out}: cannot create the folder: {err.strerror or err}") from None
-    _load_ignore(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     fail_on = fail_on or cfg.fail_on
     from .io import Fields
 

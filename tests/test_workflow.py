@@ -363,3 +363,14 @@ def test_findings_without_a_change_are_marked_once_each_where_they_are():
 def test_ignoring_the_model_made_check_says_how_to_turn_it_off(seeds):
     result = tqa("check", seeds, "--ignore", "low-confidence")
     assert result.exit_code == 2 and "--no-retranslate" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "run"])
+def test_a_named_ignore_list_that_does_not_exist_is_an_error_not_an_empty_list(tmp_path, command):
+    src = tmp_path / "a.txt"
+    src.write_text("Relations are good -neighborly.\n", encoding="utf-8")
+    extra = ["--out", str(tmp_path / "out"), "--no-retranslate"] if command == "run" else []
+    result = CliRunner().invoke(app, [command, str(src), "--ignore-list", str(tmp_path / "typo.json"), *extra])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"tqa: error: ignore list {tmp_path / 'typo.json'}: no such file (tqa accept creates one)"
+    assert not (tmp_path / "out").exists()

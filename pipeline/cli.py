@@ -583,7 +583,9 @@ def models_list(
     defaults = sorted({m.group(1) for n in cached if (m := re.fullmatch(r"Helsinki-NLP/opus-mt-([a-z]{2,3})-en", n))})
     shown = list(dict.fromkeys(["zh", *(k for k in table if k != "fallback"), *langs, *defaults]))
     for row in language_table(router, shown):
-        where = row["path"] or f"absent: tqa models pull --lang {row['language']}"
+        # a reverse (round-trip) entry such as en-ja is pulled by its model's name, not --lang
+        how = f"--lang {row['language']}" if "-" not in row["language"] else row["model"]
+        where = row["path"] or f"absent: tqa models pull {how}"
         typer.echo(f"{row['language']:<4} {row['model']:<40} {where}")
     if router.fallback:
         typer.echo(f"{'*':<4} {router.fallback:<40} (fallback for languages without a model)")

@@ -242,3 +242,18 @@ def test_an_original_beside_the_article_may_be_japanese(tmp_path):
     (tmp_path / "story.en.txt").write_text("The meeting discussed trade.", encoding="utf-8")
     (tmp_path / "story.ja.txt").write_text("会議では貿易について話し合われました。", encoding="utf-8")
     assert find_source(tmp_path / "story.en.txt", None) == tmp_path / "story.ja.txt"
+
+
+def test_models_list_tells_how_to_pull_a_round_trip_model(tmp_path, monkeypatch):
+    import huggingface_hub
+
+    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hf"))
+    config = tmp_path / "tqa.toml"
+    config.write_text('[models]\n"en-ja" = "Helsinki-NLP/opus-mt-en-jap"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["models", "list", "--config", str(config)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line for line in result.output.splitlines() if line.strip()}
+    # a reverse model has no --lang of its own: the hint names the model
+    assert lines["en-ja"].rstrip().endswith("absent: tqa models pull Helsinki-NLP/opus-mt-en-jap")
+    assert "absent: tqa models pull --lang zh" in lines["zh"]

@@ -38,7 +38,7 @@ import regex
 from .document import Document, split_paragraphs
 from .edits import Edit
 from .findings import Finding, Severity, in_text_order
-from .spans import Span
+from .spans import Span, overlapping
 
 # Findings that send a sentence to the model: garbled wording, not spacing (rules fix
 # spacing better than a retranslation, which would also discard the correct words).
@@ -580,9 +580,10 @@ def reference_segments(doc: Document, reference: str) -> Callable[[Span], str | 
         src_length=lambda t: en_length(t, 3.0), tgt_length=en_length,
     )
     owner = {i: bead for bead in beads for i in bead[0]}
+    ends = [s.end for s in doc.sentences]
 
     def lookup(span: Span) -> str | None:
-        indexes = [i for i, s in enumerate(doc.sentences) if s.overlaps(span)]
+        indexes = overlapping(doc.sentences, ends, span)
         targets = sorted({j for i in indexes if i in owner for j in owner[i][1]})
         if not indexes or not targets:
             return None

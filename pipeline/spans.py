@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -37,3 +39,15 @@ def trimmed(text: str, start: int, end: int) -> Span | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return Span(start, end) if start < end else None
+
+
+def overlapping(spans: Sequence[Span], ends: Sequence[int], span: Span) -> list[int]:
+    """Indexes of ``spans`` (in text order, not overlapping; ``ends`` their ends) that
+    overlap ``span``, found by bisection: a scan per lookup is quadratic on a long document."""
+    found = []
+    i = bisect_right(ends, span.start)
+    while i < len(spans) and spans[i].start <= span.end:
+        if spans[i].overlaps(span):
+            found.append(i)
+        i += 1
+    return found

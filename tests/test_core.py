@@ -136,3 +136,19 @@ def test_a_short_chinese_passage_in_gb18030_is_not_taken_for_korean_or_big5():
 def test_big5_text_is_still_big5():
     text = "台灣的經濟成長率在第三季達到百分之五，出口訂單持續增加。" * 3
     assert decode(text.encode("big5"))[:2] == (text, "big5")
+
+
+def test_overlapping_spans_are_found_by_bisection_as_a_scan_finds_them():
+    import random
+
+    from pipeline.spans import Span, overlapping
+
+    rng = random.Random(7)
+    for _ in range(200):
+        cuts = sorted(rng.sample(range(1, 300), rng.randrange(2, 40)))
+        spans = [Span(a, b) for a, b in zip(cuts[::2], cuts[1::2])]
+        ends = [s.end for s in spans]
+        for _ in range(20):
+            a = rng.randrange(0, 310)
+            probe = Span(a, a + rng.choice([0, 0, 1, 5, 60]))
+            assert overlapping(spans, ends, probe) == [i for i, s in enumerate(spans) if s.overlaps(probe)]

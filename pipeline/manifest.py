@@ -82,10 +82,7 @@ class Manifest:
             found = self._index.execute("SELECT offset FROM entry WHERE input = ?", (key,)).fetchone()
         except UnicodeEncodeError:  # a name no line can hold (written as UTF-8)
             return None
-        if found is None:
-            return None
-        self._reader.seek(found[0])
-        return _parse(self._reader.readline())
+        return None if found is None else self._line_at(found[0])
 
     def __len__(self) -> int:
         return 0 if self._index is None else self._index.execute("SELECT count(*) FROM entry").fetchone()[0]
@@ -95,10 +92,12 @@ class Manifest:
         if self._index is None:
             return
         for (offset,) in self._index.execute("SELECT offset FROM entry ORDER BY offset"):
-            self._reader.seek(offset)
-            entry = _parse(self._reader.readline())
-            if entry is not None:
+            if (entry := self._line_at(offset)) is not None:
                 yield entry
+
+    def _line_at(self, offset: int) -> dict[str, Any] | None:
+        self._reader.seek(offset)
+        return _parse(self._reader.readline())
 
     def finished(self, path: Path, input_hash: str | None, settings: str, stem: str) -> dict[str, Any] | None:
         """The entry for ``path`` if it was finished with the same input, settings and

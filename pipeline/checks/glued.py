@@ -26,7 +26,7 @@ from ..findings import Finding, Severity
 from ..spans import Span
 from .base import Check, register
 from .wordfreq_en import derived, zipf
-from .words import WORDS_CACHED, WordIndex, word_index
+from .words import LONGEST_WORD, WORDS_CACHED, WordIndex, word_index
 
 FUNCTION_WORDS = frozenset(
     "a an the of and or but in on at to for from with by as into onto over under about after before than that this "
@@ -86,12 +86,9 @@ def _token_at(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
-_MAX_GLUED = 48  # letters: a function word and a long word, or two common words, are far shorter
-
-
 def _split(word: str) -> tuple[str, str] | None:
     """The split of ``word`` into two words that explains it best, if any."""
-    if len(word) > _MAX_GLUED:
+    if len(word) > LONGEST_WORD:
         return None  # no two words are this long; trying every split of a 100 kB "word" was quadratic
     glued = zipf(word)
     if glued >= 3.5 or derived(word):

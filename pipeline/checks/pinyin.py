@@ -21,7 +21,7 @@ from ..spans import Span
 from .base import Check, register
 from .termbase import shipped_termbase
 from .wordfreq_en import derived, zipf
-from .words import WORDS_CACHED, word_index
+from .words import LONGEST_WORD, WORDS_CACHED, word_index
 
 _INITIAL = "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
 _FINAL = "(?:iang|iong|uang|ueng|iao|ian|uai|uan|ang|eng|ing|ong|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
@@ -59,7 +59,7 @@ def _accepted() -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def is_pinyin(word: str, alone: bool = True) -> bool:
     """``alone``: not next to another pinyin-like word, so wordfreq must never have seen it."""
-    if len(word) > 48:
+    if len(word) > LONGEST_WORD:
         return False  # no romanised word is this long; the syllable count recursed per syllable (a 100 kB "word" crashed)
     plain = word.translate(_TONES)
     if plain != word:

@@ -25,6 +25,9 @@ _RUN = re.compile(r"(\w+)")
 _ATTRIBUTE = "_tqa_word_index"
 _LATIN = re.compile(r"[A-Za-z]+")
 WORDS_CACHED = 1 << 16  # words a check's test remembers (lru_cache); far more than an article has
+# letters: no English word, two glued words or romanised Chinese word is longer; checks skip
+# longer runs (trying every split or syllable of a 100 kB "word" was quadratic, or recursed)
+LONGEST_WORD = 48
 
 
 _casefold = lru_cache(maxsize=WORDS_CACHED)(str.casefold)

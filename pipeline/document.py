@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import regex
@@ -197,8 +198,10 @@ class Document:
     def name(self) -> str:
         return Path(self.path).name if self.path else "<text>"
 
-    @property
+    @cached_property
     def word_count(self) -> int:
+        # cached: the reports ask more than once; the checks' word index leaves it here
+        # (``checks.words.forget``), which spares a scan of the text
         return word_count(self.text)
 
     def encode(self, text: str | None = None, encoding: str | None = None) -> bytes:

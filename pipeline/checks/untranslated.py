@@ -20,7 +20,7 @@ import regex
 from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
-from ..languages import SHARED_SCRIPTS, identify, name, script_language
+from ..languages import LATIN_PROFILES, SHARED_SCRIPTS, identify, name, script_language
 from .base import Check, ConfigurationError, register
 from .words import word_index
 
@@ -72,14 +72,13 @@ _ENGLISH = frozenset(
     "they this to up was we were which while who will with would you".split()
 )
 # Latin-script languages langdetect knows; a sentence detected as one of these is foreign text.
-_LATIN_LANGS = frozenset(
-    "af ca cs cy da de es et fi fr hr hu id it lt lv nl no pl pt ro sk sl so sq sv sw tl tr vi".split()
-)
+_LATIN_LANGS = frozenset(LATIN_PROFILES) - {"en"}
 
 
 def detect_language(text: str) -> tuple[str, float] | None:
-    """Most probable language of ``text`` and its probability (deterministic), or None."""
-    return identify(text)
+    """Most probable language of a Latin-script ``text`` and its probability
+    (deterministic), or None: compared with the languages written in Latin letters only."""
+    return identify(text, profiles=LATIN_PROFILES)
 
 
 def _line_key(text: str, start: int) -> int:

@@ -21,6 +21,8 @@ from functools import cached_property, lru_cache
 from itertools import accumulate, compress, count
 from typing import Any
 
+import regex
+
 _RUN = re.compile(r"(\w+)")
 _ATTRIBUTE = "_tqa_word_index"
 _LATIN = re.compile(r"[A-Za-z]+")
@@ -28,6 +30,18 @@ WORDS_CACHED = 1 << 16  # words a check's test remembers (lru_cache); far more t
 # letters: no English word, two glued words or romanised Chinese word is longer; checks skip
 # longer runs (trying every split or syllable of a 100 kB "word" was quadratic, or recursed)
 LONGEST_WORD = 48
+
+
+_JOINS = frozenset("-'’")  # ``document.word_count`` joins two runs across one of these
+_RE_WORD_CHAR = re.compile(r"\w")
+_REGEX_WORD_CHAR = regex.compile(r"\w")
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _same_word_char(char: str) -> bool:
+    """``re`` (this index) and ``regex`` (``document.word_count``) agree on whether ``char``
+    is a word character: they part ways on marks, "²", "‿" and the like."""
+    return (_RE_WORD_CHAR.match(char) is None) == (_REGEX_WORD_CHAR.match(char) is None)
 
 
 _casefold = lru_cache(maxsize=WORDS_CACHED)(str.casefold)
@@ -55,6 +69,14 @@ class WordIndex:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def word_count(self) -> int | None:
+        """``document.word_count(text)`` (runs joined across a lone -, ' or ’), counted
+        from the runs; None if a character of the text is a word character to only one of
+        ``re`` and ``regex`` (the runs would then differ from that count's)."""
+        if not all(map(_same_word_char, set(self.text))):
+            return None
+        return len(self.words) - sum(map(_JOINS.__contains__, self.gaps[1:-1]))
 
     def where(self, test: Callable[[str], object]) -> list[int]:
         """Indices of the words for which ``test`` is true, in text order. Give a cached
@@ -109,5 +131,11 @@ def word_index(doc: Any) -> WordIndex:
 
 
 def forget(doc: Any) -> None:
-    """Drop ``doc``'s index (after the checks: its memory is not needed for the reports)."""
-    doc.__dict__.pop(_ATTRIBUTE, None)
+    """Drop ``doc``'s index (after the checks: its memory is not needed for the reports),
+    leaving the document's word count, which the reports need, counted from it."""
+    index = doc.__dict__.pop(_ATTRIBUTE, None)
+    if index is not None and index.text is doc.text and "word_count" not in doc.__dict__:
+        count = index.word_count()
+        if count is not None:
+            doc.__dict__["word_count"] = count  # Document.word_count is a cached_property
+

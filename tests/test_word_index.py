@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import regex
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.checks import build_checks, run_checks, words
@@ -188,3 +188,26 @@ def test_letter_counts_per_span_are_those_of_a_scan_of_the_span(text, data):
     assert _Letters.of(text).count(Span(start, end)) == expected
     if not regex.search(r"[\p{L}--[A-Za-z]]", text, flags=regex.V1):
         assert _Letters(text, *WordIndex(text).latin).count(Span(start, end)) == expected
+
+
+TRIE_PHRASES = [
+    "community of destiny", "community of common destiny", "in the new era", "in the", "people's war", "win-win",
+    "win-win cooperation", "the people's community", "state-owned", "joint defense and control", "post pandemic era",
+    "China's * development", "of the", "to, exchanges", "Sino Japanese exchanges", "deaths related", "the 19 COVID",
+]
+TRIE_WORDS = sorted({w for p in TRIE_PHRASES for w in re.findall(r"\w+", p)}) + ["People", "China's", "x", "*"]
+TRIE_GAPS = [" ", " ", " ", " ", "  ", "-", " -", ", ", "'s ", "’s ", "'", "\n", ". "]
+trie_texts = st.lists(st.tuples(st.sampled_from(TRIE_WORDS), st.sampled_from(TRIE_GAPS)), max_size=40).map(
+    lambda pairs: "".join(w + g for w, g in pairs))
+
+
+@given(trie_texts)
+@example("the people's community in the war: win -win cooperation, China’s people development, people's war")
+@SETTINGS
+def test_the_phrase_trie_starts_from_the_index_where_a_scan_would(text):
+    # the index picks start words by their next one or two words (sets, in C); the plain path
+    # tries every word the phrases may start with: both find the same matches
+    from pipeline.checks.phrase_trie import PhraseTrie
+
+    trie = PhraseTrie(TRIE_PHRASES)
+    assert list(trie.finditer(text, WordIndex(text))) == list(trie.finditer(text))

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress, count
+from itertools import compress, count, repeat
+from operator import and_
 from typing import NamedTuple
 
 import re
@@ -52,6 +53,9 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return tokens
 
 
+_new_tuple = tuple.__new__
+
+
 class _Tokens:
     """The tokens of ``text`` from ``start``, read only as far as a walk asks."""
 
@@ -65,7 +69,8 @@ class _Tokens:
             if m is None:
                 return None
             s, e = m.span()
-            self.items.append(Token(m.group().casefold().replace("’", "'"), s, e, self.text[self.last : s]))
+            # tuple.__new__: a NamedTuple's own constructor is a Python function, called per token
+            self.items.append(_new_tuple(Token, (m.group().casefold().replace("’", "'"), s, e, self.text[self.last : s])))
             self.last = e
         return self.items[i]
 
@@ -133,7 +138,20 @@ class PhraseTrie:
         # the same, as sets a word index is looked up in (in C): first words anything may
         # follow, and the pairs (first, second) the others need
         self._open = frozenset(first for first, seconds in self._seconds.items() if seconds is None)
-        self._pairs = frozenset((first, s) for first, seconds in self._seconds.items() if seconds for s in seconds)
+        # ... and the triples (first, second, third) where no phrase ends at its second word and
+        # every third is a word: "in the new era" need not be tried at every "in the"
+        pairs, triples = set(), set()
+        for (_, first), child in self.root.items():
+            if self._seconds[first] is None:
+                continue
+            for key, grandchild in child.items():
+                second = key[1].split("'")[0]
+                thirds = [k[1] for k in grandchild if k is not None]
+                if None in grandchild or "'" in key[1] or not all(t[:1].isalnum() for t in thirds):
+                    pairs.add((first, second))  # a word index's next two words may not be the tokens
+                else:
+                    triples.update((first, second, t.split("'")[0]) for t in thirds)
+        self._pairs, self._triples = frozenset(pairs), frozenset(triples)
 
     def __bool__(self) -> bool:
         return bool(self.root)
@@ -169,11 +187,13 @@ class PhraseTrie:
 
     def _starts(self, index: WordIndex) -> list[int]:
         """Where ``_may_follow`` holds, found with set lookups over the index's words."""
-        words, text, ends = index.casefolded, index.text, index.ends
+        words = index.casefolded
         ks = set(compress(count(), map(self._open.__contains__, words)))
         ks.update(compress(count(), map(self._pairs.__contains__, zip(words, words[1:]))))
-        # "people's": the first token is longer than the word
-        ks.update(k for k in compress(count(), map(self._firsts.__contains__, words)) if text[ends[k] : ends[k] + 1] in ("'", "’"))
+        ks.update(compress(count(), map(self._triples.__contains__, zip(words, words[1:], words[2:]))))
+        # "people's": the first token is longer than the word (the gap after word k is gaps[k + 1])
+        firsts = map(self._firsts.__contains__, words)
+        ks.update(compress(count(), map(and_, firsts, map(str.startswith, index.gaps[1:], repeat(("'", "’"))))))
         starts = index.starts
         return [starts[k] for k in sorted(ks)]
 

@@ -39,7 +39,10 @@ def _read_table() -> dict[str, float]:
         header, *buckets = msgpack.load(handle, raw=False)
     if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
         raise ValueError(f"unexpected wordfreq header {header!r}")
-    return {word: 10 ** (-index / 100) for index, bucket in enumerate(buckets) for word in bucket}
+    table: dict[str, float] = {}
+    for index, bucket in enumerate(buckets):  # a bucket at a time, in C: a comprehension took 0.12 CPU-s
+        table.update(dict.fromkeys(bucket, 10 ** (-index / 100)))
+    return table
 
 
 def zipf(word: str) -> float:

@@ -21,6 +21,7 @@ from pipeline.checks.restatement import RepeatedModifier
 from pipeline.checks.spacing import _HYPHEN, _SPACE_BEFORE, _spaced_hyphens, _spaced_marks
 from pipeline.checks.untranslated import _ENGLISH, _Letters
 from pipeline.checks.words import WordIndex, word_index
+from pipeline import document
 from pipeline.document import Document
 from pipeline.spans import Span
 
@@ -188,6 +189,18 @@ def test_letter_counts_per_span_are_those_of_a_scan_of_the_span(text, data):
     assert _Letters.of(text).count(Span(start, end)) == expected
     if not regex.search(r"[\p{L}--[A-Za-z]]", text, flags=regex.V1):
         assert _Letters(text, *WordIndex(text).latin).count(Span(start, end)) == expected
+    letters = WordIndex(text).letters  # None where re and regex disagree on a character
+    if letters is not None:
+        assert _Letters(text, *letters).count(Span(start, end)) == expected
+
+
+@given(texts)
+@SETTINGS
+def test_the_index_counts_words_as_the_document_does(text):
+    count = WordIndex(text).word_count()  # None where re and regex disagree on a character
+    assert count is None or count == document.word_count(text)
+    if regex.fullmatch(r"[\p{ASCII}\p{Han}\p{Cyrillic}]*", text):
+        assert count is not None  # most texts are counted from the index
 
 
 TRIE_PHRASES = [

@@ -120,8 +120,11 @@ class Untranslated(Check):
             taken = sorted((f.span.start, f.span.end) for f in found)
             starts = [start for start, _ in taken]
             reach = list(accumulate((end for _, end in taken), max))
-            # with letters A-Z alone, the words of ``\p{L}+`` are the index's ``[A-Za-z]+``
-            words = _Letters(text, *word_index(doc).latin) if plain else _Letters.of(text)
+            # the words of ``\p{L}+``: with letters A-Z alone, the index's ``[A-Za-z]+``; else its
+            # letter runs, unless re and regex disagree on a character of the text
+            index = word_index(doc)
+            runs = index.latin if plain else index.letters
+            words = _Letters.of(text) if runs is None else _Letters(text, *runs)
             for sentence in doc.sentences:
                 k = bisect_left(starts, sentence.end)
                 if k and reach[k - 1] > sentence.start:

@@ -35,13 +35,22 @@ LONGEST_WORD = 48
 _JOINS = frozenset("-'’")  # ``document.word_count`` joins two runs across one of these
 _RE_WORD_CHAR = re.compile(r"\w")
 _REGEX_WORD_CHAR = regex.compile(r"\w")
+_REGEX_LETTER = regex.compile(r"\p{L}")
+_LETTERS = regex.compile(r"\p{L}+")
 
 
 @lru_cache(maxsize=WORDS_CACHED)
-def _same_word_char(char: str) -> bool:
-    """``re`` (this index) and ``regex`` (``document.word_count``) agree on whether ``char``
-    is a word character: they part ways on marks, "²", "‿" and the like."""
-    return (_RE_WORD_CHAR.match(char) is None) == (_REGEX_WORD_CHAR.match(char) is None)
+def _same_char(char: str) -> bool:
+    """``re`` (this index) and ``regex`` (``document.word_count``, untranslated's letters)
+    agree on ``char``: a word character to both or neither (they part ways on marks, "²",
+    "‿"), a letter to both or neither (Unicode versions may differ)."""
+    return ((_RE_WORD_CHAR.match(char) is None) == (_REGEX_WORD_CHAR.match(char) is None)
+            and char.isalpha() == (_REGEX_LETTER.match(char) is not None))
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _not_alpha(word: str) -> bool:
+    return not word.isalpha()
 
 
 _casefold = lru_cache(maxsize=WORDS_CACHED)(str.casefold)
@@ -74,7 +83,7 @@ class WordIndex:
         """``document.word_count(text)`` (runs joined across a lone -, ' or ’), counted
         from the runs; None if a character of the text is a word character to only one of
         ``re`` and ``regex`` (the runs would then differ from that count's)."""
-        if not all(map(_same_word_char, set(self.text))):
+        if not self.same_chars:
             return None
         return len(self.words) - sum(map(_JOINS.__contains__, self.gaps[1:-1]))
 
@@ -100,17 +109,32 @@ class WordIndex:
         return list(map(_casefold, self.words))  # cached: one string per distinct word, not per occurrence
 
     @cached_property
+    def same_chars(self) -> bool:
+        """``_same_char`` holds for every character of the text (almost always)."""
+        return all(map(_same_char, set(self.text)))
+
+    @cached_property
     def latin(self) -> tuple[list[str], Sequence[int], Sequence[int]]:
         """The runs of ASCII letters (``[A-Za-z]+``) with their starts and ends: most words
         are one already; the others (numbers, "COVID19", "café") are split further."""
+        return self._runs(_mixed, _LATIN)
+
+    @cached_property
+    def letters(self) -> tuple[list[str], Sequence[int], Sequence[int]] | None:
+        """The runs of letters (``regex``'s ``\\p{L}+``) with their starts and ends, or None
+        when ``re`` and ``regex`` disagree on a character (the runs could then differ)."""
+        return self._runs(_not_alpha, _LETTERS) if self.same_chars else None
+
+    def _runs(self, split: Callable[[str], bool], pattern: Any) -> tuple[list[str], Sequence[int], Sequence[int]]:
+        """The words, each one for which ``split`` holds replaced by ``pattern``'s matches in it."""
         words: list[str] = []
         starts, ends = array("q"), array("q")
         done = 0
-        for k in self.where(_mixed):
+        for k in self.where(split):
             words += self.words[done:k]
             starts += self.starts[done:k]
             ends += self.ends[done:k]
-            for m in _LATIN.finditer(self.words[k]):
+            for m in pattern.finditer(self.words[k]):
                 words.append(m.group())
                 starts.append(self.starts[k] + m.start())
                 ends.append(self.starts[k] + m.end())

@@ -224,3 +224,31 @@ def test_the_phrase_trie_starts_from_the_index_where_a_scan_would(text):
 
     trie = PhraseTrie(TRIE_PHRASES)
     assert list(trie.finditer(text, WordIndex(text))) == list(trie.finditer(text))
+
+
+_OLD_SPACED_QUOTE = re.compile(r"“[ \t]+(?=\w)|[ \t]+”")
+QUOTE_PIECES = ["a", "Belt", "“", "”", " ", "  ", "\t", "(", ".", ",", "_", "\n", "!", "中", "3"]
+
+
+@given(st.lists(st.sampled_from(QUOTE_PIECES), max_size=40).map("".join))
+@SETTINGS
+def test_spaced_quotes_are_the_pattern_s_matches_on_the_right_side(text):
+    from pipeline.checks.residue import SpacedQuote
+
+    expected = []
+    for m in _OLD_SPACED_QUOTE.finditer(text):
+        before = text[m.start() - 1] if m.start() else ""
+        opening = m.group()[0] == "“"
+        if (opening and (not before or before.isspace() or before == "(")) or (
+                not opening and before and (before.isalnum() or before in "_.,!?")):
+            expected.append((m.start(), m.end()))
+    assert [(f.span.start, f.span.end) for f in SpacedQuote().find(Document.from_text(text))] == expected
+
+
+@given(st.lists(st.sampled_from([",", ";", ":", ".", "!", "?", " ", "\t", "a", "etc", "\n"]), max_size=30).map("".join))
+@SETTINGS
+def test_doubled_marks_are_those_the_look_behind_first_pattern_finds(text):
+    from pipeline.checks.residue import _DOUBLED
+
+    old = re.compile(r"(?<![.,;:!?])([,;:.])([ \t]*)([,;:.])(?![.,;:!?])")
+    assert [m.span() for m in _DOUBLED.finditer(text)] == [m.span() for m in old.finditer(text)]

@@ -92,9 +92,11 @@ class CheckTally:
         for f in findings:
             self.counts[f.check] = self.counts.get(f.check, 0) + 1
             seen = self.examples.setdefault(f.check, [])
+            if len(seen) >= self.samples:
+                continue  # enough samples of this check: no excerpt to make
             shown = f.evidence.get("text")  # a check may name more than its span: "good -neighborly" for " -"
             excerpt = " ".join((shown if isinstance(shown, str) else f.span.of(text)).split())[:60]
-            if excerpt and excerpt not in seen and len(seen) < self.samples:
+            if excerpt and excerpt not in seen:
                 seen.append(excerpt)
 
     def to_dict(self) -> dict[str, dict[str, object]]:

@@ -21,7 +21,7 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0, *(m.end() for m in _LINE_END.finditer(text))]
+        self.starts = [0, *map(re.Match.end, _LINE_END.finditer(text))]
 
     def locate(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset) - 1

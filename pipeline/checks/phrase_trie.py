@@ -152,6 +152,7 @@ class PhraseTrie:
                 else:
                     triples.update((first, second, t.split("'")[0]) for t in thirds)
         self._pairs, self._triples = frozenset(pairs), frozenset(triples)
+        self._heads = self._pairs | {t[:2] for t in triples}  # the first two words of either
 
     def __bool__(self) -> bool:
         return bool(self.root)
@@ -189,8 +190,10 @@ class PhraseTrie:
         """Where ``_may_follow`` holds, found with set lookups over the index's words."""
         words = index.casefolded
         ks = set(compress(count(), map(self._open.__contains__, words)))
-        ks.update(compress(count(), map(self._pairs.__contains__, zip(words, words[1:]))))
-        ks.update(compress(count(), map(self._triples.__contains__, zip(words, words[1:], words[2:]))))
+        pairs, triples, last = self._pairs, self._triples, len(words) - 3
+        for k in compress(count(), map(self._heads.__contains__, zip(words, words[1:]))):  # few: a loop will do
+            if (words[k], words[k + 1]) in pairs or (k <= last and (words[k], words[k + 1], words[k + 2]) in triples):
+                ks.add(k)
         # "people's": the first token is longer than the word (the gap after word k is gaps[k + 1])
         firsts = map(self._firsts.__contains__, words)
         ks.update(compress(count(), map(and_, firsts, map(str.startswith, index.gaps[1:], repeat(("'", "’"))))))

@@ -29,14 +29,16 @@ _QUOTE_MARKS = [(chr(c), plain) for c, plain in _QUOTES.items()]
 _LINE = regex.compile(r"[^\r\n]+")
 
 
-def normalise(text: str) -> str:
-    return " ".join(_plain_quotes(text).split())
+def normalise(text: str, marks: list[tuple[str, str]] = _QUOTE_MARKS) -> str:
+    """Whitespace collapsed, curly quotes made straight; ``marks``: the quote marks that may
+    occur (those of the whole document: not looked for again in each of its lines)."""
+    return " ".join(_plain_quotes(text, marks).split())
 
 
-def _plain_quotes(text: str) -> str:
+def _plain_quotes(text: str, marks: list[tuple[str, str]]) -> str:
     """``text.translate(_QUOTES)``, with one fast ``replace`` per quote mark present: the
     translation looks each character up in a table, the dominant cost of this check."""
-    for mark, plain in _QUOTE_MARKS:
+    for mark, plain in marks:
         if mark in text:
             text = text.replace(mark, plain)
     return text
@@ -65,15 +67,16 @@ class DuplicateLine(Check):
 
         whole: set[str] = set()  # keys first seen as a paragraph of their own
         paragraphs = doc.paragraphs
+        marks = [(mark, plain) for mark, plain in _QUOTE_MARKS if mark in text]
         for i, para in enumerate(paragraphs):
             body = para.of(text)
-            key = normalise(body)
+            key = normalise(body, marks)
             if key in seen and long_enough(key):
                 copies.append((Span(paragraphs[i - 1].end, para.end), key))
                 continue
             if "\n" in body or "\r" in body:
                 lines = [Span(para.start + m.start(), para.start + m.end()) for m in _LINE.finditer(body)]
-                copies.extend(self._repeated_lines(text, lines, seen, whole, long_enough, paragraphs[i - 1].end if i else None))
+                copies.extend(self._repeated_lines(text, lines, seen, whole, long_enough, paragraphs[i - 1].end if i else None, marks))
             # Short units are registered too (cheaper than counting words); they are never reported.
             if key not in seen:
                 seen[key] = para
@@ -88,6 +91,7 @@ class DuplicateLine(Check):
         whole: set[str],
         long_enough: Callable[[str], bool],
         previous_end: int | None,
+        marks: list[tuple[str, str]],
     ) -> list[tuple[Span, str]]:
         """Runs of repeated lines inside one multi-line paragraph, each as one removal span.
 
@@ -95,7 +99,7 @@ class DuplicateLine(Check):
         on its own (a title); two equal lines of hard-wrapped prose in different paragraphs
         are a coincidence of the wrapping, not a duplicate.
         """
-        keys = [normalise(line.of(text)) for line in lines]
+        keys = [normalise(line.of(text), marks) for line in lines]
         repeated = []
         for k, (line, key) in enumerate(zip(lines, keys)):
             dup = key in seen and long_enough(key) and (key in whole or (k > 0 and keys[k - 1] == key))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from itertools import accumulate
+from itertools import accumulate, product
 from operator import itemgetter
 
 import regex
@@ -70,6 +70,12 @@ _ENGLISH = frozenset(
     "a about after all also an and are as at be been but by can for from had has have he her his "
     "i if in into is it its more not of on or our over said she so than that the their there these "
     "they this to up was we were which while who will with would you".split()
+)
+# The same, in every case ("The", "THE", "tHe"): the words whose ``lower()`` is one of them,
+# looked up without lowering each word of the text (only A-Z and the Kelvin sign lower to a-z).
+_ENGLISH_ANY_CASE = frozenset(
+    "".join(cased) for word in _ENGLISH
+    for cased in product(*({c, c.upper(), *("\u212a" if c == "k" else "")} for c in word))
 )
 # Latin-script languages langdetect knows; a sentence detected as one of these is foreign text.
 _LATIN_LANGS = frozenset(LATIN_PROFILES) - {"en"}
@@ -199,7 +205,7 @@ class _Letters:
 
     def __init__(self, text: str, words: list[str], starts: list[int], ends: list[int]) -> None:
         self.text, self.starts, self.ends = text, starts, ends
-        self.english = list(accumulate(map(_ENGLISH.__contains__, map(str.lower, words)), initial=0))
+        self.english = list(accumulate(map(_ENGLISH_ANY_CASE.__contains__, words), initial=0))
         self.lower_first = list(accumulate(map(str.islower, map(itemgetter(0), words)), initial=0))
 
     @classmethod

@@ -630,5 +630,28 @@ def apply_decisions(
     typer.echo(printable(f"tqa: {done.accepted} change(s) accepted, {done.rejected} rejected; final text of {done.input} in {done.output}"))
 
 
+def run() -> None:
+    """The ``tqa`` command. Typer's own usage errors (an unknown option or command, a bad
+    value) come out as every other error does, one ``tqa: error:`` line, then where the help
+    is; Typer would draw them in a box under the usage."""
+    import sys
+
+    try:
+        status = app(standalone_mode=False, prog_name="tqa")
+    except Exception as err:  # noqa: BLE001 - the framework's (vendored) usage error classes
+        if not (hasattr(err, "format_message") and hasattr(err, "exit_code")):
+            raise
+        if type(err).__name__ != "NoArgsIsHelpError":  # a bare `tqa`: the help is shown already
+            typer.echo(f"tqa: error: {printable(err.format_message())}", err=True)
+            ctx = getattr(err, "ctx", None)
+            if ctx is not None:
+                typer.echo(f"(see: {ctx.command_path} --help)", err=True)
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        typer.echo("tqa: aborted", err=True)
+        sys.exit(130)
+    sys.exit(status if isinstance(status, int) else 0)
+
+
 if __name__ == "__main__":
-    app()
+    run()

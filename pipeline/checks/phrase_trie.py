@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress, count, repeat
-from operator import and_
+from bisect import bisect_left
+from itertools import compress, count
 from typing import NamedTuple
 
 import re
@@ -32,6 +32,7 @@ from .words import WordIndex
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\s\w-]|_")
 _PLAIN = regex.compile(r"[\p{L}\p{N}\p{M}]+(?: [\p{L}\p{N}\p{M}]+)*")  # most phrases: no tokenizing needed
 _WORD = re.compile(r"[^\W_]+")
+_APOSTROPHE = re.compile(r"['’]")
 _WILD = "\x00*"  # the trie key of a wildcard: no text token can equal it
 MAX_WILDCARD_WORDS = 3
 
@@ -194,9 +195,13 @@ class PhraseTrie:
         for k in compress(count(), map(self._heads.__contains__, zip(words, words[1:]))):  # few: a loop will do
             if (words[k], words[k + 1]) in pairs or (k <= last and (words[k], words[k + 1], words[k + 2]) in triples):
                 ks.add(k)
-        # "people's": the first token is longer than the word (the gap after word k is gaps[k + 1])
-        firsts = map(self._firsts.__contains__, words)
-        ks.update(compress(count(), map(and_, firsts, map(str.startswith, index.gaps[1:], repeat(("'", "’"))))))
+        # "people's": the first token is longer than the word; apostrophes are few, so they are
+        # found in the text and each is matched to the word that ends there
+        ends = index.ends
+        for m in _APOSTROPHE.finditer(index.text):
+            k = bisect_left(ends, m.start())
+            if k < len(ends) and ends[k] == m.start() and words[k] in self._firsts:
+                ks.add(k)
         starts = index.starts
         return [starts[k] for k in sorted(ks)]
 

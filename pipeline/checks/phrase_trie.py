@@ -16,9 +16,9 @@ character. A match never starts or ends inside a hyphenated or apostrophised wor
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from bisect import bisect_left
 from itertools import compress, count
 from typing import NamedTuple
 

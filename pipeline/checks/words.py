@@ -162,4 +162,3 @@ def forget(doc: Any) -> None:
         count = index.word_count()
         if count is not None:
             doc.__dict__["word_count"] = count  # Document.word_count is a cached_property
-

@@ -630,7 +630,7 @@ def apply_decisions(
     typer.echo(printable(f"tqa: {done.accepted} change(s) accepted, {done.rejected} rejected; final text of {done.input} in {done.output}"))
 
 
-def run() -> None:
+def entry_point() -> None:
     """The ``tqa`` command. Typer's own usage errors (an unknown option or command, a bad
     value) come out as every other error does, one ``tqa: error:`` line, then where the help
     is; Typer would draw them in a box under the usage."""
@@ -654,4 +654,4 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    run()
+    entry_point()

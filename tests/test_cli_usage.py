@@ -45,4 +45,4 @@ def test_the_tqa_command_is_the_entry_point_that_words_usage_errors_so():
     from pathlib import Path
 
     scripts = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["tqa"] == "pipeline.cli:run"
+    assert scripts["tqa"] == "pipeline.cli:entry_point"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.checks import build_checks
@@ -29,7 +29,11 @@ def _cost(check, doc: Document, repeat: int) -> float:
         start = time.process_time()
         list(check.find(doc))
         best = min(best, time.process_time() - start)
-    return max(best, 0.002)  # below the clock's resolution every ratio is noise
+    # Below 20 ms a ratio says nothing about growth: the clock's resolution, and fixed costs
+    # that one size pays and the other not when a threshold flips (untranslated asks langdetect,
+    # ~10 ms, about a sentence of 100 kB whose quarter falls just under its "title" rule).
+    # What this test is for costs seconds: quadratic checks took 32-75 s on 24-44 kB.
+    return max(best, 0.02)
 
 
 def _documents(unit: str, size: int) -> tuple[Document, Document]:
@@ -89,6 +93,7 @@ _FUZZED = build_checks()
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_PIECES, min_size=1, max_size=12).map("".join))
+@example("[ Chinaa)fruits ")  # a false alarm once: one langdetect call at 100 kB, none at 25 kB
 def test_every_check_finishes_in_linear_time_on_100kb(unit):
     docs = _documents(unit, SIZE)
     for check in _FUZZED:

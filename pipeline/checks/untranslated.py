@@ -182,7 +182,7 @@ class Untranslated(Check):
             return None
         if lower_first * 2 < words:
             return None  # titles, headings and lists of names: too few ordinary words to judge
-        guess = detect_language(sentence.of(text))
+        guess = detect_language(sentence.of(text)[:IDENTIFY_CHARS])  # bounded: langdetect reads up to 10,000
         if guess is None:
             return None
         language, probability = guess

@@ -152,6 +152,28 @@ def test_after_a_ray_run_the_users_cache_answers_every_translation(ray_session, 
     assert [name for name in first if first[name] != second[name]] == []
 
 
+def test_a_resumed_ray_run_holds_one_finished_outcome_at_a_time(ray_session, tmp_path, seed_text, tiny_model_dir):
+    """A window's finished articles are read back from the manifest as their turn comes, not
+    held from the start (a finished corpus record's outcome carries its whole cleaned text)."""
+    import gc
+
+    from pipeline.batch import Outcome, Settings, run_batch
+    from pipeline.engines.ray import RayEngine
+
+    n = 20
+    inputs = _articles(tmp_path / "in", seed_text, n)
+    paths = sorted(inputs.iterdir())
+    stems = {p: p.stem for p in paths}
+    settings = Settings(model=str(tiny_model_dir), use_cache=False, max_length=16, chunk_size=8)
+    first = [o.row for o in run_batch(paths, stems, settings, tmp_path / "out")]  # the local engine, in this process
+    live, rows = [], []
+    for outcome in run_batch(paths, stems, settings, tmp_path / "out", resume=True, engine=RayEngine()):
+        live.append(sum(type(o) is Outcome for o in gc.get_objects()))
+        rows.append(outcome.row if outcome.resumed else None)
+    assert rows == first  # every article resumed, in input order
+    assert max(live) <= 2, f"{max(live)} outcomes alive at once while {n} finished ones were resumed"
+
+
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the actor's process in /proc (Linux)")
 def test_a_killed_translation_actor_is_replaced_and_the_outputs_stay_the_same(ray_session, tmp_path, seed_text,
                                                                               tiny_model_dir):

@@ -137,9 +137,13 @@ def test_a_resumed_ray_run_holds_one_finished_outcome_at_a_time(ray_session, tmp
     stems = {p: p.stem for p in paths}
     settings = Settings(model=str(tiny_model_dir), use_cache=False, max_length=16, chunk_size=8)
     first = [o.row for o in run_batch(paths, stems, settings, tmp_path / "out")]  # the local engine, in this process
-    live, rows = [], []
+
+    def alive() -> int:
+        return sum(type(o) is Outcome for o in gc.get_objects())
+
+    before, live, rows = alive(), [], []  # before: any an earlier test left (0 when all went well)
     for outcome in run_batch(paths, stems, settings, tmp_path / "out", resume=True, engine=RayEngine()):
-        live.append(sum(type(o) is Outcome for o in gc.get_objects()))
+        live.append(alive() - before)
         rows.append(outcome.row if outcome.resumed else None)
     assert rows == first  # every article resumed, in input order
     assert max(live) <= 2, f"{max(live)} outcomes alive at once while {n} finished ones were resumed"

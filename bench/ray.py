@@ -1,6 +1,6 @@
 """The Ray engine against the local engine: `tqa run` on the same articles and model.
 
-    python bench/ray.py                              # 2,000 articles (about 30 min on 2 busy cores)
+    python bench/ray.py                              # 2,000 articles (19 min on 2 cores at load 1-8)
     python bench/ray.py --articles 400 --json ray.json
 
 Runs, each in its own `tqa run` process on the same inputs: the local engine (`-j 2`), the
@@ -265,9 +265,11 @@ def main(argv: list[str] | None = None) -> int:
             r["ratios"] = {k: round(r[k] / base[k], 2) for k in ("seconds", "cpu_s", "peak_mib", "peak_pss_mib") if base[k]}
             print(f"  {r['run']:>12}: wall {r['ratios']['seconds']:.2f}x, CPU {r['ratios']['cpu_s']:.2f}x, "
                   f"peak memory {r['ratios']['peak_mib']:.2f}x RSS, {r['ratios']['peak_pss_mib']:.2f}x PSS")
+    end = os.getloadavg()
+    print(f"\nload average at the end {end[0]:.1f} {end[1]:.1f} {end[2]:.1f}", flush=True)
     if args.json:
         args.json.write_text(json.dumps({"articles": args.articles, "cores": os.cpu_count(), "load_before": load,
-                                         "load_after": os.getloadavg(), "cpu": cpu, "gpu": gpu}, indent=2) + "\n")
+                                         "load_after": end, "cpu": cpu, "gpu": gpu}, indent=2) + "\n")
     return 0
 
 

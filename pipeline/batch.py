@@ -525,8 +525,16 @@ def open_manifest(out_dir: Path, resume: bool) -> Manifest:
 def resumed(manifest: Manifest, job: Job, fingerprint: str) -> Outcome | None:
     """The outcome the manifest holds for ``job`` when it is finished and unchanged."""
     entry = manifest.finished(job.key, job.input_hash(), fingerprint, job.stem)
-    if entry is None:
-        return None
+    return None if entry is None else _resumed_outcome(job, entry)
+
+
+def reread(manifest: Manifest, job: Job) -> Outcome:
+    """The outcome of a job ``resumed`` found finished earlier in this run, read back from the
+    manifest (an engine that looks ahead need not hold it meanwhile)."""
+    return _resumed_outcome(job, manifest.entry(job.key))
+
+
+def _resumed_outcome(job: Job, entry: dict[str, Any]) -> Outcome:
     return Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"],
                    output=entry.get("record"))
 

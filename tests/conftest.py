@@ -98,6 +98,18 @@ def kill_part_way(command: list[str], out: Path, env: dict[str, str], after: int
     return seen, manifest.read_text(encoding="utf-8").count("\n") if manifest.exists() else 0
 
 
+@pytest.fixture(scope="session")
+def ray_reference(tmp_path_factory: pytest.TempPathFactory, seed_text: str, tiny_model_dir: Path):
+    """The Ray tests' articles and what ``tqa run -j 2`` (the local engine) writes for them,
+    made once for every Ray test file (tests/ray_runs.py)."""
+    import ray_runs
+
+    base = tmp_path_factory.mktemp("ray-reference")
+    inputs = ray_runs.articles(base / "in", seed_text, ray_runs.ARTICLES)
+    ray_runs.local_run(inputs, base / "local", tiny_model_dir)
+    return inputs, ray_runs.tree(base / "local")
+
+
 @functools.cache
 def ray_auth_token() -> str:
     """One Ray auth token per test process: Ray's client keeps the first token it read for the

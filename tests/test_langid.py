@@ -55,6 +55,7 @@ def test_checking_the_sample_article_never_loads_langdetect(sample_path):
 def test_langdetect_profiles_load_once():
     from pipeline.languages import _factory
 
+    _factory.cache_clear()  # counted from here: earlier tests may have loaded other profile sets
     identify("Le gouvernement a annoncé une nouvelle aide.")
     identify("Правительство объявило о новой помощи.")
     assert _factory.cache_info().misses <= 1

@@ -25,12 +25,12 @@ import pytest
 
 pytest.importorskip("ray.cluster_utils", reason='the Ray engine needs pip install "tqa[ray]"')
 
-from test_ray_engine import _args, _articles, _tree
+import ray_runs
 
 REPO = Path(__file__).resolve().parent.parent
 HELPER = Path(__file__).resolve().parent / "ray_cluster.py"
 LIMIT_S = 600  # the helper's own deadline (a test took 289 s at load 50 on 2 cores); the test kills everything 60 s after it
-ARTICLES = 24
+ARTICLES = ray_runs.ARTICLES
 
 
 def _ip(*args: str) -> subprocess.CompletedProcess:
@@ -77,24 +77,13 @@ def _running(pid: int) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory, seed_text, tiny_model_dir):
-    """The inputs, and what ``tqa run -j 2`` (the local engine) writes for them."""
-    base = tmp_path_factory.mktemp("ray-cluster")
-    inputs = _articles(base / "in", seed_text, ARTICLES)
-    command = [sys.executable, "-m", "pipeline.cli", *_args(inputs, base / "local", tiny_model_dir), "-j", "2"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=LIMIT_S)
-    assert done.returncode == 0, done.stderr
-    return inputs, _tree(base / "local")
-
-
 def _on_a_cluster(fault: str, netns: str, tmp_path: Path, inputs: Path, model: Path) -> tuple[dict, Path]:
     """Run the helper in ``netns`` with ``fault``; its result and the run's output folder."""
     # Ray's sockets live in its temporary folder and a socket path has at most 107 bytes:
     # a short folder of our own, removed after, rather than one inside tmp_path
     temp = Path(tempfile.mkdtemp(prefix="tqa-rc-", dir="/tmp"))
     out = tmp_path / "out"
-    args = [*_args(inputs, out, model), "--engine", "ray"]
+    args = [*ray_runs.args(inputs, out, model), "--engine", "ray"]
     args[args.index("--chunk-size") + 1] = "2"  # many chunks: the fault lands while most are still to do
     spec = {"fault": fault, "temp": str(temp / "ray"), "out": str(out), "limit_s": LIMIT_S,
             "driver": [sys.executable, "-m", "pipeline.cli", *args], "log": str(tmp_path / "driver.log"),
@@ -127,28 +116,28 @@ def _on_a_cluster(fault: str, netns: str, tmp_path: Path, inputs: Path, model: P
 
 
 def _same_as_local(out: Path, local: dict[str, bytes]) -> None:
-    distributed = _tree(out)
+    distributed = ray_runs.tree(out)
     assert distributed.keys() == local.keys()
     assert [name for name in local if local[name] != distributed[name]] == []
 
 
-def test_a_killed_translation_actor_on_another_node_is_replaced(netns, tmp_path, reference, tiny_model_dir):
-    inputs, local = reference
+def test_a_killed_translation_actor_on_another_node_is_replaced(netns, tmp_path, ray_reference, tiny_model_dir):
+    inputs, local = ray_reference
     result, out = _on_a_cluster("actor", netns, tmp_path, inputs, tiny_model_dir)
     assert result["committed_at_fault"] < ARTICLES  # killed mid-run
     assert result["replacement_seen"]  # Ray started another translator, which did the rest
     _same_as_local(out, local)
 
 
-def test_the_worker_node_removed_mid_run_and_a_replacement_added(netns, tmp_path, reference, tiny_model_dir):
-    inputs, local = reference
+def test_the_worker_node_removed_mid_run_and_a_replacement_added(netns, tmp_path, ray_reference, tiny_model_dir):
+    inputs, local = ray_reference
     result, out = _on_a_cluster("node", netns, tmp_path, inputs, tiny_model_dir)
     assert result["committed_at_fault"] < ARTICLES
     _same_as_local(out, local)
 
 
-def test_a_killed_driver_resumes_with_nothing_missing_or_twice(netns, tmp_path, reference, tiny_model_dir):
-    inputs, local = reference
+def test_a_killed_driver_resumes_with_nothing_missing_or_twice(netns, tmp_path, ray_reference, tiny_model_dir):
+    inputs, local = ray_reference
     result, out = _on_a_cluster("driver", netns, tmp_path, inputs, tiny_model_dir)
     assert 0 < result["committed_at_fault"] < ARTICLES, result  # the kill fell between two chunks of the run
     manifest = [json.loads(line)["input"] for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]

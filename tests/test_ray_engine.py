@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ray_auth_token
+import ray_runs
+from ray_runs import CHINESE
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -25,7 +27,6 @@ pytest.importorskip("ray.data", reason='the Ray engine needs pip install "tqa[ra
 
 runner = CliRunner()
 LIMIT_S = 600  # every Ray test ends within this: a failing Ray run tends to hang, not fail (240 s was hit at load 50 on 2 cores)
-CHINESE = ["中国与中亚五国的关系进入新时代。", "会议在北京举行。", "这是一个重要的讲话。"]
 
 
 @pytest.fixture(autouse=True)
@@ -60,46 +61,16 @@ def ray_session():
                 os.environ[name] = value
 
 
-def _articles(folder: Path, seed_text: str, n: int) -> Path:
-    folder.mkdir()
-    paragraphs = [p for p in seed_text.split("\n\n") if p.strip()]
-    for k in range(n):
-        body = [paragraphs[(k + j) % len(paragraphs)] for j in range(3)]
-        body.insert(1, f"The talks, {CHINESE[k % len(CHINESE)]} went on.")
-        (folder / f"article{k:02d}.txt").write_text("\n\n".join(body) + "\n", encoding="utf-8")
-    return folder
-
-
-def _tree(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".lock"}
-
-
-def _local(inputs: Path, out: Path, model: Path) -> None:
-    """``tqa run -j 2`` in its own process: forking worker processes from a process that is a
-    Ray driver breaks that driver's connection (gRPC does not survive fork)."""
-    command = [sys.executable, "-m", "pipeline.cli", *_args(inputs, out, model), "-j", "2"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=LIMIT_S)
-    assert done.returncode == 0, done.stderr
-
-
-def _args(inputs: Path, out: Path, model: Path) -> list[str]:
-    # --no-guard: the tiny model's (random) translations are applied, so they are part of
-    # what is compared; --max-length 16 keeps its generation short
-    return ["run", str(inputs), "--out", str(out), "--model", str(model), "--no-cache", "--no-guard", "--max-length", "16",
-            "--chunk-size", "8"]  # several chunks: their order is part of what is compared
-
-
 def _run(inputs: Path, out: Path, model: Path, *extra: str):
-    result = runner.invoke(app, [*_args(inputs, out, model), *extra], catch_exceptions=False)
+    result = runner.invoke(app, [*ray_runs.args(inputs, out, model), *extra], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result
 
 
-def test_ray_and_local_engines_write_the_same_bytes_for_a_folder(ray_session, tmp_path, seed_text, tiny_model_dir):
-    inputs = _articles(tmp_path / "in", seed_text, 24)
-    _local(inputs, tmp_path / "local", tiny_model_dir)
+def test_ray_and_local_engines_write_the_same_bytes_for_a_folder(ray_session, tmp_path, ray_reference, tiny_model_dir):
+    inputs, local = ray_reference
     _run(inputs, tmp_path / "ray", tiny_model_dir, "--engine", "ray", "--actors", "1:2")
-    local, distributed = _tree(tmp_path / "local"), _tree(tmp_path / "ray")
+    distributed = ray_runs.tree(tmp_path / "ray")
     assert len(local) > 24 * 4 and local.keys() == distributed.keys()
     assert [name for name in local if local[name] != distributed[name]] == []
     assert b'"origin": "marian"' in local["article00.findings.json"]  # the model's translations are compared
@@ -112,10 +83,10 @@ def test_ray_and_local_engines_write_the_same_corpus(ray_session, tmp_path, seed
         for k in range(30):
             text = f"{paragraphs[k % len(paragraphs)]} The talks, {CHINESE[k % len(CHINESE)]} went on."
             f.write(json.dumps({"id": f"r{k}", "url": f"http://x/{k}", "text": text}, ensure_ascii=False) + "\n")
-    _local(corpus, tmp_path / "local", tiny_model_dir)
+    ray_runs.local_run(corpus, tmp_path / "local", tiny_model_dir)
     result = _run(corpus, tmp_path / "ray", tiny_model_dir, "--engine", "ray")
     assert "30 article(s) processed" in result.output
-    local, distributed = _tree(tmp_path / "local"), _tree(tmp_path / "ray")
+    local, distributed = ray_runs.tree(tmp_path / "local"), ray_runs.tree(tmp_path / "ray")
     assert "news.jsonl" in local and local.keys() == distributed.keys()
     assert [name for name in local if local[name] != distributed[name]] == []
     rows = [json.loads(line) for line in (tmp_path / "ray" / "news.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -123,22 +94,22 @@ def test_ray_and_local_engines_write_the_same_corpus(ray_session, tmp_path, seed
 
 
 def test_ray_resume_skips_what_the_manifest_lists(ray_session, tmp_path, seed_text, tiny_model_dir):
-    inputs = _articles(tmp_path / "in", seed_text, 10)
+    inputs = ray_runs.articles(tmp_path / "in", seed_text, 10)
     out = tmp_path / "out"
-    _run(inputs, out, tiny_model_dir, "--engine", "ray")
-    first = _tree(out)
+    _run(inputs, out, tiny_model_dir, "-j", "1")  # the local engine wrote the manifest (-j 1: no fork of this Ray driver)
+    first = ray_runs.tree(out)
     result = _run(inputs, out, tiny_model_dir, "--engine", "ray", "--resume")
     assert "(10 unchanged since the last run)" in result.output
-    assert _tree(out) == first
+    assert ray_runs.tree(out) == first
 
 
 def test_after_a_ray_run_the_users_cache_answers_every_translation(ray_session, tmp_path, monkeypatch, seed_text,
                                                                     tiny_model_dir):
     """The actors' caches are their nodes' own; the pairs they used come back to the driver,
     which stores them in the user's cache: a second run of the same input calls no model."""
-    inputs = _articles(tmp_path / "in", seed_text, 6)
+    inputs = ray_runs.articles(tmp_path / "in", seed_text, 6)
     monkeypatch.setenv("TQA_CACHE_DIR", str(tmp_path / "user-cache"))  # the driver's (the user's) cache
-    cached = [arg for arg in _args(inputs, tmp_path / "ray", tiny_model_dir) if arg != "--no-cache"]
+    cached = [arg for arg in ray_runs.args(inputs, tmp_path / "ray", tiny_model_dir) if arg != "--no-cache"]
     result = runner.invoke(app, [*cached, "--engine", "ray"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "translation(s) from the cluster stored" in result.output
@@ -148,12 +119,38 @@ def test_after_a_ray_run_the_users_cache_answers_every_translation(ray_session, 
     assert done.returncode == 0, done.stderr
     hits = re.search(r"translation cache .*?: (\d+) hits, (\d+) misses", done.stderr)
     assert hits and int(hits[1]) > 0 and hits[2] == "0", done.stderr  # no model call
-    first, second = _tree(tmp_path / "ray"), _tree(tmp_path / "again")
+    first, second = ray_runs.tree(tmp_path / "ray"), ray_runs.tree(tmp_path / "again")
     assert [name for name in first if first[name] != second[name]] == []
 
 
+def test_a_resumed_ray_run_holds_one_finished_outcome_at_a_time(ray_session, tmp_path, seed_text, tiny_model_dir):
+    """A window's finished articles are read back from the manifest as their turn comes, not
+    held from the start (a finished corpus record's outcome carries its whole cleaned text)."""
+    import gc
+
+    from pipeline.batch import Outcome, Settings, run_batch
+    from pipeline.engines.ray import RayEngine
+
+    n = 20
+    inputs = ray_runs.articles(tmp_path / "in", seed_text, n)
+    paths = sorted(inputs.iterdir())
+    stems = {p: p.stem for p in paths}
+    settings = Settings(model=str(tiny_model_dir), use_cache=False, max_length=16, chunk_size=8)
+    first = [o.row for o in run_batch(paths, stems, settings, tmp_path / "out")]  # the local engine, in this process
+
+    def alive() -> int:
+        return sum(type(o) is Outcome for o in gc.get_objects())
+
+    before, live, rows = alive(), [], []  # before: any an earlier test left (0 when all went well)
+    for outcome in run_batch(paths, stems, settings, tmp_path / "out", resume=True, engine=RayEngine()):
+        live.append(alive() - before)
+        rows.append(outcome.row if outcome.resumed else None)
+    assert rows == first  # every article resumed, in input order
+    assert max(live) <= 2, f"{max(live)} outcomes alive at once while {n} finished ones were resumed"
+
+
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the actor's process in /proc (Linux)")
-def test_a_killed_translation_actor_is_replaced_and_the_outputs_stay_the_same(ray_session, tmp_path, seed_text,
+def test_a_killed_translation_actor_is_replaced_and_the_outputs_stay_the_same(ray_session, tmp_path, ray_reference,
                                                                               tiny_model_dir):
     import os
     import signal
@@ -161,8 +158,7 @@ def test_a_killed_translation_actor_is_replaced_and_the_outputs_stay_the_same(ra
     import time
 
 
-    inputs = _articles(tmp_path / "in", seed_text, 24)
-    _local(inputs, tmp_path / "local", tiny_model_dir)
+    inputs, local = ray_reference
     killed: list[str] = []
 
     def kill_the_translator() -> None:
@@ -180,7 +176,7 @@ def test_a_killed_translation_actor_is_replaced_and_the_outputs_stay_the_same(ra
     _run(inputs, tmp_path / "ray", tiny_model_dir, "--engine", "ray")
     killer.join()
     assert killed, "the translation actor was never seen alive"
-    local, distributed = _tree(tmp_path / "local"), _tree(tmp_path / "ray")
+    distributed = ray_runs.tree(tmp_path / "ray")
     assert local.keys() == distributed.keys()
     assert [name for name in local if local[name] != distributed[name]] == []
 

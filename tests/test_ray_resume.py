@@ -24,11 +24,13 @@ import pytest
 ray = pytest.importorskip("ray", reason='the Ray engine needs pip install "tqa[ray]"')
 pytest.importorskip("ray.data", reason='the Ray engine needs pip install "tqa[ray]"')
 
-LIMIT_S = 900  # the whole test ends within this, whatever hangs: a failing Ray run tends to hang
-ARTICLES, CHUNK = 40, 8
-
+import ray_runs  # noqa: E402
 from conftest import ray_auth_token  # noqa: E402
-from test_ray_engine import _articles  # noqa: E402  (after the skips: it imports Ray)
+
+LIMIT_S = 900  # the whole test ends within this, whatever hangs: a failing Ray run tends to hang
+# the reference's articles; chunks of 2 (the reference's are 8: the chunk size is not part
+# of the output), so the kill after the first chunk leaves most of the run to resume
+ARTICLES, CHUNK = ray_runs.ARTICLES, 2
 
 
 @pytest.fixture(autouse=True)
@@ -58,9 +60,10 @@ def cluster_address():
 
 
 def _command(inputs: Path, out: Path, model: Path, *extra: str) -> list[str]:
-    # --no-guard: the tiny model's translations are applied, so they are compared too
-    return [sys.executable, "-m", "pipeline.cli", "run", str(inputs), "--out", str(out), "--model", str(model),
-            "--no-cache", "--no-guard", "--max-length", "16", "--chunk-size", str(CHUNK), *extra]
+    # the reference run's arguments (ray_runs.args: --no-guard, so the tiny model's translations are compared too)
+    args = ray_runs.args(inputs, out, model)
+    args[args.index("--chunk-size") + 1] = str(CHUNK)
+    return [sys.executable, "-m", "pipeline.cli", *args, *extra]
 
 
 def _manifest(out: Path) -> list[dict]:
@@ -103,11 +106,8 @@ def _kill_after_first_chunk(command: list[str], out: Path, log: Path) -> tuple[i
     return lines, f"{state}; its output ends: {log.read_text(errors='replace')[-1500:]}"
 
 
-def test_a_killed_ray_driver_resumes_without_duplicates_or_gaps(cluster_address, tmp_path, seed_text, tiny_model_dir):
-    inputs = _articles(tmp_path / "in", seed_text, ARTICLES)
-    clean = subprocess.run(_command(inputs, tmp_path / "clean", tiny_model_dir, "-j", "2"), capture_output=True, text=True,
-                           timeout=LIMIT_S)
-    assert clean.returncode == 0, clean.stderr
+def test_a_killed_ray_driver_resumes_without_duplicates_or_gaps(cluster_address, tmp_path, ray_reference, tiny_model_dir):
+    inputs, clean = ray_reference  # and what `tqa run -j 2` wrote for them
 
     out = tmp_path / "killed"
     ray_run = _command(inputs, out, tiny_model_dir, "--engine", "ray", "--address", cluster_address)
@@ -121,9 +121,9 @@ def test_a_killed_ray_driver_resumes_without_duplicates_or_gaps(cluster_address,
     entries = _manifest(out)
     inputs_listed = [e["input"] for e in entries]
     assert len(inputs_listed) == len(set(inputs_listed)), "an article recorded twice"
-    assert sorted(inputs_listed) == sorted(e["input"] for e in _manifest(tmp_path / "clean")), "an article missing"
+    assert sorted(inputs_listed) == sorted(str(p) for p in inputs.iterdir()), "an article missing"
     rows = [json.loads(line) for line in (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["stem"] for r in rows] == [f"article{k:02d}" for k in range(ARTICLES)]  # once each, in input order
-    clean_tree, resumed_tree = _tree(tmp_path / "clean"), _tree(out)
+    clean_tree, resumed_tree = {k: v for k, v in clean.items() if k != "manifest.jsonl"}, _tree(out)
     assert clean_tree.keys() == resumed_tree.keys()
     assert [name for name in clean_tree if clean_tree[name] != resumed_tree[name]] == []

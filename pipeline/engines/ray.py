@@ -63,7 +63,9 @@ class RayEngine:
         manifest = batch.open_manifest(out_dir, resume)
         it = iter(jobs)
         while window := list(islice(it, WINDOW)):
-            done_before = {i: o for i, job in enumerate(window) if resume and (o := batch.resumed(manifest, job, fingerprint))}
+            # which are finished, not their outcomes: each is read back from the manifest when
+            # its turn comes (a finished record's output may be large; a window holds 16,384)
+            done_before = {i for i, job in enumerate(window) if resume and batch.resumed(manifest, job, fingerprint)}
             todo = [(i, job) for i, job in enumerate(window) if i not in done_before]
             arrived = self._outcomes(todo, settings, out_dir) if todo else (o for o in ())
             try:
@@ -71,14 +73,14 @@ class RayEngine:
             finally:
                 arrived.close()  # ends the dataset's execution (and its actors), also on an early stop
 
-    def _merge(self, window: list[Job], done_before: dict[int, Outcome], arrived: Iterator[Outcome], settings: Settings,
+    def _merge(self, window: list[Job], done_before: set[int], arrived: Iterator[Outcome], settings: Settings,
                out_dir: Path, manifest: Any, fingerprint: str, fail_fast: bool) -> Iterator[Outcome]:
         """Outcomes in input order: the manifest's where it has them, else the cluster's,
         recorded in the manifest a chunk at a time (after one sync of their reports)."""
         pending: list[Outcome] = []
         for i in range(len(window)):
             if i in done_before:
-                outcome = done_before[i]
+                outcome = batch.reread(manifest, window[i])
             else:
                 outcome = next(arrived)
                 pending.append(outcome)

@@ -49,12 +49,16 @@ class RepeatedStem(Check):
         words, starts, ends = word_index(doc).latin  # the words of ``[A-Za-z]+``
         found = []
         # The common case, decided cheaply (in C): no word of the next three shares the first
-        # five letters, among the words that can be one of a pair (others never compare equal).
-        head = list(map(_head, words))
-        near = sorted({i for k in (1, 2, 3) for i in compress(count(), map(eq, head, head[k:]))})
+        # five letters, among the words that can be one of a pair (five letters or more, not
+        # capitalised): the shorter words and names are dropped before comparing.
+        pairable = list(compress(count(), map(_pairable, words)))
+        head = list(map(_head, map(words.__getitem__, pairable)))
+        near = sorted({
+            pairable[t] for k in (1, 2, 3) for t in compress(count(), map(eq, head, head[k:]))
+            if pairable[t + k] - pairable[t] <= 3
+        })
         for i in near:
-            a = words[i]
-            wa = a.lower()
+            a, wa = words[i], words[i].lower()
             if wa in FUNCTION_WORDS:
                 continue
             for j in range(i + 1, min(i + 4, len(words))):
@@ -77,14 +81,14 @@ class RepeatedStem(Check):
         return found
 
 
-_NO_HEAD = float("nan")  # equal to nothing, itself included
+@lru_cache(maxsize=WORDS_CACHED)
+def _pairable(word: str) -> bool:
+    return len(word) >= 5 and not word[0].isupper()
 
 
 @lru_cache(maxsize=WORDS_CACHED)
-def _head(word: str) -> str | float:
-    """The first five letters (lower case) of a word that can be one of a pair: five
-    letters or more, not capitalised (a name)."""
-    return word[:5].lower() if len(word) >= 5 and not word[0].isupper() else _NO_HEAD
+def _head(word: str) -> str:
+    return word[:5].lower()
 
 
 @register

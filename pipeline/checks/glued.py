@@ -72,6 +72,8 @@ _LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[a-z]")
 @lru_cache(maxsize=WORDS_CACHED)
 def _letter_digit(word: str) -> bool:
     return bool(_LETTER_DIGIT.search(word))
+
+
 _UNITS = frozenset("hours mins secs days kmph mph kph years".split())  # "24hours" is common shorthand
 _MARK = re.compile(r"[():]")  # few in any text: the letters around each are looked at in Python
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import compress, count
 
 from ..document import Document
 from ..findings import Finding, Severity
@@ -40,13 +41,20 @@ _DIGIT_WORD = re.compile(r"\d[a-z]{4,}$")
 _WORD_START = re.compile(r"[a-z]{4}")
 
 
-def _may_have_word_after(index: WordIndex) -> bool:
+def _may_have_word_after(index: WordIndex, mixed: list[str]) -> bool:
     """Whether ``_WORD_AFTER`` can match: its letters follow a digit in one word ("5million"),
-    or begin a word after a comma or stop that follows a digit ("1,000.million")."""
-    if index.where(_digit_word):
+    or begin a word after a comma or stop that follows a digit ("1,000.million").
+    ``mixed``: the distinct words with a letter next to a digit (those "5million" is among)."""
+    if any(map(_digit_word, mixed)):
         return True
+    stops = set(filter(_stops, set(index.gaps)))  # the gaps of a text are few: each is tested once
+    if not stops:
+        return False
     words = index.words
-    return any(0 < k < len(words) and words[k - 1][-1].isdecimal() and _WORD_START.match(words[k]) for k in index.where_gap(_stops))
+    return any(
+        0 < k < len(words) and words[k - 1][-1].isdecimal() and _WORD_START.match(words[k])
+        for k in compress(count(), map(stops.__contains__, index.gaps))
+    )
 
 
 @lru_cache(maxsize=WORDS_CACHED)
@@ -59,6 +67,13 @@ def _stops(gap: str) -> bool:
     """Only commas and full stops: "1,000.million" """
     return bool(gap) and not gap.strip(",.")
 _LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[a-z]")
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _letter_digit(word: str) -> bool:
+    return bool(_LETTER_DIGIT.search(word))
+
+
 _UNITS = frozenset("hours mins secs days kmph mph kph years".split())  # "24hours" is common shorthand
 _MARK = re.compile(r"[():]")  # few in any text: the letters around each are looked at in Python
 
@@ -159,15 +174,18 @@ class GluedNumber(Check):
 
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
-        if not _LETTER_DIGIT.search(text):
-            return []  # most articles: one fast scan decides
+        index = word_index(doc)
+        # A letter next to a digit is inside one word of the index (both are word characters):
+        # each distinct word is tested once, not the text scanned; most articles have none but "30th".
+        mixed = list(filter(_letter_digit, index.distinct))
+        if not mixed:
+            return []
         found = []
         # "in2020" is a whole word of the index: each distinct word is matched once
-        index = word_index(doc)
         for k in index.where(_number_glued):
             m = _NUMBER_AFTER.fullmatch(text, index.starts[k], index.ends[k])
             found.append(self._finding(m, f"{m.group(1)} {m.group(2)}"))
-        for m in _WORD_AFTER.finditer(text) if _may_have_word_after(index) else ():
+        for m in _WORD_AFTER.finditer(text) if _may_have_word_after(index, mixed) else ():
             word = m.group(2)
             if word in _UNITS or zipf(word) < 4.0 or text[m.start() - 1 : m.start()].isalpha():
                 continue

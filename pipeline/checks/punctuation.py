@@ -15,8 +15,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 
 import regex
 
@@ -94,13 +96,33 @@ class CjkPunctuation(Check):
         return found
 
 
-_MARKS = regex.compile(r'[()\[\]（）【】［］"“”]')
+# the standard library's engine finds these literal marks 2-3x faster than ``regex``
+_MARKS = re.compile(r'[()\[\]（）【】［］"“”]')
 _OPEN = {"(": "(", "（": "(", "[": "[", "【": "[", "［": "["}
 _CLOSE = {")": "(", "）": "(", "]": "[", "】": "[", "］": "["}
 _PARTNER = {"(": ")", "（": "）", "[": "]", "【": "】", "［": "］", "“": "”", '"': '"'}
 # "a)", "2)", "iv)": list enumerators that close nothing.
 _ENUMERATOR = regex.compile(r"(?:^|[\s(])[\p{L}\p{N}]{1,3}$")
 _QUOTE_OPENS = regex.compile(r'^\s*["“]')
+
+
+def _paragraph_marks(text: str, paragraphs: Sequence[Span]) -> Iterator[tuple[int, Span, list[int]]]:
+    """(index, paragraph, offsets of its marks) for each paragraph with a mark, in text order,
+    those over the limit left out: a search of the text finds the next paragraph with a
+    mark, so that the many without one are not looked at."""
+    ends = [p.end for p in paragraphs]
+    m = _MARKS.search(text)
+    while m is not None:
+        n = bisect_right(ends, m.start())  # the paragraph holding the mark: only whitespace lies outside
+        if n == len(paragraphs):
+            return
+        para = paragraphs[n]
+        if para.start > m.start():
+            m = _MARKS.search(text, para.start)
+            continue
+        if len(para) <= MAX_PARAGRAPH_CHARS:
+            yield n, para, [x.start() for x in _MARKS.finditer(text, m.start(), para.end)]
+        m = _MARKS.search(text, para.end)
 
 
 @register
@@ -113,18 +135,14 @@ class UnpairedPunctuation(Check):
         text = doc.text
         found: list[Finding] = []
         paragraphs = doc.paragraphs
-        for n, para in enumerate(paragraphs):
-            if len(para) > MAX_PARAGRAPH_CHARS:
-                found.append(self.too_long(para))
-                continue
-            body = para.of(text)
-            if not _MARKS.search(body):
-                continue
+        if len(text) > MAX_PARAGRAPH_CHARS:
+            found.extend(self.too_long(para) for para in paragraphs if len(para) > MAX_PARAGRAPH_CHARS)
+        for n, para, marks in _paragraph_marks(text, paragraphs):
             stack: list[tuple[str, int]] = []  # (kind, offset): kind is "(", "[" or '"'
             # open marks per kind: "is one open?" must not rescan the stack (quadratic on "((((...")
             open_count = {"(": 0, "[": 0, '"': 0}
-            for m in _MARKS.finditer(body):
-                c, at = m.group(), para.start + m.start()
+            for at in marks:
+                c = text[at]
                 if c in _OPEN or c == "“" or (c == '"' and not open_count['"']):
                     kind = _OPEN.get(c, '"')
                     stack.append((kind, at))
@@ -138,13 +156,13 @@ class UnpairedPunctuation(Check):
                             if k == kind:
                                 break
                             found.append(self._unpaired(pos, text, True))
-                    elif not (kind == "(" and _ENUMERATOR.search(body, max(0, m.start() - 8), m.start())):
+                    elif not (kind == "(" and _ENUMERATOR.search(para.of(text), max(0, at - para.start - 8), at - para.start)):
                         found.append(self._unpaired(at, text, False))
-            continues = n + 1 < len(paragraphs) and bool(_QUOTE_OPENS.match(paragraphs[n + 1].of(text)))
-            for kind, pos in stack:
-                if kind == '"' and continues:
-                    continue  # a quotation running on into the next paragraph
-                found.append(self._unpaired(pos, text, True))
+            if open_count['"'] and n + 1 < len(paragraphs) and _QUOTE_OPENS.match(paragraphs[n + 1].of(text)):
+                # a quotation running on into the next paragraph
+                found.extend(self._unpaired(pos, text, True) for kind, pos in stack if kind != '"')
+            else:
+                found.extend(self._unpaired(pos, text, True) for kind, pos in stack)
         # a quotation cut at a paragraph break (a transcript's cue boundary) is one quotation
         return drop_split_quotations(sorted(found, key=lambda f: f.span), text, paragraphs)
 

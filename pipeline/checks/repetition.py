@@ -24,7 +24,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 import re
-from itertools import accumulate, compress, count
+from bisect import bisect_right
+from functools import cached_property, lru_cache
+from itertools import accumulate, chain, compress, count
 from operator import eq, itemgetter
 from typing import Any
 
@@ -35,6 +37,7 @@ from ..findings import Finding, Severity
 from ..spans import Span
 from .base import MAX_PARAGRAPH_CHARS, Check, ConfigurationError, register
 from .spoken import spoken_restart
+from .words import WORDS_CACHED, word_index
 
 # Words and the gaps between them: split keeps both, so offsets come from their lengths.
 # The standard library's engine is about 1.6x faster than ``regex`` at this simple split.
@@ -88,11 +91,16 @@ class _Words:
     """The words of a text with the gaps between them; ``gaps[k]`` precedes word ``k``."""
 
     def __init__(self, text: str, offset: int = 0) -> None:
-        parts = _SPLIT.split(text)
+        self._parts = parts = _SPLIT.split(text)
+        self._offset = offset
         self.words = parts[1::2]
         self.gaps = parts[0::2]
         self.low = list(map(str.lower, self.words))
-        self._ends = list(accumulate(map(len, parts), initial=offset))[1:]
+
+    @cached_property
+    def _ends(self) -> list[int]:
+        # offsets only for the spans of hits: most texts have none
+        return list(accumulate(map(len, self._parts), initial=self._offset))[1:]
 
     def __len__(self) -> int:
         return len(self.words)
@@ -179,13 +187,22 @@ class RepeatedPhrase(Check):
         if isinstance(allow, str) or not all(isinstance(a, str) for a in allow):
             raise ConfigurationError(f"{type(self).__name__}: allow must be a list of strings, got {allow!r}")
         self._allow = frozenset(" ".join(a.lower().split()) for a in allow)
+        # a word repeated within max_words words, in the text's word codes (see ``_marked``)
+        self._square = re.compile(rf"(?=(.{{1,{max_words}}})\1)", re.S)
 
     def find(self, doc: Document) -> Iterable[Finding]:
         # A block of paragraphs at a time: no shape crosses a line break (each needs spaces
         # or a comma between its words), so this finds what a pass per paragraph finds, with
-        # one pass per block instead; memory follows the block, which is bounded.
+        # one pass per block instead; memory follows the block, which is bounded. Where the
+        # shared word index tells which paragraphs can hold a shape, only those are read.
         found: list[Finding] = []
-        for block in _blocks(doc.paragraphs):
+        paragraphs = doc.paragraphs
+        marked = self._marked(doc)
+        if marked is None:
+            blocks: Iterable[Span] = _blocks(paragraphs)
+        else:
+            blocks = (p for p, m in zip(paragraphs, marked) if m or len(p) > MAX_PARAGRAPH_CHARS)
+        for block in blocks:
             if len(block) > MAX_PARAGRAPH_CHARS:
                 found.append(self.too_long(block))
                 continue
@@ -193,6 +210,66 @@ class RepeatedPhrase(Check):
             hits = [*self._back_to_back(w), *self._and(w), *self._of(w), *self._possessive(w)]
             found.extend(self._finding(group) for group in _overlap_groups(hits))
         return found
+
+    def _marked(self, doc: Document) -> list[bool] | None:
+        """For each paragraph, whether it can hold a shape (None: every paragraph can).
+
+        Every shape has a word equal (lower case) to one a few words on: "X X", "X Y X Y",
+        "X and X", "X of X", "the X of the X", "X's X" (whose first runs of word characters
+        are equal). Each word of the text becomes one character, a code of its first run
+        in lower case, so those repeats are found by one regular expression over a string
+        of a character per word, in C, not by a Python loop per word.
+        """
+        text, paragraphs = doc.text, doc.paragraphs
+        index = word_index(doc)
+        # This check's words are the index's runs joined across apostrophes and hyphens
+        # ("China’s" is one word, two runs) where no underscore splits them differently, and
+        # equal words have equal first runs where lower case changes ASCII letters only.
+        if "_" in text or not all(map(_lowers_ascii_only, index.distinct)):
+            return None
+        words = index.words
+        if not words:
+            return [False] * len(paragraphs)
+        separate = set(filter(_separates, set(index.gaps)))
+        first = list(chain((True,), map(separate.__contains__, index.gaps[1:-1])))  # run k begins a word
+        # case folded, as other checks need them; equal words (lower case) fold alike here
+        folded = index.casefolded
+        others = set(map(str.casefold, index.distinct)) - {"and", "of"}  # the distinct ones of ``folded``
+        if len(others) + 2 > 0x110000:
+            return None  # more distinct words than characters
+        code = dict(zip(others, map(chr, range(2, len(others) + 2))))
+        code.update({"and": "\0", "of": "\1"})
+        line = "".join(map(code.__getitem__, compress(folded, first)))  # a character per word
+        runs = list(compress(count(), first))  # the first run of each word
+
+        def plain(k: int) -> str | None:
+            """Word ``k`` in lower case where it is one run of the index (no apostrophe or hyphen)."""
+            run = runs[k]
+            if run + 1 < len(first) and not first[run + 1] or index.gaps[run + 1][:1] in ("'", "’", "-"):
+                return None
+            return words[run].lower()
+
+        # English's own repeats ("had had", "more and more") are left out here as in the shapes
+        at = []
+        for m in self._square.finditer(line):  # "X X", "X Y X Y", "X's X"
+            k = m.start()
+            if len(m.group(1)) > 1 or (w := plain(k)) is None or not (w in _ALLOW_WORDS or w in self._allow):
+                at.append(k)
+        for m in _AND_OF.finditer(line):  # "X and X", "X of X", "the X of the X"
+            k = m.start()
+            if not 0 < k < len(line) - 1:
+                continue
+            if line[k] == "\0" and line[k - 1] == line[k + 1]:
+                w = plain(k - 1)
+                if w is None or not (w in _AND_ALLOW or w in self._allow or w.endswith(("er", "est"))):
+                    at.append(k)
+            elif line[k] == "\1" and (line[k - 1] == line[k + 1] or line[k - 1 : k] == line[k + 2 : k + 3]):
+                at.append(k)
+        marked = [False] * len(paragraphs)
+        paragraph_starts = [p.start for p in paragraphs]
+        for k in at:
+            marked[bisect_right(paragraph_starts, index.starts[runs[k]]) - 1] = True
+        return marked
 
     def _back_to_back(self, w: _Words) -> Iterable[_Hit]:
         low = w.low
@@ -345,6 +422,20 @@ class RepeatedPhrase(Check):
             "; ".join(h.message for h in group),
             evidence={"kind": "overlapping", "parts": [h.evidence for h in group]},
         )
+
+
+_AND_OF = re.compile("[\0\1]")  # the codes of "and" and "of" (``RepeatedPhrase._marked``)
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _lowers_ascii_only(word: str) -> bool:
+    """``str.lower`` changes no character of ``word`` but ASCII letters (so it keeps its runs)."""
+    return word.isascii() or all(c.isascii() or c.lower() == c for c in word)
+
+
+def _separates(gap: str) -> bool:
+    """The runs on either side of ``gap`` are two of this check's words, not one."""
+    return not gap or bool(gap.strip("'’-"))
 
 
 BLOCK_CHARS = 1 << 16

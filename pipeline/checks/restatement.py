@@ -19,15 +19,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import compress, count
-from operator import eq, itemgetter
+from operator import eq
 
 from ..document import Document
 from ..findings import Finding, Severity
 from ..spans import Span
 from .base import Check, register
 from .glued import FUNCTION_WORDS
-from .words import word_index
+from .words import WORDS_CACHED, word_index
 
 _CLAUSE_BREAK = re.compile(r"[^A-Za-z\s'’-]")
 _JOINERS = frozenset("and or but nor to from than versus vs by into with".split())
@@ -46,24 +47,29 @@ class RepeatedStem(Check):
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
         words, starts, ends = word_index(doc).latin  # the words of ``[A-Za-z]+``
-        lower = list(map(str.lower, words))
         found = []
-        # The common case, decided cheaply (in C): no word of the next three shares the first five letters.
-        head = list(map(itemgetter(slice(5)), lower))
-        near = sorted({i for k in (1, 2, 3) for i in compress(count(), map(eq, head, head[k:]))})
+        # The common case, decided cheaply (in C): no word of the next three shares the first
+        # five letters, among the words that can be one of a pair (five letters or more, not
+        # capitalised): the shorter words and names are dropped before comparing.
+        pairable = list(compress(count(), map(_pairable, words)))
+        head = list(map(_head, map(words.__getitem__, pairable)))
+        near = sorted({
+            pairable[t] for k in (1, 2, 3) for t in compress(count(), map(eq, head, head[k:]))
+            if pairable[t + k] - pairable[t] <= 3
+        })
         for i in near:
-            a, wa = words[i], lower[i]
-            if len(wa) < 5 or wa in FUNCTION_WORDS or a[0].isupper():
+            a, wa = words[i], words[i].lower()
+            if wa in FUNCTION_WORDS:
                 continue
             for j in range(i + 1, min(i + 4, len(words))):
                 b = words[j]
-                wb = lower[j]
+                wb = b.lower()
                 between = text[ends[i] : starts[j]]
                 if _CLAUSE_BREAK.search(between):
                     break
                 if wb == wa or len(wb) < 5 or b[0].isupper():
                     continue
-                if any(w in _JOINERS for w in lower[i + 1 : j]):
+                if any(w.lower() in _JOINERS for w in words[i + 1 : j]):
                     break
                 stem = os.path.commonprefix([wa, wb])
                 if len(stem) >= 5 and len(stem) >= 0.75 * min(len(wa), len(wb)):
@@ -73,6 +79,16 @@ class RepeatedStem(Check):
                     ))
                     break
         return found
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _pairable(word: str) -> bool:
+    return len(word) >= 5 and not word[0].isupper()
+
+
+@lru_cache(maxsize=WORDS_CACHED)
+def _head(word: str) -> str:
+    return word[:5].lower()
 
 
 @register

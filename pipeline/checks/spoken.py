@@ -16,8 +16,8 @@ and its quotes do not straddle a paragraph break, so:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import pairwise
 
 import regex
 
@@ -45,8 +45,14 @@ def drop_split_quotations(findings: Sequence[Finding], text: str, paragraphs: Se
     an opening mark that is the last quote mark of its paragraph, paired with a closing
     mark that is the first quote mark of the next paragraph."""
     unpaired = {f.span.start: f for f in findings}
+    # only a paragraph holding one of the findings, followed by another, can hold such a pair
+    starts = [p.start for p in paragraphs]
+    holding = {bisect_right(starts, at) - 1 for at in unpaired}
     dropped: set[int] = set()
-    for para, following in pairwise(paragraphs):
+    for n in sorted(holding):
+        if n < 0 or n + 1 not in holding:
+            continue
+        para, following = paragraphs[n], paragraphs[n + 1]
         last = _last_quote(text, para)
         first = _first_quote(text, following)
         if last is None or first is None or last not in unpaired or first not in unpaired:

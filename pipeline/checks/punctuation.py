@@ -138,6 +138,7 @@ class UnpairedPunctuation(Check):
         if len(text) > MAX_PARAGRAPH_CHARS:
             found.extend(self.too_long(para) for para in paragraphs if len(para) > MAX_PARAGRAPH_CHARS)
         for n, para, marks in _paragraph_marks(text, paragraphs):
+            body = para.of(text)  # once per paragraph: a slice per closing mark was quadratic on "a) a) a) ..."
             stack: list[tuple[str, int]] = []  # (kind, offset): kind is "(", "[" or '"'
             # open marks per kind: "is one open?" must not rescan the stack (quadratic on "((((...")
             open_count = {"(": 0, "[": 0, '"': 0}
@@ -156,7 +157,7 @@ class UnpairedPunctuation(Check):
                             if k == kind:
                                 break
                             found.append(self._unpaired(pos, text, True))
-                    elif not (kind == "(" and _ENUMERATOR.search(para.of(text), max(0, at - para.start - 8), at - para.start)):
+                    elif not (kind == "(" and _ENUMERATOR.search(body, max(0, at - para.start - 8), at - para.start)):
                         found.append(self._unpaired(at, text, False))
             if open_count['"'] and n + 1 < len(paragraphs) and _QUOTE_OPENS.match(paragraphs[n + 1].of(text)):
                 # a quotation running on into the next paragraph

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import compress, count
 
 from ..document import Document
 from ..findings import Finding, Severity
@@ -47,14 +46,8 @@ def _may_have_word_after(index: WordIndex, mixed: list[str]) -> bool:
     ``mixed``: the distinct words with a letter next to a digit (those "5million" is among)."""
     if any(map(_digit_word, mixed)):
         return True
-    stops = set(filter(_stops, set(index.gaps)))  # the gaps of a text are few: each is tested once
-    if not stops:
-        return False
     words = index.words
-    return any(
-        0 < k < len(words) and words[k - 1][-1].isdecimal() and _WORD_START.match(words[k])
-        for k in compress(count(), map(stops.__contains__, index.gaps))
-    )
+    return any(0 < k < len(words) and words[k - 1][-1].isdecimal() and _WORD_START.match(words[k]) for k in index.where_gap(_stops))
 
 
 @lru_cache(maxsize=WORDS_CACHED)

@@ -234,7 +234,7 @@ class RepeatedPhrase(Check):
         first = list(chain((True,), map(separate.__contains__, index.gaps[1:-1])))  # run k begins a word
         # case folded, as other checks need them; equal words (lower case) fold alike here
         folded = index.casefolded
-        others = set(map(str.casefold, index.distinct)) - {"and", "of"}  # the distinct ones of ``folded``
+        others = set(folded) - {"and", "of"}
         if len(others) + 2 > 0x110000:
             return None  # more distinct words than characters
         code = dict(zip(others, map(chr, range(2, len(others) + 2))))

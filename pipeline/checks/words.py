@@ -97,8 +97,13 @@ class WordIndex:
         return list(compress(count(), map(passed.__contains__, self.words)))
 
     def where_gap(self, test: Callable[[str], object]) -> list[int]:
-        """Indices k of the gaps (``gaps[k]`` precedes word k) for which ``test`` is true."""
-        return list(compress(count(), map(test, self.gaps)))
+        """Indices k of the gaps (``gaps[k]`` precedes word k) for which ``test`` is true;
+        as in ``where``, each distinct gap is tested once (a text has few: " ", ", ", ...)."""
+        distinct = set(self.gaps)
+        passed = set(compress(distinct, map(test, distinct)))
+        if not passed:
+            return []
+        return list(compress(count(), map(passed.__contains__, self.gaps)))
 
     @cached_property
     def distinct(self) -> list[str]:

@@ -137,7 +137,7 @@ def one_core() -> Iterator[str]:
 
 def time_in_process(articles: list[str]) -> tuple[float, int]:
     from pipeline.checks import build_checks, run_checks
-    from pipeline.document import Document
+    from pipeline.core.document import Document
 
     checks = build_checks()
     run_checks(Document.from_text(articles[0]), checks)  # warm-up: lazy imports, langdetect profiles

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.checks import build_checks  # noqa: E402
-from pipeline.document import Document  # noqa: E402
+from pipeline.core.document import Document  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("devset_bench", ROOT / "bench" / "devset.py")
 _devset = importlib.util.module_from_spec(_spec)

@@ -6,7 +6,7 @@
 Two measurements, each against a baseline run in the same process:
 
 - ``line:col``: one long text (``--lines`` lines, a finding on every line), every finding
-  located by ``pipeline.lines.LineIndex`` (line starts once, then bisect) against the
+  located by ``pipeline.core.lines.LineIndex`` (line starts once, then bisect) against the
   previous per-finding computation (count the line breaks in ``text[:offset]``, which
   is quadratic: every finding rescans the text before it). Wall and CPU seconds.
 - ``json memory``: tracemalloc's peak while writing the JSON of N and 10·N sample-sized
@@ -27,12 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.check_output import JsonOutput  # noqa: E402
+from pipeline.report.check_output import JsonOutput  # noqa: E402
 from pipeline.checks import build_checks, run_checks  # noqa: E402
-from pipeline.document import Document  # noqa: E402
-from pipeline.findings import Finding, Severity  # noqa: E402
-from pipeline.lines import LineIndex  # noqa: E402
-from pipeline.spans import Span  # noqa: E402
+from pipeline.core.document import Document  # noqa: E402
+from pipeline.core.findings import Finding, Severity  # noqa: E402
+from pipeline.core.lines import LineIndex  # noqa: E402
+from pipeline.core.spans import Span  # noqa: E402
 
 
 def old_line_col(text: str, offset: int) -> tuple[int, int]:

@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.checks import build_checks, run_checks  # noqa: E402
-from pipeline.checks.glossary import SHIPPED as GLOSSARY  # noqa: E402
-from pipeline.document import load_document  # noqa: E402
+from pipeline.checks.resources.glossary import SHIPPED as GLOSSARY  # noqa: E402
+from pipeline.core.document import load_document  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 DEVSET = DATA / "devset"

@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.checks.calque import Calque  # noqa: E402
-from pipeline.document import Document  # noqa: E402
+from pipeline.core.document import Document  # noqa: E402
 
 SAMPLE = next((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 

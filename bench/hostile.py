@@ -20,7 +20,7 @@ import tracemalloc
 from pipeline.checks import build_checks
 from pipeline.checks.punctuation import UnpairedPunctuation
 from pipeline.checks.repetition import RepeatedPhrase
-from pipeline.document import Document
+from pipeline.core.document import Document
 
 PATTERNS = [
     ("repeated-phrase", "number list", "0, "),

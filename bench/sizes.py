@@ -62,9 +62,9 @@ class Clock:
 
 
 def measure(kb: int, source: bool, work: Path) -> dict[str, Any]:
-    from pipeline.batch import Settings, finish, prepare
+    from pipeline.stages.batch import Settings, finish, prepare
     from pipeline.checks import build_checks
-    from pipeline.document import load_document
+    from pipeline.core.document import load_document
     from pipeline.report import write_article_reports
 
     en, zh, times = make_document(kb)

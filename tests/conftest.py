@@ -29,7 +29,7 @@ def seeds(tmp_path: Path, sample_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_doc(sample_path: Path):  # -> Document; the import stays lazy for modules that never use it
-    from pipeline.document import load_document
+    from pipeline.core.document import load_document
 
     return load_document(sample_path)
 

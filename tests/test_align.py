@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.align import (
+from pipeline.original.align import (
     PRIORS,
     align,
     align_texts,
@@ -18,7 +18,7 @@ from pipeline.align import (
     split_zh_sentences,
     zh_numbers,
 )
-from pipeline.document import Document
+from pipeline.core.document import Document
 
 PARALLEL = Path(__file__).parent / "data" / "parallel"
 
@@ -168,7 +168,7 @@ def _repeated_pair(units: int) -> tuple[str, str]:
 def test_a_long_document_aligns_in_work_linear_in_its_length(monkeypatch: pytest.MonkeyPatch) -> None:
     # The old band around the diagonal widened with the difference in sentence counts
     # (here 1 a unit): twice the document took 3x the cells. The beam follows the path.
-    import pipeline.align as align_module
+    import pipeline.original.align as align_module
 
     calls = {"n": 0}
 

@@ -1,8 +1,8 @@
 """The batch runner's model calls: one batched call per chunk and direction."""
 
-from pipeline.batch import Job, Settings, TranslatorSlot, prepare, retranslate_chunk
+from pipeline.stages.batch import Job, Settings, TranslatorSlot, prepare, retranslate_chunk
 from pipeline.checks import build_checks
-from pipeline.document import Document
+from pipeline.core.document import Document
 
 
 class Recorder:

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.report.json_report import DECISIONS_SCHEMA_FILE
-from pipeline.review import decisions_from_report
+from pipeline.review.apply import decisions_from_report
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 runner = CliRunner()

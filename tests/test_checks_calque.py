@@ -6,8 +6,8 @@ import pytest
 
 from pipeline.checks import ConfigurationError
 from pipeline.checks.calque import Calque
-from pipeline.checks.glossary import SHIPPED, load_glossary, shipped_glossary
-from pipeline.document import Document
+from pipeline.checks.resources.glossary import SHIPPED, load_glossary, shipped_glossary
+from pipeline.core.document import Document
 
 
 def hits(text: str, **options) -> list[tuple[str, str | None]]:

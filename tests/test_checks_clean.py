@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.checks import build_checks, run_checks
-from pipeline.document import load_document
-from pipeline.findings import Severity
+from pipeline.core.document import load_document
+from pipeline.core.findings import Severity
 
 CLEAN = sorted((Path(__file__).parent / "data" / "clean").glob("*.txt"))
 

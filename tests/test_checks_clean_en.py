@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.checks import REGISTRY
-from pipeline.document import load_document
+from pipeline.core.document import load_document
 
 DATA = Path(__file__).parent / "data"
 FILES = sorted((DATA / "clean_en").glob("*.txt")) + sorted((DATA / "clean").glob("*.txt"))

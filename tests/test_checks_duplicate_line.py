@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from pipeline.checks.duplicate_line import DuplicateLine
-from pipeline.document import Document
-from pipeline.edits import Edit, apply_edits
+from pipeline.core.document import Document
+from pipeline.core.edits import Edit, apply_edits
 
 
 def repair(text: str, **options) -> tuple[list[str], str]:
@@ -62,7 +62,7 @@ def test_evidence_points_to_first_copy():
 
 def test_equal_lines_of_hard_wrapped_prose_are_not_duplicates():
     from pipeline.checks.duplicate_line import DuplicateLine
-    from pipeline.document import Document
+    from pipeline.core.document import Document
 
     text = (
         "Subject to the terms and conditions of\nthis License, each Contributor hereby grants to You a perpetual,\n"

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.checks import build_checks
-from pipeline.document import Document
-from pipeline.edits import Edit, apply_edits
+from pipeline.core.document import Document
+from pipeline.core.edits import Edit, apply_edits
 
 CHECKS = build_checks()
 # Arbitrary unicode, plus text built from the characters the checks care about, which

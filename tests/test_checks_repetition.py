@@ -4,7 +4,7 @@ import pytest
 
 from pipeline.checks import ConfigurationError
 from pipeline.checks.repetition import RepeatedPhrase
-from pipeline.document import Document
+from pipeline.core.document import Document
 
 
 def hits(text: str, **options) -> list[tuple[str, str | None]]:
@@ -66,7 +66,7 @@ def test_repairs_do_not_overlap():
 
 
 def test_a_doubled_capitalised_word_is_minor_and_never_removed_automatically():
-    from pipeline.document import Document
+    from pipeline.core.document import Document
 
     doc = Document.from_text("Officials from Walla Walla met. The band Duran Duran played.")
     findings = list(RepeatedPhrase().find(doc))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.checks import build_checks
-from pipeline.document import load_document
-from pipeline.edits import Edit, apply_edits
+from pipeline.core.document import load_document
+from pipeline.core.edits import Edit, apply_edits
 
 SAMPLE = Path(__file__).parent.parent / "seeds" / "000_0e67fac1f9dc59aa.txt"
 MINE = ("calque", "cjk-punctuation", "duplicate-line", "hyphen-spacing", "missing-space", "ordinal-spacing",

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.checks.spacing import HyphenSpacing, MissingSpace, OrdinalSpacing, SpaceBeforePunctuation
-from pipeline.document import Document
-from pipeline.edits import Edit, apply_edits
+from pipeline.core.document import Document
+from pipeline.core.edits import Edit, apply_edits
 
 
 def fixed(check, text: str) -> str:

@@ -9,8 +9,8 @@ import functools
 import pytest
 
 from pipeline.checks import REGISTRY
-from pipeline.document import Document
-from pipeline.findings import Severity
+from pipeline.core.document import Document
+from pipeline.core.findings import Severity
 
 NEW = ("glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote", "html-residue",
        "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier", "repeated-headline")

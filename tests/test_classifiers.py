@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.checks import build_checks, run_checks
-from pipeline.checks.termbase import shipped_termbase
-from pipeline.document import Document
+from pipeline.checks.resources.termbase import shipped_termbase
+from pipeline.core.document import Document
 
 
 def calques(text: str):

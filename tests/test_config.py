@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.checks import ConfigurationError, build_checks
-from pipeline.config import CONFIG_NAME, Config, load_config
-from pipeline.findings import Severity
+from pipeline.stages.config import CONFIG_NAME, Config, load_config
+from pipeline.core.findings import Severity
 
 
 def write(tmp_path: Path, content: str, name: str = CONFIG_NAME) -> Path:
@@ -46,7 +46,7 @@ min_words = 5
 
 
 def test_severity_override_reaches_findings(tmp_path: Path):
-    from pipeline.document import Document
+    from pipeline.core.document import Document
 
     path = write(tmp_path, '[checks.repeated-phrase]\nseverity = "minor"\nmax_words = 3\n', "custom.toml")
     config = load_config(path)

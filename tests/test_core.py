@@ -4,9 +4,9 @@ import codecs
 
 import pytest
 
-from pipeline.document import Document, InputError, decode, load_document
-from pipeline.edits import Edit, OverlappingEditsError, apply_edits
-from pipeline.spans import Span
+from pipeline.core.document import Document, InputError, decode, load_document
+from pipeline.core.edits import Edit, OverlappingEditsError, apply_edits
+from pipeline.core.spans import Span
 
 
 def edit(start, end, replacement, origin="rule"):
@@ -117,7 +117,7 @@ def test_invalid_bytes_after_a_bom_are_an_error_not_a_replacement():
 
 
 def test_carry_span_follows_a_span_through_edits():
-    from pipeline.edits import carry_span
+    from pipeline.core.edits import carry_span
 
     text = "aa bb cc dd"
     edits = [edit(0, 2, "AAAA"), edit(6, 8, "C")]
@@ -141,7 +141,7 @@ def test_big5_text_is_still_big5():
 def test_overlapping_spans_are_found_by_bisection_as_a_scan_finds_them():
     import random
 
-    from pipeline.spans import Span, overlapping
+    from pipeline.core.spans import Span, overlapping
 
     rng = random.Random(7)
     for _ in range(200):

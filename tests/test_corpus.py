@@ -318,7 +318,7 @@ def test_a_resumed_corpus_run_exports_the_same_findings_as_an_uninterrupted_one(
 def test_a_resumed_run_reads_finished_records_back_one_at_a_time_not_all_at_once(tmp_path):
     import tracemalloc
 
-    from pipeline.manifest import Manifest
+    from pipeline.stages.manifest import Manifest
 
     def entry(i: int) -> dict:
         text = f"Record {i}. " + "Trade grew by ten percent last year. " * 120  # ~4 KB of output each

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import atomic, batch
-from pipeline.batch import Settings, run_batch
-from pipeline.manifest import Manifest
+from pipeline.util import atomic
+
+from pipeline.stages import batch
+from pipeline.stages.batch import Settings, run_batch
+from pipeline.stages.manifest import Manifest
 
 
 def test_a_chunk_costs_one_sync_not_an_fsync_per_report(tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

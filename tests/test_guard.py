@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.checks import build_checks
-from pipeline.guard import find_loop, judge, judge_segments, source_units, tokens
+from pipeline.translate.guard import find_loop, judge, judge_segments, source_units, tokens
 
 SRC = "中国和中亚将逐步恢复客运航班"  # 14 Han characters
 

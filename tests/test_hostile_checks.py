@@ -16,7 +16,7 @@ from pipeline.checks.glued import GluedWords
 from pipeline.checks.pinyin import Pinyin
 from pipeline.checks.punctuation import UnpairedPunctuation
 from pipeline.checks.repetition import RepeatedPhrase
-from pipeline.document import Document
+from pipeline.core.document import Document
 
 SIZE = 100_000
 # Linear work grows 4x from SIZE / 4 to SIZE, quadratic work 16x; 10 leaves room for noise.

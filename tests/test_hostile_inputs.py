@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.document import InputError, load_document
+from pipeline.core.document import InputError, load_document
 
 runner = CliRunner()
 ROOT = Path(__file__).parent.parent
@@ -66,9 +66,9 @@ def test_a_fifo_among_the_inputs_of_a_resumed_run_is_refused(tmp_path):
 
 def test_a_fifo_as_config_glossary_or_ignore_list_is_a_one_line_error(tmp_path):
     from pipeline.checks import ConfigurationError
-    from pipeline.checks.glossary import load_glossary
-    from pipeline.config import load_config
-    from pipeline.ignore import IgnoreList
+    from pipeline.checks.resources.glossary import load_glossary
+    from pipeline.stages.config import load_config
+    from pipeline.review.ignore import IgnoreList
 
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
@@ -132,7 +132,7 @@ def test_a_worker_outliving_its_killed_run_does_not_hold_the_output_folder(tmp_p
     import multiprocessing
     import time
 
-    from pipeline.outlock import output_lock
+    from pipeline.util.outlock import output_lock
 
     fork = multiprocessing.get_context("fork")
     started = fork.Event()

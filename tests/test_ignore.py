@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.checks import ConfigurationError, run_checks
-from pipeline.document import Document
-from pipeline.ignore import IgnoreList, add_fingerprints, filter_findings, fingerprint, load_ignore
+from pipeline.core.document import Document
+from pipeline.review.ignore import IgnoreList, add_fingerprints, filter_findings, fingerprint, load_ignore
 
 TEXT = "Many fruits and fruits in Central Asia have become popular.\n\nOther fruits and fruits in Europe are cheap."
 

@@ -11,16 +11,16 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.document import InputError
+from pipeline.core.document import InputError
 from pipeline.io import Fields
-from pipeline.job_list import (
+from pipeline.stages.job_list import (
     InputListError,
     job_list,
     list_files,
     reads_stdin,
     references,
 )
-from pipeline.job_list import stdin_jobs as job_list_from_stdin
+from pipeline.stages.job_list import stdin_jobs as job_list_from_stdin
 
 EN = "Trade grew by 5 percent last year.\n"
 ZH = "去年贸易增长了百分之五。\n"
@@ -197,7 +197,7 @@ def test_text_on_stdin_is_one_input_named_stdin_with_its_bytes(tmp_path):
 
 
 def test_stdin_is_read_no_further_than_one_byte_past_the_limit():
-    from pipeline.reading import MAX_BYTES
+    from pipeline.util.reading import MAX_BYTES
 
     class Endless(io.RawIOBase):
         def readable(self):  # type: ignore[no-untyped-def]

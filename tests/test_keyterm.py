@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.checks import SOURCE_REGISTRY
-from pipeline.checks.keyterm import KeyTerm
-from pipeline.document import Document
-from pipeline.source import pair_documents
+from pipeline.checks.source.keyterm import KeyTerm
+from pipeline.core.document import Document
+from pipeline.original.source import pair_documents
 
 
 def findings(zh: str, en: str, **options):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import regex
 
-from pipeline.languages import SHARED_SCRIPTS, identify, language_of
+from pipeline.core.languages import SHARED_SCRIPTS, identify, language_of
 
 SAMPLE = Path(__file__).parent / "data" / "langid" / "passages.tsv"
 FLOOR = 0.95  # bench/langid.py measured 96/96 (100%) for langdetect within the script's languages
@@ -45,7 +45,7 @@ def test_checking_the_sample_article_never_loads_langdetect(sample_path):
     # Han without Kana is Chinese and the English sentences are English by their function
     # words: nothing for an identifier to decide, so its profiles (~0.3 s) are never read.
     code = (
-        "import sys; from pipeline.checks import run_checks; from pipeline.document import load_document; "
+        "import sys; from pipeline.checks import run_checks; from pipeline.core.document import load_document; "
         f"run_checks(load_document({str(sample_path)!r})); print('langdetect' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -53,7 +53,7 @@ def test_checking_the_sample_article_never_loads_langdetect(sample_path):
 
 
 def test_langdetect_profiles_load_once():
-    from pipeline.languages import _factory
+    from pipeline.core.languages import _factory
 
     _factory.cache_clear()  # counted from here: earlier tests may have loaded other profile sets
     identify("Le gouvernement a annoncé une nouvelle aide.")

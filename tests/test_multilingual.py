@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.batch import Settings, TranslatorSlot, run_batch
+from pipeline.stages.batch import Settings, TranslatorSlot, run_batch
 from pipeline.cli import app
-from pipeline.config import parse_config
+from pipeline.stages.config import parse_config
 from pipeline.checks.base import ConfigurationError
-from pipeline.languages import Router, parse_model_options
+from pipeline.core.languages import Router, parse_model_options
 from pipeline.translate.pool import ModelPool
 
 DATA = Path(__file__).parent / "data" / "multilingual"
@@ -207,9 +207,9 @@ class _Recorder:
 
 
 def test_a_japanese_original_is_translated_by_the_japanese_model(tmp_path):
-    from pipeline.batch import Job, TranslatorSlot, prepare, retranslate_chunk
+    from pipeline.stages.batch import Job, TranslatorSlot, prepare, retranslate_chunk
     from pipeline.checks import build_checks
-    from pipeline.document import Document
+    from pipeline.core.document import Document
 
     original = tmp_path / "article.ja.txt"
     original.write_text("政府は新しい経済対策を発表しました。首相は来週、中央アジアの五か国を訪問する予定です。"
@@ -230,14 +230,14 @@ def test_a_japanese_original_is_translated_by_the_japanese_model(tmp_path):
 
 
 def test_japanese_scale_characters_count_like_chinese_ones():
-    from pipeline.align import zh_numbers
+    from pipeline.original.align import zh_numbers
 
     assert [n.value for n in zh_numbers("予算は5億円です")] == [5e8]
     assert [n.value for n in zh_numbers("三万人")] == [30000]
 
 
 def test_an_original_beside_the_article_may_be_japanese(tmp_path):
-    from pipeline.source import find_source
+    from pipeline.original.source import find_source
 
     (tmp_path / "story.en.txt").write_text("The meeting discussed trade.", encoding="utf-8")
     (tmp_path / "story.ja.txt").write_text("会議では貿易について話し合われました。", encoding="utf-8")

@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.document import Document, load_document
-from pipeline.originals import rules_for
-from pipeline.source import (
+from pipeline.core.document import Document, load_document
+from pipeline.original.rules import rules_for
+from pipeline.original.source import (
     SourceError,
     find_source,
     load_source,

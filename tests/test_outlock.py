@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.outlock import LOCK_NAME, OutputLocked, output_lock
+from pipeline.util.outlock import LOCK_NAME, OutputLocked, output_lock
 
 fcntl = pytest.importorskip("fcntl")
 

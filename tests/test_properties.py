@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pipeline.checks import run_checks
-from pipeline.document import Document, decode
-from pipeline.edits import Edit, apply_edits
-from pipeline.spans import Span
+from pipeline.core.document import Document, decode
+from pipeline.core.edits import Edit, apply_edits
+from pipeline.core.spans import Span
 
 # Arbitrary Unicode, weighted towards what breaks text tools: combining marks, emoji,
 # right-to-left text, NUL, lone CR, CJK and its punctuation.

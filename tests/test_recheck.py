@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import prepare
+from pipeline.stages.batch import prepare
 from pipeline.checks import build_checks, run_checks
-from pipeline.document import Document
-from pipeline.edits import apply_edits
-from pipeline.recheck import recheck
+from pipeline.core.document import Document
+from pipeline.core.edits import apply_edits
+from pipeline.stages.recheck import recheck
 
 DATA = Path(__file__).parent / "data"
 
@@ -52,7 +52,7 @@ def test_untouched_paragraphs_are_not_checked_again(sample_path: Path, monkeypat
     prep = prepare(doc, checks, frozenset({"rule"}))
     assert len(prep.plan.edits) == 1
     segmented: list[str] = []
-    import pipeline.recheck as module
+    import pipeline.stages.recheck as module
 
     real = module.split_sentences
     monkeypatch.setattr(module, "split_sentences", lambda t, p: segmented.append(p.of(t)) or real(t, p))

@@ -14,15 +14,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.atomic import write_atomic
-from pipeline.document import Document
-from pipeline.edits import Edit, apply_edits
-from pipeline.findings import Finding, Severity
+from pipeline.util.atomic import write_atomic
+from pipeline.core.document import Document
+from pipeline.core.edits import Edit, apply_edits
+from pipeline.core.findings import Finding, Severity
 from pipeline.report import error_row, summary_row, summary_table, write_article_reports, write_summary
 from pipeline.report.diff import align_paragraphs, split_lines, tokenize, unified_diff, word_diff
-from pipeline.result import ArticleResult, Skipped
-from pipeline.score import compute_scores
-from pipeline.spans import Span
+from pipeline.core.result import ArticleResult, Skipped
+from pipeline.core.scores import compute_scores
+from pipeline.core.spans import Span
 
 TITLE = "Pipeline news"
 CHINESE = "加快中国—中亚天然气管道D线建设"

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from pipeline.checks import build_checks, run_checks
-from pipeline.document import Document, load_document
-from pipeline.edits import Edit
-from pipeline.findings import Finding, Severity
-from pipeline.retranslate import (
+from pipeline.core.document import Document, load_document
+from pipeline.core.edits import Edit
+from pipeline.core.findings import Finding, Severity
+from pipeline.stages.retranslate import (
     ROUND_TRIP,
     SOURCE,
     Proposal,
@@ -36,8 +36,8 @@ from pipeline.retranslate import (
     text_with_edits,
     to_edit,
 )
-from pipeline.source import load_source, pair_documents, run_source_checks
-from pipeline.spans import Span
+from pipeline.original.source import load_source, pair_documents, run_source_checks
+from pipeline.core.spans import Span
 from pipeline.translate import load_translator
 from pipeline.translate.scoring import (
     SentenceScore,
@@ -293,7 +293,7 @@ def test_no_weak_words_in_short_or_even_sentences() -> None:
 
 
 def test_low_confidence_with_the_tiny_model(zh_en, summit) -> None:
-    from pipeline.retranslate import confidence_findings
+    from pipeline.stages.retranslate import confidence_findings
 
     findings = confidence_findings(summit, make_scorer(zh_en))
     for f in findings:

@@ -1,4 +1,4 @@
-"""Review decisions -> final text: `tqa apply` and ``pipeline.review``."""
+"""Review decisions -> final text: `tqa apply` and ``pipeline.review.apply``."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.edits import Edit, apply_edits
+from pipeline.core.edits import Edit, apply_edits
 from pipeline.report.json_report import DECISIONS_SCHEMA_FILE, FINDINGS_SCHEMA_FILE
-from pipeline.review import ReviewError, apply_review, decisions_from_report, default_output, load_review
-from pipeline.spans import Span
+from pipeline.review.apply import ReviewError, apply_review, decisions_from_report, default_output, load_review
+from pipeline.core.spans import Span
 
 runner = CliRunner()
 

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.document import MAX_BYTES
+from pipeline.core.document import MAX_BYTES
 
 from conftest import kill_part_way
 
@@ -70,16 +70,16 @@ def test_unreadable_file_is_listed_and_the_batch_goes_on(tmp_path, monkeypatch):
     (tmp_path / "ok.txt").write_text("Trade grew.\n", encoding="utf-8")
     locked = tmp_path / "locked.txt"
     locked.write_text("secret\n", encoding="utf-8")
-    import pipeline.document
+    import pipeline.core.document
 
-    real = pipeline.document.read_limited
+    real = pipeline.core.document.read_limited
 
     def read_limited(path, *args):  # root can read anything, so refuse the way the OS would
         if Path(path).name == "locked.txt":
             raise PermissionError(13, "Permission denied")
         return real(path, *args)
 
-    monkeypatch.setattr(pipeline.document, "read_limited", read_limited)
+    monkeypatch.setattr(pipeline.core.document, "read_limited", read_limited)
     out = tmp_path / "out"
     result = tqa("run", tmp_path, "--out", out, "-j", "1")
     assert result.exit_code == 3

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import Job, Settings, TranslatorSlot, prepare, retranslate_chunk
+from pipeline.stages.batch import Job, Settings, TranslatorSlot, prepare, retranslate_chunk
 from pipeline.checks import build_checks
-from pipeline.document import Document
-from pipeline.languages import Router, parse_model_options
+from pipeline.core.document import Document
+from pipeline.core.languages import Router, parse_model_options
 from pipeline.translate.pool import ModelPool
 
 JA = ("政府は2023年に新しい経済対策を発表しました。首相は来週、中央アジアの五か国を訪問する予定です。\n\n"

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.edits import Edit, apply_edits
+from pipeline.core.edits import Edit, apply_edits
 from pipeline.report.diff import EditDiff, _LOCAL_DIFF_LIMIT, edit_opcodes, tokenize, unified_diff, word_diff
-from pipeline.spans import Span
+from pipeline.core.spans import Span
 from tests.test_reports import apply_unified_diff
 
 
@@ -153,7 +153,7 @@ def test_the_size_benchmark_prints_stages_and_growth(tmp_path: Path) -> None:
 def test_a_findings_sentence_is_found_by_bisection_as_a_scan_would() -> None:
     # The review page asks for the sentence of every finding; a scan of all sentences per
     # finding made a 10 MB document's reports quadratic.
-    from pipeline.document import Document
+    from pipeline.core.document import Document
     from pipeline.report.marks import sentence_of
 
     doc = Document.from_text(long_document(20_000) + "\nLast one. Two!\n\nNew paragraph here.")

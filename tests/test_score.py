@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import split_paragraphs
-from pipeline.edits import Edit, apply_edits
-from pipeline.score import compute_scores, paragraph_beads
-from pipeline.spans import Span
+from pipeline.core.document import split_paragraphs
+from pipeline.core.edits import Edit, apply_edits
+from pipeline.core.scores import compute_scores, paragraph_beads
+from pipeline.core.spans import Span
 
 
 def _title_removed(sample: str) -> tuple[str, list[Edit]]:
@@ -58,7 +58,7 @@ def test_paragraph_alignment_is_linear_in_paragraphs() -> None:
 def test_paragraph_alignment_work_is_linear_when_counts_differ_widely(monkeypatch: pytest.MonkeyPatch) -> None:
     # Half the reference's paragraphs missing: the old band (20 + |n - m| around the
     # diagonal) grew with the difference, so twice the document took ~4x the cells.
-    import pipeline.align as align_module
+    import pipeline.original.align as align_module
 
     calls = {"n": 0}
     real = align_module.length_cost

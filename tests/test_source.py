@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.checks import SOURCE_REGISTRY, ConfigurationError
-from pipeline.document import Document, load_document
-from pipeline.source import (
+from pipeline.core.document import Document, load_document
+from pipeline.original.source import (
     SourceError,
     build_source_checks,
     find_source,

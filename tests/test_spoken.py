@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.checks import build_checks, run_checks
-from pipeline.document import Document, load_document
-from pipeline.findings import Severity
+from pipeline.core.document import Document, load_document
+from pipeline.core.findings import Severity
 
 TRANSCRIPTS = sorted((Path(__file__).parent / "data" / "transcripts").glob("*.txt"))
 

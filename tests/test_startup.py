@@ -30,6 +30,6 @@ def test_tqa_check_does_not_load_the_report_templates_or_a_model_library() -> No
 def test_the_word_table_read_directly_is_wordfreqs_own() -> None:
     from wordfreq import get_frequency_dict
 
-    from pipeline.checks.wordfreq_en import _read_table
+    from pipeline.checks.resources.wordfreq_en import _read_table
 
     assert _read_table() == get_frequency_dict("en", wordlist="best")

@@ -1,4 +1,4 @@
-"""The term base (pipeline/data/terms.tsv, TSV and TBX readers) and the calques it feeds."""
+"""The term base (pipeline/checks/resources/data/terms.tsv, TSV and TBX readers) and the calques it feeds."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from pipeline.checks import ConfigurationError
 from pipeline.checks.calque import Calque
-from pipeline.checks.termbase import SHIPPED, load_termbase, shipped_termbase
-from pipeline.document import Document
+from pipeline.checks.resources.termbase import SHIPPED, load_termbase, shipped_termbase
+from pipeline.core.document import Document
 
 
 def hits(text: str, **options) -> list[tuple[str, str | None]]:

@@ -34,7 +34,7 @@ def test_ct2_gets_the_threads_too(tiny_ct2_dir: Path) -> None:
 
 
 def test_worker_processes_pin_every_thread_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline import batch
+    from pipeline.stages import batch
 
     calls: list[int] = []
     monkeypatch.setitem(sys.modules, "torch", types.SimpleNamespace(set_num_threads=calls.append))
@@ -52,7 +52,7 @@ def test_auto_backend_prefers_ct2_on_a_cpu_when_converted(tiny_model_dir: Path, 
 
 
 def test_default_jobs_start_workers_only_for_batches_that_repay_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline import batch
+    from pipeline.stages import batch
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
     assert [batch.default_jobs(n) for n in (1, 64, 399, 400, 10_000)] == [1, 1, 1, 1, 1]  # 2 cores: -j 2 was slower

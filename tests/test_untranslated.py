@@ -2,7 +2,7 @@
 
 from pipeline.checks import run_checks
 from pipeline.checks.untranslated import Untranslated
-from pipeline.document import Document
+from pipeline.core.document import Document
 
 PASSAGE = (
     "疫情背景下,中国和中亚将逐步恢复客运航班,建立人畅其行的“快捷通道”,完善物畅其流的“绿色通道”;"

@@ -10,20 +10,22 @@ import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.checks import build_checks, run_checks, words
+from pipeline.checks import build_checks, run_checks
+
+from pipeline.checks.resources import words
 from pipeline.checks.compounds import _FIXED, _matches
 from pipeline.checks.glued import _UNITS, FUNCTION_WORDS, GluedNumber, GluedWords, _split, _token_at
-from pipeline.checks.wordfreq_en import zipf
+from pipeline.checks.resources.wordfreq_en import zipf
 from pipeline.checks.pinyin import Pinyin, is_pinyin
 from pipeline.checks.repetition import RepeatedPhrase
 from pipeline.checks import repetition
 from pipeline.checks.restatement import RepeatedModifier
 from pipeline.checks.spacing import _HYPHEN, _SPACE_BEFORE, _spaced_hyphens, _spaced_marks
 from pipeline.checks.untranslated import _ENGLISH, _Letters
-from pipeline.checks.words import WordIndex, word_index
-from pipeline import document
-from pipeline.document import Document
-from pipeline.spans import Span
+from pipeline.checks.resources.words import WordIndex, word_index
+from pipeline.core import document
+from pipeline.core.document import Document
+from pipeline.core.spans import Span
 
 PIECES = [
     "the", "The", "and", "of", "China", "china", "in2020", "5million", "1,000.million", "ofthe", "inChina",
@@ -220,7 +222,7 @@ trie_texts = st.lists(st.tuples(st.sampled_from(TRIE_WORDS), st.sampled_from(TRI
 def test_the_phrase_trie_starts_from_the_index_where_a_scan_would(text):
     # the index picks start words by their next one or two words (sets, in C); the plain path
     # tries every word the phrases may start with: both find the same matches
-    from pipeline.checks.phrase_trie import PhraseTrie
+    from pipeline.checks.resources.trie import PhraseTrie
 
     trie = PhraseTrie(TRIE_PHRASES)
     assert list(trie.finditer(text, WordIndex(text))) == list(trie.finditer(text))

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-from pipeline.findings import Finding, Severity
+from pipeline.core.findings import Finding, Severity
 
 runner = CliRunner()
 STEM = "000_0e67fac1f9dc59aa"
@@ -79,8 +79,8 @@ def test_no_guard_says_what_the_guard_would_have_rejected(seeds, tmp_path, tiny_
 
 
 def test_no_guard_making_the_penalty_worse_is_said():
-    from pipeline.batch import Job, Outcome
-    from pipeline.run_summary import RunTally
+    from pipeline.stages.batch import Job, Outcome
+    from pipeline.report.run_summary import RunTally
 
     tally = RunTally()
     outcome = Outcome(Job(Path("a.txt"), "a"), row={"mqm_before": 10.0, "mqm_after": 12.5},
@@ -129,7 +129,7 @@ def test_accept_rejects_unknown_check_ids(report):
 
 
 def test_accept_takes_the_decisions_file_saved_from_the_page(report, tmp_path):
-    from pipeline.review import decisions_from_report
+    from pipeline.review.apply import decisions_from_report
 
     payload = json.loads(report.read_text(encoding="utf-8"))
     decisions = decisions_from_report(payload)
@@ -168,7 +168,7 @@ def test_a_repeated_title_line_is_located_on_its_own_line(seeds):
 
 
 def test_line_index_handles_every_line_ending_and_is_linear():
-    from pipeline.check_output import LineIndex
+    from pipeline.report.check_output import LineIndex
 
     index = LineIndex("a\r\nb\rc\nd")
     assert [index.locate(i) for i in (0, 3, 5, 7)] == [(1, 1), (2, 1), (3, 1), (4, 1)]
@@ -200,10 +200,10 @@ def test_all_clear_totals_and_colour_only_on_a_terminal(tmp_path, seeds):
         f"{total} finding(s) in 1 file(s): {found['critical']} critical, {found['major']} major, {found['minor']} minor")
     import io
 
-    from pipeline.check_output import TextOutput
-    from pipeline.document import Document
-    from pipeline.findings import Finding, Severity
-    from pipeline.spans import Span
+    from pipeline.report.check_output import TextOutput
+    from pipeline.core.document import Document
+    from pipeline.core.findings import Finding, Severity
+    from pipeline.core.spans import Span
 
     out = io.StringIO()
     printer = TextOutput(out, colour=True)
@@ -300,7 +300,7 @@ def test_reports_chooses_what_is_written(tree, tmp_path):
 def test_progress_lines_when_not_on_a_terminal():
     import io
 
-    from pipeline.progress import PlainProgress
+    from pipeline.util.progress import PlainProgress
 
     now = [0.0]
     out = io.StringIO()
@@ -343,7 +343,7 @@ def test_check_output_benchmark_runs():
 def test_findings_without_a_change_are_marked_once_each_where_they_are():
     from pipeline.report.diff import Pair
     from pipeline.report.marks import mark_rows
-    from pipeline.spans import Span
+    from pipeline.core.spans import Span
 
     text = "One two three.\n\nFour five six."
     rows = [{"left": [{"kind": "text", "text": "One two three."}], "right": []},

@@ -5,20 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..document import Document
-from ..findings import Finding, in_text_order
-from .words import forget
-from .base import REGISTRY, SOURCE_REGISTRY, Check, ConfigurationError, instantiate, register, register_source
-from . import untranslated  # noqa: F401  (modules register their checks on import)
-from . import calque, duplicate_line, punctuation, repetition, spacing  # noqa: F401
-from . import compounds, glued, pinyin, residue, restatement  # noqa: F401  (surface defects of real MT pages)
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, in_text_order
+from pipeline.checks.resources.words import forget
+from pipeline.checks.base import REGISTRY, SOURCE_REGISTRY, Check, ConfigurationError, instantiate, register, register_source
+from pipeline.checks import untranslated  # noqa: F401  (modules register their checks on import)
+from pipeline.checks import calque, duplicate_line, punctuation, repetition, spacing  # noqa: F401
+from pipeline.checks import compounds, glued, pinyin, residue, restatement  # noqa: F401  (surface defects of real MT pages)
 
 __all__ = ["REGISTRY", "SOURCE_REGISTRY", "Check", "ConfigurationError", "register", "register_source", "build_checks", "known_checks", "run_checks"]
 
 
 def known_checks() -> dict[str, type[Check]]:
     """Every check id a config may name: the registry and the checks that need the original."""
-    from .. import source  # noqa: F401  (registers the source checks; imported late: it imports this package)
+    from pipeline.original import source  # noqa: F401  (registers the source checks; imported late: it imports this package)
 
     return {**REGISTRY, **SOURCE_REGISTRY}
 
@@ -27,7 +27,7 @@ def build_checks(settings: Mapping[str, Mapping[str, Any]] | None = None) -> lis
     """Instantiate every registered check; ``settings[id]`` holds its options.
 
     ``{"enabled": False}`` in a check's settings leaves it out. Settings of the source
-    checks are accepted here and used by ``pipeline.source.build_source_checks``.
+    checks are accepted here and used by ``pipeline.original.source.build_source_checks``.
     """
     settings = dict(settings or {})
     unknown = sorted(set(settings) - set(known_checks()))

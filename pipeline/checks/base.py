@@ -1,7 +1,7 @@
 """The check interface and registry.
 
 A check *measures*: it returns findings with their evidence. Whether a proposed
-replacement is applied is decided later, in one place (``pipeline.plan``).
+replacement is applied is decided later, in one place (``pipeline.stages.plan``).
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from ..document import Document
-from ..findings import Finding, Severity
-from ..spans import Span
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
 
 
 # A paragraph longer than this (a whole book on one line, a data dump) is not prose: the
@@ -25,7 +25,7 @@ class ConfigurationError(ValueError):
 
 
 REGISTRY: dict[str, type[Check]] = {}
-# Checks that need the Chinese original (pipeline.source): configured like the others,
+# Checks that need the Chinese original (pipeline.original.source): configured like the others,
 # run only when an article has its original.
 SOURCE_REGISTRY: dict[str, type[Check]] = {}
 

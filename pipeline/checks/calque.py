@@ -16,14 +16,14 @@ from typing import Any
 
 import regex
 
-from ..document import Document
-from ..findings import Finding, Severity
-from ..spans import Span
-from .base import Check, ConfigurationError, register
-from .glossary import GlossaryEntry, load_glossary, shipped_glossary
-from .phrase_trie import PhraseTrie
-from .words import word_index
-from .termbase import as_glossary, load_termbase, shipped_termbase
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.checks.base import Check, ConfigurationError, register
+from pipeline.checks.resources.glossary import GlossaryEntry, load_glossary, shipped_glossary
+from pipeline.checks.resources.trie import PhraseTrie
+from pipeline.checks.resources.words import word_index
+from pipeline.checks.resources.termbase import as_glossary, load_termbase, shipped_termbase
 
 _SPACED_HYPHEN = regex.compile(r"\s*-\s*")
 
@@ -35,7 +35,7 @@ class Calque(Check):
     description = 'Literal translation listed in the glossary: "community of destiny" -> "community with a shared future"'
     options = {
         "glossary": [],  # extra glossary files (TSV/CSV); their entries override the shipped ones
-        "shipped": True,  # use the glossary and term base shipped in pipeline/data/
+        "shipped": True,  # use the glossary and term base shipped in pipeline/checks/resources/data/
         "termbase": [],  # extra term bases (TSV/TBX): their wrong renderings are calques too
     }
 

@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from ..document import Document
-from ..findings import Finding, Severity
-from ..spans import Span
-from .base import Check, register
-from .glued import FUNCTION_WORDS
-from .words import WORDS_CACHED, WordIndex, word_index
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.checks.base import Check, register
+from pipeline.checks.glued import FUNCTION_WORDS
+from pipeline.checks.resources.words import WORDS_CACHED, WordIndex, word_index
 
 _FIXED = re.compile(
     r"\b(?:(Sino) ([A-Z][a-z]+)"

@@ -17,10 +17,10 @@ from typing import Any
 
 import regex
 
-from ..document import Document, word_count
-from ..findings import Finding, Severity
-from ..spans import Span
-from .base import Check, ConfigurationError, register
+from pipeline.core.document import Document, word_count
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.checks.base import Check, ConfigurationError, register
 
 _QUOTES = str.maketrans(
     {c: '"' for c in "“”„‟«»「」『』＂"} | {c: "'" for c in "‘’‚‛′＇"}

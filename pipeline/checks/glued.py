@@ -21,12 +21,12 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from ..document import Document
-from ..findings import Finding, Severity
-from ..spans import Span
-from .base import Check, register
-from .wordfreq_en import derived, zipf
-from .words import LONGEST_WORD, WORDS_CACHED, WordIndex, word_index
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.checks.base import Check, register
+from pipeline.checks.resources.wordfreq_en import derived, zipf
+from pipeline.checks.resources.words import LONGEST_WORD, WORDS_CACHED, WordIndex, word_index
 
 FUNCTION_WORDS = frozenset(
     "a an the of and or but in on at to for from with by as into onto over under about after before than that this "

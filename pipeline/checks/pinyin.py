@@ -15,13 +15,13 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from ..document import Document
-from ..findings import Finding, Severity
-from ..spans import Span
-from .base import Check, register
-from .termbase import shipped_termbase
-from .wordfreq_en import derived, zipf
-from .words import LONGEST_WORD, WORDS_CACHED, word_index
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.checks.base import Check, register
+from pipeline.checks.resources.termbase import shipped_termbase
+from pipeline.checks.resources.wordfreq_en import derived, zipf
+from pipeline.checks.resources.words import LONGEST_WORD, WORDS_CACHED, word_index
 
 _INITIAL = "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
 _FINAL = "(?:iang|iong|uang|ueng|iao|ian|uai|uan|ang|eng|ing|ong|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"

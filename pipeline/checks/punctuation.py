@@ -22,11 +22,11 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import regex
 
-from ..document import Document
-from ..findings import Finding, Severity
-from ..spans import Span
-from .base import MAX_PARAGRAPH_CHARS, Check, register
-from .spoken import drop_split_quotations
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.checks.base import MAX_PARAGRAPH_CHARS, Check, register
+from pipeline.checks.spoken import drop_split_quotations
 
 _FULLWIDTH = regex.compile(r"\u3000+|[\uFF01-\uFF5E\u3001-\u3003\u3008-\u3011\u3014-\u301F\uFF61-\uFF64]")
 _MAP = {

@@ -32,12 +32,12 @@ from typing import Any
 
 import regex
 
-from ..document import Document
-from ..findings import Finding, Severity
-from ..spans import Span
-from .base import MAX_PARAGRAPH_CHARS, Check, ConfigurationError, register
-from .spoken import spoken_restart
-from .words import WORDS_CACHED, word_index
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.checks.base import MAX_PARAGRAPH_CHARS, Check, ConfigurationError, register
+from pipeline.checks.spoken import spoken_restart
+from pipeline.checks.resources.words import WORDS_CACHED, word_index
 
 # Words and the gaps between them: split keeps both, so offsets come from their lengths.
 # The standard library's engine is about 1.6x faster than ``regex`` at this simple split.

@@ -19,10 +19,10 @@ import html
 import re
 from collections.abc import Iterable
 
-from ..document import Document
-from ..findings import Finding, Severity
-from ..spans import Span
-from .base import Check, register
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.checks.base import Check, register
 
 # Each pattern starts with the characters it needs (not a look-behind or a space), which lets
 # the engine skip ahead to them: 3-4x faster than "(?<![.,;:!?])([,;:.])" and "[ \t]+”".

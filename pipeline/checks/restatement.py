@@ -23,12 +23,12 @@ from functools import lru_cache
 from itertools import compress, count
 from operator import eq
 
-from ..document import Document
-from ..findings import Finding, Severity
-from ..spans import Span
-from .base import Check, register
-from .glued import FUNCTION_WORDS
-from .words import WORDS_CACHED, word_index
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.checks.base import Check, register
+from pipeline.checks.glued import FUNCTION_WORDS
+from pipeline.checks.resources.words import WORDS_CACHED, word_index
 
 _CLAUSE_BREAK = re.compile(r"[^A-Za-z\s'’-]")
 _JOINERS = frozenset("and or but nor to from than versus vs by into with".split())

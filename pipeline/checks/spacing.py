@@ -22,10 +22,10 @@ import re
 
 import regex
 
-from ..document import Document
-from ..findings import Finding, Severity
-from ..spans import Span
-from .base import Check, register
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.checks.base import Check, register
 
 # Every hyphen with spaces on either side; which of them are artefacts is decided per
 # match below, since they are few and a Python test there is cheaper than lookbehinds

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 import regex
 
-from ..findings import Finding
-from ..spans import Span
+from pipeline.core.findings import Finding
+from pipeline.core.spans import Span
 
 # Words a spoken restart opens with: pronouns, conjunctions and subordinators, auxiliaries,
 # discourse words, and number words (counting).

@@ -17,12 +17,12 @@ from operator import itemgetter
 
 import regex
 
-from ..document import Document
-from ..findings import Finding, Severity
-from ..spans import Span
-from ..languages import LATIN_PROFILES, SHARED_SCRIPTS, identify, name, script_language
-from .base import Check, ConfigurationError, register
-from .words import word_index
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.core.languages import LATIN_PROFILES, SHARED_SCRIPTS, identify, name, script_language
+from pipeline.checks.base import Check, ConfigurationError, register
+from pipeline.checks.resources.words import word_index
 
 # Script groups: (name, letters, minimum letters for a passage). A single Han character
 # is already a defect; a lone Greek letter is usually a symbol (beta-coronavirus).

@@ -1,4 +1,4 @@
-"""Engines run the stages of ``pipeline.batch`` over many inputs.
+"""Engines run the stages of ``pipeline.stages.batch`` over many inputs.
 
 An engine has one method, ``run(jobs, count, settings, out_dir, resume, fail_fast, slot)``,
 that yields each job's ``Outcome`` in input order; ``tqa run`` holds the output lock
@@ -21,7 +21,7 @@ class EngineUnavailable(Exception):
 def engine_for(name: str = "local", address: str | None = None, actors: tuple[int, int] = (1, 1),
                gpus_per_actor: float = 0.0) -> Any:
     if name == "local":
-        from .local import LocalEngine
+        from pipeline.engines.local import LocalEngine
 
         return LocalEngine()
     if name != "ray":
@@ -36,7 +36,7 @@ def engine_for(name: str = "local", address: str | None = None, actors: tuple[in
         raise EngineUnavailable(f"--actors {lo}:{hi}: MIN must be at least 1 and MAX at least MIN")
     if gpus_per_actor < 0:
         raise EngineUnavailable(f"--gpus-per-actor {gpus_per_actor}: must not be negative")
-    from .ray import RayEngine
+    from pipeline.engines.ray import RayEngine
 
     return RayEngine(address, actors, gpus_per_actor)
 

@@ -14,8 +14,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from itertools import islice
 from pathlib import Path
 
-from .. import batch
-from ..batch import Job, Outcome, Prepared, Settings, Stages, TranslatorSlot
+from pipeline.stages import batch
+from pipeline.stages.batch import Job, Outcome, Prepared, Settings, Stages, TranslatorSlot
 
 
 class LocalEngine:

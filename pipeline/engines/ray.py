@@ -23,8 +23,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .. import batch
-from ..batch import Job, Outcome, Prepared, Settings, Stages, TranslatorSlot
+from pipeline.stages import batch
+from pipeline.stages.batch import Job, Outcome, Prepared, Settings, Stages, TranslatorSlot
 
 # jobs handed to Ray per dataset: the driver holds at most this many (a corpus's records);
 # each is a dataset of its own, so the actors load the models once per window
@@ -159,7 +159,7 @@ class _Translate:
     def __init__(self, settings: Settings) -> None:
         self.stages = Stages(settings, TranslatorSlot(settings))
         if settings.use_cache:
-            from ..translate.cache import start_journal
+            from pipeline.translate.cache import start_journal
 
             start_journal()  # the pairs go back to the driver with the results (see _DriverCache)
 
@@ -192,7 +192,7 @@ def _finish(table: Any, settings: Settings, out_dir: Path) -> Any:
 def _with_pairs(table: Any) -> Any:
     import pyarrow as pa
 
-    from ..translate.cache import take_journal
+    from pipeline.translate.cache import take_journal
 
     journal = take_journal()
     cells = [b""] * table.num_rows
@@ -216,7 +216,7 @@ class _DriverCache:
     def merge(self, table: Any) -> None:
         if not self.settings.use_cache or "pairs" not in table.column_names:
             return
-        from ..translate.cache import TranslationCache, merge_pairs
+        from pipeline.translate.cache import TranslationCache, merge_pairs
 
         for cell in table["pairs"].to_pylist():
             if cell:

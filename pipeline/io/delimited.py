@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..document import MAX_BYTES
-from . import CorpusError, Fields, Malformed, Record, make_record
-from ..atomic import AtomicFile
+from pipeline.core.document import MAX_BYTES
+from pipeline.io import CorpusError, Fields, Malformed, Record, make_record
+from pipeline.util.atomic import AtomicFile
 
 csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))  # an article is one field; the default is 128 KiB
 

@@ -23,9 +23,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from ..document import InputError, decode
-from . import CorpusError, Fields, Malformed, Record
-from ..atomic import AtomicFile
+from pipeline.core.document import InputError, decode
+from pipeline.io import CorpusError, Fields, Malformed, Record
+from pipeline.util.atomic import AtomicFile
 
 HIDDEN = frozenset({"script", "style", "nav", "head", "template", "noscript", "svg", "math", "iframe", "object", "code", "select", "textarea"})
 BLOCKS = frozenset({

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from . import CorpusError, Fields, Malformed, Record, make_record
-from ..atomic import AtomicFile
+from pipeline.io import CorpusError, Fields, Malformed, Record, make_record
+from pipeline.util.atomic import AtomicFile
 
 
 def _compression(path: Path) -> str | None:

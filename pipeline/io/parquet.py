@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import CorpusError, Fields, Malformed, Record, make_record
-from ..atomic import AtomicFile
+from pipeline.io import CorpusError, Fields, Malformed, Record, make_record
+from pipeline.util.atomic import AtomicFile
 
 # Rows held as Python objects at a time, read or written: 256 seed-sized articles with
 # their findings are a few MB, whatever the corpus's or its row groups' size.

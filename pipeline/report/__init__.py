@@ -13,12 +13,12 @@ from importlib import import_module
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
-from ..atomic import write_atomic
+from pipeline.util.atomic import write_atomic
 
 if TYPE_CHECKING:
-    from ..result import ArticleResult
-    from .diff import word_diff
-    from .summary import error_row, summary_row, summary_table, write_summary
+    from pipeline.core.result import ArticleResult
+    from pipeline.report.diff import word_diff
+    from pipeline.report.summary import error_row, summary_row, summary_table, write_summary
 
 # Imported on first use: `tqa check` reaches this package for one JSON helper, and the
 # HTML pages (jinja2, ~0.2 s) are only for `tqa run`.
@@ -74,9 +74,9 @@ def write_article_reports(
     deterministic: the same result gives the same bytes. ``durable=False``: no fsync per
     file (see ``atomic.write_atomic``); the batch syncs once per chunk.
     """
-    from .diff import display_edits, unified_diff
-    from .html import article_html
-    from .json_report import findings_json
+    from pipeline.report.diff import display_edits, unified_diff
+    from pipeline.report.html import article_html
+    from pipeline.report.json_report import findings_json
 
     _check_stem(stem)
     out_dir = Path(out_dir)

@@ -13,10 +13,10 @@ import hashlib
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from ..edits import Edit
-from ..findings import Finding, Severity
-from ..result import ArticleResult
-from ..spans import Span
+from pipeline.core.edits import Edit
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.result import ArticleResult
+from pipeline.core.spans import Span
 
 APPLIED, SUGGESTION = "applied", "suggestion"
 ACCEPT, REJECT = "accept", "reject"

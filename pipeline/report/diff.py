@@ -20,9 +20,9 @@ from typing import NamedTuple
 
 import regex
 
-from ..document import split_paragraphs
-from ..edits import Edit, apply_edits, check_overlaps
-from ..spans import Span
+from pipeline.core.document import split_paragraphs
+from pipeline.core.edits import Edit, apply_edits, check_overlaps
+from pipeline.core.spans import Span
 
 _SCRIPTS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Bopomofo}"
 _CJK = rf"[{_SCRIPTS}\u3000-\u303f\uff00-\uffef]"  # the scripts, CJK punctuation, full-width forms

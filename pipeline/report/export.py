@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import IO, Any
 
-from ..atomic import AtomicFile
+from pipeline.util.atomic import AtomicFile
 
 COLUMNS = ("file", "line", "column", "check", "severity", "text", "stem", "number", "message")
 NAMES = ("findings.jsonl", "findings.csv")
@@ -87,7 +87,7 @@ class FindingsExport:
                 out.abort()
                 failures.append((out.target, getattr(err, "strerror", None) or str(err)))
         if failures:
-            from .summary import SummaryNotWritten
+            from pipeline.report.summary import SummaryNotWritten
 
             raise SummaryNotWritten(failures, {})
         return done
@@ -99,9 +99,9 @@ class FindingsExport:
 
 def _located(findings: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     """``json_report.located`` for findings already as dicts (a record's ``tqa`` field)."""
-    from ..findings import Finding, Severity
-    from ..lines import LineIndex
-    from ..spans import Span
+    from pipeline.core.findings import Finding, Severity
+    from pipeline.core.lines import LineIndex
+    from pipeline.core.spans import Span
 
     index = LineIndex(text)
     out = []

@@ -22,15 +22,15 @@ import regex
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .. import __version__
-from ..edits import Edit
-from ..result import ArticleResult
-from ..score import QualityScore
-from .changes import APPLIED, Change, review_changes, text_sha256
-from .diff import align_paragraphs, display_edits
-from .json_report import SCHEMA, jsonable, located
-from .marks import FINDING, finding_id, mark_rows, sentence_of, uncovered
-from .rows import build_rows, signed
+from pipeline import __version__
+from pipeline.core.edits import Edit
+from pipeline.core.result import ArticleResult
+from pipeline.core.scores import QualityScore
+from pipeline.report.changes import APPLIED, Change, review_changes, text_sha256
+from pipeline.report.diff import align_paragraphs, display_edits
+from pipeline.report.json_report import SCHEMA, jsonable, located
+from pipeline.report.marks import FINDING, finding_id, mark_rows, sentence_of, uncovered
+from pipeline.report.rows import build_rows, signed
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Invisible characters that change how text reads (bidi overrides, zero-width, BOM).
@@ -128,7 +128,7 @@ def json_for_script(payload: Any) -> Markup:
 
 
 def review_data(result: ArticleResult, changes: list[Change], stem: str, marks: list[Any] = ()) -> dict[str, Any]:
-    """What the page's script needs to write a decisions file (see ``pipeline.review``)."""
+    """What the page's script needs to write a decisions file (see ``pipeline.review.apply``)."""
     doc = result.doc
     fingerprint = json.dumps([(c.id, c.kind, c.edit.span.start, c.edit.span.end, c.edit.replacement) for c in changes], ensure_ascii=False)
     return {
@@ -293,8 +293,8 @@ def write_index(handle: IO[str], rows: Any, checks: list[str], totals: dict[str,
     same way); a filter box, a totals row, links to each article's page, cleaned text, JSON
     and diff (those written). ``rows``: summary rows, a list or a ``RowSpool``; the page is
     written as it is rendered."""
-    from .rowspool import in_order
-    from .summary import _fill
+    from pipeline.report.rowspool import in_order
+    from pipeline.report.summary import _fill
 
     columns = [f"n_{c}" for c in checks]
 

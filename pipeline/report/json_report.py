@@ -12,11 +12,11 @@ from enum import Enum
 from pathlib import Path, PurePath
 from typing import Any
 
-from ..edits import Edit
-from ..findings import Finding
-from ..lines import LineIndex
-from ..result import ArticleResult
-from .changes import APPLIED, SUGGESTION, Change, review_changes, text_sha256
+from pipeline.core.edits import Edit
+from pipeline.core.findings import Finding
+from pipeline.core.lines import LineIndex
+from pipeline.core.result import ArticleResult
+from pipeline.report.changes import APPLIED, SUGGESTION, Change, review_changes, text_sha256
 
 # Bump when a key changes meaning or disappears; adding keys keeps the version.
 SCHEMA = "tqa-findings/1"

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import regex
 
-from .. import __version__
+from pipeline import __version__
 
 _SPECIAL = regex.compile(r"([\\`*_\[\]|~<>&])")  # what acts inside a line (a table cell, link text)
 TOP = 50  # articles listed, worst MQM after repair first

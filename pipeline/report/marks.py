@@ -13,8 +13,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import Any
 
-from ..findings import Finding
-from .changes import Change
+from pipeline.core.findings import Finding
+from pipeline.report.changes import Change
 
 FINDING = "finding"
 _TEXT_KINDS = ("text", "del", "sug")  # left-column pieces that carry original text

@@ -14,10 +14,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..edits import Edit
-from .changes import APPLIED, SUGGESTION, Change
-from .diff import EditDiff, Pair
-from .json_report import landed_at
+from pipeline.core.edits import Edit
+from pipeline.report.changes import APPLIED, SUGGESTION, Change
+from pipeline.report.diff import EditDiff, Pair
+from pipeline.report.json_report import landed_at
 
 UNEXPLAINED = "change not explained by the recorded edits"
 

@@ -15,7 +15,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from .json_report import jsonable
+from pipeline.report.json_report import jsonable
 
 
 class RowSpool:

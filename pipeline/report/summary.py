@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from ..atomic import atomic_writer, write_atomic
-from ..result import ArticleResult
-from ..score import QualityScore
-from .html import write_index
-from .json_report import dumps, jsonable
-from .markdown import summary_markdown
-from .tmx import TranslationMemory
+from pipeline.util.atomic import atomic_writer, write_atomic
+from pipeline.core.result import ArticleResult
+from pipeline.core.scores import QualityScore
+from pipeline.report.html import write_index
+from pipeline.report.json_report import dumps, jsonable
+from pipeline.report.markdown import summary_markdown
+from pipeline.report.tmx import TranslationMemory
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -21,9 +21,9 @@ from typing import Any
 
 import regex
 
-from .. import __version__
-from ..atomic import write_atomic
-from ..result import ArticleResult
+from pipeline import __version__
+from pipeline.util.atomic import write_atomic
+from pipeline.core.result import ArticleResult
 
 # Everything outside XML 1.0's Char production.
 _NOT_XML = regex.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -43,7 +43,7 @@ def language_model(settings: dict[str, Any], language: str | None) -> str:
     its entry in ``translators``, by the settings' model table or the opus-mt default)."""
     if language in (None, "", "zh"):
         return model_name(settings)
-    from ..languages import Router
+    from pipeline.core.languages import Router
 
     translators = settings.get("translators") or {}
     model = Router(settings.get("models") or {}).model_for(language) or ""

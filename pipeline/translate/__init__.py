@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from .models import ModelUnavailable, describe_model, list_models, models_dir, pull_model, resolve_model
+from pipeline.translate.models import ModelUnavailable, describe_model, list_models, models_dir, pull_model, resolve_model
 
 __all__ = [
     "BACKENDS",
@@ -139,10 +139,10 @@ def load_translator(
         raise ValueError(f"load_translator: device must be one of {', '.join(DEVICES)}; got {device!r}")
     options: dict[str, Any] = dict(device=device, num_beams=num_beams, max_length=max_length, batch_size=batch_size, threads=threads)
     if backend == "ct2":
-        from .ct2 import CT2Translator
+        from pipeline.translate.ct2 import CT2Translator
 
         return CT2Translator(model, **options)
-    from .marian import MarianTranslator
+    from pipeline.translate.marian import MarianTranslator
 
     return MarianTranslator(model, **options)
 
@@ -159,7 +159,7 @@ def auto_backend(model: str, device: str = "auto") -> str:
         return "transformers"
     if device == "auto" and ctranslate2.get_cuda_device_count() > 0:
         return "transformers"
-    from .models import resolve_model
+    from pipeline.translate.models import resolve_model
 
     try:
         resolve_model(model, backend="ct2")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .cache import CacheStats
+from pipeline.translate.cache import CacheStats
 
 
 class CacheTally:

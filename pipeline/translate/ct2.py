@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import DEFAULT_MODEL, BaseTranslator
-from .marian import quiet_transformers
-from .models import (
+from pipeline.translate import DEFAULT_MODEL, BaseTranslator
+from pipeline.translate.marian import quiet_transformers
+from pipeline.translate.models import (
     ModelUnavailable,
     cache_name,
     describe_model,

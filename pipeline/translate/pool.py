@@ -50,7 +50,7 @@ class ModelPool:
 
     def __init__(self, make_slot: Callable[[str], Any], pinned: dict[str, Any] | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, fallback: str | None = None, router: Any = None) -> None:
-        from ..languages import Router
+        from pipeline.core.languages import Router
 
         self.make_slot = make_slot
         self.router = router or Router()
@@ -111,7 +111,7 @@ class ModelPool:
 
 
 def _weights_bytes(model: str, slot: Any) -> int:
-    from .models import HF_WEIGHTS, CT2_WEIGHTS, ModelUnavailable, resolve_model
+    from pipeline.translate.models import HF_WEIGHTS, CT2_WEIGHTS, ModelUnavailable, resolve_model
 
     try:
         folder = resolve_model(model, getattr(slot.settings, "backend", "transformers"))

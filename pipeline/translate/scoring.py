@@ -15,7 +15,7 @@ Known limits: the score says how *expected* the English is given the Chinese, so
 names and correct but unusual wording score low too (the findings are minor, to be
 read, never applied); and a model always prefers its own output, so comparing the score
 of the original with the model's own retranslation favours the retranslation (see
-``pipeline.retranslate.decide``).
+``pipeline.stages.retranslate.decide``).
 
 Torch is imported only inside the transformers scorer; nothing here loads a model: a
 scorer wraps a translator that is already loaded.
@@ -30,8 +30,8 @@ from typing import Any
 
 import regex
 
-from ..findings import Finding, Severity
-from ..spans import Span
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
 
 WORD_START = "▁"
 CHECK_ID = "low-confidence"
@@ -181,7 +181,7 @@ class CT2Scorer(Scorer):
     """Forced decoding with a ``CT2Translator``'s model (``score_batch``)."""
 
     def _score_batch(self, sources: list[str], targets: list[str]) -> list[list[tuple[str, float]]]:
-        from .ct2 import MAX_INPUT_TOKENS
+        from pipeline.translate.ct2 import MAX_INPUT_TOKENS
 
         t = self.translator
         src = [t.source_tokens(s) for s in sources]

@@ -1,0 +1,39 @@
+"""Every check id a user can meet: the registered checks, the source checks and the
+model-made ``low-confidence``. One list for ``tqa checks``, ``--select``/``--ignore``
+and ``tqa accept --check``, so an id is valid in all of them or in none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    id: str
+    severity: str
+    description: str
+    needs: str = ""  # what the check needs beyond the English text
+
+
+def catalog() -> dict[str, CheckInfo]:
+    from pipeline.checks import SOURCE_REGISTRY, known_checks
+    from pipeline.translate.scoring import CHECK_ID as LOW_CONFIDENCE
+
+    def original(cls: type) -> str:
+        return f"the original: --source; originals in: {', '.join(cls.languages)}"
+
+    found = {
+        check_id: CheckInfo(check_id, cls.severity.value, cls.description,
+                            original(cls) if check_id in SOURCE_REGISTRY else "")
+        for check_id, cls in known_checks().items()
+    }
+    found[LOW_CONFIDENCE] = CheckInfo(
+        LOW_CONFIDENCE, "minor", "Words the translation model finds far less likely than the rest of their sentence",
+        "a translation model; made by `tqa run` while retranslating",
+    )
+    return dict(sorted(found.items()))
+
+
+def unknown_ids(ids: set[str] | list[str]) -> list[str]:
+    known = catalog()
+    return sorted(i for i in ids if i not in known)

@@ -21,7 +21,7 @@ from pipeline.core.findings import Finding, Severity
 from pipeline.report import error_row, summary_row, summary_table, write_article_reports, write_summary
 from pipeline.report.diff import align_paragraphs, split_lines, tokenize, unified_diff, word_diff
 from pipeline.core.result import ArticleResult, Skipped
-from pipeline.core.scores import compute_scores
+from pipeline.stages.score import compute_scores
 from pipeline.core.spans import Span
 
 TITLE = "Pipeline news"

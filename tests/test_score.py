@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.core.document import split_paragraphs
 from pipeline.core.edits import Edit, apply_edits
-from pipeline.core.scores import compute_scores, paragraph_beads
+from pipeline.stages.score import compute_scores, paragraph_beads
 from pipeline.core.spans import Span
 
 

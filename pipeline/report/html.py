@@ -26,6 +26,7 @@ from pipeline import __version__
 from pipeline.core.edits import Edit
 from pipeline.core.result import ArticleResult
 from pipeline.core.scores import QualityScore
+from pipeline.report.columns import display_row
 from pipeline.report.changes import APPLIED, Change, review_changes, text_sha256
 from pipeline.report.diff import align_paragraphs, display_edits
 from pipeline.report.json_report import SCHEMA, jsonable, located
@@ -294,13 +295,12 @@ def write_index(handle: IO[str], rows: Any, checks: list[str], totals: dict[str,
     and diff (those written). ``rows``: summary rows, a list or a ``RowSpool``; the page is
     written as it is rendered."""
     from pipeline.report.rowspool import in_order
-    from pipeline.report.summary import _fill
 
     columns = [f"n_{c}" for c in checks]
 
     class Filled:  # the display rows, made again on each pass
         def __iter__(self) -> Iterator[dict[str, Any]]:
-            return (_fill(row, columns) for row in rows)
+            return (display_row(row, columns) for row in rows)
 
-    ordered = (_fill(row, columns) for row in in_order(rows, _worst_key))
+    ordered = (display_row(row, columns) for row in in_order(rows, _worst_key))
     handle.writelines(environment().get_template("index.html.j2").generate(**_index_context(Filled(), ordered, checks, totals, reports)))

@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from pipeline.util.atomic import atomic_writer, write_atomic
 from pipeline.core.result import ArticleResult
 from pipeline.core.scores import QualityScore
+from pipeline.report.columns import COLUMNS, SEVERITIES, display_row
 from pipeline.report.html import write_index
 from pipeline.report.json_report import dumps, jsonable
 from pipeline.report.markdown import summary_markdown
@@ -32,15 +33,6 @@ class Rows(Iterable[dict[str, Any]], Sized, Protocol):
     """Summary rows that can be read more than once: a list, or a ``RowSpool``."""
 
 SCHEMA = "tqa-summary/1"
-SEVERITIES = ("minor", "major", "critical")
-# Fixed columns, in order; per-check counts ``n_<check>`` follow, sorted by check id.
-COLUMNS = (
-    "input", "stem", "status", "error", "words",
-    "findings_before", *(f"{s}_before" for s in SEVERITIES),
-    "findings_after", *(f"{s}_after" for s in SEVERITIES),
-    "mqm_before", "mqm_after", "applied", "suggestions", "skipped",
-    "bleu_before", "bleu_after", "chrf_before", "chrf_after", "ter_before", "ter_after",
-)  # fmt: skip
 REFERENCE = (("bleu", "BLEU"), ("chrf", "chrF"), ("ter", "TER"))
 
 
@@ -95,15 +87,6 @@ def check_columns(rows: Iterable[dict[str, Any]]) -> list[str]:
     return sorted({key for row in rows for key in row if key.startswith("n_")})
 
 
-def _fill(row: dict[str, Any], checks: list[str]) -> dict[str, Any]:
-    """A row for display: every column present, None as blank, 0 for a check without findings."""
-    return {
-        **dict.fromkeys(COLUMNS, ""),
-        **dict.fromkeys(checks, 0 if row.get("status") == "ok" else ""),
-        **{k: "" if v is None else v for k, v in row.items()},
-    }
-
-
 def _write_csv(handle: IO[str], rows: Rows) -> None:
     keys = {k for row in rows for k in row}
     checks = sorted(k for k in keys if k.startswith("n_"))
@@ -111,7 +94,7 @@ def _write_csv(handle: IO[str], rows: Rows) -> None:
     writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *checks, *extra], restval="")
     writer.writeheader()
     for row in rows:
-        writer.writerow(_fill(row, checks))
+        writer.writerow(display_row(row, checks))
 
 
 def summary_totals(rows: Rows) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from pipeline.util.reading import path_text
 from pipeline.stages.plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from pipeline.core.result import ArticleResult, Skipped
 from pipeline.stages.recheck import recheck
-from pipeline.core.scores import compute_scores
+from pipeline.stages.score import compute_scores
 from pipeline.translate.cache_tally import CacheTally
 from pipeline.translate.pool import ModelPool, Translations
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.document import MAX_BYTES
-from pipeline.io import CorpusError, Fields, Malformed, Record, make_record
+from pipeline.io.base import CorpusError, Fields, Malformed, Record, make_record
+from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
 
 csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))  # an article is one field; the default is 128 KiB
@@ -53,7 +54,7 @@ def read(path: Path, fields: Fields, delimiter: str | None = None) -> Iterator[R
             yield make_record(dict(zip(header, values)), number, "row", fields)
 
 
-class Writer:
+class Writer(BaseWriter):
     """The header as read (plus the cleaned field and ``tqa``, JSON text, when new), then
     every row in order."""
 
@@ -64,7 +65,7 @@ class Writer:
         self.rows = csv.writer(self.text, delimiter=_delimiter(target), lineterminator="\n")
         self.header: list[str] | None = None
 
-    def write(self, record: Record, output: dict[str, Any]) -> None:
+    def write(self, record: Record, output: dict[str, Any]) -> list[str]:
         row = dict(record.fields)
         row[self.fields.cleaned or self.fields.text] = output["cleaned"]
         row["tqa"] = json.dumps(output["tqa"], ensure_ascii=False)
@@ -72,6 +73,7 @@ class Writer:
             self.header = list(row)
             self.rows.writerow(self.header)
         self.rows.writerow([row[k] for k in self.header])
+        return []
 
     def commit(self) -> Path:
         self.text.flush()

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.document import InputError, decode
-from pipeline.io import CorpusError, Fields, Malformed, Record
+from pipeline.io.base import CorpusError, Fields, Malformed, Record
+from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
 
 HIDDEN = frozenset({"script", "style", "nav", "head", "template", "noscript", "svg", "math", "iframe", "object", "code", "select", "textarea"})
@@ -98,7 +99,7 @@ class _Scanner(HTMLParser):
         at = self._offset()
         for m in _RUNS.finditer(data):
             run, start = m.group(), at + m.start()
-            if not run[0] in " \t\n\r\f":
+            if run[0] not in " \t\n\r\f":
                 self._add(run, start, start + len(run), True)
             elif not self._ends_with_space():
                 self._add(" ", start, start + len(run), run == " ")
@@ -178,7 +179,7 @@ def _raw_span(pieces: list[Piece], starts: list[int], start: int, end: int) -> t
     return first[2] + (start - first[0] if first[4] else 0), last[3] - (last[1] - end if last[4] else 0)
 
 
-class Writer:
+class Writer(BaseWriter):
     def __init__(self, target: Path, fields: Fields, source: Path | None = None) -> None:
         self.out = AtomicFile(target)
 

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.io import CorpusError, Fields, Malformed, Record, make_record
+from pipeline.io.base import CorpusError, Fields, Malformed, Record, make_record
+from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
 
 
@@ -62,7 +63,7 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
         raise CorpusError(f"{path}: cannot be read: {err}") from None
 
 
-class Writer:
+class Writer(BaseWriter):
     """Every record back as one line, its fields in their order, the cleaned text in place
     (or in ``fields.cleaned``) and a ``tqa`` field last. Compressed like the input, with no
     timestamp in a gzip header, so the same run gives the same bytes."""
@@ -79,12 +80,13 @@ class Writer:
 
             self.stream = zstandard.ZstdCompressor().stream_writer(self.out.file, closefd=False)
 
-    def write(self, record: Record, output: dict[str, Any]) -> None:
+    def write(self, record: Record, output: dict[str, Any]) -> list[str]:
         row = dict(record.fields)
         row[self.fields.cleaned or self.fields.text] = output["cleaned"]
         row.pop("tqa", None)  # a corpus cleaned before: this run's findings replace the old ones
         row["tqa"] = output["tqa"]
         self.stream.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+        return []
 
     def commit(self) -> Path:
         if self.stream is not self.out.file:

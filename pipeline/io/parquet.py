@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.io import CorpusError, Fields, Malformed, Record, make_record
+from pipeline.io.base import CorpusError, Fields, Malformed, Record, make_record
+from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
 
 # Rows held as Python objects at a time, read or written: 256 seed-sized articles with
@@ -71,7 +72,7 @@ def schema_of(path: Path) -> Any:
     return _file(path).schema_arrow
 
 
-class Writer:
+class Writer(BaseWriter):
     """The input's schema (metadata included) plus the cleaned column and ``tqa`` (JSON text)."""
 
     def __init__(self, target: Path, fields: Fields, source: Path) -> None:
@@ -88,13 +89,14 @@ class Writer:
         self.writer = pq.ParquetWriter(self.out.file, schema)
         self.rows: list[dict[str, Any]] = []
 
-    def write(self, record: Record, output: dict[str, Any]) -> None:
+    def write(self, record: Record, output: dict[str, Any]) -> list[str]:
         row = dict(record.fields)
         row[self.fields.cleaned or self.fields.text] = output["cleaned"]
         row["tqa"] = json.dumps(output["tqa"], ensure_ascii=False)
         self.rows.append(row)
         if len(self.rows) >= ROWS_PER_BATCH:  # one row group
             self._flush()
+        return []
 
     def _flush(self) -> None:
         import pyarrow as pa

@@ -132,7 +132,7 @@ class CorpusWriters:
         job = outcome.job
         output = outcome.output or {"cleaned": job.record.text, "tqa": {"error": outcome.error}}
         self.taken[job.path] += 1
-        return self._writer(job.path).write(job.record, output) or []
+        return self._writer(job.path).write(job.record, output)
 
     def commit(self) -> tuple[list[Path], list[Path]]:
         """(written, left out): a corpus is written only when every record of it came back.

@@ -1,0 +1,114 @@
+"""The reader/writer seam every corpus format implements, and the records it carries.
+
+A format is a module of this package with a ``read(path, fields)`` function (the
+``Reader`` protocol below: records in file order, ``Malformed`` for one it cannot use) and a
+``Writer`` class (a subclass of ``Writer`` below: finished records back, in input order,
+into a temporary file that ``commit`` moves into place). A format may add ``ids(path,
+fields)`` when it can list the records' ids without reading their texts (Parquet).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class CorpusError(Exception):
+    """A corpus that cannot be read at all (or an unknown format); one line for the user."""
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which fields of a record hold what (``--text-field`` and friends)."""
+
+    text: str = "text"
+    id: str = "id"
+    source: str | None = None  # the Chinese original, stored beside the English
+    cleaned: str | None = None  # write the cleaned text here and keep the text field as it was
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    text: str
+    where: str  # "line 12", "row 3": for messages
+    fields: Any  # what the format writes back: the record's fields, or an HTML page's text map
+    source: str | None = None
+
+    def digest(self) -> str:
+        """Of everything that decides this record's output (for ``--resume``)."""
+        payload = json.dumps([self.id, self.text, self.source, self.fields], sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Malformed:
+    where: str
+    reason: str
+
+
+class Reader(Protocol):
+    """``read`` of a format module."""
+
+    def __call__(self, path: Path, fields: Fields) -> Iterator[Record | Malformed]: ...
+
+
+class Writer(ABC):
+    """Writes a corpus back in its own format, a finished record at a time, in input order."""
+
+    @abstractmethod
+    def __init__(self, target: Path, fields: Fields, source: Path | None = None) -> None:
+        """``target``: the file to write; ``source``: the input it mirrors (its schema, its bytes)."""
+
+    @abstractmethod
+    def write(self, record: Record, output: dict[str, Any]) -> list[str]:
+        """Write ``record`` with its ``output`` (the cleaned text and the ``tqa`` field);
+        return notices about it for the user (one line each), usually none."""
+
+    @abstractmethod
+    def commit(self) -> Path:
+        """Move the finished file into place; return its path."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Drop the temporary file: nothing of this corpus is written."""
+
+
+def make_record(row: dict[str, Any], number: int, unit: str, fields: Fields) -> Record | Malformed:
+    """A record from one row of named fields (JSONL, CSV, Parquet); types checked here, once."""
+    where = f"{unit} {number}"
+    if fields.text not in row:
+        return Malformed(where, f"no {fields.text!r} field")
+    text = row[fields.text]
+    if not isinstance(text, str):
+        return Malformed(where, f"field {fields.text!r} is {_kind(text)}, not a string")
+    rid = row.get(fields.id, number) if fields.id in row else number
+    if isinstance(rid, bool) or not isinstance(rid, (str, int)) or rid == "":
+        return Malformed(where, f"field {fields.id!r} is {_kind(rid)}, not a string or an integer")
+    source = row.get(fields.source) if fields.source else None
+    if source is not None and not isinstance(source, str):
+        return Malformed(where, f"field {fields.source!r} is {_kind(source)}, not a string")
+    if any(_unpaired(v) for v in (text, source) if v):
+        return Malformed(where, "holds bytes that are not valid UTF-8")
+    return Record(str(rid), text, where, row, source or None)
+
+
+def _kind(value: Any) -> str:
+    if value in (None, ""):
+        return "empty"
+    name = type(value).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
+def _unpaired(text: str) -> bool:
+    # undecodable bytes read with surrogateescape, or a lone \ud800 escape in JSON
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

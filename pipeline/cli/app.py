@@ -13,6 +13,17 @@ import typer
 
 from pipeline import __version__
 from pipeline.core.findings import Severity
+from pipeline.core.settings import (
+    BACKEND_CHOICES,
+    BATCH_SIZE,
+    CHUNK_SIZE,
+    DEFAULT_MODEL,
+    DEVICES,
+    ENGINES,
+    MAX_LENGTH,
+    NUM_BEAMS,
+    ROUND_TRIP_MODEL,
+)
 from pipeline.stages.job_list import DEFAULT_INPUT, InputListError, job_list, list_files, reads_stdin, stdin_jobs
 from pipeline.stages.job_list import references as reference_texts
 from pipeline.util.reading import path_text
@@ -32,22 +43,10 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_FAILED = 0, 1, 2, 3
 DEFAULT_OUT = Path("reports")
 
 
-class Backend(str, Enum):
-    auto = "auto"
-    transformers = "transformers"
-    ct2 = "ct2"
-
-
-class EngineName(str, Enum):
-    local = "local"
-    ray = "ray"
-
-
-class Device(str, Enum):
-    auto = "auto"
-    cpu = "cpu"
-    cuda = "cuda"
-    mps = "mps"
+# the choices of --backend, --engine and --device, from the one list of each
+Backend = Enum("Backend", {b: b for b in BACKEND_CHOICES}, type=str)
+EngineName = Enum("EngineName", {e: e for e in ENGINES}, type=str)
+Device = Enum("Device", {d: d for d in DEVICES}, type=str)
 
 
 class OutputFormat(str, Enum):
@@ -181,7 +180,8 @@ def check(
     """Find defects and print them; change nothing. `tqa check -` checks text on standard input.
 
     Use --fail-on to gate a CI job."""
-    from pipeline.stages.batch import Settings, check_jobs, default_jobs
+    from pipeline.core.settings import Settings
+    from pipeline.engines import check_jobs, default_jobs
     from pipeline.report.check_output import JsonOutput, TextOutput
     from pipeline.io import Fields
     from pipeline.report.run_summary import fail_on_line
@@ -302,10 +302,10 @@ def run(
     model: Annotated[Optional[list[str]], typer.Option(rich_help_panel="Model", metavar="[LANG=]ID|DIR", help="Translation model: a folder or Hugging Face id for Chinese, LANG=MODEL for another language (ja=DIR), fallback=MODEL for languages without their own (Helsinki-NLP/opus-mt-mul-en). Repeatable. Default: Helsinki-NLP/opus-mt-{lang}-en (when absent, passages are reported, not retranslated).", show_default=False)] = None,
     backend: Annotated[Backend, typer.Option(rich_help_panel="Model", help="Translation backend: transformers (MarianMT) or ct2 (CTranslate2, `pip install 'tqa\\[ct2]'`); auto: ct2 on a CPU when installed and the model is converted, else transformers.")] = Backend.auto,
     threads: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Intra-op threads of the translation model on a CPU.")] = 1,
-    batch_size: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Segments per model call (sorted by length across the chunk).")] = 16,
+    batch_size: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Segments per model call (sorted by length across the chunk).")] = BATCH_SIZE,
     device: Annotated[Device, typer.Option(rich_help_panel="Model", help="Where the model runs; auto: CUDA, then Apple MPS, then CPU.")] = Device.auto,
-    beams: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Beam size for translation.")] = 4,
-    max_length: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Maximum tokens generated per segment.")] = 512,
+    beams: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Beam size for translation.")] = NUM_BEAMS,
+    max_length: Annotated[int, typer.Option(min=1, rich_help_panel="Model", metavar="N", help="Maximum tokens generated per segment.")] = MAX_LENGTH,
     apply: Annotated[Optional[str], typer.Option(rich_help_panel="Repair", metavar="ORIGIN,...", help="Which repairs to apply: any of rules, glossary, marian (comma-separated), or none. Default: rules,marian (or the config's).")] = None,
     ref: Annotated[Optional[Path], typer.Option(rich_help_panel="Input", metavar="FILE|DIR", help="Reference translation: a file (one input) or a folder of files named like the inputs.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, rich_help_panel="Batch", metavar="N", help="Worker processes for checking and reports (0: one per 200 inputs, one core left free).")] = 0,
@@ -319,7 +319,7 @@ def run(
     guard: Annotated[bool, typer.Option(rich_help_panel="Repair", help="Reject model output that is worse than the passage (empty, a loop, script left, absurd length).")] = True,
     source: SourceOpt = None,
     retranslate: Annotated[bool, typer.Option(rich_help_panel="Repair", help="Retranslate flagged sentences: from the original when there is one, else by round trip (suggestions).")] = True,
-    round_trip_model: Annotated[Optional[str], typer.Option(rich_help_panel="Model", metavar="ID|DIR", help="English-to-Chinese model for round trips. Default: Helsinki-NLP/opus-mt-en-zh.", show_default=False)] = None,
+    round_trip_model: Annotated[Optional[str], typer.Option(rich_help_panel="Model", metavar="ID|DIR", help=f"English-to-Chinese model for round trips. Default: {ROUND_TRIP_MODEL}.", show_default=False)] = None,
     fail_on: FailOn = None,
     select: SelectOpt = None,
     skip: IgnoreChecksOpt = None,
@@ -337,7 +337,7 @@ def run(
     engine: Annotated[EngineName, typer.Option(rich_help_panel="Batch", help="What runs the stages: local (worker processes) or ray (a Ray cluster, `pip install 'tqa\\[ray]'`).")] = EngineName.local,
     address: Annotated[Optional[str], typer.Option(rich_help_panel="Batch", metavar="auto|HOST:PORT", help="--engine ray: the cluster to join (default: a local Ray on this machine).", show_default=False)] = None,
     actors: Annotated[str, typer.Option(rich_help_panel="Batch", metavar="MIN:MAX", help="--engine ray: size of the translator actor pool (each loads the model once).")] = "1:1",
-    chunk_size: Annotated[int, typer.Option(min=1, rich_help_panel="Batch", metavar="N", help="Inputs per chunk: the translator gets a chunk's passages together; memory follows the chunk.")] = 64,
+    chunk_size: Annotated[int, typer.Option(min=1, rich_help_panel="Batch", metavar="N", help="Inputs per chunk: the translator gets a chunk's passages together; memory follows the chunk.")] = CHUNK_SIZE,
     gpus_per_actor: Annotated[float, typer.Option(min=0, rich_help_panel="Batch", metavar="N", help="--engine ray: GPUs each translator actor asks for (fractions share a GPU).")] = 0.0,
 ) -> None:
     """Check, retranslate, repair, score and write reports for each input."""
@@ -346,7 +346,9 @@ def run(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from pipeline.stages.batch import Settings, TranslatorSlot, default_jobs, run_batch
+    from pipeline.core.settings import Settings
+    from pipeline.engines import default_jobs, run_batch
+    from pipeline.stages.translate import TranslatorSlot
     from pipeline.util.outlock import OutputLocked, output_lock
     from pipeline.util.progress import PlainProgress
     from pipeline.report import error_row, summary_table, write_summary
@@ -376,7 +378,7 @@ def run(
                               Fields(text_field, id_field, source_field, cleaned_field), in_place)
     files, corpora, count = inputs.files, inputs.corpora, inputs.record_count
     references = _usage(_usage(reference_texts)(ref, files))  # a reference is read when its input is
-    settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=models.pop("zh", DEFAULT_ZH),
+    settings = Settings(apply=cfg.apply if apply is None else _parse_apply(apply), model=models.pop("zh", DEFAULT_MODEL),
                         fallback_model=models.pop("fallback", None), models=models, backend=backend.value,
                         device=device.value, num_beams=beams, max_length=max_length, checks=cfg.checks,
                         threads=threads, batch_size=batch_size, chunk_size=chunk_size,
@@ -468,9 +470,6 @@ def run(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-DEFAULT_ZH = "Helsinki-NLP/opus-mt-zh-en"
-
-
 def _model_table(values: list[str] | None, configured: dict[str, str], backend: str, device: str) -> dict[str, str]:
     """The models named on the command line or in tqa.toml; exits 2 when one is not on this
     machine (a default model that is absent is only a notice, later)."""
@@ -510,7 +509,6 @@ def _reports(value: str | None) -> frozenset[str] | None:
 
 def _preflight(model: str | None, backend: str, device: str, round_trip_model: str | None) -> None:
     from pipeline.translate.preflight import PreflightError, check_translation_setup
-    from pipeline.translate import DEFAULT_MODEL
 
     try:
         check_translation_setup(model, backend, device, DEFAULT_MODEL, round_trip_model)
@@ -536,7 +534,7 @@ def _router_and_languages(lang: str | None, config: Path | None):  # type: ignor
 
     cfg = _config(config, None, None)
     table = model_table(None, cfg.models)
-    router = Router({"zh": DEFAULT_ZH, **table}, table.get("fallback"))
+    router = Router({"zh": DEFAULT_MODEL, **table}, table.get("fallback"))
     langs = [x.strip().lower() for x in (lang or "").split(",") if x.strip()]
     return router, langs, table
 
@@ -555,7 +553,7 @@ def models_pull(
 
     router, langs, _ = _router_and_languages(lang, config)
     wanted = ([model] if model else []) + [m for x in langs if (m := router.model_for(x))]
-    for name in dict.fromkeys(wanted or [DEFAULT_ZH]):
+    for name in dict.fromkeys(wanted or [DEFAULT_MODEL]):
         if _Path(name).expanduser().is_dir():
             typer.echo(f"{name}: a local folder, nothing to pull")
             continue
@@ -599,7 +597,7 @@ def models_list(
 
 @models_app.command("convert")
 def models_convert(
-    model: Annotated[str, typer.Argument(metavar="MODEL", help="A model folder or a locally available model id.")] = "Helsinki-NLP/opus-mt-zh-en",
+    model: Annotated[str, typer.Argument(metavar="MODEL", help="A model folder or a locally available model id.")] = DEFAULT_MODEL,
     out: Annotated[Optional[Path], typer.Option(metavar="DIR", help="Output folder (default: the model cache).")] = None,
     quantization: Annotated[str, typer.Option(metavar="TYPE", help="int8 (CPU), float16 (GPU), int8_float16, float32.")] = "int8",
 ) -> None:

@@ -5,7 +5,7 @@ original, where it sits for messages) or ``Malformed`` for a record it cannot us
 writer takes finished records in input order and writes the input's format back into a
 temporary file that is moved into place when complete. One module per format; the
 registry below picks one by file name, ``--input-format`` overrides it. A plain text file
-is the one-record case and keeps its own, older path (``batch.Job`` with a file).
+is the one-record case and keeps its own, older path (``stages.job.Job`` with a file).
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ from typing import Any
 from pipeline.checks import Check, build_checks
 from pipeline.core.settings import Settings
 from pipeline.stages.job import Job, Prepared
-from pipeline.stages.manifest import settings_hash
 from pipeline.translate.cache_tally import CacheTally
 from pipeline.translate.pool import ModelPool, Translations
 
@@ -69,13 +68,12 @@ def translate_chunk(preps: list[Prepared], pool: ModelPool) -> Translations:
 
 
 class Stages:
-    """The run-wide pieces every engine's loop shares: the manifest, the settings' fingerprint,
-    the models. An engine builds one where its translator runs (one per actor on Ray)."""
+    """The run-wide pieces of the translate stage: the settings a report records, the models,
+    the checks. An engine builds one where its translator runs (one per actor on Ray)."""
 
     def __init__(self, settings: Settings, slot: TranslatorSlot) -> None:
         self.settings = settings
         self.described = settings.describe()
-        self.fingerprint = settings_hash(self.described)
         self.slot = slot
         self.pool = model_pool(settings, slot)
         self.checks = build_checks(settings.checks)

@@ -62,7 +62,9 @@ class Clock:
 
 
 def measure(kb: int, source: bool, work: Path) -> dict[str, Any]:
-    from pipeline.stages.batch import Settings, finish, prepare
+    from pipeline.core.settings import Settings
+    from pipeline.stages.finish import finish
+    from pipeline.stages.prepare import prepare
     from pipeline.checks import build_checks
     from pipeline.core.document import load_document
     from pipeline.report import write_article_reports

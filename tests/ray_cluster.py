@@ -40,7 +40,7 @@ def our_netns() -> str:
 
 def translators(netns: str) -> list[int]:
     """This cluster's translator actor processes that have loaded torch, i.e. are at work
-    (the model loads on an actor's first batch; ``pipeline.stages.batch.Stages`` imports no torch).
+    (the model loads on an actor's first batch; ``pipeline.stages.translate.Stages`` imports no torch).
     Other clusters on the machine (other tests) live in other network namespaces."""
     found = []
     for entry in Path("/proc").glob("[0-9]*"):

@@ -1,6 +1,9 @@
 """The batch runner's model calls: one batched call per chunk and direction."""
 
-from pipeline.stages.batch import Job, Settings, TranslatorSlot, prepare, retranslate_chunk
+from pipeline.core.settings import Settings
+from pipeline.stages.job import Job
+from pipeline.stages.prepare import prepare
+from pipeline.stages.translate import TranslatorSlot, retranslate_chunk
 from pipeline.checks import build_checks
 from pipeline.core.document import Document
 

@@ -10,8 +10,9 @@ import pytest
 
 from pipeline.util import atomic
 
-from pipeline.stages import batch
-from pipeline.stages.batch import Settings, run_batch
+from pipeline.core.settings import Settings
+from pipeline.engines import run_batch
+from pipeline.stages import manifest
 from pipeline.stages.manifest import Manifest
 
 
@@ -35,7 +36,7 @@ def test_a_chunk_costs_one_sync_not_an_fsync_per_report(tmp_path: Path, sample_p
         syncs.append((folder, len(Manifest(out).load())))
         atomic.sync_folder(folder)
 
-    monkeypatch.setattr(batch, "sync_folder", sync)
+    monkeypatch.setattr(manifest, "sync_folder", sync)
     settings = Settings(retranslate=False, chunk_size=5, jobs=1)
     outcomes = list(run_batch(paths, {p: p.stem for p in paths}, settings, out))
     assert all(o.row is not None for o in outcomes)

@@ -41,13 +41,14 @@ def test_actors_parse_as_min_max_or_a_fixed_size():
 
 
 def test_ray_tasks_pin_their_threads_once_per_process(monkeypatch):
-    from pipeline.stages import batch
+    from pipeline.core.settings import Settings
     from pipeline.engines import ray as ray_engine
+    from pipeline.stages import worker
 
     pinned: list[int] = []
-    monkeypatch.setattr(batch, "_pin_threads", lambda: pinned.append(1))
+    monkeypatch.setattr(worker, "pin_threads", lambda: pinned.append(1))
     monkeypatch.setattr(ray_engine, "_READY", {})
-    settings = batch.Settings()
+    settings = Settings()
     for _ in range(3):
         ray_engine._worker(settings, None)
     assert pinned == [1]  # like a local worker process: one thread for torch and BLAS

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.stages.batch import Settings, TranslatorSlot, run_batch
+from pipeline.core.settings import Settings
+from pipeline.engines import run_batch
+from pipeline.stages.translate import TranslatorSlot
 from pipeline.cli import app
 from pipeline.stages.config import parse_config
 from pipeline.checks.base import ConfigurationError
@@ -207,7 +209,9 @@ class _Recorder:
 
 
 def test_a_japanese_original_is_translated_by_the_japanese_model(tmp_path):
-    from pipeline.stages.batch import Job, TranslatorSlot, prepare, retranslate_chunk
+    from pipeline.stages.job import Job
+    from pipeline.stages.prepare import prepare
+    from pipeline.stages.translate import TranslatorSlot, retranslate_chunk
     from pipeline.checks import build_checks
     from pipeline.core.document import Document
 

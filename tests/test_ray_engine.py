@@ -128,7 +128,9 @@ def test_a_resumed_ray_run_holds_one_finished_outcome_at_a_time(ray_session, tmp
     held from the start (a finished corpus record's outcome carries its whole cleaned text)."""
     import gc
 
-    from pipeline.stages.batch import Outcome, Settings, run_batch
+    from pipeline.core.settings import Settings
+    from pipeline.engines import run_batch
+    from pipeline.stages.job import Outcome
     from pipeline.engines.ray import RayEngine
 
     n = 20

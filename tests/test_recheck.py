@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.stages.batch import prepare
+from pipeline.stages.prepare import prepare
 from pipeline.checks import build_checks, run_checks
 from pipeline.core.document import Document
 from pipeline.core.edits import apply_edits

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.stages.batch import Job, Settings, TranslatorSlot, prepare, retranslate_chunk
+from pipeline.core.settings import Settings
+from pipeline.stages.job import Job
+from pipeline.stages.prepare import prepare
+from pipeline.stages.translate import TranslatorSlot, retranslate_chunk
 from pipeline.checks import build_checks
 from pipeline.core.document import Document
 from pipeline.core.languages import Router, parse_model_options

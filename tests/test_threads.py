@@ -34,13 +34,13 @@ def test_ct2_gets_the_threads_too(tiny_ct2_dir: Path) -> None:
 
 
 def test_worker_processes_pin_every_thread_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline.stages import batch
+    from pipeline.stages import worker
 
     calls: list[int] = []
     monkeypatch.setitem(sys.modules, "torch", types.SimpleNamespace(set_num_threads=calls.append))
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         monkeypatch.delenv(name, raising=False)
-    batch._pin_threads()
+    worker.pin_threads()
     assert calls == [1] and os.environ["OMP_NUM_THREADS"] == os.environ["MKL_NUM_THREADS"] == "1"
 
 
@@ -52,10 +52,10 @@ def test_auto_backend_prefers_ct2_on_a_cpu_when_converted(tiny_model_dir: Path, 
 
 
 def test_default_jobs_start_workers_only_for_batches_that_repay_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline.stages import batch
+    from pipeline import engines
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
-    assert [batch.default_jobs(n) for n in (1, 64, 399, 400, 10_000)] == [1, 1, 1, 1, 1]  # 2 cores: -j 2 was slower
-    assert batch.default_jobs() == 2
+    assert [engines.default_jobs(n) for n in (1, 64, 399, 400, 10_000)] == [1, 1, 1, 1, 1]  # 2 cores: -j 2 was slower
+    assert engines.default_jobs() == 2
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
-    assert [batch.default_jobs(n) for n in (1, 399, 400, 600, 10_000)] == [1, 1, 2, 3, 3]  # one core left
+    assert [engines.default_jobs(n) for n in (1, 399, 400, 600, 10_000)] == [1, 1, 2, 3, 3]  # one core left

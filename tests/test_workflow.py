@@ -79,7 +79,7 @@ def test_no_guard_says_what_the_guard_would_have_rejected(seeds, tmp_path, tiny_
 
 
 def test_no_guard_making_the_penalty_worse_is_said():
-    from pipeline.stages.batch import Job, Outcome
+    from pipeline.stages.job import Job, Outcome
     from pipeline.report.run_summary import RunTally
 
     tally = RunTally()

@@ -81,10 +81,11 @@ def check(
     """Find defects and print them; change nothing. `tqa check -` checks text on standard input.
 
     Use --fail-on to gate a CI job."""
+    from pipeline.core.settings import Settings
+    from pipeline.engines import check_jobs, default_jobs
     from pipeline.io import Fields
     from pipeline.report.check_output import JsonOutput, TextOutput
     from pipeline.report.run_summary import fail_on_line
-    from pipeline.stages.batch import Settings, check_jobs, default_jobs
 
     cfg = run_config(config, glossary, ignore, select, skip)
     ignore_list(cfg.ignore_file)  # a broken ignore list is a usage error, before any work

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.stages.batch import Job, Outcome
+from pipeline.stages.job import Job, Outcome
 from pipeline.report.json_report import edit_dict
 from pipeline.core.result import ArticleResult
 from pipeline.io import CorpusError, Fields, Malformed, Record, format_of, module

@@ -84,7 +84,7 @@ class JobList:
 
     def jobs(self, on_malformed: Callable[[Any, Any], None]) -> Iterator[Any]:
         """Every input as a batch job: the text files, then the records."""
-        from pipeline.stages.batch import Job
+        from pipeline.stages.job import Job
 
         return chain((Job(p, p.name, None, self.originals(p), data=self.data.get(p)) for p in self.files),
                      self.records(on_malformed))

@@ -38,6 +38,7 @@ import regex
 from pipeline.core.document import Document, split_paragraphs
 from pipeline.core.edits import Edit
 from pipeline.core.findings import Finding, Severity, in_text_order
+from pipeline.core.settings import ROUND_TRIP_MODEL
 from pipeline.core.spans import Span, overlapping
 
 # Findings that send a sentence to the model: garbled wording, not spacing (rules fix
@@ -46,7 +47,6 @@ DEFAULT_TRIGGERS = frozenset({"calque", "repeated-phrase", "low-confidence", "nu
 # A sentence holding Chinese is the untranslated check's (its passage goes to the model
 # already); an English→Chinese round trip of it would be meaningless.
 ROUND_TRIP_SKIP = frozenset({"untranslated", "untranslated-source", "number-mismatch"})
-ROUND_TRIP_MODEL = "Helsinki-NLP/opus-mt-en-zh"
 # opus-mt-en-zh serves several Chinese targets and wants the one to produce as a first
 # token; the first of these the model knows is used.
 ZH_TARGET_TOKENS = (">>cmn_Hans<<", ">>zho_Hans<<", ">>cmn<<", ">>zho<<", ">>zh<<")

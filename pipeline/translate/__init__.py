@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
+from pipeline.core.settings import BACKENDS, BATCH_SIZE, DEFAULT_MODEL, DEVICES, MAX_LENGTH, NUM_BEAMS
 from pipeline.translate.models import ModelUnavailable, describe_model, list_models, models_dir, pull_model, resolve_model
 
 __all__ = [
@@ -26,9 +27,6 @@ __all__ = [
     "resolve_model",
 ]
 
-DEFAULT_MODEL = "Helsinki-NLP/opus-mt-zh-en"
-BACKENDS = ("transformers", "ct2")
-DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
 @runtime_checkable
@@ -115,9 +113,9 @@ def load_translator(
     model: str = DEFAULT_MODEL,
     backend: str = "transformers",
     device: str = "auto",
-    num_beams: int = 4,
-    max_length: int = 512,
-    batch_size: int = 16,
+    num_beams: int = NUM_BEAMS,
+    max_length: int = MAX_LENGTH,
+    batch_size: int = BATCH_SIZE,
     threads: int = 1,
 ) -> Translator:
     """Load ``model`` (a folder or a model id found locally) with ``backend``.

@@ -7,14 +7,13 @@ dropped out), so both backends see and produce the same text for the same model.
 from __future__ import annotations
 
 import re
-
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from pipeline.core.settings import DEFAULT_MODEL
-from pipeline.translate import BaseTranslator
+from pipeline.translate.base import BaseTranslator
 from pipeline.translate.marian import quiet_transformers
 from pipeline.translate.models import (
     ModelUnavailable,

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from pipeline.core.settings import DEFAULT_MODEL
-from pipeline.translate import BaseTranslator
+from pipeline.translate.base import BaseTranslator
 from pipeline.translate.models import describe_model, resolve_model
 
 log = logging.getLogger(__name__)

@@ -111,7 +111,7 @@ class ModelPool:
 
 
 def _weights_bytes(model: str, slot: Any) -> int:
-    from pipeline.translate.models import HF_WEIGHTS, CT2_WEIGHTS, ModelUnavailable, resolve_model
+    from pipeline.translate.models import CT2_WEIGHTS, HF_WEIGHTS, ModelUnavailable, resolve_model
 
     try:
         folder = resolve_model(model, getattr(slot.settings, "backend", "transformers"))

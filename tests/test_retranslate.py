@@ -36,7 +36,9 @@ from pipeline.stages.retranslate import (
     text_with_edits,
     to_edit,
 )
-from pipeline.original.source import load_source, pair_documents, run_source_checks
+from pipeline.checks.runner import run_source_checks
+from pipeline.original.files import load_source
+from pipeline.original.pair import pair_documents
 from pipeline.core.spans import Span
 from pipeline.translate import load_translator
 from pipeline.translate.scoring import (

@@ -7,6 +7,7 @@ replacement is applied is decided later, in one place (``pipeline.stages.plan``)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pipeline.core.document import Document
@@ -25,7 +26,7 @@ class ConfigurationError(ValueError):
 
 
 REGISTRY: dict[str, type[Check]] = {}
-# Checks that need the Chinese original (pipeline.original.source): configured like the others,
+# Checks that need the original (pipeline.checks.source): configured like the others,
 # run only when an article has its original.
 SOURCE_REGISTRY: dict[str, type[Check]] = {}
 
@@ -81,6 +82,15 @@ class Check:
 
     def find(self, doc: Document) -> Iterable[Finding]:
         raise NotImplementedError
+
+    def paths(self, option: str) -> list[str | Path]:
+        """The file paths of ``option`` (one path or a list of them), checked."""
+        paths = self.config[option]
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        if not isinstance(paths, list) or not all(isinstance(p, (str, Path)) for p in paths):
+            raise ConfigurationError(f"{type(self).__name__}: {option} must be a file path or a list of them, got {paths!r}")
+        return paths
 
     def too_long(self, span: Span) -> Finding:
         """The finding that says a paragraph was skipped because of its length."""

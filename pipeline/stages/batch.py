@@ -182,7 +182,9 @@ def prepare(
     if doc.replaced:
         notices.append(f"{doc.replaced} byte sequence(s) not valid UTF-8, read as U+FFFD (the rest is UTF-8)")
     if source is not None:
-        from pipeline.original.source import SourceError, load_source, pair_documents, run_source_checks
+        from pipeline.checks.runner import run_source_checks
+        from pipeline.original.files import SourceError, load_source
+        from pipeline.original.pair import pair_documents
 
         try:
             pair = pair_documents(doc, source if isinstance(source, Document) else load_source(source))
@@ -251,9 +253,10 @@ def finish(
     cleaned = apply_edits(doc.text, edits)
     cleaned_doc, after = recheck(doc, prep.findings, cleaned, edits, checks)
     if prep.pair is not None:  # the original's checks again, on the cleaned text
-        from pipeline.original.source import pair_documents, run_source_checks
+        from pipeline.checks.runner import run_source_checks
+        from pipeline.original.pair import pair_documents
 
-        after = in_text_order(after + run_source_checks(pair_documents(cleaned_doc, prep.pair.zh), source_checks))
+        after = in_text_order(after + run_source_checks(pair_documents(cleaned_doc, prep.pair.original), source_checks))
     after = filter_findings(after, cleaned, ignore)
     if prep.retranslation is not None:
         # model-made findings cannot be re-run on the cleaned text: carry over those no edit
@@ -277,7 +280,7 @@ def finish(
         output_encoding=settings.get("output_encoding"),
         retranslations=retranslations,
         source=prep.pair.to_dict() if prep.pair is not None else None,
-        source_text=prep.pair.zh.text if prep.pair is not None else None,
+        source_text=prep.pair.original.text if prep.pair is not None else None,
         unguarded=unguarded,
     )
 
@@ -354,7 +357,7 @@ def _pin_threads() -> None:
 def _init_worker(settings: Settings, out_dir: Path | None) -> None:
     """What the stage functions below need, built once per process (or per engine task)."""
     ignore = load_ignore(settings.ignore_file) if settings.ignore_file else None
-    from pipeline.original.source import build_source_checks
+    from pipeline.checks.runner import build_source_checks
 
     _WORKER.update(settings=settings, checks=build_checks(settings.checks), out_dir=out_dir, ignore=ignore,
                    source_checks=build_source_checks(settings.checks), router=settings.router())

@@ -4,7 +4,7 @@ Rules repair spacing and known calques; a sentence such as "How should the count
 on the moment, fight side by side" needs its meaning back. Three mechanisms:
 
 1. **From the original** (``mechanism="source"``): with the Chinese aligned to the
-   English (``pipeline.original.source``), each English sentence that a trigger check flagged is
+   English (``pipeline.original.pair``), each English sentence that a trigger check flagged is
    replaced as a whole link: the Chinese sentence(s) of its link are the model inputs,
    and their translations, joined, are the proposal for the link's English span. An
    omitted sentence gets its translation proposed as an insertion (always a suggestion).
@@ -126,7 +126,7 @@ def from_source(
 ) -> list[Retranslation]:
     """Mechanism 1: one retranslation per link holding a flagged English sentence.
 
-    ``pair`` is a ``pipeline.original.source.SourcePair``. Flagged sentences whose link has no
+    ``pair`` is a ``pipeline.original.pair.SourcePair``. Flagged sentences whose link has no
     Chinese (English added by the translator) are left out here: see ``plan_retranslations``.
     With ``insert_omissions``, each ``omission`` finding becomes an insertion proposal.
     """
@@ -141,12 +141,12 @@ def from_source(
             continue
         done.add(link.en)
         checks = _ordered(flagged[j] for j in link.en if j in flagged)
-        out.append(Retranslation(link.en_span, pair.en_text(link), pair.zh_sentences(link), SOURCE, checks, link.en, pair.zh_text(link)))
+        out.append(Retranslation(link.en_span, pair.en_text(link), pair.original_sentences(link), SOURCE, checks, link.en, pair.original_text(link)))
     if insert_omissions:
         for f in findings:
             if f.check == "omission" and f.evidence.get("zh"):
                 zh = str(f.evidence["zh"])
-                segments = tuple(pair.alignment.zh_sentences[i].of(pair.zh.text) for i in f.evidence.get("zh_sentences", ())) or (zh,)
+                segments = tuple(pair.alignment.zh_sentences[i].of(pair.original.text) for i in f.evidence.get("zh_sentences", ())) or (zh,)
                 out.append(Retranslation(Span(f.span.start, f.span.start), "", segments, SOURCE, ("omission",), (), zh))
     return sorted(out, key=lambda r: (r.span.start, r.span.end))
 
@@ -619,7 +619,7 @@ def confidence_findings(pair: Any, scorer: Any, **options: Any) -> list[Finding]
     from pipeline.translate.scoring import low_confidence
 
     links = [link for link in pair.alignment.links if link.zh and link.en]
-    return low_confidence(pair.en.text, [l.en_span for l in links], [pair.zh_text(l) for l in links], scorer, **options)
+    return low_confidence(pair.en.text, [l.en_span for l in links], [pair.original_text(l) for l in links], scorer, **options)
 
 
 def retranslate(

@@ -21,22 +21,22 @@ class NumberMismatch(SourceCheck):
     description = "A number differs between the Chinese original and its English (digits and Chinese numerals compared by value)"
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
-        en_text, zh_text = pair.en.text, pair.original.text
+        en_text, original_text = pair.en.text, pair.original.text
         for link in pair.alignment.links:
             if not link.zh or not link.en:
                 continue
-            zh = pair.rules.numbers(link.zh_span.of(zh_text))
+            original = pair.rules.numbers(link.zh_span.of(original_text))
             en = [
                 (n, Span(link.en_span.start + n.span.start, link.en_span.start + n.span.end))
                 for n in en_numbers(link.en_span.of(en_text))
             ]
-            zh_all = {n.key for n in zh}
+            original_all = {n.key for n in original}
             en_all = {n.key for n, _ in en}
-            missing = [n for n in zh if n.strict and n.key not in en_all]
-            extra = [(n, span) for n, span in en if n.strict and n.key not in zh_all]
+            missing = [n for n in original if n.strict and n.key not in en_all]
+            extra = [(n, span) for n, span in en if n.strict and n.key not in original_all]
             missing = list({n.key: n for n in missing}.values())  # each value once
             shown = ", ".join(n.text for n in missing)
-            evidence_base = {"zh": link.zh_span.of(zh_text), "zh_start": link.zh_span.start, "zh_end": link.zh_span.end}
+            evidence_base = {"zh": link.zh_span.of(original_text), "zh_start": link.zh_span.start, "zh_end": link.zh_span.end}
             for n, span in extra:
                 message = f"{n.text} is not in the Chinese original" + (f", which has {shown}" if missing else "")
                 yield self.finding(span, message, evidence={

@@ -24,10 +24,10 @@ class Omission(SourceCheck):
         for link in pair.alignment.links:
             if not link.zh or link.en:
                 continue
-            zh = link.zh_span.of(pair.original.text)
+            original = link.zh_span.of(pair.original.text)
             rules = pair.rules
-            if rules.size(zh) < self.config["min_han" if rules.size_unit == "letters" else "min_words"]:
+            if rules.size(original) < self.config["min_han" if rules.size_unit == "letters" else "min_words"]:
                 continue
-            yield self.finding(link.en_span, f"not translated: 「{short(zh)}」", evidence={
-                "zh": zh, "zh_start": link.zh_span.start, "zh_end": link.zh_span.end, "zh_sentences": list(link.zh),
+            yield self.finding(link.en_span, f"not translated: 「{short(original)}」", evidence={
+                "zh": original, "zh_start": link.zh_span.start, "zh_end": link.zh_span.end, "zh_sentences": list(link.zh),
             })

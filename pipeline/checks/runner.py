@@ -1,5 +1,6 @@
-"""The one place checks are run: over a document (``run_checks``) or over a pair with its
-original (``run_source_checks``), and building them from settings.
+"""The one runner of checks: ``run_checks`` over a document, ``run_source_checks`` over a pair.
+
+It also builds the checks from settings (``build_checks``, ``build_source_checks``).
 
 ``check`` (``stages.batch.prepare``), ``recheck`` and the output guard all run checks
 through here, so every run drops the document's word index the same way after its checks

@@ -1,5 +1,7 @@
 """Sentence alignment of an original with its English translation (Gale–Church).
 
+Over 400 lines: the costs, the dynamic programme and the links it yields are read together.
+
 The aligner is the length-based dynamic programme of Gale & Church (1993): a bead links
 0–2 original sentences with 0–2 English ones (1-1, 1-0, 0-1, 2-1, 1-2), and costs
 ``-log P(bead type) - log P(length match)``, where the length match is

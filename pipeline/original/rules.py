@@ -1,4 +1,6 @@
-"""Each original's language rules (sentences, length, numbers): the table of them, and Korean, Russian, French and German.
+"""The table of each original language's rules, and the Korean, Russian, French and German ones.
+
+The rules of a language are its sentences, lengths and numbers.
 
 An original (``--source``) is Chinese, Japanese, Korean, Russian, French or German. Its
 language decides three things the alignment and the checks need: where its sentences end

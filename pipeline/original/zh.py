@@ -20,7 +20,7 @@ from pipeline.core.document import split_paragraphs
 from pipeline.core.spans import Span, trimmed
 from pipeline.original.numbers import Number
 
-# --- Chinese sentences ------------------------------------------------------------------
+# --- sentences --------------------------------------------------------------------------
 
 # A sentence ends at 。！？； (or their ASCII forms, or an ellipsis), with any closing
 # quotes or brackets that follow it; a line break ends one too (titles, datelines).
@@ -51,6 +51,8 @@ def _zh_sentences_in(text: str, paragraph: Span) -> list[Span]:
             merged.append(span)
     return merged
 
+
+# --- length -----------------------------------------------------------------------------
 
 def zh_length(sentence: str) -> float:
     """Han characters count 1, other non-space characters 1/3 (see the module docstring)."""

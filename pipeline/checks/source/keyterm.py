@@ -1,5 +1,7 @@
-"""``key-term``: with the original, a term-base term in a Chinese sentence whose accepted
-English is missing from the aligned English sentence (as Xbench's key-term check does).
+"""``key-term``: a term of the term base whose accepted English is missing from its sentence.
+
+With the original: a term-base term in a Chinese sentence whose accepted English is missing
+from the aligned English sentence (as Xbench's key-term check does).
 
 The Chinese is scanned left to right, longest term first (新冠肺炎疫情 before 新冠肺炎).
 An accepted rendering counts as present in any case, with ``’`` for ``'``, hyphens or

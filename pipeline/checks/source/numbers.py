@@ -1,5 +1,7 @@
-"""``number-mismatch``: a number of the original's sentence that its English lacks, or an
-English number the original does not have (digits and Chinese numerals compared by value:
+"""``number-mismatch``: a number that differs between an original's sentence and its English.
+
+A number of the original's sentence that its English lacks, or an English number the
+original does not have (digits and Chinese numerals compared by value:
 三十 = 30, 5万 = 50,000, 百分之五 = 5%, 2022年 = 2022)."""
 
 from __future__ import annotations

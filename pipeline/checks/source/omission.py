@@ -1,5 +1,6 @@
-"""``omission``: a sentence of the original with no English counterpart; the span is empty,
-at the place in the English where the translation is missing, and the original is in evidence."""
+"""``omission``: a sentence of the original with no English counterpart.
+
+The span is empty, at the place in the English where the translation is missing, and the original is in evidence."""
 
 from __future__ import annotations
 

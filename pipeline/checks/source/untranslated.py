@@ -1,5 +1,6 @@
-"""``untranslated-source``: text in the English that is copied from the aligned original,
-i.e. a sentence (or part of one) left untranslated."""
+"""``untranslated-source``: text in the English copied from the aligned original.
+
+That is, a sentence (or part of one) left untranslated."""
 
 from __future__ import annotations
 

@@ -78,6 +78,7 @@ def recheck(doc: Document, before: list[Finding], cleaned: str, edits: list[Edit
     carried = _carried(doc, before, {c.id for c in local}, origin, paras, old_starts)
     fresh = _fresh(cleaned_doc, local, origin) if carried is not None else None
     if carried is None or fresh is None:  # the premise failed somewhere: check everything
+        # in the order found, not text order: the order the reports of this path have always shown
         return cleaned_doc, run_checks(cleaned_doc, checks, text_order=False)
     return cleaned_doc, in_text_order(carried + fresh + run_checks(cleaned_doc, others, text_order=False))
 

@@ -9,15 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.original.align import (
-    PRIORS,
-    align,
-    align_texts,
-    en_numbers,
-    length_cost,
-    split_zh_sentences,
-    zh_numbers,
-)
+from pipeline.original.align import PRIORS, align, align_texts, length_cost
+from pipeline.original.numbers import en_numbers
+from pipeline.original.zh import split_zh_sentences, zh_numbers
 from pipeline.core.document import Document
 
 PARALLEL = Path(__file__).parent / "data" / "parallel"

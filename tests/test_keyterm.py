@@ -7,7 +7,7 @@ from pathlib import Path
 from pipeline.checks import SOURCE_REGISTRY
 from pipeline.checks.source.keyterm import KeyTerm
 from pipeline.core.document import Document
-from pipeline.original.source import pair_documents
+from pipeline.original.pair import pair_documents
 
 
 def findings(zh: str, en: str, **options):

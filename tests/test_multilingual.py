@@ -234,14 +234,14 @@ def test_a_japanese_original_is_translated_by_the_japanese_model(tmp_path):
 
 
 def test_japanese_scale_characters_count_like_chinese_ones():
-    from pipeline.original.align import zh_numbers
+    from pipeline.original.zh import zh_numbers
 
     assert [n.value for n in zh_numbers("予算は5億円です")] == [5e8]
     assert [n.value for n in zh_numbers("三万人")] == [30000]
 
 
 def test_an_original_beside_the_article_may_be_japanese(tmp_path):
-    from pipeline.original.source import find_source
+    from pipeline.original.files import find_source
 
     (tmp_path / "story.en.txt").write_text("The meeting discussed trade.", encoding="utf-8")
     (tmp_path / "story.ja.txt").write_text("会議では貿易について話し合われました。", encoding="utf-8")

@@ -10,13 +10,9 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.core.document import Document, load_document
 from pipeline.original.rules import rules_for
-from pipeline.original.source import (
-    SourceError,
-    find_source,
-    load_source,
-    pair_documents,
-    run_source_checks,
-)
+from pipeline.checks.runner import run_source_checks
+from pipeline.original.files import SourceError, find_source, load_source
+from pipeline.original.pair import pair_documents
 
 DATA = Path(__file__).parent / "data" / "originals"
 LANGUAGES = ("de", "fr", "ru", "ko")
@@ -58,7 +54,7 @@ def test_an_omitted_sentence_is_reported_where_it_is_missing(lang: str) -> None:
     pair, findings = checked(lang, english)
     assert [f.check for f in findings] == ["omission"]
     assert not findings[0].span and findings[0].span.start == english.index(" Officials")
-    assert findings[0].evidence["zh"] == pair.rules.split(pair.zh.text)[3].of(pair.zh.text)
+    assert findings[0].evidence["zh"] == pair.rules.split(pair.original.text)[3].of(pair.original.text)
 
 
 @pytest.mark.parametrize("lang", ["ko", "ru"])

@@ -36,7 +36,9 @@ from pipeline.stages.retranslate import (
     text_with_edits,
     to_edit,
 )
-from pipeline.original.source import load_source, pair_documents, run_source_checks
+from pipeline.checks.runner import run_source_checks
+from pipeline.original.files import load_source
+from pipeline.original.pair import pair_documents
 from pipeline.core.spans import Span
 from pipeline.translate import load_translator
 from pipeline.translate.scoring import (
@@ -314,7 +316,7 @@ def test_round_trip_sends_the_target_token(en_zh, zh_en, monkeypatch: pytest.Mon
 
 
 def test_retranslate_from_the_original(summit, summit_findings, zh_en, en_zh, checks) -> None:
-    result = retranslate(summit.en, summit_findings, pair=summit, zh_en=zh_en, en_zh=en_zh, checks=checks)
+    result = retranslate(summit.en, summit_findings, pair=summit, to_english=zh_en, from_english=en_zh, checks=checks)
     assert result.notices == []
     assert [p.span for p in result.proposals][:2] == [summit.en.sentences[0], summit.en.sentences[2]]
     for p, d in zip(result.proposals, result.decisions):
@@ -331,7 +333,7 @@ def test_retranslate_from_the_original(summit, summit_findings, zh_en, en_zh, ch
 
 def test_retranslate_without_the_original_suggests_round_trips(summit, checks, zh_en, en_zh) -> None:
     findings = run_checks(summit.en, checks)
-    result = retranslate(summit.en, findings, zh_en=zh_en, en_zh=en_zh, checks=checks)
+    result = retranslate(summit.en, findings, to_english=zh_en, from_english=en_zh, checks=checks)
     assert [p.mechanism for p in result.proposals] == [ROUND_TRIP, ROUND_TRIP]
     assert all(p.pivot for p in result.proposals)
     assert not any(d.accept for d in result.decisions)
@@ -342,7 +344,7 @@ def test_missing_models_cost_only_their_part(summit, summit_findings, checks, zh
     none = retranslate(summit.en, summit_findings, pair=summit, checks=checks)
     assert none.proposals == [] and none.notices == ["flagged sentences not retranslated: no Chinese→English model"]
     findings = run_checks(summit.en, checks)
-    half = retranslate(summit.en, findings, zh_en=zh_en, checks=checks)
+    half = retranslate(summit.en, findings, to_english=zh_en, checks=checks)
     assert half.proposals == [] and len(half.notices) == 1 and "opus-mt-en-zh" in half.notices[0]
     translator, notice = load_optional("/nonexistent/model-folder")
     assert translator is None and notice and "\n" not in notice

@@ -8,14 +8,9 @@ import pytest
 
 from pipeline.checks import SOURCE_REGISTRY, ConfigurationError
 from pipeline.core.document import Document, load_document
-from pipeline.original.source import (
-    SourceError,
-    build_source_checks,
-    find_source,
-    load_source,
-    pair_documents,
-    run_source_checks,
-)
+from pipeline.checks.runner import build_source_checks, run_source_checks
+from pipeline.original.files import SourceError, find_source, load_source
+from pipeline.original.pair import pair_documents
 
 PARALLEL = Path(__file__).parent / "data" / "parallel"
 

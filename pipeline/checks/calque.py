@@ -11,7 +11,6 @@ not applied unless the user asks for glossary repairs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import regex
@@ -19,7 +18,7 @@ import regex
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
-from pipeline.checks.base import Check, ConfigurationError, register
+from pipeline.checks.base import Check, register
 from pipeline.checks.resources.glossary import GlossaryEntry, load_glossary, shipped_glossary
 from pipeline.checks.resources.trie import PhraseTrie
 from pipeline.checks.resources.words import word_index
@@ -41,8 +40,8 @@ class Calque(Check):
 
     def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
         super().__init__(severity, **options)
-        paths = _paths(self, "glossary")
-        terms = [*(shipped_termbase() if self.config["shipped"] else ()), *(e for p in _paths(self, "termbase") for e in load_termbase(p))]
+        paths = self.paths("glossary")
+        terms = [*(shipped_termbase() if self.config["shipped"] else ()), *(e for p in self.paths("termbase") for e in load_termbase(p))]
         by_phrase: dict[str, GlossaryEntry] = {}
         for entry in [*as_glossary(terms), *(shipped_glossary() if self.config["shipped"] else ()),
                       *(e for p in paths for e in load_glossary(p))]:
@@ -74,15 +73,6 @@ class Calque(Check):
                 )
             )
         return found
-
-
-def _paths(check: Check, option: str) -> list[str | Path]:
-    paths = check.config[option]
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    if not isinstance(paths, list) or not all(isinstance(p, (str, Path)) for p in paths):
-        raise ConfigurationError(f"{type(check).__name__}: {option} must be a file path or a list of them, got {paths!r}")
-    return paths
 
 
 def _render(rendering: str, wildcard: str | None, matched: str) -> str | None:

@@ -72,9 +72,10 @@ def finish(
     cleaned = apply_edits(doc.text, edits)
     cleaned_doc, after = recheck(doc, prep.findings, cleaned, edits, checks)
     if prep.pair is not None:  # the original's checks again, on the cleaned text
-        from pipeline.original.source import pair_documents, run_source_checks
+        from pipeline.checks.runner import run_source_checks
+        from pipeline.original.pair import pair_documents
 
-        after = in_text_order(after + run_source_checks(pair_documents(cleaned_doc, prep.pair.zh), source_checks))
+        after = in_text_order(after + run_source_checks(pair_documents(cleaned_doc, prep.pair.original), source_checks))
     after = filter_findings(after, cleaned, ignore)
     if prep.retranslation is not None:
         # model-made findings cannot be re-run on the cleaned text: carry over those no edit
@@ -98,6 +99,6 @@ def finish(
         output_encoding=settings.get("output_encoding"),
         retranslations=retranslations,
         source=prep.pair.to_dict() if prep.pair is not None else None,
-        source_text=prep.pair.zh.text if prep.pair is not None else None,
+        source_text=prep.pair.original.text if prep.pair is not None else None,
         unguarded=unguarded,
     )

@@ -114,7 +114,7 @@ def job_list(files: list[Path], source: Path | None, input_format: str | None, f
 
 def pair_sources(source: Path | None, files: list[Path]) -> tuple[list[Path], Callable[[Path], Path | None]]:
     """(inputs without the originals among them, input -> its original or None)."""
-    from pipeline.original.source import SourceError, find_source
+    from pipeline.original.files import SourceError, find_source
 
     if source is not None and not source.exists():
         raise InputListError(f"--source {source}: no such file or folder")

@@ -28,7 +28,9 @@ def prepare(
     if doc.replaced:
         notices.append(f"{doc.replaced} byte sequence(s) not valid UTF-8, read as U+FFFD (the rest is UTF-8)")
     if source is not None:
-        from pipeline.original.source import SourceError, load_source, pair_documents, run_source_checks
+        from pipeline.checks.runner import run_source_checks
+        from pipeline.original.files import SourceError, load_source
+        from pipeline.original.pair import pair_documents
 
         try:
             pair = pair_documents(doc, source if isinstance(source, Document) else load_source(source))

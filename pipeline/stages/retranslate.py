@@ -4,7 +4,7 @@ Rules repair spacing and known calques; a sentence such as "How should the count
 on the moment, fight side by side" needs its meaning back. Three mechanisms:
 
 1. **From the original** (``mechanism="source"``): with the Chinese aligned to the
-   English (``pipeline.original.source``), each English sentence that a trigger check flagged is
+   English (``pipeline.original.pair``), each English sentence that a trigger check flagged is
    replaced as a whole link: the Chinese sentence(s) of its link are the model inputs,
    and their translations, joined, are the proposal for the link's English span. An
    omitted sentence gets its translation proposed as an insertion (always a suggestion).
@@ -126,7 +126,7 @@ def from_source(
 ) -> list[Retranslation]:
     """Mechanism 1: one retranslation per link holding a flagged English sentence.
 
-    ``pair`` is a ``pipeline.original.source.SourcePair``. Flagged sentences whose link has no
+    ``pair`` is a ``pipeline.original.pair.SourcePair``. Flagged sentences whose link has no
     Chinese (English added by the translator) are left out here: see ``plan_retranslations``.
     With ``insert_omissions``, each ``omission`` finding becomes an insertion proposal.
     """
@@ -141,13 +141,13 @@ def from_source(
             continue
         done.add(link.en)
         checks = _ordered(flagged[j] for j in link.en if j in flagged)
-        out.append(Retranslation(link.en_span, pair.en_text(link), pair.zh_sentences(link), SOURCE, checks, link.en, pair.zh_text(link)))
+        out.append(Retranslation(link.en_span, pair.en_text(link), pair.original_sentences(link), SOURCE, checks, link.en, pair.original_text(link)))
     if insert_omissions:
         for f in findings:
             if f.check == "omission" and f.evidence.get("zh"):
-                zh = str(f.evidence["zh"])
-                segments = tuple(pair.alignment.zh_sentences[i].of(pair.zh.text) for i in f.evidence.get("zh_sentences", ())) or (zh,)
-                out.append(Retranslation(Span(f.span.start, f.span.start), "", segments, SOURCE, ("omission",), (), zh))
+                original = str(f.evidence["zh"])
+                segments = tuple(pair.alignment.zh_sentences[i].of(pair.original.text) for i in f.evidence.get("zh_sentences", ())) or (original,)
+                out.append(Retranslation(Span(f.span.start, f.span.start), "", segments, SOURCE, ("omission",), (), original))
     return sorted(out, key=lambda r: (r.span.start, r.span.end))
 
 
@@ -210,12 +210,12 @@ def target_prefix(translator: Any, language: str = "zh") -> str:
     return next((c for c in codes if c.startswith(starts)), "")
 
 
-def round_trip(texts: Sequence[str], en_zh: Any, zh_en: Any, language: str = "zh") -> list[tuple[str, str]]:
+def round_trip(texts: Sequence[str], from_english: Any, to_english: Any, language: str = "zh") -> list[tuple[str, str]]:
     """(original language, English again) for each English text: two model calls, whatever
-    the count; ``en_zh`` translates English into ``language``, ``zh_en`` back."""
-    prefix = target_prefix(en_zh, language)
-    pivots = en_zh.translate([f"{prefix} {t}" if prefix else t for t in texts])
-    back = zh_en.translate(list(pivots))
+    the count; ``from_english`` translates English into ``language``, ``to_english`` back."""
+    prefix = target_prefix(from_english, language)
+    pivots = from_english.translate([f"{prefix} {t}" if prefix else t for t in texts])
+    back = to_english.translate(list(pivots))
     return list(zip(pivots, back))
 
 
@@ -619,7 +619,7 @@ def confidence_findings(pair: Any, scorer: Any, **options: Any) -> list[Finding]
     from pipeline.translate.scoring import low_confidence
 
     links = [link for link in pair.alignment.links if link.zh and link.en]
-    return low_confidence(pair.en.text, [l.en_span for l in links], [pair.zh_text(l) for l in links], scorer, **options)
+    return low_confidence(pair.en.text, [l.en_span for l in links], [pair.original_text(l) for l in links], scorer, **options)
 
 
 def retranslate(
@@ -627,8 +627,8 @@ def retranslate(
     findings: Iterable[Finding],
     *,
     pair: Any | None = None,
-    zh_en: Any | None = None,
-    en_zh: Any | None = None,
+    to_english: Any | None = None,
+    from_english: Any | None = None,
     checks: Iterable[Any] | None = None,
     reference: str | None = None,
     triggers: Iterable[str] = DEFAULT_TRIGGERS,
@@ -643,8 +643,8 @@ def retranslate(
     ``findings`` are the document's (with the source checks' when there is a ``pair``);
     ``edits`` the rule edits that will be applied, so that a proposal is compared with the
     sentence as they leave it. Missing models cost only their part, with a one-line notice.
-    ``language`` is the original's (the pair's, else Chinese): ``zh_en`` translates from it,
-    ``en_zh`` (``reverse_model``) into it.
+    ``language`` is the original's (the pair's, else Chinese): ``to_english`` translates from it,
+    ``from_english`` (``reverse_model``) into it.
     """
     from pipeline.translate.scoring import low_confidence, make_scorer
 
@@ -652,29 +652,29 @@ def retranslate(
     checks = _checks(checks)
     edits = list(edits)
     notices: list[str] = []
-    scorer = make_scorer(zh_en) if (zh_en is not None and score) else None
-    if zh_en is not None and score and scorer is None:
+    scorer = make_scorer(to_english) if (to_english is not None and score) else None
+    if to_english is not None and score and scorer is None:
         notices.append("low-confidence scores skipped: this backend cannot score")
     extra: list[Finding] = []
     if scorer is not None and pair is not None:
         extra = confidence_findings(pair, scorer)
     wanted = plan_retranslations(doc, findings + extra, pair, triggers, round_trip=True)
-    if zh_en is None:
+    if to_english is None:
         if wanted:
             notices.append("flagged sentences not retranslated: no Chinese→English model")
         return RetranslationResult([], [], extra, notices)
 
     source_segments = sorted({s for r in wanted if r.mechanism == SOURCE for s in r.segments}, key=len)
-    translations = dict(zip(source_segments, zh_en.translate(source_segments))) if source_segments else {}
+    translations = dict(zip(source_segments, to_english.translate(source_segments))) if source_segments else {}
     trips: dict[str, tuple[str, str]] = {}
     english = [r.segments[0] for r in wanted if r.mechanism == ROUND_TRIP]
-    if english and en_zh is None:
+    if english and from_english is None:
         from pipeline.core.languages import name
 
         notices.append(f"round-trip suggestions skipped: no English→{name(language)} model "
                        f"(`tqa models pull {reverse_model}`)")
     elif english:
-        trips = dict(zip(english, round_trip(english, en_zh, zh_en, language)))
+        trips = dict(zip(english, round_trip(english, from_english, to_english, language)))
         if scorer is not None:  # the round trip's Chinese lets the model score the English too
             spans = [r.span for r in wanted if r.mechanism == ROUND_TRIP and r.segments[0] in trips]
             pivots = [trips[r.segments[0]][0] for r in wanted if r.mechanism == ROUND_TRIP and r.segments[0] in trips]

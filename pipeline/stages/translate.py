@@ -170,6 +170,6 @@ def _retranslate_group(
     reverse_model = round_trip.model if round_trip is not None else ""
     for job, prep in todo:
         prep.retranslation = retranslate(
-            prep.doc, prep.findings, pair=prep.pair, zh_en=zh_en, en_zh=en_zh, checks=checks,
+            prep.doc, prep.findings, pair=prep.pair, to_english=zh_en, from_english=en_zh, checks=checks,
             reference=job.reference, edits=prep.plan.edits, language=language, reverse_model=reverse_model,
         )

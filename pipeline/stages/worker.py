@@ -40,7 +40,7 @@ def pin_threads() -> None:
 def init_worker(settings: Settings, out_dir: Path | None) -> None:
     """What the stage functions below need, built once per process (or per engine task)."""
     ignore = load_ignore(settings.ignore_file) if settings.ignore_file else None
-    from pipeline.original.source import build_source_checks
+    from pipeline.checks.runner import build_source_checks
 
     _WORKER.update(settings=settings, checks=build_checks(settings.checks), out_dir=out_dir, ignore=ignore,
                    source_checks=build_source_checks(settings.checks), router=settings.router())

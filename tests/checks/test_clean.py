@@ -7,7 +7,6 @@ fewer than one finding per 2,000 words.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +14,9 @@ from pipeline.checks import build_checks, run_checks
 from pipeline.core.document import load_document
 from pipeline.core.findings import Severity
 
-CLEAN = sorted((Path(__file__).parent / "data" / "clean").glob("*.txt"))
+from tests.support import TEST_DATA
+
+CLEAN = sorted((TEST_DATA / "clean").glob("*.txt"))
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,15 @@ The bar, per check: at most 0.1 findings per 1,000 words over the whole set (at 
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from pipeline.checks import REGISTRY
 from pipeline.core.document import load_document
 
-DATA = Path(__file__).parent / "data"
-FILES = sorted((DATA / "clean_en").glob("*.txt")) + sorted((DATA / "clean").glob("*.txt"))
+from tests.support import TEST_DATA
+
+FILES = sorted((TEST_DATA / "clean_en").glob("*.txt")) + sorted((TEST_DATA / "clean").glob("*.txt"))
 CHECKED = ("calque", "glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote",
            "html-residue", "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier", "repeated-headline")
 

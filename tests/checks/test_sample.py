@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -10,7 +9,9 @@ from pipeline.checks import build_checks
 from pipeline.core.document import load_document
 from pipeline.core.edits import Edit, apply_edits
 
-SAMPLE = Path(__file__).parent.parent / "seeds" / "000_0e67fac1f9dc59aa.txt"
+from tests.support import REPO_ROOT
+
+SAMPLE = REPO_ROOT / "seeds" / "000_0e67fac1f9dc59aa.txt"
 MINE = ("calque", "cjk-punctuation", "duplicate-line", "hyphen-spacing", "missing-space", "ordinal-spacing",
         "repeated-phrase", "space-before-punctuation", "unpaired-punctuation")
 

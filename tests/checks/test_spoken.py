@@ -10,7 +10,9 @@ from pipeline.checks import build_checks, run_checks
 from pipeline.core.document import Document, load_document
 from pipeline.core.findings import Severity
 
-TRANSCRIPTS = sorted((Path(__file__).parent / "data" / "transcripts").glob("*.txt"))
+from tests.support import TEST_DATA
+
+TRANSCRIPTS = sorted((TEST_DATA / "transcripts").glob("*.txt"))
 
 
 def found(text: str, check: str):

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 
+from tests.support import TEST_DATA
+
 runner = CliRunner()
 PASSAGE_START = "疫情背景下"
 
@@ -205,7 +207,7 @@ def test_run_with_the_ctranslate2_backend(seeds, tmp_path, tiny_ct2_dir):
     assert PASSAGE_START not in (out / "000_0e67fac1f9dc59aa.cleaned.txt").read_text(encoding="utf-8")
 
 
-PARALLEL = Path(__file__).parent / "data" / "parallel"
+PARALLEL = TEST_DATA / "parallel"
 
 
 @pytest.fixture()

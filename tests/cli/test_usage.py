@@ -7,6 +7,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 
+from tests.support import REPO_ROOT
+
 
 @pytest.mark.parametrize("command, usage, metavars", [
     (["accept"], "REPORT", ["TEXT"]),
@@ -42,7 +44,6 @@ def test_usage_errors_are_one_error_line_and_where_the_help_is(args, message, he
 
 def test_the_tqa_command_is_the_entry_point_that_words_usage_errors_so():
     import tomllib
-    from pathlib import Path
 
-    scripts = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["scripts"]
+    scripts = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["tqa"] == "pipeline.cli:entry_point"

@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.core.findings import Finding, Severity
 
+from tests.support import REPO_ROOT
+
 runner = CliRunner()
 STEM = "000_0e67fac1f9dc59aa"
 
@@ -334,8 +336,7 @@ def test_check_output_benchmark_runs():
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, str(root / "bench" / "check_output.py"), "--quick"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "bench" / "check_output.py"), "--quick"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "speed-up" in done.stdout and "streamed (now)" in done.stdout
 

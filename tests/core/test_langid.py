@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import regex
 
 from pipeline.core.languages import SHARED_SCRIPTS, identify, language_of
 
-SAMPLE = Path(__file__).parent / "data" / "langid" / "passages.tsv"
+from tests.support import TEST_DATA
+
+SAMPLE = TEST_DATA / "langid" / "passages.tsv"
 FLOOR = 0.95  # bench/langid.py measured 96/96 (100%) for langdetect within the script's languages
 
 

@@ -8,12 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).parent.parent
+from tests.support import REPO_ROOT
+
 
 
 def _run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=timeout)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=timeout)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc
 
@@ -52,14 +53,14 @@ def test_check_bench_quick(tmp_path: Path) -> None:
 def test_check_bench_articles_are_sample_sized_and_varied() -> None:
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("tqa_bench_check", REPO / "bench" / "check.py")
+    spec = importlib.util.spec_from_file_location("tqa_bench_check", REPO_ROOT / "bench" / "check.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     make_articles = module.make_articles
     articles = make_articles(12, seed=1)
     assert articles == make_articles(12, seed=1)  # deterministic
     assert len(set(articles)) == 12
-    sample = len(next((REPO / "seeds").glob("*.txt")).read_text(encoding="utf-8"))
+    sample = len(next((REPO_ROOT / "seeds").glob("*.txt")).read_text(encoding="utf-8"))
     mean = sum(map(len, articles)) / len(articles)
     assert 0.6 * sample < mean < 1.5 * sample
 

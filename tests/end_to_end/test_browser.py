@@ -21,6 +21,8 @@ from pipeline.cli import app
 from pipeline.report.json_report import DECISIONS_SCHEMA_FILE
 from pipeline.review.apply import decisions_from_report
 
+from tests.support import TEST_DATA
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 runner = CliRunner()
 
@@ -319,7 +321,7 @@ def test_bulk_accept_and_reject_all_changes_of_one_check(watch: Watch, tmp_path:
 
 
 def test_the_source_column_shows_the_chinese_beside_its_english(watch: Watch, tmp_path: Path) -> None:
-    data = Path(__file__).parent / "data" / "parallel"
+    data = TEST_DATA / "parallel"
     for name in ("rail.en.txt", "rail.zh.txt"):
         shutil.copy(data / name, tmp_path / name)
     out = tmp_path / "reports"

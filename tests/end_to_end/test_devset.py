@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 
-REPO = Path(__file__).parent.parent
-spec = importlib.util.spec_from_file_location("devset_bench", REPO / "bench" / "devset.py")
+from tests.support import REPO_ROOT
+
+spec = importlib.util.spec_from_file_location("devset_bench", REPO_ROOT / "bench" / "devset.py")
 devset = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(devset)
 

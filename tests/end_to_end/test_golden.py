@@ -23,8 +23,9 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 
+from tests.support import REPO_ROOT, TEST_DATA
+
 GOLDEN = Path(__file__).parent / "golden.json"
-DATA = Path(__file__).parent / "data"
 runner = CliRunner()
 
 
@@ -75,9 +76,9 @@ def _tree(folder: Path, base: Path) -> dict[str, str]:
 def _corpora(folder: Path) -> Path:
     """One small corpus per format, from the project's own test articles."""
     folder.mkdir()
-    texts = [p.read_text(encoding="utf-8") for p in sorted((DATA / "devset").glob("*.txt"))[:6]]
-    zh = (DATA / "parallel" / "summit.zh.txt").read_text(encoding="utf-8")
-    en = (DATA / "parallel" / "summit.en.txt").read_text(encoding="utf-8")
+    texts = [p.read_text(encoding="utf-8") for p in sorted((TEST_DATA / "devset").glob("*.txt"))[:6]]
+    zh = (TEST_DATA / "parallel" / "summit.zh.txt").read_text(encoding="utf-8")
+    en = (TEST_DATA / "parallel" / "summit.en.txt").read_text(encoding="utf-8")
     rows = [{"id": f"doc-{i}", "text": t, "note": i} for i, t in enumerate(texts)]
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     (folder / "news.jsonl").write_text(lines, encoding="utf-8")
@@ -105,8 +106,8 @@ def _corpora(folder: Path) -> Path:
 def golden_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     base = tmp_path / "golden"
     base.mkdir()
-    shutil.copytree(Path(__file__).parent.parent / "seeds", base / "seeds")
-    shutil.copytree(DATA, base / "data")
+    shutil.copytree(REPO_ROOT / "seeds", base / "seeds")
+    shutil.copytree(TEST_DATA, base / "data")
     _corpora(base / "corpora")
     monkeypatch.chdir(base)
     monkeypatch.setenv("TQA_CACHE_DIR", str(tmp_path / "cache"))

@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.core.document import InputError, load_document
 
+from tests.support import REPO_ROOT
+
 runner = CliRunner()
-ROOT = Path(__file__).parent.parent
 
 
 def tqa(*args):
@@ -48,7 +49,7 @@ def _finishes(fn, seconds: float = 30):
 def test_a_fifo_among_the_inputs_is_refused_not_waited_on(tmp_path):
     (tmp_path / "ok.txt").write_text("Trade grew.\n", encoding="utf-8")
     os.mkfifo(tmp_path / "pipe.txt")
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "check", str(tmp_path)], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "check", str(tmp_path)], cwd=REPO_ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 3
     assert "pipe.txt: error: is a FIFO, not a regular file" in result.stderr and "Traceback" not in result.stderr
@@ -58,9 +59,9 @@ def test_a_fifo_among_the_inputs_of_a_resumed_run_is_refused(tmp_path):
     (tmp_path / "ok.txt").write_text("Trade grew.\n", encoding="utf-8")
     out = tmp_path / "out"
     command = [sys.executable, "-m", "pipeline.cli", "run", str(tmp_path), "--out", str(out), "-j", "1", "--no-retranslate"]
-    subprocess.run(command, cwd=ROOT, capture_output=True, timeout=120, check=True)
+    subprocess.run(command, cwd=REPO_ROOT, capture_output=True, timeout=120, check=True)
     os.mkfifo(tmp_path / "pipe.txt")
-    result = subprocess.run([*command, "--resume"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([*command, "--resume"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 3 and "is a FIFO, not a regular file" in result.stderr
 
 

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.core.document import MAX_BYTES
 
-from conftest import kill_part_way
+from tests.support import kill_part_way
 
 runner = CliRunner()
 

@@ -21,7 +21,9 @@ from pipeline.cli import app
 from pipeline.core.edits import Edit, apply_edits
 from pipeline.report.diff import EditDiff, _LOCAL_DIFF_LIMIT, edit_opcodes, tokenize, unified_diff, word_diff
 from pipeline.core.spans import Span
-from tests.test_reports import apply_unified_diff
+from tests.report.test_reports import apply_unified_diff
+
+from tests.support import REPO_ROOT
 
 
 class _CountingMatcher(difflib.SequenceMatcher):
@@ -141,9 +143,8 @@ def test_the_size_benchmark_prints_stages_and_growth(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    repo = Path(__file__).resolve().parent.parent
-    out = subprocess.run([sys.executable, str(repo / "bench" / "sizes.py"), "--sizes", "3,6", "--json", str(tmp_path / "s.json")],
-                         capture_output=True, text=True, check=True, cwd=repo).stdout
+    out = subprocess.run([sys.executable, str(REPO_ROOT / "bench" / "sizes.py"), "--sizes", "3,6", "--json", str(tmp_path / "s.json")],
+                         capture_output=True, text=True, check=True, cwd=REPO_ROOT).stdout
     assert "| size | findings | applied | load | check+plan | repair+recheck+score | reports | total | growth/doubling |" in out
     rows = json.loads((tmp_path / "s.json").read_text())["rows"]
     assert [r["kb"] > 0 for r in rows] == [True, True] and rows[1]["chars"] > rows[0]["chars"]

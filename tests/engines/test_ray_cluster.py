@@ -2,7 +2,7 @@
 
 Each test makes a loopback-only network namespace, runs a two-node cluster
 (``ray.cluster_utils.Cluster``, 2 CPUs each, token auth) and the tqa driver inside it through
-``tests/ray_cluster.py``, and compares what the run wrote with ``tqa run -j 2`` on the same
+``tests/support/ray_cluster.py``, and compares what the run wrote with ``tqa run -j 2`` on the same
 inputs. The namespace keeps Ray on 127.0.0.1 (on the host it would register the machine's own
 address for a second node) and lets the test find and stop every process it started. Skipped
 where namespaces cannot be made (not root, no ``ip``) or Ray is not installed.
@@ -25,10 +25,9 @@ import pytest
 
 pytest.importorskip("ray.cluster_utils", reason='the Ray engine needs pip install "tqa[ray]"')
 
-import ray_runs
+from tests.support import REPO_ROOT, ray_runs  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
-HELPER = Path(__file__).resolve().parent / "ray_cluster.py"
+HELPER = REPO_ROOT / "tests" / "support" / "ray_cluster.py"
 LIMIT_S = 600  # the helper's own deadline (a test took 289 s at load 50 on 2 cores); the test kills everything 60 s after it
 ARTICLES = ray_runs.ARTICLES
 
@@ -95,10 +94,10 @@ def _on_a_cluster(fault: str, netns: str, tmp_path: Path, inputs: Path, model: P
            # Ray's files (sessions, the current cluster's address) and anything it would put in
            # the home folder go into our folder; the workers import this checkout's pipeline
            "RAY_TMPDIR": str(temp), "TMPDIR": str(temp), "HOME": str(temp / "home"),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
            "RAY_DISABLE_USAGE_STATS": "1"}
     proc = subprocess.Popen(["ip", "netns", "exec", netns, sys.executable, str(HELPER), str(tmp_path / "spec.json")],
-                            env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                            env=env, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         output, _ = proc.communicate(timeout=LIMIT_S + 60)
     except subprocess.TimeoutExpired:

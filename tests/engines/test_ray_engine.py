@@ -15,12 +15,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import ray_auth_token
-import ray_runs
-from ray_runs import CHINESE
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+
+from tests.support import ray_runs
+from tests.support.ray_runs import CHINESE, ray_auth_token
 
 ray = pytest.importorskip("ray", reason='the Ray engine needs pip install "tqa[ray]"')
 pytest.importorskip("ray.data", reason='the Ray engine needs pip install "tqa[ray]"')

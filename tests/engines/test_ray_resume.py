@@ -24,8 +24,8 @@ import pytest
 ray = pytest.importorskip("ray", reason='the Ray engine needs pip install "tqa[ray]"')
 pytest.importorskip("ray.data", reason='the Ray engine needs pip install "tqa[ray]"')
 
-import ray_runs  # noqa: E402
-from conftest import ray_auth_token  # noqa: E402
+from tests.support import ray_runs  # noqa: E402
+from tests.support.ray_runs import ray_auth_token  # noqa: E402
 
 LIMIT_S = 900  # the whole test ends within this, whatever hangs: a failing Ray run tends to hang
 # the reference's articles; chunks of 2 (the reference's are 8: the chunk size is not part

@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 
+from tests.support import REPO_ROOT, kill_part_way
+
 runner = CliRunner()
 
 BAD = "The results were good , the the meeting said."  # a spacing repair and a repetition
@@ -227,8 +229,6 @@ def test_a_killed_corpus_run_resumes_per_record_to_a_byte_identical_file(tmp_pat
     import subprocess
     import sys
 
-    from conftest import kill_part_way
-
     seed = sample_path.read_text(encoding="utf-8")
     src = _jsonl(tmp_path / "news.jsonl", [{"id": f"n{i}", "text": f"{seed}\n\nArticle {i} , the the end."} for i in range(130)])
     env = {**os.environ, "TQA_MODELS_DIR": str(tmp_path / "models"), "HF_HUB_OFFLINE": "1"}
@@ -274,11 +274,10 @@ def test_corpus_bench_runs_at_toy_sizes(tmp_path):
     import subprocess
     import sys
 
-    repo = Path(__file__).parent.parent
     out = tmp_path / "corpus.json"
-    env = {**os.environ, "PYTHONPATH": str(repo)}
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     proc = subprocess.run([sys.executable, "bench/corpus.py", "--sizes", "2,4", "--files-max", "2", "--commands", "check",
-                           "--jobs", "1", "--json", str(out)], capture_output=True, text=True, env=env, cwd=repo, timeout=300)
+                           "--jobs", "1", "--json", str(out)], capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(out.read_text(encoding="utf-8"))
     assert {(r["input"], r["records"]) for r in report["results"]} == {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -20,7 +19,9 @@ from pipeline.original.align import (
 )
 from pipeline.core.document import Document
 
-PARALLEL = Path(__file__).parent / "data" / "parallel"
+from tests.support import TEST_DATA
+
+PARALLEL = TEST_DATA / "parallel"
 
 
 def load_pair(name: str) -> tuple[str, Document, list[tuple[tuple[int, ...], tuple[int, ...]]]]:

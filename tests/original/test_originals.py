@@ -18,7 +18,9 @@ from pipeline.original.source import (
     run_source_checks,
 )
 
-DATA = Path(__file__).parent / "data" / "originals"
+from tests.support import TEST_DATA
+
+DATA = TEST_DATA / "originals"
 LANGUAGES = ("de", "fr", "ru", "ko")
 EN = (DATA / "port.en.txt").read_text(encoding="utf-8")
 

@@ -17,7 +17,9 @@ from pipeline.original.source import (
     run_source_checks,
 )
 
-PARALLEL = Path(__file__).parent / "data" / "parallel"
+from tests.support import TEST_DATA
+
+PARALLEL = TEST_DATA / "parallel"
 
 
 @pytest.fixture(scope="module")

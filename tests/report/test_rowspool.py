@@ -10,7 +10,7 @@ from rich.console import Console
 
 from pipeline.report import error_row, summary_row, summary_table, write_summary
 from pipeline.report.rowspool import RowSpool
-from tests.test_reports import make_result
+from tests.report.test_reports import make_result
 
 NAMES = ("summary.json", "summary.jsonl", "summary.csv", "summary.md", "index.html", "retranslations.tmx")
 

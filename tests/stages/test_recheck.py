@@ -13,7 +13,8 @@ from pipeline.core.document import Document
 from pipeline.core.edits import apply_edits
 from pipeline.stages.recheck import recheck
 
-DATA = Path(__file__).parent / "data"
+from tests.support import TEST_DATA
+
 
 
 def documents(sample: str) -> list[str]:
@@ -21,7 +22,7 @@ def documents(sample: str) -> list[str]:
     rng = random.Random(3)
     shuffled = paras[:]
     rng.shuffle(shuffled)
-    clean = [p.read_text(encoding="utf-8") for p in sorted((DATA / "clean").glob("*.txt"))]
+    clean = [p.read_text(encoding="utf-8") for p in sorted((TEST_DATA / "clean").glob("*.txt"))]
     return [
         sample,
         "\n".join(paras),  # one long paragraph of lines

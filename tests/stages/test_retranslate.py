@@ -47,7 +47,9 @@ from pipeline.translate.scoring import (
     words_from_pieces,
 )
 
-PARALLEL = Path(__file__).parent / "data" / "parallel"
+from tests.support import TEST_DATA
+
+PARALLEL = TEST_DATA / "parallel"
 OPTIONS = dict(num_beams=1, max_length=12)
 
 

@@ -1,9 +1,10 @@
 """What the Ray tests share: their articles, the `tqa run` arguments both engines get, and
-the output tree they compare (tests/test_ray_*.py; the reference run is ``ray_reference``
-in conftest.py)."""
+the output tree they compare (tests/engines/test_ray_*.py; the reference run is ``ray_reference``
+in tests/conftest.py)."""
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -40,3 +41,12 @@ def local_run(inputs: Path, out: Path, model: Path) -> None:
     command = [sys.executable, "-m", "pipeline.cli", *args(inputs, out, model), "-j", "2"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=LIMIT_S)
     assert done.returncode == 0, done.stderr
+
+
+@functools.cache
+def ray_auth_token() -> str:
+    """One Ray auth token per test process: Ray's client keeps the first token it read for the
+    life of the process, so a second ``ray.init`` given another token cannot reach its own GCS."""
+    import secrets
+
+    return secrets.token_hex(32)

@@ -15,7 +15,9 @@ from pipeline.checks.base import ConfigurationError
 from pipeline.core.languages import Router, parse_model_options
 from pipeline.translate.pool import ModelPool
 
-DATA = Path(__file__).parent / "data" / "multilingual"
+from tests.support import TEST_DATA
+
+DATA = TEST_DATA / "multilingual"
 ZH = "中国将与中亚国家扩大贸易往来。"
 JA = "日本も地域の安定に協力していきます。"
 RU = "Россия поддерживает развитие транспортных коридоров в регионе"
@@ -25,7 +27,7 @@ FR = "Le sommet a été suivi par de nombreux diplomates européens et des journ
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> dict[str, Path]:
     """Tiny random Marian models for zh, ja and ru, each with its own sentencepiece vocabulary."""
-    from tiny_model import build_tiny_marian
+    from tests.support.tiny_model import build_tiny_marian
 
     root = tmp_path_factory.mktemp("multilingual-models")
     corpora = {"zh": seed_text, "ja": (DATA / "ja.txt").read_text(encoding="utf-8"),

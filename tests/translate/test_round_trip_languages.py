@@ -12,6 +12,8 @@ from pipeline.core.document import Document
 from pipeline.core.languages import Router, parse_model_options
 from pipeline.translate.pool import ModelPool
 
+from tests.support import TEST_DATA
+
 JA = ("政府は2023年に新しい経済対策を発表しました。首相は来週、中央アジアの五か国を訪問する予定です。\n\n"
       "会議では、両国の貿易、エネルギー、交通インフラの協力について詳しく話し合われました。輸出は40%増えました。")
 # The third sentence (its own paragraph) has no Japanese counterpart: only a round trip can
@@ -100,12 +102,12 @@ def test_the_cache_line_counts_every_models_lookups(tmp_path: Path) -> None:
 def test_tqa_run_round_trips_through_tiny_japanese_models_and_counts_both_caches(tmp_path, tiny_model_dir, seed_text):
     import json
 
-    from tiny_model import build_tiny_marian
+    from tests.support.tiny_model import build_tiny_marian
     from typer.testing import CliRunner
 
     from pipeline.cli import app
 
-    ja_text = (Path(__file__).parent / "data" / "multilingual" / "ja.txt").read_text(encoding="utf-8") + JA
+    ja_text = (TEST_DATA / "multilingual" / "ja.txt").read_text(encoding="utf-8") + JA
     ja_en = build_tiny_marian(tmp_path / "tiny-ja-en", ja_text, seed=3, source_lang="ja")
     en_ja = build_tiny_marian(tmp_path / "tiny-en-ja", EN + "\n" + ja_text, seed=4, source_lang="en", target_lang="ja")
     (tmp_path / "article.en.txt").write_text(EN, encoding="utf-8")

@@ -26,7 +26,8 @@ from pipeline.translate import (
 )
 from pipeline.translate.models import cache_name, describe_model, write_metadata
 
-REPO_ROOT = Path(__file__).parent.parent
+from tests.support import REPO_ROOT
+
 # drawn from the seed's own Chinese and English, so most pieces are in the tiny vocabulary
 A = "中国和中亚将逐步恢复客运航班"
 B = "The summit is the first major multilateral diplomatic activity"
@@ -137,7 +138,7 @@ def test_deterministic_across_loads(tiny_model_dir: Path, translator: Translator
 
 
 def test_tiny_model_build_is_deterministic(tmp_path: Path, seed_text: str, tiny_model_dir: Path) -> None:
-    from tiny_model import build_tiny_marian
+    from tests.support.tiny_model import build_tiny_marian
 
     rebuilt = build_tiny_marian(tmp_path / "again", seed_text)
     for name in ("model.safetensors", "source.spm", "vocab.json", "config.json"):

@@ -7,11 +7,8 @@ import pytest
 from pipeline.checks import ConfigurationError
 from pipeline.checks.calque import Calque
 from pipeline.checks.resources.glossary import SHIPPED, load_glossary, shipped_glossary
-from pipeline.core.document import Document
 
-
-def hits(text: str, **options) -> list[tuple[str, str | None]]:
-    return [(f.span.of(text), f.replacement) for f in Calque(**options).find(Document.from_text(text))]
+from tests.support import hits
 
 
 def test_shipped_glossary_is_well_formed():
@@ -36,7 +33,7 @@ def test_shipped_glossary_is_well_formed():
     ],
 )
 def test_matches(text, expected):
-    assert hits(text) == expected
+    assert hits(Calque, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -45,7 +42,7 @@ def test_matches(text, expected):
      "non-community of destiny", "reform and opening up", "three forcesful", "earth villages"],
 )
 def test_near_misses(text):
-    assert hits(text) == []
+    assert hits(Calque, text) == []
 
 
 def test_user_glossary_tsv_and_csv(tmp_path: Path):
@@ -54,9 +51,9 @@ def test_user_glossary_tsv_and_csv(tmp_path: Path):
     csv = tmp_path / "terms.csv"
     csv.write_text('phrase,rendering\n"golden, week",holiday week\n', encoding="utf-8")
     assert [e.phrase for e in load_glossary(csv)] == ["golden, week"]
-    found = hits("the foo bar and a community of destiny, golden, week", glossary=[str(tsv), str(csv)])
+    found = hits(Calque, "the foo bar and a community of destiny, golden, week", glossary=[str(tsv), str(csv)])
     assert found == [("foo bar", "baz"), ("community of destiny", "shared-future community"), ("golden, week", "holiday week")]
-    assert hits("foo bar and community of destiny", glossary=str(tsv), shipped=False) == [
+    assert hits(Calque, "foo bar and community of destiny", glossary=str(tsv), shipped=False) == [
         ("foo bar", "baz"), ("community of destiny", "shared-future community")]
 
 
@@ -93,9 +90,9 @@ def test_literal_star_in_a_phrase_is_an_ordinary_character(tmp_path: Path):
     # "*" inside a token is not a wildcard; it used to fail with "no such group"
     tsv = tmp_path / "stars.tsv"
     tsv.write_text("phrase\trendering\nfive*star hotel\tfive-star hotel\nQ*bert\tQbert\nrated * stars\t* stars\n", encoding="utf-8")
-    assert hits("a five*star hotel and Q*bert, rated four stars", glossary=str(tsv), shipped=False) == [
+    assert hits(Calque, "a five*star hotel and Q*bert, rated four stars", glossary=str(tsv), shipped=False) == [
         ("five*star hotel", "five-star hotel"), ("Q*bert", "Qbert"), ("rated four stars", "four stars")]
-    assert hits("a five star hotel", glossary=str(tsv), shipped=False) == []
+    assert hits(Calque, "a five star hotel", glossary=str(tsv), shipped=False) == []
 
 
 def test_big_glossary_matches_only_what_is_there(tmp_path: Path):
@@ -103,5 +100,5 @@ def test_big_glossary_matches_only_what_is_there(tmp_path: Path):
     rows = [f"term {i} alpha\tT{i}" for i in range(20_000)]
     tsv = tmp_path / "big.tsv"
     tsv.write_text("phrase\trendering\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    assert hits("the term 17 alpha and term 17 beta, term 19999 alpha.", glossary=str(tsv), shipped=False) == [
+    assert hits(Calque, "the term 17 alpha and term 17 beta, term 19999 alpha.", glossary=str(tsv), shipped=False) == [
         ("term 17 alpha", "T17"), ("term 19999 alpha", "T19999")]

@@ -6,9 +6,7 @@ from pipeline.checks import ConfigurationError
 from pipeline.checks.repetition import RepeatedPhrase
 from pipeline.core.document import Document
 
-
-def hits(text: str, **options) -> list[tuple[str, str | None]]:
-    return [(f.span.of(text), f.replacement) for f in RepeatedPhrase(**options).find(Document.from_text(text))]
+from tests.support import hits
 
 
 @pytest.mark.parametrize(
@@ -27,7 +25,7 @@ def hits(text: str, **options) -> list[tuple[str, str | None]]:
     ],
 )
 def test_positives(text, expected):
-    assert hits(text) == expected
+    assert hits(RepeatedPhrase, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -43,13 +41,13 @@ def test_positives(text, expected):
     ],
 )
 def test_legitimate_repetition_is_quiet(text):
-    assert hits(text) == []
+    assert hits(RepeatedPhrase, text) == []
 
 
 def test_options():
-    assert hits("China China relations", allow=["china"]) == []
-    assert hits("one two three one two three", max_words=2) == []
-    assert hits("one two three one two three", max_words=3) == [("one two three one two three", "one two three")]
+    assert hits(RepeatedPhrase, "China China relations", allow=["china"]) == []
+    assert hits(RepeatedPhrase, "one two three one two three", max_words=2) == []
+    assert hits(RepeatedPhrase, "one two three one two three", max_words=3) == [("one two three one two three", "one two three")]
     with pytest.raises(ConfigurationError, match="max_words"):
         RepeatedPhrase(max_words=0)
     with pytest.raises(ConfigurationError, match="allow"):

@@ -9,8 +9,9 @@ import functools
 import pytest
 
 from pipeline.checks import REGISTRY
-from pipeline.core.document import Document
 from pipeline.core.findings import Severity
+
+from tests.support import hits
 
 NEW = ("glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote", "html-residue",
        "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier", "repeated-headline")
@@ -19,11 +20,6 @@ NEW = ("glued-words", "glued-number", "glued-punctuation", "doubled-punctuation"
 @functools.lru_cache(maxsize=None)
 def _check(check_id: str):
     return REGISTRY[check_id]()
-
-
-def hits(check_id: str, text: str) -> list[tuple[str, str | None]]:
-    check = _check(check_id)
-    return [(f.span.of(text), f.replacement) for f in check.find(Document.from_text(text))]
 
 
 def test_registered_with_severity_and_description():
@@ -64,7 +60,7 @@ def test_registered_with_severity_and_description():
     ],
 )
 def test_finds(check_id, text, expected):
-    assert hits(check_id, text) == expected
+    assert hits(_check(check_id), text) == expected
 
 
 @pytest.mark.parametrize(
@@ -89,7 +85,7 @@ def test_finds(check_id, text, expected):
     ],
 )
 def test_leaves_alone(check_id, text):
-    assert hits(check_id, text) == []
+    assert hits(_check(check_id), text) == []
 
 
 def test_listed_by_tqa_checks():

@@ -9,11 +9,8 @@ import pytest
 from pipeline.checks import ConfigurationError
 from pipeline.checks.calque import Calque
 from pipeline.checks.resources.termbase import SHIPPED, load_termbase, shipped_termbase
-from pipeline.core.document import Document
 
-
-def hits(text: str, **options) -> list[tuple[str, str | None]]:
-    return [(f.span.of(text), f.replacement) for f in Calque(**options).find(Document.from_text(text))]
+from tests.support import hits
 
 
 def test_shipped_term_base_is_well_formed():
@@ -37,7 +34,7 @@ def test_shipped_term_base_is_well_formed():
     ],
 )
 def test_wrong_renderings_are_calques(text, expected):
-    assert hits(text) == expected
+    assert hits(Calque, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -46,17 +43,17 @@ def test_wrong_renderings_are_calques(text, expected):
      "huge crowds at the station", "a crown of thorns", "a short board meeting"],
 )
 def test_accepted_renderings_are_not(text):
-    assert hits(text) == []
+    assert hits(Calque, text) == []
 
 
 def test_shipped_false_turns_the_term_base_off_too():
-    assert hits("new crown pneumonia", shipped=False) == []
+    assert hits(Calque, "new crown pneumonia", shipped=False) == []
 
 
 def test_user_term_base_tsv(tmp_path: Path):
     tsv = tmp_path / "mine.tsv"
     tsv.write_text("zh\ten\twrong\n白皮书\twhite paper\twhite skin book|white leather book\n", encoding="utf-8")
-    assert hits("the white skin book says", termbase=str(tsv), shipped=False) == [("white skin book", "white paper")]
+    assert hits(Calque, "the white skin book says", termbase=str(tsv), shipped=False) == [("white skin book", "white paper")]
 
 
 TBX = """<?xml version="1.0" encoding="UTF-8"?>
@@ -97,7 +94,7 @@ def test_tbx_basic_and_tbx3(tmp_path: Path):
     three.write_text(TBX3, encoding="utf-8")
     [entry] = load_termbase(three)
     assert (entry.zh, entry.en, entry.wrong) == ("白皮书", ("white paper",), ("white skin book",))
-    assert hits("a white skin book", termbase=[str(three)], shipped=False) == [("white skin book", "white paper")]
+    assert hits(Calque, "a white skin book", termbase=[str(three)], shipped=False) == [("white skin book", "white paper")]
 
 
 @pytest.mark.parametrize(

@@ -7,18 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from pipeline.cli import app
 
-from tests.support import TEST_DATA
+from tests.support import TEST_DATA, tqa
 
-runner = CliRunner()
 PASSAGE_START = "疫情背景下"
-
-
-def tqa(*args: str):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
 def test_check_json_reports_the_passage_with_exact_offsets(seeds, sample_path):

@@ -14,14 +14,9 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.core.findings import Finding, Severity
 
-from tests.support import REPO_ROOT
+from tests.support import REPO_ROOT, runner, tqa
 
-runner = CliRunner()
 STEM = "000_0e67fac1f9dc59aa"
-
-
-def tqa(*args, **kwargs):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False, **kwargs)
 
 
 @pytest.fixture()

@@ -15,20 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from pipeline.cli import app
 from pipeline.report.json_report import DECISIONS_SCHEMA_FILE
 from pipeline.review.apply import decisions_from_report
 
-from tests.support import TEST_DATA
+from tests.support import TEST_DATA, tqa
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-runner = CliRunner()
-
-
-def tqa(*args: object):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
 def _unavailable(reason: str) -> None:

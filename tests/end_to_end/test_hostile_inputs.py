@@ -13,18 +13,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.core.document import InputError, load_document
 
-from tests.support import REPO_ROOT
-
-runner = CliRunner()
-
-
-def tqa(*args):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+from tests.support import REPO_ROOT, runner, tqa
 
 
 def _finishes(fn, seconds: float = 30):

@@ -11,18 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from pipeline.cli import app
 from pipeline.core.document import MAX_BYTES
 
-from tests.support import kill_part_way
-
-runner = CliRunner()
-
-
-def tqa(*args):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+from tests.support import kill_part_way, tqa
 
 
 def summary(out: Path) -> dict[str, dict]:
@@ -256,7 +248,7 @@ def test_inputs_from_globs_and_standard_input(tmp_path):
     doc = json.loads(tqa("check", pattern, "--format", "json").stdout)
     assert sorted(Path(f["path"]).name for f in doc["files"]) == ["x.txt", "y.txt"]
     listing = f"{tmp_path / 'y' / 'y.txt'}\n\n{tmp_path / 'x' / 'x.txt'}\n"
-    result = runner.invoke(app, ["check", "--paths-from", "-", "--format", "json"], input=listing, catch_exceptions=False)
+    result = tqa("check", "--paths-from", "-", "--format", "json", input=listing)
     assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["y.txt", "x.txt"]
     assert tqa("check", str(tmp_path / "*.nothing")).exit_code == 2
 

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 
-from tests.support import ray_runs
+from tests.support import hard_timeout, ray_runs
 from tests.support.ray_runs import CHINESE, ray_auth_token
 
 ray = pytest.importorskip("ray", reason='the Ray engine needs pip install "tqa[ray]"')
@@ -29,13 +29,7 @@ runner = CliRunner()
 LIMIT_S = 600  # every Ray test ends within this: a failing Ray run tends to hang, not fail (240 s was hit at load 50 on 2 cores)
 
 
-@pytest.fixture(autouse=True)
-def _hard_timeout():
-    import faulthandler
-
-    faulthandler.dump_traceback_later(LIMIT_S, exit=True)  # ends the process, whatever hangs
-    yield
-    faulthandler.cancel_dump_traceback_later()
+_hard_timeout = hard_timeout(LIMIT_S)
 
 
 @pytest.fixture(scope="module")

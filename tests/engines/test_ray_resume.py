@@ -24,7 +24,7 @@ import pytest
 ray = pytest.importorskip("ray", reason='the Ray engine needs pip install "tqa[ray]"')
 pytest.importorskip("ray.data", reason='the Ray engine needs pip install "tqa[ray]"')
 
-from tests.support import ray_runs  # noqa: E402
+from tests.support import hard_timeout, ray_runs  # noqa: E402
 from tests.support.ray_runs import ray_auth_token  # noqa: E402
 
 LIMIT_S = 900  # the whole test ends within this, whatever hangs: a failing Ray run tends to hang
@@ -33,13 +33,7 @@ LIMIT_S = 900  # the whole test ends within this, whatever hangs: a failing Ray 
 ARTICLES, CHUNK = ray_runs.ARTICLES, 2
 
 
-@pytest.fixture(autouse=True)
-def _hard_timeout():
-    import faulthandler
-
-    faulthandler.dump_traceback_later(LIMIT_S, exit=True)
-    yield
-    faulthandler.cancel_dump_traceback_later()
+_hard_timeout = hard_timeout(LIMIT_S)
 
 
 @pytest.fixture(scope="module")

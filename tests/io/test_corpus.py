@@ -8,20 +8,13 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from pipeline.cli import app
 
-from tests.support import REPO_ROOT, kill_part_way
+from tests.support import REPO_ROOT, kill_part_way, tqa
 
-runner = CliRunner()
 
 BAD = "The results were good , the the meeting said."  # a spacing repair and a repetition
 CLEAN = "Trade grew by ten percent last year."
-
-
-def tqa(*args):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
 def run(*args):

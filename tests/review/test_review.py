@@ -8,19 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from pipeline.cli import app
 from pipeline.core.edits import Edit, apply_edits
 from pipeline.report.json_report import DECISIONS_SCHEMA_FILE, FINDINGS_SCHEMA_FILE
 from pipeline.review.apply import ReviewError, apply_review, decisions_from_report, default_output, load_review
 from pipeline.core.spans import Span
 
-runner = CliRunner()
-
-
-def tqa(*args: object):
-    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+from tests.support import tqa
 
 
 @pytest.fixture(scope="module")

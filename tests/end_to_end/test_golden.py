@@ -1,10 +1,10 @@
 """Golden outputs: ``check``, ``run``, ``accept`` and ``apply`` over the sample article, every
 text of ``tests/data`` and a corpus of each format, with the tiny model. Each output's digest
-must stay what ``tests/golden.json`` holds, so that a change meant to move code around
+must stay what ``tests/end_to_end/golden.json`` holds, so that a change meant to move code around
 cannot change what a user gets.
 
 When a change is meant to change output, rewrite the digests with
-``TQA_GOLDEN_WRITE=1 python -m pytest tests/test_golden.py`` and say why in the commit.
+``TQA_GOLDEN_WRITE=1 python -m pytest tests/end_to_end/test_golden.py`` and say why in the commit.
 """
 
 from __future__ import annotations
@@ -164,4 +164,4 @@ def test_outputs_match_the_golden_digests(golden_inputs: Path, tiny_model_dir: P
         GOLDEN.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
     changed = sorted(k for k in golden.keys() | digests.keys() if golden.get(k) != digests.get(k))
-    assert not changed, f"{len(changed)} output(s) differ from tests/golden.json: {changed[:20]}"
+    assert not changed, f"{len(changed)} output(s) differ from tests/end_to_end/golden.json: {changed[:20]}"

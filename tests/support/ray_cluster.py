@@ -1,6 +1,6 @@
-"""A two-node Ray cluster, a tqa driver on it, and one fault half-way (tests/test_ray_cluster.py).
+"""A two-node Ray cluster, a tqa driver on it, and one fault half-way (tests/engines/test_ray_cluster.py).
 
-    python tests/ray_cluster.py SPEC.json
+    python tests/support/ray_cluster.py SPEC.json
 
 runs inside the loopback-only network namespace the test made, so every node and the driver
 use 127.0.0.1 and nothing else. It starts ``ray.cluster_utils.Cluster`` (a head and one

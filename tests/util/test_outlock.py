@@ -1,5 +1,5 @@
 """One owner of the output folder's lock: `tqa run`, from before the batch through the summary.
-(The refused second run and forked workers closing their copy: tests/test_hostile_inputs.py.)"""
+(The refused second run and forked workers closing their copy: tests/end_to_end/test_hostile_inputs.py.)"""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ worker, ``--cpus-per-node`` logical CPUs each; one node gets the same total). Th
 are started by this script before the run is timed (their start-up is printed apart) and
 `tqa run --address` joins them. Articles: the sample article with a numbered first line
 and one distinct Chinese sentence each (from bench/translate.py), so every article costs
-the model a translation. Model: the tiny test model (tests/tiny_model.py) on CPU; the GPU
+the model a translation. Model: the tiny test model (tests/support/tiny_model.py) on CPU; the GPU
 section uses the opus-mt-zh-en-sized random model of bench/translate.py.
 
 Figures per run: wall seconds; CPU seconds of every process this script started

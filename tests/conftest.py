@@ -69,8 +69,12 @@ def tiny_en_zh_dir(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> 
     from tests.support.tiny_model import build_tiny_marian
 
     return build_tiny_marian(
-        tmp_path_factory.mktemp("models") / "tiny-marian-en-zh", seed_text, seed=1,
-        source_lang="en", target_lang="zh", language_tokens=(">>cmn_Hans<<",),
+        tmp_path_factory.mktemp("models") / "tiny-marian-en-zh",
+        seed_text,
+        seed=1,
+        source_lang="en",
+        target_lang="zh",
+        language_tokens=(">>cmn_Hans<<",),
     )
 
 

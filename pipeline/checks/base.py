@@ -14,7 +14,6 @@ from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
 
-
 # A paragraph longer than this (a whole book on one line, a data dump) is not prose: the
 # checks that look at word patterns skip it with a "too long to check" finding, so that
 # time and memory stay bounded by this, not by the file.
@@ -70,7 +69,9 @@ class Check:
         unknown = sorted(set(options) - set(self.options))
         if unknown:
             allowed = ", ".join(sorted(self.options)) or "none"
-            raise ConfigurationError(f"{type(self).__name__}: unknown option(s) {', '.join(unknown)}; allowed: {allowed}")
+            raise ConfigurationError(
+                f"{type(self).__name__}: unknown option(s) {', '.join(unknown)}; allowed: {allowed}"
+            )
         if severity is not None:
             try:
                 self.severity = Severity(severity)  # type: ignore[misc]
@@ -89,7 +90,9 @@ class Check:
         if isinstance(paths, (str, Path)):
             paths = [paths]
         if not isinstance(paths, list) or not all(isinstance(p, (str, Path)) for p in paths):
-            raise ConfigurationError(f"{type(self).__name__}: {option} must be a file path or a list of them, got {paths!r}")
+            raise ConfigurationError(
+                f"{type(self).__name__}: {option} must be a file path or a list of them, got {paths!r}"
+            )
         return paths
 
     def too_long(self, span: Span) -> Finding:
@@ -151,8 +154,13 @@ class PatternCheck(Check):
             if not self.keep(m, doc):
                 continue
             replacement = self.replacement(m, doc)
-            found.append(self.finding(
-                self.span(m, doc), self.message(m, doc), replacement=replacement,
-                origin="rule" if replacement is not None else None, evidence=self.evidence(m, doc),
-            ))
+            found.append(
+                self.finding(
+                    self.span(m, doc),
+                    self.message(m, doc),
+                    replacement=replacement,
+                    origin="rule" if replacement is not None else None,
+                    evidence=self.evidence(m, doc),
+                )
+            )
         return sorted(found, key=lambda f: f.span) if self.by_span else found

@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
+from pipeline.checks.base import PatternCheck, register
 from pipeline.core.document import Document
 from pipeline.core.findings import Severity
 from pipeline.core.spans import Span
-from pipeline.checks.base import PatternCheck, register
 
 # Each pattern starts with the characters it needs (not a look-behind or a space), which lets
 # the engine skip ahead to them: 3-4x faster than "(?<![.,;:!?])([,;:.])" and "[ \t]+”".
@@ -32,9 +32,14 @@ _DOUBLED = re.compile(r"([,;:.])(?<![.,;:!?][,;:.])([ \t]*)([,;:.])(?![.,;:!?])"
 _SPACED_OPEN = re.compile(r"“[ \t]+(?=\w)")
 _CLOSE = re.compile(r"”")  # a spaced closing quote: the spaces before it are read back from the quote
 _TAG_NAMES = "p|br|div|span|a|b|i|u|em|strong|li|ul|ol|h[1-6]|img|td|tr|th|table|font|sup|sub|hr|tbody|thead|section|article|figure|figcaption|blockquote"
-_TAG = re.compile(rf"<[ \t]*/?[ \t]*(?:{_TAG_NAMES})(?:[ \t]+[a-z-]+[ \t]*=[ \t]*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*[ \t]*/?[ \t]*>", re.I)
+_TAG = re.compile(
+    rf"<[ \t]*/?[ \t]*(?:{_TAG_NAMES})(?:[ \t]+[a-z-]+[ \t]*=[ \t]*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s<>]+))*[ \t]*/?[ \t]*>",
+    re.I,
+)
 _WELL_FORMED = re.compile(r"</?[a-z0-9]+(?:\s[^<>]*)?/?>", re.I)  # as markup writes it: no space after "<"
-_ENTITY = re.compile(r"&[ \t]?(?:nbsp|amp|lt|gt|quot|apos|mdash|ndash|hellip|rsquo|lsquo|rdquo|ldquo|#\d{2,5}|#x[0-9a-f]{2,4});", re.I)
+_ENTITY = re.compile(
+    r"&[ \t]?(?:nbsp|amp|lt|gt|quot|apos|mdash|ndash|hellip|rsquo|lsquo|rdquo|ldquo|#\d{2,5}|#x[0-9a-f]{2,4});", re.I
+)
 
 
 @register
@@ -69,8 +74,11 @@ class SpacedQuote(PatternCheck):
     def matches(self, doc: Document) -> Iterable[tuple[int, int]]:
         """(start, end) of each spaced quotation mark, with its spaces, in text order."""
         text = doc.text
-        spans = [m.span() for m in _SPACED_OPEN.finditer(text)
-                 if m.start() == 0 or text[m.start() - 1].isspace() or text[m.start() - 1] == "("]
+        spans = [
+            m.span()
+            for m in _SPACED_OPEN.finditer(text)
+            if m.start() == 0 or text[m.start() - 1].isspace() or text[m.start() - 1] == "("
+        ]
         for m in _CLOSE.finditer(text):
             start = m.start()
             while start and text[start - 1] in " \t":
@@ -106,7 +114,11 @@ class HtmlResidue(PatternCheck):
         if m.re is _ENTITY:
             return f"HTML entity in the text: {m.group()!r}"
         # "<p>" may be a page given as text on purpose: reported, left for a person
-        return f"HTML tag in the text: {m.group()!r}" if _WELL_FORMED.fullmatch(m.group()) else f"broken HTML tag in the text: {m.group()!r}"
+        return (
+            f"HTML tag in the text: {m.group()!r}"
+            if _WELL_FORMED.fullmatch(m.group())
+            else f"broken HTML tag in the text: {m.group()!r}"
+        )
 
     def replacement(self, m: re.Match[str], doc: Document) -> str | None:
         if m.re is _ENTITY:

@@ -23,10 +23,10 @@ from typing import Any
 
 import regex
 
+from pipeline.checks.base import PatternCheck, register
 from pipeline.core.document import Document
 from pipeline.core.findings import Severity
 from pipeline.core.spans import Span
-from pipeline.checks.base import PatternCheck, register
 
 # Every hyphen with spaces on either side; which of them are artefacts is decided per
 # match below, since they are few and a Python test there is cheaper than lookbehinds
@@ -52,6 +52,8 @@ def _spaced_hyphens(text: str) -> Iterator[regex.Match[str]]:
                 yield m
                 done = m.end()
         at = text.find("-", max(at + 1, done))
+
+
 _WORD_AFTER = regex.compile(r"\p{Ll}+\b")
 _NEXT_WORD = regex.compile(r"[\p{L}\p{N}]+")
 # "word -word": a space before the hyphen and none after is never a dash in edited prose.
@@ -90,7 +92,7 @@ def _spaced_marks(text: str) -> Iterator[regex.Match[str]]:
 
 
 _SPACE_AFTER_OPEN = regex.compile(r"[(\[][ \t]+(?=[\p{L}\p{N}])")
-_WORD_END = frozenset("\"”’)]")
+_WORD_END = frozenset('"”’)]')
 
 # ".The" needs a lowercase word of 2+ letters before it, which leaves out initials
 # ("J.K."), "U.S." and most domain names; ",and" needs Latin letters on both sides, which
@@ -161,7 +163,9 @@ def _compound(text: str, m: regex.Match[str]) -> str:
 class SpaceBeforePunctuation(PatternCheck):
     id = "space-before-punctuation"
     severity = Severity.MINOR
-    description = 'Space before a comma, full stop, colon, closing bracket or possessive: "China , Central Asia", "China \'s"'
+    description = (
+        'Space before a comma, full stop, colon, closing bracket or possessive: "China , Central Asia", "China \'s"'
+    )
     by_span = True
 
     def matches(self, doc: Document) -> Iterable[regex.Match[str]]:
@@ -179,7 +183,9 @@ class SpaceBeforePunctuation(PatternCheck):
     def message(self, m: regex.Match[str], doc: Document) -> str:
         if m.re is _SPACE_AFTER_OPEN:
             return "space after an opening bracket"
-        what = "a split-off possessive" if m.group("poss") else "a closing bracket" if m.group("close") else "punctuation"
+        what = (
+            "a split-off possessive" if m.group("poss") else "a closing bracket" if m.group("close") else "punctuation"
+        )
         return f"space before {what}"
 
     def replacement(self, m: regex.Match[str], doc: Document) -> str:

@@ -37,8 +37,9 @@ class EngineUnavailable(Exception):
     """An engine that cannot run here (not installed, bad options); one line for the user."""
 
 
-def engine_for(name: str = "local", address: str | None = None, actors: tuple[int, int] = (1, 1),
-               gpus_per_actor: float = 0.0) -> Any:
+def engine_for(
+    name: str = "local", address: str | None = None, actors: tuple[int, int] = (1, 1), gpus_per_actor: float = 0.0
+) -> Any:
     if name == "local":
         from pipeline.engines.local import LocalEngine
 
@@ -104,7 +105,9 @@ def run_batch(
     remove_stale_temps(out_dir)
     # references are read chunk by chunk, like the inputs: memory follows the chunk
     jobs = chain((Job(p, stems[p], references(p), sources(p)) for p in paths), records)
-    yield from engine.run(jobs, len(paths) + count, settings, out_dir, resume, fail_fast, slot or TranslatorSlot(settings))
+    yield from engine.run(
+        jobs, len(paths) + count, settings, out_dir, resume, fail_fast, slot or TranslatorSlot(settings)
+    )
 
 
 def check_jobs(jobs: Iterable[Job], settings: Settings, count: int) -> Iterator[tuple[Job, Prepared | str]]:

@@ -41,12 +41,22 @@ class Engine:
         """Jobs handed to one ``launch``: a chunk, unless the engine looks further ahead."""
         return settings.chunk_size
 
-    def started(self, settings: Settings, out_dir: Path, count: int, slot: TranslatorSlot) -> AbstractContextManager[Launch]:
+    def started(
+        self, settings: Settings, out_dir: Path, count: int, slot: TranslatorSlot
+    ) -> AbstractContextManager[Launch]:
         """The engine set up for a run of ``count`` jobs writing into ``out_dir``; its ``launch``."""
         raise NotImplementedError
 
-    def run(self, jobs: Iterable[Job], count: int, settings: Settings, out_dir: Path, resume: bool, fail_fast: bool,
-            slot: TranslatorSlot) -> Iterator[Outcome]:
+    def run(
+        self,
+        jobs: Iterable[Job],
+        count: int,
+        settings: Settings,
+        out_dir: Path,
+        resume: bool,
+        fail_fast: bool,
+        slot: TranslatorSlot,
+    ) -> Iterator[Outcome]:
         """Each job's outcome, chunk by chunk, recording finished ones in the manifest of ``out_dir``."""
         fingerprint = settings_hash(settings.describe())
         with self.started(settings, out_dir, count, slot) as launch:

@@ -41,7 +41,9 @@ ACTOR_MEMORY = 1 << 30
 class RayEngine(Engine):
     name = "ray"
 
-    def __init__(self, address: str | None = None, actors: tuple[int, int] = (1, 1), gpus_per_actor: float = 0.0) -> None:
+    def __init__(
+        self, address: str | None = None, actors: tuple[int, int] = (1, 1), gpus_per_actor: float = 0.0
+    ) -> None:
         self.address, self.actors, self.gpus_per_actor = address, actors, gpus_per_actor
 
     def window(self, settings: Settings) -> int:
@@ -65,7 +67,9 @@ class RayEngine(Engine):
             if started:
                 ray.shutdown()
 
-    def _outcomes(self, todo: list[tuple[int, Job]], settings: Settings, out_dir: Path, cache: _DriverCache) -> Iterator[Outcome]:
+    def _outcomes(
+        self, todo: list[tuple[int, Job]], settings: Settings, out_dir: Path, cache: _DriverCache
+    ) -> Iterator[Outcome]:
         """The outcomes of ``todo``, in its order, computed on the cluster."""
         import ray.data
         from ray.data import ActorPoolStrategy, DataContext
@@ -74,17 +78,30 @@ class RayEngine(Engine):
         ctx.execution_options.preserve_order = True  # outcomes come back in input order
         ctx.enable_progress_bars = sys.stderr.isatty()
         size = settings.chunk_size
-        blocks = [_table([(i, job) for i, job in todo[k:k + size]]) for k in range(0, len(todo), size)]
+        blocks = [_table([(i, job) for i, job in todo[k : k + size]]) for k in range(0, len(todo), size)]
         lo, hi = self.actors
         ds = (
             ray.data.from_arrow(blocks)
-            .map_batches(_check_and_plan, batch_format="pyarrow", batch_size=size, num_cpus=1,
-                         fn_kwargs={"settings": settings})
-            .map_batches(_Translate, batch_format="pyarrow", batch_size=size, fn_constructor_kwargs={"settings": settings},
-                         compute=ActorPoolStrategy(min_size=lo, max_size=hi), num_cpus=settings.threads,
-                         num_gpus=self.gpus_per_actor, memory=ACTOR_MEMORY)
-            .map_batches(_finish, batch_format="pyarrow", batch_size=size, num_cpus=1,
-                         fn_kwargs={"settings": settings, "out_dir": out_dir})
+            .map_batches(
+                _check_and_plan, batch_format="pyarrow", batch_size=size, num_cpus=1, fn_kwargs={"settings": settings}
+            )
+            .map_batches(
+                _Translate,
+                batch_format="pyarrow",
+                batch_size=size,
+                fn_constructor_kwargs={"settings": settings},
+                compute=ActorPoolStrategy(min_size=lo, max_size=hi),
+                num_cpus=settings.threads,
+                num_gpus=self.gpus_per_actor,
+                memory=ACTOR_MEMORY,
+            )
+            .map_batches(
+                _finish,
+                batch_format="pyarrow",
+                batch_size=size,
+                num_cpus=1,
+                fn_kwargs={"settings": settings, "out_dir": out_dir},
+            )
         )
         expected = 0
         for table in ds.iter_batches(batch_format="pyarrow", batch_size=None):
@@ -99,8 +116,12 @@ class RayEngine(Engine):
 def _table(rows: list[tuple[int, Any]]) -> Any:
     import pyarrow as pa
 
-    return pa.table({"i": pa.array([i for i, _ in rows], pa.int64()),
-                     "work": pa.array([pickle.dumps(w, pickle.HIGHEST_PROTOCOL) for _, w in rows], pa.binary())})
+    return pa.table(
+        {
+            "i": pa.array([i for i, _ in rows], pa.int64()),
+            "work": pa.array([pickle.dumps(w, pickle.HIGHEST_PROTOCOL) for _, w in rows], pa.binary()),
+        }
+    )
 
 
 def _rows(table: Any) -> list[tuple[int, Any]]:
@@ -140,7 +161,9 @@ class _Translate:
         translations, run_settings = self.stages.translate(ready)
         by_job = {id(prep): t for (_, prep), t in zip(ready, translations)}
         missing = self.stages.slot.error
-        return _with_pairs(_table([(i, (job, prep, by_job.get(id(prep)), run_settings, missing)) for i, (job, prep) in rows]))
+        return _with_pairs(
+            _table([(i, (job, prep, by_job.get(id(prep)), run_settings, missing)) for i, (job, prep) in rows])
+        )
 
 
 def _finish(table: Any, settings: Settings, out_dir: Path) -> Any:
@@ -199,5 +222,7 @@ class _DriverCache:
         if self.cache is None:
             return
         self.cache.close()
-        state = f"{self.count} translation(s) from the cluster stored" if self.cache.enabled else f"off: {self.cache.error}"
+        state = (
+            f"{self.count} translation(s) from the cluster stored" if self.cache.enabled else f"off: {self.cache.error}"
+        )
         print(f"tqa: translation cache {state} ({self.cache.path})", file=sys.stderr)

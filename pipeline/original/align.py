@@ -227,7 +227,11 @@ def align_lengths(
         row: list[float] = []
         back = bytearray()
         # the rows a bead of di Chinese sentences starts in (di = 0 is this row, as it fills)
-        starts = ((row, lo), (costs[i - 1], lows[i - 1]) if i >= 1 else None, (costs[i - 2], lows[i - 2]) if i >= 2 else None)
+        starts = (
+            (row, lo),
+            (costs[i - 1], lows[i - 1]) if i >= 1 else None,
+            (costs[i - 2], lows[i - 2]) if i >= 2 else None,
+        )
         for j in range(lo, hi + 1):
             if i == 0 and j == 0:
                 row.append(0.0)
@@ -415,8 +419,13 @@ def align(
         return sum(f(i0, i1, j0, j1) for f in extras)
 
     beads, ratio, variance = align_texts(
-        zh_texts, en_texts, zh_paragraphs, paragraph_index(doc.paragraphs, en_spans),
-        src_length=src_length, extra=(extras[0] if len(extras) == 1 else extra) if extras else None, band=band,
+        zh_texts,
+        en_texts,
+        zh_paragraphs,
+        paragraph_index(doc.paragraphs, en_spans),
+        src_length=src_length,
+        extra=(extras[0] if len(extras) == 1 else extra) if extras else None,
+        band=band,
     )
     links = _links(beads, zh_spans, en_spans, zh_paragraphs, memo)
     settings = {"anchors": anchors, "similarity": bool(translations), "band": band}
@@ -446,7 +455,9 @@ def _links(
             # sentence opens a paragraph: then before the next English sentence.
             opens = zi and (zi[0] == 0 or zh_paragraphs[zi[0]] != zh_paragraphs[zi[0] - 1])
             following = following_at[k]
-            point = following if opens and following is not None else (en_at if en_at or following is None else following)
+            point = (
+                following if opens and following is not None else (en_at if en_at or following is None else following)
+            )
             en_span = Span(point, point)
         similarity = memo.get((zi[0], zi[-1] + 1, ei[0], ei[-1] + 1)) if zi and ei else None
         links.append(Link(zi, ei, zh_span, en_span, cost, similarity))

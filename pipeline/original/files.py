@@ -15,7 +15,24 @@ from pipeline.core.document import Document, load_document
 from pipeline.original.rules import detect
 
 # Language tags an original may carry in its name, tried in this order (Chinese first).
-ORIGINAL_TAGS = ("zh", "zh-cn", "zh_cn", "zh-hans", "zh-hant", "zh-tw", "cn", "chs", "cht", "ja", "jp", "ko", "kr", "ru", "fr", "de")
+ORIGINAL_TAGS = (
+    "zh",
+    "zh-cn",
+    "zh_cn",
+    "zh-hans",
+    "zh-hant",
+    "zh-tw",
+    "cn",
+    "chs",
+    "cht",
+    "ja",
+    "jp",
+    "ko",
+    "kr",
+    "ru",
+    "fr",
+    "de",
+)
 EN_TAGS = ("en", "eng", "en-us", "en-gb")
 
 
@@ -50,7 +67,9 @@ def source_names(en_name: str, same_name: bool = False) -> list[str]:
     return names
 
 
-def _match(folder: Path, names: list[str], exclude: Path | None = None, listings: dict[Path, dict[str, Path]] | None = None) -> Path | None:
+def _match(
+    folder: Path, names: list[str], exclude: Path | None = None, listings: dict[Path, dict[str, Path]] | None = None
+) -> Path | None:
     present = listings.get(folder) if listings is not None else None
     if present is None:
         try:

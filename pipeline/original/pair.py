@@ -44,6 +44,13 @@ def pair_documents(
     (original sentence -> model English) sharpen it."""
     language = detect(original.text)[0] or "zh"
     rules = rules_for(language)
-    alignment = align(original.text, en, anchors=anchors, translations=translations, zh_sentences=rules.split(original.text),
-                      src_length=rules.length, src_numbers=rules.numbers)
+    alignment = align(
+        original.text,
+        en,
+        anchors=anchors,
+        translations=translations,
+        zh_sentences=rules.split(original.text),
+        src_length=rules.length,
+        src_numbers=rules.numbers,
+    )
     return SourcePair(en, original, alignment, language)

@@ -24,7 +24,9 @@ from pipeline.original.numbers import Number
 
 # A sentence ends at 。！？； (or their ASCII forms, or an ellipsis), with any closing
 # quotes or brackets that follow it; a line break ends one too (titles, datelines).
-_ZH_SENTENCE = regex.compile(r"(?:[^。！？；!?;…\n]|…(?![…”’」』）)\"'\s]|$))+(?:(?:[。！？；!?;]|…+)+[”’」』）)\"']*)?|(?:[。！？；!?;]|…+)+[”’」』）)\"']*")
+_ZH_SENTENCE = regex.compile(
+    r"(?:[^。！？；!?;…\n]|…(?![…”’」』）)\"'\s]|$))+(?:(?:[。！？；!?;]|…+)+[”’」』）)\"']*)?|(?:[。！？；!?;]|…+)+[”’」』）)\"']*"
+)
 _HAN = regex.compile(r"\p{Han}")
 _NOT_SPACE = regex.compile(r"\S")
 
@@ -45,7 +47,11 @@ def _zh_sentences_in(text: str, paragraph: Span) -> list[Span]:
     # a sentence that is only punctuation (a stray "。") belongs to the one before it
     merged: list[Span] = []
     for span in spans:
-        if merged and not regex.search(r"[\p{L}\p{N}]", span.of(text)) and text[merged[-1].end : span.start].strip() == "":
+        if (
+            merged
+            and not regex.search(r"[\p{L}\p{N}]", span.of(text))
+            and text[merged[-1].end : span.start].strip() == ""
+        ):
             merged[-1] = Span(merged[-1].start, span.end)
         else:
             merged.append(span)
@@ -53,6 +59,7 @@ def _zh_sentences_in(text: str, paragraph: Span) -> list[Span]:
 
 
 # --- length -----------------------------------------------------------------------------
+
 
 def zh_length(sentence: str) -> float:
     """Han characters count 1, other non-space characters 1/3 (see the module docstring)."""
@@ -63,7 +70,21 @@ def zh_length(sentence: str) -> float:
 
 # --- numbers ----------------------------------------------------------------------------
 
-_ZH_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ZH_UNIT = {"十": 10, "百": 100, "千": 1000}
 _ZH_SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "兆": 10**12}
 _ZH_NUMERAL = "零〇○一二两三四五六七八九十百千万亿"

@@ -9,11 +9,11 @@ from pipeline.checks import Check
 from pipeline.core.edits import Edit, apply_edits, carry_span
 from pipeline.core.findings import in_text_order
 from pipeline.core.result import ArticleResult, Skipped
-from pipeline.stages.score import compute_scores
 from pipeline.review.ignore import IgnoreList, filter_findings
 from pipeline.stages.job import Prepared
 from pipeline.stages.plan import join_translation
 from pipeline.stages.recheck import recheck
+from pipeline.stages.score import compute_scores
 from pipeline.translate.guard import judge_segments
 from pipeline.translate.pool import Translations
 
@@ -80,8 +80,11 @@ def finish(
     if prep.retranslation is not None:
         # model-made findings cannot be re-run on the cleaned text: carry over those no edit
         # touched, so the before/after scores count the same checks
-        carried = [replace(f, span=span) for f in filter_findings(prep.retranslation.findings, doc.text, ignore)
-                   if (span := carry_span(f.span, edits)) is not None]
+        carried = [
+            replace(f, span=span)
+            for f in filter_findings(prep.retranslation.findings, doc.text, ignore)
+            if (span := carry_span(f.span, edits)) is not None
+        ]
         after = in_text_order(after + carried)
     notices += [f"passages not retranslated: {reason}" for reason in not_translated]
     notices += [f"applied with --no-guard although the guard rejects it: {reason}" for reason in unguarded]

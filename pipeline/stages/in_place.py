@@ -22,8 +22,10 @@ def write_in_place(path: Path, result: ArticleResult, follow_links: bool = False
     folder = Path(os.path.realpath(path.parent))
     if not follow_links and target.parent != folder and folder not in target.parents:
         # a link can point anywhere the user can write (~/.bashrc): not ours to rewrite unasked
-        raise InPlaceRefused(f"--in-place: not rewritten, it is a symlink to {target}, outside its folder "
-                             "(reports are written; add --follow-links to rewrite link targets)")
+        raise InPlaceRefused(
+            f"--in-place: not rewritten, it is a symlink to {target}, outside its folder "
+            "(reports are written; add --follow-links to rewrite link targets)"
+        )
     path = target
     mode = path.stat().st_mode & 0o7777
     backup = path.with_name(path.name + ".orig")

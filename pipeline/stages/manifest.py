@@ -174,8 +174,9 @@ def reread(manifest: Manifest, job: Job) -> Outcome:
 
 
 def _resumed_outcome(job: Job, entry: dict[str, Any]) -> Outcome:
-    return Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"],
-                   output=entry.get("record"))
+    return Outcome(
+        job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"], output=entry.get("record")
+    )
 
 
 def commit_chunk(done: list[Outcome], out_dir: Path, manifest: Manifest, fingerprint: str) -> None:
@@ -183,15 +184,21 @@ def commit_chunk(done: list[Outcome], out_dir: Path, manifest: Manifest, fingerp
     (one write, one fsync): reports are written without an fsync each."""
     if any(o.row is not None for o in done):
         sync_folder(out_dir)
-    manifest.record_all([{
-        "input": o.job.key,
-        "input_sha256": o.input_sha256,
-        "settings": fingerprint,
-        "outputs": o.outputs,
-        "worst": o.worst.value if o.worst else None,
-        "row": o.row,
-        **({"record": o.output} if o.output is not None else {}),
-    } for o in done if o.row is not None])
+    manifest.record_all(
+        [
+            {
+                "input": o.job.key,
+                "input_sha256": o.input_sha256,
+                "settings": fingerprint,
+                "outputs": o.outputs,
+                "worst": o.worst.value if o.worst else None,
+                "row": o.row,
+                **({"record": o.output} if o.output is not None else {}),
+            }
+            for o in done
+            if o.row is not None
+        ]
+    )
 
 
 def _worst(entry: dict[str, Any]) -> Severity | None:

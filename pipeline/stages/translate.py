@@ -41,8 +41,13 @@ class TranslatorSlot:
             s = self.settings
             try:
                 self.translator = load_translator(
-                    self.model, backend=s.backend, device=s.device, num_beams=s.num_beams,
-                    max_length=s.max_length, batch_size=s.batch_size, threads=s.threads,
+                    self.model,
+                    backend=s.backend,
+                    device=s.device,
+                    num_beams=s.num_beams,
+                    max_length=s.max_length,
+                    batch_size=s.batch_size,
+                    threads=s.threads,
                 )
             except (ModelUnavailable, ValueError) as err:
                 self.error = str(err)
@@ -58,8 +63,12 @@ class TranslatorSlot:
 
 def model_pool(settings: Settings, slot: TranslatorSlot) -> ModelPool:
     """The run's models by language; ``slot`` (the Chinese model) is kept loaded throughout."""
-    return ModelPool(lambda model: TranslatorSlot(settings, model, slot.tally), {slot.model: slot},
-                     fallback=settings.fallback_model, router=settings.router())
+    return ModelPool(
+        lambda model: TranslatorSlot(settings, model, slot.tally),
+        {slot.model: slot},
+        fallback=settings.fallback_model,
+        router=settings.router(),
+    )
 
 
 def translate_chunk(preps: list[Prepared], pool: ModelPool) -> Translations:
@@ -122,7 +131,10 @@ class ChunkMemo:
 
 
 def retranslate_chunk(
-    ready: list[tuple[Job, Prepared]], checks: list[Check], slot: TranslatorSlot, round_trip: TranslatorSlot,
+    ready: list[tuple[Job, Prepared]],
+    checks: list[Check],
+    slot: TranslatorSlot,
+    round_trip: TranslatorSlot,
     pool: ModelPool | None = None,
 ) -> None:
     """Flagged sentences of a chunk: proposals from the original or by round trip, each with
@@ -147,8 +159,13 @@ def retranslate_chunk(
 
 
 def _retranslate_group(
-    todo: list[tuple[Job, Prepared]], wanted: dict[int, list[Any]], checks: list[Check], translator: Any,
-    error: str | None, round_trip: TranslatorSlot | PooledModel | None, language: str = "zh",
+    todo: list[tuple[Job, Prepared]],
+    wanted: dict[int, list[Any]],
+    checks: list[Check],
+    translator: Any,
+    error: str | None,
+    round_trip: TranslatorSlot | PooledModel | None,
+    language: str = "zh",
 ) -> None:
     """``retranslate_chunk`` for articles whose originals (if any) are in one language."""
     from pipeline.stages.retranslate import ROUND_TRIP, SOURCE, retranslate
@@ -170,6 +187,14 @@ def _retranslate_group(
     reverse_model = round_trip.model if round_trip is not None else ""
     for job, prep in todo:
         prep.retranslation = retranslate(
-            prep.doc, prep.findings, pair=prep.pair, to_english=zh_en, from_english=en_zh, checks=checks,
-            reference=job.reference, edits=prep.plan.edits, language=language, reverse_model=reverse_model,
+            prep.doc,
+            prep.findings,
+            pair=prep.pair,
+            to_english=zh_en,
+            from_english=en_zh,
+            checks=checks,
+            reference=job.reference,
+            edits=prep.plan.edits,
+            language=language,
+            reverse_model=reverse_model,
         )

@@ -42,15 +42,28 @@ def init_worker(settings: Settings, out_dir: Path | None) -> None:
     ignore = load_ignore(settings.ignore_file) if settings.ignore_file else None
     from pipeline.checks.runner import build_source_checks
 
-    _WORKER.update(settings=settings, checks=build_checks(settings.checks), out_dir=out_dir, ignore=ignore,
-                   source_checks=build_source_checks(settings.checks), router=settings.router())
+    _WORKER.update(
+        settings=settings,
+        checks=build_checks(settings.checks),
+        out_dir=out_dir,
+        ignore=ignore,
+        source_checks=build_source_checks(settings.checks),
+        router=settings.router(),
+    )
 
 
 def prepare_job(job: Job) -> Prepared | str:
     try:
         doc, source, warnings = job.load(_WORKER["settings"].encoding)
-        prep = prepare(doc, _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"], source,
-                       _WORKER["source_checks"], _WORKER["router"])
+        prep = prepare(
+            doc,
+            _WORKER["checks"],
+            _WORKER["settings"].apply,
+            _WORKER["ignore"],
+            source,
+            _WORKER["source_checks"],
+            _WORKER["router"],
+        )
         prep.notices[:0] = warnings
         return prep
     except InputError as err:
@@ -59,7 +72,9 @@ def prepare_job(job: Job) -> Prepared | str:
         return f"internal error while checking: {type(err).__name__}: {err}"
 
 
-def finish_job(job: Job, prep: Prepared, translations: Translations | None, run_settings: dict[str, Any], missing: str | None) -> Outcome:
+def finish_job(
+    job: Job, prep: Prepared, translations: Translations | None, run_settings: dict[str, Any], missing: str | None
+) -> Outcome:
     from pipeline.report import summary_row, write_article_reports
     from pipeline.report.export import rows_from_report
     from pipeline.report.json_report import located
@@ -67,7 +82,14 @@ def finish_job(job: Job, prep: Prepared, translations: Translations | None, run_
     settings: Settings = _WORKER["settings"]
     try:
         result = finish(
-            prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"], settings.guard,
+            prep,
+            _WORKER["checks"],
+            translations,
+            run_settings,
+            missing,
+            job.reference,
+            _WORKER["ignore"],
+            settings.guard,
             _WORKER["source_checks"],
         )
         output = None
@@ -78,12 +100,23 @@ def finish_job(job: Job, prep: Prepared, translations: Translations | None, run_
             output = record_output(result, settings_hash({k: v for k, v in run_settings.items() if k != "translator"}))
         wants_reports = job.record is None or settings.record_reports
         # synced per chunk, not per file
-        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem, settings.reports, durable=False) if wants_reports else {}
-        written = write_in_place(job.path, result, settings.follow_links) if settings.in_place and job.record is None else None
+        outputs = (
+            write_article_reports(result, _WORKER["out_dir"], job.stem, settings.reports, durable=False)
+            if wants_reports
+            else {}
+        )
+        written = (
+            write_in_place(job.path, result, settings.follow_links)
+            if settings.in_place and job.record is None
+            else None
+        )
     except InPlaceRefused as err:
         return Outcome(job, error=str(err))
     except UnicodeEncodeError as err:
-        return Outcome(job, error=f"the cleaned text cannot be written in {err.encoding}: {err.object[err.start:err.end]!r} at {err.start}; choose another --output-encoding")
+        return Outcome(
+            job,
+            error=f"the cleaned text cannot be written in {err.encoding}: {err.object[err.start : err.end]!r} at {err.start}; choose another --output-encoding",
+        )
     except (OSError, InputError) as err:
         return Outcome(job, error=f"cannot write reports: {err}")
     except Exception as err:  # see prepare_job
@@ -93,7 +126,24 @@ def finish_job(job: Job, prep: Prepared, translations: Translations | None, run_
     remaining = Counter(f"{f.severity.value} {f.check}" for f in result.findings_after)
     rejected = [s.reason for s in result.skipped if s.reason.startswith(GUARD_PREFIX)]
     wants_export = settings.reports is None or "export" in settings.reports
-    export = rows_from_report({"findings": located(result.findings, result.doc.text)}, job.key, job.stem) if wants_export else []
-    return Outcome(job, summary_row(result, job.stem), None, [n for n in result.notices if not n.startswith(UNGUARDED)],
-                   worst, False, files, written or result.doc.sha256 or job.input_hash(), prep.hidden, dict(remaining),
-                   rejected, result.unguarded, export, output)
+    export = (
+        rows_from_report({"findings": located(result.findings, result.doc.text)}, job.key, job.stem)
+        if wants_export
+        else []
+    )
+    return Outcome(
+        job,
+        summary_row(result, job.stem),
+        None,
+        [n for n in result.notices if not n.startswith(UNGUARDED)],
+        worst,
+        False,
+        files,
+        written or result.doc.sha256 or job.input_hash(),
+        prep.hidden,
+        dict(remaining),
+        rejected,
+        result.unguarded,
+        export,
+        output,
+    )

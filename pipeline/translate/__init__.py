@@ -36,7 +36,6 @@ __all__ = [
 ]
 
 
-
 def load_translator(
     model: str = DEFAULT_MODEL,
     backend: str = "transformers",
@@ -63,7 +62,9 @@ def load_translator(
         raise ValueError(f"load_translator: backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
     if device not in DEVICES:
         raise ValueError(f"load_translator: device must be one of {', '.join(DEVICES)}; got {device!r}")
-    options: dict[str, Any] = dict(device=device, num_beams=num_beams, max_length=max_length, batch_size=batch_size, threads=threads)
+    options: dict[str, Any] = dict(
+        device=device, num_beams=num_beams, max_length=max_length, batch_size=batch_size, threads=threads
+    )
     if backend == "ct2":
         from pipeline.translate.ct2 import CT2Translator
 
@@ -71,7 +72,6 @@ def load_translator(
     from pipeline.translate.marian import MarianTranslator
 
     return MarianTranslator(model, **options)
-
 
 
 def auto_backend(model: str, device: str = "auto") -> str:

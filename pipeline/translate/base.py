@@ -84,5 +84,3 @@ class BaseTranslator:
 def format_signature(signature: dict[str, Any]) -> str:
     """``model:...|revision:...|backend:...``: one line to print beside scores."""
     return "|".join(f"{key}:{value}" for key, value in signature.items())
-
-

@@ -35,7 +35,9 @@ def _import_ctranslate2() -> Any:
     try:
         import ctranslate2
     except ImportError as exc:
-        raise ModelUnavailable("backend ct2 needs ctranslate2; `pip install 'tqa[ct2]'` or use --backend transformers") from exc
+        raise ModelUnavailable(
+            "backend ct2 needs ctranslate2; `pip install 'tqa[ct2]'` or use --backend transformers"
+        ) from exc
     return ctranslate2
 
 

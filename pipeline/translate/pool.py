@@ -48,8 +48,14 @@ class ModelPool:
     main model, whose cache statistics the CLI prints) are never dropped.
     """
 
-    def __init__(self, make_slot: Callable[[str], Any], pinned: dict[str, Any] | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, fallback: str | None = None, router: Any = None) -> None:
+    def __init__(
+        self,
+        make_slot: Callable[[str], Any],
+        pinned: dict[str, Any] | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        fallback: str | None = None,
+        router: Any = None,
+    ) -> None:
         from pipeline.core.languages import Router
 
         self.make_slot = make_slot

@@ -7,13 +7,11 @@ fewer than one finding per 2,000 words.
 
 from __future__ import annotations
 
-
 import pytest
 
 from pipeline.checks import build_checks, run_checks
 from pipeline.core.document import load_document
 from pipeline.core.findings import Severity
-
 from tests.support import TEST_DATA
 
 CLEAN = sorted((TEST_DATA / "clean").glob("*.txt"))

@@ -6,17 +6,27 @@ The bar, per check: at most 0.1 findings per 1,000 words over the whole set (at 
 
 from __future__ import annotations
 
-
 import pytest
 
 from pipeline.checks import REGISTRY
 from pipeline.core.document import load_document
-
 from tests.support import TEST_DATA
 
 FILES = sorted((TEST_DATA / "clean_en").glob("*.txt")) + sorted((TEST_DATA / "clean").glob("*.txt"))
-CHECKED = ("calque", "glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote",
-           "html-residue", "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier", "repeated-headline")
+CHECKED = (
+    "calque",
+    "glued-words",
+    "glued-number",
+    "glued-punctuation",
+    "doubled-punctuation",
+    "spaced-quote",
+    "html-residue",
+    "missing-hyphen",
+    "pinyin",
+    "repeated-stem",
+    "repeated-modifier",
+    "repeated-headline",
+)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ import pytest
 from pipeline.checks import ConfigurationError
 from pipeline.checks.repetition import RepeatedPhrase
 from pipeline.core.document import Document
-
 from tests.support import hits
 
 
@@ -14,8 +13,10 @@ from tests.support import hits
     [
         ("Many fruits and fruits in Central Asia", [("fruits and fruits", "fruits")]),
         ("a speech entitled Together with the Fate of the Fate.", [("the Fate of the Fate", None)]),
-        ("cultivate health, reduce poverty reduction, reduce poverty reduction, talents",
-         [("reduce poverty reduction, reduce poverty reduction", "reduce poverty reduction")]),
+        (
+            "cultivate health, reduce poverty reduction, reduce poverty reduction, talents",
+            [("reduce poverty reduction, reduce poverty reduction", "reduce poverty reduction")],
+        ),
         ("China China relations", [("China China", None)]),  # a doubled name is possible: no repair
         ("China's China China relations", [("China's China China", None)]),
         ("the the report", [("the the", "the")]),
@@ -31,13 +32,38 @@ def test_positives(text, expected):
 @pytest.mark.parametrize(
     "text",
     [
-        "He had had enough.", "She said that that was all.", "It was very very cold.", "bye-bye", "so-and-so",
-        "in 20 20 cases", "The score was 2020 2020.", "more and more people", "closer and closer", "again and again",
-        "years and years", "side by side", "step by step", "the best of the best", "on and on and on",
-        "over and over and over", "No, no, no.", "gave her her keys", "Will will attend.", "Lang Lang played",
-        "the mascot Bing Dwen Dwen", "Thank you, thank you.", "a friend of a friend", "the State of the State address",
-        "New York, New York", "Asia. Asia is big.", "China\nChina", "what it is is a start", "long long ago",
-        "hand in hand", "year after year", "face to face",
+        "He had had enough.",
+        "She said that that was all.",
+        "It was very very cold.",
+        "bye-bye",
+        "so-and-so",
+        "in 20 20 cases",
+        "The score was 2020 2020.",
+        "more and more people",
+        "closer and closer",
+        "again and again",
+        "years and years",
+        "side by side",
+        "step by step",
+        "the best of the best",
+        "on and on and on",
+        "over and over and over",
+        "No, no, no.",
+        "gave her her keys",
+        "Will will attend.",
+        "Lang Lang played",
+        "the mascot Bing Dwen Dwen",
+        "Thank you, thank you.",
+        "a friend of a friend",
+        "the State of the State address",
+        "New York, New York",
+        "Asia. Asia is big.",
+        "China\nChina",
+        "what it is is a start",
+        "long long ago",
+        "hand in hand",
+        "year after year",
+        "face to face",
     ],
 )
 def test_legitimate_repetition_is_quiet(text):
@@ -47,7 +73,9 @@ def test_legitimate_repetition_is_quiet(text):
 def test_options():
     assert hits(RepeatedPhrase, "China China relations", allow=["china"]) == []
     assert hits(RepeatedPhrase, "one two three one two three", max_words=2) == []
-    assert hits(RepeatedPhrase, "one two three one two three", max_words=3) == [("one two three one two three", "one two three")]
+    assert hits(RepeatedPhrase, "one two three one two three", max_words=3) == [
+        ("one two three one two three", "one two three")
+    ]
     with pytest.raises(ConfigurationError, match="max_words"):
         RepeatedPhrase(max_words=0)
     with pytest.raises(ConfigurationError, match="allow"):

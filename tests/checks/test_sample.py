@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from pipeline.checks import build_checks
 from pipeline.core.document import load_document
 from pipeline.core.edits import Edit, apply_edits
-
 from tests.support import REPO_ROOT
 
 SAMPLE = REPO_ROOT / "seeds" / "000_0e67fac1f9dc59aa.txt"
-MINE = ("calque", "cjk-punctuation", "duplicate-line", "hyphen-spacing", "missing-space", "ordinal-spacing",
-        "repeated-phrase", "space-before-punctuation", "unpaired-punctuation")
+MINE = (
+    "calque",
+    "cjk-punctuation",
+    "duplicate-line",
+    "hyphen-spacing",
+    "missing-space",
+    "ordinal-spacing",
+    "repeated-phrase",
+    "space-before-punctuation",
+    "unpaired-punctuation",
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +70,21 @@ def test_every_spaced_hyphen_found(doc, found):
 
 def test_calques_flagged(doc, found):
     flagged = {f.evidence["phrase"] for f in found["calque"]}
-    for phrase in ("community of destiny", "thirty stands", "lip and teeth", "first square", "three forces",
-                   "people's livelihood", "community of human destiny", "community of * destiny", "earth village",
-                   "special effects drugs", "sanitary health", "humanities exchange", "endogenous motivation"):
+    for phrase in (
+        "community of destiny",
+        "thirty stands",
+        "lip and teeth",
+        "first square",
+        "three forces",
+        "people's livelihood",
+        "community of human destiny",
+        "community of * destiny",
+        "earth village",
+        "special effects drugs",
+        "sanitary health",
+        "humanities exchange",
+        "endogenous motivation",
+    ):
         assert phrase in flagged, phrase
     destiny = next(f for f in found["calque"] if f.evidence["phrase"] == "community of * destiny")
     assert destiny.span.of(doc.text) == "community of China -Central Asian destiny"
@@ -75,11 +94,17 @@ def test_calques_flagged(doc, found):
 
 def test_no_false_alarms_on_sample(found):
     # The sample's Chinese passage uses ASCII commas and curly quotes; its brackets pair up.
-    for check in ("cjk-punctuation", "missing-space", "ordinal-spacing", "space-before-punctuation", "unpaired-punctuation"):
+    for check in (
+        "cjk-punctuation",
+        "missing-space",
+        "ordinal-spacing",
+        "space-before-punctuation",
+        "unpaired-punctuation",
+    ):
         assert found[check] == [], check
 
 
 def test_rule_repairs_of_each_check_apply_cleanly(doc, found):
-    for check, findings in found.items():
+    for findings in found.values():
         edits = [Edit(f.span, f.replacement, f.message, f.origin) for f in findings if f.origin == "rule"]
         apply_edits(doc.text, edits)  # raises on overlaps

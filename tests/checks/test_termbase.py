@@ -9,7 +9,6 @@ import pytest
 from pipeline.checks import ConfigurationError
 from pipeline.checks.calque import Calque
 from pipeline.checks.resources.termbase import SHIPPED, load_termbase, shipped_termbase
-
 from tests.support import hits
 
 
@@ -27,7 +26,10 @@ def test_shipped_term_base_is_well_formed():
     "text, expected",
     [
         ("patients with new crown pneumonia were treated", [("new crown pneumonia", "COVID-19")]),
-        ("to deepen supply side structural reform", [("supply side structural reform", "supply-side structural reform")]),
+        (
+            "to deepen supply side structural reform",
+            [("supply side structural reform", "supply-side structural reform")],
+        ),
         ("the one belt one road countries", [("one belt one road", "Belt and Road Initiative")]),  # the glossary wins
         ("a people mountain people sea at the station", [("people mountain people sea", "huge crowds")]),
         ("we must fill the short board in rural areas", [("fill the short board", "strengthen weak links")]),
@@ -39,8 +41,14 @@ def test_wrong_renderings_are_calques(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["COVID-19 patients were treated", "supply-side structural reform", "the Belt and Road Initiative",
-     "huge crowds at the station", "a crown of thorns", "a short board meeting"],
+    [
+        "COVID-19 patients were treated",
+        "supply-side structural reform",
+        "the Belt and Road Initiative",
+        "huge crowds at the station",
+        "a crown of thorns",
+        "a short board meeting",
+    ],
 )
 def test_accepted_renderings_are_not(text):
     assert hits(Calque, text) == []
@@ -53,7 +61,9 @@ def test_shipped_false_turns_the_term_base_off_too():
 def test_user_term_base_tsv(tmp_path: Path):
     tsv = tmp_path / "mine.tsv"
     tsv.write_text("zh\ten\twrong\n白皮书\twhite paper\twhite skin book|white leather book\n", encoding="utf-8")
-    assert hits(Calque, "the white skin book says", termbase=str(tsv), shipped=False) == [("white skin book", "white paper")]
+    assert hits(Calque, "the white skin book says", termbase=str(tsv), shipped=False) == [
+        ("white skin book", "white paper")
+    ]
 
 
 TBX = """<?xml version="1.0" encoding="UTF-8"?>
@@ -89,12 +99,19 @@ def test_tbx_basic_and_tbx3(tmp_path: Path):
     two = tmp_path / "two.tbx"
     two.write_text(TBX, encoding="utf-8")
     [entry] = load_termbase(two)
-    assert (entry.zh, entry.en, entry.wrong, entry.domain) == ("新冠肺炎", ("COVID-19",), ("new crown pneumonia",), "health")
+    assert (entry.zh, entry.en, entry.wrong, entry.domain) == (
+        "新冠肺炎",
+        ("COVID-19",),
+        ("new crown pneumonia",),
+        "health",
+    )
     three = tmp_path / "three.tbx"
     three.write_text(TBX3, encoding="utf-8")
     [entry] = load_termbase(three)
     assert (entry.zh, entry.en, entry.wrong) == ("白皮书", ("white paper",), ("white skin book",))
-    assert hits(Calque, "a white skin book", termbase=[str(three)], shipped=False) == [("white skin book", "white paper")]
+    assert hits(Calque, "a white skin book", termbase=[str(three)], shipped=False) == [
+        ("white skin book", "white paper")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -6,16 +6,18 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-
 from tests.support import REPO_ROOT
 
 
-@pytest.mark.parametrize("command, usage, metavars", [
-    (["accept"], "REPORT", ["TEXT"]),
-    (["apply"], "DECISIONS", ["FILE"]),
-    (["models", "pull"], "[MODEL]", ["LANG,..."]),
-    (["models", "convert"], "[MODEL]", ["DIR", "TYPE"]),
-])
+@pytest.mark.parametrize(
+    "command, usage, metavars",
+    [
+        (["accept"], "REPORT", ["TEXT"]),
+        (["apply"], "DECISIONS", ["FILE"]),
+        (["models", "pull"], "[MODEL]", ["LANG,..."]),
+        (["models", "convert"], "[MODEL]", ["DIR", "TYPE"]),
+    ],
+)
 def test_arguments_and_options_are_named_in_help(command, usage, metavars):
     result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "120"})
     assert result.exit_code == 0
@@ -26,11 +28,14 @@ def test_arguments_and_options_are_named_in_help(command, usage, metavars):
     # (the Arguments panel still shows <path>/<str> in its type column: Typer 0.29 has no override)
 
 
-@pytest.mark.parametrize("args, message, help_of", [
-    (["check", "--bogus"], "No such option: --bogus", "tqa check"),
-    (["chek"], "No such command 'chek'", "tqa"),
-    (["check", "--jobs", "x"], "Invalid value for '--jobs'", "tqa check"),
-])
+@pytest.mark.parametrize(
+    "args, message, help_of",
+    [
+        (["check", "--bogus"], "No such option: --bogus", "tqa check"),
+        (["chek"], "No such command 'chek'", "tqa"),
+        (["check", "--jobs", "x"], "Invalid value for '--jobs'", "tqa check"),
+    ],
+)
 def test_usage_errors_are_one_error_line_and_where_the_help_is(args, message, help_of):
     import subprocess
     import sys

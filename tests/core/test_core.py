@@ -76,8 +76,8 @@ def test_sample_segments_into_paragraphs_and_sentences(sample_doc):
 @pytest.mark.parametrize(
     "data, encoding",
     [
-        ("Café 中国".encode("utf-8"), "utf-8"),
-        (codecs.BOM_UTF8 + "Café".encode("utf-8"), "utf-8"),
+        ("Café 中国".encode(), "utf-8"),
+        (codecs.BOM_UTF8 + "Café".encode(), "utf-8"),
         (codecs.BOM_UTF16_LE + "Café 中国".encode("utf-16-le"), "utf-16-le"),
         (codecs.BOM_UTF16_BE + "Café 中国".encode("utf-16-be"), "utf-16-be"),
     ],

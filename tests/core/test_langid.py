@@ -8,7 +8,6 @@ import sys
 import regex
 
 from pipeline.core.languages import SHARED_SCRIPTS, identify, language_of
-
 from tests.support import TEST_DATA
 
 SAMPLE = TEST_DATA / "langid" / "passages.tsv"
@@ -37,7 +36,7 @@ def test_short_passages_are_identified_above_the_floor():
 
 
 def test_the_identifier_only_chooses_among_the_languages_of_the_script():
-    for lang, text in _sample():
+    for _lang, text in _sample():
         guess = identify(text, SHARED_SCRIPTS[_script(text)])
         assert guess is None or guess[0] in SHARED_SCRIPTS[_script(text)]
 

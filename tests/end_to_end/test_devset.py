@@ -19,7 +19,7 @@ def test_labels_are_in_their_excerpts_with_a_source():
     for page in pages:
         assert page["url"].startswith("http")
         text = (devset.DEVSET / page["file"]).read_text(encoding="utf-8")
-        for kind, start, end in devset.labelled(page, text):
+        for kind, start, _end in devset.labelled(page, text):
             assert kind in devset.KINDS and start >= 0
 
 

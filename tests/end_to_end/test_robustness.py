@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.core.document import MAX_BYTES
-
 from tests.support import kill_part_way, tqa
 
 
@@ -120,7 +119,12 @@ def test_same_file_named_twice_is_processed_once(tmp_path):
 
 @pytest.mark.parametrize(
     "encoding, bom, newline",
-    [("utf-8", b"", "\r\n"), ("utf-8", codecs.BOM_UTF8, "\n"), ("utf-16-le", codecs.BOM_UTF16_LE, "\r\n"), ("gb18030", b"", "\r")],
+    [
+        ("utf-8", b"", "\r\n"),
+        ("utf-8", codecs.BOM_UTF8, "\n"),
+        ("utf-16-le", codecs.BOM_UTF16_LE, "\r\n"),
+        ("gb18030", b"", "\r"),
+    ],
 )
 def test_cleaned_text_keeps_encoding_bom_and_newlines(tmp_path, encoding, bom, newline):
     text = newline.join(["Ties are good -neighborly.", "", "中国和中亚的合作。 More text here.", ""])
@@ -135,7 +139,7 @@ def test_cleaned_text_keeps_encoding_bom_and_newlines(tmp_path, encoding, bom, n
 
 
 def test_no_edits_gives_a_byte_identical_output(tmp_path):
-    data = codecs.BOM_UTF8 + "A clean line.\r\nAnother one.\r\n\r\nLast, with no newline".encode()
+    data = codecs.BOM_UTF8 + b"A clean line.\r\nAnother one.\r\n\r\nLast, with no newline"
     src = tmp_path / "a.txt"
     src.write_bytes(data)
     out = tmp_path / "out"
@@ -155,7 +159,7 @@ def test_output_encoding_utf8_converts_a_legacy_input(tmp_path):
 
 def test_inputs_are_never_modified_and_in_place_keeps_a_backup(tmp_path):
     src = tmp_path / "a.txt"
-    original = "Ties are good -neighborly.\n".encode()
+    original = b"Ties are good -neighborly.\n"
     src.write_bytes(original)
     out = tmp_path / "out"
     assert tqa("run", src, "--out", out, "-j", "1").exit_code == 0

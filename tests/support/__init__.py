@@ -59,7 +59,9 @@ def kill_part_way(command: list[str], out: Path, env: dict[str, str], after: int
     import subprocess
     import time
 
-    proc = subprocess.Popen([*command, "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*command, "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     manifest = out / "manifest.jsonl"
     deadline = time.monotonic() + 600  # 60 s was too short at load 40: killed before its first line
     while time.monotonic() < deadline and proc.poll() is None:

@@ -20,7 +20,9 @@ from pipeline.original.pair import SourcePair
 class NumberMismatch(SourceCheck):
     id = "number-mismatch"
     severity = Severity.MAJOR
-    description = "A number differs between the Chinese original and its English (digits and Chinese numerals compared by value)"
+    description = (
+        "A number differs between the Chinese original and its English (digits and Chinese numerals compared by value)"
+    )
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         en_text, original_text = pair.en.text, pair.original.text
@@ -38,14 +40,30 @@ class NumberMismatch(SourceCheck):
             extra = [(n, span) for n, span in en if n.strict and n.key not in original_all]
             missing = list({n.key: n for n in missing}.values())  # each value once
             shown = ", ".join(n.text for n in missing)
-            evidence_base = {"zh": link.zh_span.of(original_text), "zh_start": link.zh_span.start, "zh_end": link.zh_span.end}
+            evidence_base = {
+                "zh": link.zh_span.of(original_text),
+                "zh_start": link.zh_span.start,
+                "zh_end": link.zh_span.end,
+            }
             for n, span in extra:
                 message = f"{n.text} is not in the Chinese original" + (f", which has {shown}" if missing else "")
-                yield self.finding(span, message, evidence={
-                    **evidence_base, "en_number": n.text, "value": n.value,
-                    "zh_numbers": [m.text for m in missing],
-                })
+                yield self.finding(
+                    span,
+                    message,
+                    evidence={
+                        **evidence_base,
+                        "en_number": n.text,
+                        "value": n.value,
+                        "zh_numbers": [m.text for m in missing],
+                    },
+                )
             if missing and not extra:
-                yield self.finding(link.en_span, f"the Chinese original has {shown}, which the English lacks", evidence={
-                    **evidence_base, "zh_numbers": [m.text for m in missing], "values": [m.value for m in missing],
-                })
+                yield self.finding(
+                    link.en_span,
+                    f"the Chinese original has {shown}, which the English lacks",
+                    evidence={
+                        **evidence_base,
+                        "zh_numbers": [m.text for m in missing],
+                        "values": [m.value for m in missing],
+                    },
+                )

@@ -29,6 +29,13 @@ class Omission(SourceCheck):
             rules = pair.rules
             if rules.size(original) < self.config["min_han" if rules.size_unit == "letters" else "min_words"]:
                 continue
-            yield self.finding(link.en_span, f"not translated: 「{short(original)}」", evidence={
-                "zh": original, "zh_start": link.zh_span.start, "zh_end": link.zh_span.end, "zh_sentences": list(link.zh),
-            })
+            yield self.finding(
+                link.en_span,
+                f"not translated: 「{short(original)}」",
+                evidence={
+                    "zh": original,
+                    "zh_start": link.zh_span.start,
+                    "zh_end": link.zh_span.end,
+                    "zh_sentences": list(link.zh),
+                },
+            )

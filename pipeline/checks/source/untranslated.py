@@ -16,7 +16,9 @@ from pipeline.core.spans import Span
 from pipeline.original.pair import SourcePair
 
 _HAN = regex.compile(r"\p{Han}")
-_HAN_RUN = regex.compile(r"\p{Han}(?:[\p{Han}\p{P}\p{N}\p{Zs}]*\p{Han})?[\p{InCJK_Symbols_and_Punctuation}\p{InHalfwidth_and_Fullwidth_Forms}”’」』》）]*")
+_HAN_RUN = regex.compile(
+    r"\p{Han}(?:[\p{Han}\p{P}\p{N}\p{Zs}]*\p{Han})?[\p{InCJK_Symbols_and_Punctuation}\p{InHalfwidth_and_Fullwidth_Forms}”’」』》）]*"
+)
 
 
 @register_source
@@ -45,8 +47,13 @@ class UntranslatedSource(SourceCheck):
                     Span(m.start(), m.end()),
                     ("sentence left untranslated" if whole else f"{len(han)} Chinese characters left untranslated")
                     + " (copied from the original)",
-                    evidence={"zh": original, "zh_start": link.zh_span.start, "zh_end": link.zh_span.end,
-                              "copied": round(copied, 3), "language": pair.language},
+                    evidence={
+                        "zh": original,
+                        "zh_start": link.zh_span.start,
+                        "zh_end": link.zh_span.end,
+                        "copied": round(copied, 3),
+                        "language": pair.language,
+                    },
                 )
 
 

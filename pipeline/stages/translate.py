@@ -168,7 +168,8 @@ def _retranslate_group(
     language: str = "zh",
 ) -> None:
     """``retranslate_chunk`` for articles whose originals (if any) are in one language."""
-    from pipeline.stages.retranslate import ROUND_TRIP, SOURCE, retranslate
+    from pipeline.stages.proposals import ROUND_TRIP, SOURCE
+    from pipeline.stages.retranslate import retranslate
     from pipeline.stages.retranslate import round_trip as translate_both_ways
 
     if translator is None:

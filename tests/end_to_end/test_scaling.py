@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.core.edits import Edit, apply_edits
 from pipeline.core.spans import Span
-from pipeline.report.diff import _LOCAL_DIFF_LIMIT, EditDiff, edit_opcodes, tokenize, unified_diff, word_diff
+from pipeline.report.diff import _LOCAL_DIFF_LIMIT, EditDiff, edit_opcodes, tokenize, word_diff
+from pipeline.report.unified import unified_diff
 from tests.report.test_reports import apply_unified_diff
 from tests.support import REPO_ROOT
 

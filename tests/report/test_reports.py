@@ -20,7 +20,8 @@ from pipeline.core.findings import Finding, Severity
 from pipeline.core.result import ArticleResult, Skipped
 from pipeline.core.spans import Span
 from pipeline.report import error_row, summary_row, summary_table, write_article_reports, write_summary
-from pipeline.report.diff import align_paragraphs, split_lines, tokenize, unified_diff, word_diff
+from pipeline.report.diff import align_paragraphs, tokenize, word_diff
+from pipeline.report.unified import split_lines, unified_diff
 from pipeline.stages.score import compute_scores
 from pipeline.util.atomic import write_atomic
 

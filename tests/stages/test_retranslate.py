@@ -19,26 +19,18 @@ from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
 from pipeline.original.files import load_source
 from pipeline.original.pair import pair_documents
+from pipeline.stages.acceptance import decide, decide_proposal, text_with_edits, to_edit
+from pipeline.stages.proposals import ROUND_TRIP, SOURCE, Proposal, Retranslation, make_proposals, score_proposals
 from pipeline.stages.retranslate import (
-    ROUND_TRIP,
-    SOURCE,
-    Proposal,
-    Retranslation,
     by_round_trip,
-    decide,
-    decide_proposal,
     flagged_sentences,
     from_source,
     load_optional,
-    make_proposals,
     merge_edits,
     reference_segments,
     retranslate,
     round_trip,
-    score_proposals,
     target_prefix,
-    text_with_edits,
-    to_edit,
 )
 from pipeline.translate import load_translator
 from pipeline.translate.scoring import (

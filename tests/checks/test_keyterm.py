@@ -52,3 +52,22 @@ def test_user_term_base(tmp_path: Path):
         for f in findings("发表白皮书。", "A report was issued.", termbase=str(tsv), shipped=False)
     ] == ["white paper"]
     assert findings("发表白皮书。", "A white paper was issued.", termbase=str(tsv), shipped=False) == []
+
+
+def test_a_name_counts_by_its_initials():
+    # "EU" for 欧盟 (European Union); "UNICEF" opens with UN, the initials of 联合国
+    assert findings("然而，欧盟与各成员国争吵不休。", "However, the EU and member states argue.") == []
+    assert findings("他在联合国儿童基金会工作。", "He works at UNICEF.") == []
+    # near miss: initials inside a lower-case word, or another acronym, are not the name
+    assert [f.evidence["zh_term"] for f in findings("欧盟表示欢迎。", "The Union welcomed it.")] == ["欧盟"]
+    assert [f.evidence["zh_term"] for f in findings("欧盟表示欢迎。", "The ECB welcomed it.")] == ["欧盟"]
+
+
+def test_classifiers_are_not_held_against_the_english():
+    assert findings("人们开始使用这一名词。", "People began to use the term.") == []
+    assert [f.evidence["zh_term"] for f in findings("一名记者。", "The reporter.", skip_domains=[])] == ["一名记者"]
+
+
+def test_a_longer_term_covers_the_shorter_inside_it():
+    assert findings("这是我们这个多元宇宙中的生命。", "This is life in our multiverse.") == []
+    assert [f.evidence["zh_term"] for f in findings("元宇宙很火。", "The multiverse is popular.")] == ["元宇宙"]

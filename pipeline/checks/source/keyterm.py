@@ -6,7 +6,12 @@ from the aligned English sentence (as Xbench's key-term check does).
 The Chinese is scanned left to right, longest term first (新冠肺炎疫情 before 新冠肺炎).
 An accepted rendering counts as present in any case, with ``’`` for ``'``, hyphens or
 spaces between its words, a plural ending, and without its leading article ("the Belt
-and Road Initiative" is found as "Belt and Road Initiative"). When one of the term's
+and Road Initiative" is found as "Belt and Road Initiative"); a name of two or more
+capitalised words counts as present by its initials too, alone or opening a longer
+acronym ("EU" for "European Union", "UNICEF" for the United Nations' 联合国儿童基金会).
+Classifiers (一名, 人次) are not held against the English: their rendering is an article
+or a numeral, whose absence is no error of meaning (``number-mismatch`` compares the
+numbers). When one of the term's
 known wrong renderings is in the sentence, ``calque`` reports it already, with the same
 suggestion, so this check says nothing more there. The suggestion (the first accepted
 rendering) is in the message and the evidence; there is no automatic repair, since where
@@ -40,8 +45,25 @@ def _rendering_pattern(rendering: str) -> regex.Pattern[str]:
     return regex.compile(rf"(?<![\p{{L}}\p{{N}}]){body}(?:s|es)?(?![\p{{L}}\p{{N}}])", flags=regex.I)
 
 
+_NAME_LINKS = {"of", "and", "for", "the", "on", "in"}  # small words inside a name ("Party of China")
+
+
+@lru_cache(maxsize=4096)
+def _acronym_pattern(rendering: str) -> regex.Pattern[str] | None:
+    """Initials of a name of two or more capitalised words ("European Union" -> EU), as a word
+    or opening a longer all-capital acronym (UNICEF); None for other renderings."""
+    words = [w for w in _SEP.split(_ARTICLE.sub("", rendering.strip(' "“”'))) if w]
+    capitals = [w[0] for w in words if w[0].isupper()]
+    if len(capitals) < 2 or any(w[0].islower() and w not in _NAME_LINKS for w in words):
+        return None
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}]){''.join(capitals)}[A-Z]*s?(?![\p{{L}}\p{{N}}])")
+
+
 def _present(renderings: Iterable[str], english: str) -> bool:
-    return any(_rendering_pattern(r).search(english) for r in renderings)
+    return any(
+        _rendering_pattern(r).search(english) or ((a := _acronym_pattern(r)) is not None and a.search(english))
+        for r in renderings
+    )
 
 
 @register_source
@@ -55,6 +77,7 @@ class KeyTerm(SourceCheck):
     options = {
         "shipped": True,  # the term base shipped in pipeline/checks/resources/data/terms.tsv
         "termbase": [],  # extra term bases (TSV/TBX); their entries override the shipped ones
+        "skip_domains": ["classifier"],  # term-base domains whose absence says nothing of meaning
     }
 
     def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
@@ -87,6 +110,7 @@ class KeyTerm(SourceCheck):
         return found
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
+        skip = set(self.config["skip_domains"])
         for link in pair.alignment.links:
             if not link.zh or not link.en:
                 continue
@@ -94,7 +118,9 @@ class KeyTerm(SourceCheck):
             english = link.en_span.of(pair.en.text)
             seen: set[str] = set()
             for offset, entry in self.terms(zh):
-                if entry.zh in seen or _present(entry.en, english) or _present(entry.wrong, english):
+                if entry.domain in skip or entry.zh in seen:
+                    continue
+                if _present(entry.en, english) or _present(entry.wrong, english):
                     continue
                 seen.add(entry.zh)
                 yield self.finding(

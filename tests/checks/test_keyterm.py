@@ -65,7 +65,7 @@ def test_a_name_counts_by_its_initials():
 
 def test_classifiers_are_not_held_against_the_english():
     assert findings("人们开始使用这一名词。", "People began to use the term.") == []
-    assert [f.evidence["zh_term"] for f in findings("一名记者。", "The reporter.", skip_domains=[])] == ["一名记者"]
+    assert [f.evidence["zh_term"] for f in findings("一名记者。", "The journalist.", skip_domains=[])] == ["一名记者"]
 
 
 def test_a_longer_term_covers_the_shorter_inside_it():

@@ -125,7 +125,10 @@ _SMALL = "|".join(sorted(_EN_SMALL, key=len, reverse=True))
 _SCALE = "hundred|thousand|million|billion|trillion"
 # "two hundred and fifty": "and" joins only after a scale word
 _JOIN = rf"(?:[\s-]+|(?<=(?:{_SCALE}))\s+and\s+)"
-_WORD_NUMBER = rf"(?:{_SMALL})(?:{_JOIN}(?:{_SMALL}|{_SCALE}))*|(?:a\s+)?(?:{_SCALE})"
+_WORD_NUMBER = (
+    rf"(?:{_SMALL})\s+and\s+a\s+half\s+(?:{_SCALE})"  # "two and a half million"
+    rf"|(?:{_SMALL})(?:{_JOIN}(?:{_SMALL}|{_SCALE}))*|(?:a\s+)?(?:{_SCALE})"
+)
 _PERCENT = r"(?P<pct>\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b))?"
 _EN_NUMBER = regex.compile(
     rf"(?<![\p{{L}}\d.,]|\p{{L}}[-‐])(?P<arabic>{_EN_ARABIC})(?P<suffix>st|nd|rd|th|s|bn|mn|k)?(?![\p{{L}}\d])"
@@ -139,6 +142,9 @@ _SUFFIX_SCALE = {"bn": 10**9, "mn": 10**6, "k": 1000}
 
 
 def _words_value(words: str) -> float | None:
+    if half := regex.fullmatch(r"(?i)(\w+)\s+and\s+a\s+half\s+(\w+)", words):
+        whole = _EN_SMALL.get(half[1].lower())
+        return None if whole is None else (whole + 0.5) * _EN_SCALE[half[2].lower()]
     total, current, seen = 0, 0, False
     for token in regex.split(r"[\s-]+", words.lower()):
         if token in ("and", "a", ""):
@@ -170,9 +176,11 @@ def en_numbers(text: str) -> list[Number]:
         if m["arabic"] is not None:
             suffix = (m["suffix"] or "").lower()
             digits = m["arabic"].replace(",", "")
-            if suffix == "s" and not (len(digits) == 4 and digits.endswith("0")):
-                continue  # "5s" is not a number; "1990s" is a decade
+            if suffix == "s" and not (len(digits) in (2, 4) and digits.endswith("0")):
+                continue  # "5s" is not a number; "1990s" and "the 80s" are decades
             value = float(digits)
+            if suffix == "s" and len(digits) == 2:
+                value += 1900
             value *= _SUFFIX_SCALE.get(suffix, 1)
             if m["scale"]:
                 value *= _EN_SCALE[m["scale"].lower()]

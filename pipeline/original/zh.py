@@ -140,6 +140,7 @@ def _digit_string(s: str) -> int | None:
     return None
 
 
+_APPROXIMATE = set("几数上")
 _ZH_LENIENT = regex.compile(r"[双俩半]")
 _ZH_LENIENT_VALUE = {"双": 2.0, "俩": 2.0, "半": 0.5}
 
@@ -159,6 +160,8 @@ def zh_numbers(text: str) -> list[Number]:
         pct = bool(m["pct"] or m["sign"])
         kind = "percent" if pct else "number"
         span = Span(m.start(), m.end())
+        # 几十亿, 数百万, 上千: "billions", "millions", "thousands", not a count to hold the English to
+        approximate = text[max(m.start() - 1, 0) : m.start()] in _APPROXIMATE
         if m["arabic"]:
             digits = unicodedata.normalize("NFKC", m["arabic"]).replace(",", "").replace("，", "")
             value = float(digits)
@@ -166,7 +169,9 @@ def zh_numbers(text: str) -> list[Number]:
                 value *= _ZH_SCALE[ch]
             if m["nian"] and not m["scale"] and not pct and len(digits) == 4:
                 kind = "year"
-            found.append(Number(value, span, m.group(), kind, True))
+            if m["nian"] and text.startswith("代", m.end()) and not m["scale"] and len(digits) == 2:
+                value, kind = float(1900 + int(digits)), "year"  # 80年代: the 1980s
+            found.append(Number(value, span, m.group(), kind, not approximate))
             continue
         numeral = m["numeral"]
         if m["nian"] and (year := _digit_string(numeral)) is not None and len(numeral) == 4:
@@ -178,10 +183,13 @@ def zh_numbers(text: str) -> list[Number]:
                 if ch in _ZH_DIGIT:
                     at = m.start("numeral") + i
                     found.append(Number(float(_ZH_DIGIT[ch]), Span(at, at + 1), ch, "number", False))
+            if len(numeral) == 2 and (short_year := _digit_string(numeral)) is not None:
+                # 九二共识: the 1992 Consensus (a year by its last two digits)
+                found.append(Number(float(1900 + short_year), span, numeral, "year", False))
             continue
         # One character (一, 两, 五, 十) is too often part of a word (一起, 统一, 十分) to be
         # held against the English; a numeral starting with a scale (万一, 千万) is a word.
-        strict = pct or (len(numeral) >= 2 and numeral[0] not in "百千万亿") or ("点" in numeral)
+        strict = not approximate and (pct or (len(numeral) >= 2 and numeral[0] not in "百千万亿") or ("点" in numeral))
         if numeral[0] in "百千万亿" and not pct:
             continue
         found.append(Number(value, span, m.group(), kind, strict))

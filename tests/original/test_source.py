@@ -164,3 +164,38 @@ def test_pair_reports_its_alignment(rail_zh: Document, rail_en: Document) -> Non
     payload = pair_documents(rail_en, rail_zh).to_dict()
     assert payload["signature"].startswith("gale-church")
     assert payload["links"][6]["zh"] == [7] and payload["links"][6]["en"] == []
+
+
+def number_findings(zh: str, en: str) -> list:
+    return by_check(
+        run_source_checks(pair_documents(Document.from_text(en), Document.from_text(zh))), "number-mismatch"
+    )
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("它们的融合将经历数十亿年的时间。", "Their fusion will take billions of years."),  # 数十亿: approximate
+        ("质量是太阳的几百万倍甚至几十亿倍。", "Millions or even billions of times the Sun."),
+        ("两百五十万个部分。", "Two and a half million parts."),
+        ("上世纪80年代，他担任厂长。", "In the 1980s, he was the director."),  # 80年代: the 1980s
+        ("上世纪80年代，他担任厂长。", "In the 80s, he was the director."),
+        ("民进党拒绝接受“九二共识”。", 'The DPP rejects the "1992 Consensus".'),  # 九二: '92
+        ("2023年1月25日举行。", "It was held on January 25, 2023."),
+    ],
+)
+def test_numbers_written_differently_still_match(zh: str, en: str) -> None:
+    assert number_findings(zh, en) == []
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("两百五十万个部分。", "Three and a half million parts."),
+        ("上世纪80年代，他担任厂长。", "In the 1970s, he was the director."),
+        ("它们的融合将经历三十亿年的时间。", "Their fusion will take forty billion years."),  # exact, not approximate
+        ("2023年1月25日举行。", "It was held on January 26, 2023."),
+    ],
+)
+def test_near_misses_of_numbers_written_differently(zh: str, en: str) -> None:
+    assert number_findings(zh, en)

@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.core.edits import Edit
 from pipeline.core.findings import Finding
+from pipeline.core.fingerprints import finding_ids
 from pipeline.core.lines import LineIndex
 from pipeline.core.result import ArticleResult
 from pipeline.report.changes import APPLIED, SUGGESTION, Change, review_changes, text_sha256
@@ -64,9 +65,11 @@ def edit_dict(edit: Edit, text: str, cleaned_start: int | None = None) -> dict[s
 
 
 def change_dict(change: Change, text: str, cleaned_start: int | None = None) -> dict[str, Any]:
-    """A reviewable change: its id, the edit, the severity of its finding and its score change."""
+    """A reviewable change: its id (``c3``, for display) and stable ``key``, the edit, the
+    severity of its finding and its score change."""
     return {
         "id": change.id,
+        "key": change.key,
         **edit_dict(change.edit, text, cleaned_start),
         "severity": change.severity,
         "mqm_delta": change.mqm_delta,
@@ -83,12 +86,12 @@ def landed_at(edits: list[Edit]) -> list[int]:
 
 
 def located(findings: list[Finding], text: str) -> list[dict[str, Any]]:
-    """Findings with the line and column a reviewer looks for (the number is the position)."""
+    """Findings with their stable id and the line and column a reviewer looks for."""
     index = LineIndex(text)
     out = []
-    for f in findings:
+    for f, fid in zip(findings, finding_ids(findings, text)):
         line, column = index.position(f)
-        out.append({**f.to_dict(text), "line": line, "column": column})
+        out.append({"id": fid, **f.to_dict(text), "line": line, "column": column})
     return out
 
 

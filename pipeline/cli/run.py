@@ -5,6 +5,7 @@ Typer reads it; the work itself is the engines' and the stages'."""
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -509,6 +510,8 @@ def run(
     typer.echo(printable(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/"))
     for path in written:
         typer.echo(printable(f"tqa: cleaned corpus in {path}"))
+    if (out / "index.html").is_file() and next(Path(out).glob("**/*.findings.json"), None) is not None:
+        typer.echo(printable(f"tqa: review: tqa review {shlex.quote(str(out))}"))
     if malformed[0]:
         typer.echo(f"tqa: {malformed[0]} malformed record(s) skipped", err=True)
     if failed or summary_error or malformed[0]:

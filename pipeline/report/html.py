@@ -30,6 +30,7 @@ from pipeline.report.columns import display_row
 from pipeline.report.changes import APPLIED, Change, review_changes, text_sha256
 from pipeline.report.diff import align_paragraphs, display_edits
 from pipeline.report.json_report import SCHEMA, jsonable, located
+from pipeline.core.fingerprints import finding_ids
 from pipeline.report.marks import FINDING, finding_id, mark_rows, sentence_of, uncovered
 from pipeline.report.rows import build_rows, signed
 
@@ -38,6 +39,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 _INVISIBLE = regex.compile(r"[\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _EXCERPT = 120
 MODEL_HINT = "Get the translation model with `tqa models pull`, or point `--model DIR` at a local copy."
+_CODE = regex.compile(r"`([^`\n]+)`")
 
 
 def visible(text: str) -> Markup:
@@ -49,6 +51,12 @@ def visible(text: str) -> Markup:
         return f'<span class="cc" title="{name}">U+{ord(char):04X}</span>'
 
     return Markup(_INVISIBLE.sub(mark, str(escape(text))))
+
+
+def codes(text: str) -> Markup:
+    """``visible``, with `command` spans (as messages write them) shown as code, not backticks."""
+    parts = _CODE.split(str(text))
+    return Markup("").join(visible(p) if i % 2 == 0 else Markup("<code>%s</code>") % visible(p) for i, p in enumerate(parts))
 
 
 def plain(text: str) -> str:
@@ -67,6 +75,7 @@ def environment() -> Environment:
     )
     env.filters["visible"] = visible
     env.filters["plain"] = plain
+    env.filters["codes"] = codes
     env.filters["url"] = lambda path: quote(str(path))
     return env
 
@@ -128,42 +137,33 @@ def json_for_script(payload: Any) -> Markup:
     return Markup(text)
 
 
-def review_data(result: ArticleResult, changes: list[Change], stem: str, marks: list[Any] = ()) -> dict[str, Any]:
-    """What the page's script needs to write a decisions file (see ``pipeline.review.apply``)."""
+def review_data(result: ArticleResult, changes: list[Change], stem: str, marks: list[Any] = (),
+                ids: list[str] | None = None) -> dict[str, Any]:
+    """What the page's script needs: every item (a change, or a finding no change stands
+    for) under its stable id, pending; see ``pipeline.review.apply`` for the decisions file."""
     doc = result.doc
-    fingerprint = json.dumps([(c.id, c.kind, c.edit.span.start, c.edit.span.end, c.edit.replacement) for c in changes], ensure_ascii=False)
+    ids = ids if ids is not None else finding_ids(result.findings, doc.text)
+    key = {c.id: c.key for c in changes}
+    items = [
+        {
+            "id": c.key, "dom": c.id, "label": c.id, "kind": c.kind, "check": c.edit.check, "origin": c.edit.origin,
+            "severity": c.severity, "start": c.edit.span.start, "end": c.edit.span.end, "text": c.edit.span.of(doc.text),
+            "replacement": c.edit.replacement, "reason": c.edit.reason, "mqm_delta": c.mqm_delta,
+            "conflicts": [key[x] for x in c.conflicts], "context": sentence_of(doc, c.edit.span.start, c.edit.span.end),
+        }
+        for c in changes
+    ] + [
+        {"id": ids[n - 1], "dom": finding_id(n), "label": f"#{n}", "kind": FINDING, "number": n, "check": f.check,
+         "severity": f.severity.value, "start": f.span.start, "end": f.span.end, "text": f.span.of(doc.text),
+         "message": f.message, "context": sentence_of(doc, f.span.start, f.span.end)}
+        for n, f in marks
+    ]
     return {
         "schema": SCHEMA,
         "tqa": __version__,
         "stem": stem,
-        "changes_sha256": text_sha256(fingerprint),
         "input": {"path": doc.path, "name": doc.name, "encoding": doc.encoding, "chars": len(doc.text), "text_sha256": text_sha256(doc.text)},
-        "changes": [
-            {
-                "id": c.id,
-                "kind": c.kind,
-                "check": c.edit.check,
-                "origin": c.edit.origin,
-                "severity": c.severity,
-                "start": c.edit.span.start,
-                "end": c.edit.span.end,
-                "text": c.edit.span.of(doc.text),
-                "replacement": c.edit.replacement,
-                "reason": c.edit.reason,
-                "mqm_delta": c.mqm_delta,
-                "conflicts": list(c.conflicts),
-                "decision": c.default,
-                "context": sentence_of(doc, c.edit.span.start, c.edit.span.end),
-            }
-            for c in changes
-        ],
-        # findings no change stands for: visited by j/k too; "accept" = fine as it is (tqa accept)
-        "findings": [
-            {"id": finding_id(n), "kind": FINDING, "number": n, "check": f.check, "severity": f.severity.value,
-             "start": f.span.start, "end": f.span.end, "text": f.span.of(doc.text), "message": f.message,
-             "context": sentence_of(doc, f.span.start, f.span.end), "decision": "open"}
-            for n, f in marks
-        ],
+        "items": items,
     }
 
 
@@ -210,6 +210,10 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     if not explained:
         notices.append("The cleaned text differs from the recorded edits; changes are shown without their reasons.")
     n_applied = sum(c.kind == APPLIED for c in changes)
+    ids = finding_ids(result.findings, doc.text)
+    # where the findings table's rows jump to: the chip of the finding, or of its change
+    chip_of = {c.key: c.id for c in changes} | {ids[n - 1]: finding_id(n) for n, _ in marks}
+    depth = Path(stem).as_posix().count("/")
     return {
         "doc": {"name": doc.name, "path": doc.path or "", "encoding": doc.encoding, "bom": bool(doc.bom), "newline": doc.newline, "words": doc.word_count},
         "source": ({"path": result.source.get("source") or "", "signature": result.source.get("signature", "")}
@@ -218,11 +222,13 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
         "elsewhere": elsewhere,
         "n_changes": n_applied,
         "n_suggestions": len(changes) - n_applied,
+        "index": "../" * depth + "index.html",
+        "checks": sorted({f.check for f in result.findings} | {c.edit.check for c in changes if c.edit.check}),
         "findings": [
-            {"number": n, "check": f.check, "severity": f.severity.value, "start": f.span.start, "end": f.span.end,
-             "line": loc["line"], "column": loc["column"],
+            {"number": n, "id": fid, "item": chip_of.get(fid, ""), "check": f.check, "severity": f.severity.value,
+             "start": f.span.start, "end": f.span.end, "line": loc["line"], "column": loc["column"],
              "text": excerpt(f.span.of(doc.text)), "message": f.message, "replacement": f.replacement}
-            for n, (f, loc) in enumerate(zip(result.findings, located(result.findings, doc.text)), 1)
+            for n, (f, loc, fid) in enumerate(zip(result.findings, located(result.findings, doc.text), ids), 1)
         ],
         "suggestions": [
             {"id": c.id, "check": c.edit.check, "origin": c.edit.origin, "severity": c.severity, "delta": signed(c.mqm_delta),
@@ -233,7 +239,7 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
         "notices": notices,
         "scores": _scores_view(result),
         "settings": _settings_view(result.settings),
-        "review": json_for_script(review_data(result, changes, stem, marks)),
+        "review": json_for_script(review_data(result, changes, stem, marks, ids)),
         "download": f"{Path(stem).name}.decisions.json",
     }
 

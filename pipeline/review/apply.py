@@ -212,7 +212,7 @@ def review_items(payload: dict[str, Any]) -> list[dict[str, Any]]:
     marked = _uncovered_numbers(payload)
     for n, f in enumerate(payload.get("findings") or [], 1):
         if n in marked:
-            items.append({"id": f.get("id") or f"#{n}", "label": f"#{n}", "kind": FINDING,
+            items.append({"id": f.get("id") or f"#{n}", "label": f"#{n}", "kind": FINDING, "origin": None, "replacement": None,
                           **{key: f.get(key) for key in ("check", "severity", "start", "end", "text", "message")},
                           "state": PENDING, "fix": None, "comment": ""})
     items.sort(key=lambda c: (c["start"], c["end"], c["kind"] == FINDING, c["kind"] != APPLIED))

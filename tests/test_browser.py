@@ -9,7 +9,6 @@ except in CI (``CI`` set), where that is a failure: `.ci/run` installs both.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,42 +20,11 @@ from pipeline.cli import app
 from pipeline.report.json_report import DECISIONS_SCHEMA_FILE
 from pipeline.review.apply import decisions_from_report
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 runner = CliRunner()
 
 
 def tqa(*args: object):
     return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the browser test (.ci/run installs chromium and playwright)")
-    pytest.skip(reason)
-
-
-def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install playwright)")
-    executable = chromium_path()
-    if executable is None:
-        _unavailable("no Chromium found (apt-get install chromium)")
-    with sync_playwright() as p:
-        # The system Chromium, never a downloaded one (`playwright install` is not used).
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Watch:

@@ -29,7 +29,9 @@ def review(
     if not out.is_dir():
         raise fail(f"{out}: not a folder; give the --out folder of a tqa run")
     if next(out.rglob("*.findings.json"), None) is None:
-        raise fail(f"{out}: no findings JSON (NAME.findings.json) to review; run tqa run with --reports including json and html")
+        raise fail(
+            f"{out}: no findings JSON (NAME.findings.json) to review; run tqa run with --reports including json and html"
+        )
     from pipeline.review.server import serve
 
     def announce(url: str) -> None:

@@ -141,13 +141,11 @@ def _report_entries(report_path: Path) -> tuple[list[dict[str, Any]], bool]:
                                  "are false alarms; open the review page again and save it (tqa-decisions/2)")
     decisions = isinstance(data, dict) and isinstance(data.get("items"), list)
     entries = data.get("items" if decisions else "findings") if isinstance(data, dict) else None
-    if decisions and isinstance(entries, list):
-        entries = [{**e, "_label": str(e.get("label") or e.get("id")), "_number": i} for i, e in enumerate(entries, 1) if isinstance(e, dict)]
-    elif isinstance(entries, list):
-        entries = [{**e, "_label": f"#{i}", "_number": i} for i, e in enumerate(entries, 1) if isinstance(e, dict)]
-    if not isinstance(entries, list) or not all(isinstance(e.get("start"), int) and isinstance(e.get("end"), int) for e in entries):
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("start"), int)
+                                                and isinstance(e.get("end"), int) for e in entries):
         raise ConfigurationError(f"{report_path}: not a tqa findings report or decisions file (no findings)")
-    return entries, decisions
+    label = (lambda e, i: str(e.get("label") or e.get("id"))) if decisions else (lambda e, i: f"#{i}")
+    return [{**e, "_label": label(e, i), "_number": i} for i, e in enumerate(entries, 1)], decisions
 
 
 def accept_from_report(

@@ -36,9 +36,18 @@ from pipeline.util.reading import loads_json, read_text_limited
 
 FINDINGS_SUFFIX = ".findings.json"
 DECISIONS_SUFFIX = ".decisions.json"
-_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".json": "application/json",
-          ".jsonl": "application/json", ".diff": "text/plain; charset=utf-8", ".csv": "text/csv; charset=utf-8",
-          ".tmx": "application/xml", ".md": "text/plain; charset=utf-8", ".png": "image/png", ".svg": "image/svg+xml"}
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",
+    ".jsonl": "application/json",
+    ".diff": "text/plain; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
+    ".tmx": "application/xml",
+    ".md": "text/plain; charset=utf-8",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+}
 _MAX_TEXT = 100_000  # a reviewer's text or comment, in characters
 
 
@@ -50,7 +59,9 @@ class Store:
         self.lock = threading.Lock()
 
     def stems(self) -> list[str]:
-        found = (p.relative_to(self.out).as_posix()[: -len(FINDINGS_SUFFIX)] for p in self.out.rglob(f"*{FINDINGS_SUFFIX}"))
+        found = (
+            p.relative_to(self.out).as_posix()[: -len(FINDINGS_SUFFIX)] for p in self.out.rglob(f"*{FINDINGS_SUFFIX}")
+        )
         return sorted(found)
 
     def _findings(self, stem: str) -> dict[str, Any]:
@@ -96,7 +107,10 @@ class Store:
     def _export(self, stem: str, data: dict[str, Any]) -> None:
         from pipeline.report.export import update_states
 
-        states = {i["id"]: {"state": i["state"], "fix": i.get("fix") or "", "comment": i.get("comment") or ""} for i in data["items"]}
+        states = {
+            i["id"]: {"state": i["state"], "fix": i.get("fix") or "", "comment": i.get("comment") or ""}
+            for i in data["items"]
+        }
         update_states(self.out, stem, states)
 
     def apply(self, stem: str) -> dict[str, Any]:
@@ -107,7 +121,11 @@ class Store:
                 write_atomic(path, json.dumps(self.load(stem), ensure_ascii=False, indent=1) + "\n")
             done = apply_review(path)
             self._memory()
-        return {"stem": stem, "output": str(done.output), "message": f"{done.accepted} change(s) applied, {done.rejected} not"}
+        return {
+            "stem": stem,
+            "output": str(done.output),
+            "message": f"{done.accepted} change(s) applied, {done.rejected} not",
+        }
 
     def _memory(self) -> None:
         """The run's translation memory again, now with the reviewer's own translations."""
@@ -155,7 +173,9 @@ def make_app(out: str | Path, token: str, port_of: Any) -> Any:
         elif headers.get("sec-fetch-site") == "cross-site":
             response = PlainTextResponse("tqa review: cross-site requests are refused\n", status_code=403)
         elif len(parts) < 2 or not secrets.compare_digest(parts[1].encode(), token.encode()):
-            response = PlainTextResponse("tqa review: this address needs the token printed by tqa review\n", status_code=403)
+            response = PlainTextResponse(
+                "tqa review: this address needs the token printed by tqa review\n", status_code=403
+            )
         else:
             scope = dict(scope, path="/" + (parts[2] if len(parts) > 2 else ""))
             return await router(scope, receive, secure(send))
@@ -165,9 +185,13 @@ def make_app(out: str | Path, token: str, port_of: Any) -> Any:
         async def wrapped(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = list(message.get("headers", [])) + [
-                    (b"cache-control", b"no-store"), (b"referrer-policy", b"no-referrer"),
-                    (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY")]
+                    (b"cache-control", b"no-store"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                ]
             await send(message)
+
         return wrapped
 
     async def home(request: Request) -> Response:
@@ -183,7 +207,7 @@ def make_app(out: str | Path, token: str, port_of: Any) -> Any:
                 body = await request.json()
                 records = body.get("items") if isinstance(body, dict) else None
                 if not isinstance(records, list):
-                    return JSONResponse({"error": "expected {\"items\": [...]}"}, status_code=400)
+                    return JSONResponse({"error": 'expected {"items": [...]}'}, status_code=400)
                 return JSONResponse({"saved": store.merge(stem, records)})
             return JSONResponse(store.load(stem))
         except KeyError:
@@ -216,14 +240,16 @@ def make_app(out: str | Path, token: str, port_of: Any) -> Any:
             return PlainTextResponse("not found\n", status_code=404)
         return FileResponse(path, media_type=_TYPES.get(path.suffix.lower(), "application/octet-stream"))
 
-    router = Starlette(routes=[
-        Route("/", home),
-        Route("/api/articles", articles),
-        Route("/api/decisions/{stem:path}", decisions, methods=["GET", "POST"]),
-        Route("/api/apply", apply_all, methods=["POST"]),
-        Route("/api/apply/{stem:path}", apply_one, methods=["POST"]),
-        Route("/{path:path}", files),
-    ])
+    router = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/api/articles", articles),
+            Route("/api/decisions/{stem:path}", decisions, methods=["GET", "POST"]),
+            Route("/api/apply", apply_all, methods=["POST"]),
+            Route("/api/apply/{stem:path}", apply_one, methods=["POST"]),
+            Route("/{path:path}", files),
+        ]
+    )
     return guard
 
 

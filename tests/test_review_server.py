@@ -269,6 +269,12 @@ def test_pages_link_to_the_index_and_the_next_and_previous_article(browser: obje
         page.click("#to-index")
         page.wait_for_load_state()
         assert page.url.endswith("/index.html")
+        page.wait_for_selector("#served:not([hidden])")
+        assert "0 of 3 article(s) reviewed" in page.locator("#served-status").inner_text()
+        assert server.request("/api/decisions/a", {"items": []})[0] == 200  # a reviewed article
+        page.click("#write-all")
+        page.wait_for_function("document.getElementById('served-status').textContent.startsWith('Wrote')")
+        assert "Wrote 1 final text(s)" in page.locator("#served-status").inner_text() and (out / "a.final.txt").is_file()
         assert not errors
     finally:
         context.close()

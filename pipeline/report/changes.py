@@ -91,8 +91,9 @@ def _touch(a: Edit, b: Edit) -> bool:
     return a.span.overlaps(b.span) or (a.span == b.span)
 
 
-def review_changes(result: ArticleResult) -> list[Change]:
-    """Applied edits and suggestions in text order (applied first at equal spans), numbered."""
+def review_changes(result: ArticleResult, finding_keys: list[str] | None = None) -> list[Change]:
+    """Applied edits and suggestions in text order (applied first at equal spans), numbered;
+    ``finding_keys``: the findings' stable ids, when already made."""
     words = result.doc.word_count
     tagged = [(e, APPLIED) for e in result.applied] + [(e, SUGGESTION) for e in result.suggestions]
     tagged.sort(key=lambda pair: (pair[0].span.start, pair[0].span.end, pair[1] != APPLIED))
@@ -109,7 +110,7 @@ def review_changes(result: ArticleResult) -> list[Change]:
                 conflicts[j].append(ids[i])
     changes = []
     index = _Findings(result.findings)
-    keys = finding_ids(result.findings, result.doc.text)
+    keys = finding_keys if finding_keys is not None else finding_ids(result.findings, result.doc.text)
     used: set[str] = set()
     own = IdMaker(result.doc.text)
     for i, (edit, kind) in enumerate(tagged):

@@ -195,7 +195,8 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     doc = result.doc
     stem = stem or Path(doc.name).stem
     edits, explained = _display_edits(result)
-    changes = review_changes(result)
+    ids = finding_ids(result.findings, doc.text)
+    changes = review_changes(result, ids)
     pairs = align_paragraphs(doc.text, result.cleaned, edits)
     rows, elsewhere = build_rows(doc.text, result.cleaned, pairs, changes, explained, edits)
     marks = uncovered(result.findings, changes)
@@ -210,7 +211,6 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     if not explained:
         notices.append("The cleaned text differs from the recorded edits; changes are shown without their reasons.")
     n_applied = sum(c.kind == APPLIED for c in changes)
-    ids = finding_ids(result.findings, doc.text)
     # where the findings table's rows jump to: the chip of the finding, or of its change
     chip_of = {c.key: c.id for c in changes} | {ids[n - 1]: finding_id(n) for n, _ in marks}
     depth = Path(stem).as_posix().count("/")
@@ -228,7 +228,7 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
             {"number": n, "id": fid, "item": chip_of.get(fid, ""), "check": f.check, "severity": f.severity.value,
              "start": f.span.start, "end": f.span.end, "line": loc["line"], "column": loc["column"],
              "text": excerpt(f.span.of(doc.text)), "message": f.message, "replacement": f.replacement}
-            for n, (f, loc, fid) in enumerate(zip(result.findings, located(result.findings, doc.text), ids), 1)
+            for n, (f, loc, fid) in enumerate(zip(result.findings, located(result.findings, doc.text, ids), ids), 1)
         ],
         "suggestions": [
             {"id": c.id, "check": c.edit.check, "origin": c.edit.origin, "severity": c.severity, "delta": signed(c.mqm_delta),

@@ -85,11 +85,11 @@ def landed_at(edits: list[Edit]) -> list[int]:
     return out
 
 
-def located(findings: list[Finding], text: str) -> list[dict[str, Any]]:
-    """Findings with their stable id and the line and column a reviewer looks for."""
+def located(findings: list[Finding], text: str, ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Findings with their stable id (``ids``, when already made) and the line and column a reviewer looks for."""
     index = LineIndex(text)
     out = []
-    for f, fid in zip(findings, finding_ids(findings, text)):
+    for f, fid in zip(findings, ids if ids is not None else finding_ids(findings, text)):
         line, column = index.position(f)
         out.append({"id": fid, **f.to_dict(text), "line": line, "column": column})
     return out
@@ -97,7 +97,8 @@ def located(findings: list[Finding], text: str) -> list[dict[str, Any]]:
 
 def findings_payload(result: ArticleResult) -> dict[str, Any]:
     doc, text = result.doc, result.doc.text
-    changes = review_changes(result)
+    ids = finding_ids(result.findings, text)
+    changes = review_changes(result, ids)
     applied = [c for c in changes if c.kind == APPLIED]
     suggestions = [c for c in changes if c.kind == SUGGESTION]
     return {
@@ -115,7 +116,7 @@ def findings_payload(result: ArticleResult) -> dict[str, Any]:
             "chars": len(text),
             "text_sha256": text_sha256(text),
         },
-        "findings": located(result.findings, text),
+        "findings": located(result.findings, text, ids),
         "applied": [change_dict(c, text, at) for c, at in zip(applied, landed_at([c.edit for c in applied]))],
         "suggestions": [change_dict(c, text) for c in suggestions],
         "skipped": [

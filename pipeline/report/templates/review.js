@@ -139,17 +139,28 @@
 
   function restore() {
     if (server) {
-      fetch(server + "decisions/" + encodeURI(data.stem)).then(function (r) { return r.json(); }).then(function (body) {
+      fetch(server + "decisions/" + encodeURI(data.stem)).then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      }).then(function (body) {
         var saved = {};
         (body.items || []).forEach(function (s) { saved[s.id] = s; });
         var n = adopt(saved);
         if (n) say("Resumed " + n + " decision(s) saved by tqa review.");
         tally();
         toolbar.setAttribute("data-ready", "1");
-      }).catch(function (err) { say("Could not load the saved decisions: " + err.message); });
-      neighbours();
+        document.getElementById("write").hidden = false;
+        neighbours();
+      }).catch(function () {
+        server = null;  // served by something else than tqa review: decisions stay in this browser
+        restoreLocal();
+      });
       return;
     }
+    restoreLocal();
+  }
+
+  function restoreLocal() {
     var saved = null;
     try { saved = JSON.parse(window.localStorage.getItem(storeKey) || "null"); } catch (e) { saved = null; }
     var n = adopt(saved);
@@ -420,7 +431,6 @@
     event.preventDefault();
     select(chips.indexOf(document.getElementById(dom)));
   });
-  if (server) document.getElementById("write").hidden = false;
   toolbar.hidden = false;
   restore();
   tally();

@@ -11,6 +11,7 @@ from pipeline.cli import app
 @pytest.mark.parametrize("command, usage, metavars", [
     (["accept"], "REPORT", ["TEXT"]),
     (["apply"], "DECISIONS", ["FILE"]),
+    (["review"], "OUT", ["PORT"]),
     (["models", "pull"], "[MODEL]", ["LANG,..."]),
     (["models", "convert"], "[MODEL]", ["DIR", "TYPE"]),
 ])

@@ -130,8 +130,9 @@ def apply_decisions(
         done = apply_review(decisions, out, input_file)
     except ReviewError as err:
         raise fail(str(err)) from None
-    typer.echo(
-        printable(
-            f"tqa: {done.accepted} change(s) accepted, {done.rejected} rejected; final text of {done.input} in {done.output}"
-        )
-    )
+    if done.pending is None:  # a findings JSON or a first-version decisions file
+        counts = f"{done.accepted} change(s) accepted, {done.rejected} rejected"
+    else:
+        counts = (f"{done.accepted} change(s) applied" + (f" ({done.own} the reviewer's own text)" if done.own else "")
+                  + f", {done.rejected} not; {done.pending} finding(s) still pending")
+    typer.echo(printable(f"tqa: {counts}; final text of {done.input} in {done.output}"))

@@ -75,6 +75,8 @@ class Applied:
     accepted: int
     rejected: int
     final: str
+    own: int = 0  # of the accepted: the reviewer's own texts
+    pending: int | None = None  # findings still pending (a tqa-decisions/2 file), else None
 
 
 def _need(cond: bool, source: Path, message: str) -> None:
@@ -363,4 +365,6 @@ def apply_review(path: str | Path, out: str | Path | None = None, input_path: st
     except OSError as err:
         raise ReviewError(f"{target}: cannot write it: {err.strerror or err}") from None
     accepted = len(review.accepted)
-    return Applied(target, Path(doc.path), accepted, len(review.decisions) - accepted, final)
+    own = sum(d.origin == REVIEWER for d in review.accepted)
+    pending = sum(i.get("state", PENDING) == PENDING for i in review.items) if review.schema == DECISIONS_SCHEMA else None
+    return Applied(target, Path(doc.path), accepted, len(review.decisions) - accepted, final, own, pending)

@@ -124,7 +124,8 @@ class Store:
         return {
             "stem": stem,
             "output": str(done.output),
-            "message": f"{done.accepted} change(s) applied, {done.rejected} not",
+            "pending": done.pending,
+            "message": f"{done.accepted} change(s) applied, {done.rejected} not; {done.pending} finding(s) still pending",
         }
 
     def _memory(self) -> None:
@@ -263,6 +264,7 @@ def serve(out: str | Path, port: int = 0, token: str | None = None, announce: An
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
+    sock.listen(128)  # before the address is printed: an early request waits, it is not refused
     bound = sock.getsockname()[1]
     app = make_app(out, token, lambda: bound)
     announce(f"http://127.0.0.1:{bound}/{token}/index.html")

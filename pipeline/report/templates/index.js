@@ -32,7 +32,7 @@
   });
 
   // Served by `tqa review` (/TOKEN/index.html): the reviewed articles' text can be written from here.
-  var api = /^https?:$/.test(location.protocol) ? "/" + location.pathname.split("/")[1] + "/api/" : null;
+  var api = location.protocol !== "file:" ? "/" + location.pathname.split("/")[1] + "/api/" : null;
   var served = document.getElementById("served");
   if (api && served) {
     fetch(api + "articles").then(function (r) { if (!r.ok) throw new Error(); return r.json(); }).then(function (body) {

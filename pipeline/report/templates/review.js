@@ -32,7 +32,7 @@
   var checkFilter = document.getElementById("filter-check");
   var storeKey = "tqa-review:" + data.input.text_sha256;
   // Served by `tqa review`: the URL is /TOKEN/STEM.html, and decisions go to /TOKEN/api/.
-  var server = /^https?:$/.test(location.protocol) ? "/" + location.pathname.split("/")[1] + "/api/" : null;
+  var server = location.protocol !== "file:" ? "/" + location.pathname.split("/")[1] + "/api/" : null;
   var current = -1;
   var editing = null;  // "fix" or "comment" while the entry box is open
 

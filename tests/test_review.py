@@ -250,3 +250,23 @@ def test_the_reviewers_own_text_is_an_edit_of_origin_reviewer(report: dict, tmp_
     item["state"] = "dismissed"  # dismissed: the text stays, whatever was typed
     path.write_text(json.dumps(decisions), encoding="utf-8")
     assert "«mine»" not in apply_review(path).output.read_text(encoding="utf-8")
+
+
+def test_a_dismissed_change_remembers_the_finding_behind_it(report: dict, tmp_path: Path) -> None:
+    decisions = decisions_from_report(report["payload"])
+    change = next(i for i in decisions["items"] if i["kind"] == "applied" and i["finding"])
+    finding = next(f for f in report["payload"]["findings"] if f["id"] == change["id"])
+    assert change["finding"] == [finding["start"], finding["end"]]
+    change["state"], change["applied"] = "dismissed", False
+    change["start"] += 1  # a change narrower than its finding: the finding is what comes back in a later run
+    change["text"] = None
+    path = tmp_path / "d.decisions.json"
+    path.write_text(json.dumps(decisions), encoding="utf-8")
+    result = tqa("accept", path, "--ignore-list", tmp_path / "ign.json")
+    assert result.exit_code == 0 and "1 finding(s) added" in result.stdout, result.output
+    from pipeline.core.findings import Finding, Severity
+    from pipeline.review.ignore import IgnoreList, fingerprint
+
+    text = report["article"].read_text(encoding="utf-8")
+    wanted = Finding(finding["check"], Span(finding["start"], finding["end"]), Severity(finding["severity"]), "")
+    assert fingerprint(wanted, text) in IgnoreList.load(tmp_path / "ign.json")

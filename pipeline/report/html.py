@@ -144,12 +144,14 @@ def review_data(result: ArticleResult, changes: list[Change], stem: str, marks: 
     doc = result.doc
     ids = ids if ids is not None else finding_ids(result.findings, doc.text)
     key = {c.id: c.key for c in changes}
+    spans = {fid: [f.span.start, f.span.end] for fid, f in zip(ids, result.findings)}
     items = [
         {
             "id": c.key, "dom": c.id, "label": c.id, "kind": c.kind, "check": c.edit.check, "origin": c.edit.origin,
             "severity": c.severity, "start": c.edit.span.start, "end": c.edit.span.end, "text": c.edit.span.of(doc.text),
             "replacement": c.edit.replacement, "reason": c.edit.reason, "mqm_delta": c.mqm_delta,
             "conflicts": [key[x] for x in c.conflicts], "context": sentence_of(doc, c.edit.span.start, c.edit.span.end),
+            "finding": spans.get(c.key),
         }
         for c in changes
     ] + [

@@ -206,10 +206,12 @@ def review_items(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """Every item of a findings JSON's review page, pending, in text order: its changes
     (under their stable ``key``) and the findings no change stands for."""
     items = []
+    spans = {f.get("id"): [f.get("start"), f.get("end")] for f in payload.get("findings") or [] if isinstance(f, dict)}
     for kind, listed in ((APPLIED, payload.get("applied") or []), (SUGGESTION, payload.get("suggestions") or [])):
         for c in listed:
             items.append({"id": c.get("key") or c.get("id"), "label": c.get("id"), "kind": kind,
                           **{key: c.get(key) for key in ("check", "origin", "severity", "start", "end", "text", "replacement")},
+                          "finding": spans.get(c.get("key")),
                           "state": PENDING, "applied": kind == APPLIED, "fix": None, "comment": ""})
     marked = _uncovered_numbers(payload)
     for n, f in enumerate(payload.get("findings") or [], 1):

@@ -207,7 +207,12 @@ def accept_from_report(
         if not valid:
             raise ConfigurationError(f"{report_path}: finding {i} is not a valid tqa finding (check, start, end, severity, message)")
         severity = e.get("severity") if e.get("severity") in {s.value for s in Severity} else "minor"
-        finding = Finding(str(e.get("check", "")), Span(e["start"], e["end"]), Severity(severity), str(e.get("message", "")))
+        start, end = e["start"], e["end"]
+        behind = e.get("finding")  # a dismissed change: the ignore list remembers the finding behind it
+        if decisions and isinstance(behind, list) and len(behind) == 2 and all(isinstance(x, int) for x in behind) \
+                and 0 <= behind[0] <= behind[1] <= len(doc.text):
+            start, end = behind
+        finding = Finding(str(e.get("check", "")), Span(start, end), Severity(severity), str(e.get("message", "")))
         new = ignore.accept(finding, doc.text, note or str(e.get("comment") or ""))
         outcome.append(Accepted(i, e["_label"], finding.check, severity, finding.span.of(doc.text), new, str(e.get("id") or "")))
     if any(a.new for a in outcome):

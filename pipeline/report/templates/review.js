@@ -334,7 +334,7 @@
           start: c.start, end: c.end, text: c.text, replacement: c.kind === "finding" ? null : c.replacement,
           state: c.state, fix: c.fix, comment: c.comment
         };
-        if (c.kind !== "finding") out.applied = c.applied;
+        if (c.kind !== "finding") { out.applied = c.applied; out.finding = c.finding === undefined ? null : c.finding; }
         else out.message = c.message;
         return out;
       })

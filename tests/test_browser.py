@@ -71,7 +71,9 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
     n_changes = len(payload["applied"]) + len(payload["suggestions"])
     assert page.locator("button.chip:not(.finding)").count() == n_changes  # every change has its chip
     assert page.locator("del[data-changes]").first.is_visible() and page.locator("ins[data-changes]").first.is_visible()
-    assert page.locator(f'.sugnew[data-changes="{suggestion["id"]}"]').inner_text() == "virtual summit"  # shown in place
+    assert (
+        page.locator(f'.sugnew[data-changes="{suggestion["id"]}"]').inner_text() == "virtual summit"
+    )  # shown in place
     assert page.locator("#toolbar").is_visible()
 
     page.keyboard.press("j")  # the first change
@@ -81,7 +83,9 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
     page.keyboard.press("u")  # undo the removal: the finding stays pending, the title stays
     assert "is-pending" in page.locator(f"#{first['id']}").get_attribute("class")
     assert "is-reject" in page.locator(f'del[data-changes~="{first["id"]}"]').first.get_attribute("class")
-    assert "[pending]" in page.locator("#current").inner_text() and "not applied" in page.locator("#current").inner_text()
+    assert (
+        "[pending]" in page.locator("#current").inner_text() and "not applied" in page.locator("#current").inner_text()
+    )
     for _ in range(page.locator("button.chip").count()):  # on to the suggestion, with j and the arrow key
         if watch.focused() == suggestion["id"]:
             break
@@ -120,7 +124,9 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
 
     decisions = json.loads(saved.read_text(encoding="utf-8"))
     jsonschema = pytest.importorskip("jsonschema")
-    jsonschema.validate(decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(
+        decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator
+    )
     wanted = decisions_from_report(payload, {first["id"]: "undo", suggestion["id"]: "apply"})
     assert decisions["items"] == wanted["items"] and decisions["input"] == wanted["input"]
 
@@ -138,14 +144,18 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
 HOSTILE = (
     "<script>window.__pwned = 1; alert('title')</script> \u202eTitle\n\n"
     "<script>window.__pwned = 1; alert('title')</script> \u202eTitle\n\n"
-    "A sub -natural <img src=x onerror=\"window.__pwned=2;alert(2)\"> line </textarea></script><script>window.__pwned=3</script>.\n\n"
-    "Templates {{ 7*7 }} {% raw %} ${7*7} <svg onload=alert(4)></svg> <a href=\"javascript:alert(5)\">x</a> and the good -neighborly &amp; &lt;b&gt; "
-    "\u202eRTL override\u202c \u200f mark <!-- comment --> <iframe srcdoc=\"<script>parent.__pwned=6</script>\"></iframe>.\n"
+    'A sub -natural <img src=x onerror="window.__pwned=2;alert(2)"> line </textarea></script><script>window.__pwned=3</script>.\n\n'
+    'Templates {{ 7*7 }} {% raw %} ${7*7} <svg onload=alert(4)></svg> <a href="javascript:alert(5)">x</a> and the good -neighborly &amp; &lt;b&gt; '
+    '\u202eRTL override\u202c \u200f mark <!-- comment --> <iframe srcdoc="<script>parent.__pwned=6</script>"></iframe>.\n'
 )
 
 
-def test_j_visits_every_finding_and_change_in_text_order(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))  # no model: the untranslated passage has no change
+def test_j_visits_every_finding_and_change_in_text_order(
+    watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv(
+        "TQA_MODELS_DIR", str(tmp_path / "no-models")
+    )  # no model: the untranslated passage has no change
     out = tmp_path / "reports"
     assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
     payload = json.loads((out / f"{sample_path.stem}.findings.json").read_text(encoding="utf-8"))
@@ -157,13 +167,23 @@ def test_j_visits_every_finding_and_change_in_text_order(watch: Watch, tmp_path:
     marks = {f["number"]: f for f in data["items"] if f["kind"] == "finding"}
     # every finding of the report is on the page: behind a change, or marked itself
     for n, f in enumerate(payload["findings"], 1):
-        behind = any(c["check"] == f["check"] and c["start"] < max(f["end"], f["start"] + 1) and f["start"] < max(c["end"], c["start"] + 1)
-                     or (c["start"], c["end"]) == (f["start"], f["end"]) for c in changes)
+        behind = any(
+            c["check"] == f["check"]
+            and c["start"] < max(f["end"], f["start"] + 1)
+            and f["start"] < max(c["end"], c["start"] + 1)
+            or (c["start"], c["end"]) == (f["start"], f["end"])
+            for c in changes
+        )
         assert behind or n in marks, f
     untranslated = next(f for f in marks.values() if f["check"] == "untranslated")
     assert untranslated["id"] == payload["findings"][untranslated["number"] - 1]["id"]  # the report's stable id
-    assert untranslated["severity"] == "critical" and page.locator(f'mark.finding[data-changes~="{untranslated["dom"]}"]').count() >= 1
-    assert any(f["check"] == "repeated-phrase" and "Fate" in f["text"] for f in marks.values())  # "the Fate of the Fate": no repair
+    assert (
+        untranslated["severity"] == "critical"
+        and page.locator(f'mark.finding[data-changes~="{untranslated["dom"]}"]').count() >= 1
+    )
+    assert any(
+        f["check"] == "repeated-phrase" and "Fate" in f["text"] for f in marks.values()
+    )  # "the Fate of the Fate": no repair
     visited = []
     for _ in items:
         page.keyboard.press("j")
@@ -171,7 +191,10 @@ def test_j_visits_every_finding_and_change_in_text_order(watch: Watch, tmp_path:
     assert visited == [c["dom"] for c in items]
     page.locator(f"#{untranslated['dom']}").focus()
     status = page.locator("#current").inner_text()
-    assert f"#{untranslated['number']} [pending] id {untranslated['id']} · finding untranslated [critical]" in status and "in: «" in status
+    assert (
+        f"#{untranslated['number']} [pending] id {untranslated['id']} · finding untranslated [critical]" in status
+        and "in: «" in status
+    )
     page.keyboard.press("d")  # a false alarm
     assert "is-dismissed" in page.locator(f"#{untranslated['dom']}").get_attribute("class")
     assert page.locator(f'#findings tr[data-id="{untranslated["id"]}"] td.state').inner_text() == "dismissed"
@@ -181,7 +204,9 @@ def test_j_visits_every_finding_and_change_in_text_order(watch: Watch, tmp_path:
     info.value.save_as(saved)
     decisions = json.loads(saved.read_text(encoding="utf-8"))
     jsonschema = pytest.importorskip("jsonschema")
-    jsonschema.validate(decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(
+        decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator
+    )
     assert tqa("apply", saved).exit_code == 0  # a dismissal changes nothing
     monkeypatch.chdir(tmp_path)
     accepted = tqa("accept", saved)  # the dismissed finding, and only it, goes to the ignore list
@@ -234,7 +259,10 @@ def test_the_index_sorts_from_the_keyboard(watch: Watch, tmp_path: Path, sample_
     assert page.locator("svg rect.bar").count() >= 1  # the chart of findings per check
 
     def names() -> list[str]:
-        return [t.split(" ")[0].rsplit("/", 1)[-1] for t in page.locator("#articles tbody tr td:first-child").all_inner_texts()]
+        return [
+            t.split(" ")[0].rsplit("/", 1)[-1]
+            for t in page.locator("#articles tbody tr td:first-child").all_inner_texts()
+        ]
 
     words = page.locator("th", has_text="Words")
     words.locator("button").focus()
@@ -248,7 +276,9 @@ def test_the_index_sorts_from_the_keyboard(watch: Watch, tmp_path: Path, sample_
     assert not watch.errors
 
 
-def test_the_index_puts_failures_and_the_worst_first_and_filters(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
+def test_the_index_puts_failures_and_the_worst_first_and_filters(
+    watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))
     folder = tmp_path / "in"
     folder.mkdir()
@@ -274,7 +304,9 @@ def test_the_index_puts_failures_and_the_worst_first_and_filters(watch: Watch, t
     assert not watch.errors
 
 
-def test_bulk_keys_apply_or_undo_one_checks_changes_and_never_dismiss(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
+def test_bulk_keys_apply_or_undo_one_checks_changes_and_never_dismiss(
+    watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))
     out = tmp_path / "reports"
     assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
@@ -290,7 +322,9 @@ def test_bulk_keys_apply_or_undo_one_checks_changes_and_never_dismiss(watch: Wat
     assert all("is-pending" in page.locator(f"#{i}").get_attribute("class") for i in hyphens)  # undone is not dismissed
     assert f"Undid all {len(hyphens)} change(s) of hyphen-spacing" in page.locator("#current").inner_text()
     others = [c["id"] for c in payload["applied"] if c["check"] != "hyphen-spacing"]
-    assert all("is-accept" in page.locator(f'[data-changes~="{i}"]').first.get_attribute("class") for i in others)  # the rest untouched
+    assert all(
+        "is-accept" in page.locator(f'[data-changes~="{i}"]').first.get_attribute("class") for i in others
+    )  # the rest untouched
     page.keyboard.press("Shift+A")
     assert all("is-fixed" in page.locator(f"#{i}").get_attribute("class") for i in hyphens)
     # on a finding with no change (the garbled "the Fate of the Fate"), Shift+A leaves it pending
@@ -299,7 +333,9 @@ def test_bulk_keys_apply_or_undo_one_checks_changes_and_never_dismiss(watch: Wat
     page.locator(f"#{fate['dom']}").focus()
     page.keyboard.press("Shift+A")
     repeated = [f for f in data["items"] if f["check"] == "repeated-phrase"]
-    assert all("is-pending" in page.locator(f"#{f['dom']}").get_attribute("class") for f in repeated if f["kind"] == "finding")
+    assert all(
+        "is-pending" in page.locator(f"#{f['dom']}").get_attribute("class") for f in repeated if f["kind"] == "finding"
+    )
     with page.expect_download() as info:
         page.keyboard.press("s")
     saved = tmp_path / f"{sample_path.stem}.decisions.json"
@@ -312,7 +348,9 @@ def test_bulk_keys_apply_or_undo_one_checks_changes_and_never_dismiss(watch: Wat
     assert not watch.errors
 
 
-def test_a_page_saved_untouched_adds_nothing_to_the_ignore_list(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
+def test_a_page_saved_untouched_adds_nothing_to_the_ignore_list(
+    watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch
+) -> None:
     out = tmp_path / "reports"
     assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
     page = watch.page
@@ -325,10 +363,16 @@ def test_a_page_saved_untouched_adds_nothing_to_the_ignore_list(watch: Watch, tm
     info.value.save_as(saved)
     monkeypatch.chdir(tmp_path)
     result = tqa("accept", saved, "--ignore-list", tmp_path / "ign.json")
-    assert result.exit_code == 0 and "0 finding(s) added" in result.stdout and "pending finding(s) left out" in result.stdout
+    assert (
+        result.exit_code == 0
+        and "0 finding(s) added" in result.stdout
+        and "pending finding(s) left out" in result.stdout
+    )
     assert not (tmp_path / "ign.json").exists()
     assert tqa("apply", saved).exit_code == 0  # and the text is what the run made
-    assert (tmp_path / f"{sample_path.stem}.final.txt").read_bytes() == (out / f"{sample_path.stem}.cleaned.txt").read_bytes()
+    assert (tmp_path / f"{sample_path.stem}.final.txt").read_bytes() == (
+        out / f"{sample_path.stem}.cleaned.txt"
+    ).read_bytes()
 
 
 def test_the_reviewers_own_text_and_comment(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
@@ -356,7 +400,11 @@ def test_the_reviewers_own_text_and_comment(watch: Watch, tmp_path: Path, sample
     saved = tmp_path / f"{sample_path.stem}.decisions.json"
     info.value.save_as(saved)
     item = next(i for i in json.loads(saved.read_text(encoding="utf-8"))["items"] if i["id"] == untranslated["id"])
-    assert (item["state"], item["fix"], item["comment"]) == ("fixed", "the reviewer's own translation", "checked against the source")
+    assert (item["state"], item["fix"], item["comment"]) == (
+        "fixed",
+        "the reviewer's own translation",
+        "checked against the source",
+    )
     assert tqa("apply", saved).exit_code == 0
     final = (tmp_path / f"{sample_path.stem}.final.txt").read_text(encoding="utf-8")
     assert "the reviewer's own translation" in final and untranslated["text"] not in final
@@ -371,7 +419,9 @@ def test_filters_and_the_findings_table(watch: Watch, tmp_path: Path, sample_pat
     page.goto((out / f"{sample_path.stem}.html").as_uri())
     assert page.locator("#to-index").get_attribute("href") == "index.html"
     data = page.evaluate("JSON.parse(document.getElementById('tqa-review').textContent)")
-    critical = [c["dom"] for c in sorted(data["items"], key=lambda c: (c["start"], c["end"])) if c["severity"] == "critical"]
+    critical = [
+        c["dom"] for c in sorted(data["items"], key=lambda c: (c["start"], c["end"])) if c["severity"] == "critical"
+    ]
     assert critical and len(critical) < len(data["items"])
     page.select_option("#filter-severity", "critical")
     visited = []

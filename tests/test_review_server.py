@@ -34,8 +34,13 @@ class Server:
 
     def __init__(self, out: Path) -> None:
         env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-        self.process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "review", str(out)], stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True, env=env)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "review", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         line = self.process.stdout.readline()  # type: ignore[union-attr]
         assert line.startswith("tqa: reviewing "), line + self.process.stderr.read()  # type: ignore[union-attr]
         self.url = line.rsplit(" ", 1)[1].strip()
@@ -48,10 +53,16 @@ class Server:
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.1)
 
-    def request(self, path: str, body: object = None, headers: dict[str, str] | None = None, base: str | None = None) -> tuple[int, object]:
+    def request(
+        self, path: str, body: object = None, headers: dict[str, str] | None = None, base: str | None = None
+    ) -> tuple[int, object]:
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request((base or self.base) + path, data=data, method="POST" if data is not None else "GET",
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+        req = urllib.request.Request(
+            (base or self.base) + path,
+            data=data,
+            method="POST" if data is not None else "GET",
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
                 raw = r.read()
@@ -112,8 +123,19 @@ def test_a_decision_outlives_the_server_and_two_writers_keep_both(server: Server
     assert {i["state"] for i in data["items"]} == {"pending"}
     first, second = [i for i in data["items"] if i["kind"] == "finding"][:2]
     # two tabs, each posting only the finding it decided
-    assert server.request(f"/api/decisions/{stem}", {"items": [{"id": first["id"], "state": "dismissed", "fix": None, "comment": "fine"}]})[0] == 200
-    assert server.request(f"/api/decisions/{stem}", {"items": [{"id": second["id"], "state": "fixed", "fix": "X", "comment": ""}]})[0] == 200
+    assert (
+        server.request(
+            f"/api/decisions/{stem}",
+            {"items": [{"id": first["id"], "state": "dismissed", "fix": None, "comment": "fine"}]},
+        )[0]
+        == 200
+    )
+    assert (
+        server.request(
+            f"/api/decisions/{stem}", {"items": [{"id": second["id"], "state": "fixed", "fix": "X", "comment": ""}]}
+        )[0]
+        == 200
+    )
     server.stop()
     again = Server(run)
     try:
@@ -137,7 +159,9 @@ def test_a_decision_outlives_the_server_and_two_writers_keep_both(server: Server
 
 def test_bad_decisions_are_refused(server: Server, sample_path: Path) -> None:
     stem = sample_path.stem
-    assert server.request(f"/api/decisions/{stem}", {"items": [{"id": "x", "state": "maybe"}]})[0] == 200  # unknown id: passed over
+    assert (
+        server.request(f"/api/decisions/{stem}", {"items": [{"id": "x", "state": "maybe"}]})[0] == 200
+    )  # unknown id: passed over
     item = server.request(f"/api/decisions/{stem}")[1]["items"][0]
     assert server.request(f"/api/decisions/{stem}", {"items": [{"id": item["id"], "state": "maybe"}]})[0] == 400
     assert server.request(f"/api/decisions/{stem}", {"nope": 1})[0] == 400
@@ -165,10 +189,14 @@ def _decided(page: object, dom: str, state: str) -> None:
     """Wait until the page has the decision and the server has acknowledged it."""
     page.wait_for_function(  # type: ignore[attr-defined]
         "([dom, state]) => document.getElementById(dom).classList.contains('is-' + state)"
-        " && Number(document.getElementById('toolbar').getAttribute('data-saved') || 0) > 0", arg=[dom, state])
+        " && Number(document.getElementById('toolbar').getAttribute('data-saved') || 0) > 0",
+        arg=[dom, state],
+    )
 
 
-def test_the_browser_resumes_after_a_restart_and_two_tabs_keep_both(browser: object, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
+def test_the_browser_resumes_after_a_restart_and_two_tabs_keep_both(
+    browser: object, tmp_path: Path, sample_path: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))
     out = tmp_path / "out"
     assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
@@ -274,7 +302,9 @@ def test_pages_link_to_the_index_and_the_next_and_previous_article(browser: obje
         assert server.request("/api/decisions/a", {"items": []})[0] == 200  # a reviewed article
         page.click("#write-all")
         page.wait_for_function("document.getElementById('served-status').textContent.startsWith('Wrote')")
-        assert "Wrote 1 final text(s)" in page.locator("#served-status").inner_text() and (out / "a.final.txt").is_file()
+        assert (
+            "Wrote 1 final text(s)" in page.locator("#served-status").inner_text() and (out / "a.final.txt").is_file()
+        )
         assert not errors
     finally:
         context.close()

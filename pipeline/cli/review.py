@@ -77,22 +77,30 @@ def accept(
     cfg = run_config(config, None, ignore)
     target = cfg.ignore_file or Path(DEFAULT_NAME)
     try:
-        accepted = accept_from_report(report, target, check_id or (), finding or (), note, input_file, everything,
-                                      finding_id or ())
+        accepted = accept_from_report(
+            report, target, check_id or (), finding or (), note, input_file, everything, finding_id or ()
+        )
     except ConfigurationError as err:
         raise fail(str(err)) from None
     for a in accepted:
         text = a.text.replace("\n", "⏎")
         text = text if len(text) <= 60 else text[:57] + "..."
         typer.echo(
-            printable(f"  {a.label} {a.severity} {a.check}: «{text}»" + (f" (id {a.id})" if a.id else "")
-                      + ("" if a.new else " (already accepted)"))
+            printable(
+                f"  {a.label} {a.severity} {a.check}: «{text}»"
+                + (f" (id {a.id})" if a.id else "")
+                + ("" if a.new else " (already accepted)")
+            )
         )
     added = sum(a.new for a in accepted)
     typer.echo(
         printable(f"tqa: {added} finding(s) added to {target}")
         + (f", {len(accepted) - added} already there" if len(accepted) > added else "")
-        + (f"; {accepted.pending} pending finding(s) left out (only dismissed ones are added)" if accepted.pending else "")
+        + (
+            f"; {accepted.pending} pending finding(s) left out (only dismissed ones are added)"
+            if accepted.pending
+            else ""
+        )
     )
 
 
@@ -133,6 +141,9 @@ def apply_decisions(
     if done.pending is None:  # a findings JSON or a first-version decisions file
         counts = f"{done.accepted} change(s) accepted, {done.rejected} rejected"
     else:
-        counts = (f"{done.accepted} change(s) applied" + (f" ({done.own} the reviewer's own text)" if done.own else "")
-                  + f", {done.rejected} not; {done.pending} finding(s) still pending")
+        counts = (
+            f"{done.accepted} change(s) applied"
+            + (f" ({done.own} the reviewer's own text)" if done.own else "")
+            + f", {done.rejected} not; {done.pending} finding(s) still pending"
+        )
     typer.echo(printable(f"tqa: {counts}; final text of {done.input} in {done.output}"))

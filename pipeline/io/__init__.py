@@ -31,7 +31,9 @@ def format_of(path: Path, override: str | None = None) -> str | None:
     """The corpus format of ``path``, or None for a text file (the one-record case)."""
     if override:
         if override not in FORMATS and override != "text":
-            raise CorpusError(f"--input-format: unknown format {override!r}; choose from {', '.join([*FORMATS, 'text'])}")
+            raise CorpusError(
+                f"--input-format: unknown format {override!r}; choose from {', '.join([*FORMATS, 'text'])}"
+            )
         return None if override == "text" else override
     name = path.name.lower()
     for suffix in sorted(SUFFIXES, key=len, reverse=True):
@@ -42,5 +44,3 @@ def format_of(path: Path, override: str | None = None) -> str | None:
 
 def module(fmt: str) -> Any:
     return import_module(f".{FORMATS[fmt]}", __name__)
-
-

@@ -46,7 +46,9 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
                     yield Malformed(f"line {number}", f"not UTF-8 ({err.reason} at byte {err.start})")
                     continue
                 except ValueError as err:
-                    yield Malformed(f"line {number}", f"not JSON: {getattr(err, 'msg', err)} at column {getattr(err, 'colno', '?')}")
+                    yield Malformed(
+                        f"line {number}", f"not JSON: {getattr(err, 'msg', err)} at column {getattr(err, 'colno', '?')}"
+                    )
                     continue
                 except RecursionError:
                     yield Malformed(f"line {number}", "JSON nested too deeply")

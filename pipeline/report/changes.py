@@ -121,6 +121,15 @@ def review_changes(result: ArticleResult, finding_keys: list[str] | None = None)
         while not key or key in used:  # no finding, or a second change of one finding
             key = own("change:" + edit.check, edit.span.start, edit.span.end)
         used.add(key)
-        changes.append(Change(ids[i], kind, edit, severity.value if severity else "", mqm_delta(severity, words),
-                              tuple(sorted(conflicts[i], key=lambda c: int(c[1:]))), key))
+        changes.append(
+            Change(
+                ids[i],
+                kind,
+                edit,
+                severity.value if severity else "",
+                mqm_delta(severity, words),
+                tuple(sorted(conflicts[i], key=lambda c: int(c[1:]))),
+                key,
+            )
+        )
     return changes

@@ -22,7 +22,21 @@ from typing import IO, Any
 
 from pipeline.util.atomic import AtomicFile
 
-COLUMNS = ("file", "line", "column", "check", "severity", "text", "stem", "number", "message", "id", "state", "fix", "comment")
+COLUMNS = (
+    "file",
+    "line",
+    "column",
+    "check",
+    "severity",
+    "text",
+    "stem",
+    "number",
+    "message",
+    "id",
+    "state",
+    "fix",
+    "comment",
+)
 PENDING = "pending"
 NAMES = ("findings.jsonl", "findings.csv")
 
@@ -30,9 +44,21 @@ NAMES = ("findings.jsonl", "findings.csv")
 def rows_from_report(payload: dict[str, Any], file: str, stem: str) -> list[dict[str, Any]]:
     """Export rows from a findings JSON payload (its findings carry line and column)."""
     return [
-        {"file": file, "line": f.get("line"), "column": f.get("column"), "check": f["check"], "severity": f["severity"],
-         "text": f.get("text", "").strip(), "stem": stem, "number": n, "message": f.get("message", ""),
-         "id": f.get("id", ""), "state": PENDING, "fix": "", "comment": ""}
+        {
+            "file": file,
+            "line": f.get("line"),
+            "column": f.get("column"),
+            "check": f["check"],
+            "severity": f["severity"],
+            "text": f.get("text", "").strip(),
+            "stem": stem,
+            "number": n,
+            "message": f.get("message", ""),
+            "id": f.get("id", ""),
+            "state": PENDING,
+            "fix": "",
+            "comment": "",
+        }
         for n, f in enumerate(payload.get("findings", []), 1)
     ]
 
@@ -62,8 +88,9 @@ class FindingsExport:
             self._csv.writerow(row)
         self.rows += len(rows)
 
-    def add_resumed(self, out_dir: Path, stem: str, file: str, text: str | None = None,
-                    output: dict[str, Any] | None = None) -> None:
+    def add_resumed(
+        self, out_dir: Path, stem: str, file: str, text: str | None = None, output: dict[str, Any] | None = None
+    ) -> None:
         """The rows of an article ``--resume`` skipped: a corpus record's from its output as the
         manifest kept it (``text``: the record's text, for lines and columns), since a record
         has no findings JSON unless ``--reports`` asks; a file's from its findings JSON."""

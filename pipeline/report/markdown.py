@@ -63,7 +63,12 @@ def summary_markdown(rows: Iterable[dict[str, Any]], totals: dict[str, Any], che
         out.append("")
     if n_ok[0]:
         title = "## Articles" if n_ok[0] <= TOP else f"## The {TOP} articles with the highest MQM after repair"
-        out += [title, "", "| article | findings | MQM before → after | applied | not retranslated |", "|---|--:|--:|--:|--:|"]
+        out += [
+            title,
+            "",
+            "| article | findings | MQM before → after | applied | not retranslated |",
+            "|---|--:|--:|--:|--:|",
+        ]
         for r in worst:
             link = f"[{md_escape(r.get('input') or r.get('stem'))}]({quote(str(r.get('stem')) + '.html')})"
             out.append(
@@ -73,6 +78,9 @@ def summary_markdown(rows: Iterable[dict[str, Any]], totals: dict[str, Any], che
         out.append("")
     if failed:
         out += ["## Failed", ""]
-        out += [f"- {md_escape(r.get('input') or r.get('stem') or '')}: {md_escape(r.get('error') or 'failed')}" for r in failed]
+        out += [
+            f"- {md_escape(r.get('input') or r.get('stem') or '')}: {md_escape(r.get('error') or 'failed')}"
+            for r in failed
+        ]
         out.append("")
     return "\n".join(out)

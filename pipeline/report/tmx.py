@@ -25,8 +25,8 @@ from typing import Any
 import regex
 
 from pipeline import __version__
-from pipeline.util.atomic import write_atomic
 from pipeline.core.result import ArticleResult
+from pipeline.util.atomic import write_atomic
 
 # Everything outside XML 1.0's Char production.
 _NOT_XML = regex.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -82,7 +82,14 @@ class TranslationMemory:
         return len(self.units)
 
     def add_pair(
-        self, source: str, target: str, document: str, start: int, end: int, model: str = "", language: str = "",
+        self,
+        source: str,
+        target: str,
+        document: str,
+        start: int,
+        end: int,
+        model: str = "",
+        language: str = "",
         origin: str = "",
     ) -> bool:
         # The replacement carries spacing that fits it into the English around it.
@@ -93,36 +100,59 @@ class TranslationMemory:
         if unit is not None:
             unit.occurrences += 1
         else:
-            self.units[(source, target)] = Unit(source, target, document, start, end, model, language=language, origin=origin)
+            self.units[(source, target)] = Unit(
+                source, target, document, start, end, model, language=language, origin=origin
+            )
         return True
 
     def add(self, result: ArticleResult) -> int:
         """Take the applied retranslations of one article; return how many it had."""
         langs = {(f.span.start, f.span.end): str(f.evidence.get("language") or "") for f in result.findings}
-        pairs = [(e.span.of(result.doc.text), e.replacement, e.span.start, e.span.end) for e in result.applied if e.origin == self.origin]
+        pairs = [
+            (e.span.of(result.doc.text), e.replacement, e.span.start, e.span.end)
+            for e in result.applied
+            if e.origin == self.origin
+        ]
         return self._add_all(pairs, langs, result.settings or {}, result.doc.path or result.doc.name)
 
     def add_report(self, payload: dict[str, Any], decisions: dict[str, Any] | None = None) -> int:
         """The same from a findings JSON (``json_report.findings_payload``), as reviewed in
         ``decisions`` (a ``tqa-decisions/2`` file) when given."""
         document = str((payload.get("document") or {}).get("path") or (payload.get("document") or {}).get("name") or "")
-        langs = {(f.get("start"), f.get("end")): str((f.get("evidence") or {}).get("language") or "")
-                 for f in payload.get("findings") or [] if isinstance(f, dict)}
+        langs = {
+            (f.get("start"), f.get("end")): str((f.get("evidence") or {}).get("language") or "")
+            for f in payload.get("findings") or []
+            if isinstance(f, dict)
+        }
         items = {i.get("id"): i for i in (decisions or {}).get("items") or [] if isinstance(i, dict)}
-        undone = {(i.get("start"), i.get("end")) for i in items.values() if i.get("kind") == "applied" and i.get("applied") is False}
-        pairs = [(str(e.get("text", "")), str(e.get("replacement", "")), int(e.get("start", 0)), int(e.get("end", 0)))
-                 for e in payload.get("applied") or [] if e.get("origin") == self.origin
-                 and (e.get("start"), e.get("end")) not in undone]
+        undone = {
+            (i.get("start"), i.get("end"))
+            for i in items.values()
+            if i.get("kind") == "applied" and i.get("applied") is False
+        }
+        pairs = [
+            (str(e.get("text", "")), str(e.get("replacement", "")), int(e.get("start", 0)), int(e.get("end", 0)))
+            for e in payload.get("applied") or []
+            if e.get("origin") == self.origin and (e.get("start"), e.get("end")) not in undone
+        ]
         added = self._add_all(pairs, langs, payload.get("settings") or {}, document)
         for i in items.values():
             translated = i.get("origin") == self.origin or i.get("check") == "untranslated"
-            if translated and i.get("state") == "fixed" and isinstance(i.get("fix"), str) and isinstance(i.get("start"), int):
+            if (
+                translated
+                and i.get("state") == "fixed"
+                and isinstance(i.get("fix"), str)
+                and isinstance(i.get("start"), int)
+            ):
                 lang = langs.get((i["start"], i.get("end")), "")
-                added += self.add_pair(str(i.get("text") or ""), i["fix"], document, i["start"], int(i.get("end", 0)),
-                                       "", lang, "reviewer")
+                added += self.add_pair(
+                    str(i.get("text") or ""), i["fix"], document, i["start"], int(i.get("end", 0)), "", lang, "reviewer"
+                )
         return added
 
-    def _add_all(self, pairs: list[tuple[str, str, int, int]], langs: dict[Any, str], settings: dict[str, Any], document: str) -> int:
+    def _add_all(
+        self, pairs: list[tuple[str, str, int, int]], langs: dict[Any, str], settings: dict[str, Any], document: str
+    ) -> int:
         """Each pair with the language of the finding at its span, and that language's model."""
         added = 0
         for source, target, start, end in pairs:
@@ -194,6 +224,9 @@ def _decisions(path: Path, payload: dict[str, Any]) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    same = isinstance(data, dict) and data.get("schema") == "tqa-decisions/2" and \
-        (data.get("input") or {}).get("text_sha256") == (payload.get("document") or {}).get("text_sha256")
+    same = (
+        isinstance(data, dict)
+        and data.get("schema") == "tqa-decisions/2"
+        and (data.get("input") or {}).get("text_sha256") == (payload.get("document") or {}).get("text_sha256")
+    )
     return data if same else None

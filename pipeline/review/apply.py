@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.util.atomic import write_atomic
 from pipeline.core.document import Document, InputError, load_document
 from pipeline.core.edits import Edit, OverlappingEditsError, apply_edits
-from pipeline.util.reading import loads_json, read_text_limited
-from pipeline.report.changes import ACCEPT, APPLIED, REJECT, SUGGESTION, text_sha256
 from pipeline.core.spans import Span
+from pipeline.report.changes import ACCEPT, APPLIED, REJECT, SUGGESTION, text_sha256
+from pipeline.util.atomic import write_atomic
+from pipeline.util.reading import loads_json, read_text_limited
 
 DECISIONS_SCHEMA = "tqa-decisions/2"
 DECISIONS_SCHEMA_V1 = "tqa-decisions/1"
@@ -132,8 +132,18 @@ def _item(item: Any, where: str, source: Path) -> tuple[dict[str, Any], list[Dec
         _need(isinstance(applied, bool), source, f"{where}: applied must be true or false")
         on = applied and fix is None and state != DISMISSED
         name = f"{item['label']} (id {item['id']})" if item.get("label") else item["id"]
-        out.append(Decision(name, kind, Span(start, end), text, item["replacement"], ACCEPT if on else REJECT,
-                            check, str(item.get("origin") or "review")))
+        out.append(
+            Decision(
+                name,
+                kind,
+                Span(start, end),
+                text,
+                item["replacement"],
+                ACCEPT if on else REJECT,
+                check,
+                str(item.get("origin") or "review"),
+            )
+        )
     if fix is not None and state == FIXED:
         out.append(Decision(f"{item['id']} (own text)", REVIEWER, Span(start, end), text, fix, ACCEPT, check, REVIEWER))
     return item, out
@@ -173,13 +183,19 @@ def load_review(path: str | Path) -> Review:
         info = data.get("document")
         _need(isinstance(info, dict), source, "no 'document' object")
         applied, suggestions = data.get("applied", []), data.get("suggestions", [])
-        _need(isinstance(applied, list) and isinstance(suggestions, list), source, "'applied' and 'suggestions' must be lists")
+        _need(
+            isinstance(applied, list) and isinstance(suggestions, list),
+            source,
+            "'applied' and 'suggestions' must be lists",
+        )
         decisions = tuple(
             [_decision(c, f"applied {i + 1}", source, ACCEPT) for i, c in enumerate(applied)]
             + [_decision(c, f"suggestion {i + 1}", source, REJECT) for i, c in enumerate(suggestions)]
         )
     else:
-        raise ReviewError(f"{source}: not a tqa decisions or findings file (schema {schema!r}; expected {DECISIONS_SCHEMA!r}, {DECISIONS_SCHEMA_V1!r} or {FINDINGS_SCHEMA!r})")
+        raise ReviewError(
+            f"{source}: not a tqa decisions or findings file (schema {schema!r}; expected {DECISIONS_SCHEMA!r}, {DECISIONS_SCHEMA_V1!r} or {FINDINGS_SCHEMA!r})"
+        )
     path_value, chars, sha = info.get("path"), info.get("chars"), info.get("text_sha256")
     _need(path_value is None or isinstance(path_value, str), source, "the input path must be a string")
     _need(chars is None or _int(chars), source, "the input length must be a number")
@@ -196,8 +212,10 @@ def _uncovered_numbers(payload: dict[str, Any]) -> set[int]:
         def __init__(self, c: dict[str, Any]) -> None:
             self.edit = Edit(Span(c["start"], c["end"]), c.get("replacement", ""), "", "", c.get("check", ""))
 
-    findings = [Finding(f["check"], Span(f["start"], f["end"]), Severity(f["severity"]), f.get("message", ""))
-                for f in payload.get("findings") or []]
+    findings = [
+        Finding(f["check"], Span(f["start"], f["end"]), Severity(f["severity"]), f.get("message", ""))
+        for f in payload.get("findings") or []
+    ]
     changes = [_Change(c) for c in (payload.get("applied") or []) + (payload.get("suggestions") or [])]
     return {n for n, _ in uncovered(findings, changes)}
 
@@ -209,16 +227,38 @@ def review_items(payload: dict[str, Any]) -> list[dict[str, Any]]:
     spans = {f.get("id"): [f.get("start"), f.get("end")] for f in payload.get("findings") or [] if isinstance(f, dict)}
     for kind, listed in ((APPLIED, payload.get("applied") or []), (SUGGESTION, payload.get("suggestions") or [])):
         for c in listed:
-            items.append({"id": c.get("key") or c.get("id"), "label": c.get("id"), "kind": kind,
-                          **{key: c.get(key) for key in ("check", "origin", "severity", "start", "end", "text", "replacement")},
-                          "finding": spans.get(c.get("key")),
-                          "state": PENDING, "applied": kind == APPLIED, "fix": None, "comment": ""})
+            items.append(
+                {
+                    "id": c.get("key") or c.get("id"),
+                    "label": c.get("id"),
+                    "kind": kind,
+                    **{
+                        key: c.get(key)
+                        for key in ("check", "origin", "severity", "start", "end", "text", "replacement")
+                    },
+                    "finding": spans.get(c.get("key")),
+                    "state": PENDING,
+                    "applied": kind == APPLIED,
+                    "fix": None,
+                    "comment": "",
+                }
+            )
     marked = _uncovered_numbers(payload)
     for n, f in enumerate(payload.get("findings") or [], 1):
         if n in marked:
-            items.append({"id": f.get("id") or f"#{n}", "label": f"#{n}", "kind": FINDING, "origin": None, "replacement": None,
-                          **{key: f.get(key) for key in ("check", "severity", "start", "end", "text", "message")},
-                          "state": PENDING, "fix": None, "comment": ""})
+            items.append(
+                {
+                    "id": f.get("id") or f"#{n}",
+                    "label": f"#{n}",
+                    "kind": FINDING,
+                    "origin": None,
+                    "replacement": None,
+                    **{key: f.get(key) for key in ("check", "severity", "start", "end", "text", "message")},
+                    "state": PENDING,
+                    "fix": None,
+                    "comment": "",
+                }
+            )
     items.sort(key=lambda c: (c["start"], c["end"], c["kind"] == FINDING, c["kind"] != APPLIED))
     return items
 
@@ -297,7 +337,11 @@ def locate_input(review: Review, override: str | Path | None = None) -> Document
         if not review.input_path:
             raise ReviewError(f"{review.source}: the report names no input file; pass --input FILE")
         given = Path(review.input_path)
-        candidates = [given] if given.is_absolute() else [given, review.source.parent / given, review.source.parent.parent / given]
+        candidates = (
+            [given]
+            if given.is_absolute()
+            else [given, review.source.parent / given, review.source.parent.parent / given]
+        )
     problems = []
     for candidate in dict.fromkeys(candidates):
         if not candidate.is_file():
@@ -326,7 +370,9 @@ def final_text(review: Review, doc: Document) -> str:
         spans = sorted(review.accepted, key=lambda d: (d.span.start, d.span.end))
         for a, b in zip(spans, spans[1:]):
             if a.span.overlaps(b.span) or a.span == b.span:
-                raise ReviewError(f"{review.source}: accepted changes {a.id} and {b.id} overlap; reject one of them") from None
+                raise ReviewError(
+                    f"{review.source}: accepted changes {a.id} and {b.id} overlap; reject one of them"
+                ) from None
         raise
 
 
@@ -361,12 +407,16 @@ def apply_review(path: str | Path, out: str | Path | None = None, input_path: st
     try:
         payload = doc.encode(final)
     except UnicodeEncodeError as err:
-        raise ReviewError(f"the final text cannot be written in the input's encoding {doc.encoding}: {err.reason}") from None
+        raise ReviewError(
+            f"the final text cannot be written in the input's encoding {doc.encoding}: {err.reason}"
+        ) from None
     try:
         write_atomic(target, payload)
     except OSError as err:
         raise ReviewError(f"{target}: cannot write it: {err.strerror or err}") from None
     accepted = len(review.accepted)
     own = sum(d.origin == REVIEWER for d in review.accepted)
-    pending = sum(i.get("state", PENDING) == PENDING for i in review.items) if review.schema == DECISIONS_SCHEMA else None
+    pending = (
+        sum(i.get("state", PENDING) == PENDING for i in review.items) if review.schema == DECISIONS_SCHEMA else None
+    )
     return Applied(target, Path(doc.path), accepted, len(review.decisions) - accepted, final, own, pending)

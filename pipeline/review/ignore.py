@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.util.atomic import write_atomic
 from pipeline.checks import ConfigurationError
 from pipeline.core.findings import Finding
 from pipeline.core.fingerprints import CONTEXT_WORDS, describe, fingerprint  # noqa: F401 (the ignore list's API)
+from pipeline.util.atomic import write_atomic
 from pipeline.util.reading import loads_json, read_text_limited
 
 DEFAULT_NAME = ".tqa-ignore.json"
@@ -43,12 +43,18 @@ class IgnoreList:
         except FileNotFoundError:
             return cls(path=path)
         except (OSError, UnicodeDecodeError) as err:
-            raise ConfigurationError(f"ignore list {path}: cannot read: {getattr(err, 'strerror', None) or err}") from None
+            raise ConfigurationError(
+                f"ignore list {path}: cannot read: {getattr(err, 'strerror', None) or err}"
+            ) from None
         except json.JSONDecodeError as err:
             raise ConfigurationError(f"ignore list {path}: not valid JSON: {err}") from None
         accepted = data.get("accepted") if isinstance(data, dict) else None
-        if not isinstance(accepted, list) or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in accepted):
-            raise ConfigurationError(f'ignore list {path}: expected {{"version": 1, "accepted": [{{"fingerprint": ...}}, ...]}}')
+        if not isinstance(accepted, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in accepted
+        ):
+            raise ConfigurationError(
+                f'ignore list {path}: expected {{"version": 1, "accepted": [{{"fingerprint": ...}}, ...]}}'
+            )
         return cls({e["fingerprint"]: e for e in accepted}, path)
 
     def __len__(self) -> int:
@@ -82,7 +88,9 @@ class IgnoreList:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("IgnoreList.save: no path given and the list was not loaded from a file")
-        accepted = sorted(self.entries.values(), key=lambda e: (e.get("check", ""), e.get("text", ""), e["fingerprint"]))
+        accepted = sorted(
+            self.entries.values(), key=lambda e: (e.get("check", ""), e.get("text", ""), e["fingerprint"])
+        )
         payload = json.dumps({"version": _VERSION, "accepted": accepted}, ensure_ascii=False, indent=1) + "\n"
         return write_atomic(target, payload)
 
@@ -134,15 +142,20 @@ def _report_entries(report_path: Path) -> tuple[list[dict[str, Any]], bool]:
     try:
         data = loads_json(read_text_limited(report_path))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:  # NotReadable is an OSError
-        raise ConfigurationError(f"{report_path}: cannot read it as JSON: {getattr(err, 'strerror', None) or err}") from None
+        raise ConfigurationError(
+            f"{report_path}: cannot read it as JSON: {getattr(err, 'strerror', None) or err}"
+        ) from None
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema == "tqa-decisions/1":
-        raise ConfigurationError(f"{report_path}: a tqa-decisions/1 file says accept or reject per change, not which findings "
-                                 "are false alarms; open the review page again and save it (tqa-decisions/2)")
+        raise ConfigurationError(
+            f"{report_path}: a tqa-decisions/1 file says accept or reject per change, not which findings "
+            "are false alarms; open the review page again and save it (tqa-decisions/2)"
+        )
     decisions = isinstance(data, dict) and isinstance(data.get("items"), list)
     entries = data.get("items" if decisions else "findings") if isinstance(data, dict) else None
-    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("start"), int)
-                                                and isinstance(e.get("end"), int) for e in entries):
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("start"), int) and isinstance(e.get("end"), int) for e in entries
+    ):
         raise ConfigurationError(f"{report_path}: not a tqa findings report or decisions file (no findings)")
     label = (lambda e, i: str(e.get("label") or e.get("id"))) if decisions else (lambda e, i: f"#{i}")
     return [{**e, "_label": label(e, i), "_number": i} for i, e in enumerate(entries, 1)], decisions
@@ -171,8 +184,8 @@ def accept_from_report(
     """
     from pipeline.checks.catalog import catalog
     from pipeline.core.findings import Severity
-    from pipeline.review.apply import ReviewError, load_review, locate_input
     from pipeline.core.spans import Span
+    from pipeline.review.apply import ReviewError, load_review, locate_input
 
     report_path = Path(report_path)
     wanted_checks, wanted, wanted_ids = set(checks), set(indexes), set(ids)
@@ -190,9 +203,13 @@ def accept_from_report(
     if bad_ids := sorted(wanted_ids - {e.get("id") for e in entries}):
         raise ConfigurationError(f"no finding with id {bad_ids[0]} in {report_path}")
     selected = [
-        e for e in entries
-        if everything or (not wanted and not wanted_checks and not wanted_ids)
-        or e["_number"] in wanted or e.get("check") in wanted_checks or e.get("id") in wanted_ids
+        e
+        for e in entries
+        if everything
+        or (not wanted and not wanted_checks and not wanted_ids)
+        or e["_number"] in wanted
+        or e.get("check") in wanted_checks
+        or e.get("id") in wanted_ids
     ]
     outcome = AcceptOutcome()
     if decisions:
@@ -202,19 +219,29 @@ def accept_from_report(
     for e in selected:
         i = e["_number"]
         # the report is a file a person can edit: a bad entry is a one-line error, not a traceback
-        valid = 0 <= e["start"] <= e["end"] <= len(doc.text) and (decisions or (
-            isinstance(e.get("check"), str) and e.get("severity") in {s.value for s in Severity}))
+        valid = 0 <= e["start"] <= e["end"] <= len(doc.text) and (
+            decisions or (isinstance(e.get("check"), str) and e.get("severity") in {s.value for s in Severity})
+        )
         if not valid:
-            raise ConfigurationError(f"{report_path}: finding {i} is not a valid tqa finding (check, start, end, severity, message)")
+            raise ConfigurationError(
+                f"{report_path}: finding {i} is not a valid tqa finding (check, start, end, severity, message)"
+            )
         severity = e.get("severity") if e.get("severity") in {s.value for s in Severity} else "minor"
         start, end = e["start"], e["end"]
         behind = e.get("finding")  # a dismissed change: the ignore list remembers the finding behind it
-        if decisions and isinstance(behind, list) and len(behind) == 2 and all(isinstance(x, int) for x in behind) \
-                and 0 <= behind[0] <= behind[1] <= len(doc.text):
+        if (
+            decisions
+            and isinstance(behind, list)
+            and len(behind) == 2
+            and all(isinstance(x, int) for x in behind)
+            and 0 <= behind[0] <= behind[1] <= len(doc.text)
+        ):
             start, end = behind
         finding = Finding(str(e.get("check", "")), Span(start, end), Severity(severity), str(e.get("message", "")))
         new = ignore.accept(finding, doc.text, note or str(e.get("comment") or ""))
-        outcome.append(Accepted(i, e["_label"], finding.check, severity, finding.span.of(doc.text), new, str(e.get("id") or "")))
+        outcome.append(
+            Accepted(i, e["_label"], finding.check, severity, finding.span.of(doc.text), new, str(e.get("id") or ""))
+        )
     if any(a.new for a in outcome):
         ignore.save()
     return outcome

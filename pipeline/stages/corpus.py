@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.stages.batch import Job, Outcome
-from pipeline.report.json_report import edit_dict
 from pipeline.core.result import ArticleResult
 from pipeline.io import CorpusError, Fields, Malformed, Record, format_of, module
+from pipeline.report.json_report import edit_dict
+from pipeline.stages.batch import Job, Outcome
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -37,7 +37,11 @@ class Corpus:
         n_clashes = 0
         # a format that can list ids alone (Parquet: one column) need not read the texts twice
         listing = getattr(module(self.fmt), "ids", None)
-        items = listing(self.path, self.fields) if listing else ((i.id, i.where) for i in self.read() if isinstance(i, Record))
+        items = (
+            listing(self.path, self.fields)
+            if listing
+            else ((i.id, i.where) for i in self.read() if isinstance(i, Record))
+        )
         for rid, where in items:
             self.count += 1
             key = rid.encode("utf-8", "surrogatepass")  # an id may hold a lone surrogate (a JSON escape)
@@ -118,7 +122,9 @@ class CorpusWriters:
             if target.resolve() == corpus.path.resolve():
                 raise CorpusError(f"{corpus.path}: --out would overwrite the input; choose another folder")
             if names.setdefault(corpus.path.name, corpus.path) != corpus.path:
-                raise CorpusError(f"{corpus.path} and {names[corpus.path.name]} would both be written to {target}; run them apart")
+                raise CorpusError(
+                    f"{corpus.path} and {names[corpus.path.name]} would both be written to {target}; run them apart"
+                )
 
     def _writer(self, path: Path) -> Any:
         # opened on the first record: the batch runner clears stale temporary files when it starts

@@ -31,6 +31,7 @@ from pipeline.cli.options import (
     encoding_option,
     ignore_list,
     report_malformed,
+    report_unreadable,
     run_config,
     usage_errors,
 )
@@ -117,6 +118,7 @@ def check(
             input_format,
             Fields(text_field, id_field, source_field),
         )
+    unreadable = report_unreadable(inputs)
     settings = Settings(
         apply=frozenset(),
         checks=cfg.checks,
@@ -138,7 +140,7 @@ def check(
         typer.echo(f"tqa: {hidden} finding(s) hidden by the ignore list", err=True)
     if malformed[0]:
         typer.echo(f"tqa: {malformed[0]} malformed record(s) skipped", err=True)
-    if output.errors or malformed[0]:
+    if output.errors or malformed[0] or unreadable:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         typer.echo(fail_on_line(fail_on, remaining), err=True)

@@ -42,6 +42,7 @@ from pipeline.cli.options import (
     encoding_option,
     ignore_list,
     report_malformed,
+    report_unreadable,
     run_config,
     usage_errors,
 )
@@ -359,6 +360,7 @@ def run(
         in_place,
     )
     files, corpora, count = inputs.files, inputs.corpora, inputs.record_count
+    unreadable = report_unreadable(inputs)
     references = usage_errors(usage_errors(reference_texts)(ref, files))  # a reference is read when its input is
     settings = Settings(
         apply=cfg.apply if apply is None else apply_option(apply),
@@ -400,7 +402,13 @@ def run(
     )
     position = {path_text(path): i for i, path in enumerate(files)}  # summaries list the inputs in this order
     writers = _corpus_writers(corpora, out)
-    records = inputs.records(report_malformed(malformed))
+    report = report_malformed(malformed, "written back unprocessed")
+
+    def passed(corpus, item) -> None:  # type: ignore[no-untyped-def]
+        writers.hold(corpus, item)  # in the written corpus as it was read, in its place
+        report(corpus, item)
+
+    records = inputs.records(passed)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -510,8 +518,8 @@ def run(
     for path in written:
         typer.echo(printable(f"tqa: cleaned corpus in {path}"))
     if malformed[0]:
-        typer.echo(f"tqa: {malformed[0]} malformed record(s) skipped", err=True)
-    if failed or summary_error or malformed[0]:
+        typer.echo(f"tqa: {malformed[0]} malformed record(s) written back unprocessed", err=True)
+    if failed or summary_error or malformed[0] or unreadable:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         raise typer.Exit(EXIT_FINDINGS)

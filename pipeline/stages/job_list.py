@@ -68,6 +68,7 @@ class JobList:
     corpora: list[Any] = field(default_factory=list)  # ``pipeline.stages.corpus.Corpus``, each scanned
     originals: Callable[[Path], Path | None] = lambda _: None  # input -> its Chinese original
     data: dict[Path, bytes] = field(default_factory=dict)  # inputs read already (standard input)
+    unreadable: list[str] = field(default_factory=list)  # a line for each input left out: it cannot be read
 
     @property
     def record_count(self) -> int:
@@ -99,17 +100,19 @@ def job_list(files: list[Path], source: Path | None, input_format: str | None, f
     from pipeline.stages.corpus import split_inputs
 
     try:
-        texts, corpora = split_inputs(files, input_format, fields)
+        texts, corpora, unreadable = split_inputs(files, input_format, fields)
     except CorpusError as err:
         raise InputListError(str(err)) from None
+    if unreadable and not texts and not corpora:
+        raise InputListError(unreadable[0] if len(unreadable) == 1 else f"no input can be read: {'; '.join(unreadable)}")
     if corpora and in_place:
         raise InputListError("--in-place rewrites text files; a corpus is written to --out")
     if not texts:
         if source is not None:
             raise InputListError("--source pairs text files; a corpus keeps its original in a field: use --source-field")
-        return JobList([], corpora)
+        return JobList([], corpora, unreadable=unreadable)
     kept, originals = pair_sources(source, texts)
-    return JobList(kept, corpora, originals)
+    return JobList(kept, corpora, originals, unreadable=unreadable)
 
 
 def pair_sources(source: Path | None, files: list[Path]) -> tuple[list[Path], Callable[[Path], Path | None]]:

@@ -117,6 +117,7 @@ def check(
             source,
             input_format,
             Fields(text_field, id_field, source_field),
+            named=None if paths_from is not None else (paths or []),
         )
     unreadable = report_unreadable(inputs)
     settings = Settings(

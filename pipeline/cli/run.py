@@ -358,6 +358,7 @@ def run(
         input_format,
         Fields(text_field, id_field, source_field, cleaned_field),
         in_place,
+        named=None if paths_from is not None else (paths or []),
     )
     files, corpora, count = inputs.files, inputs.corpora, inputs.record_count
     unreadable = report_unreadable(inputs)

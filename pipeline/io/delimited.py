@@ -112,19 +112,8 @@ def read(path: Path, fields: Fields, delimiter: str | None = None) -> Iterator[R
         if len(cells) != len(names):
             yield Malformed(where, f"has {len(cells)} fields, the header has {len(names)}", raw)
             continue
-        values = [value(c, quoting) for c in cells]
-        if any(_unpaired(v) for v in values):
-            yield Malformed(where, "holds bytes that are not valid UTF-8", raw)
-            continue
+        values = [value(c, quoting) for c in cells]  # bytes that are not UTF-8 kept as surrogate escapes
         yield make_record(dict(zip(names, values)), number, "row", fields, raw)
-
-
-def _unpaired(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _header(path: Path, rows: Iterator[bytes], delimiter: str, quoting: bool) -> tuple[list[str], bytes] | None:

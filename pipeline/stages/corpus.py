@@ -17,6 +17,10 @@ from pipeline.io import CorpusError, Fields, Malformed, Record, UnreadableInput,
 _UNSAFE = re.compile(r"[^\w.-]+")
 
 
+class MissingField(CorpusError):
+    """A corpus whose first record lacks a field the options name."""
+
+
 class Corpus:
     def __init__(self, path: Path, fmt: str, fields: Fields) -> None:
         self.path, self.fmt, self.fields = path, fmt, fields
@@ -70,7 +74,7 @@ class Corpus:
         for option, name in wanted:
             if name is not None and name not in names:
                 has = ", ".join(repr(n) for n in names[:20]) + (f" (and {len(names) - 20} more)" if len(names) > 20 else "")
-                raise CorpusError(f"{self.path}: {option} {name!r}: the first record has no such field; it has {has or 'none'}")
+                raise MissingField(f"{self.path}: {option} {name!r}: the first record has no such field; it has {has or 'none'}")
 
     def jobs(self, on_malformed: Callable[[Corpus, Malformed], None]) -> Iterator[Job]:
         stem = _UNSAFE.sub("_", self.path.name) + "-reports"  # beside OUT/<name>, the cleaned corpus
@@ -101,9 +105,13 @@ def _safe(rid: str, key: str = "") -> str:
     return f"{cut}-{hashlib.sha256((key or rid).encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
-def split_inputs(files: Iterable[Path], input_format: str | None, fields: Fields) -> tuple[list[Path], list[Corpus], list[str]]:
+def split_inputs(files: Iterable[Path], input_format: str | None, fields: Fields,
+                 named: Iterable[Path] | None = None) -> tuple[list[Path], list[Corpus], list[str]]:
     """(text files, corpora, each scanned, and a line for each corpus that cannot be read:
-    it is left out); ``CorpusError`` for one that cannot be used as given."""
+    it is left out); ``CorpusError`` for one that cannot be used as given. ``named``: the
+    paths the command line gave; a file found in a folder that lacks the fields is not
+    taken for a corpus (a term list, a table), but left out with a line too."""
+    given = {Path(p) for p in named} if named is not None else None
     texts: list[Path] = []
     corpora: list[Corpus] = []
     unreadable: list[str] = []
@@ -116,6 +124,10 @@ def split_inputs(files: Iterable[Path], input_format: str | None, fields: Fields
             corpora.append(Corpus(path, fmt, fields).scan())
         except UnreadableInput as err:
             unreadable.append(str(err))
+        except MissingField as err:
+            if given is None or path in given:
+                raise
+            unreadable.append(f"{err} (not a corpus?)")
     return texts, corpora, unreadable
 
 

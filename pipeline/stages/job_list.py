@@ -56,7 +56,7 @@ def list_files(paths: list[Path] | None, exclude: list[Path] = (), paths_from: P
     except UsageError as err:
         raise InputListError(str(err)) from None
     if not files:
-        raise InputListError("no input files found (looked for .txt and .md files)")
+        raise InputListError("no input files found (looked for .txt, .md and .text files and corpora: .jsonl, .ndjson, .csv, .tsv, .parquet, .html)")
     return files
 
 
@@ -91,16 +91,18 @@ class JobList:
                      self.records(on_malformed))
 
 
-def job_list(files: list[Path], source: Path | None, input_format: str | None, fields: Any, in_place: bool = False) -> JobList:
+def job_list(files: list[Path], source: Path | None, input_format: str | None, fields: Any, in_place: bool = False,
+             named: list[Path] | None = None) -> JobList:
     """Split ``files`` into text files and corpora and pair the text files with originals.
 
-    ``fields`` is a ``pipeline.io.Fields``; ``in_place`` (``tqa run --in-place``) refuses corpora.
+    ``fields`` is a ``pipeline.io.Fields``; ``in_place`` (``tqa run --in-place``) refuses corpora;
+    ``named``: the paths the command line gave (a corpus found in a folder is held to less).
     """
     from pipeline.io import CorpusError
     from pipeline.stages.corpus import split_inputs
 
     try:
-        texts, corpora, unreadable = split_inputs(files, input_format, fields)
+        texts, corpora, unreadable = split_inputs(files, input_format, fields, named)
     except CorpusError as err:
         raise InputListError(str(err)) from None
     if unreadable and not texts and not corpora:

@@ -5,6 +5,7 @@ work (a field the first record lacks, a column of the wrong type)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,20 @@ def test_report_names_are_cut_by_bytes(tmp_path):
     src.write_text(json.dumps({"id": "新" * 100, "text": BAD}, ensure_ascii=False) + "\n", encoding="utf-8")
     result = run(src, "--out", tmp_path / "out", "--reports", "html,json")
     assert result.exit_code == 0, result.output
+
+
+def test_no_link_to_a_report_that_was_not_written(tmp_path):
+    src = tmp_path / "news.jsonl"
+    src.write_text("".join(json.dumps({"id": f"doc-{i}", "text": BAD}) + "\n" for i in range(3)), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run(src, "--out", out).exit_code == 0
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "news.jsonl-reports" not in index and not (out / "news.jsonl-reports").exists()
+    export = (out / "findings.csv").read_text(encoding="utf-8") if (out / "findings.csv").exists() else ""
+    assert export and "news.jsonl-reports" not in export
+    assert "news.jsonl-reports" not in (out / "summary.md").read_text(encoding="utf-8")
+    assert run(src, "--out", tmp_path / "out2", "--reports", "html,json,export").exit_code == 0
+    index = (tmp_path / "out2" / "index.html").read_text(encoding="utf-8")
+    for href in re.findall(r'href="(news\.jsonl-reports/[^"]+)"', index):
+        assert (tmp_path / "out2" / href).exists(), href
+    assert "news.jsonl-reports/doc-0.html" in index

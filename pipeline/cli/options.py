@@ -49,7 +49,7 @@ PathsArg = Annotated[
     Optional[list[Path]],
     typer.Argument(
         metavar="PATH",
-        help='Files, folders (searched for .txt/.md/.text files), or quoted globs ("news/**/*.txt"). Default: seeds/. `tqa check -` checks text on standard input; a list of paths comes with --paths-from.',
+        help='Files, folders (searched for .txt/.md/.text files and corpora: .jsonl, .csv, .tsv, .parquet, .html), or quoted globs ("news/**/*.txt"). Default: seeds/. `tqa check -` checks text on standard input; a list of paths comes with --paths-from.',
         show_default=False,
     ),
 ]

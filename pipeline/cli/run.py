@@ -319,6 +319,7 @@ def run(
     )
 
     from pipeline.report import error_row, summary_table, write_summary
+    from pipeline.report.summary import plain_summary
     from pipeline.report.export import FindingsExport
     from pipeline.report.names import mirrored_stems
     from pipeline.report.rowspool import RowSpool
@@ -455,7 +456,7 @@ def run(
                     record = outcome.job.record
                     export.add_resumed(
                         out,
-                        outcome.job.stem,
+                        outcome.job.stem if record is None or settings.record_reports else "",  # no reports: no name
                         outcome.job.key,
                         record and record.text,
                         outcome.output,
@@ -505,7 +506,11 @@ def run(
         for path, reason in unwritten:
             summary_error = f"tqa: error: cannot write {path}: {reason}"
             console.print(printable(summary_error), markup=False)
-    Console(soft_wrap=False).print(summary_table(rows, text=printable))
+    table = summary_table(rows, text=printable)
+    if sys.stdout.isatty():
+        Console(soft_wrap=False).print(table)
+    else:  # a log or a pipe: whole names, one line each
+        sys.stdout.write(plain_summary(table))
     rows.close()
     for notice, n in sorted(notices.items()):
         typer.echo(f"tqa: {n} article(s) with {printable(notice)}", err=True)

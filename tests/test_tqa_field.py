@@ -80,7 +80,7 @@ def test_a_field_the_first_record_lacks_stops_before_any_work(tmp_path):
     src.write_text("".join(json.dumps({"id": i, "text": "Trade grew."}) + "\n" for i in range(50)), encoding="utf-8")
     result = run(src, "--out", tmp_path / "out", "--text-field", "body")
     assert result.exit_code == 2
-    assert result.output.count("\n") == 1 and "'body'" in result.output and "it has 'id', 'text'" in result.output
+    assert result.output.count("\n") == 1 and "'body'" in result.output and "they have 'id', 'text'" in result.output
     assert not (tmp_path / "out" / "news.jsonl").exists()
     result = run(src, "--out", tmp_path / "out", "--source-field", "zh")
     assert result.exit_code == 2 and "--source-field 'zh'" in result.output

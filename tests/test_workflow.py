@@ -227,9 +227,9 @@ def test_select_and_ignore_choose_checks_on_the_command_line(seeds):
 
 def test_text_on_standard_input_and_paths_through_an_option(seeds, sample_path):
     piped = tqa("check", "-", input=sample_path.read_bytes())
-    assert piped.exit_code == 0 and "<stdin>:19:1: critical untranslated:" in piped.stdout
+    assert piped.exit_code == 1 and "<stdin>:19:1: critical untranslated:" in piped.stdout
     listed = tqa("check", "--paths-from", "-", input=f"{seeds / sample_path.name}\n")
-    assert listed.exit_code == 0 and f"{sample_path.name}:19:1: critical untranslated" in listed.stdout
+    assert listed.exit_code == 1 and f"{sample_path.name}:19:1: critical untranslated" in listed.stdout
     mixed = tqa("run", "-", "--out", seeds.parent / "o")
     assert mixed.exit_code == 2 and "--paths-from" in mixed.stderr
 

@@ -102,8 +102,14 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
         raise UnreadableInput(f"{path}: cannot be read: {err}") from None
 
 
+LOOK_AHEAD = 100  # object lines whose fields tell whether the options name fields that exist
+
+
 def first_fields(path: Path) -> list[str] | None:
-    """The field names of the first JSON object line (None: there is none)."""
+    """The field names of the first JSON object lines, in the order they first appear (None:
+    there are none); a stray first line does not decide for the file."""
+    names: dict[str, None] = {}
+    seen = 0
     try:
         for raw in _lines(path):
             try:
@@ -111,10 +117,13 @@ def first_fields(path: Path) -> list[str] | None:
             except (ValueError, RecursionError):
                 continue
             if isinstance(row, dict):
-                return list(row)
+                names.update(dict.fromkeys(row))
+                seen += 1
+                if seen >= LOOK_AHEAD:
+                    break
     except Exception:  # unreadable: ``read`` says so
         return None
-    return None
+    return list(names) if seen else None
 
 
 def _skip(s: str, i: int) -> int:

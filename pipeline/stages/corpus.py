@@ -74,7 +74,7 @@ class Corpus:
         for option, name in wanted:
             if name is not None and name not in names:
                 has = ", ".join(repr(n) for n in names[:20]) + (f" (and {len(names) - 20} more)" if len(names) > 20 else "")
-                raise MissingField(f"{self.path}: {option} {name!r}: the first record has no such field; it has {has or 'none'}")
+                raise MissingField(f"{self.path}: {option} {name!r}: the first records have no such field; they have {has or 'none'}")
 
     def jobs(self, on_malformed: Callable[[Corpus, Malformed], None]) -> Iterator[Job]:
         stem = _UNSAFE.sub("_", self.path.name) + "-reports"  # beside OUT/<name>, the cleaned corpus

@@ -35,13 +35,13 @@ from pipeline.cli.options import (
     run_config,
     usage_errors,
 )
+from pipeline.core.findings import Severity
 from pipeline.stages.job_list import (
     job_list,
     list_files,
     reads_stdin,
     stdin_jobs,
 )
-from pipeline.core.findings import Severity
 from pipeline.util.reading import path_text
 from pipeline.util.terminal import printable
 

@@ -319,12 +319,11 @@ def run(
     )
 
     from pipeline.report import error_row, summary_table, write_summary
-    from pipeline.report.summary import plain_summary
     from pipeline.report.export import FindingsExport
     from pipeline.report.names import mirrored_stems
     from pipeline.report.rowspool import RowSpool
     from pipeline.report.run_summary import RunTally
-    from pipeline.report.summary import SummaryNotWritten
+    from pipeline.report.summary import SummaryNotWritten, plain_summary
     from pipeline.stages.batch import Settings, TranslatorSlot, default_jobs, run_batch
     from pipeline.util.outlock import OutputLocked, output_lock
     from pipeline.util.progress import PlainProgress

@@ -13,7 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.io.base import FLAT_COLUMNS, CorpusError, Fields, Malformed, Record, UnreadableInput, flat_columns, make_record
+from pipeline.io.base import (
+    FLAT_COLUMNS,
+    CorpusError,
+    Fields,
+    Malformed,
+    Record,
+    UnreadableInput,
+    flat_columns,
+    make_record,
+)
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
 

@@ -212,8 +212,19 @@ def table(rows: list[dict[str, Any]]) -> str:
     body = []
     for r in rows:
         ratio = f"{r['articles_per_cpu_s'] / naive['articles_per_cpu_s']:.1f}x" if naive else "-"
-        body.append([r["way"], str(r["articles"]), f"{r['seconds']:.2f}", f"{r['cpu_s']:.2f}", f"{r['articles_per_s']:.1f}",
-                     f"{r['articles_per_cpu_s']:.1f}", ratio, str(r["findings"]), r.get("note", "")])
+        body.append(
+            [
+                r["way"],
+                str(r["articles"]),
+                f"{r['seconds']:.2f}",
+                f"{r['cpu_s']:.2f}",
+                f"{r['articles_per_s']:.1f}",
+                f"{r['articles_per_cpu_s']:.1f}",
+                ratio,
+                str(r["findings"]),
+                r.get("note", ""),
+            ]
+        )
     widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(head)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip(), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(b, widths)).rstrip() for b in body]
@@ -222,8 +233,12 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--articles", type=int, default=1000, help="articles checked in-process and through the CLI (default 1000)")
-    p.add_argument("--naive-articles", type=int, default=100, help="articles for the naive langdetect loop (default 100)")
+    p.add_argument(
+        "--articles", type=int, default=1000, help="articles checked in-process and through the CLI (default 1000)"
+    )
+    p.add_argument(
+        "--naive-articles", type=int, default=100, help="articles for the naive langdetect loop (default 100)"
+    )
     p.add_argument("--ways", default="in-process,cli,naive", help="comma-separated: in-process, cli, naive")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", type=Path, metavar="OUT", help="also write the results as JSON to OUT")
@@ -243,21 +258,34 @@ def main(argv: list[str] | None = None) -> int:
     articles = make_articles(max(args.articles, args.naive_articles), args.seed)
     sizes = [len(a) for a in articles[: args.articles]]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    print(f"tqa checking benchmark: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-          f"{args.articles} articles of {sum(sizes) / len(sizes) / 1000:.1f} kB on average", flush=True)
+    print(
+        f"tqa checking benchmark: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"{args.articles} articles of {sum(sizes) / len(sizes) / 1000:.1f} kB on average",
+        flush=True,
+    )
     if load is not None and load > 0.5:
         print(f"note: load average {load:.1f}: other work on this machine slows every figure", flush=True)
     rows: list[dict[str, Any]] = []
 
     def record(way: str, count: int, measure: Callable[[], tuple], note: str = "") -> None:
         seconds, findings, cpu, *extra = measure()
-        row = {"way": way, "articles": count, "seconds": round(seconds, 3), "cpu_s": round(cpu, 3),
-               "articles_per_s": count / seconds, "articles_per_cpu_s": count / cpu, "findings": findings, "note": note}
+        row = {
+            "way": way,
+            "articles": count,
+            "seconds": round(seconds, 3),
+            "cpu_s": round(cpu, 3),
+            "articles_per_s": count / seconds,
+            "articles_per_cpu_s": count / cpu,
+            "findings": findings,
+            "note": note,
+        }
         if extra:
             row["startup_s"] = round(extra[0], 3)
             row["note"] = f"{note}; start-up {extra[0]:.2f} s" if note else f"start-up {extra[0]:.2f} s"
         rows.append(row)
-        print(f"{way:<11} {row['articles_per_s']:8.1f} articles/s {row['articles_per_cpu_s']:8.1f} per CPU-s", flush=True)
+        print(
+            f"{way:<11} {row['articles_per_s']:8.1f} articles/s {row['articles_per_cpu_s']:8.1f} per CPU-s", flush=True
+        )
 
     with one_core() as pinned:
         print(pinned, flush=True)
@@ -273,12 +301,18 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 shutil.rmtree(folder.parent, ignore_errors=True)
         if "naive" in args.ways:
-            record("naive", args.naive_articles, lambda: time_naive(articles[: args.naive_articles]),
-                   "langdetect per sentence (findings: non-English sentences)")
+            record(
+                "naive",
+                args.naive_articles,
+                lambda: time_naive(articles[: args.naive_articles]),
+                "langdetect per sentence (findings: non-English sentences)",
+            )
     by = {r["way"]: r for r in rows}
     if "in-process" in by and "cli" in by and by["in-process"]["findings"] != by["cli"]["findings"]:
-        print(f"warning: in-process found {by['in-process']['findings']} findings, the CLI {by['cli']['findings']}",
-              file=sys.stderr)
+        print(
+            f"warning: in-process found {by['in-process']['findings']} findings, the CLI {by['cli']['findings']}",
+            file=sys.stderr,
+        )
     print()
     print(table(rows))
     if "cli" in by:
@@ -287,15 +321,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\ntarget: >= {TARGET:.0f} articles per CPU-second end to end through the CLI: {rate:.1f} ({verdict})")
         if "naive" in by:
             ratio = rate / by["naive"]["articles_per_cpu_s"]
-            print(f"target: >= {RATIO_TARGET:.0f}x the naive loop per CPU-second: {ratio:.1f}x ({'met' if ratio >= RATIO_TARGET else 'not met'})")
+            print(
+                f"target: >= {RATIO_TARGET:.0f}x the naive loop per CPU-second: {ratio:.1f}x ({'met' if ratio >= RATIO_TARGET else 'not met'})"
+            )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({
-            "benchmark": "check", "hardware": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
-            "load_average": load, "articles": args.articles, "naive_articles": args.naive_articles,
-            "mean_article_chars": sum(sizes) / len(sizes), "results": rows,
-            "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-        }, indent=2) + "\n", encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "benchmark": "check",
+                    "hardware": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
+                    "load_average": load,
+                    "articles": args.articles,
+                    "naive_articles": args.naive_articles,
+                    "mean_article_chars": sum(sizes) / len(sizes),
+                    "results": rows,
+                    "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     return 0
 
 

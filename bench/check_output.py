@@ -27,12 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.report.check_output import JsonOutput  # noqa: E402
 from pipeline.checks import build_checks, run_checks  # noqa: E402
 from pipeline.core.document import Document  # noqa: E402
 from pipeline.core.findings import Finding, Severity  # noqa: E402
 from pipeline.core.lines import LineIndex  # noqa: E402
 from pipeline.core.spans import Span  # noqa: E402
+from pipeline.report.check_output import JsonOutput  # noqa: E402
 
 
 def old_line_col(text: str, offset: int) -> tuple[int, int]:
@@ -53,7 +53,10 @@ def bench_line_col(lines: int) -> None:
     text = "".join(f"Line {i} of the article, with the good -neighborly ties.\n" for i in range(lines))
     import re
 
-    findings = [Finding("hyphen-spacing", Span(m.start(), m.end()), Severity.MINOR, "") for m in re.finditer(" -", text)]
+    findings = [
+        Finding("hyphen-spacing", Span(m.start(), m.end()), Severity.MINOR, "") for m in re.finditer(" -", text)
+    ]
+
     def located() -> list[tuple[int, int]]:
         index = LineIndex(text)
         return [index.locate(f.span.start) for f in findings]
@@ -70,7 +73,9 @@ def bench_line_col(lines: int) -> None:
 def _collecting(docs: list[tuple[Document, list[Finding]]], stream: io.StringIO) -> None:
     import json
 
-    files = [{"path": f"a{i}.txt", "findings": [f.to_dict(doc.text) for f in found]} for i, (doc, found) in enumerate(docs)]
+    files = [
+        {"path": f"a{i}.txt", "findings": [f.to_dict(doc.text) for f in found]} for i, (doc, found) in enumerate(docs)
+    ]
     stream.write(json.dumps({"files": files}, ensure_ascii=False, indent=2))
 
 
@@ -104,7 +109,9 @@ def bench_json(n: int) -> None:
     print(f"json memory: tracemalloc peak, {len(found)} findings per file")
     for name, write in (("collect + dumps (before)", _collecting), ("streamed (now)", _streaming)):
         small, large = peak(write, n, doc, found), peak(write, 10 * n, doc, found)
-        print(f"  {name:<30} {n:>6} files {small / 1e6:8.2f} MB   {10 * n:>6} files {large / 1e6:8.2f} MB   growth {large / small:5.2f}x")
+        print(
+            f"  {name:<30} {n:>6} files {small / 1e6:8.2f} MB   {10 * n:>6} files {large / 1e6:8.2f} MB   growth {large / small:5.2f}x"
+        )
 
 
 def main() -> None:

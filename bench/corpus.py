@@ -42,14 +42,29 @@ def make_inputs(n: int, work: Path, files: bool) -> dict[str, Path]:
     jsonl = work / f"corpus-{n}.jsonl"
     with jsonl.open("w", encoding="utf-8") as f:
         for i in range(n):
-            f.write(json.dumps({"id": f"a{i:06d}", "url": f"https://example.org/{i}", "text": f"Article {i}.\n\n{sample}"}, ensure_ascii=False) + "\n")
+            f.write(
+                json.dumps(
+                    {"id": f"a{i:06d}", "url": f"https://example.org/{i}", "text": f"Article {i}.\n\n{sample}"},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     made["jsonl"] = jsonl
     parquet = work / f"corpus-{n}.parquet"
-    with pq.ParquetWriter(parquet, pa.schema([("id", pa.string()), ("url", pa.string()), ("text", pa.string())])) as writer:
+    with pq.ParquetWriter(
+        parquet, pa.schema([("id", pa.string()), ("url", pa.string()), ("text", pa.string())])
+    ) as writer:
         for start in range(0, n, 1024):
             ids = range(start, min(n, start + 1024))
-            writer.write_table(pa.table({"id": [f"a{i:06d}" for i in ids], "url": [f"https://example.org/{i}" for i in ids],
-                                         "text": [f"Article {i}.\n\n{sample}" for i in ids]}))
+            writer.write_table(
+                pa.table(
+                    {
+                        "id": [f"a{i:06d}" for i in ids],
+                        "url": [f"https://example.org/{i}" for i in ids],
+                        "text": [f"Article {i}.\n\n{sample}" for i in ids],
+                    }
+                )
+            )
     made["parquet"] = parquet
     if files:
         folder = work / f"files-{n}"
@@ -99,8 +114,13 @@ def measure(command: list[str], env: dict[str, str]) -> dict[str, float]:
     if code not in (0, 1):  # 1: findings at --fail-on; not used here
         raise SystemExit(f"{' '.join(command)} failed with status {code}")
     # wait4's usage covers the process and the worker processes it waited for
-    return {"seconds": round(seconds, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "peak_mib": round(peak / 2**20, 1),
-            "peak_main_mib": round(peak_main / 2**20, 1), "peak_pss_mib": round(peak_pss / 2**20, 1)}
+    return {
+        "seconds": round(seconds, 1),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+        "peak_mib": round(peak / 2**20, 1),
+        "peak_main_mib": round(peak_main / 2**20, 1),
+        "peak_pss_mib": round(peak_pss / 2**20, 1),
+    }
 
 
 def main() -> None:
@@ -108,7 +128,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated record counts (default 10000,100000)")
     parser.add_argument("--files-max", type=int, default=10000, help="largest size also run as files (default 10000)")
     parser.add_argument("--commands", default="check,run", help="tqa commands to time (default check,run)")
-    parser.add_argument("--inputs", default="jsonl,parquet,files", help="input kinds to time (default jsonl,parquet,files)")
+    parser.add_argument(
+        "--inputs", default="jsonl,parquet,files", help="input kinds to time (default jsonl,parquet,files)"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args()
@@ -131,9 +153,12 @@ def main() -> None:
                     r = {"command": command, "input": kind, "records": n, **measure(argv, env)}
                     r["records_per_s"] = round(n / r["seconds"], 1)
                     results.append(r)
-                    print(f"{command:>5} {kind:>8} {n:>7} records: {r['seconds']:>7} s, {r['cpu_s']:>7} CPU s, "
-                          f"{r['records_per_s']:>7} records/s, peak RSS {r['peak_mib']:>7} MiB (main process {r['peak_main_mib']:>7}), "
-                          f"PSS {r['peak_pss_mib']:>7} MiB", flush=True)
+                    print(
+                        f"{command:>5} {kind:>8} {n:>7} records: {r['seconds']:>7} s, {r['cpu_s']:>7} CPU s, "
+                        f"{r['records_per_s']:>7} records/s, peak RSS {r['peak_mib']:>7} MiB (main process {r['peak_main_mib']:>7}), "
+                        f"PSS {r['peak_pss_mib']:>7} MiB",
+                        flush=True,
+                    )
                     subprocess.run(["rm", "-rf", str(out)], check=False)
     by = {(r["command"], r["input"], r["records"]): r for r in results}
     ratios = {}
@@ -148,16 +173,27 @@ def main() -> None:
             have = [n for n in sizes if (command, kind, n) in by]
             if len(have) > 1:
                 big, small = by[(command, kind, have[-1])], by[(command, kind, have[0])]
-                ratio, pss = round(big["peak_mib"] / small["peak_mib"], 2), round(big["peak_pss_mib"] / small["peak_pss_mib"], 2)
+                ratio, pss = (
+                    round(big["peak_mib"] / small["peak_mib"], 2),
+                    round(big["peak_pss_mib"] / small["peak_pss_mib"], 2),
+                )
                 main = round(big["peak_main_mib"] / small["peak_main_mib"], 2)
                 ratios[f"{command} {kind} peak {have[-1]} vs {have[0]}"] = ratio
                 ratios[f"{command} {kind} peak main {have[-1]} vs {have[0]}"] = main
                 ratios[f"{command} {kind} peak PSS {have[-1]} vs {have[0]}"] = pss
-                print(f"  {command} {kind:>8} peak memory, {have[-1]:,} vs {have[0]:,} records: {ratio:.2f}x RSS "
-                      f"(main process {main:.2f}x), {pss:.2f}x PSS")
+                print(
+                    f"  {command} {kind:>8} peak memory, {have[-1]:,} vs {have[0]:,} records: {ratio:.2f}x RSS "
+                    f"(main process {main:.2f}x), {pss:.2f}x PSS"
+                )
     if args.json:
         load = os.getloadavg()
-        args.json.write_text(json.dumps({"jobs": args.jobs, "cpus": os.cpu_count(), "load": load, "results": results, "ratios": ratios}, indent=2) + "\n")
+        args.json.write_text(
+            json.dumps(
+                {"jobs": args.jobs, "cpus": os.cpu_count(), "load": load, "results": results, "ratios": ratios},
+                indent=2,
+            )
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

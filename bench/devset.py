@@ -33,13 +33,35 @@ SETS = {"devset": "development set", "heldout": "held-out set"}
 KINDS = {
     "untranslated": {"untranslated", "pinyin", "untranslated-source"},
     "calque": {"calque", "key-term"},
-    "spacing": {"hyphen-spacing", "space-before-punctuation", "missing-space", "ordinal-spacing", "cjk-punctuation",
-                "glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote", "missing-hyphen"},
+    "spacing": {
+        "hyphen-spacing",
+        "space-before-punctuation",
+        "missing-space",
+        "ordinal-spacing",
+        "cjk-punctuation",
+        "glued-words",
+        "glued-number",
+        "glued-punctuation",
+        "doubled-punctuation",
+        "spaced-quote",
+        "missing-hyphen",
+    },
     "repetition": {"repeated-phrase", "duplicate-line", "repeated-stem", "repeated-modifier", "repeated-headline"},
     "markup": {"html-residue", "unpaired-punctuation"},
 }
-NEW = {"glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote", "html-residue",
-       "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier", "repeated-headline"}
+NEW = {
+    "glued-words",
+    "glued-number",
+    "glued-punctuation",
+    "doubled-punctuation",
+    "spaced-quote",
+    "html-residue",
+    "missing-hyphen",
+    "pinyin",
+    "repeated-stem",
+    "repeated-modifier",
+    "repeated-headline",
+}
 
 
 def labelled(page: dict, text: str) -> list[tuple[str, int, int]]:
@@ -63,7 +85,10 @@ def evaluate(checks, folder: Path = DEVSET) -> dict:
         labels = labelled(page, doc.text)
         for kind, start, end in labels:
             total[kind] += 1
-            if any(f.check in KINDS[kind] and f.span.start < end and start < max(f.span.end, f.span.start + 1) for f in findings):
+            if any(
+                f.check in KINDS[kind] and f.span.start < end and start < max(f.span.end, f.span.start + 1)
+                for f in findings
+            ):
                 found[kind] += 1
         for f in findings:
             counts[f.check] += 1
@@ -89,7 +114,9 @@ def main() -> None:
     folder = DATA / args.set
     before, after = evaluate(before_checks(), folder), evaluate(build_checks(), folder)
     pages = len(json.loads((folder / "labels.json").read_text(encoding="utf-8"))["pages"])
-    print(f"{SETS[args.set]}: {pages} excerpts of machine-translated pages, {after['overall']['labelled']} labelled defects")
+    print(
+        f"{SETS[args.set]}: {pages} excerpts of machine-translated pages, {after['overall']['labelled']} labelled defects"
+    )
     print(f"{'kind':14} {'before':>9} {'after':>9}")
     for kind in KINDS:
         b, a = before["recall"][kind], after["recall"][kind]

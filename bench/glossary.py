@@ -43,7 +43,14 @@ def measure(text: str, **options: object) -> dict[str, float]:
     Calque(**options).find(doc)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return {"build_wall": build[0], "build_cpu": build[1], "find_wall": find[0], "find_cpu": find[1], "peak_mb": peak / 2**20, "findings": n}
+    return {
+        "build_wall": build[0],
+        "build_cpu": build[1],
+        "find_wall": find[0],
+        "find_cpu": find[1],
+        "peak_mb": peak / 2**20,
+        "findings": n,
+    }
 
 
 def main() -> None:
@@ -62,7 +69,9 @@ def main() -> None:
     print(f"sample article: {len(text.split())} words; glossary: shipped vs shipped + {len(rows):,} entries")
     for key in ("build_wall", "build_cpu", "find_wall", "find_cpu", "peak_mb"):
         unit = "MB" if key == "peak_mb" else "s"
-        print(f"{key:10} {base[key]:9.4f} {unit}  {large[key]:9.4f} {unit}  ratio {large[key] / max(base[key], 1e-9):7.1f}")
+        print(
+            f"{key:10} {base[key]:9.4f} {unit}  {large[key]:9.4f} {unit}  ratio {large[key] / max(base[key], 1e-9):7.1f}"
+        )
     print(f"findings   {base['findings']:9}     {large['findings']:9}  (the synthetic phrases end in 'zz': none match)")
 
 

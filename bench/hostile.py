@@ -58,7 +58,16 @@ def main() -> None:
         t_small = _cpu(lambda: list(check.find(small)))
         t_big = _cpu(lambda: list(check.find(big)))
         growth = t_big / max(t_small, 1e-3)
-        results.append({"check": check_id, "pattern": name, "size": args.size, "cpu_small": t_small, "cpu": t_big, "growth": growth})
+        results.append(
+            {
+                "check": check_id,
+                "pattern": name,
+                "size": args.size,
+                "cpu_small": t_small,
+                "cpu": t_big,
+                "growth": growth,
+            }
+        )
         print(f"{check_id:<22} {name:<26} {t_small:>11.3f} {t_big:>8.3f} {growth:>7.1f}")
 
     size = int(args.line_mb * 1_000_000)
@@ -81,11 +90,15 @@ def main() -> None:
         line[label] = {"chars": n, "cpu": cpu, "wall": wall, "peak_mb": peak / 1e6}
     growth = line["full"]["cpu"] / max(line["quarter"]["cpu"], 1e-3)
     memory = line["full"]["peak_mb"] / (size / 1e6)
-    print(f"\none line of {size / 1e6:g} MB, every check: {line['full']['cpu']:.1f} cpu s ({line['full']['wall']:.1f} s wall), "
-          f"growth from a quarter {growth:.1f}; peak allocations {line['full']['peak_mb']:.0f} MB = {memory:.1f}x the text")
+    print(
+        f"\none line of {size / 1e6:g} MB, every check: {line['full']['cpu']:.1f} cpu s ({line['full']['wall']:.1f} s wall), "
+        f"growth from a quarter {growth:.1f}; peak allocations {line['full']['peak_mb']:.0f} MB = {memory:.1f}x the text"
+    )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"patterns": results, "line": line, "line_growth": growth, "line_memory_ratio": memory}, f, indent=1)
+            json.dump(
+                {"patterns": results, "line": line, "line_growth": growth, "line_memory_ratio": memory}, f, indent=1
+            )
 
 
 if __name__ == "__main__":

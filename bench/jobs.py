@@ -35,8 +35,12 @@ def once(command: str, inputs: Path, jobs: str, out: Path) -> tuple[float, float
     args += ["--out", str(out)] if command == "run" else ["--format", "json"]
     if jobs != "default":
         args += ["-j", jobs]
-    env = {**os.environ, "TQA_MODELS_DIR": str(out.parent / "no-models"), "HF_HUB_OFFLINE": "1",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "TQA_MODELS_DIR": str(out.parent / "no-models"),
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     t0, c0 = time.perf_counter(), _children_cpu()
     proc = subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
@@ -75,9 +79,12 @@ def main() -> None:
                     row[f"cpu_{jobs}"] = round(statistics.median(c for _, c in values), 2)
                 row["wall_ratio"] = round(row["wall_default"] / row["wall_1"], 2)
                 results.append(row)
-                print(f"tqa {command:5} {n:>6} articles: default (-j {row['default_jobs']}) {row['wall_default']:7.2f} s wall "
-                      f"{row['cpu_default']:7.2f} CPU-s | -j 1 {row['wall_1']:7.2f} s wall {row['cpu_1']:7.2f} CPU-s | "
-                      f"wall default / -j 1: {row['wall_ratio']:.2f}", flush=True)
+                print(
+                    f"tqa {command:5} {n:>6} articles: default (-j {row['default_jobs']}) {row['wall_default']:7.2f} s wall "
+                    f"{row['cpu_default']:7.2f} CPU-s | -j 1 {row['wall_1']:7.2f} s wall {row['cpu_1']:7.2f} CPU-s | "
+                    f"wall default / -j 1: {row['wall_ratio']:.2f}",
+                    flush=True,
+                )
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     if args.json:
         args.json.write_text(json.dumps({"results": results, "cores": os.cpu_count()}, indent=2) + "\n")

@@ -127,8 +127,16 @@ def measure(name: str, sample: list[tuple[str, str]], rounds: int) -> dict[str, 
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     n = rounds * len(sample)
     errors = sorted({f"{lang}->{a}" for a, (lang, _) in zip(answers, sample) if a != lang})
-    return {"identifier": name, "accuracy": correct / len(sample), "correct": correct, "passages": len(sample),
-            "per_s_wall": n / wall, "per_s_cpu": n / cpu if cpu else None, "load_s": load_s, "errors": errors}
+    return {
+        "identifier": name,
+        "accuracy": correct / len(sample),
+        "correct": correct,
+        "passages": len(sample),
+        "per_s_wall": n / wall,
+        "per_s_cpu": n / cpu if cpu else None,
+        "load_s": load_s,
+        "errors": errors,
+    }
 
 
 def alternating(units: int) -> dict[str, float]:
@@ -146,32 +154,44 @@ def alternating(units: int) -> dict[str, float]:
     for f in found:
         identify(f.span.of(doc.text))
     naive_s = time.process_time() - start
-    return {"units": units, "chars": len(doc.text), "tqa_ms_per_char": 1000 * tqa_s / len(doc.text),
-            "per_passage_ms_per_char": 1000 * naive_s / len(doc.text)}
+    return {
+        "units": units,
+        "chars": len(doc.text),
+        "tqa_ms_per_char": 1000 * tqa_s / len(doc.text),
+        "per_passage_ms_per_char": 1000 * naive_s / len(doc.text),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--rounds", type=int, default=5, help="timed passes over the sample (default 5)")
     p.add_argument("--json", type=Path, help="also write the results here")
-    p.add_argument("--units", default="500,4000", help="two sizes of the alternating text, in repeats (default 500,4000)")
+    p.add_argument(
+        "--units", default="500,4000", help="two sizes of the alternating text, in repeats (default 500,4000)"
+    )
     p.add_argument("--only", help="comma-separated identifiers to measure (default: all; langdetect always)")
     args = p.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     sample = load_sample()
     langs = sorted({lang for lang, _ in sample})
-    print(f"tqa language-identification benchmark: {platform.machine()}, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}; {len(sample)} passages in {len(langs)} languages, {args.rounds} rounds",
-          flush=True)
+    print(
+        f"tqa language-identification benchmark: {platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}; {len(sample)} passages in {len(langs)} languages, {args.rounds} rounds",
+        flush=True,
+    )
     names = [n for n in IDENTIFIERS if not args.only or n == "langdetect" or n in args.only.split(",")]
     results = [r for name in names if (r := measure(name, sample, args.rounds)) is not None]
     base = next(r for r in results if r["identifier"] == "langdetect")
-    print(f"\n{'identifier':<18} {'accuracy':>9} {'passages/s':>11} {'(CPU)':>9} {'load s':>7} {'speed vs langdetect':>20}")
+    print(
+        f"\n{'identifier':<18} {'accuracy':>9} {'passages/s':>11} {'(CPU)':>9} {'load s':>7} {'speed vs langdetect':>20}"
+    )
     for r in results:
         ratio = r["per_s_cpu"] / base["per_s_cpu"] if r["per_s_cpu"] and base["per_s_cpu"] else float("nan")
         r["cpu_speed_vs_langdetect"] = ratio
-        print(f"{r['identifier']:<18} {r['accuracy']:>8.1%} {r['per_s_wall']:>11.0f} {r['per_s_cpu'] or 0:>9.0f} "
-              f"{r['load_s']:>7.2f} {ratio:>19.1f}x")
+        print(
+            f"{r['identifier']:<18} {r['accuracy']:>8.1%} {r['per_s_wall']:>11.0f} {r['per_s_cpu'] or 0:>9.0f} "
+            f"{r['load_s']:>7.2f} {ratio:>19.1f}x"
+        )
     print()
     for r in results:
         print(f"{r['identifier']} errors: {', '.join(r['errors']) or 'none'}")
@@ -179,10 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     alternation = [alternating(int(n)) for n in args.units.split(",")[:2]]
     print("\nuntranslated check on text alternating scripts (CPU ms per character):")
     for row in alternation:
-        print(f"  {row['chars']:>7} chars: tqa {row['tqa_ms_per_char']:.4f}, one langdetect call per passage "
-              f"{row['per_passage_ms_per_char']:.4f} ({row['per_passage_ms_per_char'] / row['tqa_ms_per_char']:.0f}x)")
+        print(
+            f"  {row['chars']:>7} chars: tqa {row['tqa_ms_per_char']:.4f}, one langdetect call per passage "
+            f"{row['per_passage_ms_per_char']:.4f} ({row['per_passage_ms_per_char'] / row['tqa_ms_per_char']:.0f}x)"
+        )
     small, large = alternation
-    print(f"  {large['units'] / small['units']:g}x the text: tqa per-character cost x{large['tqa_ms_per_char'] / small['tqa_ms_per_char']:.2f} (1.0 = linear)")
+    print(
+        f"  {large['units'] / small['units']:g}x the text: tqa per-character cost x{large['tqa_ms_per_char'] / small['tqa_ms_per_char']:.2f} (1.0 = linear)"
+    )
     if args.json:
         payload = {"sample": str(SAMPLE.relative_to(REPO)), "results": results, "alternating": alternation}
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

@@ -78,30 +78,56 @@ def run(n: int, jobs: int, work: Path, command_name: str = "run") -> dict[str, f
         raise SystemExit(f"tqa {command_name} failed with status {proc.returncode} on {n} articles")
     half = samples[len(samples) // 2 :] or [peak]
     mib = lambda b: round(b / 2**20, 1)  # noqa: E731
-    return {"articles": n, "seconds": round(seconds, 1), "cpu_s": round(cpu, 1), "articles_per_s": round(n / seconds, 1),
-            "peak_mib": mib(peak), "main_peak_mib": mib(main), "worker_peak_mib": mib(worker),
-            "late_median_mib": mib(sorted(half)[len(half) // 2])}
+    return {
+        "articles": n,
+        "seconds": round(seconds, 1),
+        "cpu_s": round(cpu, 1),
+        "articles_per_s": round(n / seconds, 1),
+        "peak_mib": mib(peak),
+        "main_peak_mib": mib(main),
+        "worker_peak_mib": mib(worker),
+        "late_median_mib": mib(sorted(half)[len(half) // 2]),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated batch sizes (default 1000,10000)")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
-    parser.add_argument("--command", choices=("run", "check"), default="run", help="tqa run (default) or tqa check --format json")
+    parser.add_argument(
+        "--command", choices=("run", "check"), default="run", help="tqa run (default) or tqa check --format json"
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"tqa {args.command} -j {args.jobs}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+    print(
+        f"tqa {args.command} -j {args.jobs}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(prefix="tqa-bench-memory-") as tmp:
         results = [run(n, args.jobs, Path(tmp), args.command) for n in sizes]
-    print(f"{'articles':>9} {'seconds':>8} {'CPU s':>8} {'articles/s':>11} {'peak MiB':>9} {'main MiB':>9} {'worker MiB':>11} {'late median MiB':>16}")
+    print(
+        f"{'articles':>9} {'seconds':>8} {'CPU s':>8} {'articles/s':>11} {'peak MiB':>9} {'main MiB':>9} {'worker MiB':>11} {'late median MiB':>16}"
+    )
     for r in results:
-        print(f"{r['articles']:>9} {r['seconds']:>8} {r['cpu_s']:>8} {r['articles_per_s']:>11} {r['peak_mib']:>9} "
-              f"{r['main_peak_mib']:>9} {r['worker_peak_mib']:>11} {r['late_median_mib']:>16}")
-    ratios = {key: results[-1][key] / results[0][key] for key in ("peak_mib", "main_peak_mib", "worker_peak_mib") if results[0][key]}
-    print(f"peak memory, {sizes[-1]:,} vs {sizes[0]:,} articles: " + ", ".join(f"{k[:-4].replace('_', ' ')} {v:.2f}x" for k, v in ratios.items()))
+        print(
+            f"{r['articles']:>9} {r['seconds']:>8} {r['cpu_s']:>8} {r['articles_per_s']:>11} {r['peak_mib']:>9} "
+            f"{r['main_peak_mib']:>9} {r['worker_peak_mib']:>11} {r['late_median_mib']:>16}"
+        )
+    ratios = {
+        key: results[-1][key] / results[0][key]
+        for key in ("peak_mib", "main_peak_mib", "worker_peak_mib")
+        if results[0][key]
+    }
+    print(
+        f"peak memory, {sizes[-1]:,} vs {sizes[0]:,} articles: "
+        + ", ".join(f"{k[:-4].replace('_', ' ')} {v:.2f}x" for k, v in ratios.items())
+    )
     if args.json:
-        args.json.write_text(json.dumps({"command": args.command, "jobs": args.jobs, "results": results, "ratios": ratios}, indent=2) + "\n")
+        args.json.write_text(
+            json.dumps({"command": args.command, "jobs": args.jobs, "results": results, "ratios": ratios}, indent=2)
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

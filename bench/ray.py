@@ -61,7 +61,9 @@ def make_articles(n: int, folder: Path) -> Path:
     sample = sorted((REPO / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
     folder.mkdir(parents=True)
     for i, zh in enumerate(_bench_translate().chinese_sentences(n)):
-        (folder / f"a{i:05d}.txt").write_text(f"Article {i}.\n\n{sample}\n\nThe talks, {zh} went on.\n", encoding="utf-8")
+        (folder / f"a{i:05d}.txt").write_text(
+            f"Article {i}.\n\n{sample}\n\nThe talks, {zh} went on.\n", encoding="utf-8"
+        )
     return folder
 
 
@@ -74,8 +76,12 @@ def _processes() -> dict[int, tuple[int, float, int, bytes]]:
             cmdline = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue  # ended meanwhile
-        found[int(stat.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS,
-                                        int(fields[21]) * PAGE, cmdline)
+        found[int(stat.parent.name)] = (
+            int(fields[1]),
+            (int(fields[11]) + int(fields[12])) / TICKS,
+            int(fields[21]) * PAGE,
+            cmdline,
+        )
     return found
 
 
@@ -142,9 +148,13 @@ def timed_run(argv: list[str], env: dict[str, str], log: Path) -> dict[str, Any]
     meter.sample()  # the Ray processes outlive the driver: their last readings
     if proc.returncode not in (0, 1):
         raise SystemExit(f"bench: {' '.join(argv)} failed with status {proc.returncode}; see {log}")
-    return {"seconds": round(seconds, 1), "cpu_s": round(meter.cpu(), 1), "peak_mib": round(meter.peak / 2**20, 1),
-            "peak_pss_mib": round(meter.peak_pss / 2**20, 1),
-            "actor_start_s": None if meter.actor_at is None else round(meter.actor_at, 1)}
+    return {
+        "seconds": round(seconds, 1),
+        "cpu_s": round(meter.cpu(), 1),
+        "peak_mib": round(meter.peak / 2**20, 1),
+        "peak_pss_mib": round(meter.peak_pss / 2**20, 1),
+        "actor_start_s": None if meter.actor_at is None else round(meter.actor_at, 1),
+    }
 
 
 class RayNodes:
@@ -154,8 +164,10 @@ class RayNodes:
         from ray.cluster_utils import Cluster
 
         started = time.perf_counter()
-        self.cluster = Cluster(initialize_head=True, head_node_args={
-            "num_cpus": cpus, "num_gpus": gpus, "include_dashboard": False, "temp_dir": str(temp)})
+        self.cluster = Cluster(
+            initialize_head=True,
+            head_node_args={"num_cpus": cpus, "num_gpus": gpus, "include_dashboard": False, "temp_dir": str(temp)},
+        )
         for _ in range(nodes - 1):
             self.cluster.add_node(num_cpus=cpus, num_gpus=0)
         self.cluster.wait_for_nodes()
@@ -166,29 +178,61 @@ class RayNodes:
 
 
 def tqa_run(inputs: Path, out: Path, model: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "pipeline.cli", "run", str(inputs), "--out", str(out), "--model", str(model),
-            "--no-cache", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "pipeline.cli",
+        "run",
+        str(inputs),
+        "--out",
+        str(out),
+        "--model",
+        str(model),
+        "--no-cache",
+        *extra,
+    ]
 
 
-def cpu_section(args: argparse.Namespace, work: Path, env: dict[str, str], inputs: Path, model: Path) -> list[dict[str, Any]]:
+def cpu_section(
+    args: argparse.Namespace, work: Path, env: dict[str, str], inputs: Path, model: Path
+) -> list[dict[str, Any]]:
     results = []
 
     def record(name: str, r: dict[str, Any]) -> None:
         r = {"run": name, "articles": args.articles, **r}
         results.append(r)
-        print(f"{name:>16}: {r['seconds']:>7} s wall, {r['cpu_s']:>7} CPU s, peak RSS {r['peak_mib']:>7} MiB, PSS {r['peak_pss_mib']:>7} MiB, "
-              f"translator actor up after {r['actor_start_s']} s" + (f" (cluster start {r['cluster_start_s']} s)" if
-                                                                     "cluster_start_s" in r else ""), flush=True)
+        print(
+            f"{name:>16}: {r['seconds']:>7} s wall, {r['cpu_s']:>7} CPU s, peak RSS {r['peak_mib']:>7} MiB, PSS {r['peak_pss_mib']:>7} MiB, "
+            f"translator actor up after {r['actor_start_s']} s"
+            + (f" (cluster start {r['cluster_start_s']} s)" if "cluster_start_s" in r else ""),
+            flush=True,
+        )
 
     common = ["--chunk-size", str(args.chunk_size)]
-    record("local -j 2", timed_run(tqa_run(inputs, work / "out-local", model, "-j", str(args.jobs), *common), env,
-                                   work / "local.log"))
+    record(
+        "local -j 2",
+        timed_run(tqa_run(inputs, work / "out-local", model, "-j", str(args.jobs), *common), env, work / "local.log"),
+    )
     for nodes in (1, 2):
         cpus = args.cpus_per_node * (2 if nodes == 1 else 1)  # the same logical CPUs in all
         cluster = RayNodes(nodes, cpus, 0, work / f"ray{nodes}")
         try:
-            r = timed_run(tqa_run(inputs, work / f"out-ray{nodes}", model, "--engine", "ray", "--address",
-                                  cluster.cluster.address, "--actors", args.actors, *common), env, work / f"ray{nodes}.log")
+            r = timed_run(
+                tqa_run(
+                    inputs,
+                    work / f"out-ray{nodes}",
+                    model,
+                    "--engine",
+                    "ray",
+                    "--address",
+                    cluster.cluster.address,
+                    "--actors",
+                    args.actors,
+                    *common,
+                ),
+                env,
+                work / f"ray{nodes}.log",
+            )
         finally:
             cluster.close()
         record(f"ray {nodes} node{'s' if nodes > 1 else ''}", {**r, "cluster_start_s": cluster.start_s})
@@ -199,8 +243,11 @@ def cpu_section(args: argparse.Namespace, work: Path, env: dict[str, str], input
 
 
 def _same_outputs(a: Path, b: Path) -> bool:
-    files = lambda root: {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))  # noqa: E731
-                          if p.is_file() and p.name != ".lock"}
+    files = lambda root: {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))  # noqa: E731
+        if p.is_file() and p.name != ".lock"
+    }
     return files(a) == files(b)
 
 
@@ -214,17 +261,46 @@ def gpu_section(args: argparse.Namespace, work: Path, env: dict[str, str], input
     results = []
     cluster = RayNodes(1, args.cpus_per_node * 2, torch.cuda.device_count(), work / "ray-gpu")
     try:
-        runs = [(b, 1.0, "1") for b in args.gpu_batch_sizes] + [(args.gpu_batch_sizes[-1], 1 / k, str(k)) for k in (2, 4)]
+        runs = [(b, 1.0, "1") for b in args.gpu_batch_sizes] + [
+            (args.gpu_batch_sizes[-1], 1 / k, str(k)) for k in (2, 4)
+        ]
         for batch, share, actors in runs:
             out = work / f"out-gpu-{batch}-{actors}"
-            r = timed_run(tqa_run(inputs, out, model, "--engine", "ray", "--address", cluster.cluster.address, "--device",
-                                  "cuda", "--gpus-per-actor", str(share), "--actors", f"{actors}:{actors}", "--batch-size",
-                                  str(batch), "--chunk-size", str(args.chunk_size)), env, work / f"gpu-{batch}-{actors}.log")
-            r = {"run": f"gpu batch {batch}, {actors} actor(s) per GPU", "articles": args.articles,
-                 "articles_per_s": round(args.articles / r["seconds"], 1), **r}
+            r = timed_run(
+                tqa_run(
+                    inputs,
+                    out,
+                    model,
+                    "--engine",
+                    "ray",
+                    "--address",
+                    cluster.cluster.address,
+                    "--device",
+                    "cuda",
+                    "--gpus-per-actor",
+                    str(share),
+                    "--actors",
+                    f"{actors}:{actors}",
+                    "--batch-size",
+                    str(batch),
+                    "--chunk-size",
+                    str(args.chunk_size),
+                ),
+                env,
+                work / f"gpu-{batch}-{actors}.log",
+            )
+            r = {
+                "run": f"gpu batch {batch}, {actors} actor(s) per GPU",
+                "articles": args.articles,
+                "articles_per_s": round(args.articles / r["seconds"], 1),
+                **r,
+            }
             results.append(r)
-            print(f"{r['run']:>32}: {r['seconds']:>7} s, {r['articles_per_s']:>7} articles/s, {r['cpu_s']:>7} CPU s, "
-                  f"actor up after {r['actor_start_s']} s", flush=True)
+            print(
+                f"{r['run']:>32}: {r['seconds']:>7} s, {r['articles_per_s']:>7} articles/s, {r['cpu_s']:>7} CPU s, "
+                f"actor up after {r['actor_start_s']} s",
+                flush=True,
+            )
             shutil.rmtree(out, ignore_errors=True)
     finally:
         cluster.close()
@@ -244,32 +320,58 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     args.gpu_batch_sizes = [int(b) for b in args.gpu_batch_sizes.split(",")]
     load = os.getloadavg()
-    print(f"bench/ray.py: {args.articles} articles; {os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} "
-          f"{load[2]:.1f}", flush=True)
+    print(
+        f"bench/ray.py: {args.articles} articles; {os.cpu_count()} cores, load average {load[0]:.1f} {load[1]:.1f} "
+        f"{load[2]:.1f}",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(prefix="tqa-bench-ray-", dir="/tmp") as tmp:  # short: Ray's sockets live in it
         work = Path(tmp)
         # a token given, not generated: Ray would otherwise leave one in ~/.ray
-        env = {**os.environ, "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "TQA_MODELS_DIR": str(work / "no-models"),
-               "RAY_AUTH_TOKEN": os.environ.get("RAY_AUTH_TOKEN") or secrets.token_hex(32)}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "HF_HUB_OFFLINE": "1",
+            "TQA_MODELS_DIR": str(work / "no-models"),
+            "RAY_AUTH_TOKEN": os.environ.get("RAY_AUTH_TOKEN") or secrets.token_hex(32),
+        }
         # Ray's address file and session folders inside this run's folder, not /tmp/ray
         env["RAY_TMPDIR"] = str(work)
         (work / "ray").mkdir()
         os.environ.update(RAY_AUTH_TOKEN=env["RAY_AUTH_TOKEN"], RAY_TMPDIR=env["RAY_TMPDIR"])
         inputs = make_articles(args.articles, work / "in")
-        cpu = [] if args.skip_cpu else cpu_section(args, work, env, inputs, _bench_translate().build_tiny(work / "tiny"))
+        cpu = (
+            [] if args.skip_cpu else cpu_section(args, work, env, inputs, _bench_translate().build_tiny(work / "tiny"))
+        )
         gpu = gpu_section(args, work, env, inputs)
     if cpu:
         base = cpu[0]
         print("\nagainst the local engine (same run):")
         for r in cpu[1:]:
-            r["ratios"] = {k: round(r[k] / base[k], 2) for k in ("seconds", "cpu_s", "peak_mib", "peak_pss_mib") if base[k]}
-            print(f"  {r['run']:>12}: wall {r['ratios']['seconds']:.2f}x, CPU {r['ratios']['cpu_s']:.2f}x, "
-                  f"peak memory {r['ratios']['peak_mib']:.2f}x RSS, {r['ratios']['peak_pss_mib']:.2f}x PSS")
+            r["ratios"] = {
+                k: round(r[k] / base[k], 2) for k in ("seconds", "cpu_s", "peak_mib", "peak_pss_mib") if base[k]
+            }
+            print(
+                f"  {r['run']:>12}: wall {r['ratios']['seconds']:.2f}x, CPU {r['ratios']['cpu_s']:.2f}x, "
+                f"peak memory {r['ratios']['peak_mib']:.2f}x RSS, {r['ratios']['peak_pss_mib']:.2f}x PSS"
+            )
     end = os.getloadavg()
     print(f"\nload average at the end {end[0]:.1f} {end[1]:.1f} {end[2]:.1f}", flush=True)
     if args.json:
-        args.json.write_text(json.dumps({"articles": args.articles, "cores": os.cpu_count(), "load_before": load,
-                                         "load_after": end, "cpu": cpu, "gpu": gpu}, indent=2) + "\n")
+        args.json.write_text(
+            json.dumps(
+                {
+                    "articles": args.articles,
+                    "cores": os.cpu_count(),
+                    "load_before": load,
+                    "load_after": end,
+                    "cpu": cpu,
+                    "gpu": gpu,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     return 0
 
 

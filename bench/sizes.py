@@ -31,7 +31,11 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 PARALLEL = REPO / "tests" / "data" / "parallel"
-DEFECTS = [(" cooperation", " good -neighborly cooperation"), (" the ", " the the "), ("people", "community of destiny people")]
+DEFECTS = [
+    (" cooperation", " good -neighborly cooperation"),
+    (" the ", " the the "),
+    ("people", "community of destiny people"),
+]
 
 
 def make_document(kb: int) -> tuple[str, str, int]:
@@ -62,10 +66,10 @@ class Clock:
 
 
 def measure(kb: int, source: bool, work: Path) -> dict[str, Any]:
-    from pipeline.stages.batch import Settings, finish, prepare
     from pipeline.checks import build_checks
     from pipeline.core.document import load_document
     from pipeline.report import write_article_reports
+    from pipeline.stages.batch import Settings, finish, prepare
 
     en, zh, times = make_document(kb)
     path = work / f"doc{kb}.en.txt"
@@ -80,8 +84,13 @@ def measure(kb: int, source: bool, work: Path) -> dict[str, Any]:
     result = clock("repair+recheck+score", finish, prep, checks, None, settings.describe(), "no model (benchmark)")
     clock("reports", write_article_reports, result, work / "out", f"doc{kb}")
     return {
-        "kb": round(len(en) / 1000, 1), "chars": len(en), "repeats": times, "findings": len(prep.findings),
-        "applied": len(result.applied), "source": source, "stages": clock.stages,
+        "kb": round(len(en) / 1000, 1),
+        "chars": len(en),
+        "repeats": times,
+        "findings": len(prep.findings),
+        "applied": len(result.applied),
+        "source": source,
+        "stages": clock.stages,
     }
 
 
@@ -109,17 +118,26 @@ def main() -> None:
 
                 out = subprocess.run(
                     [sys.executable, __file__, "--one", str(kb), *(["--with-source"] if source else []), "--work", tmp],
-                    check=True, capture_output=True, text=True,
+                    check=True,
+                    capture_output=True,
+                    text=True,
                 ).stdout
                 rows.append(json.loads(out.splitlines()[-1]))
     report(rows)
     if args.json:
-        info = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(), "load": os.getloadavg()}
+        info = {
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+            "load": os.getloadavg(),
+        }
         args.json.write_text(json.dumps({"info": info, "rows": rows}, indent=2), encoding="utf-8")
 
 
 def report(rows: list[dict[str, Any]]) -> None:
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; CPU-s (wall s); growth per doubling of CPU-s against the smallest size")
+    print(
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; CPU-s (wall s); growth per doubling of CPU-s against the smallest size"
+    )
     for source in sorted({r["source"] for r in rows}):
         group = [r for r in rows if r["source"] == source]
         stages = list(group[0]["stages"])
@@ -135,8 +153,11 @@ def report(rows: list[dict[str, Any]]) -> None:
                 g = growth(group[0], row, s, "cpu")
                 if g is not None:
                     grows.append(f"{s} {g:.2f}" + (" (!)" if g > 2.2 else ""))
-            print(f"| {row['kb']} KB | {row['findings']} | {row['applied']} | " + " | ".join(cells)
-                  + f" | {total_cpu:.2f} ({total_wall:.2f}) | {', '.join(grows) or 'baseline'} |")
+            print(
+                f"| {row['kb']} KB | {row['findings']} | {row['applied']} | "
+                + " | ".join(cells)
+                + f" | {total_cpu:.2f} ({total_wall:.2f}) | {', '.join(grows) or 'baseline'} |"
+            )
 
 
 if __name__ == "__main__":

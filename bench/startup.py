@@ -49,18 +49,37 @@ def main() -> None:
             t0, c0 = time.perf_counter(), _children_cpu()
             subprocess.run([sys.executable, *argv], env=env, cwd=ROOT / "bench", capture_output=True)
             runs[name].append((_children_cpu() - c0, time.perf_counter() - t0))
-    results = {name: {"cpu_s": round(statistics.median(c for c, _ in v), 3), "wall_s": round(statistics.median(w for _, w in v), 3)}
-               for name, v in runs.items()}
+    results = {
+        name: {
+            "cpu_s": round(statistics.median(c for c, _ in v), 3),
+            "wall_s": round(statistics.median(w for _, w in v), 3),
+        }
+        for name, v in runs.items()
+    }
     base = results["python -c pass (baseline)"]["cpu_s"]
     for name, r in results.items():
-        print(f"{name:28} CPU {r['cpu_s']:6.3f} s  wall {r['wall_s']:6.3f} s  (+{r['cpu_s'] - base:.3f} CPU-s over the baseline)")
-    trace = subprocess.run([sys.executable, "-X", "importtime", *COMMANDS["tqa check FILE"]], env=env, cwd=ROOT / "bench",
-                           capture_output=True, text=True).stderr
-    top = sorted(((int(m.group(1)), m.group(2)) for m in re.finditer(r"import time:\s+\d+ \|\s+(\d+) \| (\S+)$", trace, re.M)),
-                 reverse=True)[:8]
-    print("top-level imports of tqa check (cumulative ms, one run): " + ", ".join(f"{name} {us / 1000:.0f}" for us, name in top))
+        print(
+            f"{name:28} CPU {r['cpu_s']:6.3f} s  wall {r['wall_s']:6.3f} s  (+{r['cpu_s'] - base:.3f} CPU-s over the baseline)"
+        )
+    trace = subprocess.run(
+        [sys.executable, "-X", "importtime", *COMMANDS["tqa check FILE"]],
+        env=env,
+        cwd=ROOT / "bench",
+        capture_output=True,
+        text=True,
+    ).stderr
+    top = sorted(
+        ((int(m.group(1)), m.group(2)) for m in re.finditer(r"import time:\s+\d+ \|\s+(\d+) \| (\S+)$", trace, re.M)),
+        reverse=True,
+    )[:8]
+    print(
+        "top-level imports of tqa check (cumulative ms, one run): "
+        + ", ".join(f"{name} {us / 1000:.0f}" for us, name in top)
+    )
     if args.json:
-        args.json.write_text(json.dumps({"results": results, "imports_us": dict((n, u) for u, n in top)}, indent=2) + "\n")
+        args.json.write_text(
+            json.dumps({"results": results, "imports_us": dict((n, u) for u, n in top)}, indent=2) + "\n"
+        )
 
 
 if __name__ == "__main__":

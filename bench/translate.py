@@ -121,9 +121,17 @@ def build_full(out: Path, seed: int = 0) -> Path:
     from tiny_model import build_random_marian
 
     config = dict(  # Helsinki-NLP/opus-mt-zh-en's config.json
-        decoder_vocab_size=FULL_VOCAB, d_model=512, encoder_layers=6, decoder_layers=6,
-        encoder_attention_heads=8, decoder_attention_heads=8, encoder_ffn_dim=2048, decoder_ffn_dim=2048,
-        max_position_embeddings=512, activation_function="swish", scale_embedding=True,
+        decoder_vocab_size=FULL_VOCAB,
+        d_model=512,
+        encoder_layers=6,
+        decoder_layers=6,
+        encoder_attention_heads=8,
+        decoder_attention_heads=8,
+        encoder_ffn_dim=2048,
+        decoder_ffn_dim=2048,
+        max_position_embeddings=512,
+        activation_function="swish",
+        scale_embedding=True,
         share_encoder_decoder_embeddings=True,
     )
     return build_random_marian(out, seed_text(), config, seed, vocab_size=FULL_VOCAB)
@@ -234,7 +242,9 @@ def run_engine(spec: dict[str, Any]) -> dict[str, Any]:
             out = []
             for text in texts:  # one sentence at a time, as a translation pipeline is called
                 batch = tokenizer([text], return_tensors="pt").to(device)
-                out.append(tokenizer.decode(model.generate(**batch, num_beams=spec["beams"])[0], skip_special_tokens=True))
+                out.append(
+                    tokenizer.decode(model.generate(**batch, num_beams=spec["beams"])[0], skip_special_tokens=True)
+                )
             return out
 
     else:
@@ -243,8 +253,13 @@ def run_engine(spec: dict[str, Any]) -> dict[str, Any]:
         folder = spec["ct2_dir"] if engine == "ct2" else spec["model_dir"]
         # tqa's own default is one thread (--threads); without --threads here, tqa runs as it would
         translator = load_translator(
-            folder, backend=engine, device=device, num_beams=spec["beams"], max_length=n_new,
-            batch_size=spec["batch_size"], threads=spec.get("threads") or 1,
+            folder,
+            backend=engine,
+            device=device,
+            num_beams=spec["beams"],
+            max_length=n_new,
+            batch_size=spec["batch_size"],
+            threads=spec.get("threads") or 1,
         )
         if engine == "ct2":
             translator._translator = _FixedLengthCT2(translator._translator, n_new, counter)
@@ -379,11 +394,14 @@ def run_child(spec: dict[str, Any], work: Path, timeout: float) -> dict[str, Any
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", str(spec_file)],
-        capture_output=True, text=True, env=env, timeout=timeout,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
     )
     for line in proc.stdout.splitlines():
         if line.startswith("RESULT "):
-            return {"model": spec["model"], **json.loads(line[len("RESULT "):])}
+            return {"model": spec["model"], **json.loads(line[len("RESULT ") :])}
     tail = (proc.stderr or proc.stdout).strip().splitlines()[-15:]
     last = tail[-1] if tail else "no output"
     raise RuntimeError(f"status {proc.returncode}: {last}\n" + "\n".join(tail))
@@ -393,35 +411,70 @@ def ratios(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for model in dict.fromkeys(r["model"] for r in results):
         by = {r["engine"]: r for r in results if r["model"] == model}
-        pairs = [("transformers", "naive"), ("ct2", "naive"), ("transformers", "naive-fp16"), ("ct2", "naive-fp16"),
-                 ("ct2", "transformers")]
+        pairs = [
+            ("transformers", "naive"),
+            ("ct2", "naive"),
+            ("transformers", "naive-fp16"),
+            ("ct2", "naive-fp16"),
+            ("ct2", "transformers"),
+        ]
         pairs += [(e, f"{e}/{o}") for e in ("transformers", "ct2") for o in ("chars", "input")]
         for fast, slow in pairs:
             if fast in by and slow in by:
-                rows.append({
-                    "model": model, "engine": fast, "baseline": slow,
-                    "sentences_per_s": by[fast]["sentences_per_s"] / by[slow]["sentences_per_s"],
-                    "tokens_per_s": by[fast]["tokens_per_s"] / by[slow]["tokens_per_s"],
-                    "sentences_per_cpu_s": by[fast]["sentences_per_cpu_s"] / by[slow]["sentences_per_cpu_s"],
-                })
+                rows.append(
+                    {
+                        "model": model,
+                        "engine": fast,
+                        "baseline": slow,
+                        "sentences_per_s": by[fast]["sentences_per_s"] / by[slow]["sentences_per_s"],
+                        "tokens_per_s": by[fast]["tokens_per_s"] / by[slow]["tokens_per_s"],
+                        "sentences_per_cpu_s": by[fast]["sentences_per_cpu_s"] / by[slow]["sentences_per_cpu_s"],
+                    }
+                )
     return rows
 
 
 def table(results: list[dict[str, Any]], ratio_rows: list[dict[str, Any]]) -> str:
-    head = ["model", "engine", "device", "dtype", "sent", "tokens", "s", "sent/s", "tok/s", "sent/CPU-s", "x naive",
-            "input padding", "peak RSS MiB", "RSS +MiB", "GPU +MiB"]
+    head = [
+        "model",
+        "engine",
+        "device",
+        "dtype",
+        "sent",
+        "tokens",
+        "s",
+        "sent/s",
+        "tok/s",
+        "sent/CPU-s",
+        "x naive",
+        "input padding",
+        "peak RSS MiB",
+        "RSS +MiB",
+        "GPU +MiB",
+    ]
     naive = {r["model"]: r for r in results if r["engine"] == "naive"}
     rows = []
     for r in results:
         base = naive.get(r["model"])
-        rows.append([
-            r["model"], r["engine"], r["device"], r["dtype"], str(r["sentences"]), str(r["tokens"]),
-            f"{r['seconds']:.2f}", f"{r['sentences_per_s']:.1f}", f"{r['tokens_per_s']:.0f}", f"{r['sentences_per_cpu_s']:.2f}",
-            f"{r['tokens_per_s'] / base['tokens_per_s']:.1f}x" if base else "-",
-            f"{100 * r['input_padding']:.1f}%" if r.get("order", "-") != "-" else "-",
-            f"{r['peak_rss_mib']:.0f}", f"{r['rss_growth_mib']:.0f}",
-            f"{r['gpu_peak_mib']:.0f}" if "gpu_peak_mib" in r else "-",
-        ])
+        rows.append(
+            [
+                r["model"],
+                r["engine"],
+                r["device"],
+                r["dtype"],
+                str(r["sentences"]),
+                str(r["tokens"]),
+                f"{r['seconds']:.2f}",
+                f"{r['sentences_per_s']:.1f}",
+                f"{r['tokens_per_s']:.0f}",
+                f"{r['sentences_per_cpu_s']:.2f}",
+                f"{r['tokens_per_s'] / base['tokens_per_s']:.1f}x" if base else "-",
+                f"{100 * r['input_padding']:.1f}%" if r.get("order", "-") != "-" else "-",
+                f"{r['peak_rss_mib']:.0f}",
+                f"{r['rss_growth_mib']:.0f}",
+                f"{r['gpu_peak_mib']:.0f}" if "gpu_peak_mib" in r else "-",
+            ]
+        )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in rows]
@@ -429,25 +482,45 @@ def table(results: list[dict[str, Any]], ratio_rows: list[dict[str, Any]]) -> st
         lines.append("")
         lines.append("ratios (same run, same machine): tokens/s, sentences per CPU-s")
         for q in ratio_rows:
-            lines.append(f"  {q['model']:<5} {q['engine']:>12} / {q['baseline']:<18} {q['tokens_per_s']:6.2f}x  {q['sentences_per_cpu_s']:6.2f}x")
+            lines.append(
+                f"  {q['model']:<5} {q['engine']:>12} / {q['baseline']:<18} {q['tokens_per_s']:6.2f}x  {q['sentences_per_cpu_s']:6.2f}x"
+            )
     return "\n".join(lines)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"), help="auto: cuda when torch sees one")
     p.add_argument("--models", default="tiny,full", help="comma-separated: tiny, full (default: both)")
-    p.add_argument("--engines", help="comma-separated: naive, naive-fp16, transformers, ct2 "
-                   "(default: all but naive-fp16 on CPU, all on CUDA)")
+    p.add_argument(
+        "--engines",
+        help="comma-separated: naive, naive-fp16, transformers, ct2 (default: all but naive-fp16 on CPU, all on CUDA)",
+    )
     p.add_argument("--sentences", type=int, help="sentences for the batched engines (default: 48 CPU, 1024 CUDA)")
-    p.add_argument("--naive-sentences", type=int, help="sentences for the naive loop, a rate needs fewer (default: 12 CPU, 64 CUDA)")
-    p.add_argument("--new-tokens", type=int, default=32, help="tokens generated per sentence by every engine (default 32)")
+    p.add_argument(
+        "--naive-sentences",
+        type=int,
+        help="sentences for the naive loop, a rate needs fewer (default: 12 CPU, 64 CUDA)",
+    )
+    p.add_argument(
+        "--new-tokens", type=int, default=32, help="tokens generated per sentence by every engine (default 32)"
+    )
     p.add_argument("--beams", type=int, default=4, help="beam size, tqa's default 4")
     p.add_argument("--batch-size", type=int, help="tqa batch size (default: 16 CPU as tqa, 64 CUDA)")
-    p.add_argument("--order", default="tokens", help="comma-separated orders the tqa engines batch in: tokens (tqa), "
-                   "chars (tqa before), input (not by length) (default: tokens)")
+    p.add_argument(
+        "--order",
+        default="tokens",
+        help="comma-separated orders the tqa engines batch in: tokens (tqa), "
+        "chars (tqa before), input (not by length) (default: tokens)",
+    )
     p.add_argument("--repeat", type=int, default=3, help="timed runs per engine; the median is reported (default 3)")
-    p.add_argument("--threads", type=int, help="CPU threads of torch and of CTranslate2 (default: the naive loop gets torch's choice, tqa's engines tqa's default, one)")
+    p.add_argument(
+        "--threads",
+        type=int,
+        help="CPU threads of torch and of CTranslate2 (default: the naive loop gets torch's choice, tqa's engines tqa's default, one)",
+    )
     p.add_argument("--warmup", type=int, help="sentences in the untimed warm-up call (default: one batch)")
     p.add_argument("--json", type=Path, metavar="OUT", help="also write the results as JSON to OUT")
     p.add_argument("--workdir", type=Path, help="build models here and keep them (default: a temporary folder)")
@@ -498,10 +571,16 @@ def main(argv: list[str] | None = None) -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="tqa-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    print(f"tqa translation benchmark: {card_name(device)}; device {device}; {n} sentences "
-          f"({n_naive} for the naive loop), {args.new_tokens} tokens each, beams {args.beams}, batch {batch_size}", flush=True)
+    print(
+        f"tqa translation benchmark: {card_name(device)}; device {device}; {n} sentences "
+        f"({n_naive} for the naive loop), {args.new_tokens} tokens each, beams {args.beams}, batch {batch_size}",
+        flush=True,
+    )
     if not cuda and load is not None and load > 0.5:
-        print(f"note: load average {load:.1f}: other work on this machine slows every figure, torch's threads most", flush=True)
+        print(
+            f"note: load average {load:.1f}: other work on this machine slows every figure, torch's threads most",
+            flush=True,
+        )
     results: list[dict[str, Any]] = []
     failures: list[dict[str, Any]] = []
     try:
@@ -522,16 +601,27 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{model}] model ready in {time.perf_counter() - t0:.1f} s: {hf}", flush=True)
             for count in sorted({n, 1024}):  # a chunk's worth too: padding needs no model run
                 shares = padding_shares(hf, chinese_sentences(count, seed=1), batch_size)
-                print(f"[{model}] input padding, {count} sentences in batches of {batch_size}: "
-                      + ", ".join(f"{order} {100 * share:.1f}%" for order, share in shares.items()), flush=True)
+                print(
+                    f"[{model}] input padding, {count} sentences in batches of {batch_size}: "
+                    + ", ".join(f"{order} {100 * share:.1f}%" for order, share in shares.items()),
+                    flush=True,
+                )
             runs = [(e, o) for e in engines for o in (("tokens",) if e.startswith("naive") else args.order)]
             for engine, order in runs:
                 label = engine if order == "tokens" else f"{engine}/{order}"
                 spec = {
-                    "model": model, "engine": engine, "order": order, "device": device, "model_dir": str(hf), "ct2_dir": str(ct2),
+                    "model": model,
+                    "engine": engine,
+                    "order": order,
+                    "device": device,
+                    "model_dir": str(hf),
+                    "ct2_dir": str(ct2),
                     "sentences": timed[:n_naive] if engine.startswith("naive") else timed[:n],
-                    "new_tokens": args.new_tokens, "beams": args.beams, "batch_size": batch_size,
-                    "threads": args.threads, "repeat": args.repeat,
+                    "new_tokens": args.new_tokens,
+                    "beams": args.beams,
+                    "batch_size": batch_size,
+                    "threads": args.threads,
+                    "repeat": args.repeat,
                     "warm": warm[:2] if engine.startswith("naive") else warm,
                 }
                 try:
@@ -542,9 +632,12 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 result["engine"] = label
                 results.append(result)
-                print(f"[{model}] {label:<18} {result['sentences_per_s']:8.1f} sent/s {result['tokens_per_s']:9.0f} tok/s "
-                      f"{result['sentences_per_cpu_s']:8.2f} sent/CPU-s, {result['threads']} thread(s), "
-                      f"peak RSS {result['peak_rss_mib']:.0f} MiB", flush=True)
+                print(
+                    f"[{model}] {label:<18} {result['sentences_per_s']:8.1f} sent/s {result['tokens_per_s']:9.0f} tok/s "
+                    f"{result['sentences_per_cpu_s']:8.2f} sent/CPU-s, {result['threads']} thread(s), "
+                    f"peak RSS {result['peak_rss_mib']:.0f} MiB",
+                    flush=True,
+                )
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -562,9 +655,18 @@ def main(argv: list[str] | None = None) -> int:
             "device": device,
             "hardware": card_name(device),
             "load_average": load,
-            "settings": {"sentences": n, "naive_sentences": n_naive, "new_tokens": args.new_tokens,
-                         "beams": args.beams, "batch_size": batch_size, "warmup": warmup, "repeat": args.repeat,
-                         "models": args.models, "engines": engines, "order": args.order},
+            "settings": {
+                "sentences": n,
+                "naive_sentences": n_naive,
+                "new_tokens": args.new_tokens,
+                "beams": args.beams,
+                "batch_size": batch_size,
+                "warmup": warmup,
+                "repeat": args.repeat,
+                "models": args.models,
+                "engines": engines,
+                "order": args.order,
+            },
             "results": results,
             "ratios": ratio_rows,
             "failures": failures,

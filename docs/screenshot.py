@@ -17,14 +17,23 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def main() -> None:
     sample = sorted((ROOT / "seeds").glob("*.txt"))[0]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "reports"
-        subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(sample), "--out", str(out)], check=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", "run", str(sample), "--out", str(out)], check=True, cwd=ROOT
+        )
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1100, "height": 640})
@@ -47,7 +56,11 @@ def source_page(page, tmp: Path) -> None:  # type: ignore[no-untyped-def]
     for name in ("rail.en.txt", "rail.zh.txt"):
         shutil.copy(data / name, folder / name)
     out = tmp / "pair-reports"
-    subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(folder / "rail.en.txt"), "--out", str(out)], check=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "run", str(folder / "rail.en.txt"), "--out", str(out)],
+        check=True,
+        cwd=ROOT,
+    )
     page.set_viewport_size({"width": 1300, "height": 700})
     page.goto((out / "rail.en.html").as_uri())
     page.keyboard.press("j")
@@ -59,11 +72,15 @@ def index_page(page, tmp: Path, sample: Path) -> None:  # type: ignore[no-untype
     folder = tmp / "batch"
     (folder / "asia").mkdir(parents=True)
     shutil.copy(sample, folder / "asia" / "summit.txt")
-    (folder / "asia" / "short.txt").write_text("China and Kazakhstan signed the good -neighborly treaty .\n", encoding="utf-8")
+    (folder / "asia" / "short.txt").write_text(
+        "China and Kazakhstan signed the good -neighborly treaty .\n", encoding="utf-8"
+    )
     (folder / "clean.txt").write_text("China and Kazakhstan signed an agreement on Tuesday.\n", encoding="utf-8")
     (folder / "scan.txt").write_bytes(b"\x00\x01" * 400)
     out = tmp / "batch-reports"
-    subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(folder), "--out", str(out)], cwd=ROOT)  # exits 3: one file fails
+    subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "run", str(folder), "--out", str(out)], cwd=ROOT
+    )  # exits 3: one file fails
     page.set_viewport_size({"width": 1300, "height": 760})
     page.goto((out / "index.html").as_uri())
     page.screenshot(path=str(ROOT / "docs" / "index.png"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-
 import shutil
 from pathlib import Path
 
@@ -71,8 +70,12 @@ def tiny_en_zh_dir(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> 
     from tiny_model import build_tiny_marian
 
     return build_tiny_marian(
-        tmp_path_factory.mktemp("models") / "tiny-marian-en-zh", seed_text, seed=1,
-        source_lang="en", target_lang="zh", language_tokens=(">>cmn_Hans<<",),
+        tmp_path_factory.mktemp("models") / "tiny-marian-en-zh",
+        seed_text,
+        seed=1,
+        source_lang="en",
+        target_lang="zh",
+        language_tokens=(">>cmn_Hans<<",),
     )
 
 
@@ -85,7 +88,9 @@ def kill_part_way(command: list[str], out: Path, env: dict[str, str], after: int
     import subprocess
     import time
 
-    proc = subprocess.Popen([*command, "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*command, "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     manifest = out / "manifest.jsonl"
     deadline = time.monotonic() + 600  # 60 s was too short at load 40: killed before its first line
     while time.monotonic() < deadline and proc.poll() is None:

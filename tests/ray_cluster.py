@@ -30,8 +30,13 @@ POLL_S = 0.02
 
 
 def node_args(temp: str, memory: int) -> dict[str, Any]:
-    return {"num_cpus": 2, "memory": memory, "node_ip_address": "127.0.0.1", "temp_dir": temp,
-            "include_dashboard": False}
+    return {
+        "num_cpus": 2,
+        "memory": memory,
+        "node_ip_address": "127.0.0.1",
+        "temp_dir": temp,
+        "include_dashboard": False,
+    }
 
 
 def our_netns() -> str:
@@ -64,7 +69,7 @@ def committed(out: Path) -> int:
 
 def wait_for(condition: Callable[[], Any], proc: subprocess.Popen, deadline: float, what: str) -> Any:
     while time.monotonic() < deadline:
-        if (found := condition()):
+        if found := condition():
             return found
         if proc.poll() is not None:
             raise RuntimeError(f"the driver ended (status {proc.returncode}) before {what}")

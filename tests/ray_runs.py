@@ -26,12 +26,26 @@ def articles(folder: Path, seed_text: str, n: int) -> Path:
 def args(inputs: Path, out: Path, model: Path) -> list[str]:
     # --no-guard: the tiny model's (random) translations are applied, so they are part of
     # what is compared; --max-length 16 keeps its generation short
-    return ["run", str(inputs), "--out", str(out), "--model", str(model), "--no-cache", "--no-guard", "--max-length", "16",
-            "--chunk-size", "8"]  # several chunks: their order is part of what is compared
+    return [
+        "run",
+        str(inputs),
+        "--out",
+        str(out),
+        "--model",
+        str(model),
+        "--no-cache",
+        "--no-guard",
+        "--max-length",
+        "16",
+        "--chunk-size",
+        "8",
+    ]  # several chunks: their order is part of what is compared
 
 
 def tree(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != ".lock"
+    }
 
 
 def local_run(inputs: Path, out: Path, model: Path) -> None:

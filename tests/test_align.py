@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.core.document import Document
 from pipeline.original.align import (
     PRIORS,
     align,
@@ -18,7 +19,6 @@ from pipeline.original.align import (
     split_zh_sentences,
     zh_numbers,
 )
-from pipeline.core.document import Document
 
 PARALLEL = Path(__file__).parent / "data" / "parallel"
 
@@ -26,14 +26,25 @@ PARALLEL = Path(__file__).parent / "data" / "parallel"
 def load_pair(name: str) -> tuple[str, Document, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
     zh = (PARALLEL / f"{name}.zh.txt").read_text(encoding="utf-8")
     en = Document.from_text((PARALLEL / f"{name}.en.txt").read_text(encoding="utf-8"))
-    expected = [(tuple(a), tuple(b)) for a, b in json.loads((PARALLEL / f"{name}.links.json").read_text(encoding="utf-8"))["links"]]
+    expected = [
+        (tuple(a), tuple(b))
+        for a, b in json.loads((PARALLEL / f"{name}.links.json").read_text(encoding="utf-8"))["links"]
+    ]
     return zh, en, expected
 
 
 def test_chinese_sentences_keep_their_punctuation() -> None:
     text = "他说：“我们准备好了！”随后离开。真的吗？是的……\n标题一行\n\n第二段；分号后面。"
     sentences = [s.of(text) for s in split_zh_sentences(text)]
-    assert sentences == ["他说：“我们准备好了！”", "随后离开。", "真的吗？", "是的……", "标题一行", "第二段；", "分号后面。"]
+    assert sentences == [
+        "他说：“我们准备好了！”",
+        "随后离开。",
+        "真的吗？",
+        "是的……",
+        "标题一行",
+        "第二段；",
+        "分号后面。",
+    ]
 
 
 @pytest.mark.parametrize("name", ["rail", "summit"])
@@ -51,7 +62,9 @@ def test_merge_split_and_omission_are_found() -> None:
     kinds = {link.kind: link for link in alignment.links if link.kind != "1-1"}
     assert set(kinds) == {"2-1", "1-2", "1-0"}
     merge = kinds["2-1"]
-    assert merge.zh_span.of(zh).startswith("据中国国家铁路集团") and merge.zh_span.of(zh).endswith("其中跨境旅客超过19万人次。")
+    assert merge.zh_span.of(zh).startswith("据中国国家铁路集团") and merge.zh_span.of(zh).endswith(
+        "其中跨境旅客超过19万人次。"
+    )
     split = kinds["1-2"]
     assert split.en_span == type(split.en_span)(en.sentences[3].start, en.sentences[4].end)
     omitted = kinds["1-0"]
@@ -91,7 +104,9 @@ def test_an_untranslated_english_sentence_still_aligns_with_its_original() -> No
     st.lists(st.integers(1, 180), min_size=1, max_size=12),
 )
 def test_links_cover_both_sides_once_in_order(zh_lengths: list[int], en_lengths: list[int]) -> None:
-    beads, ratio, variance = align_texts(["中" * n for n in zh_lengths], ["a" * n for n in en_lengths], [0] * len(zh_lengths), [0] * len(en_lengths))
+    beads, ratio, variance = align_texts(
+        ["中" * n for n in zh_lengths], ["a" * n for n in en_lengths], [0] * len(zh_lengths), [0] * len(en_lengths)
+    )
     assert [i for a, _, _ in beads for i in a] == list(range(len(zh_lengths)))
     assert [j for _, b, _ in beads for j in b] == list(range(len(en_lengths)))
     assert all((len(a), len(b)) in PRIORS for a, b, _ in beads)
@@ -146,7 +161,9 @@ def test_english_numbers_are_normalised(text: str, value: float) -> None:
     assert [n.value for n in en_numbers(text) if n.strict] == [value]
 
 
-@pytest.mark.parametrize("text", ["COVID-19", "the G20 summit", "5G", "one of them", "the two sides", "hundreds of times", "the first"])
+@pytest.mark.parametrize(
+    "text", ["COVID-19", "the G20 summit", "5G", "one of them", "the two sides", "hundreds of times", "the first"]
+)
 def test_names_and_idioms_are_not_strict_english_numbers(text: str) -> None:
     assert not [n for n in en_numbers(text) if n.strict]
 

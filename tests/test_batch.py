@@ -1,8 +1,8 @@
 """The batch runner's model calls: one batched call per chunk and direction."""
 
-from pipeline.stages.batch import Job, Settings, TranslatorSlot, prepare, retranslate_chunk
 from pipeline.checks import build_checks
 from pipeline.core.document import Document
+from pipeline.stages.batch import Job, Settings, TranslatorSlot, prepare, retranslate_chunk
 
 
 class Recorder:
@@ -31,7 +31,10 @@ def test_round_trips_of_a_chunk_go_to_each_model_in_one_call(tmp_path):
         "Leaders spoke of lip and teeth ties. Trade grew.",
         "Officials praised the community of destiny again.",
     ]
-    ready = [(Job(tmp_path / f"{i}.txt", str(i)), prepare(Document.from_text(t), checks, frozenset())) for i, t in enumerate(texts)]
+    ready = [
+        (Job(tmp_path / f"{i}.txt", str(i)), prepare(Document.from_text(t), checks, frozenset()))
+        for i, t in enumerate(texts)
+    ]
     zh_en, en_zh = Recorder("en"), Recorder("zh")
     retranslate_chunk(ready, checks, _slot(zh_en), _slot(en_zh))
     assert len(en_zh.calls) == 1 and len(zh_en.calls) == 1  # one batched call per direction

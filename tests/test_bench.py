@@ -20,10 +20,20 @@ def _run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[s
 
 def test_translate_bench_quick(tiny_model_dir: Path, tiny_ct2_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "translate.json"
-    proc = _run([
-        "bench/translate.py", "--quick", "--device", "cpu", "--tiny-model", str(tiny_model_dir),
-        "--tiny-ct2", str(tiny_ct2_dir), "--json", str(out),
-    ])
+    proc = _run(
+        [
+            "bench/translate.py",
+            "--quick",
+            "--device",
+            "cpu",
+            "--tiny-model",
+            str(tiny_model_dir),
+            "--tiny-ct2",
+            str(tiny_ct2_dir),
+            "--json",
+            str(out),
+        ]
+    )
     assert "ct2 / transformers" in proc.stdout
     report = json.loads(out.read_text(encoding="utf-8"))
     results = {r["engine"]: r for r in report["results"]}
@@ -32,7 +42,9 @@ def test_translate_bench_quick(tiny_model_dir: Path, tiny_ct2_dir: Path, tmp_pat
     assert per_sentence == {report["settings"]["new_tokens"]}  # every engine generated the same length
     assert all(r["tokens_per_s"] > 0 and r["peak_rss_mib"] > 0 for r in results.values())
     assert {(q["engine"], q["baseline"]) for q in report["ratios"]} == {
-        ("transformers", "naive"), ("ct2", "naive"), ("ct2", "transformers")
+        ("transformers", "naive"),
+        ("ct2", "naive"),
+        ("ct2", "transformers"),
     }
     assert tiny_model_dir.is_dir() and (tiny_ct2_dir / "model.bin").is_file()  # given models are not removed
 
@@ -95,6 +107,8 @@ def test_ray_bench_says_where_its_gpu_section_was_skipped(tmp_path: Path) -> Non
     if torch.cuda.is_available():
         pytest.skip("a GPU is here: the section would run")
     out = tmp_path / "ray.json"
-    proc = _run(["bench/ray.py", "--skip-cpu", "--articles", "2", "--json", str(out)], timeout=600)  # torch import on a busy machine
+    proc = _run(
+        ["bench/ray.py", "--skip-cpu", "--articles", "2", "--json", str(out)], timeout=600
+    )  # torch import on a busy machine
     assert "GPU section skipped: torch.cuda.is_available() is False" in proc.stdout
     assert json.loads(out.read_text(encoding="utf-8"))["gpu"] == []

@@ -21,7 +21,14 @@ from pipeline.cli import app
 from pipeline.report.json_report import DECISIONS_SCHEMA_FILE
 from pipeline.review.apply import decisions_from_report
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 runner = CliRunner()
 
 
@@ -103,7 +110,9 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
     n_changes = len(payload["applied"]) + len(payload["suggestions"])
     assert page.locator("button.chip:not(.finding)").count() == n_changes  # every change has its chip
     assert page.locator("del[data-changes]").first.is_visible() and page.locator("ins[data-changes]").first.is_visible()
-    assert page.locator(f'.sugnew[data-changes="{suggestion["id"]}"]').inner_text() == "virtual summit"  # shown in place
+    assert (
+        page.locator(f'.sugnew[data-changes="{suggestion["id"]}"]').inner_text() == "virtual summit"
+    )  # shown in place
     assert page.locator("#toolbar").is_visible()
 
     page.keyboard.press("j")  # the first change
@@ -148,7 +157,9 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
 
     decisions = json.loads(saved.read_text(encoding="utf-8"))
     jsonschema = pytest.importorskip("jsonschema")
-    jsonschema.validate(decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(
+        decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator
+    )
     wanted = decisions_from_report(payload, {first["id"]: "reject", suggestion["id"]: "accept"})
     assert decisions["changes"] == wanted["changes"] and decisions["input"] == wanted["input"]
 
@@ -166,14 +177,18 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
 HOSTILE = (
     "<script>window.__pwned = 1; alert('title')</script> \u202eTitle\n\n"
     "<script>window.__pwned = 1; alert('title')</script> \u202eTitle\n\n"
-    "A sub -natural <img src=x onerror=\"window.__pwned=2;alert(2)\"> line </textarea></script><script>window.__pwned=3</script>.\n\n"
-    "Templates {{ 7*7 }} {% raw %} ${7*7} <svg onload=alert(4)></svg> <a href=\"javascript:alert(5)\">x</a> and the good -neighborly &amp; &lt;b&gt; "
-    "\u202eRTL override\u202c \u200f mark <!-- comment --> <iframe srcdoc=\"<script>parent.__pwned=6</script>\"></iframe>.\n"
+    'A sub -natural <img src=x onerror="window.__pwned=2;alert(2)"> line </textarea></script><script>window.__pwned=3</script>.\n\n'
+    'Templates {{ 7*7 }} {% raw %} ${7*7} <svg onload=alert(4)></svg> <a href="javascript:alert(5)">x</a> and the good -neighborly &amp; &lt;b&gt; '
+    '\u202eRTL override\u202c \u200f mark <!-- comment --> <iframe srcdoc="<script>parent.__pwned=6</script>"></iframe>.\n'
 )
 
 
-def test_j_visits_every_finding_and_change_in_text_order(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))  # no model: the untranslated passage has no change
+def test_j_visits_every_finding_and_change_in_text_order(
+    watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv(
+        "TQA_MODELS_DIR", str(tmp_path / "no-models")
+    )  # no model: the untranslated passage has no change
     out = tmp_path / "reports"
     assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
     payload = json.loads((out / f"{sample_path.stem}.findings.json").read_text(encoding="utf-8"))
@@ -184,12 +199,22 @@ def test_j_visits_every_finding_and_change_in_text_order(watch: Watch, tmp_path:
     marks = {f["number"]: f for f in data["findings"]}
     # every finding of the report is on the page: behind a change, or marked itself
     for n, f in enumerate(payload["findings"], 1):
-        behind = any(c["check"] == f["check"] and c["start"] < max(f["end"], f["start"] + 1) and f["start"] < max(c["end"], c["start"] + 1)
-                     or (c["start"], c["end"]) == (f["start"], f["end"]) for c in data["changes"])
+        behind = any(
+            c["check"] == f["check"]
+            and c["start"] < max(f["end"], f["start"] + 1)
+            and f["start"] < max(c["end"], c["start"] + 1)
+            or (c["start"], c["end"]) == (f["start"], f["end"])
+            for c in data["changes"]
+        )
         assert behind or n in marks, f
     untranslated = next(f for f in data["findings"] if f["check"] == "untranslated")
-    assert untranslated["severity"] == "critical" and page.locator(f'mark.finding[data-changes~="{untranslated["id"]}"]').count() >= 1
-    assert any(f["check"] == "repeated-phrase" and "Fate" in f["text"] for f in data["findings"])  # "the Fate of the Fate": no repair
+    assert (
+        untranslated["severity"] == "critical"
+        and page.locator(f'mark.finding[data-changes~="{untranslated["id"]}"]').count() >= 1
+    )
+    assert any(
+        f["check"] == "repeated-phrase" and "Fate" in f["text"] for f in data["findings"]
+    )  # "the Fate of the Fate": no repair
     visited = []
     for _ in items:
         page.keyboard.press("j")
@@ -206,7 +231,9 @@ def test_j_visits_every_finding_and_change_in_text_order(watch: Watch, tmp_path:
     info.value.save_as(saved)
     decisions = json.loads(saved.read_text(encoding="utf-8"))
     jsonschema = pytest.importorskip("jsonschema")
-    jsonschema.validate(decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(
+        decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator
+    )
     assert tqa("apply", saved).exit_code == 0  # findings without a change change nothing
     monkeypatch.chdir(tmp_path)
     accepted = tqa("accept", saved)  # the finding accepted on the page goes to the ignore list
@@ -258,7 +285,10 @@ def test_the_index_sorts_from_the_keyboard(watch: Watch, tmp_path: Path, sample_
     assert page.locator("svg rect.bar").count() >= 1  # the chart of findings per check
 
     def names() -> list[str]:
-        return [t.split(" ")[0].rsplit("/", 1)[-1] for t in page.locator("#articles tbody tr td:first-child").all_inner_texts()]
+        return [
+            t.split(" ")[0].rsplit("/", 1)[-1]
+            for t in page.locator("#articles tbody tr td:first-child").all_inner_texts()
+        ]
 
     words = page.locator("th", has_text="Words")
     words.locator("button").focus()
@@ -272,7 +302,9 @@ def test_the_index_sorts_from_the_keyboard(watch: Watch, tmp_path: Path, sample_
     assert not watch.errors
 
 
-def test_the_index_puts_failures_and_the_worst_first_and_filters(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
+def test_the_index_puts_failures_and_the_worst_first_and_filters(
+    watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))
     folder = tmp_path / "in"
     folder.mkdir()
@@ -310,7 +342,10 @@ def test_bulk_accept_and_reject_all_changes_of_one_check(watch: Watch, tmp_path:
     page.locator(f"#{hyphens[2]}").focus()
     page.keyboard.press("Shift+R")  # every hyphen-spacing repair rejected at once
     assert all("is-reject" in page.locator(f"#{i}").get_attribute("class") for i in hyphens)
-    assert f"Rejected all {len(hyphens)} change(s) and finding(s) of hyphen-spacing" in page.locator("#current").inner_text()
+    assert (
+        f"Rejected all {len(hyphens)} change(s) and finding(s) of hyphen-spacing"
+        in page.locator("#current").inner_text()
+    )
     others = [c["id"] for c in payload["applied"] if c["check"] != "hyphen-spacing"]
     assert all("is-accept" in page.locator(f"#{i}").get_attribute("class") for i in others)  # the rest untouched
     page.keyboard.press("Shift+A")

@@ -217,7 +217,10 @@ def test_a_journal_takes_what_one_machines_cache_used_into_another(tmp_path: Pat
     from pipeline.translate.cache import merge_pairs, start_journal, take_journal
 
     monkeypatch.setattr(cache_module, "_JOURNAL", None)  # no journal unless started
-    with TranslationCache(tmp_path / "node" / CACHE_FILE) as node, TranslationCache(tmp_path / "user" / CACHE_FILE) as user:
+    with (
+        TranslationCache(tmp_path / "node" / CACHE_FILE) as node,
+        TranslationCache(tmp_path / "user" / CACHE_FILE) as user,
+    ):
         CachedTranslator(Spy(), node).translate(["earlier"])  # already in the node's cache
         assert take_journal() == []
         start_journal()

@@ -35,10 +35,20 @@ def test_a_closed_pipe_ends_quietly_with_the_findings_status_every_time():
     for _ in range(4):
         proc = subprocess.run(
             f"{sys.executable} -m pipeline.cli check seeds/ | head -1; exit ${{PIPESTATUS[0]}}",
-            shell=True, executable="/bin/bash", cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+            shell=True,
+            executable="/bin/bash",
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert proc.returncode == 1, proc.stderr
-        assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr and "Exception ignored" not in proc.stderr
+        assert (
+            "Traceback" not in proc.stderr
+            and "BrokenPipe" not in proc.stderr
+            and "Exception ignored" not in proc.stderr
+        )
         assert proc.stdout.count("\n") == 1
 
 

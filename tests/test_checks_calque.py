@@ -28,10 +28,15 @@ def test_shipped_glossary_is_well_formed():
         ("building a community of destiny", [("community of destiny", "community with a shared future")]),
         ("a Community of Common Destiny", [("Community of Common Destiny", "Community with a shared future")]),
         ("the people’s livelihood projects", [("people’s livelihood", "living standards")]),
-        ('crack down on "three forces"', [("three forces", "three evil forces of terrorism, separatism and extremism")]),
+        (
+            'crack down on "three forces"',
+            [("three forces", "three evil forces of terrorism, separatism and extremism")],
+        ),
         ("anti -epidemic supplies", [("anti -epidemic", "pandemic")]),
-        ("a community of China -Central Asian destiny",
-         [("community of China -Central Asian destiny", "China-Central Asian community with a shared future")]),
+        (
+            "a community of China -Central Asian destiny",
+            [("community of China -Central Asian destiny", "China-Central Asian community with a shared future")],
+        ),
         ("do a good job in promoting trade", [("do a good job in", None)]),
     ],
 )
@@ -41,8 +46,16 @@ def test_matches(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["win-win cooperation", "a community with a shared future", "as close as lips and teeth", "communities of destiny",
-     "non-community of destiny", "reform and opening up", "three forcesful", "earth villages"],
+    [
+        "win-win cooperation",
+        "a community with a shared future",
+        "as close as lips and teeth",
+        "communities of destiny",
+        "non-community of destiny",
+        "reform and opening up",
+        "three forcesful",
+        "earth villages",
+    ],
 )
 def test_near_misses(text):
     assert hits(text) == []
@@ -50,14 +63,23 @@ def test_near_misses(text):
 
 def test_user_glossary_tsv_and_csv(tmp_path: Path):
     tsv = tmp_path / "terms.tsv"
-    tsv.write_text("phrase\trendering\tsource\tnote\nfoo bar\tbaz\t\t\n# comment\n\ncommunity of destiny\tshared-future community\t\t\n", encoding="utf-8")
+    tsv.write_text(
+        "phrase\trendering\tsource\tnote\nfoo bar\tbaz\t\t\n# comment\n\ncommunity of destiny\tshared-future community\t\t\n",
+        encoding="utf-8",
+    )
     csv = tmp_path / "terms.csv"
     csv.write_text('phrase,rendering\n"golden, week",holiday week\n', encoding="utf-8")
     assert [e.phrase for e in load_glossary(csv)] == ["golden, week"]
     found = hits("the foo bar and a community of destiny, golden, week", glossary=[str(tsv), str(csv)])
-    assert found == [("foo bar", "baz"), ("community of destiny", "shared-future community"), ("golden, week", "holiday week")]
+    assert found == [
+        ("foo bar", "baz"),
+        ("community of destiny", "shared-future community"),
+        ("golden, week", "holiday week"),
+    ]
     assert hits("foo bar and community of destiny", glossary=str(tsv), shipped=False) == [
-        ("foo bar", "baz"), ("community of destiny", "shared-future community")]
+        ("foo bar", "baz"),
+        ("community of destiny", "shared-future community"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -92,9 +114,14 @@ def test_missing_and_undecodable_glossary(tmp_path: Path):
 def test_literal_star_in_a_phrase_is_an_ordinary_character(tmp_path: Path):
     # "*" inside a token is not a wildcard; it used to fail with "no such group"
     tsv = tmp_path / "stars.tsv"
-    tsv.write_text("phrase\trendering\nfive*star hotel\tfive-star hotel\nQ*bert\tQbert\nrated * stars\t* stars\n", encoding="utf-8")
+    tsv.write_text(
+        "phrase\trendering\nfive*star hotel\tfive-star hotel\nQ*bert\tQbert\nrated * stars\t* stars\n", encoding="utf-8"
+    )
     assert hits("a five*star hotel and Q*bert, rated four stars", glossary=str(tsv), shipped=False) == [
-        ("five*star hotel", "five-star hotel"), ("Q*bert", "Qbert"), ("rated four stars", "four stars")]
+        ("five*star hotel", "five-star hotel"),
+        ("Q*bert", "Qbert"),
+        ("rated four stars", "four stars"),
+    ]
     assert hits("a five star hotel", glossary=str(tsv), shipped=False) == []
 
 
@@ -104,4 +131,6 @@ def test_big_glossary_matches_only_what_is_there(tmp_path: Path):
     tsv = tmp_path / "big.tsv"
     tsv.write_text("phrase\trendering\n" + "\n".join(rows) + "\n", encoding="utf-8")
     assert hits("the term 17 alpha and term 17 beta, term 19999 alpha.", glossary=str(tsv), shipped=False) == [
-        ("term 17 alpha", "T17"), ("term 19999 alpha", "T19999")]
+        ("term 17 alpha", "T17"),
+        ("term 19999 alpha", "T19999"),
+    ]

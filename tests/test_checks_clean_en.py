@@ -15,8 +15,20 @@ from pipeline.core.document import load_document
 
 DATA = Path(__file__).parent / "data"
 FILES = sorted((DATA / "clean_en").glob("*.txt")) + sorted((DATA / "clean").glob("*.txt"))
-CHECKED = ("calque", "glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote",
-           "html-residue", "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier", "repeated-headline")
+CHECKED = (
+    "calque",
+    "glued-words",
+    "glued-number",
+    "glued-punctuation",
+    "doubled-punctuation",
+    "spaced-quote",
+    "html-residue",
+    "missing-hyphen",
+    "pinyin",
+    "repeated-stem",
+    "repeated-modifier",
+    "repeated-headline",
+)
 
 
 @pytest.fixture(scope="module")

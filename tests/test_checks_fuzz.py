@@ -14,9 +14,47 @@ CHECKS = build_checks()
 # Arbitrary unicode, plus text built from the characters the checks care about, which
 # random unicode rarely hits.
 _PIECES = st.sampled_from(
-    ["China", "china", "the", "The", " ", "  ", "\n", "\n\n", "\r\n", "-", " -", "- ", ",", ".", "，", "。", "（", "）",
-     "(", ")", '"', "“", "”", "'s", "’s", "and", "of", "20", "th", "中国", "　", "community of destiny", "anti",
-     "Title line here", "\t", "e", "é", "\u0301", "İ"]
+    [
+        "China",
+        "china",
+        "the",
+        "The",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "-",
+        " -",
+        "- ",
+        ",",
+        ".",
+        "，",
+        "。",
+        "（",
+        "）",
+        "(",
+        ")",
+        '"',
+        "“",
+        "”",
+        "'s",
+        "’s",
+        "and",
+        "of",
+        "20",
+        "th",
+        "中国",
+        "　",
+        "community of destiny",
+        "anti",
+        "Title line here",
+        "\t",
+        "e",
+        "é",
+        "\u0301",
+        "İ",
+    ]
 )
 TEXTS = st.one_of(st.text(max_size=300), st.lists(_PIECES, max_size=60).map("".join))
 
@@ -30,5 +68,9 @@ def test_checks_never_raise_on_arbitrary_text(text: str):
         for f in findings:
             assert 0 <= f.span.start <= f.span.end <= len(text)
             assert f.check == check.id
-        edits = [Edit(f.span, f.replacement, f.message, f.origin or "") for f in findings if f.replacement is not None and f.origin == "rule"]
+        edits = [
+            Edit(f.span, f.replacement, f.message, f.origin or "")
+            for f in findings
+            if f.replacement is not None and f.origin == "rule"
+        ]
         apply_edits(text, edits)

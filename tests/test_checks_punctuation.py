@@ -35,7 +35,13 @@ def test_full_width_outside_chinese(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["中国和中亚，将逐步恢复。", "建立“快捷通道”；确保", "Text then 中文句子。", "（中亚）", "“curly quotes” are English"],
+    [
+        "中国和中亚，将逐步恢复。",
+        "建立“快捷通道”；确保",
+        "Text then 中文句子。",
+        "（中亚）",
+        "“curly quotes” are English",
+    ],
 )
 def test_inside_chinese_or_ordinary_typography_is_quiet(text):
     assert fixed(text) == text
@@ -46,7 +52,7 @@ def test_unpaired():
     assert unpaired("the plan (draft was") == ["("]
     assert unpaired("the plan draft) was") == [")"]
     assert unpaired("“Open and ” close ”") == ["”"]
-    assert unpaired("mixed “quote\" is fine") == []
+    assert unpaired('mixed “quote" is fine') == []
 
 
 @pytest.mark.parametrize(

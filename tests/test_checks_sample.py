@@ -11,8 +11,17 @@ from pipeline.core.document import load_document
 from pipeline.core.edits import Edit, apply_edits
 
 SAMPLE = Path(__file__).parent.parent / "seeds" / "000_0e67fac1f9dc59aa.txt"
-MINE = ("calque", "cjk-punctuation", "duplicate-line", "hyphen-spacing", "missing-space", "ordinal-spacing",
-        "repeated-phrase", "space-before-punctuation", "unpaired-punctuation")
+MINE = (
+    "calque",
+    "cjk-punctuation",
+    "duplicate-line",
+    "hyphen-spacing",
+    "missing-space",
+    "ordinal-spacing",
+    "repeated-phrase",
+    "space-before-punctuation",
+    "unpaired-punctuation",
+)
 
 
 @pytest.fixture(scope="module")
@@ -62,9 +71,21 @@ def test_every_spaced_hyphen_found(doc, found):
 
 def test_calques_flagged(doc, found):
     flagged = {f.evidence["phrase"] for f in found["calque"]}
-    for phrase in ("community of destiny", "thirty stands", "lip and teeth", "first square", "three forces",
-                   "people's livelihood", "community of human destiny", "community of * destiny", "earth village",
-                   "special effects drugs", "sanitary health", "humanities exchange", "endogenous motivation"):
+    for phrase in (
+        "community of destiny",
+        "thirty stands",
+        "lip and teeth",
+        "first square",
+        "three forces",
+        "people's livelihood",
+        "community of human destiny",
+        "community of * destiny",
+        "earth village",
+        "special effects drugs",
+        "sanitary health",
+        "humanities exchange",
+        "endogenous motivation",
+    ):
         assert phrase in flagged, phrase
     destiny = next(f for f in found["calque"] if f.evidence["phrase"] == "community of * destiny")
     assert destiny.span.of(doc.text) == "community of China -Central Asian destiny"
@@ -74,7 +95,13 @@ def test_calques_flagged(doc, found):
 
 def test_no_false_alarms_on_sample(found):
     # The sample's Chinese passage uses ASCII commas and curly quotes; its brackets pair up.
-    for check in ("cjk-punctuation", "missing-space", "ordinal-spacing", "space-before-punctuation", "unpaired-punctuation"):
+    for check in (
+        "cjk-punctuation",
+        "missing-space",
+        "ordinal-spacing",
+        "space-before-punctuation",
+        "unpaired-punctuation",
+    ):
         assert found[check] == [], check
 
 

@@ -31,8 +31,18 @@ def test_hyphen_spacing(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["well-known", "3 -1 win", "from -5 to -10 degrees", "short- and long-term", "pre- and post-war",
-     "Beijing - China said", "prices were high - the highest", "- a list item", "line\n -item", "a - b"],
+    [
+        "well-known",
+        "3 -1 win",
+        "from -5 to -10 degrees",
+        "short- and long-term",
+        "pre- and post-war",
+        "Beijing - China said",
+        "prices were high - the highest",
+        "- a list item",
+        "line\n -item",
+        "a - b",
+    ],
 )
 def test_hyphen_near_misses(text):
     assert fixed(HyphenSpacing(), text) == text
@@ -58,21 +68,38 @@ def test_space_before_punctuation_near_misses(text):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("cooperation.The summit", "cooperation. The summit"), ("trade,and energy", "trade, and energy"),
-     ("Why?Because", "Why? Because"), ("trade;energy", "trade; energy")],
+    [
+        ("cooperation.The summit", "cooperation. The summit"),
+        ("trade,and energy", "trade, and energy"),
+        ("Why?Because", "Why? Because"),
+        ("trade;energy", "trade; energy"),
+    ],
 )
 def test_missing_space(text, expected):
     assert fixed(MissingSpace(), text) == expected
 
 
 @pytest.mark.parametrize(
-    "text", ["the U.S. and U.K.", "J.K. Rowling", "e.g. this", "1,000 people", "3.5 percent", "中国,中亚", "xinhua.net",
-             "Node.js", "a.m. today"],
+    "text",
+    [
+        "the U.S. and U.K.",
+        "J.K. Rowling",
+        "e.g. this",
+        "1,000 people",
+        "3.5 percent",
+        "中国,中亚",
+        "xinhua.net",
+        "Node.js",
+        "a.m. today",
+    ],
 )
 def test_missing_space_near_misses(text):
     assert fixed(MissingSpace(), text) == text
 
 
 def test_ordinals():
-    assert fixed(OrdinalSpacing(), "the 30 th anniversary, 1 st, 22 nd, 3 rd, 11 th") == "the 30th anniversary, 1st, 22nd, 3rd, 11th"
+    assert (
+        fixed(OrdinalSpacing(), "the 30 th anniversary, 1 st, 22 nd, 3 rd, 11 th")
+        == "the 30th anniversary, 1st, 22nd, 3rd, 11th"
+    )
     assert fixed(OrdinalSpacing(), "weighs 12 st, 5 then, 2 th") == "weighs 12 st, 5 then, 2 th"

@@ -12,8 +12,19 @@ from pipeline.checks import REGISTRY
 from pipeline.core.document import Document
 from pipeline.core.findings import Severity
 
-NEW = ("glued-words", "glued-number", "glued-punctuation", "doubled-punctuation", "spaced-quote", "html-residue",
-       "missing-hyphen", "pinyin", "repeated-stem", "repeated-modifier", "repeated-headline")
+NEW = (
+    "glued-words",
+    "glued-number",
+    "glued-punctuation",
+    "doubled-punctuation",
+    "spaced-quote",
+    "html-residue",
+    "missing-hyphen",
+    "pinyin",
+    "repeated-stem",
+    "repeated-modifier",
+    "repeated-headline",
+)
 
 
 @functools.lru_cache(maxsize=None)
@@ -43,13 +54,29 @@ def test_registered_with_severity_and_description():
         ("glued-punctuation", "He said:the plan", [(":", ": ")]),
         ("glued-punctuation", "China(Beijing)is ready", [("(", " ("), (")", ") ")]),
         ("doubled-punctuation", "rice, wheat etc. , and", [(". ,", ".,")]),
-        ("doubled-punctuation", "the end . , then,, again ; ; and , .", [(". ,", ".,"), (",,", ","), ("; ;", ";"), (", .", None)]),
+        (
+            "doubled-punctuation",
+            "the end . , then,, again ; ; and , .",
+            [(". ,", ".,"), (",,", ","), ("; ;", ";"), (", .", None)],
+        ),
         ("spaced-quote", "the “ Belt and Road ” project", [("“ ", "“"), (" ”", "”")]),
-        ("html-residue", "the talks</p> went < / p > well&nbsp;and &amp; more", [("</p>", None), (" < / p >", ""), ("&nbsp;", " "), ("&amp;", "&")]),
+        (
+            "html-residue",
+            "the talks</p> went < / p > well&nbsp;and &amp; more",
+            [("</p>", None), (" < / p >", ""), ("&nbsp;", " "), ("&amp;", "&")],
+        ),
         ("html-residue", "two< br >words", [("< br >", " ")]),
-        ("missing-hyphen", "Sino Japanese ties in the post pandemic era", [("Sino Japanese", "Sino-Japanese"), ("post pandemic era", "post-pandemic era")]),
+        (
+            "missing-hyphen",
+            "Sino Japanese ties in the post pandemic era",
+            [("Sino Japanese", "Sino-Japanese"), ("post pandemic era", "post-pandemic era")],
+        ),
         ("missing-hyphen", "after COVID 19, a win win deal", [("COVID 19", "COVID-19"), ("win win", "win-win")]),
-        ("missing-hyphen", "people to people exchanges and state owned firms", [("people to people", "people-to-people"), ("state owned", "state-owned")]),
+        (
+            "missing-hyphen",
+            "people to people exchanges and state owned firms",
+            [("people to people", "people-to-people"), ("state owned", "state-owned")],
+        ),
         ("missing-hyphen", "pandemic related deaths", [("pandemic related", "pandemic-related")]),
         ("pinyin", "the jiayou spirit", [("jiayou", None)]),
         ("pinyin", "the zhengfu gongzuo baogao was read", [("zhengfu gongzuo baogao", None)]),
@@ -57,10 +84,16 @@ def test_registered_with_severity_and_description():
         ("repeated-stem", "the district voiced their voices", [("voiced their voices", None)]),
         ("repeated-stem", "to achieve great achievements", [("achieve great achievements", None)]),
         ("repeated-modifier", "implement joint defense and joint control", [("joint defense and joint control", None)]),
-        ("repeated-headline", "【Focus】China's exports rose sharply last month\n\nChina’s exports rose sharply last month. Officials said more.",
-         [("China’s exports rose sharply last month.", None)]),
-        ("repeated-headline", "China's exports rose sharply last month\n\nChina's exports rose sharply last month. Officials said more.",
-         [("China's exports rose sharply last month.", None)]),
+        (
+            "repeated-headline",
+            "【Focus】China's exports rose sharply last month\n\nChina’s exports rose sharply last month. Officials said more.",
+            [("China’s exports rose sharply last month.", None)],
+        ),
+        (
+            "repeated-headline",
+            "China's exports rose sharply last month\n\nChina's exports rose sharply last month. Officials said more.",
+            [("China's exports rose sharply last month.", None)],
+        ),
     ],
 )
 def test_finds(check_id, text, expected):
@@ -76,15 +109,21 @@ def test_finds(check_id, text, expected):
         ("glued-number", "the G20 and the A380, COVID19 tests in the 1990s, 24hours, the 3rd and 5th, H1N1"),
         ("glued-punctuation", "at 10:30, a 3:1 win, https://example.org/a:b, Note: see (below) and f(x) = 2"),
         ("doubled-punctuation", "wait... what?! etc., U.S., e.g., and i.e.; a . . . pause; std::vector"),
-        ("spaced-quote", "“quoted” words and \"straight\" ones, and “ — ” as a mark"),
+        ("spaced-quote", '“quoted” words and "straight" ones, and “ — ” as a mark'),
         ("html-residue", "5 < 6 > 4, AT&T and R&D, the Q&A; x<y"),
-        ("missing-hyphen", "Sino-Japanese, post-war, COVID-19, closely related to trade, are related, the related issues"),
+        (
+            "missing-hyphen",
+            "Sino-Japanese, post-war, COVID-19, closely related to trade, are related, the related issues",
+        ),
         ("missing-hyphen", "the post office era, a win-win, people to people in trade"),
         ("pinyin", "Xi Jinping met Li Qiang in Zhongnanhai; guanxi, hukou, tofu, tai chi, gaokao, feng shui, mahjong"),
         ("pinyin", "banana, change, along, hang, ganglion, chinese, heritage, machine, relinking, Chang'e"),
         ("repeated-stem", "developed and developing countries, from building to building; the voices. Voiced"),
         ("repeated-modifier", "the old and the new, nothing more and nothing less, good neighbours, good friends"),
-        ("repeated-headline", "China's exports rose 7% in May\n\nChina's exports rose 7% in May as demand grew. Officials said more."),
+        (
+            "repeated-headline",
+            "China's exports rose 7% in May\n\nChina's exports rose 7% in May as demand grew. Officials said more.",
+        ),
         ("repeated-headline", "【Focus】China's exports rose\n\nImports fell in May. Officials said more."),
     ],
 )

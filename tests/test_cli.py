@@ -97,7 +97,9 @@ def test_run_is_deterministic(seeds, tmp_path, tiny_model_dir):
     outs = []
     for name in ("a", "b"):
         out = tmp_path / name
-        assert tqa("run", seeds, "--out", out, "--model", tiny_model_dir, "-j", "1", "--max-length", "48").exit_code == 0
+        assert (
+            tqa("run", seeds, "--out", out, "--model", tiny_model_dir, "-j", "1", "--max-length", "48").exit_code == 0
+        )
         outs.append(out)
     for f in sorted(p.name for p in outs[0].iterdir()):
         if f == "manifest.jsonl":
@@ -196,7 +198,21 @@ def test_report_folders_of_earlier_runs_are_not_read_as_input(seeds):
 
 def test_run_with_the_ctranslate2_backend(seeds, tmp_path, tiny_ct2_dir):
     out = tmp_path / "out"
-    args = ("run", seeds, "--out", out, "--backend", "ct2", "--model", tiny_ct2_dir, "-j", "1", "--no-guard", "--max-length", "48")
+    args = (
+        "run",
+        seeds,
+        "--out",
+        out,
+        "--backend",
+        "ct2",
+        "--model",
+        tiny_ct2_dir,
+        "-j",
+        "1",
+        "--no-guard",
+        "--max-length",
+        "48",
+    )
     result = tqa(*args)
     assert result.exit_code == 0, result.output
     report = json.loads((out / "000_0e67fac1f9dc59aa.findings.json").read_text(encoding="utf-8"))
@@ -224,8 +240,21 @@ def test_the_original_beside_an_article_is_paired_not_checked(pair_folder):
 
 def test_run_with_the_original_explains_each_retranslation(pair_folder, tmp_path, tiny_model_dir):
     out = tmp_path / "out"
-    args = ("run", pair_folder / "summit.en.txt", "--source", pair_folder / "summit.zh.txt", "--out", out,
-            "--model", tiny_model_dir, "-j", "1", "--max-length", "32", "--no-retranslate")
+    args = (
+        "run",
+        pair_folder / "summit.en.txt",
+        "--source",
+        pair_folder / "summit.zh.txt",
+        "--out",
+        out,
+        "--model",
+        tiny_model_dir,
+        "-j",
+        "1",
+        "--max-length",
+        "32",
+        "--no-retranslate",
+    )
     assert tqa(*args).exit_code == 0
     plain = json.loads((out / "summit.en.findings.json").read_text(encoding="utf-8"))
     assert plain["source"]["signature"].startswith("gale-church|")
@@ -258,8 +287,21 @@ def test_round_trip_proposals_are_only_suggestions(tmp_path, tiny_model_dir, tin
     src = tmp_path / "a.txt"
     src.write_text("The leaders agreed to build a community of destiny in the region.\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = tqa("run", src, "--out", out, "--model", tiny_model_dir, "--round-trip-model", tiny_en_zh_dir,
-                 "-j", "1", "--max-length", "32", "--no-guard")
+    result = tqa(
+        "run",
+        src,
+        "--out",
+        out,
+        "--model",
+        tiny_model_dir,
+        "--round-trip-model",
+        tiny_en_zh_dir,
+        "-j",
+        "1",
+        "--max-length",
+        "32",
+        "--no-guard",
+    )
     assert result.exit_code == 0, result.output
     report = json.loads((out / "a.findings.json").read_text(encoding="utf-8"))
     trips = [p for p in report["retranslations"] if p["mechanism"] == "round-trip"]

@@ -8,12 +8,15 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 
 
-@pytest.mark.parametrize("command, usage, metavars", [
-    (["accept"], "REPORT", ["TEXT"]),
-    (["apply"], "DECISIONS", ["FILE"]),
-    (["models", "pull"], "[MODEL]", ["LANG,..."]),
-    (["models", "convert"], "[MODEL]", ["DIR", "TYPE"]),
-])
+@pytest.mark.parametrize(
+    "command, usage, metavars",
+    [
+        (["accept"], "REPORT", ["TEXT"]),
+        (["apply"], "DECISIONS", ["FILE"]),
+        (["models", "pull"], "[MODEL]", ["LANG,..."]),
+        (["models", "convert"], "[MODEL]", ["DIR", "TYPE"]),
+    ],
+)
 def test_arguments_and_options_are_named_in_help(command, usage, metavars):
     result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "120"})
     assert result.exit_code == 0
@@ -24,11 +27,14 @@ def test_arguments_and_options_are_named_in_help(command, usage, metavars):
     # (the Arguments panel still shows <path>/<str> in its type column: Typer 0.29 has no override)
 
 
-@pytest.mark.parametrize("args, message, help_of", [
-    (["check", "--bogus"], "No such option: --bogus", "tqa check"),
-    (["chek"], "No such command 'chek'", "tqa"),
-    (["check", "--jobs", "x"], "Invalid value for '--jobs'", "tqa check"),
-])
+@pytest.mark.parametrize(
+    "args, message, help_of",
+    [
+        (["check", "--bogus"], "No such option: --bogus", "tqa check"),
+        (["chek"], "No such command 'chek'", "tqa"),
+        (["check", "--jobs", "x"], "Invalid value for '--jobs'", "tqa check"),
+    ],
+)
 def test_usage_errors_are_one_error_line_and_where_the_help_is(args, message, help_of):
     import subprocess
     import sys
@@ -41,8 +47,9 @@ def test_usage_errors_are_one_error_line_and_where_the_help_is(args, message, he
 
 
 def test_the_tqa_command_is_the_entry_point_that_words_usage_errors_so():
-    import tomllib
     from pathlib import Path
+
+    import tomllib
 
     scripts = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["tqa"] == "pipeline.cli:entry_point"

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.checks import ConfigurationError, build_checks
-from pipeline.stages.config import CONFIG_NAME, Config, load_config
 from pipeline.core.findings import Severity
+from pipeline.stages.config import CONFIG_NAME, Config, load_config
 
 
 def write(tmp_path: Path, content: str, name: str = CONFIG_NAME) -> Path:
@@ -21,7 +21,9 @@ def test_defaults_without_a_file(tmp_path: Path):
 
 
 def test_reads_tqa_toml_from_cwd(tmp_path: Path):
-    write(tmp_path, """
+    write(
+        tmp_path,
+        """
 apply = ["rules", "glossary"]
 ignore = "review/accepted.json"
 fail-on = "major"
@@ -34,7 +36,8 @@ severity = "major"
 
 [checks.duplicate-line]
 min_words = 5
-""")
+""",
+    )
     config = load_config(cwd=tmp_path)
     assert config.apply == {"rule", "glossary"}
     assert config.ignore_file == tmp_path.resolve() / "review" / "accepted.json"
@@ -66,8 +69,14 @@ def test_glossary_paths_are_relative_to_the_config(tmp_path: Path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("[checks.no-such-check]\nenabled = false\n", r"unknown check\(s\) no-such-check; known: .*calque.*repeated-phrase"),
-        ("[checks.repeated-phrase]\nmaxwords = 3\n", r"unknown option\(s\) maxwords; allowed: enabled, severity, allow, max_words"),
+        (
+            "[checks.no-such-check]\nenabled = false\n",
+            r"unknown check\(s\) no-such-check; known: .*calque.*repeated-phrase",
+        ),
+        (
+            "[checks.repeated-phrase]\nmaxwords = 3\n",
+            r"unknown option\(s\) maxwords; allowed: enabled, severity, allow, max_words",
+        ),
         ('[checks.repeated-phrase]\nseverity = "huge"\n', "severity must be one of minor, major, critical"),
         ('[checks.repeated-phrase]\nenabled = "no"\n', "enabled must be true or false"),
         ('[checks.repeated-phrase]\nmax_words = "six"\n', "max_words must be int"),

@@ -18,7 +18,14 @@ from pipeline.io import Fields, Malformed, Record, module
 DATA = Path(__file__).parent / "data" / "conformance"
 BAD = "The results were good , the the meeting said."
 FIXED = "The results were good, the meeting said."
-TQA = {"findings": [], "applied": [], "skipped": [], "findings_after": [], "scores": {"mqm_before": 0, "mqm_after": 0}, "settings": "x"}
+TQA = {
+    "findings": [],
+    "applied": [],
+    "skipped": [],
+    "findings_after": [],
+    "scores": {"mqm_before": 0, "mqm_after": 0},
+    "settings": "x",
+}
 
 
 def _round_trip(fmt: str, src: Path, target: Path, fields: Fields, cleaned=lambda t: t) -> list[Record | Malformed]:
@@ -43,7 +50,9 @@ def _jsonl_corpus(path: Path) -> list[bytes]:
         if b"\n" in content or b"\r" in content:
             continue
         if f.name.startswith("y_"):
-            lines.append(b'{"id": "' + f.stem.encode() + b'", "text": "' + BAD.encode() + b'", "v": ' + content + b"}\n")
+            lines.append(
+                b'{"id": "' + f.stem.encode() + b'", "text": "' + BAD.encode() + b'", "v": ' + content + b"}\n"
+            )
         else:
             lines.append(content + b"\n")
     path.write_bytes(b"".join(lines))
@@ -52,8 +61,9 @@ def _jsonl_corpus(path: Path) -> list[bytes]:
 
 def test_jsontestsuite_records_come_back_in_order_byte_for_byte(tmp_path):
     lines = _jsonl_corpus(tmp_path / "suite.jsonl")
-    items = _round_trip("jsonl", tmp_path / "suite.jsonl", tmp_path / "out.jsonl", Fields(),
-                        lambda t: FIXED if t == BAD else t)
+    items = _round_trip(
+        "jsonl", tmp_path / "suite.jsonl", tmp_path / "out.jsonl", Fields(), lambda t: FIXED if t == BAD else t
+    )
     out = (tmp_path / "out.jsonl").read_bytes().splitlines(keepends=True)
     assert len(items) == len(lines) == len(out) > 250
     tail = b', "tqa": ' + json.dumps(TQA, ensure_ascii=False).encode() + b"}\n"
@@ -104,8 +114,11 @@ def test_html5lib_documents_come_back_byte_for_byte(tmp_path):
 
 def test_a_run_over_the_suite_names_what_it_passes_through(tmp_path):
     _jsonl_corpus(tmp_path / "suite.jsonl")
-    result = CliRunner().invoke(app, ["run", str(tmp_path / "suite.jsonl"), "--out", str(tmp_path / "out"), "-j", "1",
-                                      "--no-retranslate"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        app,
+        ["run", str(tmp_path / "suite.jsonl"), "--out", str(tmp_path / "out"), "-j", "1", "--no-retranslate"],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 3 and "Traceback" not in result.output
     before = (tmp_path / "suite.jsonl").read_bytes().splitlines()
     after = (tmp_path / "out" / "suite.jsonl").read_bytes().splitlines()

@@ -168,20 +168,29 @@ def test_html_findings_are_on_visible_text_and_repairs_keep_the_markup_byte_for_
 
 def test_malformed_records_are_named_skipped_and_counted_in_exit_3(tmp_path):
     src = tmp_path / "news.jsonl"
-    src.write_bytes(b"\n".join([
-        json.dumps({"id": "ok1", "text": BAD}).encode(),
-        b"{not json",
-        json.dumps({"id": "x", "body": "no text field"}).encode(),
-        json.dumps({"id": "y", "text": ["a list"]}).encode(),
-        b'{"id": "z", "text": "caf\xe9"}',
-        b"[1, 2]",
-        json.dumps({"id": "ok2", "text": CLEAN}).encode(),
-    ]) + b"\n")
+    src.write_bytes(
+        b"\n".join(
+            [
+                json.dumps({"id": "ok1", "text": BAD}).encode(),
+                b"{not json",
+                json.dumps({"id": "x", "body": "no text field"}).encode(),
+                json.dumps({"id": "y", "text": ["a list"]}).encode(),
+                b'{"id": "z", "text": "caf\xe9"}',
+                b"[1, 2]",
+                json.dumps({"id": "ok2", "text": CLEAN}).encode(),
+            ]
+        )
+        + b"\n"
+    )
     result = run(src, "--out", tmp_path / "out")
     assert result.exit_code == 3
-    for line in ("line 2: written back unprocessed: not JSON", "line 3: written back unprocessed: no 'text' field",
-                 "line 4: written back unprocessed: field 'text' is a list",
-                 "line 5: written back unprocessed: not UTF-8", "line 6: written back unprocessed: a JSON list"):
+    for line in (
+        "line 2: written back unprocessed: not JSON",
+        "line 3: written back unprocessed: no 'text' field",
+        "line 4: written back unprocessed: field 'text' is a list",
+        "line 5: written back unprocessed: not UTF-8",
+        "line 6: written back unprocessed: a JSON list",
+    ):
         assert line in result.output
     assert "5 malformed record(s) written back unprocessed" in result.output
     assert "Traceback" not in result.output
@@ -194,7 +203,9 @@ def test_malformed_records_are_named_skipped_and_counted_in_exit_3(tmp_path):
 
 
 def test_duplicate_ids_are_an_error_with_their_line_numbers(tmp_path):
-    src = _jsonl(tmp_path / "news.jsonl", [{"id": 7, "text": BAD}, {"id": "b", "text": CLEAN}, {"id": 7, "text": CLEAN}])
+    src = _jsonl(
+        tmp_path / "news.jsonl", [{"id": 7, "text": BAD}, {"id": "b", "text": CLEAN}, {"id": 7, "text": CLEAN}]
+    )
     result = run(src, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert "duplicate ids: id 7 at line 1 and line 3" in result.output
@@ -224,7 +235,7 @@ def test_check_json_gives_the_record_id_and_offsets_into_its_text(tmp_path):
     record = doc["files"][1]
     assert record["id"] == "d" and record["path"] == str(src)
     text = "Intro.\n\n" + BAD
-    assert record["findings"] and all(text[f["start"]:f["end"]] == f["text"] for f in record["findings"])
+    assert record["findings"] and all(text[f["start"] : f["end"]] == f["text"] for f in record["findings"])
     lines = tqa("check", src).stdout
     assert f"{src}#d:3:" in lines  # text lines: record, then line:col inside its text
 
@@ -253,7 +264,9 @@ def test_a_killed_corpus_run_resumes_per_record_to_a_byte_identical_file(tmp_pat
     from conftest import kill_part_way
 
     seed = sample_path.read_text(encoding="utf-8")
-    src = _jsonl(tmp_path / "news.jsonl", [{"id": f"n{i}", "text": f"{seed}\n\nArticle {i} , the the end."} for i in range(130)])
+    src = _jsonl(
+        tmp_path / "news.jsonl", [{"id": f"n{i}", "text": f"{seed}\n\nArticle {i} , the the end."} for i in range(130)]
+    )
     env = {**os.environ, "TQA_MODELS_DIR": str(tmp_path / "models"), "HF_HUB_OFFLINE": "1"}
     command = [sys.executable, "-m", "pipeline.cli", "run", str(src), "-j", "2"]
     full = tmp_path / "full"
@@ -283,7 +296,10 @@ def test_malformed_csv_rows_and_parquet_values_are_named_by_row(tmp_path):
     parquet = tmp_path / "c.parquet"
     pq.write_table(pa.table({"id": ["x", "y"], "text": [None, CLEAN]}), parquet)
     result = run(parquet, "--out", tmp_path / "out")
-    assert result.exit_code == 3 and "row 1: written back unprocessed: field 'text' is empty, not a string" in result.output
+    assert (
+        result.exit_code == 3
+        and "row 1: written back unprocessed: field 'text' is empty, not a string" in result.output
+    )
     back = pq.read_table(tmp_path / "out" / "c.parquet")
     assert back.column("id").to_pylist() == ["x", "y"] and back.column("text").to_pylist()[0] is None
     assert back.column("tqa").to_pylist()[0] is None
@@ -303,12 +319,36 @@ def test_corpus_bench_runs_at_toy_sizes(tmp_path):
     repo = Path(__file__).parent.parent
     out = tmp_path / "corpus.json"
     env = {**os.environ, "PYTHONPATH": str(repo)}
-    proc = subprocess.run([sys.executable, "bench/corpus.py", "--sizes", "2,4", "--files-max", "2", "--commands", "check",
-                           "--jobs", "1", "--json", str(out)], capture_output=True, text=True, env=env, cwd=repo, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "bench/corpus.py",
+            "--sizes",
+            "2,4",
+            "--files-max",
+            "2",
+            "--commands",
+            "check",
+            "--jobs",
+            "1",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=repo,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(out.read_text(encoding="utf-8"))
     assert {(r["input"], r["records"]) for r in report["results"]} == {
-        ("jsonl", 2), ("parquet", 2), ("files", 2), ("jsonl", 4), ("parquet", 4)}
+        ("jsonl", 2),
+        ("parquet", 2),
+        ("files", 2),
+        ("jsonl", 4),
+        ("parquet", 4),
+    }
     assert {"check jsonl vs files at 2", "check parquet peak 4 vs 2"} <= set(report["ratios"])
 
 
@@ -338,7 +378,10 @@ def test_a_resumed_corpus_run_exports_the_same_findings_as_an_uninterrupted_one(
         assert got == want, name
     exported = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {(r["file"].rsplit("#", 1)[1], r["line"], r["check"]) for r in exported} >= {
-        ("r0", 2, "repeated-phrase"), ("r1", 2, "space-before-punctuation"), ("r2", 2, "repeated-phrase")}
+        ("r0", 2, "repeated-phrase"),
+        ("r1", 2, "space-before-punctuation"),
+        ("r2", 2, "repeated-phrase"),
+    }
 
 
 def test_a_resumed_run_reads_finished_records_back_one_at_a_time_not_all_at_once(tmp_path):
@@ -348,8 +391,14 @@ def test_a_resumed_run_reads_finished_records_back_one_at_a_time_not_all_at_once
 
     def entry(i: int) -> dict:
         text = f"Record {i}. " + "Trade grew by ten percent last year. " * 120  # ~4 KB of output each
-        return {"input": f"c.jsonl#{i}", "input_sha256": str(i), "settings": "s", "outputs": [],
-                "row": {"stem": f"c.jsonl-reports/{i}"}, "record": {"cleaned": text, "tqa": {"findings": []}}}
+        return {
+            "input": f"c.jsonl#{i}",
+            "input_sha256": str(i),
+            "settings": "s",
+            "outputs": [],
+            "row": {"stem": f"c.jsonl-reports/{i}"},
+            "record": {"cleaned": text, "tqa": {"findings": []}},
+        }
 
     Manifest(tmp_path).record_all([entry(i) for i in range(3000)])  # ~13 MB of finished records
     with (tmp_path / "manifest.jsonl").open("a", encoding="utf-8") as f:
@@ -374,8 +423,13 @@ def test_parquet_is_read_a_bounded_batch_at_a_time_even_from_one_huge_row_group(
 
     n = 4000  # ~9 MB of text, all in one row group, as other tools write a whole table
     src = tmp_path / "one-group.parquet"
-    pq.write_table(pa.table({"id": [str(i) for i in range(n)], "text": [f"Record {i}. " + "Trade grew. " * 180 for i in range(n)]}),
-                   src, row_group_size=n)
+    pq.write_table(
+        pa.table(
+            {"id": [str(i) for i in range(n)], "text": [f"Record {i}. " + "Trade grew. " * 180 for i in range(n)]}
+        ),
+        src,
+        row_group_size=n,
+    )
     assert pq.ParquetFile(src).num_row_groups == 1
     tracemalloc.start()
     records = parquet.read(src, Fields())

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.util import atomic
-
 from pipeline.stages import batch
 from pipeline.stages.batch import Settings, run_batch
 from pipeline.stages.manifest import Manifest
+from pipeline.util import atomic
 
 
-def test_a_chunk_costs_one_sync_not_an_fsync_per_report(tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_chunk_costs_one_sync_not_an_fsync_per_report(
+    tmp_path: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
     text = sample_path.read_text(encoding="utf-8")

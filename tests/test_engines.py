@@ -41,8 +41,8 @@ def test_actors_parse_as_min_max_or_a_fixed_size():
 
 
 def test_ray_tasks_pin_their_threads_once_per_process(monkeypatch):
-    from pipeline.stages import batch
     from pipeline.engines import ray as ray_engine
+    from pipeline.stages import batch
 
     pinned: list[int] = []
     monkeypatch.setattr(batch, "_pin_threads", lambda: pinned.append(1))

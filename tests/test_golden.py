@@ -86,7 +86,9 @@ def _corpora(folder: Path) -> Path:
 
     (folder / "news-zst.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(lines.encode("utf-8")))
     pairs = [{"id": "summit", "text": en, "zh": zh}, {"id": "rail", "text": texts[0], "zh": ""}]
-    (folder / "pairs.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pairs), encoding="utf-8")
+    (folder / "pairs.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pairs), encoding="utf-8"
+    )
     with open(folder / "news.csv", "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["id", "text", "note"])
@@ -99,7 +101,9 @@ def _corpora(folder: Path) -> Path:
 
     pq.write_table(pa.Table.from_pylist(rows), folder / "news.parquet")
     paragraphs = "".join(f"<p>{t.split(chr(10))[0]}</p>\n" for t in texts[:3])
-    (folder / "page.html").write_text(f"<!DOCTYPE html>\n<html><body>\n<h1>News</h1>\n{paragraphs}</body></html>\n", encoding="utf-8")
+    (folder / "page.html").write_text(
+        f"<!DOCTYPE html>\n<html><body>\n<h1>News</h1>\n{paragraphs}</body></html>\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -136,26 +140,94 @@ def test_outputs_match_the_golden_digests(golden_inputs: Path, tiny_model_dir: P
     tqa("check data json", "check", "data", "--format", "json", "-j", "1")
     tqa("check select", "check", "data/devset", "--select", "untranslated,duplicate-line,calque")
     tqa("check clean fail-on", "check", "data/clean", "--ignore", "repeated-phrase", "--fail-on", "minor")
-    tqa("check corpora", "check", "corpora", "corpora/news.jsonl", "corpora/news.csv", "corpora/news.tsv",
-        "corpora/news.parquet", "corpora/page.html", "corpora/news-gz.jsonl.gz", "corpora/news-zst.jsonl.zst", "-j", "1")
+    tqa(
+        "check corpora",
+        "check",
+        "corpora",
+        "corpora/news.jsonl",
+        "corpora/news.csv",
+        "corpora/news.tsv",
+        "corpora/news.parquet",
+        "corpora/page.html",
+        "corpora/news-gz.jsonl.gz",
+        "corpora/news-zst.jsonl.zst",
+        "-j",
+        "1",
+    )
     tqa("check pairs", "check", "corpora/pairs.jsonl", "--source-field", "zh", "--format", "json")
     tqa("checks", "checks")
 
     tqa("run seeds", "run", "seeds", "-o", "out-seeds", "--model", model, "-j", "1", out="out-seeds")
     tqa("run parallel", "run", "data/parallel", "-o", "out-parallel", "--model", model, "-j", "1", out="out-parallel")
-    tqa("run multilingual", "run", "data/multilingual", "-o", "out-multi", "--model", model, "-j", "1",
-        "--model", f"fallback={model}", out="out-multi")
+    tqa(
+        "run multilingual",
+        "run",
+        "data/multilingual",
+        "-o",
+        "out-multi",
+        "--model",
+        model,
+        "-j",
+        "1",
+        "--model",
+        f"fallback={model}",
+        out="out-multi",
+    )
     tqa("run data", "run", "data", "-o", "out-data", "--no-retranslate", "-j", "2", out="out-data")
-    for corpus in ("news.jsonl", "news-gz.jsonl.gz", "news-zst.jsonl.zst", "news.csv", "news.tsv", "news.parquet", "page.html"):
-        tqa(f"run {corpus}", "run", f"corpora/{corpus}", "-o", f"out-{corpus}", "--model", model, "-j", "1",
-            "--reports", "txt,json,diff,html,export", out=f"out-{corpus}")
-    tqa("run pairs", "run", "corpora/pairs.jsonl", "--source-field", "zh", "-o", "out-pairs", "--model", model,
-        "-j", "1", "--cleaned-field", "clean", out="out-pairs")
+    for corpus in (
+        "news.jsonl",
+        "news-gz.jsonl.gz",
+        "news-zst.jsonl.zst",
+        "news.csv",
+        "news.tsv",
+        "news.parquet",
+        "page.html",
+    ):
+        tqa(
+            f"run {corpus}",
+            "run",
+            f"corpora/{corpus}",
+            "-o",
+            f"out-{corpus}",
+            "--model",
+            model,
+            "-j",
+            "1",
+            "--reports",
+            "txt,json,diff,html,export",
+            out=f"out-{corpus}",
+        )
+    tqa(
+        "run pairs",
+        "run",
+        "corpora/pairs.jsonl",
+        "--source-field",
+        "zh",
+        "-o",
+        "out-pairs",
+        "--model",
+        model,
+        "-j",
+        "1",
+        "--cleaned-field",
+        "clean",
+        out="out-pairs",
+    )
 
     stem = next((base / "out-seeds").glob("*.findings.json")).name.removesuffix(".findings.json")
     tqa("apply", "apply", f"out-seeds/{stem}.findings.json", "-o", "final.txt")
     digests["apply final.txt"] = _digest(_content(base / "final.txt", base))
-    tqa("accept", "accept", f"out-seeds/{stem}.findings.json", "--check", "calque", "-n", "3", "--ignore-list", "ign.json")
+    tqa(
+        "accept",
+        "accept",
+        f"out-seeds/{stem}.findings.json",
+        "--check",
+        "calque",
+        "-n",
+        "3",
+        "--ignore-list",
+        "ign.json",
+    )
     digests["accept ign.json"] = _digest(_content(base / "ign.json", base))
     tqa("check ignored", "check", "seeds", "--ignore-list", "ign.json")
 

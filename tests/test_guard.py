@@ -24,11 +24,17 @@ def checks():
         ("哈萨克斯坦", "Kazakhstan"),  # names transliterate short: 2 characters per Han character
         ("是", "Yes"),  # too short a source for the lower bound
         ("一带一路", "Belt and Road"),
-        ("2022年，中国将向中亚国家提供5000万剂疫苗援助。", "In 2022, China will provide 50 million doses of vaccine assistance to Central Asian countries."),
+        (
+            "2022年，中国将向中亚国家提供5000万剂疫苗援助。",
+            "In 2022, China will provide 50 million doses of vaccine assistance to Central Asian countries.",
+        ),
         ("确保中国—中亚油气管道稳定运营", "Ensure the stable operation of the China-Central Asia oil and gas pipeline"),
         (SRC, "The economy grew by 1,000,000,000 yuan in the year"),  # number groups are not a loop
         ("他说：“不，不，不。”", 'He said, "No, no, no."'),  # three words with commas: below three full copies
-        (SRC, "Reduce poverty reduction, reduce poverty reduction and resume flights"),  # a doubled phrase is not a loop
+        (
+            SRC,
+            "Reduce poverty reduction, reduce poverty reduction and resume flights",
+        ),  # a doubled phrase is not a loop
         (SRC, "The mood improved... and the flights resumed."),
     ],
 )
@@ -109,9 +115,16 @@ def test_judge_segments_names_the_failing_segment(checks) -> None:
     [
         ("ko", "중국은 중앙아시아의 최대 무역 파트너이다", "China is Central Asia's largest trading partner."),
         ("ja", "日本も地域の安定に協力していきます。", "Japan will also cooperate for the stability of the region."),
-        ("ru", "Россия поддерживает развитие транспортных коридоров в регионе", "Russia supports the development of transport corridors in the region"),
-        ("fr", "Le sommet a été suivi par de nombreux diplomates européens et des journalistes étrangers.",
-         "The summit was attended by many European diplomats and foreign journalists."),
+        (
+            "ru",
+            "Россия поддерживает развитие транспортных коридоров в регионе",
+            "Russia supports the development of transport corridors in the region",
+        ),
+        (
+            "fr",
+            "Le sommet a été suivi par de nombreux diplomates européens et des journalistes étrangers.",
+            "The summit was attended by many European diplomats and foreign journalists.",
+        ),
     ],
 )
 def test_sound_translations_from_other_languages_pass(checks, language, source, output):

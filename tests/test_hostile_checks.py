@@ -89,8 +89,43 @@ def test_a_paragraph_over_the_limit_is_reported_not_checked(check):
 # Pieces the checks react to, repeated into 100 KB: runs of repeats, brackets, quotes,
 # full-width marks, numbers, names.
 _PIECES = st.sampled_from(
-    ["China", "china", "the", "The", " ", "  ", "\n", "\n\n", "-", " -", ",", ", ", ".", "，", "。", "（", "）",
-     "(", ")", "[", '"', "“", "”", "'s", "’s", "and", "of", "0", "20", "th", "中国", "　", "a)", "fruits", "Lang"]
+    [
+        "China",
+        "china",
+        "the",
+        "The",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "-",
+        " -",
+        ",",
+        ", ",
+        ".",
+        "，",
+        "。",
+        "（",
+        "）",
+        "(",
+        ")",
+        "[",
+        '"',
+        "“",
+        "”",
+        "'s",
+        "’s",
+        "and",
+        "of",
+        "0",
+        "20",
+        "th",
+        "中国",
+        "　",
+        "a)",
+        "fruits",
+        "Lang",
+    ]
 )
 _FUZZED = build_checks()
 

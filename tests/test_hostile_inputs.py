@@ -45,11 +45,17 @@ def _finishes(fn, seconds: float = 30):
 
 # --- read only regular files, within the size limit while reading ------------------------
 
+
 def test_a_fifo_among_the_inputs_is_refused_not_waited_on(tmp_path):
     (tmp_path / "ok.txt").write_text("Trade grew.\n", encoding="utf-8")
     os.mkfifo(tmp_path / "pipe.txt")
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "check", str(tmp_path)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "check", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 3
     assert "pipe.txt: error: is a FIFO, not a regular file" in result.stderr and "Traceback" not in result.stderr
 
@@ -57,7 +63,18 @@ def test_a_fifo_among_the_inputs_is_refused_not_waited_on(tmp_path):
 def test_a_fifo_among_the_inputs_of_a_resumed_run_is_refused(tmp_path):
     (tmp_path / "ok.txt").write_text("Trade grew.\n", encoding="utf-8")
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "pipeline.cli", "run", str(tmp_path), "--out", str(out), "-j", "1", "--no-retranslate"]
+    command = [
+        sys.executable,
+        "-m",
+        "pipeline.cli",
+        "run",
+        str(tmp_path),
+        "--out",
+        str(out),
+        "-j",
+        "1",
+        "--no-retranslate",
+    ]
     subprocess.run(command, cwd=ROOT, capture_output=True, timeout=120, check=True)
     os.mkfifo(tmp_path / "pipe.txt")
     result = subprocess.run([*command, "--resume"], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -67,8 +84,8 @@ def test_a_fifo_among_the_inputs_of_a_resumed_run_is_refused(tmp_path):
 def test_a_fifo_as_config_glossary_or_ignore_list_is_a_one_line_error(tmp_path):
     from pipeline.checks import ConfigurationError
     from pipeline.checks.resources.glossary import load_glossary
-    from pipeline.stages.config import load_config
     from pipeline.review.ignore import IgnoreList
+    from pipeline.stages.config import load_config
 
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
@@ -91,6 +108,7 @@ def test_the_size_limit_holds_for_bytes_read_not_the_size_stat_reports():
 
 
 # --- outputs: only our temp files, one run per folder, short temp names ------------------
+
 
 def test_stale_temp_cleanup_removes_only_tqas_own_temp_files(tmp_path):
     src = tmp_path / "a.txt"
@@ -203,8 +221,10 @@ def test_batch_files_that_cannot_be_written_are_each_named_and_the_rest_written(
     result = tqa("run", src, "--out", out, "-j", "1", "--no-retranslate")
     assert result.exit_code == 3
     errors = [line for line in result.stderr.splitlines() if line.startswith("tqa: error:")]
-    assert sorted(errors) == sorted(f"tqa: error: cannot write {out / name}: Is a directory"
-                                    for name in ("summary.json", "index.html", "findings.csv"))
+    assert sorted(errors) == sorted(
+        f"tqa: error: cannot write {out / name}: Is a directory"
+        for name in ("summary.json", "index.html", "findings.csv")
+    )
     for name in ("summary.jsonl", "summary.csv", "summary.md", "retranslations.tmx", "findings.jsonl"):
         assert (out / name).is_file(), name
     assert '"check": "space-before-punctuation"' in (out / "findings.jsonl").read_text(encoding="utf-8")
@@ -223,6 +243,7 @@ def test_a_cleaned_corpus_that_cannot_be_written_is_named_and_the_summary_still_
 
 
 # --- right answers on odd input ------------------------------------------------------------
+
 
 def test_one_stray_byte_in_utf8_text_keeps_it_utf8_and_warns(tmp_path):
     src = tmp_path / "a.txt"
@@ -262,6 +283,7 @@ def test_a_cache_row_of_the_wrong_type_is_a_miss_and_is_repaired(tmp_path):
 
 
 # --- never rewrite or read what is not ours -------------------------------------------------
+
 
 def test_in_place_refuses_a_symlink_leaving_its_folder_unless_asked(tmp_path):
     outside = tmp_path / "elsewhere" / "settings.txt"
@@ -322,7 +344,9 @@ def _tampered(path: Path, change) -> Path:
     ids=["start", "severity", "not-an-object", "no-check", "not-a-list"],
 )
 def test_accept_of_a_tampered_report_is_a_one_line_error(tmp_path, made_report, change):
-    result = runner.invoke(app, ["accept", str(_tampered(made_report, change)), "--all", "--ignore-list", str(tmp_path / "ign.json")])
+    result = runner.invoke(
+        app, ["accept", str(_tampered(made_report, change)), "--all", "--ignore-list", str(tmp_path / "ign.json")]
+    )
     assert result.exit_code == 2, result.exception  # not a traceback (exit 1)
     assert result.stderr.startswith("tqa: error:") and result.stderr.count("\n") == 1
 
@@ -335,7 +359,11 @@ def test_deeply_nested_json_is_a_one_line_error(tmp_path, command):
     deep = tmp_path / "deep.json"
     deep.write_text(DEEP, encoding="utf-8")
     (tmp_path / "a.txt").write_text("Trade grew.\n", encoding="utf-8")
-    args = ["check", "--ignore-list", str(deep), str(tmp_path / "a.txt")] if command == "--ignore" else [command, str(deep), *(["--all"] if command == "accept" else [])]
+    args = (
+        ["check", "--ignore-list", str(deep), str(tmp_path / "a.txt")]
+        if command == "--ignore"
+        else [command, str(deep), *(["--all"] if command == "accept" else [])]
+    )
     result = runner.invoke(app, args)
     assert result.exit_code == 2 and not isinstance(result.exception, RecursionError)
     assert "nested too deeply" in result.stderr and result.stderr.count("\n") == 1
@@ -343,12 +371,16 @@ def test_deeply_nested_json_is_a_one_line_error(tmp_path, command):
 
 # --- printed output and summaries ------------------------------------------------------------
 
+
 def test_control_characters_are_escaped_in_everything_printed(tmp_path):
     src = tmp_path / "a\x1b[2J.txt"
     src.write_text("Relations are good -neighborly\x1b]0;owned\x07 \u202e and \x9b31m more.\n", encoding="utf-8")
     (tmp_path / "b\x1b[31m.txt").write_bytes(b"\x00" * 10)  # unreadable: printed as an error line
-    for args in (["check", tmp_path], ["check", tmp_path, "--format", "json"],
-                 ["run", tmp_path, "--out", tmp_path / "out", "-j", "1", "--no-retranslate"]):
+    for args in (
+        ["check", tmp_path],
+        ["check", tmp_path, "--format", "json"],
+        ["run", tmp_path, "--out", tmp_path / "out", "-j", "1", "--no-retranslate"],
+    ):
         result = tqa(*args)
         printed = result.stdout + result.stderr
         assert not any(c in printed for c in "\x1b\x07\x9b\u202e"), args
@@ -366,7 +398,10 @@ def test_summaries_and_tmx_follow_the_input_order_also_after_resume(tmp_path):
         assert tqa("run", inputs, "--out", out, "-j", "1", "--no-retranslate", *extra).exit_code == 3
         rows = json.loads((out / "summary.json").read_text(encoding="utf-8"))["articles"]
         assert [Path(r["input"]).name for r in rows] == ["a.txt", "b.txt", "c.txt"], extra
-        assert [line.split(",")[0].rsplit("/", 1)[-1] for line in (out / "summary.csv").read_text(encoding="utf-8").splitlines()[1:]] == ["a.txt", "b.txt", "c.txt"]
+        assert [
+            line.split(",")[0].rsplit("/", 1)[-1]
+            for line in (out / "summary.csv").read_text(encoding="utf-8").splitlines()[1:]
+        ] == ["a.txt", "b.txt", "c.txt"]
 
 
 @pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="the file system must accept non-UTF-8 names")

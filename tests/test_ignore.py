@@ -13,7 +13,9 @@ TEXT = "Many fruits and fruits in Central Asia have become popular.\n\nOther fru
 
 
 def calque_and_repeats(text: str):
-    return [f for f in run_checks(Document.from_text(text)) if f.check in ("repeated-phrase", "calque", "hyphen-spacing")]
+    return [
+        f for f in run_checks(Document.from_text(text)) if f.check in ("repeated-phrase", "calque", "hyphen-spacing")
+    ]
 
 
 def test_round_trip(tmp_path: Path):
@@ -27,7 +29,9 @@ def test_round_trip(tmp_path: Path):
     # The accepted finding stops coming back; the same words in another sentence do not.
     assert filter_findings(calque_and_repeats(TEXT), TEXT, ignore) == [second]
     entry = json.loads(path.read_text(encoding="utf-8"))["accepted"][0]
-    assert entry["check"] == "repeated-phrase" and entry["text"] == "fruits and fruits" and entry["note"] == "a brand name"
+    assert (
+        entry["check"] == "repeated-phrase" and entry["text"] == "fruits and fruits" and entry["note"] == "a brand name"
+    )
 
 
 def test_fingerprint_survives_edits_elsewhere_and_whitespace(tmp_path: Path):

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -38,7 +37,9 @@ def folder(tmp_path: Path) -> Path:
     _write(tmp_path / "a.en.txt", EN)
     _write(tmp_path / "a.zh.txt", ZH)
     _write(tmp_path / "b.txt", EN)
-    _write(tmp_path / "c.jsonl", json.dumps({"id": "r1", "text": EN}) + "\n" + json.dumps({"id": "r2", "text": EN}) + "\n")
+    _write(
+        tmp_path / "c.jsonl", json.dumps({"id": "r1", "text": EN}) + "\n" + json.dumps({"id": "r2", "text": EN}) + "\n"
+    )
     return tmp_path
 
 
@@ -61,13 +62,20 @@ def test_the_default_input_is_the_seeds_folder(tmp_path, monkeypatch):
 
 def test_no_path_and_no_seeds_folder_says_so(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(InputListError, match=r"^no PATH given, and no seeds/ folder here to default to; name the files or folders to work on$"):
+    with pytest.raises(
+        InputListError,
+        match=r"^no PATH given, and no seeds/ folder here to default to; name the files or folders to work on$",
+    ):
         list_files(None)
 
 
 def test_paths_from_a_file_adds_to_the_paths_given(folder, tmp_path):
     listing = _write(tmp_path / "list" / "paths.lst", f"{folder / 'b.txt'}\n\n  {folder / 'a.en.txt'}  \n")
-    assert list_files([folder / "c.jsonl"], paths_from=listing) == [folder / "c.jsonl", folder / "b.txt", folder / "a.en.txt"]
+    assert list_files([folder / "c.jsonl"], paths_from=listing) == [
+        folder / "c.jsonl",
+        folder / "b.txt",
+        folder / "a.en.txt",
+    ]
 
 
 def test_paths_from_standard_input_leaves_stdin_open(folder, monkeypatch):
@@ -105,13 +113,18 @@ def test_the_output_folder_is_not_searched_for_inputs(folder):
 
 
 def test_text_files_corpora_and_originals_are_told_apart(folder):
-    inputs = job_list(list_files([folder, folder / "c.jsonl"]), None, None, Fields())  # a folder is searched for text files
+    inputs = job_list(
+        list_files([folder, folder / "c.jsonl"]), None, None, Fields()
+    )  # a folder is searched for text files
     assert inputs.files == [folder / "a.en.txt", folder / "b.txt"]  # a.zh.txt is a.en.txt's original, not an input
     assert inputs.originals(folder / "a.en.txt") == folder / "a.zh.txt" and inputs.originals(folder / "b.txt") is None
     assert [c.path for c in inputs.corpora] == [folder / "c.jsonl"]
     assert (inputs.record_count, inputs.count) == (2, 4)
     jobs = list(inputs.jobs(lambda *_: None))
-    assert [(j.path.name, j.stem, j.source) for j in jobs[:2]] == [("a.en.txt", "a.en.txt", folder / "a.zh.txt"), ("b.txt", "b.txt", None)]
+    assert [(j.path.name, j.stem, j.source) for j in jobs[:2]] == [
+        ("a.en.txt", "a.en.txt", folder / "a.zh.txt"),
+        ("b.txt", "b.txt", None),
+    ]
     assert [j.record.id for j in jobs[2:]] == ["r1", "r2"]
     assert [j.record.id for j in inputs.records(lambda *_: None)] == ["r1", "r2"]
 
@@ -125,19 +138,24 @@ def test_an_input_format_reads_every_input_as_that_format(folder):
 def test_malformed_records_go_to_the_callback(folder):
     _write(folder / "bad.jsonl", json.dumps({"id": "ok", "text": EN}) + "\n{broken\n")
     seen = []
-    jobs = list(job_list([folder / "bad.jsonl"], None, None, Fields()).jobs(lambda corpus, item: seen.append(item.where)))
+    jobs = list(
+        job_list([folder / "bad.jsonl"], None, None, Fields()).jobs(lambda corpus, item: seen.append(item.where))
+    )
     assert [j.record.id for j in jobs] == ["ok"] and seen == ["line 2"]
 
 
-@pytest.mark.parametrize("case, says", [
-    ("source-for-corpus", "--source pairs text files; a corpus keeps its original in a field: use --source-field"),
-    ("in-place-corpus", "--in-place rewrites text files; a corpus is written to --out"),
-    ("source-file-many", "--source is a file but there are several inputs; pass a folder of originals"),
-    ("source-is-input", "--source names the input itself; give the Chinese original"),
-    ("only-originals", "every input is the Chinese original of another; no English article to check"),
-    ("source-missing", "nowhere: no such file or folder"),
-    ("bad-format", "klingon"),
-])
+@pytest.mark.parametrize(
+    "case, says",
+    [
+        ("source-for-corpus", "--source pairs text files; a corpus keeps its original in a field: use --source-field"),
+        ("in-place-corpus", "--in-place rewrites text files; a corpus is written to --out"),
+        ("source-file-many", "--source is a file but there are several inputs; pass a folder of originals"),
+        ("source-is-input", "--source names the input itself; give the Chinese original"),
+        ("only-originals", "every input is the Chinese original of another; no English article to check"),
+        ("source-missing", "nowhere: no such file or folder"),
+        ("bad-format", "klingon"),
+    ],
+)
 def test_inputs_that_cannot_be_paired_are_refused(folder, case, says):
     corpus, b, a_en, a_zh = folder / "c.jsonl", folder / "b.txt", folder / "a.en.txt", folder / "a.zh.txt"
     calls = {
@@ -191,7 +209,9 @@ def test_text_on_stdin_is_one_input_named_stdin_with_its_bytes(tmp_path):
     assert list(job_list_from_stdin(io.BytesIO(data), original).jobs(lambda *_: None))[0].source == original
     with pytest.raises(InputListError, match="^--source with text on standard input must be a file$"):
         job_list_from_stdin(io.BytesIO(data), tmp_path)
-    with pytest.raises(InputListError, match="^--input-format jsonl: standard input is read as plain text; give the corpus as a path$"):
+    with pytest.raises(
+        InputListError, match="^--input-format jsonl: standard input is read as plain text; give the corpus as a path$"
+    ):
         job_list_from_stdin(io.BytesIO(data), None, "jsonl")  # it would be checked as JSON markup
     assert job_list_from_stdin(io.BytesIO(data), None, "text").count == 1
 

@@ -25,7 +25,7 @@ def test_missing_accepted_rendering_is_a_finding_with_the_suggestion():
     [f] = findings(zh, en)
     assert f.evidence["zh_term"] == "高质量发展" and f.evidence["suggestion"] == "high-quality development"
     assert f.span.of(en) == en and "high-quality development" in f.message and f.replacement is None
-    assert zh[f.evidence["zh_start"]:f.evidence["zh_end"]] == "高质量发展"
+    assert zh[f.evidence["zh_start"] : f.evidence["zh_end"]] == "高质量发展"
 
 
 def test_present_renderings_are_not_findings():
@@ -47,5 +47,8 @@ def test_a_known_wrong_rendering_is_left_to_the_calque_check():
 def test_user_term_base(tmp_path: Path):
     tsv = tmp_path / "mine.tsv"
     tsv.write_text("zh\ten\n白皮书\twhite paper\n", encoding="utf-8")
-    assert [f.evidence["suggestion"] for f in findings("发表白皮书。", "A report was issued.", termbase=str(tsv), shipped=False)] == ["white paper"]
+    assert [
+        f.evidence["suggestion"]
+        for f in findings("发表白皮书。", "A report was issued.", termbase=str(tsv), shipped=False)
+    ] == ["white paper"]
     assert findings("发表白皮书。", "A white paper was issued.", termbase=str(tsv), shipped=False) == []

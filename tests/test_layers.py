@@ -63,8 +63,12 @@ def _layer(module: str) -> int:
 
 
 def test_the_top_of_the_package_holds_only_packages() -> None:
-    loose = sorted(p.name for p in PACKAGE.iterdir() if p.name not in ("__init__.py", "__main__.py", "__pycache__")
-                   and not (p.is_dir() and (p / "__init__.py").is_file()))
+    loose = sorted(
+        p.name
+        for p in PACKAGE.iterdir()
+        if p.name not in ("__init__.py", "__main__.py", "__pycache__")
+        and not (p.is_dir() and (p / "__init__.py").is_file())
+    )
     assert loose == []
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(LAYERS)
 
@@ -84,7 +88,9 @@ def test_no_import_circles() -> None:
         state[node] = 1
         for nxt in sorted(graph[node]):
             if state[nxt] == 1:
-                circles.append(" -> ".join(path[path.index(nxt):] + [node, nxt]) if nxt in path else f"{node} -> {nxt}")
+                circles.append(
+                    " -> ".join(path[path.index(nxt) :] + [node, nxt]) if nxt in path else f"{node} -> {nxt}"
+                )
             elif state[nxt] == 0:
                 visit(nxt, path + [node])
         state[node] = 2

@@ -44,19 +44,23 @@ def batch(tmp_path_factory):
     src.mkdir()
     (src / "news.jsonl").write_bytes(b"".join(JSONL_LINES))
     (src / "dup.csv").write_bytes(
-        b'\xef\xbb\xbfid,note,text,note\r\n'
+        b"\xef\xbb\xbfid,note,text,note\r\n"
         b'1,"first, quoted","' + BAD.encode() + b'",last\r\n'
-        b'2,x\xff,' + CLEAN.encode() + b',y\r\n'  # invalid UTF-8 in a column tqa does not read
-        b'\xff3,x,' + CLEAN.encode() + b',y\r\n'  # ... and in the id
-        b'4,ragged\r\n'
-        b' ,x,' + CLEAN.encode() + b',y\r\n'  # a blank id
+        b"2,x\xff," + CLEAN.encode() + b",y\r\n"  # invalid UTF-8 in a column tqa does not read
+        b"\xff3,x," + CLEAN.encode() + b",y\r\n"  # ... and in the id
+        b"4,ragged\r\n"
+        b" ,x," + CLEAN.encode() + b",y\r\n"  # a blank id
         b'5,"",' + CLEAN.encode() + b',""\r\n'
     )
     (src / "header.csv").write_bytes(b"id,text\r\n")
     (src / "plain.tsv").write_bytes(b'id\ttext\tnote\n1\t"Quoted" start\t"\n2\t' + BAD.encode() + b'\tx"y\n')
     times = pa.array([1, 2, 3], pa.time64("ns"))
-    pq.write_table(pa.table({"id": [1, 2, 3], "text": [BAD, None, CLEAN], "t": times,
-                             "d": pa.array([1.5, None, 2.25], pa.float32())}), src / "typed.parquet")
+    pq.write_table(
+        pa.table(
+            {"id": [1, 2, 3], "text": [BAD, None, CLEAN], "t": times, "d": pa.array([1.5, None, 2.25], pa.float32())}
+        ),
+        src / "typed.parquet",
+    )
     (src / "binary.html").write_bytes(b"<html>\0\0<frameset></frameset>")
     full = b"".join(json.dumps({"id": i, "text": CLEAN}).encode() + b"\n" for i in range(3000))
     (src / "cut.jsonl.gz").write_bytes(gzip.compress(full)[:2000])
@@ -81,7 +85,9 @@ def test_jsonl_lines_keep_their_bytes_and_only_the_text_and_tqa_change(batch):
     lines = (out / "news.jsonl").read_bytes().splitlines(keepends=True)
     assert len(lines) == len(JSONL_LINES)
     first = lines[0]
-    assert first.startswith(b'\xef\xbb\xbf{"id": "a", "text": "' + FIXED.encode() + b'", "n": 1E22, "z": -0, "k": 1, "k": 2, "tqa": {')
+    assert first.startswith(
+        b'\xef\xbb\xbf{"id": "a", "text": "' + FIXED.encode() + b'", "n": 1E22, "z": -0, "k": 1, "k": 2, "tqa": {'
+    )
     assert first.endswith(b"}\r\n")
     # unchanged text: the line as it was, with the tqa field added before the brace
     assert lines[2].startswith(JSONL_LINES[2].rstrip(b"}\r\n")) and b',"tqa":{' in lines[2]

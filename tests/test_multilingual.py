@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.stages.batch import Settings, TranslatorSlot, run_batch
-from pipeline.cli import app
-from pipeline.stages.config import parse_config
 from pipeline.checks.base import ConfigurationError
+from pipeline.cli import app
 from pipeline.core.languages import Router, parse_model_options
+from pipeline.stages.batch import Settings, TranslatorSlot, run_batch
+from pipeline.stages.config import parse_config
 from pipeline.translate.pool import ModelPool
 
 DATA = Path(__file__).parent / "data" / "multilingual"
@@ -28,10 +28,15 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> dic
     from tiny_model import build_tiny_marian
 
     root = tmp_path_factory.mktemp("multilingual-models")
-    corpora = {"zh": seed_text, "ja": (DATA / "ja.txt").read_text(encoding="utf-8"),
-               "ru": (DATA / "ru.txt").read_text(encoding="utf-8")}
-    return {lang: build_tiny_marian(root / f"tiny-{lang}", text, seed=i, source_lang=lang)
-            for i, (lang, text) in enumerate(corpora.items())}
+    corpora = {
+        "zh": seed_text,
+        "ja": (DATA / "ja.txt").read_text(encoding="utf-8"),
+        "ru": (DATA / "ru.txt").read_text(encoding="utf-8"),
+    }
+    return {
+        lang: build_tiny_marian(root / f"tiny-{lang}", text, seed=i, source_lang=lang)
+        for i, (lang, text) in enumerate(corpora.items())
+    }
 
 
 @pytest.fixture()
@@ -58,8 +63,14 @@ def received(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
 
 
 def test_each_passage_goes_to_the_model_of_its_language(tmp_path, tiny_models, no_local_models, received):
-    settings = Settings(model=str(tiny_models["zh"]), models={"ja": str(tiny_models["ja"]), "ru": str(tiny_models["ru"])},
-                        guard=False, retranslate=False, use_cache=False, max_length=24)
+    settings = Settings(
+        model=str(tiny_models["zh"]),
+        models={"ja": str(tiny_models["ja"]), "ru": str(tiny_models["ru"])},
+        guard=False,
+        retranslate=False,
+        use_cache=False,
+        max_length=24,
+    )
     article = DATA / "article.txt"
     [outcome] = run_batch([article], {article: "article"}, settings, tmp_path / "out", slot=TranslatorSlot(settings))
     assert outcome.error is None
@@ -76,11 +87,29 @@ def test_each_passage_goes_to_the_model_of_its_language(tmp_path, tiny_models, n
     assert FR in (tmp_path / "out" / "article.cleaned.txt").read_text(encoding="utf-8")
 
 
-def test_the_cli_takes_a_model_per_language_and_refuses_a_named_model_that_is_absent(tmp_path, tiny_models, no_local_models):
+def test_the_cli_takes_a_model_per_language_and_refuses_a_named_model_that_is_absent(
+    tmp_path, tiny_models, no_local_models
+):
     runner = CliRunner()
-    args = ["run", str(DATA / "article.txt"), "--out", str(tmp_path / "out"), "-j", "1", "--no-retranslate",
-            "--no-guard", "--no-cache", "--max-length", "24", "--model", str(tiny_models["zh"]),
-            "--model", f"ja={tiny_models['ja']}", "--model", f"ru={tiny_models['ru']}"]
+    args = [
+        "run",
+        str(DATA / "article.txt"),
+        "--out",
+        str(tmp_path / "out"),
+        "-j",
+        "1",
+        "--no-retranslate",
+        "--no-guard",
+        "--no-cache",
+        "--max-length",
+        "24",
+        "--model",
+        str(tiny_models["zh"]),
+        "--model",
+        f"ja={tiny_models['ja']}",
+        "--model",
+        f"ru={tiny_models['ru']}",
+    ]
     result = runner.invoke(app, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "out" / "article.findings.json").read_text(encoding="utf-8"))
@@ -100,7 +129,10 @@ def test_the_cli_takes_a_model_per_language_and_refuses_a_named_model_that_is_ab
 
 def test_model_options_and_the_config_table():
     assert parse_model_options(["Helsinki-NLP/opus-mt-zh-en", "ja=DIR", "fallback=Helsinki-NLP/opus-mt-mul-en"]) == {
-        "zh": "Helsinki-NLP/opus-mt-zh-en", "ja": "DIR", "fallback": "Helsinki-NLP/opus-mt-mul-en"}
+        "zh": "Helsinki-NLP/opus-mt-zh-en",
+        "ja": "DIR",
+        "fallback": "Helsinki-NLP/opus-mt-mul-en",
+    }
     assert parse_model_options(["./models/a=b"]) == {"zh": "./models/a=b"}  # a bare folder is still zh
     with pytest.raises(ValueError):
         parse_model_options(["japanese=DIR"])
@@ -192,7 +224,10 @@ def test_models_pull_respects_the_offline_flag(monkeypatch):
 def test_tqa_checks_says_which_languages_each_check_takes():
     out = CliRunner().invoke(app, ["checks"], catch_exceptions=False).output
     lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
-    assert "originals in: zh, ja, ko, ru, fr, de" in lines["number-mismatch"] and "originals in: zh, ja, ko, ru, fr, de" in lines["omission"]
+    assert (
+        "originals in: zh, ja, ko, ru, fr, de" in lines["number-mismatch"]
+        and "originals in: zh, ja, ko, ru, fr, de" in lines["omission"]
+    )
     assert "that language's model" in lines["untranslated"]
 
 
@@ -207,22 +242,29 @@ class _Recorder:
 
 
 def test_a_japanese_original_is_translated_by_the_japanese_model(tmp_path):
-    from pipeline.stages.batch import Job, TranslatorSlot, prepare, retranslate_chunk
     from pipeline.checks import build_checks
     from pipeline.core.document import Document
+    from pipeline.stages.batch import Job, TranslatorSlot, prepare, retranslate_chunk
 
     original = tmp_path / "article.ja.txt"
-    original.write_text("政府は新しい経済対策を発表しました。首相は来週、中央アジアの五か国を訪問する予定です。"
-                        "会議では貿易とエネルギーについて話し合われました。", encoding="utf-8")
-    english = ("The government announced new economic measures. The prime minister will visit the five countries "
-               "of Central Asia next week. The meeting discussed the the trade and energy.")
+    original.write_text(
+        "政府は新しい経済対策を発表しました。首相は来週、中央アジアの五か国を訪問する予定です。"
+        "会議では貿易とエネルギーについて話し合われました。",
+        encoding="utf-8",
+    )
+    english = (
+        "The government announced new economic measures. The prime minister will visit the five countries "
+        "of Central Asia next week. The meeting discussed the the trade and energy."
+    )
     checks = build_checks()
     prep = prepare(Document.from_text(english), checks, frozenset(), source=original)
     assert prep.pair is not None and prep.pair.language == "ja"
     zh, ja = _Recorder("zh"), _Recorder("ja")
     slot = TranslatorSlot(Settings())
     slot.translator = zh
-    pool = ModelPool(lambda model: _FakeSlot(model, True, ja if model == "JA-MODEL" else None), router=Router({"ja": "JA-MODEL"}))
+    pool = ModelPool(
+        lambda model: _FakeSlot(model, True, ja if model == "JA-MODEL" else None), router=Router({"ja": "JA-MODEL"})
+    )
     retranslate_chunk([(Job(tmp_path / "article.en.txt", "article"), prep)], checks, slot, slot, pool)
     assert zh.calls == []  # the Chinese model never sees Japanese
     assert any("会議では貿易とエネルギーについて話し合われました。" in call for call in ja.calls)

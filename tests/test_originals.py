@@ -74,10 +74,20 @@ def test_a_sentence_left_in_the_originals_script_is_untranslated_source(lang: st
 
 def test_sentences_end_at_stops_but_not_after_abbreviations_or_german_ordinals() -> None:
     de = "Am 3. Oktober stieg der Umsatz z. B. um 2 Mrd. Euro. Das ist viel."
-    assert [s.of(de) for s in rules_for("de").split(de)] == ["Am 3. Oktober stieg der Umsatz z. B. um 2 Mrd. Euro.", "Das ist viel."]
+    assert [s.of(de) for s in rules_for("de").split(de)] == [
+        "Am 3. Oktober stieg der Umsatz z. B. um 2 Mrd. Euro.",
+        "Das ist viel.",
+    ]
     ru = "В 2022 г. было 1 500 человек. Выделено 2 млрд. рублей."
-    assert [s.of(ru) for s in rules_for("ru").split(ru)] == ["В 2022 г. было 1 500 человек.", "Выделено 2 млрд. рублей."]
-    assert [(n.text, n.value) for n in rules_for("ru").numbers(ru)] == [("2022", 2022), ("1 500", 1500), ("2 млрд.", 2e9)]
+    assert [s.of(ru) for s in rules_for("ru").split(ru)] == [
+        "В 2022 г. было 1 500 человек.",
+        "Выделено 2 млрд. рублей.",
+    ]
+    assert [(n.text, n.value) for n in rules_for("ru").numbers(ru)] == [
+        ("2022", 2022),
+        ("1 500", 1500),
+        ("2 млрд.", 2e9),
+    ]
 
 
 def test_originals_in_other_languages_are_refused_in_one_line() -> None:
@@ -100,6 +110,9 @@ def test_tqa_check_with_a_german_original_and_tqa_checks_naming_the_languages(tm
     assert "number-mismatch" in result.output and "2.3 percent" in result.output
     lines = {line.split()[0]: line for line in CliRunner().invoke(app, ["checks"]).output.splitlines() if line.strip()}
     assert "originals in: zh, ja, ko, ru, fr, de" in lines["omission"]
-    assert "originals in: zh, ja, ko, ru" in lines["untranslated-source"] and "fr" not in lines["untranslated-source"].split("originals in:")[1]
+    assert (
+        "originals in: zh, ja, ko, ru" in lines["untranslated-source"]
+        and "fr" not in lines["untranslated-source"].split("originals in:")[1]
+    )
     assert "originals in: zh, ja)" in lines["key-term"]
     assert load_document(DATA / "port.en.txt").text == EN  # inputs are read-only

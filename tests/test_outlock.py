@@ -51,7 +51,9 @@ def test_tqa_run_holds_the_lock_while_it_writes_the_summary(tmp_path, monkeypatc
         return write_summary(rows, folder, *args, **kwargs)
 
     monkeypatch.setattr(report, "write_summary", watched)
-    result = CliRunner().invoke(app, ["run", str(src), "--out", str(out), "-j", "1", "--no-retranslate"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        app, ["run", str(src), "--out", str(out), "-j", "1", "--no-retranslate"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert seen == [(True, f"{os.getpid()}\n")]
     assert not _held_by_someone(out) and (out / LOCK_NAME).read_bytes() == b""  # released, no pid left

@@ -12,7 +12,9 @@ from pipeline.core.spans import Span
 
 # Arbitrary Unicode, weighted towards what breaks text tools: combining marks, emoji,
 # right-to-left text, NUL, lone CR, CJK and its punctuation.
-tricky = st.sampled_from(["\u0301", "👍🏽", "\u200f", "שלום", "\x00", "\r", "\r\n", "\n\n", "中文。", "，", " -", "\ufeff"])
+tricky = st.sampled_from(
+    ["\u0301", "👍🏽", "\u200f", "שלום", "\x00", "\r", "\r\n", "\n\n", "中文。", "，", " -", "\ufeff"]
+)
 texts = st.lists(st.one_of(st.text(max_size=20), tricky), max_size=30).map("".join)
 
 

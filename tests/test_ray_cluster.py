@@ -29,7 +29,9 @@ import ray_runs
 
 REPO = Path(__file__).resolve().parent.parent
 HELPER = Path(__file__).resolve().parent / "ray_cluster.py"
-LIMIT_S = 600  # the helper's own deadline (a test took 289 s at load 50 on 2 cores); the test kills everything 60 s after it
+LIMIT_S = (
+    600  # the helper's own deadline (a test took 289 s at load 50 on 2 cores); the test kills everything 60 s after it
+)
 ARTICLES = ray_runs.ARTICLES
 
 
@@ -85,20 +87,38 @@ def _on_a_cluster(fault: str, netns: str, tmp_path: Path, inputs: Path, model: P
     out = tmp_path / "out"
     args = [*ray_runs.args(inputs, out, model), "--engine", "ray"]
     args[args.index("--chunk-size") + 1] = "2"  # many chunks: the fault lands while most are still to do
-    spec = {"fault": fault, "temp": str(temp / "ray"), "out": str(out), "limit_s": LIMIT_S,
-            "driver": [sys.executable, "-m", "pipeline.cli", *args], "log": str(tmp_path / "driver.log"),
-            "result": str(tmp_path / "result.json")}
+    spec = {
+        "fault": fault,
+        "temp": str(temp / "ray"),
+        "out": str(out),
+        "limit_s": LIMIT_S,
+        "driver": [sys.executable, "-m", "pipeline.cli", *args],
+        "log": str(tmp_path / "driver.log"),
+        "result": str(tmp_path / "result.json"),
+    }
     (temp / "ray").mkdir()
     (temp / "home").mkdir()
     (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
-    env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32),
-           # Ray's files (sessions, the current cluster's address) and anything it would put in
-           # the home folder go into our folder; the workers import this checkout's pipeline
-           "RAY_TMPDIR": str(temp), "TMPDIR": str(temp), "HOME": str(temp / "home"),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-           "RAY_DISABLE_USAGE_STATS": "1"}
-    proc = subprocess.Popen(["ip", "netns", "exec", netns, sys.executable, str(HELPER), str(tmp_path / "spec.json")],
-                            env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    env = {
+        **os.environ,
+        "RAY_AUTH_MODE": "token",
+        "RAY_AUTH_TOKEN": secrets.token_hex(32),
+        # Ray's files (sessions, the current cluster's address) and anything it would put in
+        # the home folder go into our folder; the workers import this checkout's pipeline
+        "RAY_TMPDIR": str(temp),
+        "TMPDIR": str(temp),
+        "HOME": str(temp / "home"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        "RAY_DISABLE_USAGE_STATS": "1",
+    }
+    proc = subprocess.Popen(
+        ["ip", "netns", "exec", netns, sys.executable, str(HELPER), str(tmp_path / "spec.json")],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         output, _ = proc.communicate(timeout=LIMIT_S + 60)
     except subprocess.TimeoutExpired:
@@ -108,7 +128,9 @@ def _on_a_cluster(fault: str, netns: str, tmp_path: Path, inputs: Path, model: P
         _kill_all_in(netns)
         shutil.rmtree(temp, ignore_errors=True)
     log = (tmp_path / "driver.log").read_text(errors="replace")[-4000:] if (tmp_path / "driver.log").exists() else ""
-    assert (tmp_path / "result.json").exists(), f"the cluster helper wrote no result:\n{output.decode(errors='replace')[-4000:]}"
+    assert (tmp_path / "result.json").exists(), (
+        f"the cluster helper wrote no result:\n{output.decode(errors='replace')[-4000:]}"
+    )
     result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
     assert "error" not in result and result["status"] == 0, f"{result}\n{log}"
     print(f"{fault}: {result}")  # how far the run was at the fault (pytest -s shows it)
@@ -143,4 +165,3 @@ def test_a_killed_driver_resumes_with_nothing_missing_or_twice(netns, tmp_path, 
     manifest = [json.loads(line)["input"] for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
     assert sorted(manifest) == sorted(str(p) for p in inputs.iterdir())  # each input once: none missing, none twice
     _same_as_local(out, local)
-

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import ray_auth_token
 import ray_runs
+from conftest import ray_auth_token
 from ray_runs import CHINESE
 from typer.testing import CliRunner
 
@@ -41,6 +41,7 @@ def _hard_timeout():
 @pytest.fixture(scope="module")
 def ray_session():
     import os
+
     temp = tempfile.mkdtemp(prefix="tqa-ray-", dir="/tmp")  # short: Ray's sockets live in it
     # a token given, not generated: Ray would otherwise leave one in ~/.ray
     saved = {name: os.environ.get(name) for name in ("RAY_AUTH_TOKEN", "TQA_CACHE_DIR")}
@@ -96,15 +97,18 @@ def test_ray_and_local_engines_write_the_same_corpus(ray_session, tmp_path, seed
 def test_ray_resume_skips_what_the_manifest_lists(ray_session, tmp_path, seed_text, tiny_model_dir):
     inputs = ray_runs.articles(tmp_path / "in", seed_text, 10)
     out = tmp_path / "out"
-    _run(inputs, out, tiny_model_dir, "-j", "1")  # the local engine wrote the manifest (-j 1: no fork of this Ray driver)
+    _run(
+        inputs, out, tiny_model_dir, "-j", "1"
+    )  # the local engine wrote the manifest (-j 1: no fork of this Ray driver)
     first = ray_runs.tree(out)
     result = _run(inputs, out, tiny_model_dir, "--engine", "ray", "--resume")
     assert "(10 unchanged since the last run)" in result.output
     assert ray_runs.tree(out) == first
 
 
-def test_after_a_ray_run_the_users_cache_answers_every_translation(ray_session, tmp_path, monkeypatch, seed_text,
-                                                                    tiny_model_dir):
+def test_after_a_ray_run_the_users_cache_answers_every_translation(
+    ray_session, tmp_path, monkeypatch, seed_text, tiny_model_dir
+):
     """The actors' caches are their nodes' own; the pairs they used come back to the driver,
     which stores them in the user's cache: a second run of the same input calls no model."""
     inputs = ray_runs.articles(tmp_path / "in", seed_text, 6)
@@ -114,8 +118,9 @@ def test_after_a_ray_run_the_users_cache_answers_every_translation(ray_session, 
     assert result.exit_code == 0, result.output
     assert "translation(s) from the cluster stored" in result.output
     again = [a if a != str(tmp_path / "ray") else str(tmp_path / "again") for a in cached]
-    done = subprocess.run([sys.executable, "-m", "pipeline.cli", *again, "-j", "1"], capture_output=True, text=True,
-                          timeout=LIMIT_S)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *again, "-j", "1"], capture_output=True, text=True, timeout=LIMIT_S
+    )
     assert done.returncode == 0, done.stderr
     hits = re.search(r"translation cache .*?: (\d+) hits, (\d+) misses", done.stderr)
     assert hits and int(hits[1]) > 0 and hits[2] == "0", done.stderr  # no model call
@@ -128,8 +133,8 @@ def test_a_resumed_ray_run_holds_one_finished_outcome_at_a_time(ray_session, tmp
     held from the start (a finished corpus record's outcome carries its whole cleaned text)."""
     import gc
 
-    from pipeline.stages.batch import Outcome, Settings, run_batch
     from pipeline.engines.ray import RayEngine
+    from pipeline.stages.batch import Outcome, Settings, run_batch
 
     n = 20
     inputs = ray_runs.articles(tmp_path / "in", seed_text, n)
@@ -150,13 +155,13 @@ def test_a_resumed_ray_run_holds_one_finished_outcome_at_a_time(ray_session, tmp
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the actor's process in /proc (Linux)")
-def test_a_killed_translation_actor_is_replaced_and_the_outputs_stay_the_same(ray_session, tmp_path, ray_reference,
-                                                                              tiny_model_dir):
+def test_a_killed_translation_actor_is_replaced_and_the_outputs_stay_the_same(
+    ray_session, tmp_path, ray_reference, tiny_model_dir
+):
     import os
     import signal
     import threading
     import time
-
 
     inputs, local = ray_reference
     killed: list[str] = []
@@ -179,7 +184,6 @@ def test_a_killed_translation_actor_is_replaced_and_the_outputs_stay_the_same(ra
     distributed = ray_runs.tree(tmp_path / "ray")
     assert local.keys() == distributed.keys()
     assert [name for name in local if local[name] != distributed[name]] == []
-
 
 
 def _translator_processes() -> list[int]:

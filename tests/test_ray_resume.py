@@ -80,8 +80,11 @@ def _manifest(out: Path) -> list[dict]:
 def _tree(out: Path) -> dict[str, bytes]:
     # temporary files left by the killed driver's tasks (Ray ends them when their driver is
     # gone, maybe while the resumed run is already going) are removed by the next run
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name not in (".lock", "manifest.jsonl") and not p.name.endswith(".tmp")}
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name not in (".lock", "manifest.jsonl") and not p.name.endswith(".tmp")
+    }
 
 
 def _kill_after_first_chunk(command: list[str], out: Path, log: Path) -> tuple[int, str]:
@@ -106,13 +109,17 @@ def _kill_after_first_chunk(command: list[str], out: Path, log: Path) -> tuple[i
     return lines, f"{state}; its output ends: {log.read_text(errors='replace')[-1500:]}"
 
 
-def test_a_killed_ray_driver_resumes_without_duplicates_or_gaps(cluster_address, tmp_path, ray_reference, tiny_model_dir):
+def test_a_killed_ray_driver_resumes_without_duplicates_or_gaps(
+    cluster_address, tmp_path, ray_reference, tiny_model_dir
+):
     inputs, clean = ray_reference  # and what `tqa run -j 2` wrote for them
 
     out = tmp_path / "killed"
     ray_run = _command(inputs, out, tiny_model_dir, "--engine", "ray", "--address", cluster_address)
     done_before, state = _kill_after_first_chunk(ray_run, out, tmp_path / "driver.log")
-    assert CHUNK <= done_before < ARTICLES, f"the driver must be killed part-way ({done_before} of {ARTICLES} listed; {state})"
+    assert CHUNK <= done_before < ARTICLES, (
+        f"the driver must be killed part-way ({done_before} of {ARTICLES} listed; {state})"
+    )
 
     resumed = subprocess.run([*ray_run, "--resume"], capture_output=True, text=True, timeout=LIMIT_S)
     assert resumed.returncode == 0, resumed.stderr

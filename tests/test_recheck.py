@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.stages.batch import prepare
 from pipeline.checks import build_checks, run_checks
 from pipeline.core.document import Document
 from pipeline.core.edits import apply_edits
+from pipeline.stages.batch import prepare
 from pipeline.stages.recheck import recheck
 
 DATA = Path(__file__).parent / "data"
@@ -27,7 +27,7 @@ def documents(sample: str) -> list[str]:
         "\n".join(paras),  # one long paragraph of lines
         "\n\n".join(shuffled + paras[:3]),  # duplicates far apart
         clean[0] + "\n\n" + sample + "\n\n" + clean[1],
-        '“A quotation that runs on\n\n“into the next paragraph ,and ends.”\n\nThe the end .\n',
+        "“A quotation that runs on\n\n“into the next paragraph ,and ends.”\n\nThe the end .\n",
         "\r\n".join(paras[:6]).replace("\n", "\r\n"),
     ]
 
@@ -46,7 +46,9 @@ def test_recheck_finds_what_a_full_check_finds(sample_path: Path, apply: frozens
 
 
 def test_untouched_paragraphs_are_not_checked_again(sample_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = "\n\n".join(["The good -neighborly line.", *(f"Paragraph {k} reads well and needs nothing." for k in range(50))])
+    text = "\n\n".join(
+        ["The good -neighborly line.", *(f"Paragraph {k} reads well and needs nothing." for k in range(50))]
+    )
     checks = build_checks()
     doc = Document.from_text(text)
     prep = prepare(doc, checks, frozenset({"rule"}))

@@ -14,15 +14,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.util.atomic import write_atomic
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit, apply_edits
 from pipeline.core.findings import Finding, Severity
+from pipeline.core.result import ArticleResult, Skipped
+from pipeline.core.spans import Span
 from pipeline.report import error_row, summary_row, summary_table, write_article_reports, write_summary
 from pipeline.report.diff import align_paragraphs, split_lines, tokenize, unified_diff, word_diff
-from pipeline.core.result import ArticleResult, Skipped
 from pipeline.stages.score import compute_scores
-from pipeline.core.spans import Span
+from pipeline.util.atomic import write_atomic
 
 TITLE = "Pipeline news"
 CHINESE = "加快中国—中亚天然气管道D线建设"
@@ -39,7 +39,9 @@ def span_of(text: str, piece: str, start: int = 0) -> Span:
     return Span(at, at + len(piece))
 
 
-def make_result(text: str = TEXT, *, bom: bytes = b"", path: str | None = "news/article one.txt", reference: str | None = None) -> ArticleResult:
+def make_result(
+    text: str = TEXT, *, bom: bytes = b"", path: str | None = "news/article one.txt", reference: str | None = None
+) -> ArticleResult:
     """A hand-built result: a duplicate title removed, two hyphens fixed, a Chinese passage skipped."""
     doc = Document.from_text(text, path=path, bom=bom)
     findings: list[Finding] = []
@@ -106,7 +108,9 @@ def apply_unified_diff(original: str, diff: str) -> str:
 
 
 def test_every_article_report_is_written_and_parses(tmp_path: Path) -> None:
-    result = make_result(reference="Pipeline news\n\nThe construction of the sub-natural gas pipeline D is good-neighborly work.")
+    result = make_result(
+        reference="Pipeline news\n\nThe construction of the sub-natural gas pipeline D is good-neighborly work."
+    )
     paths = write_article_reports(result, tmp_path, "article-one")
     assert {k: p.name for k, p in paths.items()} == {
         "cleaned": "article-one.cleaned.txt",
@@ -117,7 +121,18 @@ def test_every_article_report_is_written_and_parses(tmp_path: Path) -> None:
     assert paths["cleaned"].read_text(encoding="utf-8") == result.cleaned
 
     data = json.loads(paths["findings"].read_text(encoding="utf-8"))
-    assert list(data) == ["schema", "document", "findings", "applied", "suggestions", "skipped", "findings_after", "scores", "settings", "notices"]
+    assert list(data) == [
+        "schema",
+        "document",
+        "findings",
+        "applied",
+        "suggestions",
+        "skipped",
+        "findings_after",
+        "scores",
+        "settings",
+        "notices",
+    ]
     assert data["document"]["path"] == "news/article one.txt"
     assert data["document"]["words"] == result.doc.word_count
     assert data["document"]["newline"] == "LF"
@@ -127,7 +142,9 @@ def test_every_article_report_is_written_and_parses(tmp_path: Path) -> None:
     for edit in data["applied"]:  # where each change landed in the cleaned text
         assert result.cleaned[edit["cleaned_start"] : edit["cleaned_end"]] == edit["replacement"]
         assert TEXT[edit["start"] : edit["end"]] == edit["text"]
-    assert data["skipped"] == [{"start": untranslated["start"], "end": untranslated["end"], "text": CHINESE, "reason": "no translation model"}]
+    assert data["skipped"] == [
+        {"start": untranslated["start"], "end": untranslated["end"], "text": CHINESE, "reason": "no translation model"}
+    ]
     assert data["suggestions"][0]["replacement"] == "Central-Asian"
     assert data["findings_after"][0]["text"] == CHINESE
     assert data["scores"]["before"]["counts"] == {"duplicate-line": 1, "hyphen-spacing": 2, "untranslated": 1}
@@ -151,7 +168,10 @@ def test_every_article_report_is_written_and_parses(tmp_path: Path) -> None:
     assert "space before a hyphen" in html  # the reason, in the title attribute
     assert "tqa models pull" in html and CHINESE in html  # the skipped passage, in the notice box
     assert "Central-Asian" in html and "glossary term" in html  # the suggestion not applied
-    assert re.search(r'<span class="sug is-reject" data-changes="c\d+" [^>]*>Central Asia</span><span class="sugnew is-reject"[^>]*>Central-Asian</span>', html)
+    assert re.search(
+        r'<span class="sug is-reject" data-changes="c\d+" [^>]*>Central Asia</span><span class="sugnew is-reject"[^>]*>Central-Asian</span>',
+        html,
+    )
     assert "nrefs:1|case:mixed" in html  # reference scores carry their signatures
     assert "Helsinki-NLP/opus-mt-zh-en" in html  # settings in the footer
     assert "http://" not in html and "https://" not in html  # self-contained: nothing to fetch
@@ -167,7 +187,10 @@ def test_duplicate_paragraph_rows_name_the_removed_copy(tmp_path: Path) -> None:
     assert pairs[1].b is None and pairs[1].a is not None and pairs[1].a.start == TEXT.index(TITLE, 1)
     assert all(p.a is not None and p.b is not None for p in pairs[2:])
     html = write_article_reports(result, tmp_path, "a")["html"].read_text(encoding="utf-8")
-    assert re.search(rf'<tr class="row-deleted"><td class="text"><del [^>]*title="duplicate-line \[minor\] \(rule\): repeats the line above">{TITLE}</del>', html)
+    assert re.search(
+        rf'<tr class="row-deleted"><td class="text"><del [^>]*title="duplicate-line \[minor\] \(rule\): repeats the line above">{TITLE}</del>',
+        html,
+    )
 
 
 def test_reports_are_deterministic(tmp_path: Path) -> None:
@@ -236,12 +259,20 @@ HOSTILE = (
 def test_hostile_article_is_shown_as_text(tmp_path: Path) -> None:
     doc = Document.from_text(HOSTILE, path="<script>alert(3)</script>.txt")
     edit_span = span_of(HOSTILE, "news")
-    edits = [Edit(edit_span, "<b>NEWS</b>", "reason with <i>markup</i> & \"quotes\"", "rule", "case<x>")]
+    edits = [Edit(edit_span, "<b>NEWS</b>", 'reason with <i>markup</i> & "quotes"', "rule", "case<x>")]
     finding = Finding("case<x>", edit_span, Severity.MINOR, "message <u>", "<b>NEWS</b>", "rule")
     cleaned = apply_edits(HOSTILE, edits)
     result = ArticleResult(
-        doc, [finding], edits, [], [Skipped(span_of(HOSTILE, "{{ 7*7 }}"), "<script>x</script>")], cleaned, [],
-        compute_scores(HOSTILE, [finding], cleaned, []), {"model": "</textarea>"}, ["notice <script>alert(4)</script>"],
+        doc,
+        [finding],
+        edits,
+        [],
+        [Skipped(span_of(HOSTILE, "{{ 7*7 }}"), "<script>x</script>")],
+        cleaned,
+        [],
+        compute_scores(HOSTILE, [finding], cleaned, []),
+        {"model": "</textarea>"},
+        ["notice <script>alert(4)</script>"],
     )
     html = write_article_reports(result, tmp_path, "hostile")["html"].read_text(encoding="utf-8")
     # The page's own two scripts (the review data and the code) and nothing else.
@@ -261,10 +292,17 @@ def test_hostile_article_is_shown_as_text(tmp_path: Path) -> None:
     assert "<" not in raw and ">" not in raw and "&" not in raw
     data = json.loads(raw)
     assert data["input"]["path"] == "<script>alert(3)</script>.txt"
-    assert data["changes"][0]["replacement"] == "<b>NEWS</b>" and data["changes"][0]["reason"].startswith("reason with <i>")
+    assert data["changes"][0]["replacement"] == "<b>NEWS</b>" and data["changes"][0]["reason"].startswith(
+        "reason with <i>"
+    )
     # The script sets text and classes only.
     script = html[html.rindex("<script>") :]
-    assert "innerHTML" not in script and "outerHTML" not in script and "insertAdjacentHTML" not in script and "document.write" not in script
+    assert (
+        "innerHTML" not in script
+        and "outerHTML" not in script
+        and "insertAdjacentHTML" not in script
+        and "document.write" not in script
+    )
 
 
 # --- word diff ------------------------------------------------------------------------
@@ -308,17 +346,30 @@ def test_word_diff_parts_join_back(a: str, b: str) -> None:
 # --- batch summary --------------------------------------------------------------------
 
 
-TRANSLATION = "Speed up line D of the China–Central Asia gas pipeline <&> \"quoted\"."
+TRANSLATION = 'Speed up line D of the China–Central Asia gas pipeline <&> "quoted".'
 
 
 def make_translated(path: str, text: str = TEXT) -> ArticleResult:
     """Like ``make_result``, but the Chinese passage was retranslated (origin marian)."""
     base = make_result(text, path=path)
     han = span_of(text, CHINESE)
-    applied = sorted([*base.applied, Edit(han, TRANSLATION, "Chinese passage", "marian", "untranslated")], key=lambda e: e.span)
+    applied = sorted(
+        [*base.applied, Edit(han, TRANSLATION, "Chinese passage", "marian", "untranslated")], key=lambda e: e.span
+    )
     cleaned = apply_edits(text, applied)
     settings = {**base.settings, "translator": {"model": "opus-mt-zh-en", "revision": "abc123"}}
-    return ArticleResult(base.doc, base.findings, applied, base.suggestions, [], cleaned, [], compute_scores(text, base.findings, cleaned, []), settings, [])
+    return ArticleResult(
+        base.doc,
+        base.findings,
+        applied,
+        base.suggestions,
+        [],
+        cleaned,
+        [],
+        compute_scores(text, base.findings, cleaned, []),
+        settings,
+        [],
+    )
 
 
 def test_summary_json_jsonl_csv_markdown_and_index(tmp_path: Path) -> None:
@@ -359,7 +410,9 @@ def test_summary_json_jsonl_csv_markdown_and_index(tmp_path: Path) -> None:
     assert 'href="news/article%20one.html"' in index and 'href="news/article%20one.findings.json"' in index
     assert "bad.bin" in index and "looks binary &lt;b&gt;" in index
     assert "bad.html" not in index  # no link to a report that does not exist
-    headers = re.findall(r'<th scope="col" aria-sort="none" data-type="(num|text)"[^>]*><button type="button" class="sort">', index)
+    headers = re.findall(
+        r'<th scope="col" aria-sort="none" data-type="(num|text)"[^>]*><button type="button" class="sort">', index
+    )
     assert len(headers) == index.count("<th ") and "text" in headers and "num" in headers  # every header sorts
     assert "BLEU after" in index and "chrF before" in index  # reference scores, when there are any
     bars = re.findall(r'<rect [^>]*class="bar"><title>([^<]+)</title>', index)
@@ -374,8 +427,14 @@ def test_index_without_references_has_no_reference_columns(tmp_path: Path) -> No
 
 def test_tmx_holds_the_retranslated_passages(tmp_path: Path) -> None:
     other = TEXT.replace("A quiet closing paragraph.", "A quiet closing paragraph.\n\n本报讯\x0b记者")
-    results = {"one": make_translated("news/one.txt"), "two": make_translated("news/two.txt"), "three": make_result(other, path="three.txt")}
-    results["three"].applied.append(Edit(span_of(other, "本报讯\x0b记者"), "Our reporter", "Chinese passage", "marian", "untranslated"))
+    results = {
+        "one": make_translated("news/one.txt"),
+        "two": make_translated("news/two.txt"),
+        "three": make_result(other, path="three.txt"),
+    }
+    results["three"].applied.append(
+        Edit(span_of(other, "本报讯\x0b记者"), "Our reporter", "Chinese passage", "marian", "untranslated")
+    )
     rows = []
     for stem, result in results.items():
         write_article_reports(result, tmp_path, stem)
@@ -397,7 +456,11 @@ def test_tmx_holds_the_retranslated_passages(tmp_path: Path) -> None:
     assert pairs[0] == {"zh": CHINESE, "en": TRANSLATION}
     assert pairs[1] == {"zh": "本报讯\ufffd记者", "en": "Our reporter"}  # a control character XML cannot hold
     props = {p.get("type"): p.text for p in units[0].findall("prop")}
-    assert props["x-tqa-occurrences"] == "2" and props["x-tqa-document"] == "news/one.txt" and props["x-tqa-model"] == "opus-mt-zh-en abc123"
+    assert (
+        props["x-tqa-occurrences"] == "2"
+        and props["x-tqa-document"] == "news/one.txt"
+        and props["x-tqa-model"] == "opus-mt-zh-en abc123"
+    )
     assert [child.tag for child in units[0]] == ["prop"] * 4 + ["tuv", "tuv"]  # TMX order: props before tuvs
 
     tmx = pytest.importorskip("translate.storage.tmx")  # a CAT-tool library reads it too
@@ -408,12 +471,17 @@ def test_tmx_holds_the_retranslated_passages(tmp_path: Path) -> None:
 def test_summary_table_for_the_terminal() -> None:
     from rich.console import Console
 
-    rows = [summary_row(make_result(reference="Pipeline news"), "a"), error_row("[red]evil[/red].txt", "b", "no such [bold]file")]
+    rows = [
+        summary_row(make_result(reference="Pipeline news"), "a"),
+        error_row("[red]evil[/red].txt", "b", "no such [bold]file"),
+    ]
     rows[0]["input"] = "news/[b]one[/b].txt"
     console = Console(record=True, width=200, color_system=None)
     console.print(summary_table(rows))
     out = console.export_text()
-    assert "news/[b]one[/b].txt" in out and "[red]evil[/red].txt" in out and "no such [bold]file" in out  # markup shown as typed
+    assert (
+        "news/[b]one[/b].txt" in out and "[red]evil[/red].txt" in out and "no such [bold]file" in out
+    )  # markup shown as typed
     assert "4 → 1" in out and f"{rows[0]['mqm_before']:g} → {rows[0]['mqm_after']:g}" in out
     assert "1 of 2 ok" in out and "chrF" in out
 
@@ -421,7 +489,10 @@ def test_summary_table_for_the_terminal() -> None:
 def test_markdown_escapes_what_markdown_would_render() -> None:
     from pipeline.report.markdown import md_escape
 
-    assert md_escape("a|b *c* _d_ [e](f) <script> `g` &amp;") == "a\\|b \\*c\\* \\_d\\_ \\[e\\](f) \\<script\\> \\`g\\` \\&amp;"
+    assert (
+        md_escape("a|b *c* _d_ [e](f) <script> `g` &amp;")
+        == "a\\|b \\*c\\* \\_d\\_ \\[e\\](f) \\<script\\> \\`g\\` \\&amp;"
+    )
     assert md_escape("two\nlines") == "two lines"
 
 
@@ -507,7 +578,9 @@ def test_review_changes_are_numbered_in_text_order_with_defaults_and_scores() ->
     assert hyphen.severity == "minor" and hyphen.mqm_delta == -round(1000 / words, 2)
     # Removing every finding the applied changes fix takes the penalty down by their deltas.
     fixed = sum(c.mqm_delta for c in changes if c.kind == "applied")
-    assert result.scores.before.penalty + fixed == pytest.approx(1000 * 5 / words, abs=0.05)  # the untranslated passage is left
+    assert result.scores.before.penalty + fixed == pytest.approx(
+        1000 * 5 / words, abs=0.05
+    )  # the untranslated passage is left
 
 
 def test_a_suggestion_inside_an_applied_change_conflicts_and_is_shown_beside_it(tmp_path: Path) -> None:
@@ -516,7 +589,9 @@ def test_a_suggestion_inside_an_applied_change_conflicts_and_is_shown_beside_it(
     result = make_result()
     inside = span_of(TEXT, "sub -natural")
     result.suggestions.append(Edit(inside, "subnatural", "spelling", "glossary", "calque"))
-    result.suggestions.append(Edit(Span(TEXT.index("quiet"), TEXT.index("quiet")), "very ", "an insertion", "glossary", "calque"))
+    result.suggestions.append(
+        Edit(Span(TEXT.index("quiet"), TEXT.index("quiet")), "very ", "an insertion", "glossary", "calque")
+    )
     listed = review_changes(result)
     changes = {c.edit.replacement: c for c in listed}
     hyphen = next(c for c in listed if c.edit.span == Span(inside.start + 3, inside.start + 5))
@@ -524,7 +599,10 @@ def test_a_suggestion_inside_an_applied_change_conflicts_and_is_shown_beside_it(
     html = write_article_reports(result, tmp_path, "s")["html"].read_text(encoding="utf-8")
     sid = changes["subnatural"].id
     # Not markable in place (the text there changed): its proposal follows the change.
-    assert re.search(rf'<ins [^>]*>sub-natural</ins><button [^>]*id="{hyphen.id}"[^>]*>.*?</button><span class="sugnew is-reject" data-changes="{sid}"[^>]*>subnatural</span><button [^>]*id="{sid}"', html)
+    assert re.search(
+        rf'<ins [^>]*>sub-natural</ins><button [^>]*id="{hyphen.id}"[^>]*>.*?</button><span class="sugnew is-reject" data-changes="{sid}"[^>]*>subnatural</span><button [^>]*id="{sid}"',
+        html,
+    )
     assert f'<span class="sug is-reject caret" data-changes="{changes["very "].id}"' in html  # an insertion point
     data = json.loads(re.search(r'id="tqa-review">(.*?)</script>', html, re.S).group(1))
     assert next(c for c in data["changes"] if c["id"] == sid)["conflicts"] == [hyphen.id]
@@ -536,7 +614,9 @@ def test_a_change_with_no_visible_effect_is_still_listed(tmp_path: Path) -> None
     result.applied.append(Edit(same, "quiet", "no-op", "rule", "case"))
     html = write_article_reports(result, tmp_path, "n")["html"].read_text(encoding="utf-8")
     assert "Changes not visible in the text above" in html
-    assert html.count('class="chip') - html.count('class="chip finding') == len(result.applied) + len(result.suggestions)
+    assert html.count('class="chip') - html.count('class="chip finding') == len(result.applied) + len(
+        result.suggestions
+    )
 
 
 def test_findings_json_matches_its_schema(tmp_path: Path) -> None:
@@ -545,7 +625,11 @@ def test_findings_json_matches_its_schema(tmp_path: Path) -> None:
 
     schema = json.loads(FINDINGS_SCHEMA_FILE.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    for result in (make_result(reference="Pipeline news\n\nOther"), make_translated("a.txt"), make_result(HOSTILE, path=None)):
+    for result in (
+        make_result(reference="Pipeline news\n\nOther"),
+        make_translated("a.txt"),
+        make_result(HOSTILE, path=None),
+    ):
         path = write_article_reports(result, tmp_path, "x")["findings"]
         data = json.loads(path.read_text(encoding="utf-8"))
         jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
@@ -579,7 +663,9 @@ def test_review_rows_show_both_texts_whole_and_every_change_once(case: tuple[str
     cleaned = apply_edits(text, applied)
     result = ArticleResult(doc, [], applied, suggestions, [], cleaned, [], compute_scores(text, [], cleaned, []))
     view = article_view(result, "x")
-    chips = [p["id"] for row in view["rows"] for side in (row["left"], row["right"]) for p in side if p["kind"] == "chip"]
+    chips = [
+        p["id"] for row in view["rows"] for side in (row["left"], row["right"]) for p in side if p["kind"] == "chip"
+    ]
     chips += [c["id"] for c in view["elsewhere"]]
     assert sorted(chips) == sorted(f"c{i}" for i in range(1, len(applied) + len(suggestions) + 1))
     left = "".join(p["text"] for row in view["rows"] for p in row["left"] if p["kind"] in ("text", "del", "sug"))

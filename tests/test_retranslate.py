@@ -15,6 +15,8 @@ from pipeline.checks import build_checks, run_checks
 from pipeline.core.document import Document, load_document
 from pipeline.core.edits import Edit
 from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
+from pipeline.original.source import load_source, pair_documents, run_source_checks
 from pipeline.stages.retranslate import (
     ROUND_TRIP,
     SOURCE,
@@ -36,8 +38,6 @@ from pipeline.stages.retranslate import (
     text_with_edits,
     to_edit,
 )
-from pipeline.original.source import load_source, pair_documents, run_source_checks
-from pipeline.core.spans import Span
 from pipeline.translate import load_translator
 from pipeline.translate.scoring import (
     SentenceScore,
@@ -79,6 +79,7 @@ def summit_findings(summit, checks) -> list[Finding]:
 
 # --- what gets retranslated -----------------------------------------------------------------
 
+
 def test_flagged_sentences_name_their_checks(summit, summit_findings) -> None:
     flagged = flagged_sentences(summit.en, summit_findings)
     assert flagged == {0: ("repeated-phrase", "calque"), 2: ("calque",)}
@@ -87,7 +88,9 @@ def test_flagged_sentences_name_their_checks(summit, summit_findings) -> None:
 def test_from_source_retranslates_the_aligned_chinese(summit, summit_findings) -> None:
     wanted = from_source(summit, summit_findings)
     assert [r.span for r in wanted] == [summit.en.sentences[0], summit.en.sentences[2]]
-    assert wanted[1].segments == ("中国人讲三十而立。",) and wanted[1].original == "Chinese people say that thirty stands."
+    assert (
+        wanted[1].segments == ("中国人讲三十而立。",) and wanted[1].original == "Chinese people say that thirty stands."
+    )
     assert all(r.mechanism == SOURCE for r in wanted)
 
 
@@ -183,8 +186,10 @@ def test_rule_repairs_are_not_credited_to_the_retranslation(checks) -> None:
     text = "Trade grew , and good -neighborly ties deepened."
     span = Span(0, len(text))
     comma, hyphen = text.index(" ,"), text.index(" -")
-    edits = [Edit(Span(comma, comma + 2), ",", "space", "rule", "space-before-punctuation"),
-             Edit(Span(hyphen, hyphen + 2), "-", "hyphen", "rule", "hyphen-spacing")]
+    edits = [
+        Edit(Span(comma, comma + 2), ",", "space", "rule", "space-before-punctuation"),
+        Edit(Span(hyphen, hyphen + 2), "-", "hyphen", "rule", "hyphen-spacing"),
+    ]
     repaired = text_with_edits(text, span, edits)
     assert repaired == "Trade grew, and good-neighborly ties deepened."
     proposal = "Trade grew, and good-neighbourly ties deepened."
@@ -209,6 +214,7 @@ def test_reference_segments_follow_the_sentences() -> None:
 
 # --- the forced-decoding score --------------------------------------------------------------
 
+
 def test_marian_scores_are_the_models_log_probabilities(zh_en) -> None:
     import torch
 
@@ -232,7 +238,9 @@ def test_ctranslate2_scores_agree_with_transformers(zh_en, tiny_model_dir: Path,
 
     folder = convert_model(tiny_model_dir, tmp_path / "ct2-f32", quantization="float32")
     ct2 = CT2Translator(str(folder), device="cpu", **OPTIONS)
-    ct2._translator = ctranslate2.Translator(str(folder), device="cpu", compute_type="float32")  # exact, for the comparison
+    ct2._translator = ctranslate2.Translator(
+        str(folder), device="cpu", compute_type="float32"
+    )  # exact, for the comparison
     pairs = (["中国和中亚", "确保中国"], ["China and Central Asia .", "The summit is the first major activity"])
     for a, b in zip(make_scorer(zh_en).score(*pairs), make_scorer(ct2).score(*pairs)):
         assert [p for p, _ in a.pieces] == [p for p, _ in b.pieces]
@@ -281,10 +289,21 @@ def test_low_confidence_marks_runs_of_weak_words() -> None:
     (finding,) = low_confidence(text, [span], ["国家应如何携手"], scorer, k=1.0, min_gap=1.0)
     assert finding.span.of(text) == "upon this moment"  # one run of adjacent weak words, without the comma
     assert finding.check == "low-confidence" and finding.severity == Severity.MINOR
-    assert set(finding.evidence) >= {"sentence_score", "word_logprobs", "word_mean", "word_std", "threshold", "source", "model"}
+    assert set(finding.evidence) >= {
+        "sentence_score",
+        "word_logprobs",
+        "word_mean",
+        "word_std",
+        "threshold",
+        "source",
+        "model",
+    }
     assert finding.evidence["word_logprobs"] == [-9.0, -8.8, -8.5]
     two = StubScorer({"upon": -9.0, "moment,": -8.5})
-    assert [f.span.of(text) for f in low_confidence(text, [span], ["国家"], two, k=1.0, min_gap=1.0)] == ["upon", "moment"]
+    assert [f.span.of(text) for f in low_confidence(text, [span], ["国家"], two, k=1.0, min_gap=1.0)] == [
+        "upon",
+        "moment",
+    ]
 
 
 def test_no_weak_words_in_short_or_even_sentences() -> None:
@@ -302,6 +321,7 @@ def test_low_confidence_with_the_tiny_model(zh_en, summit) -> None:
 
 
 # --- the models together ------------------------------------------------------------------------
+
 
 def test_round_trip_sends_the_target_token(en_zh, zh_en, monkeypatch: pytest.MonkeyPatch) -> None:
     assert target_prefix(en_zh) == ">>cmn_Hans<<" and target_prefix(zh_en) == ""
@@ -353,6 +373,8 @@ def test_proposals_and_scores_line_up(summit, summit_findings, zh_en) -> None:
     segments = [s for r in wanted for s in r.segments]
     proposals = make_proposals(wanted, dict(zip(segments, zh_en.translate(segments))))
     scored = score_proposals(proposals, make_scorer(zh_en))
-    direct = make_scorer(zh_en).score([p.retranslation.source for p in proposals], [p.retranslation.original for p in proposals])
+    direct = make_scorer(zh_en).score(
+        [p.retranslation.source for p in proposals], [p.retranslation.original for p in proposals]
+    )
     assert [p.model_before for p in scored] == pytest.approx([s.score for s in direct])
     assert make_proposals(wanted, {}) == []  # no outputs, no proposal

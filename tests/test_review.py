@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.core.edits import Edit, apply_edits
+from pipeline.core.spans import Span
 from pipeline.report.json_report import DECISIONS_SCHEMA_FILE, FINDINGS_SCHEMA_FILE
 from pipeline.review.apply import ReviewError, apply_review, decisions_from_report, default_output, load_review
-from pipeline.core.spans import Span
 
 runner = CliRunner()
 
@@ -33,7 +33,12 @@ def report(tmp_path_factory: pytest.TempPathFactory, sample_path: Path) -> dict:
     result = tqa("run", article, "--out", root / "out")
     assert result.exit_code == 0, result.output
     findings = root / "out" / f"{sample_path.stem}.findings.json"
-    return {"root": root, "article": article, "findings": findings, "payload": json.loads(findings.read_text(encoding="utf-8"))}
+    return {
+        "root": root,
+        "article": article,
+        "findings": findings,
+        "payload": json.loads(findings.read_text(encoding="utf-8")),
+    }
 
 
 def write_decisions(path: Path, payload: dict, decide: dict[str, str] | None = None) -> Path:
@@ -58,7 +63,9 @@ def test_decisions_apply_exactly_the_accepted_changes(report: dict) -> None:
     payload = report["payload"]
     rejected = payload["applied"][0]  # the first duplicate title
     accepted = next(s for s in payload["suggestions"] if s["text"] == "video summit")
-    decisions = write_decisions(report["root"] / "x.decisions.json", payload, {rejected["id"]: "reject", accepted["id"]: "accept"})
+    decisions = write_decisions(
+        report["root"] / "x.decisions.json", payload, {rejected["id"]: "reject", accepted["id"]: "accept"}
+    )
     done = apply_review(decisions)
     assert done.output == report["root"] / "x.final.txt"  # beside the decisions file
     text = report["article"].read_text(encoding="utf-8")
@@ -67,7 +74,10 @@ def test_decisions_apply_exactly_the_accepted_changes(report: dict) -> None:
     assert final == expected(text, keep)
     assert "virtual summit" in final and "video summit" not in final
     assert final.count("The meeting of this head of state") == 2  # one duplicate kept, one removed
-    assert (done.accepted, done.rejected) == (len(keep), len(payload["applied"]) + len(payload["suggestions"]) - len(keep))
+    assert (done.accepted, done.rejected) == (
+        len(keep),
+        len(payload["applied"]) + len(payload["suggestions"]) - len(keep),
+    )
     assert report["article"].read_text(encoding="utf-8") == text  # the input is untouched
 
 
@@ -102,7 +112,9 @@ def test_overlapping_accepted_changes_are_refused(report: dict, tmp_path: Path) 
 def test_a_changed_input_is_refused(report: dict, tmp_path: Path) -> None:
     article = tmp_path / "in" / report["article"].name
     article.parent.mkdir()
-    article.write_text(report["article"].read_text(encoding="utf-8").replace("Five", "FIVE"), encoding="utf-8")  # same length
+    article.write_text(
+        report["article"].read_text(encoding="utf-8").replace("Five", "FIVE"), encoding="utf-8"
+    )  # same length
     path = write_decisions(tmp_path / "d.decisions.json", report["payload"])
     result = tqa("apply", path, "--input", article)
     assert result.exit_code == 2 and "has changed since the report" in result.stderr and "sha256" in result.stderr
@@ -122,7 +134,9 @@ def test_a_moved_input_is_found_with_input(report: dict, tmp_path: Path) -> None
     assert (tmp_path / "d.final.txt").exists()
 
 
-def test_a_relative_input_path_is_resolved_from_the_decisions_folder(report: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_relative_input_path_is_resolved_from_the_decisions_folder(
+    report: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "reports").mkdir()
     (tmp_path / "seeds").mkdir()
     shutil.copy(report["article"], tmp_path / "seeds" / "a.txt")
@@ -167,8 +181,14 @@ def test_the_final_text_keeps_the_input_encoding(tmp_path: Path) -> None:
         ("not json", "not JSON"),
         ("[1, 2]", "expected a JSON object"),
         ('{"schema": "other/1"}', "not a tqa decisions or findings file"),
-        ('{"schema": "tqa-decisions/1", "input": {}, "changes": [{"id": "c1", "start": 3, "end": 1, "replacement": "", "decision": "accept"}]}', "start <= end"),
-        ('{"schema": "tqa-decisions/1", "input": {}, "changes": [{"id": "c1", "start": 0, "end": 1, "replacement": "", "decision": "maybe"}]}', "'accept' or 'reject'"),
+        (
+            '{"schema": "tqa-decisions/1", "input": {}, "changes": [{"id": "c1", "start": 3, "end": 1, "replacement": "", "decision": "accept"}]}',
+            "start <= end",
+        ),
+        (
+            '{"schema": "tqa-decisions/1", "input": {}, "changes": [{"id": "c1", "start": 0, "end": 1, "replacement": "", "decision": "maybe"}]}',
+            "'accept' or 'reject'",
+        ),
         ('{"schema": "tqa-decisions/1", "input": {}, "changes": "all"}', "no 'changes' list"),
     ],
 )

@@ -11,12 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import kill_part_way
 from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.core.document import MAX_BYTES
-
-from conftest import kill_part_way
 
 runner = CliRunner()
 
@@ -128,7 +127,12 @@ def test_same_file_named_twice_is_processed_once(tmp_path):
 
 @pytest.mark.parametrize(
     "encoding, bom, newline",
-    [("utf-8", b"", "\r\n"), ("utf-8", codecs.BOM_UTF8, "\n"), ("utf-16-le", codecs.BOM_UTF16_LE, "\r\n"), ("gb18030", b"", "\r")],
+    [
+        ("utf-8", b"", "\r\n"),
+        ("utf-8", codecs.BOM_UTF8, "\n"),
+        ("utf-16-le", codecs.BOM_UTF16_LE, "\r\n"),
+        ("gb18030", b"", "\r"),
+    ],
 )
 def test_cleaned_text_keeps_encoding_bom_and_newlines(tmp_path, encoding, bom, newline):
     text = newline.join(["Ties are good -neighborly.", "", "中国和中亚的合作。 More text here.", ""])
@@ -256,7 +260,9 @@ def test_inputs_from_globs_and_standard_input(tmp_path):
     doc = json.loads(tqa("check", pattern, "--format", "json").stdout)
     assert sorted(Path(f["path"]).name for f in doc["files"]) == ["x.txt", "y.txt"]
     listing = f"{tmp_path / 'y' / 'y.txt'}\n\n{tmp_path / 'x' / 'x.txt'}\n"
-    result = runner.invoke(app, ["check", "--paths-from", "-", "--format", "json"], input=listing, catch_exceptions=False)
+    result = runner.invoke(
+        app, ["check", "--paths-from", "-", "--format", "json"], input=listing, catch_exceptions=False
+    )
     assert [Path(f["path"]).name for f in json.loads(result.stdout)["files"]] == ["y.txt", "x.txt"]
     assert tqa("check", str(tmp_path / "*.nothing")).exit_code == 2
 

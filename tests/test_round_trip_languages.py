@@ -6,19 +6,23 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.stages.batch import Job, Settings, TranslatorSlot, prepare, retranslate_chunk
 from pipeline.checks import build_checks
 from pipeline.core.document import Document
 from pipeline.core.languages import Router, parse_model_options
+from pipeline.stages.batch import Job, Settings, TranslatorSlot, prepare, retranslate_chunk
 from pipeline.translate.pool import ModelPool
 
-JA = ("政府は2023年に新しい経済対策を発表しました。首相は来週、中央アジアの五か国を訪問する予定です。\n\n"
-      "会議では、両国の貿易、エネルギー、交通インフラの協力について詳しく話し合われました。輸出は40%増えました。")
+JA = (
+    "政府は2023年に新しい経済対策を発表しました。首相は来週、中央アジアの五か国を訪問する予定です。\n\n"
+    "会議では、両国の貿易、エネルギー、交通インフラの協力について詳しく話し合われました。輸出は40%増えました。"
+)
 # The third sentence (its own paragraph) has no Japanese counterpart: only a round trip can
 # propose anything for it.
-EN = ("The government announced new economic measures in 2023. The prime minister will visit the five countries of "
-      "Central Asia next week.\n\nBoth sides will build a community of destiny.\n\nThe meeting discussed in detail "
-      "cooperation between the two countries on trade, energy and transport infrastructure. Exports rose by 40 percent.")
+EN = (
+    "The government announced new economic measures in 2023. The prime minister will visit the five countries of "
+    "Central Asia next week.\n\nBoth sides will build a community of destiny.\n\nThe meeting discussed in detail "
+    "cooperation between the two countries on trade, energy and transport infrastructure. Exports rose by 40 percent."
+)
 UNPAIRED = "Both sides will build a community of destiny."
 
 
@@ -69,7 +73,10 @@ def test_round_trips_of_an_article_with_a_japanese_original_go_through_japanese(
 def test_without_the_reverse_model_round_trips_are_skipped_with_a_notice(tmp_path: Path) -> None:
     ja = Recorder("ja-en")
     prep = run_chunk(tmp_path, {"JA": ja})
-    assert "round-trip suggestions skipped: no English→Japanese model (`tqa models pull EN-JA`)" in prep.retranslation.notices
+    assert (
+        "round-trip suggestions skipped: no English→Japanese model (`tqa models pull EN-JA`)"
+        in prep.retranslation.notices
+    )
     assert not [p for p in prep.retranslation.proposals if p.retranslation.mechanism == "round-trip"]
 
 
@@ -110,10 +117,28 @@ def test_tqa_run_round_trips_through_tiny_japanese_models_and_counts_both_caches
     en_ja = build_tiny_marian(tmp_path / "tiny-en-ja", EN + "\n" + ja_text, seed=4, source_lang="en", target_lang="ja")
     (tmp_path / "article.en.txt").write_text(EN, encoding="utf-8")
     (tmp_path / "article.ja.txt").write_text(JA, encoding="utf-8")
-    result = CliRunner().invoke(app, [
-        "run", str(tmp_path / "article.en.txt"), "--out", str(tmp_path / "out"), "-j", "1", "--max-length", "24",
-        "--cache", str(tmp_path / "cache"), "--model", str(tiny_model_dir),
-        "--model", f"ja={ja_en}", "--model", f"en-ja={en_ja}"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            str(tmp_path / "article.en.txt"),
+            "--out",
+            str(tmp_path / "out"),
+            "-j",
+            "1",
+            "--max-length",
+            "24",
+            "--cache",
+            str(tmp_path / "cache"),
+            "--model",
+            str(tiny_model_dir),
+            "--model",
+            f"ja={ja_en}",
+            "--model",
+            f"en-ja={en_ja}",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code in (0, 1), result.output
     report = json.loads((tmp_path / "out" / "article.en.findings.json").read_text(encoding="utf-8"))
     trips = [r for r in report["retranslations"] if r["mechanism"] == "round-trip"]

@@ -23,8 +23,14 @@ def batch(n: int) -> list[dict]:
         if i % 17 == 5:
             rows.append(error_row(f"bad{i}.bin", f"bad{i}", "looks binary <b>"))
             continue
-        row = {**base, "input": f"news/a{i}\u202e\u00fc.txt" if i == 3 else f"news/a{i}.txt", "stem": f"a{i}",
-               "mqm_after": float(i % 7), "mqm_before": float(i % 5), f"n_check{i % 3}": i % 4}
+        row = {
+            **base,
+            "input": f"news/a{i}\u202e\u00fc.txt" if i == 3 else f"news/a{i}.txt",
+            "stem": f"a{i}",
+            "mqm_after": float(i % 7),
+            "mqm_before": float(i % 5),
+            f"n_check{i % 3}": i % 4,
+        }
         rows.append(row)
     return rows
 

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.core.edits import Edit, apply_edits
-from pipeline.report.diff import EditDiff, _LOCAL_DIFF_LIMIT, edit_opcodes, tokenize, unified_diff, word_diff
 from pipeline.core.spans import Span
+from pipeline.report.diff import _LOCAL_DIFF_LIMIT, EditDiff, edit_opcodes, tokenize, unified_diff, word_diff
 from tests.test_reports import apply_unified_diff
 
 
@@ -50,7 +50,9 @@ def test_a_1mb_document_runs_with_only_local_diffs(tmp_path: Path, monkeypatch: 
     (tmp_path / "long.txt").write_text(text, encoding="utf-8")
     _CountingMatcher.sizes = []
     monkeypatch.setattr(difflib, "SequenceMatcher", _CountingMatcher)
-    result = CliRunner().invoke(app, ["run", str(tmp_path / "long.txt"), "--out", str(tmp_path / "out"), "--no-retranslate", "-j", "1"])
+    result = CliRunner().invoke(
+        app, ["run", str(tmp_path / "long.txt"), "--out", str(tmp_path / "out"), "--no-retranslate", "-j", "1"]
+    )
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
     cleaned = (out / "long.cleaned.txt").read_text(encoding="utf-8")
@@ -81,10 +83,16 @@ def test_the_word_diff_names_the_copy_the_edit_removed() -> None:
 
 def test_a_change_inside_a_word_shows_the_whole_word() -> None:
     text = "the sub -natural gas and e -commerce"
-    edits = [Edit(Span(text.index(" -n"), text.index(" -n") + 2), "-", "h", "rule"), Edit(Span(text.index(" -c"), text.index(" -c") + 2), "-", "h", "rule")]
+    edits = [
+        Edit(Span(text.index(" -n"), text.index(" -n") + 2), "-", "h", "rule"),
+        Edit(Span(text.index(" -c"), text.index(" -c") + 2), "-", "h", "rule"),
+    ]
     cleaned = apply_edits(text, edits)
     chunks = EditDiff(text, cleaned, edits).row(Span(0, len(text)), Span(0, len(cleaned)))
-    assert [(c.a, c.b) for c in chunks if c.op != "equal"] == [("sub -natural", "sub-natural"), ("e -commerce", "e-commerce")]
+    assert [(c.a, c.b) for c in chunks if c.op != "equal"] == [
+        ("sub -natural", "sub-natural"),
+        ("e -commerce", "e-commerce"),
+    ]
     assert chunks == word_diff(text, cleaned)
 
 
@@ -142,9 +150,17 @@ def test_the_size_benchmark_prints_stages_and_growth(tmp_path: Path) -> None:
     import sys
 
     repo = Path(__file__).resolve().parent.parent
-    out = subprocess.run([sys.executable, str(repo / "bench" / "sizes.py"), "--sizes", "3,6", "--json", str(tmp_path / "s.json")],
-                         capture_output=True, text=True, check=True, cwd=repo).stdout
-    assert "| size | findings | applied | load | check+plan | repair+recheck+score | reports | total | growth/doubling |" in out
+    out = subprocess.run(
+        [sys.executable, str(repo / "bench" / "sizes.py"), "--sizes", "3,6", "--json", str(tmp_path / "s.json")],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=repo,
+    ).stdout
+    assert (
+        "| size | findings | applied | load | check+plan | repair+recheck+score | reports | total | growth/doubling |"
+        in out
+    )
     rows = json.loads((tmp_path / "s.json").read_text())["rows"]
     assert [r["kb"] > 0 for r in rows] == [True, True] and rows[1]["chars"] > rows[0]["chars"]
     assert "check+plan" in out.splitlines()[-1]  # the larger size is compared with the smaller
@@ -161,7 +177,8 @@ def test_a_findings_sentence_is_found_by_bisection_as_a_scan_would() -> None:
 
     def scanned(start: int, end: int) -> str:
         spans = [s for s in doc.sentences if s.start <= end and start <= s.end] or [
-            s for s in doc.paragraphs if s.start <= start <= s.end]
+            s for s in doc.paragraphs if s.start <= start <= s.end
+        ]
         return " ".join(doc.text[spans[0].start : spans[-1].end].split())[:299] if spans else ""
 
     for _ in range(300):

@@ -8,14 +8,18 @@ import pytest
 
 from pipeline.core.document import split_paragraphs
 from pipeline.core.edits import Edit, apply_edits
-from pipeline.stages.score import compute_scores, paragraph_beads
 from pipeline.core.spans import Span
+from pipeline.stages.score import compute_scores, paragraph_beads
 
 
 def _title_removed(sample: str) -> tuple[str, list[Edit]]:
     """The sample with its repeated title lines removed, as the duplicate-line rule does."""
     paras = split_paragraphs(sample)
-    edits = [Edit(Span(paras[k - 1].end, p.end), "", "dup", "rule") for k, p in enumerate(paras) if k and p.of(sample) == paras[0].of(sample)]
+    edits = [
+        Edit(Span(paras[k - 1].end, p.end), "", "dup", "rule")
+        for k, p in enumerate(paras)
+        if k and p.of(sample) == paras[0].of(sample)
+    ]
     return apply_edits(sample, edits), edits
 
 

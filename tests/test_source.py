@@ -40,6 +40,7 @@ def by_check(findings, check):
 
 # --- finding the original ----------------------------------------------------------------
 
+
 def test_original_beside_the_input_by_language_tag(tmp_path: Path) -> None:
     (tmp_path / "article.en.txt").write_text("English.", encoding="utf-8")
     (tmp_path / "article.zh.txt").write_text("中文。", encoding="utf-8")
@@ -90,6 +91,7 @@ def test_original_in_gb18030_is_read_and_english_is_refused(tmp_path: Path) -> N
 
 # --- the checks ------------------------------------------------------------------------------
 
+
 def test_faithful_translation_has_only_its_omission(rail_zh: Document, rail_en: Document) -> None:
     findings = run_source_checks(pair_documents(rail_en, rail_zh))
     assert [f.check for f in findings] == ["omission"]
@@ -100,7 +102,9 @@ def test_faithful_translation_has_only_its_omission(rail_zh: Document, rail_en: 
 
 
 def test_changed_numbers_are_found_at_their_spans(rail_zh: Document, rail_en: Document) -> None:
-    english = rail_en.text.replace("fallen by 40 percent", "fallen by 14 percent").replace("29.1 million tonnes", "2.91 million tonnes")
+    english = rail_en.text.replace("fallen by 40 percent", "fallen by 14 percent").replace(
+        "29.1 million tonnes", "2.91 million tonnes"
+    )
     findings = by_check(run_source_checks(pair_with(rail_zh, english)), "number-mismatch")
     assert [f.span.of(english) for f in findings] == ["2.91 million", "14 percent"]
     assert findings[1].evidence["zh_numbers"] == ["百分之四十"]
@@ -117,14 +121,18 @@ def test_a_dropped_number_is_reported_on_its_sentence(rail_zh: Document, rail_en
 
 
 def test_numbers_written_differently_are_the_same() -> None:
-    summit = run_source_checks(pair_documents(load_document(PARALLEL / "summit.en.txt"), load_source(PARALLEL / "summit.zh.txt")))
+    summit = run_source_checks(
+        pair_documents(load_document(PARALLEL / "summit.en.txt"), load_source(PARALLEL / "summit.zh.txt"))
+    )
     # 三十 = "thirty", 30周年 = "30th", 1月25日 = "January 25", 100多倍 = "more than 100 times"
     assert not by_check(summit, "number-mismatch")
 
 
 def test_sentence_left_in_chinese(rail_zh: Document, rail_en: Document) -> None:
     copied = "越来越多的老挝农产品通过铁路进入中国市场。"
-    english = rail_en.text.replace("More and more Lao agricultural products are entering the Chinese market by rail.", copied)
+    english = rail_en.text.replace(
+        "More and more Lao agricultural products are entering the Chinese market by rail.", copied
+    )
     findings = by_check(run_source_checks(pair_with(rail_zh, english)), "untranslated-source")
     assert len(findings) == 1
     assert findings[0].span.of(english) == copied
@@ -137,7 +145,9 @@ def test_chinese_not_from_the_original_is_not_untranslated_source(rail_zh: Docum
 
 
 def test_source_checks_take_options_like_other_checks() -> None:
-    checks = build_source_checks({"omission": {"severity": "minor", "min_han": 100}, "number-mismatch": {"enabled": False}, "calque": {}})
+    checks = build_source_checks(
+        {"omission": {"severity": "minor", "min_han": 100}, "number-mismatch": {"enabled": False}, "calque": {}}
+    )
     assert sorted(c.id for c in checks) == ["key-term", "omission", "untranslated-source"]
     assert next(c for c in checks if c.id == "omission").severity.value == "minor"
     with pytest.raises(ConfigurationError, match="allowed: min_han"):

@@ -39,11 +39,14 @@ def test_quote_marks_unpaired_across_paragraphs_in_other_ways_are_still_found() 
     assert len(found(text, "unpaired-punctuation")) == 2
 
 
-@pytest.mark.parametrize("text, phrase", [
-    ("And if we, if we get this done, we will be fine.", "if we, if we"),
-    ("I think, I think that is right.", "I think, I think"),
-    ("Number one, number one is jobs.", "Number one, number one"),
-])
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        ("And if we, if we get this done, we will be fine.", "if we, if we"),
+        ("I think, I think that is right.", "I think, I think"),
+        ("Number one, number one is jobs.", "Number one, number one"),
+    ],
+)
 def test_a_spoken_restart_after_a_comma_is_minor_and_not_repaired(text: str, phrase: str) -> None:
     [finding] = found(text, "repeated-phrase")
     assert finding.span.of(text) == phrase
@@ -51,10 +54,16 @@ def test_a_spoken_restart_after_a_comma_is_minor_and_not_repaired(text: str, phr
     assert finding.evidence["kind"] == "restart"
 
 
-@pytest.mark.parametrize("text, phrase", [
-    ("We must reduce poverty reduction, reduce poverty reduction in rural areas.", "reduce poverty reduction, reduce poverty reduction"),
-    ("And if we if we get this done, we will be fine.", "if we if we"),  # no comma: MT doubling
-])
+@pytest.mark.parametrize(
+    "text, phrase",
+    [
+        (
+            "We must reduce poverty reduction, reduce poverty reduction in rural areas.",
+            "reduce poverty reduction, reduce poverty reduction",
+        ),
+        ("And if we if we get this done, we will be fine.", "if we if we"),  # no comma: MT doubling
+    ],
+)
 def test_mt_doubling_stays_major_with_its_repair(text: str, phrase: str) -> None:
     [finding] = found(text, "repeated-phrase")
     assert finding.span.of(text) == phrase

@@ -21,8 +21,14 @@ print("LOADED", " ".join(m for m in ("jinja2", "wordfreq", "torch", "transformer
 
 def test_tqa_check_does_not_load_the_report_templates_or_a_model_library() -> None:
     article = REPO / "tests" / "data" / "clean" / "01_summit.txt"
-    proc = subprocess.run([sys.executable, "-c", PROBE, str(article)], capture_output=True, text=True, cwd=REPO,
-                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(article)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
     loaded = [line for line in proc.stdout.splitlines() if line.startswith("LOADED")]
     assert loaded == ["LOADED "], proc.stdout[-2000:] + proc.stderr[-2000:]
 

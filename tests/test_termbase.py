@@ -30,7 +30,10 @@ def test_shipped_term_base_is_well_formed():
     "text, expected",
     [
         ("patients with new crown pneumonia were treated", [("new crown pneumonia", "COVID-19")]),
-        ("to deepen supply side structural reform", [("supply side structural reform", "supply-side structural reform")]),
+        (
+            "to deepen supply side structural reform",
+            [("supply side structural reform", "supply-side structural reform")],
+        ),
         ("the one belt one road countries", [("one belt one road", "Belt and Road Initiative")]),  # the glossary wins
         ("a people mountain people sea at the station", [("people mountain people sea", "huge crowds")]),
         ("we must fill the short board in rural areas", [("fill the short board", "strengthen weak links")]),
@@ -42,8 +45,14 @@ def test_wrong_renderings_are_calques(text, expected):
 
 @pytest.mark.parametrize(
     "text",
-    ["COVID-19 patients were treated", "supply-side structural reform", "the Belt and Road Initiative",
-     "huge crowds at the station", "a crown of thorns", "a short board meeting"],
+    [
+        "COVID-19 patients were treated",
+        "supply-side structural reform",
+        "the Belt and Road Initiative",
+        "huge crowds at the station",
+        "a crown of thorns",
+        "a short board meeting",
+    ],
 )
 def test_accepted_renderings_are_not(text):
     assert hits(text) == []
@@ -92,7 +101,12 @@ def test_tbx_basic_and_tbx3(tmp_path: Path):
     two = tmp_path / "two.tbx"
     two.write_text(TBX, encoding="utf-8")
     [entry] = load_termbase(two)
-    assert (entry.zh, entry.en, entry.wrong, entry.domain) == ("新冠肺炎", ("COVID-19",), ("new crown pneumonia",), "health")
+    assert (entry.zh, entry.en, entry.wrong, entry.domain) == (
+        "新冠肺炎",
+        ("COVID-19",),
+        ("new crown pneumonia",),
+        "health",
+    )
     three = tmp_path / "three.tbx"
     three.write_text(TBX3, encoding="utf-8")
     [entry] = load_termbase(three)

@@ -16,7 +16,9 @@ from pipeline.cli import app
 runner = CliRunner()
 SCHEMA = Path(__file__).parent.parent / "pipeline" / "report" / "schema" / "tqa-field.schema.json"
 BAD = "The results were good , the the meeting said."
-TEXT = "\n\n".join([f"{BAD} Paragraph {i} delivered an important speech , and the the talks went on." for i in range(4)])
+TEXT = "\n\n".join(
+    [f"{BAD} Paragraph {i} delivered an important speech , and the the talks went on." for i in range(4)]
+)
 
 
 def run(*args):
@@ -27,8 +29,10 @@ def run(*args):
 def written(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("tqa_field")
     src = tmp / "news.jsonl"
-    src.write_text(json.dumps({"id": "doc-03", "text": TEXT}) + "\n" + json.dumps({"id": "ok", "text": "Trade grew."}) + "\n",
-                   encoding="utf-8")
+    src.write_text(
+        json.dumps({"id": "doc-03", "text": TEXT}) + "\n" + json.dumps({"id": "ok", "text": "Trade grew."}) + "\n",
+        encoding="utf-8",
+    )
     result = run(src, "--out", tmp / "out")
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in (tmp / "out" / "news.jsonl").read_text(encoding="utf-8").splitlines()]

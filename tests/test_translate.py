@@ -100,8 +100,17 @@ def test_batches_are_bounded_and_length_sorted(tiny_model_dir: Path, monkeypatch
 
 
 # (text, what the tiny model's tokenizer makes of it): characters and tokens disagree
-MIXED = ["中国和中亚将逐步恢复客运航班", "确保中国", "2023年12月3日", "The summit is the first", "中国",
-         "XJ-9 qz wv", "中亚峰会在西安举行，这是首次", "恢复客运航班", "ΩΨΦ"]
+MIXED = [
+    "中国和中亚将逐步恢复客运航班",
+    "确保中国",
+    "2023年12月3日",
+    "The summit is the first",
+    "中国",
+    "XJ-9 qz wv",
+    "中亚峰会在西安举行，这是首次",
+    "恢复客运航班",
+    "ΩΨΦ",
+]
 
 
 def test_batches_hold_texts_of_similar_token_length(tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -221,7 +230,9 @@ def test_pull_failure_is_one_line_and_leaves_nothing(tmp_path: Path, no_network:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_ct2_translates_like_a_translator(tiny_ct2_dir: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ct2_translates_like_a_translator(
+    tiny_ct2_dir: Path, tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ct2 = load_translator(str(tiny_ct2_dir), backend="ct2", **OPTIONS)
     calls = count_batches(monkeypatch, ct2)
     out = ct2.translate([A, B, "", A, C])

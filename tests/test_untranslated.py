@@ -73,8 +73,7 @@ def test_a_lone_greek_letter_is_a_symbol_not_a_passage():
 
 def test_a_whole_sentence_in_another_latin_language_is_flagged():
     doc, findings = untranslated(
-        "The summit ended on Tuesday. Le gouvernement chinois a annoncé une nouvelle aide aux pays voisins. "
-        "Trade grew."
+        "The summit ended on Tuesday. Le gouvernement chinois a annoncé une nouvelle aide aux pays voisins. Trade grew."
     )
     assert len(findings) == 1
     assert findings[0].evidence["language"] == "fr"
@@ -105,9 +104,16 @@ def test_the_script_decides_without_langdetect(monkeypatch):
     monkeypatch.setattr(module, "identify", refuse)
     doc, findings = untranslated("A 東京都の会議 B 서울시 C 中国外交部 D สวัสดีครับ E Αθήνα F.")
     got = {f.span.of(doc.text): (f.evidence["language"], f.evidence["script"]) for f in findings}
-    assert got == {"東京都の会議": ("ja", "Kana"), "서울시": ("ko", "Hangul"), "中国外交部": ("zh", "Han"),
-                   "สวัสดีครับ": ("th", "Thai"), "Αθήνα": ("el", "Greek")}
-    assert next(f for f in findings if f.evidence["language"] == "ja").message == "Japanese, 6 letters left untranslated"
+    assert got == {
+        "東京都の会議": ("ja", "Kana"),
+        "서울시": ("ko", "Hangul"),
+        "中国外交部": ("zh", "Han"),
+        "สวัสดีครับ": ("th", "Thai"),
+        "Αθήνα": ("el", "Greek"),
+    }
+    assert (
+        next(f for f in findings if f.evidence["language"] == "ja").message == "Japanese, 6 letters left untranslated"
+    )
 
 
 def test_a_shared_script_is_identified_among_its_own_languages():

@@ -10,30 +10,96 @@ import regex
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.checks import build_checks, run_checks
-
-from pipeline.checks.resources import words
+from pipeline.checks import build_checks, repetition, run_checks
 from pipeline.checks.compounds import _FIXED, _matches
 from pipeline.checks.glued import _UNITS, FUNCTION_WORDS, GluedNumber, GluedWords, _split, _token_at
-from pipeline.checks.resources.wordfreq_en import zipf
 from pipeline.checks.pinyin import Pinyin, is_pinyin
 from pipeline.checks.repetition import RepeatedPhrase
-from pipeline.checks import repetition
+from pipeline.checks.resources import words
+from pipeline.checks.resources.wordfreq_en import zipf
+from pipeline.checks.resources.words import WordIndex, word_index
 from pipeline.checks.restatement import RepeatedModifier
 from pipeline.checks.spacing import _HYPHEN, _SPACE_BEFORE, _spaced_hyphens, _spaced_marks
 from pipeline.checks.untranslated import _ENGLISH, _Letters
-from pipeline.checks.resources.words import WordIndex, word_index
 from pipeline.core import document
 from pipeline.core.document import Document
 from pipeline.core.spans import Span
 
 PIECES = [
-    "the", "The", "and", "of", "China", "china", "in2020", "5million", "1,000.million", "ofthe", "inChina",
-    "economicdevelopment", "zhengfu", "gongzuo", "jiayou", "Sino", "sino", "Japanese", "post", "pandemic", "era",
-    "COVID", "19", "win", "people", "to", "exchanges", "state", "owned", "related", "deaths", "joint", "defense",
-    "control", "café", "naïve", "ſ", "K", "İn", "中国", "日本", "Москва", "_", "x_y", "'s", "’s", "'", "’", "-", " -",
-    "- ", "--", " ", "  ", "\t", "\n", "\n\n", ",", ".", "..", ";", ":", "?", "!", ")", "]", "(", '"', "“", "”",
-    "2", "3.5", "e\u0301", "²",
+    "the",
+    "The",
+    "and",
+    "of",
+    "China",
+    "china",
+    "in2020",
+    "5million",
+    "1,000.million",
+    "ofthe",
+    "inChina",
+    "economicdevelopment",
+    "zhengfu",
+    "gongzuo",
+    "jiayou",
+    "Sino",
+    "sino",
+    "Japanese",
+    "post",
+    "pandemic",
+    "era",
+    "COVID",
+    "19",
+    "win",
+    "people",
+    "to",
+    "exchanges",
+    "state",
+    "owned",
+    "related",
+    "deaths",
+    "joint",
+    "defense",
+    "control",
+    "café",
+    "naïve",
+    "ſ",
+    "K",
+    "İn",
+    "中国",
+    "日本",
+    "Москва",
+    "_",
+    "x_y",
+    "'s",
+    "’s",
+    "'",
+    "’",
+    "-",
+    " -",
+    "- ",
+    "--",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\n\n",
+    ",",
+    ".",
+    "..",
+    ";",
+    ":",
+    "?",
+    "!",
+    ")",
+    "]",
+    "(",
+    '"',
+    "“",
+    "”",
+    "2",
+    "3.5",
+    "e\u0301",
+    "²",
 ]
 texts = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -48,7 +114,11 @@ def test_the_index_splits_the_text_into_words_and_gaps():
     assert index.where({"s", "Good"}.__contains__) == [0, 3]
     assert index.where_gap(" ".__eq__) == [4]
     words, starts, ends = index.latin
-    assert (words, list(starts), list(ends)) == (["Good", "neighborly", "s", "x", "y"], [2, 8, 25, 27, 29], [6, 18, 26, 28, 30])
+    assert (words, list(starts), list(ends)) == (
+        ["Good", "neighborly", "s", "x", "y"],
+        [2, 8, 25, 27, 29],
+        [6, 18, 26, 28, 30],
+    )
 
 
 @given(texts)
@@ -70,9 +140,13 @@ def test_run_checks_splits_a_document_into_words_once_and_lets_the_index_go(monk
         original(self, text)
 
     monkeypatch.setattr(WordIndex, "__init__", counting)
-    doc = Document.from_text("The the ofthe in2020 of zhengfu gongzuo, Sino Japanese ties.\n\nA community of destiny.\n")
+    doc = Document.from_text(
+        "The the ofthe in2020 of zhengfu gongzuo, Sino Japanese ties.\n\nA community of destiny.\n"
+    )
     findings = run_checks(doc, build_checks())
-    assert {"repeated-phrase", "glued-words", "glued-number", "pinyin", "missing-hyphen", "calque"} <= {f.check for f in findings}
+    assert {"repeated-phrase", "glued-words", "glued-number", "pinyin", "missing-hyphen", "calque"} <= {
+        f.check for f in findings
+    }
     assert built == [doc.text], "one split for every check"
     assert words._ATTRIBUTE not in doc.__dict__, "the index is dropped after the checks"
     assert word_index(doc) is word_index(doc)
@@ -102,17 +176,26 @@ def test_missing_hyphen_candidates_find_every_match(text):
 
 def _glued_words_by_scan(text):
     found = [(m.span(), _split(m.group())) for m in re.finditer(r"\b[a-z]{5,}\b", text)]
-    found += [(m.span(), (m.group(1), m.group(2))) for m in re.finditer(r"\b([a-z]{2,5})([A-Z][a-z]{2,})\b", text)
-              if m.group(1) in FUNCTION_WORDS]
+    found += [
+        (m.span(), (m.group(1), m.group(2)))
+        for m in re.finditer(r"\b([a-z]{2,5})([A-Z][a-z]{2,})\b", text)
+        if m.group(1) in FUNCTION_WORDS
+    ]
     return sorted((span, split) for span, split in found if split)
 
 
 @given(texts)
 @SETTINGS
 def test_glued_words_judges_the_words_a_scan_finds(text):
-    found = [((f.span.start, f.span.end), tuple(f.replacement.split(" "))) for f in GluedWords().find(Document.from_text(text))]
-    expected = [(span, split) for span, split in _glued_words_by_scan(text)
-                if not re.search(r"[/@_=\\#]|\w\.\w|://", _token_at(text, *span))]
+    found = [
+        ((f.span.start, f.span.end), tuple(f.replacement.split(" ")))
+        for f in GluedWords().find(Document.from_text(text))
+    ]
+    expected = [
+        (span, split)
+        for span, split in _glued_words_by_scan(text)
+        if not re.search(r"[/@_=\\#]|\w\.\w|://", _token_at(text, *span))
+    ]
     assert found == expected
 
 
@@ -132,7 +215,9 @@ def _glued_numbers_by_scan(text):
 @given(texts)
 @SETTINGS
 def test_glued_number_finds_what_a_scan_finds(text):
-    assert [(f.span.start, f.span.end) for f in GluedNumber().find(Document.from_text(text))] == _glued_numbers_by_scan(text)
+    assert [(f.span.start, f.span.end) for f in GluedNumber().find(Document.from_text(text))] == _glued_numbers_by_scan(
+        text
+    )
 
 
 def _pinyin_by_scan(text):
@@ -154,8 +239,14 @@ def test_pinyin_finds_what_a_scan_finds(text):
     assert [(f.span.start, f.span.end) for f in Pinyin().find(Document.from_text(text))] == _pinyin_by_scan(text)
 
 
-@given(st.lists(st.sampled_from(["joint", "defense", "and", "control", "good", "friends", "the", " ", "  ", ",", "\n", "Joint"]),
-                max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["joint", "defense", "and", "control", "good", "friends", "the", " ", "  ", ",", "\n", "Joint"]
+        ),
+        max_size=40,
+    ).map("".join)
+)
 @SETTINGS
 def test_repeated_modifier_finds_what_its_pattern_finds(text):
     pattern = r"\b([a-z]{4,}) ([a-z]{3,}) and ([a-z]{4,}) ([a-z]{3,})\b"
@@ -206,14 +297,29 @@ def test_the_index_counts_words_as_the_document_does(text):
 
 
 TRIE_PHRASES = [
-    "community of destiny", "community of common destiny", "in the new era", "in the", "people's war", "win-win",
-    "win-win cooperation", "the people's community", "state-owned", "joint defense and control", "post pandemic era",
-    "China's * development", "of the", "to, exchanges", "Sino Japanese exchanges", "deaths related", "the 19 COVID",
+    "community of destiny",
+    "community of common destiny",
+    "in the new era",
+    "in the",
+    "people's war",
+    "win-win",
+    "win-win cooperation",
+    "the people's community",
+    "state-owned",
+    "joint defense and control",
+    "post pandemic era",
+    "China's * development",
+    "of the",
+    "to, exchanges",
+    "Sino Japanese exchanges",
+    "deaths related",
+    "the 19 COVID",
 ]
 TRIE_WORDS = sorted({w for p in TRIE_PHRASES for w in re.findall(r"\w+", p)}) + ["People", "China's", "x", "*"]
 TRIE_GAPS = [" ", " ", " ", " ", "  ", "-", " -", ", ", "'s ", "’s ", "'", "\n", ". "]
 trie_texts = st.lists(st.tuples(st.sampled_from(TRIE_WORDS), st.sampled_from(TRIE_GAPS)), max_size=40).map(
-    lambda pairs: "".join(w + g for w, g in pairs))
+    lambda pairs: "".join(w + g for w, g in pairs)
+)
 
 
 @given(trie_texts)
@@ -242,7 +348,8 @@ def test_spaced_quotes_are_the_pattern_s_matches_on_the_right_side(text):
         before = text[m.start() - 1] if m.start() else ""
         opening = m.group()[0] == "“"
         if (opening and (not before or before.isspace() or before == "(")) or (
-                not opening and before and (before.isalnum() or before in "_.,!?")):
+            not opening and before and (before.isalnum() or before in "_.,!?")
+        ):
             expected.append((m.start(), m.end()))
     assert [(f.span.start, f.span.end) for f in SpacedQuote().find(Document.from_text(text))] == expected
 

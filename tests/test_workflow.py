@@ -32,12 +32,16 @@ def report(seeds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
 
 # --- no silent failures -----------------------------------------------------------------
 
-@pytest.mark.parametrize("args, says", [
-    (("--model", "no-such-org/no-such-model"), "--model no-such-org/no-such-model"),
-    (("--model", "./no/such/folder"), "does not exist"),
-    (("--backend", "ct2"), "--backend ct2"),
-    (("--round-trip-model", "./missing-en-zh"), "--round-trip-model"),
-])
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (("--model", "no-such-org/no-such-model"), "--model no-such-org/no-such-model"),
+        (("--model", "./no/such/folder"), "does not exist"),
+        (("--backend", "ct2"), "--backend ct2"),
+        (("--round-trip-model", "./missing-en-zh"), "--round-trip-model"),
+    ],
+)
 def test_explicit_models_that_do_not_exist_stop_before_any_work(seeds, tmp_path, monkeypatch, args, says):
     monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))
     out = tmp_path / "out"
@@ -79,12 +83,15 @@ def test_no_guard_says_what_the_guard_would_have_rejected(seeds, tmp_path, tiny_
 
 
 def test_no_guard_making_the_penalty_worse_is_said():
-    from pipeline.stages.batch import Job, Outcome
     from pipeline.report.run_summary import RunTally
+    from pipeline.stages.batch import Job, Outcome
 
     tally = RunTally()
-    outcome = Outcome(Job(Path("a.txt"), "a"), row={"mqm_before": 10.0, "mqm_after": 12.5},
-                      unguarded=["translation rejected (repetition loop: \"the\" 5 times in a row)"])
+    outcome = Outcome(
+        Job(Path("a.txt"), "a"),
+        row={"mqm_before": 10.0, "mqm_after": 12.5},
+        unguarded=['translation rejected (repetition loop: "the" 5 times in a row)'],
+    )
     tally.add(outcome, None)
     lines = tally.lines(None)
     assert any("(1 repetition loop)" in l for l in lines)
@@ -106,6 +113,7 @@ def test_check_fail_on_names_the_findings_too(seeds):
 
 
 # --- tqa accept ---------------------------------------------------------------------------
+
 
 def test_accept_without_a_selector_accepts_nothing(report, tmp_path):
     result = tqa("accept", report)
@@ -161,6 +169,7 @@ def test_checks_lists_the_model_made_check_too():
 
 # --- tqa check output -----------------------------------------------------------------------
 
+
 def test_a_repeated_title_line_is_located_on_its_own_line(seeds):
     lines = [l for l in tqa("check", seeds).stdout.splitlines() if "duplicate-line" in l and "repeats" in l]
     assert [l.split(": ")[0].rsplit(":", 2)[1:] for l in lines] == [["3", "1"], ["5", "1"]]
@@ -194,16 +203,19 @@ def test_all_clear_totals_and_colour_only_on_a_terminal(tmp_path, seeds):
     assert tqa("check", clean).stdout.strip() == "All clear: no findings in 1 file(s)."
     text = tqa("check", seeds).stdout
     assert "\x1b[" not in text  # not a terminal: no colour codes
-    found = Counter(f["severity"] for f in json.loads(tqa("check", seeds, "--format", "json").stdout)["files"][0]["findings"])
+    found = Counter(
+        f["severity"] for f in json.loads(tqa("check", seeds, "--format", "json").stdout)["files"][0]["findings"]
+    )
     total = sum(found.values())
     assert text.splitlines()[-1].startswith(
-        f"{total} finding(s) in 1 file(s): {found['critical']} critical, {found['major']} major, {found['minor']} minor")
+        f"{total} finding(s) in 1 file(s): {found['critical']} critical, {found['major']} major, {found['minor']} minor"
+    )
     import io
 
-    from pipeline.report.check_output import TextOutput
     from pipeline.core.document import Document
     from pipeline.core.findings import Finding, Severity
     from pipeline.core.spans import Span
+    from pipeline.report.check_output import TextOutput
 
     out = io.StringIO()
     printer = TextOutput(out, colour=True)
@@ -218,7 +230,9 @@ def test_select_and_ignore_choose_checks_on_the_command_line(seeds):
         return {f["check"] for f in doc["files"][0]["findings"]}
 
     assert checks("--select", "untranslated,calque") == {"untranslated", "calque"}
-    assert "hyphen-spacing" not in checks("--ignore", "hyphen-spacing") and "calque" in checks("--ignore", "hyphen-spacing")
+    assert "hyphen-spacing" not in checks("--ignore", "hyphen-spacing") and "calque" in checks(
+        "--ignore", "hyphen-spacing"
+    )
     bad = tqa("check", seeds, "--select", "untranslate")
     assert bad.exit_code == 2 and "--select untranslate: no such check" in bad.stderr
     old = tqa("check", seeds, "--ignore", "accepted.json")
@@ -254,6 +268,7 @@ def test_encoding_override_and_low_confidence_warning(tmp_path):
 
 # --- reports for folders of articles ----------------------------------------------------------
 
+
 @pytest.fixture()
 def tree(tmp_path: Path, sample_path: Path) -> Path:
     root = tmp_path / "news"
@@ -274,8 +289,10 @@ def test_reports_mirror_the_input_tree_and_export_every_finding(tree, tmp_path, 
     assert 'href="asia/x.html"' in (out / "index.html").read_text(encoding="utf-8")
     rows = list(csv.DictReader((out / "findings.csv").open(encoding="utf-8")))
     jsonl = [json.loads(l) for l in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
-    per_article = sum(len(json.loads((out / sub / "x.findings.json").read_text(encoding="utf-8"))["findings"])
-                      for sub in ("asia", "europe"))
+    per_article = sum(
+        len(json.loads((out / sub / "x.findings.json").read_text(encoding="utf-8"))["findings"])
+        for sub in ("asia", "europe")
+    )
     assert len(rows) == len(jsonl) == per_article > 0  # one row per finding of every article
     first = next(r for r in rows if r["check"] == "duplicate-line")
     assert (first["file"], first["line"], first["column"], first["severity"]) == ("news/asia/x.txt", "3", "1", "major")
@@ -335,19 +352,26 @@ def test_check_output_benchmark_runs():
     import sys
 
     root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, str(root / "bench" / "check_output.py"), "--quick"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(root / "bench" / "check_output.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "speed-up" in done.stdout and "streamed (now)" in done.stdout
 
 
 def test_findings_without_a_change_are_marked_once_each_where_they_are():
+    from pipeline.core.spans import Span
     from pipeline.report.diff import Pair
     from pipeline.report.marks import mark_rows
-    from pipeline.core.spans import Span
 
     text = "One two three.\n\nFour five six."
-    rows = [{"left": [{"kind": "text", "text": "One two three."}], "right": []},
-            {"left": [{"kind": "text", "text": "Four five six."}], "right": []}]
+    rows = [
+        {"left": [{"kind": "text", "text": "One two three."}], "right": []},
+        {"left": [{"kind": "text", "text": "Four five six."}], "right": []},
+    ]
     pairs = [Pair(Span(0, 14), Span(0, 14)), Pair(Span(16, 30), Span(16, 30))]
     across = Finding("repeated-phrase", Span(8, 20), Severity.MAJOR, "m")  # "three.\n\nFour"
     point = Finding("omission", Span(30, 30), Severity.MAJOR, "missing")  # at the very end
@@ -372,5 +396,8 @@ def test_a_named_ignore_list_that_does_not_exist_is_an_error_not_an_empty_list(t
     extra = ["--out", str(tmp_path / "out"), "--no-retranslate"] if command == "run" else []
     result = CliRunner().invoke(app, [command, str(src), "--ignore-list", str(tmp_path / "typo.json"), *extra])
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"tqa: error: ignore list {tmp_path / 'typo.json'}: no such file (tqa accept creates one)"
+    assert (
+        result.stderr.strip()
+        == f"tqa: error: ignore list {tmp_path / 'typo.json'}: no such file (tqa accept creates one)"
+    )
     assert not (tmp_path / "out").exists()

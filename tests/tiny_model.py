@@ -37,8 +37,14 @@ def _train_sentencepiece(corpus_text: str, seed: int) -> bytes:
 
 
 TINY_CONFIG = dict(
-    d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
-    encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=256,
+    d_model=32,
+    encoder_layers=1,
+    decoder_layers=1,
+    encoder_attention_heads=2,
+    decoder_attention_heads=2,
+    encoder_ffn_dim=64,
+    decoder_ffn_dim=64,
+    max_position_embeddings=256,
     # large random weights so that different inputs give different outputs
     # (at the usual 0.02 every input decodes to the same string)
     init_std=0.5,
@@ -105,8 +111,12 @@ def build_random_marian(
         )
         tokenizer.save_pretrained(out_dir)
         model_config = MarianConfig(
-            vocab_size=len(vocab), pad_token_id=pad, eos_token_id=0, decoder_start_token_id=pad,
-            forced_eos_token_id=0, **config,
+            vocab_size=len(vocab),
+            pad_token_id=pad,
+            eos_token_id=0,
+            decoder_start_token_id=pad,
+            forced_eos_token_id=0,
+            **config,
         )
         with torch.random.fork_rng():  # seed the weights without touching the caller's RNG
             torch.manual_seed(seed)

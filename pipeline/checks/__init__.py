@@ -5,15 +5,43 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pipeline.checks import (  # noqa: F401  # noqa: F401  (surface defects of real MT pages)
+    calque,
+    compounds,
+    duplicate_line,
+    glued,
+    pinyin,
+    punctuation,
+    repetition,
+    residue,
+    restatement,
+    spacing,
+    untranslated,  # noqa: F401  (modules register their checks on import)
+)
+from pipeline.checks.base import (
+    REGISTRY,
+    SOURCE_REGISTRY,
+    Check,
+    ConfigurationError,
+    instantiate,
+    register,
+    register_source,
+)
+from pipeline.checks.resources.words import forget
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, in_text_order
-from pipeline.checks.resources.words import forget
-from pipeline.checks.base import REGISTRY, SOURCE_REGISTRY, Check, ConfigurationError, instantiate, register, register_source
-from pipeline.checks import untranslated  # noqa: F401  (modules register their checks on import)
-from pipeline.checks import calque, duplicate_line, punctuation, repetition, spacing  # noqa: F401
-from pipeline.checks import compounds, glued, pinyin, residue, restatement  # noqa: F401  (surface defects of real MT pages)
 
-__all__ = ["REGISTRY", "SOURCE_REGISTRY", "Check", "ConfigurationError", "register", "register_source", "build_checks", "known_checks", "run_checks"]
+__all__ = [
+    "REGISTRY",
+    "SOURCE_REGISTRY",
+    "Check",
+    "ConfigurationError",
+    "register",
+    "register_source",
+    "build_checks",
+    "known_checks",
+    "run_checks",
+]
 
 
 def known_checks() -> dict[str, type[Check]]:

@@ -13,7 +13,6 @@ from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
 
-
 # A paragraph longer than this (a whole book on one line, a data dump) is not prose: the
 # checks that look at word patterns skip it with a "too long to check" finding, so that
 # time and memory stay bounded by this, not by the file.
@@ -69,7 +68,9 @@ class Check:
         unknown = sorted(set(options) - set(self.options))
         if unknown:
             allowed = ", ".join(sorted(self.options)) or "none"
-            raise ConfigurationError(f"{type(self).__name__}: unknown option(s) {', '.join(unknown)}; allowed: {allowed}")
+            raise ConfigurationError(
+                f"{type(self).__name__}: unknown option(s) {', '.join(unknown)}; allowed: {allowed}"
+            )
         if severity is not None:
             try:
                 self.severity = Severity(severity)  # type: ignore[misc]

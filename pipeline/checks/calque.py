@@ -16,14 +16,14 @@ from typing import Any
 
 import regex
 
+from pipeline.checks.base import Check, ConfigurationError, register
+from pipeline.checks.resources.glossary import GlossaryEntry, load_glossary, shipped_glossary
+from pipeline.checks.resources.termbase import as_glossary, load_termbase, shipped_termbase
+from pipeline.checks.resources.trie import PhraseTrie
+from pipeline.checks.resources.words import word_index
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
-from pipeline.checks.base import Check, ConfigurationError, register
-from pipeline.checks.resources.glossary import GlossaryEntry, load_glossary, shipped_glossary
-from pipeline.checks.resources.trie import PhraseTrie
-from pipeline.checks.resources.words import word_index
-from pipeline.checks.resources.termbase import as_glossary, load_termbase, shipped_termbase
 
 _SPACED_HYPHEN = regex.compile(r"\s*-\s*")
 
@@ -32,7 +32,9 @@ _SPACED_HYPHEN = regex.compile(r"\s*-\s*")
 class Calque(Check):
     id = "calque"
     severity = Severity.MINOR
-    description = 'Literal translation listed in the glossary: "community of destiny" -> "community with a shared future"'
+    description = (
+        'Literal translation listed in the glossary: "community of destiny" -> "community with a shared future"'
+    )
     options = {
         "glossary": [],  # extra glossary files (TSV/CSV); their entries override the shipped ones
         "shipped": True,  # use the glossary and term base shipped in pipeline/checks/resources/data/
@@ -42,10 +44,16 @@ class Calque(Check):
     def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
         super().__init__(severity, **options)
         paths = _paths(self, "glossary")
-        terms = [*(shipped_termbase() if self.config["shipped"] else ()), *(e for p in _paths(self, "termbase") for e in load_termbase(p))]
+        terms = [
+            *(shipped_termbase() if self.config["shipped"] else ()),
+            *(e for p in _paths(self, "termbase") for e in load_termbase(p)),
+        ]
         by_phrase: dict[str, GlossaryEntry] = {}
-        for entry in [*as_glossary(terms), *(shipped_glossary() if self.config["shipped"] else ()),
-                      *(e for p in paths for e in load_glossary(p))]:
+        for entry in [
+            *as_glossary(terms),
+            *(shipped_glossary() if self.config["shipped"] else ()),
+            *(e for p in paths for e in load_glossary(p)),
+        ]:
             by_phrase[entry.phrase.casefold()] = entry  # later files win; glossaries over term bases
         self.entries = list(by_phrase.values())
         self._trie = PhraseTrie([e.phrase for e in self.entries])
@@ -81,7 +89,9 @@ def _paths(check: Check, option: str) -> list[str | Path]:
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if not isinstance(paths, list) or not all(isinstance(p, (str, Path)) for p in paths):
-        raise ConfigurationError(f"{type(check).__name__}: {option} must be a file path or a list of them, got {paths!r}")
+        raise ConfigurationError(
+            f"{type(check).__name__}: {option} must be a file path or a list of them, got {paths!r}"
+        )
     return paths
 
 

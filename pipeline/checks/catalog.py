@@ -23,12 +23,15 @@ def catalog() -> dict[str, CheckInfo]:
         return f"the original: --source; originals in: {', '.join(cls.languages)}"
 
     found = {
-        check_id: CheckInfo(check_id, cls.severity.value, cls.description,
-                            original(cls) if check_id in SOURCE_REGISTRY else "")
+        check_id: CheckInfo(
+            check_id, cls.severity.value, cls.description, original(cls) if check_id in SOURCE_REGISTRY else ""
+        )
         for check_id, cls in known_checks().items()
     }
     found[LOW_CONFIDENCE] = CheckInfo(
-        LOW_CONFIDENCE, "minor", "Words the translation model finds far less likely than the rest of their sentence",
+        LOW_CONFIDENCE,
+        "minor",
+        "Words the translation model finds far less likely than the rest of their sentence",
         "a translation model; made by `tqa run` while retranslating",
     )
     return dict(sorted(found.items()))

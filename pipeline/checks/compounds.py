@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from pipeline.core.document import Document
-from pipeline.core.findings import Finding, Severity
-from pipeline.core.spans import Span
 from pipeline.checks.base import Check, register
 from pipeline.checks.glued import FUNCTION_WORDS
 from pipeline.checks.resources.words import WORDS_CACHED, WordIndex, word_index
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
 
 _FIXED = re.compile(
     r"\b(?:(Sino) ([A-Z][a-z]+)"
@@ -51,7 +51,9 @@ def _related(word: str) -> bool:
 def _matches(text: str, index: WordIndex) -> Iterator[re.Match[str]]:
     """What ``_FIXED.finditer(text)`` finds, trying the pattern only where a match can start."""
     starts = set(index.where(_shape_start))
-    starts.update(k - 1 for k in index.where(_related) if k and index.gaps[k] == " " and _BEFORE.fullmatch(index.words[k - 1]))
+    starts.update(
+        k - 1 for k in index.where(_related) if k and index.gaps[k] == " " and _BEFORE.fullmatch(index.words[k - 1])
+    )
     done = 0
     for k in sorted(starts):
         if index.starts[k] >= done and (m := _FIXED.match(text, index.starts[k])):
@@ -80,15 +82,25 @@ class MissingHyphen(Check):
             if m.group(16):  # "X related Y"
                 after = re.match(r"[a-z]+", text[m.end() :])
                 x = m.group(15).lower()
-                if x in _NOT_BEFORE_RELATED or x in FUNCTION_WORDS or x.endswith("ly") or (after and after.group() in _NOT_AFTER_RELATED):
+                if (
+                    x in _NOT_BEFORE_RELATED
+                    or x in FUNCTION_WORDS
+                    or x.endswith("ly")
+                    or (after and after.group() in _NOT_AFTER_RELATED)
+                ):
                     continue
             if m.group(3) and (m.group(4).lower() in FUNCTION_WORDS or m.group(4).lower() in ("office", "offices")):
                 continue  # "post the era", "post office": not the prefix
             era = [m.group(5)] if m.group(5) else []
             joined = "-".join(w for w in words if w not in era) + (f" {era[0]}" if era else "")
             span_text = m.group().rstrip()
-            found.append(self.finding(
-                Span(m.start(), m.start() + len(span_text)), f'a fixed compound without its hyphen: "{span_text}" -> "{joined}"',
-                replacement=joined, origin="rule", evidence={"text": span_text},
-            ))
+            found.append(
+                self.finding(
+                    Span(m.start(), m.start() + len(span_text)),
+                    f'a fixed compound without its hyphen: "{span_text}" -> "{joined}"',
+                    replacement=joined,
+                    origin="rule",
+                    evidence={"text": span_text},
+                )
+            )
         return found

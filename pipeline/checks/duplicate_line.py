@@ -17,14 +17,12 @@ from typing import Any
 
 import regex
 
+from pipeline.checks.base import Check, ConfigurationError, register
 from pipeline.core.document import Document, word_count
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
-from pipeline.checks.base import Check, ConfigurationError, register
 
-_QUOTES = str.maketrans(
-    {c: '"' for c in "“”„‟«»「」『』＂"} | {c: "'" for c in "‘’‚‛′＇"}
-)
+_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»「」『』＂"} | {c: "'" for c in "‘’‚‛′＇"})
 _QUOTE_MARKS = [(chr(c), plain) for c, plain in _QUOTES.items()]
 _LINE = regex.compile(r"[^\r\n]+")
 
@@ -76,7 +74,11 @@ class DuplicateLine(Check):
                 continue
             if "\n" in body or "\r" in body:
                 lines = [Span(para.start + m.start(), para.start + m.end()) for m in _LINE.finditer(body)]
-                copies.extend(self._repeated_lines(text, lines, seen, whole, long_enough, paragraphs[i - 1].end if i else None, marks))
+                copies.extend(
+                    self._repeated_lines(
+                        text, lines, seen, whole, long_enough, paragraphs[i - 1].end if i else None, marks
+                    )
+                )
             # Short units are registered too (cheaper than counting words); they are never reported.
             if key not in seen:
                 seen[key] = para
@@ -143,7 +145,12 @@ class DuplicateLine(Check):
                     f"repeats line {line_no} (copy {nth[key]} of {totals[key]}); the first copy is kept",
                     replacement="",
                     origin="rule",
-                    evidence={"first": [first.start, first.end], "first_line": line_no, "copy": nth[key], "copies": totals[key]},
+                    evidence={
+                        "first": [first.start, first.end],
+                        "first_line": line_no,
+                        "copy": nth[key],
+                        "copies": totals[key],
+                    },
                 )
             )
         return found

@@ -21,12 +21,12 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pipeline.core.document import Document
-from pipeline.core.findings import Finding, Severity
-from pipeline.core.spans import Span
 from pipeline.checks.base import Check, register
 from pipeline.checks.resources.wordfreq_en import derived, zipf
 from pipeline.checks.resources.words import LONGEST_WORD, WORDS_CACHED, WordIndex, word_index
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
 
 FUNCTION_WORDS = frozenset(
     "a an the of and or but in on at to for from with by as into onto over under about after before than that this "
@@ -34,7 +34,9 @@ FUNCTION_WORDS = frozenset(
     "not which who whose when where while also such all any each other more most".split()
 )
 _CAMEL = re.compile(r"([a-z]{2,5})([A-Z][a-z]{2,})")  # a whole word
-_NUMBER_AFTER = re.compile(r"(in|on|at|by|since|from|to|of|until|before|after|than|about)(\d{1,4})", re.I)  # a whole word
+_NUMBER_AFTER = re.compile(
+    r"(in|on|at|by|since|from|to|of|until|before|after|than|about)(\d{1,4})", re.I
+)  # a whole word
 _WORD_AFTER = re.compile(r"\b(\d[\d,.]*)([a-z]{4,})\b")
 _DIGIT_WORD = re.compile(r"\d[a-z]{4,}$")
 _WORD_START = re.compile(r"[a-z]{4}")
@@ -47,7 +49,10 @@ def _may_have_word_after(index: WordIndex, mixed: list[str]) -> bool:
     if any(map(_digit_word, mixed)):
         return True
     words = index.words
-    return any(0 < k < len(words) and words[k - 1][-1].isdecimal() and _WORD_START.match(words[k]) for k in index.where_gap(_stops))
+    return any(
+        0 < k < len(words) and words[k - 1][-1].isdecimal() and _WORD_START.match(words[k])
+        for k in index.where_gap(_stops)
+    )
 
 
 @lru_cache(maxsize=WORDS_CACHED)
@@ -59,6 +64,8 @@ def _digit_word(word: str) -> bool:
 def _stops(gap: str) -> bool:
     """Only commas and full stops: "1,000.million" """
     return bool(gap) and not gap.strip(",.")
+
+
 _LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[a-z]")
 
 
@@ -78,6 +85,8 @@ def _glued_mark(text: str, i: int) -> bool:
     if not (len(after) == 2 and after.isascii() and after.isalpha()):
         return False
     return mark == "(" or after.islower() and not (mark == ":" and text.startswith("//", i + 1))
+
+
 _CODE = re.compile(r"[/@_=\\#]|\w\.\w|://")  # URLs, addresses, domains, identifiers, paths
 
 
@@ -90,7 +99,9 @@ def _token_at(text: str, start: int, end: int) -> str:
     every match (quadratic)."""
     lo, hi = max(0, start - _TOKEN_REACH), min(len(text), end + _TOKEN_REACH)
     left = max(text.rfind(" ", lo, start), text.rfind("\n", lo, start), text.rfind("\t", lo, start), lo - 1) + 1
-    right = min((i for i in (text.find(" ", end, hi), text.find("\n", end, hi), text.find("\t", end, hi)) if i >= 0), default=hi)
+    right = min(
+        (i for i in (text.find(" ", end, hi), text.find("\n", end, hi), text.find("\t", end, hi)) if i >= 0), default=hi
+    )
     return text[left:right]
 
 
@@ -139,7 +150,9 @@ def _number_glued(word: str) -> bool:
 class GluedWords(Check):
     id = "glued-words"
     severity = Severity.MINOR
-    description = 'Two words written without a space: "ofthe", "developmentand", "inChina" (decided with wordfreq frequencies)'
+    description = (
+        'Two words written without a space: "ofthe", "developmentand", "inChina" (decided with wordfreq frequencies)'
+    )
 
     def find(self, doc: Document) -> Iterable[Finding]:
         # A match of ``\b[a-z]{5,}\b`` or of the camel-case pattern is a whole word of the
@@ -154,8 +167,11 @@ class GluedWords(Check):
 
     def _finding(self, start: int, end: int, left: str, right: str) -> Finding:
         return self.finding(
-            Span(start, end), f'words glued together: "{left}{right}" -> "{left} {right}"',
-            replacement=f"{left} {right}", origin="rule", evidence={"text": left + right},
+            Span(start, end),
+            f'words glued together: "{left}{right}" -> "{left} {right}"',
+            replacement=f"{left} {right}",
+            origin="rule",
+            evidence={"text": left + right},
         )
 
 
@@ -187,8 +203,11 @@ class GluedNumber(Check):
 
     def _finding(self, m: re.Match[str], replacement: str) -> Finding:
         return self.finding(
-            Span(m.start(), m.end()), f'a number glued to a word: "{m.group()}"',
-            replacement=replacement, origin="rule", evidence={"text": m.group()},
+            Span(m.start(), m.end()),
+            f'a number glued to a word: "{m.group()}"',
+            replacement=replacement,
+            origin="rule",
+            evidence={"text": m.group()},
         )
 
 
@@ -196,7 +215,9 @@ class GluedNumber(Check):
 class GluedPunctuation(Check):
     id = "glued-punctuation"
     severity = Severity.MINOR
-    description = 'No space outside a bracket or after a colon between words: "China(Beijing)", "(Beijing)is", "said:the"'
+    description = (
+        'No space outside a bracket or after a colon between words: "China(Beijing)", "(Beijing)is", "said:the"'
+    )
 
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
@@ -208,8 +229,13 @@ class GluedPunctuation(Check):
                 continue  # a URL, an identifier or code
             mark = m.group()
             replacement = " (" if mark == "(" else mark + " "
-            found.append(self.finding(
-                Span(m.start(), m.end()), f"no space {'before' if mark == '(' else 'after'} {mark!r}",
-                replacement=replacement, origin="rule", evidence={"text": text[max(0, m.start() - 12) : m.end() + 12]},
-            ))
+            found.append(
+                self.finding(
+                    Span(m.start(), m.end()),
+                    f"no space {'before' if mark == '(' else 'after'} {mark!r}",
+                    replacement=replacement,
+                    origin="rule",
+                    evidence={"text": text[max(0, m.start() - 12) : m.end() + 12]},
+                )
+            )
         return found

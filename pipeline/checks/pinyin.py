@@ -15,13 +15,13 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from pipeline.core.document import Document
-from pipeline.core.findings import Finding, Severity
-from pipeline.core.spans import Span
 from pipeline.checks.base import Check, register
 from pipeline.checks.resources.termbase import shipped_termbase
 from pipeline.checks.resources.wordfreq_en import derived, zipf
 from pipeline.checks.resources.words import LONGEST_WORD, WORDS_CACHED, word_index
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
 
 _INITIAL = "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
 _FINAL = "(?:iang|iong|uang|ueng|iao|ian|uai|uan|ang|eng|ing|ong|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
@@ -60,7 +60,9 @@ def _accepted() -> frozenset[str]:
 def is_pinyin(word: str, alone: bool = True) -> bool:
     """``alone``: not next to another pinyin-like word, so wordfreq must never have seen it."""
     if len(word) > LONGEST_WORD:
-        return False  # no romanised word is this long; the syllable count recursed per syllable (a 100 kB "word" crashed)
+        return (
+            False  # no romanised word is this long; the syllable count recursed per syllable (a 100 kB "word" crashed)
+        )
     plain = word.translate(_TONES)
     if plain != word:
         return syllables(plain) >= 1  # tone marks are never English

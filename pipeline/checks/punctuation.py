@@ -22,17 +22,44 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import regex
 
+from pipeline.checks.base import MAX_PARAGRAPH_CHARS, Check, register
+from pipeline.checks.spoken import drop_split_quotations
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
-from pipeline.checks.base import MAX_PARAGRAPH_CHARS, Check, register
-from pipeline.checks.spoken import drop_split_quotations
 
 _FULLWIDTH = regex.compile(r"\u3000+|[\uFF01-\uFF5E\u3001-\u3003\u3008-\u3011\u3014-\u301F\uFF61-\uFF64]")
 _MAP = {
-    "、": ",", "。": ".", "〃": '"', "〈": '"', "〉": '"', "《": '"', "》": '"', "「": '"', "」": '"',
-    "『": '"', "』": '"', "【": "[", "】": "]", "〔": "(", "〕": ")", "〖": "[", "〗": "]", "〘": "(", "〙": ")",
-    "〚": "[", "〛": "]", "〜": "-", "～": "-", "〝": '"', "〞": '"', "〟": '"', "｡": ".", "｢": '"', "｣": '"', "､": ",",
+    "、": ",",
+    "。": ".",
+    "〃": '"',
+    "〈": '"',
+    "〉": '"',
+    "《": '"',
+    "》": '"',
+    "「": '"',
+    "」": '"',
+    "『": '"',
+    "』": '"',
+    "【": "[",
+    "】": "]",
+    "〔": "(",
+    "〕": ")",
+    "〖": "[",
+    "〗": "]",
+    "〘": "(",
+    "〙": ")",
+    "〚": "[",
+    "〛": "]",
+    "〜": "-",
+    "～": "-",
+    "〝": '"',
+    "〞": '"',
+    "〟": '"',
+    "｡": ".",
+    "｢": '"',
+    "｣": '"',
+    "､": ",",
 }
 _OPENING = set("（［｛〈《「『【〔〖〘〚〝｢")
 _CLOSING_OR_STOP = set("，、。．；：！？）］｝〉》」』】〕〗〙〛〞〟｡｣､")
@@ -172,4 +199,6 @@ class UnpairedPunctuation(Check):
         kind = "quote mark" if mark in '"“”' else "bracket"
         partner = _PARTNER.get(mark, '"') if opening else "an opening one"
         missing = f"no closing {partner}" if opening else "no opening partner"
-        return self.finding(Span(at, at + 1), f"unpaired {kind} {mark}: {missing} in the paragraph", evidence={"mark": mark})
+        return self.finding(
+            Span(at, at + 1), f"unpaired {kind} {mark}: {missing} in the paragraph", evidence={"mark": mark}
+        )

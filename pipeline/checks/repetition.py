@@ -21,10 +21,10 @@ Collapsing an exact repetition to its first copy is a ``rule`` repair; "X of X" 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 import re
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, compress, count
 from operator import eq, itemgetter
@@ -32,12 +32,12 @@ from typing import Any
 
 import regex
 
+from pipeline.checks.base import MAX_PARAGRAPH_CHARS, Check, ConfigurationError, register
+from pipeline.checks.resources.words import WORDS_CACHED, word_index
+from pipeline.checks.spoken import spoken_restart
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
-from pipeline.checks.base import MAX_PARAGRAPH_CHARS, Check, ConfigurationError, register
-from pipeline.checks.spoken import spoken_restart
-from pipeline.checks.resources.words import WORDS_CACHED, word_index
 
 # Words and the gaps between them: split keeps both, so offsets come from their lengths.
 # The standard library's engine is about 1.6x faster than ``regex`` at this simple split.
@@ -168,6 +168,7 @@ class _Run:
     def punctuated_from(self, i: int) -> bool:
         return self._punctuated[(i - self.first) // self.n]
 
+
 @register
 class RepeatedPhrase(Check):
     id = "repeated-phrase"
@@ -182,7 +183,9 @@ class RepeatedPhrase(Check):
         super().__init__(severity, **options)
         max_words = self.config["max_words"]
         if not isinstance(max_words, int) or isinstance(max_words, bool) or not 1 <= max_words <= 20:
-            raise ConfigurationError(f"{type(self).__name__}: max_words must be an integer from 1 to 20, got {max_words!r}")
+            raise ConfigurationError(
+                f"{type(self).__name__}: max_words must be an integer from 1 to 20, got {max_words!r}"
+            )
         allow = self.config["allow"]
         if isinstance(allow, str) or not all(isinstance(a, str) for a in allow):
             raise ConfigurationError(f"{type(self).__name__}: allow must be a list of strings, got {allow!r}")
@@ -413,8 +416,14 @@ class RepeatedPhrase(Check):
         if len(group) == 1:
             hit = group[0]
             origin = "rule" if hit.replacement is not None else None
-            return self.finding(hit.span, hit.message, replacement=hit.replacement, origin=origin, evidence=hit.evidence,
-                                severity=hit.severity or self.severity)
+            return self.finding(
+                hit.span,
+                hit.message,
+                replacement=hit.replacement,
+                origin=origin,
+                evidence=hit.evidence,
+                severity=hit.severity or self.severity,
+            )
         # Overlapping shapes ("China's China China"): one finding, and no repair is unambiguous.
         span = Span(min(h.span.start for h in group), max(h.span.end for h in group))
         return self.finding(

@@ -23,12 +23,12 @@ from functools import lru_cache
 from itertools import compress, count
 from operator import eq
 
-from pipeline.core.document import Document
-from pipeline.core.findings import Finding, Severity
-from pipeline.core.spans import Span
 from pipeline.checks.base import Check, register
 from pipeline.checks.glued import FUNCTION_WORDS
 from pipeline.checks.resources.words import WORDS_CACHED, word_index
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
 
 _CLAUSE_BREAK = re.compile(r"[^A-Za-z\s'’-]")
 _JOINERS = frozenset("and or but nor to from than versus vs by into with".split())
@@ -53,10 +53,14 @@ class RepeatedStem(Check):
         # capitalised): the shorter words and names are dropped before comparing.
         pairable = list(compress(count(), map(_pairable, words)))
         head = list(map(_head, map(words.__getitem__, pairable)))
-        near = sorted({
-            pairable[t] for k in (1, 2, 3) for t in compress(count(), map(eq, head, head[k:]))
-            if pairable[t + k] - pairable[t] <= 3
-        })
+        near = sorted(
+            {
+                pairable[t]
+                for k in (1, 2, 3)
+                for t in compress(count(), map(eq, head, head[k:]))
+                if pairable[t + k] - pairable[t] <= 3
+            }
+        )
         for i in near:
             a, wa = words[i], words[i].lower()
             if wa in FUNCTION_WORDS:
@@ -73,10 +77,13 @@ class RepeatedStem(Check):
                     break
                 stem = os.path.commonprefix([wa, wb])
                 if len(stem) >= 5 and len(stem) >= 0.75 * min(len(wa), len(wb)):
-                    found.append(self.finding(
-                        Span(starts[i], ends[j]), f'one word in two forms: "{a}" ... "{b}"',
-                        evidence={"text": text[starts[i] : ends[j]], "stem": stem},
-                    ))
+                    found.append(
+                        self.finding(
+                            Span(starts[i], ends[j]),
+                            f'one word in two forms: "{a}" ... "{b}"',
+                            evidence={"text": text[starts[i] : ends[j]], "stem": stem},
+                        )
+                    )
                     break
         return found
 
@@ -118,10 +125,13 @@ class RepeatedModifier(Check):
             if first != second or first in _NOT_MODIFIERS or first.endswith("ly"):
                 continue
             pair = doc.text[index.starts[k - 2] : done]
-            found.append(self.finding(
-                Span(index.starts[k - 2], done), f'"{first}" repeated on both halves: "{pair}"',
-                evidence={"text": pair, "modifier": first},
-            ))
+            found.append(
+                self.finding(
+                    Span(index.starts[k - 2], done),
+                    f'"{first}" repeated on both halves: "{pair}"',
+                    evidence={"text": pair, "modifier": first},
+                )
+            )
         return found
 
 
@@ -156,8 +166,11 @@ class RepeatedHeadline(Check):
             if tag is None and first.end >= body.end - 1:
                 continue  # the whole paragraph is the copy: duplicate-line reports it
             dropped = f' (its tag "{tag.group().strip()}" dropped)' if tag else ""
-            found.append(self.finding(
-                first, f"the headline repeated as the first sentence{dropped}",
-                evidence={"text": first.of(text), "headline": title.strip()},
-            ))
+            found.append(
+                self.finding(
+                    first,
+                    f"the headline repeated as the first sentence{dropped}",
+                    evidence={"text": first.of(text), "headline": title.strip()},
+                )
+            )
         return found

@@ -30,7 +30,9 @@ def parse_ids(value: str | None, option: str) -> list[str]:
     if bad := unknown_ids(ids):
         raise SelectionError(f"{option} {bad[0]}: no such check; known: {', '.join(catalog())}")
     if option == "--ignore" and MODEL_MADE in ids:  # not a check that runs: say how to turn it off
-        raise SelectionError(f"--ignore {MODEL_MADE}: made by the retranslation step, not a check that runs; turn it off with --no-retranslate")
+        raise SelectionError(
+            f"--ignore {MODEL_MADE}: made by the retranslation step, not a check that runs; turn it off with --no-retranslate"
+        )
     return ids
 
 

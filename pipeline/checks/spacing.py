@@ -16,16 +16,15 @@ ranges, URLs, abbreviations ("U.S.") and Chinese text out of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 import re
+from collections.abc import Iterable, Iterator
 
 import regex
 
+from pipeline.checks.base import Check, register
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
-from pipeline.checks.base import Check, register
 
 # Every hyphen with spaces on either side; which of them are artefacts is decided per
 # match below, since they are few and a Python test there is cheaper than lookbehinds
@@ -51,6 +50,8 @@ def _spaced_hyphens(text: str) -> Iterator[regex.Match[str]]:
                 yield m
                 done = m.end()
         at = text.find("-", max(at + 1, done))
+
+
 _WORD_AFTER = regex.compile(r"\p{Ll}+\b")
 _NEXT_WORD = regex.compile(r"[\p{L}\p{N}]+")
 # "word -word": a space before the hyphen and none after is never a dash in edited prose.
@@ -89,7 +90,7 @@ def _spaced_marks(text: str) -> Iterator[regex.Match[str]]:
 
 
 _SPACE_AFTER_OPEN = regex.compile(r"[(\[][ \t]+(?=[\p{L}\p{N}])")
-_WORD_END = frozenset("\"”’)]")
+_WORD_END = frozenset('"”’)]')
 
 # ".The" needs a lowercase word of 2+ letters before it, which leaves out initials
 # ("J.K."), "U.S." and most domain names; ",and" needs Latin letters on both sides, which
@@ -154,7 +155,9 @@ class HyphenSpacing(Check):
 class SpaceBeforePunctuation(Check):
     id = "space-before-punctuation"
     severity = Severity.MINOR
-    description = 'Space before a comma, full stop, colon, closing bracket or possessive: "China , Central Asia", "China \'s"'
+    description = (
+        'Space before a comma, full stop, colon, closing bracket or possessive: "China , Central Asia", "China \'s"'
+    )
 
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
@@ -165,7 +168,13 @@ class SpaceBeforePunctuation(Check):
                 continue
             if m.group("punct") and m.group("punct") == ":" and prev.isdigit():
                 continue  # a ratio or score: "3 : 1"
-            what = "a split-off possessive" if m.group("poss") else "a closing bracket" if m.group("close") else "punctuation"
+            what = (
+                "a split-off possessive"
+                if m.group("poss")
+                else "a closing bracket"
+                if m.group("close")
+                else "punctuation"
+            )
             found.append(self._finding(m, f"space before {what}"))
         for m in _SPACE_AFTER_OPEN.finditer(text):
             found.append(self._finding(m, "space after an opening bracket"))
@@ -173,7 +182,11 @@ class SpaceBeforePunctuation(Check):
 
     def _finding(self, m: regex.Match[str], message: str) -> Finding:
         return self.finding(
-            Span(m.start(), m.end()), message, replacement=_strip(m.group()), origin="rule", evidence={"text": m.group()}
+            Span(m.start(), m.end()),
+            message,
+            replacement=_strip(m.group()),
+            origin="rule",
+            evidence={"text": m.group()},
         )
 
 

@@ -17,12 +17,12 @@ from operator import itemgetter
 
 import regex
 
-from pipeline.core.document import Document
-from pipeline.core.findings import Finding, Severity
-from pipeline.core.spans import Span
-from pipeline.core.languages import LATIN_PROFILES, SHARED_SCRIPTS, identify, name, script_language
 from pipeline.checks.base import Check, ConfigurationError, register
 from pipeline.checks.resources.words import word_index
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+from pipeline.core.languages import LATIN_PROFILES, SHARED_SCRIPTS, identify, name, script_language
+from pipeline.core.spans import Span
 
 # Script groups: (name, letters, minimum letters for a passage). A single Han character
 # is already a defect; a lone Greek letter is usually a symbol (beta-coronavirus).
@@ -55,8 +55,10 @@ def _passage_pattern(letters: str) -> regex.Pattern[str]:
 _PATTERNS = [(name, _passage_pattern(letters), minimum) for name, letters, minimum in (*_GROUPS, _OTHER)]
 # A script's passages hold at least one of its letters: the patterns of the scripts whose
 # letters are absent need not scan the text (most articles have one foreign script or none).
-_SCRIPT_LETTER = [regex.compile(letters if letters.startswith("[") else f"[{letters}]", flags=regex.V1)
-                  for _, letters, _ in (*_GROUPS, _OTHER)]
+_SCRIPT_LETTER = [
+    regex.compile(letters if letters.startswith("[") else f"[{letters}]", flags=regex.V1)
+    for _, letters, _ in (*_GROUPS, _OTHER)
+]
 _ANY_FOREIGN = regex.compile(r"[\p{L}--\p{Latin}]", flags=regex.V1)
 _NOT_ASCII_LETTER = regex.compile(r"[\p{L}--[A-Za-z]]", flags=regex.V1)
 _LETTER = regex.compile(r"\p{L}")
@@ -74,7 +76,8 @@ _ENGLISH = frozenset(
 # The same, in every case ("The", "THE", "tHe"): the words whose ``lower()`` is one of them,
 # looked up without lowering each word of the text (only A-Z and the Kelvin sign lower to a-z).
 _ENGLISH_ANY_CASE = frozenset(
-    "".join(cased) for word in _ENGLISH
+    "".join(cased)
+    for word in _ENGLISH
     for cased in product(*({c, c.upper(), *("\u212a" if c == "k" else "")} for c in word))
 )
 # Latin-script languages langdetect knows; a sentence detected as one of these is foreign text.
@@ -95,8 +98,10 @@ def _line_key(text: str, start: int) -> int:
 class Untranslated(Check):
     id = "untranslated"
     severity = Severity.CRITICAL
-    description = ("Passage left in another language (any; named by its script, else by langdetect): non-Latin script, "
-                   "or a whole sentence in another Latin-script language; retranslated by that language's model")
+    description = (
+        "Passage left in another language (any; named by its script, else by langdetect): non-Latin script, "
+        "or a whole sentence in another Latin-script language; retranslated by that language's model"
+    )
     options = {
         "detect_latin": True,  # also flag whole sentences in another Latin-script language
         "min_words": 6,  # shorter sentences are too short for a reliable language guess
@@ -145,8 +150,9 @@ class Untranslated(Check):
         for (script, pattern, minimum), letter in zip(_PATTERNS, _SCRIPT_LETTER):
             if not letter.search(foreign):
                 continue
-            found = [(m, letters) for m in pattern.finditer(text)
-                     if (letters := len(_LETTER.findall(m.group()))) >= minimum]
+            found = [
+                (m, letters) for m in pattern.finditer(text) if (letters := len(_LETTER.findall(m.group()))) >= minimum
+            ]
             # A shared script (Cyrillic: ru, uk, bg, ...) asks the identifier once per line,
             # on the line's passages together: one call however often the line switches script.
             guesses: dict[int, tuple[str, float] | None] = {}
@@ -154,8 +160,10 @@ class Untranslated(Check):
                 lines: dict[int, list[str]] = {}
                 for m, _ in found:
                     lines.setdefault(_line_key(text, m.start()), []).append(m.group())
-                guesses = {key: identify(" ".join(parts)[:IDENTIFY_CHARS], SHARED_SCRIPTS.get(script))
-                           for key, parts in lines.items()}
+                guesses = {
+                    key: identify(" ".join(parts)[:IDENTIFY_CHARS], SHARED_SCRIPTS.get(script))
+                    for key, parts in lines.items()
+                }
             for m, letters in found:
                 language = script_language(script, m.group())
                 shown = _HAN_SCRIPTS.get(language, script) if script == "Han" else script
@@ -193,8 +201,12 @@ class Untranslated(Check):
             f"{name(language)} sentence, not English",
             severity=Severity.MAJOR,
             origin="marian",
-            evidence={"script": "Latin", "language": language, "identified_by": "langdetect",
-                      "langdetect": {"language": language, "probability": probability}},
+            evidence={
+                "script": "Latin",
+                "language": language,
+                "identified_by": "langdetect",
+                "langdetect": {"language": language, "probability": probability},
+            },
         )
 
 

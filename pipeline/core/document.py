@@ -15,8 +15,8 @@ from pathlib import Path
 
 import regex
 
-from pipeline.util.reading import MAX_BYTES, path_text, read_limited
 from pipeline.core.spans import Span, trimmed
+from pipeline.util.reading import MAX_BYTES, path_text, read_limited
 
 # Order matters: the UTF-32 LE BOM starts with the UTF-16 LE BOM.
 _BOMS = (
@@ -179,7 +179,12 @@ class Document:
 
     @classmethod
     def from_text(
-        cls, text: str, path: str | None = None, encoding: str = "utf-8", bom: bytes = b"", sha256: str = "",
+        cls,
+        text: str,
+        path: str | None = None,
+        encoding: str = "utf-8",
+        bom: bytes = b"",
+        sha256: str = "",
         replaced: int = 0,
     ) -> Document:
         paragraphs = split_paragraphs(text)
@@ -191,7 +196,7 @@ class Document:
         """An input's bytes, decoded (``decode``), with the bytes replaced by U+FFFD counted:
         files and standard input alike."""
         text, encoding, bom = decode(data)
-        replaced = replaced_count(text, data[len(bom):]) if encoding == "utf-8" else 0
+        replaced = replaced_count(text, data[len(bom) :]) if encoding == "utf-8" else 0
         return cls.from_text(text, path, encoding, bom, hashlib.sha256(data).hexdigest(), replaced)
 
     @property

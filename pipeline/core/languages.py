@@ -16,23 +16,91 @@ from functools import lru_cache
 import regex
 
 NAMES = {
-    "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German",
-    "el": "Greek", "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French",
-    "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "hy": "Armenian", "id": "Indonesian",
-    "it": "Italian", "ja": "Japanese", "ka": "Georgian", "kk": "Kazakh", "ko": "Korean", "lt": "Lithuanian",
-    "lv": "Latvian", "mk": "Macedonian", "mn": "Mongolian", "mr": "Marathi", "ne": "Nepali", "nl": "Dutch",
-    "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sk": "Slovak",
-    "sl": "Slovenian", "sr": "Serbian", "sv": "Swedish", "th": "Thai", "tr": "Turkish", "uk": "Ukrainian",
-    "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
+    "ar": "Arabic",
+    "bg": "Bulgarian",
+    "ca": "Catalan",
+    "cs": "Czech",
+    "da": "Danish",
+    "de": "German",
+    "el": "Greek",
+    "es": "Spanish",
+    "et": "Estonian",
+    "fa": "Persian",
+    "fi": "Finnish",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "hr": "Croatian",
+    "hu": "Hungarian",
+    "hy": "Armenian",
+    "id": "Indonesian",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ka": "Georgian",
+    "kk": "Kazakh",
+    "ko": "Korean",
+    "lt": "Lithuanian",
+    "lv": "Latvian",
+    "mk": "Macedonian",
+    "mn": "Mongolian",
+    "mr": "Marathi",
+    "ne": "Nepali",
+    "nl": "Dutch",
+    "no": "Norwegian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "sr": "Serbian",
+    "sv": "Swedish",
+    "th": "Thai",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
 }
 
 # Scripts that name their language outright (the identifier is never asked).
-SCRIPT_LANGUAGE = {"Hangul": "ko", "Kana": "ja", "Thai": "th", "Greek": "el", "Hebrew": "he",
-                   "Georgian": "ka", "Armenian": "hy"}
+SCRIPT_LANGUAGE = {
+    "Hangul": "ko",
+    "Kana": "ja",
+    "Thai": "th",
+    "Greek": "el",
+    "Hebrew": "he",
+    "Georgian": "ka",
+    "Armenian": "hy",
+}
 # Scripts shared by several languages: the identifier chooses among these.
 SHARED_SCRIPTS = {
-    "Latin": ("fr", "de", "es", "it", "pt", "nl", "pl", "ro", "sv", "da", "no", "fi", "cs", "sk", "hu",
-              "tr", "vi", "id", "ca", "hr", "sl", "et", "lv", "lt"),
+    "Latin": (
+        "fr",
+        "de",
+        "es",
+        "it",
+        "pt",
+        "nl",
+        "pl",
+        "ro",
+        "sv",
+        "da",
+        "no",
+        "fi",
+        "cs",
+        "sk",
+        "hu",
+        "tr",
+        "vi",
+        "id",
+        "ca",
+        "hr",
+        "sl",
+        "et",
+        "lv",
+        "lt",
+    ),
     "Cyrillic": ("ru", "uk", "bg", "sr", "mk", "kk", "mn"),
     "Arabic": ("ar", "fa", "ur"),
     "Devanagari": ("hi", "mr", "ne"),
@@ -66,8 +134,39 @@ def script_language(script: str, passage: str) -> str | None:
 # langdetect's languages written in Latin letters: a Latin-script sentence is told apart
 # among these (and English) alone. Their profiles are half of langdetect's 2.2 MB, so a
 # process that checks English articles loads 0.15 CPU-s of profiles instead of 0.42.
-LATIN_PROFILES = ("af", "ca", "cs", "cy", "da", "de", "en", "es", "et", "fi", "fr", "hr", "hu", "id", "it", "lt",
-                  "lv", "nl", "no", "pl", "pt", "ro", "sk", "sl", "so", "sq", "sv", "sw", "tl", "tr", "vi")
+LATIN_PROFILES = (
+    "af",
+    "ca",
+    "cs",
+    "cy",
+    "da",
+    "de",
+    "en",
+    "es",
+    "et",
+    "fi",
+    "fr",
+    "hr",
+    "hu",
+    "id",
+    "it",
+    "lt",
+    "lv",
+    "nl",
+    "no",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "sl",
+    "so",
+    "sq",
+    "sv",
+    "sw",
+    "tl",
+    "tr",
+    "vi",
+)
 
 
 @lru_cache(maxsize=None)
@@ -89,8 +188,9 @@ def _factory(profiles: tuple[str, ...] | None = None):  # type: ignore[no-untype
     return factory
 
 
-def identify(text: str, candidates: tuple[str, ...] | None = None,
-             profiles: tuple[str, ...] | None = None) -> tuple[str, float] | None:
+def identify(
+    text: str, candidates: tuple[str, ...] | None = None, profiles: tuple[str, ...] | None = None
+) -> tuple[str, float] | None:
     """Most probable language of ``text`` with its probability (langdetect, deterministic).
 
     With ``candidates``, only those languages count (a Cyrillic passage is ru, uk, bg, ...,
@@ -169,7 +269,9 @@ def parse_model_options(values: list[str] | None, bare_is_zh: bool = True) -> di
             continue
         lang = lang.strip().lower()
         if lang != FALLBACK_KEY and (not regex.fullmatch(r"(?:en-)?[a-z]{2,3}", lang)):
-            raise ValueError(f"{value!r}: expected LANG=MODEL with a language code such as ja or ru, en-LANG=MODEL, or fallback=MODEL")
+            raise ValueError(
+                f"{value!r}: expected LANG=MODEL with a language code such as ja or ru, en-LANG=MODEL, or fallback=MODEL"
+            )
         if not model.strip():
             raise ValueError(f"{value!r}: no model after '='")
         if lang == "en-zh":  # one way to name it: the round trips' Chinese model has its own option

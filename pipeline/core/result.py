@@ -36,4 +36,6 @@ class ArticleResult:
     retranslations: list[dict[str, Any]] = field(default_factory=list)  # proposals with their decisions
     source: dict[str, Any] | None = None  # the Chinese original and the sentence alignment
     source_text: str | None = None  # the Chinese original's text, for the review page's source column
-    unguarded: list[str] = field(default_factory=list)  # --no-guard: why the guard would have rejected an applied translation
+    unguarded: list[str] = field(
+        default_factory=list
+    )  # --no-guard: why the guard would have rejected an applied translation

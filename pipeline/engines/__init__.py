@@ -18,8 +18,9 @@ class EngineUnavailable(Exception):
     """An engine that cannot run here (not installed, bad options); one line for the user."""
 
 
-def engine_for(name: str = "local", address: str | None = None, actors: tuple[int, int] = (1, 1),
-               gpus_per_actor: float = 0.0) -> Any:
+def engine_for(
+    name: str = "local", address: str | None = None, actors: tuple[int, int] = (1, 1), gpus_per_actor: float = 0.0
+) -> Any:
     if name == "local":
         from pipeline.engines.local import LocalEngine
 

@@ -21,8 +21,16 @@ from pipeline.stages.batch import Job, Outcome, Prepared, Settings, Stages, Tran
 class LocalEngine:
     name = "local"
 
-    def run(self, jobs: Iterable[Job], count: int, settings: Settings, out_dir: Path, resume: bool, fail_fast: bool,
-            slot: TranslatorSlot) -> Iterator[Outcome]:
+    def run(
+        self,
+        jobs: Iterable[Job],
+        count: int,
+        settings: Settings,
+        out_dir: Path,
+        resume: bool,
+        fail_fast: bool,
+        slot: TranslatorSlot,
+    ) -> Iterator[Outcome]:
         stages = Stages(settings, slot)
         manifest = batch.open_manifest(out_dir, resume)
         with _executor(settings, out_dir, count) as executor:

@@ -37,11 +37,21 @@ ACTOR_MEMORY = 1 << 30
 class RayEngine:
     name = "ray"
 
-    def __init__(self, address: str | None = None, actors: tuple[int, int] = (1, 1), gpus_per_actor: float = 0.0) -> None:
+    def __init__(
+        self, address: str | None = None, actors: tuple[int, int] = (1, 1), gpus_per_actor: float = 0.0
+    ) -> None:
         self.address, self.actors, self.gpus_per_actor = address, actors, gpus_per_actor
 
-    def run(self, jobs: Iterable[Job], count: int, settings: Settings, out_dir: Path, resume: bool, fail_fast: bool,
-            slot: TranslatorSlot) -> Iterator[Outcome]:
+    def run(
+        self,
+        jobs: Iterable[Job],
+        count: int,
+        settings: Settings,
+        out_dir: Path,
+        resume: bool,
+        fail_fast: bool,
+        slot: TranslatorSlot,
+    ) -> Iterator[Outcome]:
         import ray
 
         started = not ray.is_initialized()
@@ -58,7 +68,9 @@ class RayEngine:
             if started:
                 ray.shutdown()
 
-    def _run(self, jobs: Iterable[Job], settings: Settings, out_dir: Path, resume: bool, fail_fast: bool) -> Iterator[Outcome]:
+    def _run(
+        self, jobs: Iterable[Job], settings: Settings, out_dir: Path, resume: bool, fail_fast: bool
+    ) -> Iterator[Outcome]:
         fingerprint = batch.settings_hash(settings.describe())
         manifest = batch.open_manifest(out_dir, resume)
         it = iter(jobs)
@@ -69,12 +81,23 @@ class RayEngine:
             todo = [(i, job) for i, job in enumerate(window) if i not in done_before]
             arrived = self._outcomes(todo, settings, out_dir) if todo else (o for o in ())
             try:
-                yield from self._merge(window, done_before, arrived, settings, out_dir, manifest, fingerprint, fail_fast)
+                yield from self._merge(
+                    window, done_before, arrived, settings, out_dir, manifest, fingerprint, fail_fast
+                )
             finally:
                 arrived.close()  # ends the dataset's execution (and its actors), also on an early stop
 
-    def _merge(self, window: list[Job], done_before: set[int], arrived: Iterator[Outcome], settings: Settings,
-               out_dir: Path, manifest: Any, fingerprint: str, fail_fast: bool) -> Iterator[Outcome]:
+    def _merge(
+        self,
+        window: list[Job],
+        done_before: set[int],
+        arrived: Iterator[Outcome],
+        settings: Settings,
+        out_dir: Path,
+        manifest: Any,
+        fingerprint: str,
+        fail_fast: bool,
+    ) -> Iterator[Outcome]:
         """Outcomes in input order: the manifest's where it has them, else the cluster's,
         recorded in the manifest a chunk at a time (after one sync of their reports)."""
         pending: list[Outcome] = []
@@ -103,17 +126,30 @@ class RayEngine:
         ctx.execution_options.preserve_order = True  # outcomes come back in input order
         ctx.enable_progress_bars = sys.stderr.isatty()
         size = settings.chunk_size
-        blocks = [_table([(i, job) for i, job in todo[k:k + size]]) for k in range(0, len(todo), size)]
+        blocks = [_table([(i, job) for i, job in todo[k : k + size]]) for k in range(0, len(todo), size)]
         lo, hi = self.actors
         ds = (
             ray.data.from_arrow(blocks)
-            .map_batches(_check_and_plan, batch_format="pyarrow", batch_size=size, num_cpus=1,
-                         fn_kwargs={"settings": settings})
-            .map_batches(_Translate, batch_format="pyarrow", batch_size=size, fn_constructor_kwargs={"settings": settings},
-                         compute=ActorPoolStrategy(min_size=lo, max_size=hi), num_cpus=settings.threads,
-                         num_gpus=self.gpus_per_actor, memory=ACTOR_MEMORY)
-            .map_batches(_finish, batch_format="pyarrow", batch_size=size, num_cpus=1,
-                         fn_kwargs={"settings": settings, "out_dir": out_dir})
+            .map_batches(
+                _check_and_plan, batch_format="pyarrow", batch_size=size, num_cpus=1, fn_kwargs={"settings": settings}
+            )
+            .map_batches(
+                _Translate,
+                batch_format="pyarrow",
+                batch_size=size,
+                fn_constructor_kwargs={"settings": settings},
+                compute=ActorPoolStrategy(min_size=lo, max_size=hi),
+                num_cpus=settings.threads,
+                num_gpus=self.gpus_per_actor,
+                memory=ACTOR_MEMORY,
+            )
+            .map_batches(
+                _finish,
+                batch_format="pyarrow",
+                batch_size=size,
+                num_cpus=1,
+                fn_kwargs={"settings": settings, "out_dir": out_dir},
+            )
         )
         expected = 0
         for table in ds.iter_batches(batch_format="pyarrow", batch_size=None):
@@ -128,8 +164,12 @@ class RayEngine:
 def _table(rows: list[tuple[int, Any]]) -> Any:
     import pyarrow as pa
 
-    return pa.table({"i": pa.array([i for i, _ in rows], pa.int64()),
-                     "work": pa.array([pickle.dumps(w, pickle.HIGHEST_PROTOCOL) for _, w in rows], pa.binary())})
+    return pa.table(
+        {
+            "i": pa.array([i for i, _ in rows], pa.int64()),
+            "work": pa.array([pickle.dumps(w, pickle.HIGHEST_PROTOCOL) for _, w in rows], pa.binary()),
+        }
+    )
 
 
 def _rows(table: Any) -> list[tuple[int, Any]]:
@@ -169,7 +209,9 @@ class _Translate:
         translations, run_settings = self.stages.translate(ready)
         by_job = {id(prep): t for (_, prep), t in zip(ready, translations)}
         missing = self.stages.slot.error
-        return _with_pairs(_table([(i, (job, prep, by_job.get(id(prep)), run_settings, missing)) for i, (job, prep) in rows]))
+        return _with_pairs(
+            _table([(i, (job, prep, by_job.get(id(prep)), run_settings, missing)) for i, (job, prep) in rows])
+        )
 
 
 def _finish(table: Any, settings: Settings, out_dir: Path) -> Any:
@@ -228,5 +270,7 @@ class _DriverCache:
         if self.cache is None:
             return
         self.cache.close()
-        state = f"{self.count} translation(s) from the cluster stored" if self.cache.enabled else f"off: {self.cache.error}"
+        state = (
+            f"{self.count} translation(s) from the cluster stored" if self.cache.enabled else f"off: {self.cache.error}"
+        )
         print(f"tqa: translation cache {state} ({self.cache.path})", file=sys.stderr)

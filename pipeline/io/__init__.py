@@ -16,7 +16,18 @@ from typing import Any
 
 from pipeline.io.base import CorpusError, Fields, Malformed, Reader, Record, UnreadableInput, Writer, make_record
 
-__all__ = ["CorpusError", "Fields", "Malformed", "Reader", "Record", "UnreadableInput", "Writer", "format_of", "make_record", "module"]
+__all__ = [
+    "CorpusError",
+    "Fields",
+    "Malformed",
+    "Reader",
+    "Record",
+    "UnreadableInput",
+    "Writer",
+    "format_of",
+    "make_record",
+    "module",
+]
 
 
 # format name -> module in this package; suffixes are matched longest first
@@ -31,7 +42,9 @@ def format_of(path: Path, override: str | None = None) -> str | None:
     """The corpus format of ``path``, or None for a text file (the one-record case)."""
     if override:
         if override not in FORMATS and override != "text":
-            raise CorpusError(f"--input-format: unknown format {override!r}; choose from {', '.join([*FORMATS, 'text'])}")
+            raise CorpusError(
+                f"--input-format: unknown format {override!r}; choose from {', '.join([*FORMATS, 'text'])}"
+            )
         return None if override == "text" else override
     name = path.name.lower()
     for suffix in sorted(SUFFIXES, key=len, reverse=True):
@@ -42,5 +55,3 @@ def format_of(path: Path, override: str | None = None) -> str | None:
 
 def module(fmt: str) -> Any:
     return import_module(f".{FORMATS[fmt]}", __name__)
-
-

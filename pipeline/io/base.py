@@ -113,7 +113,9 @@ def make_record(row: dict[str, Any], number: int, unit: str, fields: Fields, raw
     if any(_unpaired(v) for v in (text, source) if v):
         return Malformed(where, "holds bytes that are not valid UTF-8 (or a lone surrogate escape)", raw)
     if isinstance(rid, str) and _unpaired(rid):
-        return Malformed(where, f"field {fields.id!r} holds bytes that are not valid UTF-8 (or a lone surrogate escape)", raw)
+        return Malformed(
+            where, f"field {fields.id!r} holds bytes that are not valid UTF-8 (or a lone surrogate escape)", raw
+        )
     key = f"{'s' if isinstance(rid, str) else 'i'}:{rid}"
     return Record(str(rid), text, where, row, source or None, key, raw)
 

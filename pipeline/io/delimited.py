@@ -162,7 +162,9 @@ class Writer(BaseWriter):
         if self.fields.cleaned and self.fields.cleaned not in names:
             self.added.insert(0, self.fields.cleaned)
         cells = [quote(c, self.delimiter, self.quoting) for c in self.added]
-        self.out.file.write((body + "".join(self.delimiter + c for c in cells) + (newline)).encode("utf-8", "surrogateescape"))
+        self.out.file.write(
+            (body + "".join(self.delimiter + c for c in cells) + (newline)).encode("utf-8", "surrogateescape")
+        )
 
     def write(self, record: Record, output: dict[str, Any]) -> list[str]:
         self._start()
@@ -176,8 +178,14 @@ class Writer(BaseWriter):
             cleaned = " ".join(cleaned.replace("\t", " ").splitlines())
             notices.append("a tab or line break in the cleaned text written as a space (TSV cannot hold it)")
         tqa = output["tqa"]
-        new = {self.fields.cleaned or self.fields.text: cleaned, "tqa": json.dumps(tqa, ensure_ascii=False), **{
-            k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for k, v in flat_columns(tqa).items()}}
+        new = {
+            self.fields.cleaned or self.fields.text: cleaned,
+            "tqa": json.dumps(tqa, ensure_ascii=False),
+            **{
+                k: "" if v is None else str(v).lower() if isinstance(v, bool) else str(v)
+                for k, v in flat_columns(tqa).items()
+            },
+        }
         target = self.fields.cleaned or self.fields.text
         index = {name: i for i, name in enumerate(names)}  # the last of duplicate names
         for name, text in new.items():

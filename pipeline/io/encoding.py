@@ -36,16 +36,18 @@ def _rivals(data: bytes, found: str, text: str) -> list[str]:
 
     matches = list(from_bytes(data))
     best = min((m.chaos for m in matches), default=0.0)
-    rivals = [m.encoding for m in matches
-              if m.encoding != found and m.chaos <= best + CLOSE_CHAOS and str(m) != text]
+    rivals = [m.encoding for m in matches if m.encoding != found and m.chaos <= best + CLOSE_CHAOS and str(m) != text]
     if not rivals:
         return []
-    return [f"encoding detected as {found} with low confidence (it could also be {', '.join(rivals[:3])}); "
-            f"pass --encoding ENC to be sure"]
+    return [
+        f"encoding detected as {found} with low confidence (it could also be {', '.join(rivals[:3])}); "
+        f"pass --encoding ENC to be sure"
+    ]
 
 
-def read_document(path: str | Path, encoding: str | None = None, max_bytes: int = MAX_BYTES,
-                  data: bytes | None = None) -> tuple[Document, list[str]]:
+def read_document(
+    path: str | Path, encoding: str | None = None, max_bytes: int = MAX_BYTES, data: bytes | None = None
+) -> tuple[Document, list[str]]:
     """An input as a document, and warnings about its decoding: the file at ``path``, or
     ``data`` read elsewhere (standard input) under the name ``path``; one way for both."""
     if data is None:
@@ -53,7 +55,9 @@ def read_document(path: str | Path, encoding: str | None = None, max_bytes: int 
     elif len(data) > max_bytes:
         raise InputError(over_limit(max_bytes))
     if encoding is not None:
-        return Document.from_text(_decode_as(data, encoding), path_text(path), encoding, b"", hashlib.sha256(data).hexdigest()), []
+        return Document.from_text(
+            _decode_as(data, encoding), path_text(path), encoding, b"", hashlib.sha256(data).hexdigest()
+        ), []
     doc = Document.from_bytes(data, path_text(path))
     if doc.bom or doc.encoding in DETECTED_BY_RULE:
         return doc, []

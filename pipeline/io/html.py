@@ -28,7 +28,23 @@ from pipeline.io.base import Fields, Malformed, Record, UnreadableInput
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
 
-HIDDEN = frozenset({"script", "style", "nav", "head", "template", "noscript", "svg", "math", "iframe", "object", "code", "select", "textarea"})
+HIDDEN = frozenset(
+    {
+        "script",
+        "style",
+        "nav",
+        "head",
+        "template",
+        "noscript",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "code",
+        "select",
+        "textarea",
+    }
+)
 BLOCKS = frozenset({
     "address", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl", "dt", "fieldset", "figcaption",
     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "ol", "p",

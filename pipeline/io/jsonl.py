@@ -85,7 +85,9 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
                 yield Malformed(where, f"not UTF-8 ({err.reason} at byte {err.start})", raw)
                 continue
             except ValueError as err:
-                yield Malformed(where, f"not JSON: {getattr(err, 'msg', err)} at column {getattr(err, 'colno', '?')}", raw)
+                yield Malformed(
+                    where, f"not JSON: {getattr(err, 'msg', err)} at column {getattr(err, 'colno', '?')}", raw
+                )
                 continue
             except RecursionError:
                 yield Malformed(where, "JSON nested too deeply", raw)
@@ -161,7 +163,11 @@ def splice(raw: bytes, values: dict[str, Any]) -> bytes:
     last = {key: (start, stop) for key, start, stop in found}
     edits = [(*last[k], _dumps(v)) for k, v in values.items() if k in last]
     spaced = bool(found) and line[found[0][1] - 1] == " "  # "k": v, "k2": ... or compact
-    added = [f"{json.dumps(k, ensure_ascii=False)}:{' ' if spaced else ''}{_dumps(v)}" for k, v in values.items() if k not in last]
+    added = [
+        f"{json.dumps(k, ensure_ascii=False)}:{' ' if spaced else ''}{_dumps(v)}"
+        for k, v in values.items()
+        if k not in last
+    ]
     if added:
         sep = ", " if spaced else ","
         edits.append((close, close, (sep if found else "") + sep.join(added)))

@@ -94,11 +94,28 @@ def tqa_type() -> Any:
     import pyarrow as pa
 
     offsets = [("start", pa.int64()), ("end", pa.int64()), ("cleaned_start", pa.int64()), ("cleaned_end", pa.int64())]
-    finding = pa.struct([("check", pa.string()), ("severity", pa.string()), *offsets, ("message", pa.string()),
-                         ("text", pa.string()), ("replacement", pa.string()), ("origin", pa.string()),
-                         ("evidence", pa.string())])  # evidence: JSON text, its shape is the check's
-    edit = pa.struct([("check", pa.string()), ("origin", pa.string()), *offsets, ("text", pa.string()),
-                      ("replacement", pa.string()), ("reason", pa.string())])
+    finding = pa.struct(
+        [
+            ("check", pa.string()),
+            ("severity", pa.string()),
+            *offsets,
+            ("message", pa.string()),
+            ("text", pa.string()),
+            ("replacement", pa.string()),
+            ("origin", pa.string()),
+            ("evidence", pa.string()),
+        ]
+    )  # evidence: JSON text, its shape is the check's
+    edit = pa.struct(
+        [
+            ("check", pa.string()),
+            ("origin", pa.string()),
+            *offsets,
+            ("text", pa.string()),
+            ("replacement", pa.string()),
+            ("reason", pa.string()),
+        ]
+    )
     skipped = pa.struct([*offsets, ("reason", pa.string())])
     return pa.struct([
         ("findings", pa.list_(finding)), ("applied", pa.list_(edit)), ("skipped", pa.list_(skipped)),
@@ -111,8 +128,14 @@ def tqa_type() -> Any:
 def _flat_types() -> dict[str, Any]:
     import pyarrow as pa
 
-    return {"tqa_critical": pa.int64(), "tqa_major": pa.int64(), "tqa_minor": pa.int64(),
-            "tqa_mqm_before": pa.float64(), "tqa_mqm_after": pa.float64(), "tqa_changed": pa.bool_()}
+    return {
+        "tqa_critical": pa.int64(),
+        "tqa_major": pa.int64(),
+        "tqa_minor": pa.int64(),
+        "tqa_mqm_before": pa.float64(),
+        "tqa_mqm_after": pa.float64(),
+        "tqa_changed": pa.bool_(),
+    }
 
 
 def check(path: Path, fields: Fields) -> None:
@@ -124,7 +147,9 @@ def check(path: Path, fields: Fields) -> None:
     if "tqa" in schema.names:
         kind = schema.field("tqa").type
         if kind != tqa_type() and not pa.types.is_string(kind) and not pa.types.is_large_string(kind):
-            raise CorpusError(f"{path}: has a 'tqa' column of type {kind}; tqa writes its own there: rename that column")
+            raise CorpusError(
+                f"{path}: has a 'tqa' column of type {kind}; tqa writes its own there: rename that column"
+            )
     for option, name in (("--cleaned-field", fields.cleaned), ("--text-field", fields.text)):
         if name and name in schema.names:
             kind = schema.field(name).type
@@ -136,8 +161,15 @@ def _struct_value(tqa: dict[str, Any]) -> dict[str, Any]:
     def finding(f: dict[str, Any]) -> dict[str, Any]:
         return {**f, "evidence": json.dumps(f["evidence"], ensure_ascii=False, default=str)} if "evidence" in f else f
 
-    return {**tqa, "findings": [finding(f) for f in tqa.get("findings", [])],
-            "findings_after": [finding(f) for f in tqa.get("findings_after", [])]} if "findings" in tqa else tqa
+    return (
+        {
+            **tqa,
+            "findings": [finding(f) for f in tqa.get("findings", [])],
+            "findings_after": [finding(f) for f in tqa.get("findings_after", [])],
+        }
+        if "findings" in tqa
+        else tqa
+    )
 
 
 class Writer(BaseWriter):
@@ -187,7 +219,9 @@ class Writer(BaseWriter):
         columns: dict[str, Any] = {}
         if target in table.column_names:
             old = table.column(target).to_pylist()
-            columns[target] = pa.array([o["cleaned"] if o else v for o, v in zip(outputs, old)], type=table.schema.field(target).type)
+            columns[target] = pa.array(
+                [o["cleaned"] if o else v for o, v in zip(outputs, old)], type=table.schema.field(target).type
+            )
         else:
             columns[target] = pa.array([o["cleaned"] if o else None for o in outputs], type=pa.string())
         columns["tqa"] = pa.array([_struct_value(o["tqa"]) if o else None for o in outputs], type=tqa_type())

@@ -50,7 +50,9 @@ from pipeline.core.spans import Span, trimmed
 
 # A sentence ends at 。！？； (or their ASCII forms, or an ellipsis), with any closing
 # quotes or brackets that follow it; a line break ends one too (titles, datelines).
-_ZH_SENTENCE = regex.compile(r"(?:[^。！？；!?;…\n]|…(?![…”’」』）)\"'\s]|$))+(?:(?:[。！？；!?;]|…+)+[”’」』）)\"']*)?|(?:[。！？；!?;]|…+)+[”’」』）)\"']*")
+_ZH_SENTENCE = regex.compile(
+    r"(?:[^。！？；!?;…\n]|…(?![…”’」』）)\"'\s]|$))+(?:(?:[。！？；!?;]|…+)+[”’」』）)\"']*)?|(?:[。！？；!?;]|…+)+[”’」』）)\"']*"
+)
 _HAN = regex.compile(r"\p{Han}")
 _NOT_SPACE = regex.compile(r"\S")
 
@@ -71,7 +73,11 @@ def _zh_sentences_in(text: str, paragraph: Span) -> list[Span]:
     # a sentence that is only punctuation (a stray "。") belongs to the one before it
     merged: list[Span] = []
     for span in spans:
-        if merged and not regex.search(r"[\p{L}\p{N}]", span.of(text)) and text[merged[-1].end : span.start].strip() == "":
+        if (
+            merged
+            and not regex.search(r"[\p{L}\p{N}]", span.of(text))
+            and text[merged[-1].end : span.start].strip() == ""
+        ):
             merged[-1] = Span(merged[-1].start, span.end)
         else:
             merged.append(span)
@@ -92,6 +98,7 @@ def en_length(sentence: str, ratio: float = 3.0) -> float:
 
 
 # --- numbers ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Number:
@@ -118,7 +125,21 @@ def number_key(value: float) -> float:
     return float(f"{value:.6g}")
 
 
-_ZH_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ZH_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _ZH_UNIT = {"十": 10, "百": 100, "千": 1000}
 _ZH_SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "兆": 10**12}
 _ZH_NUMERAL = "零〇○一二两三四五六七八九十百千万亿"
@@ -224,22 +245,80 @@ def zh_numbers(text: str) -> list[Number]:
 
 
 _EN_SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
-_EN_SCALE = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12, "mn": 10**6, "bn": 10**9}
+_EN_SCALE = {
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "mn": 10**6,
+    "bn": 10**9,
+}
 _EN_ORDINAL = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "twentieth": 20, "thirtieth": 30,
-    "fortieth": 40, "fiftieth": 50, "hundredth": 100,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "hundredth": 100,
 }
 _EN_MONTH = {
     m: i + 1
     for i, names in enumerate(
-        ("january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
-         "august aug", "september sep sept", "october oct", "november nov", "december dec")
+        (
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sep sept",
+            "october oct",
+            "november nov",
+            "december dec",
+        )
     )
     for m in names.split()
 }
@@ -488,7 +567,11 @@ def align_lengths(
         row: list[float] = []
         back = bytearray()
         # the rows a bead of di Chinese sentences starts in (di = 0 is this row, as it fills)
-        starts = ((row, lo), (costs[i - 1], lows[i - 1]) if i >= 1 else None, (costs[i - 2], lows[i - 2]) if i >= 2 else None)
+        starts = (
+            (row, lo),
+            (costs[i - 1], lows[i - 1]) if i >= 1 else None,
+            (costs[i - 2], lows[i - 2]) if i >= 2 else None,
+        )
         for j in range(lo, hi + 1):
             if i == 0 and j == 0:
                 row.append(0.0)
@@ -676,8 +759,13 @@ def align(
         return sum(f(i0, i1, j0, j1) for f in extras)
 
     beads, ratio, variance = align_texts(
-        zh_texts, en_texts, zh_paragraphs, paragraph_index(doc.paragraphs, en_spans),
-        src_length=src_length, extra=(extras[0] if len(extras) == 1 else extra) if extras else None, band=band,
+        zh_texts,
+        en_texts,
+        zh_paragraphs,
+        paragraph_index(doc.paragraphs, en_spans),
+        src_length=src_length,
+        extra=(extras[0] if len(extras) == 1 else extra) if extras else None,
+        band=band,
     )
     links = _links(beads, zh_spans, en_spans, zh_paragraphs, memo)
     settings = {"anchors": anchors, "similarity": bool(translations), "band": band}
@@ -707,7 +795,9 @@ def _links(
             # sentence opens a paragraph: then before the next English sentence.
             opens = zi and (zi[0] == 0 or zh_paragraphs[zi[0]] != zh_paragraphs[zi[0] - 1])
             following = following_at[k]
-            point = following if opens and following is not None else (en_at if en_at or following is None else following)
+            point = (
+                following if opens and following is not None else (en_at if en_at or following is None else following)
+            )
             en_span = Span(point, point)
         similarity = memo.get((zi[0], zi[-1] + 1, ei[0], ei[-1] + 1)) if zi and ei else None
         links.append(Link(zi, ei, zh_span, en_span, cost, similarity))

@@ -20,10 +20,10 @@ from functools import cache, lru_cache
 
 import regex
 
-from pipeline.original.align import Number, split_zh_sentences, zh_length, zh_numbers
 from pipeline.core.document import split_paragraphs
 from pipeline.core.languages import SHARED_SCRIPTS, identify, name
 from pipeline.core.spans import Span, trimmed
+from pipeline.original.align import Number, split_zh_sentences, zh_length, zh_numbers
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,46 @@ class Rules:
 
 # Words after which a full stop does not end a sentence (lower-cased, without the stop).
 _ABBREVIATIONS = {
-    "de": {"z", "b", "d", "h", "bzw", "usw", "vgl", "nr", "dr", "prof", "ca", "mio", "mrd", "etc", "st", "u", "a", "s", "jh"},
+    "de": {
+        "z",
+        "b",
+        "d",
+        "h",
+        "bzw",
+        "usw",
+        "vgl",
+        "nr",
+        "dr",
+        "prof",
+        "ca",
+        "mio",
+        "mrd",
+        "etc",
+        "st",
+        "u",
+        "a",
+        "s",
+        "jh",
+    },
     "fr": {"m", "mm", "mme", "mlle", "dr", "etc", "p", "ex", "av", "apr", "j.-c", "n°", "st", "cf", "env"},
     "ru": {"т", "е", "д", "п", "г", "гг", "др", "млн", "млрд", "тыс", "руб", "им", "ул", "см", "с", "проф", "в", "вв"},
     "ko": set(),
 }
 # German ordinals ("am 3. Oktober") end with a full stop too.
-_DE_MONTHS = ("januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
-              "november", "dezember")
+_DE_MONTHS = (
+    "januar",
+    "februar",
+    "märz",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "dezember",
+)
 _END = regex.compile(r"(?:[.!?…]+|[。！？])[\"'»“”’」)\]]*(?=\s|$)|[。！？]")
 _WORD_BEFORE = regex.compile(r"([\p{L}\d][\p{L}\d.\-]*)$")
 _NEXT_WORD = regex.compile(r"\s*[«„“\"'(]*(\S+)")
@@ -120,11 +152,35 @@ _SPACES = "\u0020\u00a0\u202f\u2009"
 _GROUPING = {"fr": (f"[{_SPACES}]", ","), "ru": (f"[{_SPACES}]", ","), "de": (r"\.", ","), "ko": (",", r"\.")}
 _SCALE_WORDS = {
     "fr": {"million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9, "mille": 1000},
-    "de": {"million": 10**6, "millionen": 10**6, "mio": 10**6, "milliarde": 10**9, "milliarden": 10**9,
-           "mrd": 10**9, "tausend": 1000, "billion": 10**12, "billionen": 10**12},
-    "ru": {"тыс": 1000, "тысяча": 1000, "тысячи": 1000, "тысяч": 1000, "млн": 10**6, "миллион": 10**6,
-           "миллиона": 10**6, "миллионов": 10**6, "млрд": 10**9, "миллиард": 10**9, "миллиарда": 10**9,
-           "миллиардов": 10**9, "трлн": 10**12, "триллион": 10**12, "триллиона": 10**12, "триллионов": 10**12},
+    "de": {
+        "million": 10**6,
+        "millionen": 10**6,
+        "mio": 10**6,
+        "milliarde": 10**9,
+        "milliarden": 10**9,
+        "mrd": 10**9,
+        "tausend": 1000,
+        "billion": 10**12,
+        "billionen": 10**12,
+    },
+    "ru": {
+        "тыс": 1000,
+        "тысяча": 1000,
+        "тысячи": 1000,
+        "тысяч": 1000,
+        "млн": 10**6,
+        "миллион": 10**6,
+        "миллиона": 10**6,
+        "миллионов": 10**6,
+        "млрд": 10**9,
+        "миллиард": 10**9,
+        "миллиарда": 10**9,
+        "миллиардов": 10**9,
+        "трлн": 10**12,
+        "триллион": 10**12,
+        "триллиона": 10**12,
+        "триллионов": 10**12,
+    },
     "ko": {"천": 1000, "만": 10**4, "억": 10**8, "조": 10**12},
 }
 _PERCENT_WORDS = {"fr": r"pour\s?cent|%", "de": r"prozent|%", "ru": r"процент\w*|%", "ko": r"퍼센트|%"}
@@ -149,7 +205,7 @@ def _numbers(language: str) -> Callable[[str], list[Number]]:
         found = []
         for m in _number_pattern(language).finditer(text):
             value = float(regex.sub(r"\D", "", m["digits"]) + (f".{m['frac']}" if m["frac"] else ""))
-            for scale in (m.captures("scale") if language == "ko" else [m["scale"]] if m["scale"] else []):
+            for scale in m.captures("scale") if language == "ko" else [m["scale"]] if m["scale"] else []:
                 value *= _SCALE_WORDS[language][scale.lower()]
             kind = "percent" if m["pct"] else "number"
             found.append(Number(value, Span(m.start(), m.end()), m.group().strip(), kind, True))
@@ -175,8 +231,13 @@ def rules_for(language: str) -> Rules:
     return RULES[language]
 
 
-_SCRIPTS = {"Han": r"\p{Han}", "Kana": r"[\p{Hiragana}\p{Katakana}]", "Hangul": r"\p{Hangul}",
-            "Cyrillic": r"\p{Cyrillic}", "Latin": r"\p{Latin}"}
+_SCRIPTS = {
+    "Han": r"\p{Han}",
+    "Kana": r"[\p{Hiragana}\p{Katakana}]",
+    "Hangul": r"\p{Hangul}",
+    "Cyrillic": r"\p{Cyrillic}",
+    "Latin": r"\p{Latin}",
+}
 
 
 @lru_cache(maxsize=64)

@@ -31,21 +31,40 @@ from typing import Any
 
 import regex
 
-from pipeline.original.align import Alignment, Link, align, en_numbers
 from pipeline.checks.base import SOURCE_REGISTRY, Check, ConfigurationError, instantiate, register_source
 from pipeline.core.document import Document, load_document
 from pipeline.core.findings import Finding, Severity, in_text_order
-from pipeline.original.rules import ORIGINAL_LANGUAGES, Rules, detect, rules_for
 from pipeline.core.spans import Span
+from pipeline.original.align import Alignment, Link, align, en_numbers
+from pipeline.original.rules import ORIGINAL_LANGUAGES, Rules, detect, rules_for
 
 # Languages of the originals these checks understand (``pipeline.original.rules``); a flagged
 # sentence retranslated from the original goes to the model of the original's language.
 SOURCE_LANGUAGES = ORIGINAL_LANGUAGES
 # Language tags an original may carry in its name, tried in this order (Chinese first).
-ZH_TAGS = ("zh", "zh-cn", "zh_cn", "zh-hans", "zh-hant", "zh-tw", "cn", "chs", "cht", "ja", "jp", "ko", "kr", "ru", "fr", "de")
+ZH_TAGS = (
+    "zh",
+    "zh-cn",
+    "zh_cn",
+    "zh-hans",
+    "zh-hant",
+    "zh-tw",
+    "cn",
+    "chs",
+    "cht",
+    "ja",
+    "jp",
+    "ko",
+    "kr",
+    "ru",
+    "fr",
+    "de",
+)
 EN_TAGS = ("en", "eng", "en-us", "en-gb")
 _HAN = regex.compile(r"\p{Han}")
-_HAN_RUN = regex.compile(r"\p{Han}(?:[\p{Han}\p{P}\p{N}\p{Zs}]*\p{Han})?[\p{InCJK_Symbols_and_Punctuation}\p{InHalfwidth_and_Fullwidth_Forms}”’」』》）]*")
+_HAN_RUN = regex.compile(
+    r"\p{Han}(?:[\p{Han}\p{P}\p{N}\p{Zs}]*\p{Han})?[\p{InCJK_Symbols_and_Punctuation}\p{InHalfwidth_and_Fullwidth_Forms}”’」』》）]*"
+)
 
 
 class SourceError(Exception):
@@ -53,6 +72,7 @@ class SourceError(Exception):
 
 
 # --- finding and loading the original -------------------------------------------------
+
 
 def _split_name(name: str) -> tuple[str, str | None, str]:
     """``article.en.txt`` -> ("article", "en", ".txt"); ``article.txt`` -> ("article", None, ".txt")."""
@@ -81,7 +101,9 @@ def source_names(en_name: str, same_name: bool = False) -> list[str]:
     return names
 
 
-def _match(folder: Path, names: list[str], exclude: Path | None = None, listings: dict[Path, dict[str, Path]] | None = None) -> Path | None:
+def _match(
+    folder: Path, names: list[str], exclude: Path | None = None, listings: dict[Path, dict[str, Path]] | None = None
+) -> Path | None:
     present = listings.get(folder) if listings is not None else None
     if present is None:
         try:
@@ -136,6 +158,7 @@ def load_source(path: str | Path) -> Document:
 
 # --- the pair ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SourcePair:
     """An English document, its original (``zh``, whatever its language), and their alignment."""
@@ -169,12 +192,20 @@ def pair_documents(
     (original sentence -> model English) sharpen it."""
     language = detect(zh.text)[0] or "zh"
     rules = rules_for(language)
-    alignment = align(zh.text, en, anchors=anchors, translations=translations, zh_sentences=rules.split(zh.text),
-                      src_length=rules.length, src_numbers=rules.numbers)
+    alignment = align(
+        zh.text,
+        en,
+        anchors=anchors,
+        translations=translations,
+        zh_sentences=rules.split(zh.text),
+        src_length=rules.length,
+        src_numbers=rules.numbers,
+    )
     return SourcePair(en, zh, alignment, language)
 
 
 # --- the checks -------------------------------------------------------------------------
+
 
 class SourceCheck(Check):
     """A check that needs the original: ``find_pair(pair)`` instead of ``find(doc)``.
@@ -200,7 +231,9 @@ def _short(text: str, limit: int = 40) -> str:
 class NumberMismatch(SourceCheck):
     id = "number-mismatch"
     severity = Severity.MAJOR
-    description = "A number differs between the Chinese original and its English (digits and Chinese numerals compared by value)"
+    description = (
+        "A number differs between the Chinese original and its English (digits and Chinese numerals compared by value)"
+    )
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         en_text, zh_text = pair.en.text, pair.zh.text
@@ -221,14 +254,26 @@ class NumberMismatch(SourceCheck):
             evidence_base = {"zh": link.zh_span.of(zh_text), "zh_start": link.zh_span.start, "zh_end": link.zh_span.end}
             for n, span in extra:
                 message = f"{n.text} is not in the Chinese original" + (f", which has {shown}" if missing else "")
-                yield self.finding(span, message, evidence={
-                    **evidence_base, "en_number": n.text, "value": n.value,
-                    "zh_numbers": [m.text for m in missing],
-                })
+                yield self.finding(
+                    span,
+                    message,
+                    evidence={
+                        **evidence_base,
+                        "en_number": n.text,
+                        "value": n.value,
+                        "zh_numbers": [m.text for m in missing],
+                    },
+                )
             if missing and not extra:
-                yield self.finding(link.en_span, f"the Chinese original has {shown}, which the English lacks", evidence={
-                    **evidence_base, "zh_numbers": [m.text for m in missing], "values": [m.value for m in missing],
-                })
+                yield self.finding(
+                    link.en_span,
+                    f"the Chinese original has {shown}, which the English lacks",
+                    evidence={
+                        **evidence_base,
+                        "zh_numbers": [m.text for m in missing],
+                        "values": [m.value for m in missing],
+                    },
+                )
 
 
 @register_source
@@ -248,9 +293,16 @@ class Omission(SourceCheck):
             rules = pair.rules
             if rules.size(zh) < self.config["min_han" if rules.size_unit == "letters" else "min_words"]:
                 continue
-            yield self.finding(link.en_span, f"not translated: 「{_short(zh)}」", evidence={
-                "zh": zh, "zh_start": link.zh_span.start, "zh_end": link.zh_span.end, "zh_sentences": list(link.zh),
-            })
+            yield self.finding(
+                link.en_span,
+                f"not translated: 「{_short(zh)}」",
+                evidence={
+                    "zh": zh,
+                    "zh_start": link.zh_span.start,
+                    "zh_end": link.zh_span.end,
+                    "zh_sentences": list(link.zh),
+                },
+            )
 
 
 @register_source
@@ -279,8 +331,13 @@ class UntranslatedSource(SourceCheck):
                     Span(m.start(), m.end()),
                     ("sentence left untranslated" if whole else f"{len(han)} Chinese characters left untranslated")
                     + " (copied from the original)",
-                    evidence={"zh": original, "zh_start": link.zh_span.start, "zh_end": link.zh_span.end,
-                              "copied": round(copied, 3), "language": pair.language},
+                    evidence={
+                        "zh": original,
+                        "zh_start": link.zh_span.start,
+                        "zh_end": link.zh_span.end,
+                        "copied": round(copied, 3),
+                        "language": pair.language,
+                    },
                 )
 
 

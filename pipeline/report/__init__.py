@@ -22,14 +22,20 @@ if TYPE_CHECKING:
 
 # Imported on first use: `tqa check` reaches this package for one JSON helper, and the
 # HTML pages (jinja2, ~0.2 s) are only for `tqa run`.
-_LAZY = {"word_diff": ".diff", "error_row": ".summary", "summary_row": ".summary", "summary_table": ".summary",
-         "write_summary": ".summary"}
+_LAZY = {
+    "word_diff": ".diff",
+    "error_row": ".summary",
+    "summary_row": ".summary",
+    "summary_table": ".summary",
+    "write_summary": ".summary",
+}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "REPORT_KINDS",
@@ -91,4 +97,8 @@ def write_article_reports(
         "diff": ("diff", f"{stem}.diff", lambda: unified_diff(doc.text, result.cleaned, name, edits=edits)),
         "html": ("html", f"{stem}.html", lambda: article_html(result, stem)),
     }
-    return {key: write_atomic(out_dir / file, make(), durable=durable) for key, (kind, file, make) in writers.items() if kind in wanted}
+    return {
+        key: write_atomic(out_dir / file, make(), durable=durable)
+        for key, (kind, file, make) in writers.items()
+        if kind in wanted
+    }

@@ -104,5 +104,14 @@ def review_changes(result: ArticleResult) -> list[Change]:
     for i, (edit, kind) in enumerate(tagged):
         finding = index.behind(edit)
         severity = finding.severity if finding else None
-        changes.append(Change(ids[i], kind, edit, severity.value if severity else "", mqm_delta(severity, words), tuple(sorted(conflicts[i], key=lambda c: int(c[1:])))))
+        changes.append(
+            Change(
+                ids[i],
+                kind,
+                edit,
+                severity.value if severity else "",
+                mqm_delta(severity, words),
+                tuple(sorted(conflicts[i], key=lambda c: int(c[1:]))),
+            )
+        )
     return changes

@@ -86,7 +86,9 @@ class TextOutput(CheckOutput):
             sev = self._style(f.severity.value, f.severity.value)
             # file names and article text may hold escape sequences: printed inert (terminal.py)
             shown = printable(f"{path}:{line}:{col}: ")
-            self.stream.write(f"{shown}{sev} {f.check}: {printable(f.message)} «{printable(excerpt(f.span.of(doc.text)))}» (#{number})\n")
+            self.stream.write(
+                f"{shown}{sev} {f.check}: {printable(f.message)} «{printable(excerpt(f.span.of(doc.text)))}» (#{number})\n"
+            )
 
     def end(self) -> None:
         checked = self.files
@@ -116,7 +118,14 @@ class JsonOutput(CheckOutput):
         for number, f in enumerate(findings, 1):
             line, col = index.position(f)
             entries.append({"number": number, **f.to_dict(doc.text), "line": line, "column": col})
-        entry = {"path": path, **(record or {}), "encoding": doc.encoding, "newline": doc.newline, "words": doc.word_count, "findings": entries}
+        entry = {
+            "path": path,
+            **(record or {}),
+            "encoding": doc.encoding,
+            "newline": doc.newline,
+            "words": doc.word_count,
+            "findings": entries,
+        }
         self.stream.write(("\n" if self._first else ",\n") + printable_json(json.dumps(entry, ensure_ascii=False)))
         self._first = False
 

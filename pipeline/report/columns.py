@@ -14,6 +14,7 @@ COLUMNS = (
     "bleu_before", "bleu_after", "chrf_before", "chrf_after", "ter_before", "ter_after",
 )  # fmt: skip
 
+
 def display_row(row: dict[str, Any], checks: list[str]) -> dict[str, Any]:
     """A row for display: every column present, None as blank, 0 for a check without findings."""
     return {

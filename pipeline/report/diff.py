@@ -207,7 +207,9 @@ class EditDiff:
         self.text, self.cleaned = text, cleaned
         ta, tb = tokenize(text), tokenize(cleaned)
         a_at, b_at = _starts(ta), _starts(tb)
-        self.pieces = [Piece(op, a_at[i1], a_at[i2], b_at[j1], b_at[j2]) for op, i1, i2, j1, j2 in edit_opcodes(ta, tb, edits)]
+        self.pieces = [
+            Piece(op, a_at[i1], a_at[i2], b_at[j1], b_at[j2]) for op, i1, i2, j1, j2 in edit_opcodes(ta, tb, edits)
+        ]
         self._a_ends = [p.a1 for p in self.pieces]
         self._b_ends = [p.b1 for p in self.pieces]
 

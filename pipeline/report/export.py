@@ -25,8 +25,17 @@ NAMES = ("findings.jsonl", "findings.csv")
 def rows_from_report(payload: dict[str, Any], file: str, stem: str) -> list[dict[str, Any]]:
     """Export rows from a findings JSON payload (its findings carry line and column)."""
     return [
-        {"file": file, "line": f.get("line"), "column": f.get("column"), "check": f["check"], "severity": f["severity"],
-         "text": f.get("text", "").strip(), "stem": stem, "number": n, "message": f.get("message", "")}
+        {
+            "file": file,
+            "line": f.get("line"),
+            "column": f.get("column"),
+            "check": f["check"],
+            "severity": f["severity"],
+            "text": f.get("text", "").strip(),
+            "stem": stem,
+            "number": n,
+            "message": f.get("message", ""),
+        }
         for n, f in enumerate(payload.get("findings", []), 1)
     ]
 
@@ -56,8 +65,9 @@ class FindingsExport:
             self._csv.writerow(row)
         self.rows += len(rows)
 
-    def add_resumed(self, out_dir: Path, stem: str, file: str, text: str | None = None,
-                    output: dict[str, Any] | None = None) -> None:
+    def add_resumed(
+        self, out_dir: Path, stem: str, file: str, text: str | None = None, output: dict[str, Any] | None = None
+    ) -> None:
         """The rows of an article ``--resume`` skipped: a corpus record's from its output as the
         manifest kept it (``text``: the record's text, for lines and columns), since a record
         has no findings JSON unless ``--reports`` asks; a file's from its findings JSON."""
@@ -106,6 +116,8 @@ def _located(findings: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     index = LineIndex(text)
     out = []
     for f in findings:
-        line, column = index.position(Finding(f["check"], Span(f["start"], f["end"]), Severity(f["severity"]), f["message"]))
+        line, column = index.position(
+            Finding(f["check"], Span(f["start"], f["end"]), Severity(f["severity"]), f["message"])
+        )
         out.append({**f, "line": line, "column": column})
     return out

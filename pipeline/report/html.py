@@ -13,8 +13,8 @@ from __future__ import annotations
 import functools
 import json
 import unicodedata
-from pathlib import Path
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -26,8 +26,8 @@ from pipeline import __version__
 from pipeline.core.edits import Edit
 from pipeline.core.result import ArticleResult
 from pipeline.core.scores import QualityScore
-from pipeline.report.columns import display_row
 from pipeline.report.changes import APPLIED, Change, review_changes, text_sha256
+from pipeline.report.columns import display_row
 from pipeline.report.diff import align_paragraphs, display_edits
 from pipeline.report.json_report import SCHEMA, jsonable, located
 from pipeline.report.marks import FINDING, finding_id, mark_rows, sentence_of, uncovered
@@ -102,7 +102,14 @@ def _scores_view(result: ArticleResult) -> dict[str, Any]:
     for name, value in (ref.get("after") or {}).items():
         if isinstance(value, dict) and "score" in value:
             was = (ref.get("before") or {}).get(name) or {}
-            reference.append({"metric": name, "before": was.get("score"), "after": value["score"], "signature": value.get("signature", "")})
+            reference.append(
+                {
+                    "metric": name,
+                    "before": was.get("score"),
+                    "after": value["score"],
+                    "signature": value.get("signature", ""),
+                }
+            )
     return {
         "quality": quality,
         "checks": [(c, before.counts.get(c, 0), after.counts.get(c, 0)) for c in checks],
@@ -123,7 +130,13 @@ def _settings_view(settings: dict[str, Any]) -> list[tuple[str, str]]:
 def json_for_script(payload: Any) -> Markup:
     """JSON to embed in ``<script type="application/json">``: no ``</script>``, no comment or entity tricks."""
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=jsonable)
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, code in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, code)
     return Markup(text)
 
@@ -131,13 +144,21 @@ def json_for_script(payload: Any) -> Markup:
 def review_data(result: ArticleResult, changes: list[Change], stem: str, marks: list[Any] = ()) -> dict[str, Any]:
     """What the page's script needs to write a decisions file (see ``pipeline.review.apply``)."""
     doc = result.doc
-    fingerprint = json.dumps([(c.id, c.kind, c.edit.span.start, c.edit.span.end, c.edit.replacement) for c in changes], ensure_ascii=False)
+    fingerprint = json.dumps(
+        [(c.id, c.kind, c.edit.span.start, c.edit.span.end, c.edit.replacement) for c in changes], ensure_ascii=False
+    )
     return {
         "schema": SCHEMA,
         "tqa": __version__,
         "stem": stem,
         "changes_sha256": text_sha256(fingerprint),
-        "input": {"path": doc.path, "name": doc.name, "encoding": doc.encoding, "chars": len(doc.text), "text_sha256": text_sha256(doc.text)},
+        "input": {
+            "path": doc.path,
+            "name": doc.name,
+            "encoding": doc.encoding,
+            "chars": len(doc.text),
+            "text_sha256": text_sha256(doc.text),
+        },
         "changes": [
             {
                 "id": c.id,
@@ -159,9 +180,19 @@ def review_data(result: ArticleResult, changes: list[Change], stem: str, marks: 
         ],
         # findings no change stands for: visited by j/k too; "accept" = fine as it is (tqa accept)
         "findings": [
-            {"id": finding_id(n), "kind": FINDING, "number": n, "check": f.check, "severity": f.severity.value,
-             "start": f.span.start, "end": f.span.end, "text": f.span.of(doc.text), "message": f.message,
-             "context": sentence_of(doc, f.span.start, f.span.end), "decision": "open"}
+            {
+                "id": finding_id(n),
+                "kind": FINDING,
+                "number": n,
+                "check": f.check,
+                "severity": f.severity.value,
+                "start": f.span.start,
+                "end": f.span.end,
+                "text": f.span.of(doc.text),
+                "message": f.message,
+                "context": sentence_of(doc, f.span.start, f.span.end),
+                "decision": "open",
+            }
             for n, f in marks
         ],
     }
@@ -211,25 +242,56 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
         notices.append("The cleaned text differs from the recorded edits; changes are shown without their reasons.")
     n_applied = sum(c.kind == APPLIED for c in changes)
     return {
-        "doc": {"name": doc.name, "path": doc.path or "", "encoding": doc.encoding, "bom": bool(doc.bom), "newline": doc.newline, "words": doc.word_count},
-        "source": ({"path": result.source.get("source") or "", "signature": result.source.get("signature", "")}
-                   if sources is not None and result.source else None),
+        "doc": {
+            "name": doc.name,
+            "path": doc.path or "",
+            "encoding": doc.encoding,
+            "bom": bool(doc.bom),
+            "newline": doc.newline,
+            "words": doc.word_count,
+        },
+        "source": (
+            {"path": result.source.get("source") or "", "signature": result.source.get("signature", "")}
+            if sources is not None and result.source
+            else None
+        ),
         "rows": rows,
         "elsewhere": elsewhere,
         "n_changes": n_applied,
         "n_suggestions": len(changes) - n_applied,
         "findings": [
-            {"number": n, "check": f.check, "severity": f.severity.value, "start": f.span.start, "end": f.span.end,
-             "line": loc["line"], "column": loc["column"],
-             "text": excerpt(f.span.of(doc.text)), "message": f.message, "replacement": f.replacement}
+            {
+                "number": n,
+                "check": f.check,
+                "severity": f.severity.value,
+                "start": f.span.start,
+                "end": f.span.end,
+                "line": loc["line"],
+                "column": loc["column"],
+                "text": excerpt(f.span.of(doc.text)),
+                "message": f.message,
+                "replacement": f.replacement,
+            }
             for n, (f, loc) in enumerate(zip(result.findings, located(result.findings, doc.text)), 1)
         ],
         "suggestions": [
-            {"id": c.id, "check": c.edit.check, "origin": c.edit.origin, "severity": c.severity, "delta": signed(c.mqm_delta),
-             "text": excerpt(c.edit.span.of(doc.text)), "replacement": c.edit.replacement, "reason": c.edit.reason}
-            for c in changes if c.kind != APPLIED
+            {
+                "id": c.id,
+                "check": c.edit.check,
+                "origin": c.edit.origin,
+                "severity": c.severity,
+                "delta": signed(c.mqm_delta),
+                "text": excerpt(c.edit.span.of(doc.text)),
+                "replacement": c.edit.replacement,
+                "reason": c.edit.reason,
+            }
+            for c in changes
+            if c.kind != APPLIED
         ],
-        "skipped": [{"start": s.span.start, "end": s.span.end, "text": excerpt(s.span.of(doc.text)), "reason": s.reason} for s in result.skipped],
+        "skipped": [
+            {"start": s.span.start, "end": s.span.end, "text": excerpt(s.span.of(doc.text)), "reason": s.reason}
+            for s in result.skipped
+        ],
         "notices": notices,
         "scores": _scores_view(result),
         "settings": _settings_view(result.settings),
@@ -262,8 +324,13 @@ def _worst_key(row: dict[str, Any]) -> tuple[bool, float, float]:
 INDEX_TOTALS = ("words", "findings_before", "findings_after", "applied", "suggestions", "skipped")
 
 
-def _index_context(rows: Iterable[dict[str, Any]], ordered: Iterable[dict[str, Any]], checks: list[str],
-                   totals: dict[str, int] | None, reports: frozenset[str] | None) -> dict[str, Any]:
+def _index_context(
+    rows: Iterable[dict[str, Any]],
+    ordered: Iterable[dict[str, Any]],
+    checks: list[str],
+    totals: dict[str, int] | None,
+    reports: frozenset[str] | None,
+) -> dict[str, Any]:
     """What the index template lays out, from one pass over the display rows; ``ordered``
     (the same rows, worst first) is read once, while the page is written."""
     reference, n_rows, n_ok, hit, failed = False, 0, 0, 0, []
@@ -281,14 +348,32 @@ def _index_context(rows: Iterable[dict[str, Any]], ordered: Iterable[dict[str, A
     kinds = set(reports) if reports is not None else {"txt", "json", "diff", "html"}
     banners = []
     if sums["skipped"]:  # from the rows alone, so a resumed batch writes the same page
-        banners.append(f"Retranslation skipped: {sums['skipped']} passage(s) in {hit} article(s) were not retranslated "
-                       f"(no translation model, or the output guard rejected its output); each article's page says why. {MODEL_HINT}")
-    return dict(rows=ordered, n_rows=n_rows, n_ok=n_ok, checks=checks, chart=chart_view(totals or {}), reference=reference,
-                version=__version__, sums=sums, kinds=kinds, failed=failed, banners=banners)
+        banners.append(
+            f"Retranslation skipped: {sums['skipped']} passage(s) in {hit} article(s) were not retranslated "
+            f"(no translation model, or the output guard rejected its output); each article's page says why. {MODEL_HINT}"
+        )
+    return dict(
+        rows=ordered,
+        n_rows=n_rows,
+        n_ok=n_ok,
+        checks=checks,
+        chart=chart_view(totals or {}),
+        reference=reference,
+        version=__version__,
+        sums=sums,
+        kinds=kinds,
+        failed=failed,
+        banners=banners,
+    )
 
 
-def write_index(handle: IO[str], rows: Any, checks: list[str], totals: dict[str, int] | None = None,
-                reports: frozenset[str] | None = None) -> None:
+def write_index(
+    handle: IO[str],
+    rows: Any,
+    checks: list[str],
+    totals: dict[str, int] | None = None,
+    reports: frozenset[str] | None = None,
+) -> None:
     """The batch index: failures with their error on top, then the worst articles (failures,
     then the highest MQM penalty after repair, then before; the terminal table orders the
     same way); a filter box, a totals row, links to each article's page, cleaned text, JSON
@@ -303,4 +388,8 @@ def write_index(handle: IO[str], rows: Any, checks: list[str], totals: dict[str,
             return (display_row(row, columns) for row in rows)
 
     ordered = (display_row(row, columns) for row in in_order(rows, _worst_key))
-    handle.writelines(environment().get_template("index.html.j2").generate(**_index_context(Filled(), ordered, checks, totals, reports)))
+    handle.writelines(
+        environment()
+        .get_template("index.html.j2")
+        .generate(**_index_context(Filled(), ordered, checks, totals, reports))
+    )

@@ -63,10 +63,17 @@ def summary_markdown(rows: Iterable[dict[str, Any]], totals: dict[str, Any], che
         out.append("")
     if n_ok[0]:
         title = "## Articles" if n_ok[0] <= TOP else f"## The {TOP} articles with the highest MQM after repair"
-        out += [title, "", "| article | findings | MQM before → after | applied | not retranslated |", "|---|--:|--:|--:|--:|"]
+        out += [
+            title,
+            "",
+            "| article | findings | MQM before → after | applied | not retranslated |",
+            "|---|--:|--:|--:|--:|",
+        ]
         for r in worst:
             name = md_escape(r.get("input") or r.get("stem"))
-            link = f"[{name}]({quote(str(r.get('stem')) + '.html')})" if r.get("stem") else name  # no stem: no report written
+            link = (
+                f"[{name}]({quote(str(r.get('stem')) + '.html')})" if r.get("stem") else name
+            )  # no stem: no report written
             out.append(
                 f"| {link} | {_num(r.get('findings_before'))} → {_num(r.get('findings_after'))} | "
                 f"{_num(r.get('mqm_before'))} → {_num(r.get('mqm_after'))} | {_num(r.get('applied'))} | {_num(r.get('skipped'))} |"
@@ -74,6 +81,9 @@ def summary_markdown(rows: Iterable[dict[str, Any]], totals: dict[str, Any], che
         out.append("")
     if failed:
         out += ["## Failed", ""]
-        out += [f"- {md_escape(r.get('input') or r.get('stem') or '')}: {md_escape(r.get('error') or 'failed')}" for r in failed]
+        out += [
+            f"- {md_escape(r.get('input') or r.get('stem') or '')}: {md_escape(r.get('error') or 'failed')}"
+            for r in failed
+        ]
         out.append("")
     return "\n".join(out)

@@ -55,11 +55,19 @@ def _title(number: int, f: Finding) -> str:
 
 
 def chip(number: int, f: Finding) -> dict[str, Any]:
-    return {"kind": "chip", "id": finding_id(number), "change_kind": FINDING, "decision": "open",
-            "label": f"#{number} · {f.check} · {f.severity.value}", "title": _title(number, f)}
+    return {
+        "kind": "chip",
+        "id": finding_id(number),
+        "change_kind": FINDING,
+        "decision": "open",
+        "label": f"#{number} · {f.check} · {f.severity.value}",
+        "title": _title(number, f),
+    }
 
 
-def _split(piece: dict[str, Any], start: int, marks: list[tuple[int, Finding]]) -> list[tuple[dict[str, Any], list[int]]]:
+def _split(
+    piece: dict[str, Any], start: int, marks: list[tuple[int, Finding]]
+) -> list[tuple[dict[str, Any], list[int]]]:
     """A text piece cut at the findings' edges: (piece, numbers of the findings it shows)."""
     text, end = piece["text"], start + len(piece["text"])
     cuts = {start, end}
@@ -73,18 +81,36 @@ def _split(piece: dict[str, Any], start: int, marks: list[tuple[int, Finding]]) 
         if inside:
             titles = "; ".join(_title(n, f) for n, f in marks if n in inside)
             worst = max((f for n, f in marks if n in inside), key=lambda f: f.severity.rank).severity.value
-            out.append(({"kind": FINDING, "text": chunk, "changes": " ".join(finding_id(n) for n in inside),
-                         "title": titles, "state": f"sev-{worst}"}, inside))
+            out.append(
+                (
+                    {
+                        "kind": FINDING,
+                        "text": chunk,
+                        "changes": " ".join(finding_id(n) for n in inside),
+                        "title": titles,
+                        "state": f"sev-{worst}",
+                    },
+                    inside,
+                )
+            )
         else:
             out.append(({**piece, "text": chunk}, []))
     return out
 
 
 def _caret(number: int, f: Finding) -> dict[str, Any]:
-    return {"kind": FINDING, "text": "", "changes": finding_id(number), "title": _title(number, f), "state": f"sev-{f.severity.value} caret"}
+    return {
+        "kind": FINDING,
+        "text": "",
+        "changes": finding_id(number),
+        "title": _title(number, f),
+        "state": f"sev-{f.severity.value} caret",
+    }
 
 
-def mark_rows(rows: list[dict[str, Any]], pairs: list[Any], marks: list[tuple[int, Finding]], text: str) -> list[dict[str, Any]]:
+def mark_rows(
+    rows: list[dict[str, Any]], pairs: list[Any], marks: list[tuple[int, Finding]], text: str
+) -> list[dict[str, Any]]:
     """Lay ``marks`` over the original column of ``rows`` (one per ``pairs`` entry), in place;
     return chips of the findings that fall in no row (between paragraphs)."""
     placed: set[int] = set()
@@ -100,8 +126,11 @@ def mark_rows(rows: list[dict[str, Any]], pairs: list[Any], marks: list[tuple[in
         upto = bisect_right(starts, a1)
         candidates = carried + ordered[taken:upto]
         taken = max(taken, upto)
-        here = [(n, f) for n, f in candidates
-                if f.span.start < a1 and a0 < f.span.end or (f.span.start == f.span.end and a0 <= f.span.start <= a1)]
+        here = [
+            (n, f)
+            for n, f in candidates
+            if f.span.start < a1 and a0 < f.span.end or (f.span.start == f.span.end and a0 <= f.span.start <= a1)
+        ]
         carried = [(n, f) for n, f in candidates if f.span.end > a1]
         if not here:
             continue
@@ -120,7 +149,11 @@ def mark_rows(rows: list[dict[str, Any]], pairs: list[Any], marks: list[tuple[in
                         piece, pos = {**piece, "text": piece["text"][f.span.start - pos :]}, f.span.start
                     pieces.append(_caret(n, f))
                     last[n] = len(pieces) - 1
-            parts = _split(piece, pos, here) if piece["kind"] == "text" else [(piece, [n for n, f in here if f.span.start < end and pos < f.span.end])]
+            parts = (
+                _split(piece, pos, here)
+                if piece["kind"] == "text"
+                else [(piece, [n for n, f in here if f.span.start < end and pos < f.span.end])]
+            )
             for part, numbers in parts:
                 pieces.append(part)
                 for n in numbers:
@@ -154,8 +187,15 @@ def _end(span: Any) -> int:
 def sentence_of(doc: Any, start: int, end: int, limit: int = 300) -> str:
     """The sentence(s) around ``[start, end)``: what a reviewer reads a finding in."""
     # spans are in text order and do not overlap: bisect, not a scan per finding (quadratic on a long document)
-    sentences = doc.sentences[bisect_left(doc.sentences, start, key=_end) : bisect_right(doc.sentences, end, key=_start)]
-    spans = sentences or doc.paragraphs[bisect_left(doc.paragraphs, start, key=_end) : bisect_right(doc.paragraphs, start, key=_start)]
+    sentences = doc.sentences[
+        bisect_left(doc.sentences, start, key=_end) : bisect_right(doc.sentences, end, key=_start)
+    ]
+    spans = (
+        sentences
+        or doc.paragraphs[
+            bisect_left(doc.paragraphs, start, key=_end) : bisect_right(doc.paragraphs, start, key=_start)
+        ]
+    )
     if not spans:
         return ""
     text = " ".join(doc.text[spans[0].start : spans[-1].end].split())

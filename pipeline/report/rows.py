@@ -35,7 +35,9 @@ def change_title(c: Change) -> str:
 
 
 def chip(c: Change) -> dict[str, Any]:
-    label = " · ".join(x for x in (c.edit.check or "change", c.severity, c.edit.origin, f"MQM {signed(c.mqm_delta)}") if x)
+    label = " · ".join(
+        x for x in (c.edit.check or "change", c.severity, c.edit.origin, f"MQM {signed(c.mqm_delta)}") if x
+    )
     what = "suggested" if c.kind == SUGGESTION else "applied"
     return {
         "kind": "chip",
@@ -68,7 +70,9 @@ class _Side:
         )
 
     def proposal(self, c: Change, text: str) -> None:
-        self.mark("sugnew", c.edit.replacement, [c], f"suggested instead of «{c.edit.span.of(text)}»: {change_title(c)}")
+        self.mark(
+            "sugnew", c.edit.replacement, [c], f"suggested instead of «{c.edit.span.of(text)}»: {change_title(c)}"
+        )
 
 
 class _Rows:
@@ -79,7 +83,9 @@ class _Rows:
         self.explained = explained
         # Where each applied change landed in the cleaned text: only meaningful when the
         # recorded edits explain the cleaned text.
-        self.applied = list(zip(applied, landed_at([c.edit for c in applied]))) if explained else [(c, None) for c in applied]
+        self.applied = (
+            list(zip(applied, landed_at([c.edit for c in applied]))) if explained else [(c, None) for c in applied]
+        )
         # Explained edits do not overlap, so their starts and ends are both sorted: a row
         # finds its changes by bisection, not by a scan (linear time over the document).
         self._a_starts = [c.edit.span.start for c, _ in self.applied]

@@ -32,6 +32,7 @@ def _examples(names: list[str], total: int) -> str:
 
 def _per_kind(counts: dict[str, int]) -> str:
     """``{"major x": 2, "critical y": 1}`` -> ``1 critical y, 2 major x``: worst first."""
+
     def order(item: tuple[str, int]) -> tuple[int, str]:
         severity = item[0].split(" ", 1)[0]
         rank = Severity(severity).rank if severity in {s.value for s in Severity} else -1
@@ -78,20 +79,28 @@ class RunTally:
         out: list[str] = []
         if self.rejected:
             kinds = ", ".join(f"{n} {kind}" for kind, n in self.rejected.most_common())
-            out.append(f"tqa: the output guard rejected {sum(self.rejected.values())} translation(s) ({kinds}); "
-                       "those passages stay as they were and each report lists them under skipped (--no-guard keeps them)")
+            out.append(
+                f"tqa: the output guard rejected {sum(self.rejected.values())} translation(s) ({kinds}); "
+                "those passages stay as they were and each report lists them under skipped (--no-guard keeps them)"
+            )
         if self.unguarded:
             kinds = ", ".join(f"{n} {kind}" for kind, n in self.unguarded.most_common())
-            out.append(f"tqa: --no-guard applied {sum(self.unguarded.values())} translation(s) the guard rejects ({kinds})")
+            out.append(
+                f"tqa: --no-guard applied {sum(self.unguarded.values())} translation(s) the guard rejects ({kinds})"
+            )
             if self.n_worse:
-                out.append(f"tqa: --no-guard made the MQM penalty worse in {self.n_worse} article(s): "
-                           f"{_examples(self.worse, self.n_worse)}")
+                out.append(
+                    f"tqa: --no-guard made the MQM penalty worse in {self.n_worse} article(s): "
+                    f"{_examples(self.worse, self.n_worse)}"
+                )
         if self.hidden:
             out.append(f"tqa: {self.hidden} finding(s) hidden by the ignore list")
         if fail_on is not None and self.n_failing:
             per = _per_kind(self.remaining)
-            out.append(f"tqa: exit status 1: findings at or above {fail_on.value} remain in {self.n_failing} article(s)"
-                       + (f" ({per})" if per else ""))
+            out.append(
+                f"tqa: exit status 1: findings at or above {fail_on.value} remain in {self.n_failing} article(s)"
+                + (f" ({per})" if per else "")
+            )
             for path, counts in self.failing.items():
                 out.append(f"  {path}: {_per_kind(counts)}")
             if self.n_failing > len(self.failing):

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from pipeline.util.atomic import atomic_writer, write_atomic
 from pipeline.core.result import ArticleResult
 from pipeline.core.scores import QualityScore
 from pipeline.report.columns import COLUMNS, SEVERITIES, display_row
@@ -24,6 +23,7 @@ from pipeline.report.html import write_index
 from pipeline.report.json_report import dumps, jsonable
 from pipeline.report.markdown import summary_markdown
 from pipeline.report.tmx import TranslationMemory
+from pipeline.util.atomic import atomic_writer, write_atomic
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 class Rows(Iterable[dict[str, Any]], Sized, Protocol):
     """Summary rows that can be read more than once: a list, or a ``RowSpool``."""
+
 
 SCHEMA = "tqa-summary/1"
 REFERENCE = (("bleu", "BLEU"), ("chrf", "chrF"), ("ter", "TER"))
@@ -67,11 +68,19 @@ def summary_row(result: ArticleResult, stem: str) -> dict[str, Any]:
         "applied": len(result.applied),
         "suggestions": len(result.suggestions),
         "skipped": len(result.skipped),
-        **{f"{key}_{when}": _reference_score(result, prefix, when) for key, prefix in REFERENCE for when in ("before", "after")},
+        **{
+            f"{key}_{when}": _reference_score(result, prefix, when)
+            for key, prefix in REFERENCE
+            for when in ("before", "after")
+        },
     }
     row.update({f"n_{check}": n for check, n in sorted(before.counts.items())})
     # passages left in another language, per language (lang_zh, lang_ja, ...)
-    langs = Counter(str(f.evidence.get("language")) for f in result.findings if f.check == "untranslated" and f.evidence.get("language"))
+    langs = Counter(
+        str(f.evidence.get("language"))
+        for f in result.findings
+        if f.check == "untranslated" and f.evidence.get("language")
+    )
     row.update({f"lang_{lang}": n for lang, n in sorted(langs.items())})
     return row
 
@@ -169,6 +178,7 @@ def write_summary(rows: Rows, out_dir: Path, reports: frozenset[str] | None = No
             with atomic_writer(path) as handle:
                 write(handle)
             return path
+
         return to
 
     def tmx(path: Path) -> Path:
@@ -238,7 +248,9 @@ def summary_table(rows: Rows, limit: int = 20, text: Callable[[str], str] = str)
     shown: Iterable[dict[str, Any]] = rows
     if len(rows) > limit:  # sorted(...)[:limit], without the list
         shown = heapq.nsmallest(limit, rows, key=lambda r: (r.get("status") == "ok", -(r.get("mqm_after") or 0)))
-        table.caption = f"{limit} of {len(rows)} articles shown: failures first, then the highest MQM after; all in summary.csv"
+        table.caption = (
+            f"{limit} of {len(rows)} articles shown: failures first, then the highest MQM after; all in summary.csv"
+        )
     for r in shown:
         r = {k: text(v) if isinstance(v, str) else v for k, v in r.items()}
         name = Text(str(r.get("input") or r.get("stem") or ""))

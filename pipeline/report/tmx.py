@@ -22,8 +22,8 @@ from typing import Any
 import regex
 
 from pipeline import __version__
-from pipeline.util.atomic import write_atomic
 from pipeline.core.result import ArticleResult
+from pipeline.util.atomic import write_atomic
 
 # Everything outside XML 1.0's Char production.
 _NOT_XML = regex.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -94,19 +94,31 @@ class TranslationMemory:
     def add(self, result: ArticleResult) -> int:
         """Take the applied retranslations of one article; return how many it had."""
         langs = {(f.span.start, f.span.end): str(f.evidence.get("language") or "") for f in result.findings}
-        pairs = [(e.span.of(result.doc.text), e.replacement, e.span.start, e.span.end) for e in result.applied if e.origin == self.origin]
+        pairs = [
+            (e.span.of(result.doc.text), e.replacement, e.span.start, e.span.end)
+            for e in result.applied
+            if e.origin == self.origin
+        ]
         return self._add_all(pairs, langs, result.settings or {}, result.doc.path or result.doc.name)
 
     def add_report(self, payload: dict[str, Any]) -> int:
         """The same from a findings JSON (``json_report.findings_payload``)."""
         document = str((payload.get("document") or {}).get("path") or (payload.get("document") or {}).get("name") or "")
-        langs = {(f.get("start"), f.get("end")): str((f.get("evidence") or {}).get("language") or "")
-                 for f in payload.get("findings") or [] if isinstance(f, dict)}
-        pairs = [(str(e.get("text", "")), str(e.get("replacement", "")), int(e.get("start", 0)), int(e.get("end", 0)))
-                 for e in payload.get("applied") or [] if e.get("origin") == self.origin]
+        langs = {
+            (f.get("start"), f.get("end")): str((f.get("evidence") or {}).get("language") or "")
+            for f in payload.get("findings") or []
+            if isinstance(f, dict)
+        }
+        pairs = [
+            (str(e.get("text", "")), str(e.get("replacement", "")), int(e.get("start", 0)), int(e.get("end", 0)))
+            for e in payload.get("applied") or []
+            if e.get("origin") == self.origin
+        ]
         return self._add_all(pairs, langs, payload.get("settings") or {}, document)
 
-    def _add_all(self, pairs: list[tuple[str, str, int, int]], langs: dict[Any, str], settings: dict[str, Any], document: str) -> int:
+    def _add_all(
+        self, pairs: list[tuple[str, str, int, int]], langs: dict[Any, str], settings: dict[str, Any], document: str
+    ) -> int:
         """Each pair with the language of the finding at its span, and that language's model."""
         added = 0
         for source, target, start, end in pairs:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.util.atomic import write_atomic
 from pipeline.core.document import Document, InputError, load_document
 from pipeline.core.edits import Edit, OverlappingEditsError, apply_edits
-from pipeline.util.reading import loads_json, read_text_limited
-from pipeline.report.changes import ACCEPT, APPLIED, REJECT, SUGGESTION, text_sha256
 from pipeline.core.spans import Span
+from pipeline.report.changes import ACCEPT, APPLIED, REJECT, SUGGESTION, text_sha256
+from pipeline.util.atomic import write_atomic
+from pipeline.util.reading import loads_json, read_text_limited
 
 DECISIONS_SCHEMA = "tqa-decisions/1"
 FINDINGS_SCHEMA = "tqa-findings/1"
@@ -124,13 +124,19 @@ def load_review(path: str | Path) -> Review:
         info = data.get("document")
         _need(isinstance(info, dict), source, "no 'document' object")
         applied, suggestions = data.get("applied", []), data.get("suggestions", [])
-        _need(isinstance(applied, list) and isinstance(suggestions, list), source, "'applied' and 'suggestions' must be lists")
+        _need(
+            isinstance(applied, list) and isinstance(suggestions, list),
+            source,
+            "'applied' and 'suggestions' must be lists",
+        )
         decisions = tuple(
             [_decision(c, f"applied {i + 1}", source, ACCEPT) for i, c in enumerate(applied)]
             + [_decision(c, f"suggestion {i + 1}", source, REJECT) for i, c in enumerate(suggestions)]
         )
     else:
-        raise ReviewError(f"{source}: not a tqa decisions or findings file (schema {schema!r}; expected {DECISIONS_SCHEMA!r} or {FINDINGS_SCHEMA!r})")
+        raise ReviewError(
+            f"{source}: not a tqa decisions or findings file (schema {schema!r}; expected {DECISIONS_SCHEMA!r} or {FINDINGS_SCHEMA!r})"
+        )
     path_value, chars, sha = info.get("path"), info.get("chars"), info.get("text_sha256")
     _need(path_value is None or isinstance(path_value, str), source, "the input path must be a string")
     _need(chars is None or _int(chars), source, "the input length must be a number")
@@ -151,7 +157,10 @@ def decisions_from_report(payload: dict[str, Any], decide: dict[str, str] | None
         for c in items:
             default = ACCEPT if kind == APPLIED else REJECT
             changes.append(
-                {key: c.get(key) for key in ("id", "check", "origin", "severity", "start", "end", "text", "replacement")}
+                {
+                    key: c.get(key)
+                    for key in ("id", "check", "origin", "severity", "start", "end", "text", "replacement")
+                }
                 | {"kind": kind, "decision": decide.pop(str(c.get("id")), default)}
             )
     if decide:
@@ -197,7 +206,11 @@ def locate_input(review: Review, override: str | Path | None = None) -> Document
         if not review.input_path:
             raise ReviewError(f"{review.source}: the report names no input file; pass --input FILE")
         given = Path(review.input_path)
-        candidates = [given] if given.is_absolute() else [given, review.source.parent / given, review.source.parent.parent / given]
+        candidates = (
+            [given]
+            if given.is_absolute()
+            else [given, review.source.parent / given, review.source.parent.parent / given]
+        )
     problems = []
     for candidate in dict.fromkeys(candidates):
         if not candidate.is_file():
@@ -226,7 +239,9 @@ def final_text(review: Review, doc: Document) -> str:
         spans = sorted(review.accepted, key=lambda d: (d.span.start, d.span.end))
         for a, b in zip(spans, spans[1:]):
             if a.span.overlaps(b.span) or a.span == b.span:
-                raise ReviewError(f"{review.source}: accepted changes {a.id} and {b.id} overlap; reject one of them") from None
+                raise ReviewError(
+                    f"{review.source}: accepted changes {a.id} and {b.id} overlap; reject one of them"
+                ) from None
         raise
 
 
@@ -261,7 +276,9 @@ def apply_review(path: str | Path, out: str | Path | None = None, input_path: st
     try:
         payload = doc.encode(final)
     except UnicodeEncodeError as err:
-        raise ReviewError(f"the final text cannot be written in the input's encoding {doc.encoding}: {err.reason}") from None
+        raise ReviewError(
+            f"the final text cannot be written in the input's encoding {doc.encoding}: {err.reason}"
+        ) from None
     try:
         write_atomic(target, payload)
     except OSError as err:

@@ -22,9 +22,9 @@ from typing import Any
 
 import regex
 
-from pipeline.util.atomic import write_atomic
 from pipeline.checks import ConfigurationError
 from pipeline.core.findings import Finding
+from pipeline.util.atomic import write_atomic
 from pipeline.util.reading import loads_json, read_text_limited
 
 DEFAULT_NAME = ".tqa-ignore.json"
@@ -76,12 +76,18 @@ class IgnoreList:
         except FileNotFoundError:
             return cls(path=path)
         except (OSError, UnicodeDecodeError) as err:
-            raise ConfigurationError(f"ignore list {path}: cannot read: {getattr(err, 'strerror', None) or err}") from None
+            raise ConfigurationError(
+                f"ignore list {path}: cannot read: {getattr(err, 'strerror', None) or err}"
+            ) from None
         except json.JSONDecodeError as err:
             raise ConfigurationError(f"ignore list {path}: not valid JSON: {err}") from None
         accepted = data.get("accepted") if isinstance(data, dict) else None
-        if not isinstance(accepted, list) or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in accepted):
-            raise ConfigurationError(f'ignore list {path}: expected {{"version": 1, "accepted": [{{"fingerprint": ...}}, ...]}}')
+        if not isinstance(accepted, list) or not all(
+            isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in accepted
+        ):
+            raise ConfigurationError(
+                f'ignore list {path}: expected {{"version": 1, "accepted": [{{"fingerprint": ...}}, ...]}}'
+            )
         return cls({e["fingerprint"]: e for e in accepted}, path)
 
     def __len__(self) -> int:
@@ -115,7 +121,9 @@ class IgnoreList:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("IgnoreList.save: no path given and the list was not loaded from a file")
-        accepted = sorted(self.entries.values(), key=lambda e: (e.get("check", ""), e.get("text", ""), e["fingerprint"]))
+        accepted = sorted(
+            self.entries.values(), key=lambda e: (e.get("check", ""), e.get("text", ""), e["fingerprint"])
+        )
         payload = json.dumps({"version": _VERSION, "accepted": accepted}, ensure_ascii=False, indent=1) + "\n"
         return write_atomic(target, payload)
 
@@ -161,18 +169,27 @@ def _report_entries(report_path: Path) -> tuple[list[dict[str, Any]], bool]:
     try:
         data = loads_json(read_text_limited(report_path))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:  # NotReadable is an OSError
-        raise ConfigurationError(f"{report_path}: cannot read it as JSON: {getattr(err, 'strerror', None) or err}") from None
+        raise ConfigurationError(
+            f"{report_path}: cannot read it as JSON: {getattr(err, 'strerror', None) or err}"
+        ) from None
     decisions = isinstance(data, dict) and isinstance(data.get("changes"), list)
     entries = data.get("changes" if decisions else "findings") if isinstance(data, dict) else None
     if decisions and isinstance(entries, list):
         # a change is chosen when the reviewer rejected it (the text stays as it is), a
         # finding with no change when the reviewer accepted it as it is
-        entries = [{**e, "_label": f"c{i}", "_number": i, "_pick": e.get("decision") == "reject"} for i, e in enumerate(entries, 1)]
+        entries = [
+            {**e, "_label": f"c{i}", "_number": i, "_pick": e.get("decision") == "reject"}
+            for i, e in enumerate(entries, 1)
+        ]
         found = data.get("findings") if isinstance(data.get("findings"), list) else []
-        entries += [{**f, "_label": f"#{f.get('number')}", "_number": f.get("number"), "_pick": f.get("decision") == "accept"}
-                    for f in found if isinstance(f, dict)]
-    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("start"), int)
-                                                and isinstance(e.get("end"), int) for e in entries):
+        entries += [
+            {**f, "_label": f"#{f.get('number')}", "_number": f.get("number"), "_pick": f.get("decision") == "accept"}
+            for f in found
+            if isinstance(f, dict)
+        ]
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("start"), int) and isinstance(e.get("end"), int) for e in entries
+    ):
         raise ConfigurationError(f"{report_path}: not a tqa findings report or decisions file (no findings)")
     return entries, decisions
 
@@ -198,8 +215,8 @@ def accept_from_report(
     """
     from pipeline.checks.catalog import catalog
     from pipeline.core.findings import Severity
-    from pipeline.review.apply import ReviewError, load_review, locate_input
     from pipeline.core.spans import Span
+    from pipeline.review.apply import ReviewError, load_review, locate_input
 
     report_path = Path(report_path)
     wanted_checks, wanted = set(checks), set(indexes)
@@ -216,7 +233,8 @@ def accept_from_report(
     if bad := sorted(i for i in wanted if i not in {n for n, _ in numbered}):
         raise ConfigurationError(f"no finding number {bad[0]}: the report has {len(entries)}")
     chosen = [
-        (i, e) for i, e in numbered
+        (i, e)
+        for i, e in numbered
         if (not decisions or e["_pick"])
         and (everything or (not wanted and not wanted_checks) or i in wanted or e.get("check") in wanted_checks)
     ]
@@ -224,12 +242,17 @@ def accept_from_report(
     accepted = []
     for i, e in chosen:
         # the report is a file a person can edit: a bad entry is a one-line error, not a traceback
-        valid = 0 <= e["start"] <= e["end"] <= len(doc.text) and (decisions or (
-            isinstance(e.get("check"), str) and e.get("severity") in {s.value for s in Severity}))
+        valid = 0 <= e["start"] <= e["end"] <= len(doc.text) and (
+            decisions or (isinstance(e.get("check"), str) and e.get("severity") in {s.value for s in Severity})
+        )
         if not valid:
-            raise ConfigurationError(f"{report_path}: finding {i} is not a valid tqa finding (check, start, end, severity, message)")
+            raise ConfigurationError(
+                f"{report_path}: finding {i} is not a valid tqa finding (check, start, end, severity, message)"
+            )
         severity = e.get("severity") if e.get("severity") in {s.value for s in Severity} else "minor"
-        finding = Finding(str(e.get("check", "")), Span(e["start"], e["end"]), Severity(severity), str(e.get("message", "")))
+        finding = Finding(
+            str(e.get("check", "")), Span(e["start"], e["end"]), Severity(severity), str(e.get("message", ""))
+        )
         new = ignore.accept(finding, doc.text, note)
         accepted.append(Accepted(i, e.get("_label", f"#{i}"), finding.check, severity, finding.span.of(doc.text), new))
     if any(a.new for a in accepted):

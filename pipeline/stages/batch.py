@@ -20,22 +20,22 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.util.atomic import remove_stale_temps, sync_folder, write_atomic
 from pipeline.checks import Check, build_checks, run_checks
 from pipeline.core.document import Document, InputError
 from pipeline.core.edits import Edit, apply_edits, carry_span
 from pipeline.core.findings import Finding, Severity, in_text_order
-from pipeline.translate.guard import judge_segments
-from pipeline.review.ignore import IgnoreList, filter_findings, load_ignore
 from pipeline.core.languages import Router
-from pipeline.stages.manifest import Manifest, file_hash, settings_hash
-from pipeline.util.reading import path_text
-from pipeline.stages.plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from pipeline.core.result import ArticleResult, Skipped
+from pipeline.review.ignore import IgnoreList, filter_findings, load_ignore
+from pipeline.stages.manifest import Manifest, file_hash, settings_hash
+from pipeline.stages.plan import DEFAULT_APPLY, Plan, join_translation, make_plan
 from pipeline.stages.recheck import recheck
 from pipeline.stages.score import compute_scores
 from pipeline.translate.cache_tally import CacheTally
+from pipeline.translate.guard import judge_segments
 from pipeline.translate.pool import ModelPool, Translations
+from pipeline.util.atomic import remove_stale_temps, sync_folder, write_atomic
+from pipeline.util.reading import path_text
 
 UNGUARDED = "applied with --no-guard"  # notices counted separately in the terminal summary
 GUARD_PREFIX = "translation rejected"  # how guard.judge_segments starts every rejection
@@ -258,8 +258,11 @@ def finish(
     if prep.retranslation is not None:
         # model-made findings cannot be re-run on the cleaned text: carry over those no edit
         # touched, so the before/after scores count the same checks
-        carried = [replace(f, span=span) for f in filter_findings(prep.retranslation.findings, doc.text, ignore)
-                   if (span := carry_span(f.span, edits)) is not None]
+        carried = [
+            replace(f, span=span)
+            for f in filter_findings(prep.retranslation.findings, doc.text, ignore)
+            if (span := carry_span(f.span, edits)) is not None
+        ]
         after = in_text_order(after + carried)
     notices += [f"passages not retranslated: {reason}" for reason in not_translated]
     notices += [f"applied with --no-guard although the guard rejects it: {reason}" for reason in unguarded]
@@ -310,8 +313,13 @@ class TranslatorSlot:
             s = self.settings
             try:
                 self.translator = load_translator(
-                    self.model, backend=s.backend, device=s.device, num_beams=s.num_beams,
-                    max_length=s.max_length, batch_size=s.batch_size, threads=s.threads,
+                    self.model,
+                    backend=s.backend,
+                    device=s.device,
+                    num_beams=s.num_beams,
+                    max_length=s.max_length,
+                    batch_size=s.batch_size,
+                    threads=s.threads,
                 )
             except (ModelUnavailable, ValueError) as err:
                 self.error = str(err)
@@ -327,8 +335,12 @@ class TranslatorSlot:
 
 def model_pool(settings: Settings, slot: TranslatorSlot) -> ModelPool:
     """The run's models by language; ``slot`` (the Chinese model) is kept loaded throughout."""
-    return ModelPool(lambda model: TranslatorSlot(settings, model, slot.tally), {slot.model: slot},
-                     fallback=settings.fallback_model, router=settings.router())
+    return ModelPool(
+        lambda model: TranslatorSlot(settings, model, slot.tally),
+        {slot.model: slot},
+        fallback=settings.fallback_model,
+        router=settings.router(),
+    )
 
 
 def translate_chunk(preps: list[Prepared], pool: ModelPool) -> Translations:
@@ -356,15 +368,28 @@ def _init_worker(settings: Settings, out_dir: Path | None) -> None:
     ignore = load_ignore(settings.ignore_file) if settings.ignore_file else None
     from pipeline.original.source import build_source_checks
 
-    _WORKER.update(settings=settings, checks=build_checks(settings.checks), out_dir=out_dir, ignore=ignore,
-                   source_checks=build_source_checks(settings.checks), router=settings.router())
+    _WORKER.update(
+        settings=settings,
+        checks=build_checks(settings.checks),
+        out_dir=out_dir,
+        ignore=ignore,
+        source_checks=build_source_checks(settings.checks),
+        router=settings.router(),
+    )
 
 
 def _prepare_job(job: Job) -> Prepared | str:
     try:
         doc, source, warnings = job.load(_WORKER["settings"].encoding)
-        prep = prepare(doc, _WORKER["checks"], _WORKER["settings"].apply, _WORKER["ignore"], source,
-                       _WORKER["source_checks"], _WORKER["router"])
+        prep = prepare(
+            doc,
+            _WORKER["checks"],
+            _WORKER["settings"].apply,
+            _WORKER["ignore"],
+            source,
+            _WORKER["source_checks"],
+            _WORKER["router"],
+        )
         prep.notices[:0] = warnings
         return prep
     except InputError as err:
@@ -373,7 +398,9 @@ def _prepare_job(job: Job) -> Prepared | str:
         return f"internal error while checking: {type(err).__name__}: {err}"
 
 
-def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run_settings: dict[str, Any], missing: str | None) -> Outcome:
+def _finish_job(
+    job: Job, prep: Prepared, translations: Translations | None, run_settings: dict[str, Any], missing: str | None
+) -> Outcome:
     from pipeline.report import summary_row, write_article_reports
     from pipeline.report.export import rows_from_report
     from pipeline.report.json_report import located
@@ -381,7 +408,14 @@ def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run
     settings: Settings = _WORKER["settings"]
     try:
         result = finish(
-            prep, _WORKER["checks"], translations, run_settings, missing, job.reference, _WORKER["ignore"], settings.guard,
+            prep,
+            _WORKER["checks"],
+            translations,
+            run_settings,
+            missing,
+            job.reference,
+            _WORKER["ignore"],
+            settings.guard,
             _WORKER["source_checks"],
         )
         output = None
@@ -392,12 +426,23 @@ def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run
             output = record_output(result, settings_hash({k: v for k, v in run_settings.items() if k != "translator"}))
         wants_reports = job.record is None or settings.record_reports
         # synced per chunk, not per file
-        outputs = write_article_reports(result, _WORKER["out_dir"], job.stem, settings.reports, durable=False) if wants_reports else {}
-        written = _write_in_place(job.path, result, settings.follow_links) if settings.in_place and job.record is None else None
+        outputs = (
+            write_article_reports(result, _WORKER["out_dir"], job.stem, settings.reports, durable=False)
+            if wants_reports
+            else {}
+        )
+        written = (
+            _write_in_place(job.path, result, settings.follow_links)
+            if settings.in_place and job.record is None
+            else None
+        )
     except InPlaceRefused as err:
         return Outcome(job, error=str(err))
     except UnicodeEncodeError as err:
-        return Outcome(job, error=f"the cleaned text cannot be written in {err.encoding}: {err.object[err.start:err.end]!r} at {err.start}; choose another --output-encoding")
+        return Outcome(
+            job,
+            error=f"the cleaned text cannot be written in {err.encoding}: {err.object[err.start : err.end]!r} at {err.start}; choose another --output-encoding",
+        )
     except (OSError, InputError) as err:
         return Outcome(job, error=f"cannot write reports: {err}")
     except Exception as err:  # see _prepare_job
@@ -408,10 +453,25 @@ def _finish_job(job: Job, prep: Prepared, translations: Translations | None, run
     rejected = [s.reason for s in result.skipped if s.reason.startswith(GUARD_PREFIX)]
     wants_export = settings.reports is None or "export" in settings.reports
     stem = job.stem if wants_reports else ""  # no reports written: nothing to link to
-    export = rows_from_report({"findings": located(result.findings, result.doc.text)}, job.key, stem) if wants_export else []
-    return Outcome(job, summary_row(result, stem), None, [n for n in result.notices if not n.startswith(UNGUARDED)],
-                   worst, False, files, written or result.doc.sha256 or job.input_hash(), prep.hidden, dict(remaining),
-                   rejected, result.unguarded, export, output)
+    export = (
+        rows_from_report({"findings": located(result.findings, result.doc.text)}, job.key, stem) if wants_export else []
+    )
+    return Outcome(
+        job,
+        summary_row(result, stem),
+        None,
+        [n for n in result.notices if not n.startswith(UNGUARDED)],
+        worst,
+        False,
+        files,
+        written or result.doc.sha256 or job.input_hash(),
+        prep.hidden,
+        dict(remaining),
+        rejected,
+        result.unguarded,
+        export,
+        output,
+    )
 
 
 class InPlaceRefused(Exception):
@@ -427,8 +487,10 @@ def _write_in_place(path: Path, result: ArticleResult, follow_links: bool = Fals
     folder = Path(os.path.realpath(path.parent))
     if not follow_links and target.parent != folder and folder not in target.parents:
         # a link can point anywhere the user can write (~/.bashrc): not ours to rewrite unasked
-        raise InPlaceRefused(f"--in-place: not rewritten, it is a symlink to {target}, outside its folder "
-                             "(reports are written; add --follow-links to rewrite link targets)")
+        raise InPlaceRefused(
+            f"--in-place: not rewritten, it is a symlink to {target}, outside its folder "
+            "(reports are written; add --follow-links to rewrite link targets)"
+        )
     path = target
     mode = path.stat().st_mode & 0o7777
     backup = path.with_name(path.name + ".orig")
@@ -483,7 +545,9 @@ def run_batch(
     remove_stale_temps(out_dir)
     # references are read chunk by chunk, like the inputs: memory follows the chunk
     jobs = chain((Job(p, stems[p], references(p), sources(p)) for p in paths), records)
-    yield from engine.run(jobs, len(paths) + count, settings, out_dir, resume, fail_fast, slot or TranslatorSlot(settings))
+    yield from engine.run(
+        jobs, len(paths) + count, settings, out_dir, resume, fail_fast, slot or TranslatorSlot(settings)
+    )
 
 
 class Stages:
@@ -538,8 +602,9 @@ def reread(manifest: Manifest, job: Job) -> Outcome:
 
 
 def _resumed_outcome(job: Job, entry: dict[str, Any]) -> Outcome:
-    return Outcome(job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"],
-                   output=entry.get("record"))
+    return Outcome(
+        job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"], output=entry.get("record")
+    )
 
 
 def commit_chunk(done: list[Outcome], out_dir: Path, manifest: Manifest, fingerprint: str) -> None:
@@ -547,15 +612,21 @@ def commit_chunk(done: list[Outcome], out_dir: Path, manifest: Manifest, fingerp
     (one write, one fsync): reports are written without an fsync each."""
     if any(o.row is not None for o in done):
         sync_folder(out_dir)
-    manifest.record_all([{
-        "input": o.job.key,
-        "input_sha256": o.input_sha256,
-        "settings": fingerprint,
-        "outputs": o.outputs,
-        "worst": o.worst.value if o.worst else None,
-        "row": o.row,
-        **({"record": o.output} if o.output is not None else {}),
-    } for o in done if o.row is not None])
+    manifest.record_all(
+        [
+            {
+                "input": o.job.key,
+                "input_sha256": o.input_sha256,
+                "settings": fingerprint,
+                "outputs": o.outputs,
+                "worst": o.worst.value if o.worst else None,
+                "row": o.row,
+                **({"record": o.output} if o.output is not None else {}),
+            }
+            for o in done
+            if o.row is not None
+        ]
+    )
 
 
 class ChunkMemo:
@@ -582,7 +653,10 @@ class ChunkMemo:
 
 
 def retranslate_chunk(
-    ready: list[tuple[Job, Prepared]], checks: list[Check], slot: TranslatorSlot, round_trip: TranslatorSlot,
+    ready: list[tuple[Job, Prepared]],
+    checks: list[Check],
+    slot: TranslatorSlot,
+    round_trip: TranslatorSlot,
     pool: ModelPool | None = None,
 ) -> None:
     """Flagged sentences of a chunk: proposals from the original or by round trip, each with
@@ -607,8 +681,13 @@ def retranslate_chunk(
 
 
 def _retranslate_group(
-    todo: list[tuple[Job, Prepared]], wanted: dict[int, list[Any]], checks: list[Check], translator: Any,
-    error: str | None, round_trip: TranslatorSlot | PooledModel | None, language: str = "zh",
+    todo: list[tuple[Job, Prepared]],
+    wanted: dict[int, list[Any]],
+    checks: list[Check],
+    translator: Any,
+    error: str | None,
+    round_trip: TranslatorSlot | PooledModel | None,
+    language: str = "zh",
 ) -> None:
     """``retranslate_chunk`` for articles whose originals (if any) are in one language."""
     from pipeline.stages.retranslate import ROUND_TRIP, SOURCE, retranslate
@@ -630,8 +709,16 @@ def _retranslate_group(
     reverse_model = round_trip.model if round_trip is not None else ""
     for job, prep in todo:
         prep.retranslation = retranslate(
-            prep.doc, prep.findings, pair=prep.pair, zh_en=zh_en, en_zh=en_zh, checks=checks,
-            reference=job.reference, edits=prep.plan.edits, language=language, reverse_model=reverse_model,
+            prep.doc,
+            prep.findings,
+            pair=prep.pair,
+            zh_en=zh_en,
+            en_zh=en_zh,
+            checks=checks,
+            reference=job.reference,
+            edits=prep.plan.edits,
+            language=language,
+            reverse_model=reverse_model,
         )
 
 
@@ -662,5 +749,3 @@ def default_jobs(inputs: int | None = None) -> int:
     if inputs is None:
         return cores
     return max(1, min(cores - 1, inputs // INPUTS_PER_WORKER))
-
-

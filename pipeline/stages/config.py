@@ -20,10 +20,11 @@ silently turn a check off.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from pipeline.checks import ConfigurationError, known_checks
 from pipeline.core.findings import Severity
@@ -94,7 +95,7 @@ def _models(table: Any, base: Path) -> dict[str, str]:
     from pipeline.core.languages import parse_model_options
 
     if not isinstance(table, dict) or not all(isinstance(v, str) and v.strip() for v in table.values()):
-        raise ConfigurationError("models must be a table of language = \"model id or folder\"")
+        raise ConfigurationError('models must be a table of language = "model id or folder"')
     entries = [f"{lang}={str(base / model) if model.startswith('.') else model}" for lang, model in table.items()]
     try:
         return parse_model_options(entries, bare_is_zh=False)
@@ -119,7 +120,9 @@ def _severity(value: Any, where: str) -> Severity:
     try:
         return Severity(value)
     except ValueError:
-        raise ConfigurationError(f"{where} must be one of {', '.join(s.value for s in Severity)}, got {value!r}") from None
+        raise ConfigurationError(
+            f"{where} must be one of {', '.join(s.value for s in Severity)}, got {value!r}"
+        ) from None
 
 
 def _path(value: Any, base: Path, where: str) -> Path:
@@ -156,7 +159,9 @@ def _checks(table: Any, base: Path) -> dict[str, dict[str, Any]]:
             else:
                 value = _option(value, cls.options[key], f"{where}: {key}", path_like=key in _PATH_OPTIONS)
                 if key in _PATH_OPTIONS:
-                    value = [str(_path(v, base, f"{where}: {key}")) for v in ([value] if isinstance(value, str) else value)]
+                    value = [
+                        str(_path(v, base, f"{where}: {key}")) for v in ([value] if isinstance(value, str) else value)
+                    ]
             resolved[key] = value
         if resolved.get("enabled", True):
             options = {k: v for k, v in resolved.items() if k != "enabled"}

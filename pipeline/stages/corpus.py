@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.stages.batch import Job, Outcome
-from pipeline.report.json_report import edit_dict, landed_at
 from pipeline.core.result import ArticleResult
 from pipeline.io import CorpusError, Fields, Malformed, Record, UnreadableInput, format_of, module
+from pipeline.report.json_report import edit_dict, landed_at
+from pipeline.stages.batch import Job, Outcome
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -44,7 +44,11 @@ class Corpus:
         n_clashes = 0
         # a format that can list ids alone (Parquet: one column) need not read the texts twice
         listing = getattr(module(self.fmt), "ids", None)
-        items = listing(self.path, self.fields) if listing else ((i.key, i.where) for i in self.read() if isinstance(i, Record))
+        items = (
+            listing(self.path, self.fields)
+            if listing
+            else ((i.key, i.where) for i in self.read() if isinstance(i, Record))
+        )
         for key, where in items:
             self.count += 1
             try:
@@ -52,7 +56,9 @@ class Corpus:
             except sqlite3.IntegrityError:
                 n_clashes += 1
                 if len(clashes) < 5:
-                    first = seen.execute("SELECT at FROM seen WHERE id = ?", (key.encode("utf-8", "surrogatepass"),)).fetchone()[0]
+                    first = seen.execute(
+                        "SELECT at FROM seen WHERE id = ?", (key.encode("utf-8", "surrogatepass"),)
+                    ).fetchone()[0]
                     rid = key[2:] if key[0] == "i" else repr(key[2:])
                     clashes.append(f"id {rid} at {first} and {where}")
         seen.close()
@@ -73,8 +79,12 @@ class Corpus:
             wanted.append(("--id-field", self.fields.id))
         for option, name in wanted:
             if name is not None and name not in names:
-                has = ", ".join(repr(n) for n in names[:20]) + (f" (and {len(names) - 20} more)" if len(names) > 20 else "")
-                raise MissingField(f"{self.path}: {option} {name!r}: the first records have no such field; they have {has or 'none'}")
+                has = ", ".join(repr(n) for n in names[:20]) + (
+                    f" (and {len(names) - 20} more)" if len(names) > 20 else ""
+                )
+                raise MissingField(
+                    f"{self.path}: {option} {name!r}: the first records have no such field; they have {has or 'none'}"
+                )
 
     def jobs(self, on_malformed: Callable[[Corpus, Malformed], None]) -> Iterator[Job]:
         stem = _UNSAFE.sub("_", self.path.name) + "-reports"  # beside OUT/<name>, the cleaned corpus
@@ -105,8 +115,9 @@ def _safe(rid: str, key: str = "") -> str:
     return f"{cut}-{hashlib.sha256((key or rid).encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
-def split_inputs(files: Iterable[Path], input_format: str | None, fields: Fields,
-                 named: Iterable[Path] | None = None) -> tuple[list[Path], list[Corpus], list[str]]:
+def split_inputs(
+    files: Iterable[Path], input_format: str | None, fields: Fields, named: Iterable[Path] | None = None
+) -> tuple[list[Path], list[Corpus], list[str]]:
     """(text files, corpora, each scanned, and a line for each corpus that cannot be read:
     it is left out); ``CorpusError`` for one that cannot be used as given. ``named``: the
     paths the command line gave; a file found in a folder that lacks the fields is not
@@ -144,21 +155,36 @@ def record_output(result: ArticleResult, settings_digest: str) -> dict[str, Any]
         back.append((at, at + len(e.replacement), len(e.span)))
         delta += len(e.replacement) - len(e.span)
 
-    def placed(d: dict[str, Any], start: int, end: int, moves: list[tuple[int, int, int]], names: tuple[str, str]) -> dict[str, Any]:
+    def placed(
+        d: dict[str, Any], start: int, end: int, moves: list[tuple[int, int, int]], names: tuple[str, str]
+    ) -> dict[str, Any]:
         a, b = map_span(moves, start, end)
         return {**d, names[0]: a, names[1]: b}
 
     return {
         "cleaned": result.cleaned,
         "tqa": {
-            "findings": [placed(f.to_dict(text), f.span.start, f.span.end, forward, ("cleaned_start", "cleaned_end"))
-                         for f in result.findings],
+            "findings": [
+                placed(f.to_dict(text), f.span.start, f.span.end, forward, ("cleaned_start", "cleaned_end"))
+                for f in result.findings
+            ],
             "applied": [edit_dict(e, text, at) for e, at in zip(edits, landed_at(edits))],
-            "skipped": [placed({"start": s.span.start, "end": s.span.end, "reason": s.reason}, s.span.start, s.span.end,
-                               forward, ("cleaned_start", "cleaned_end")) for s in result.skipped],
+            "skipped": [
+                placed(
+                    {"start": s.span.start, "end": s.span.end, "reason": s.reason},
+                    s.span.start,
+                    s.span.end,
+                    forward,
+                    ("cleaned_start", "cleaned_end"),
+                )
+                for s in result.skipped
+            ],
             "findings_after": [
-                {**placed(f.to_dict(result.cleaned), f.span.start, f.span.end, back, ("start", "end")),
-                 "cleaned_start": f.span.start, "cleaned_end": f.span.end}
+                {
+                    **placed(f.to_dict(result.cleaned), f.span.start, f.span.end, back, ("start", "end")),
+                    "cleaned_start": f.span.start,
+                    "cleaned_end": f.span.end,
+                }
                 for f in result.findings_after
             ],
             "scores": {"mqm_before": result.scores.before.penalty, "mqm_after": result.scores.after.penalty},
@@ -207,7 +233,9 @@ class CorpusWriters:
             if target.resolve() == corpus.path.resolve():
                 raise CorpusError(f"{corpus.path}: --out would overwrite the input; choose another folder")
             if names.setdefault(corpus.path.name, corpus.path) != corpus.path:
-                raise CorpusError(f"{corpus.path} and {names[corpus.path.name]} would both be written to {target}; run them apart")
+                raise CorpusError(
+                    f"{corpus.path} and {names[corpus.path.name]} would both be written to {target}; run them apart"
+                )
 
     def _writer(self, path: Path) -> Any:
         # opened on the first record: the batch runner clears stale temporary files when it starts

@@ -31,12 +31,15 @@ def _walk(folder: Path, exclude: list[Path]) -> list[Path]:
     for root, dirs, files in os.walk(folder):
         here = Path(root)
         dirs[:] = sorted(
-            d for d in dirs
+            d
+            for d in dirs
             if not d.startswith(".")
             and not (here / d / MANIFEST).exists()  # another run's report folder: outputs, not inputs
             and not any(_inside(here / d, e) for e in exclude)
         )
-        found.extend(here / f for f in sorted(files) if f.lower().endswith(wanted) and not f.startswith(".") and f != MANIFEST)
+        found.extend(
+            here / f for f in sorted(files) if f.lower().endswith(wanted) and not f.startswith(".") and f != MANIFEST
+        )
     return found
 
 
@@ -65,7 +68,9 @@ def expand(paths: Iterable[Path | str], stdin: TextIO | None = None) -> Iterator
             yield Path(name)
 
 
-def collect_inputs(paths: Iterable[Path | str], exclude: Iterable[Path] = (), stdin: TextIO | None = None) -> list[Path]:
+def collect_inputs(
+    paths: Iterable[Path | str], exclude: Iterable[Path] = (), stdin: TextIO | None = None
+) -> list[Path]:
     """Files as given, folders searched for text files; each file once, in a stable order.
 
     Anything inside an ``exclude`` folder (the output folder) is never read as input.

@@ -36,19 +36,25 @@ def list_files(paths: list[Path] | None, exclude: list[Path] = (), paths_from: P
     from pipeline.stages.inputs import UsageError, collect_inputs
 
     if paths and Path("-") in paths:
-        raise InputListError("- (text on standard input) works with `tqa check -` alone; give a list of paths with --paths-from FILE (- for standard input)")
+        raise InputListError(
+            "- (text on standard input) works with `tqa check -` alone; give a list of paths with --paths-from FILE (- for standard input)"
+        )
     try:
         if paths_from is not None:
             # names that are not UTF-8 are kept as the bytes they are, as on the command line
             # (Python's surrogateescape); a listing on stdin is read, not closed: it is not ours
             if str(paths_from) == "-":
-                listing = contextlib.nullcontext(io.StringIO(sys.stdin.buffer.read().decode("utf-8", "surrogateescape")))
+                listing = contextlib.nullcontext(
+                    io.StringIO(sys.stdin.buffer.read().decode("utf-8", "surrogateescape"))
+                )
             else:
                 listing = paths_from.open(encoding="utf-8", errors="surrogateescape")
             with listing as stream:
                 files = collect_inputs([*(paths or []), Path("-")], exclude, stream)
         elif not paths and not DEFAULT_INPUT.exists():  # outside a checkout: say what is missing
-            raise InputListError(f"no PATH given, and no {DEFAULT_INPUT}/ folder here to default to; name the files or folders to work on")
+            raise InputListError(
+                f"no PATH given, and no {DEFAULT_INPUT}/ folder here to default to; name the files or folders to work on"
+            )
         else:
             files = collect_inputs(paths or [DEFAULT_INPUT], exclude)
     except OSError as err:
@@ -56,7 +62,9 @@ def list_files(paths: list[Path] | None, exclude: list[Path] = (), paths_from: P
     except UsageError as err:
         raise InputListError(str(err)) from None
     if not files:
-        raise InputListError("no input files found (looked for .txt, .md and .text files and corpora: .jsonl, .ndjson, .csv, .tsv, .parquet, .html)")
+        raise InputListError(
+            "no input files found (looked for .txt, .md and .text files and corpora: .jsonl, .ndjson, .csv, .tsv, .parquet, .html)"
+        )
     return files
 
 
@@ -87,12 +95,20 @@ class JobList:
         """Every input as a batch job: the text files, then the records."""
         from pipeline.stages.batch import Job
 
-        return chain((Job(p, p.name, None, self.originals(p), data=self.data.get(p)) for p in self.files),
-                     self.records(on_malformed))
+        return chain(
+            (Job(p, p.name, None, self.originals(p), data=self.data.get(p)) for p in self.files),
+            self.records(on_malformed),
+        )
 
 
-def job_list(files: list[Path], source: Path | None, input_format: str | None, fields: Any, in_place: bool = False,
-             named: list[Path] | None = None) -> JobList:
+def job_list(
+    files: list[Path],
+    source: Path | None,
+    input_format: str | None,
+    fields: Any,
+    in_place: bool = False,
+    named: list[Path] | None = None,
+) -> JobList:
     """Split ``files`` into text files and corpora and pair the text files with originals.
 
     ``fields`` is a ``pipeline.io.Fields``; ``in_place`` (``tqa run --in-place``) refuses corpora;
@@ -106,12 +122,16 @@ def job_list(files: list[Path], source: Path | None, input_format: str | None, f
     except CorpusError as err:
         raise InputListError(str(err)) from None
     if unreadable and not texts and not corpora:
-        raise InputListError(unreadable[0] if len(unreadable) == 1 else f"no input can be read: {'; '.join(unreadable)}")
+        raise InputListError(
+            unreadable[0] if len(unreadable) == 1 else f"no input can be read: {'; '.join(unreadable)}"
+        )
     if corpora and in_place:
         raise InputListError("--in-place rewrites text files; a corpus is written to --out")
     if not texts:
         if source is not None:
-            raise InputListError("--source pairs text files; a corpus keeps its original in a field: use --source-field")
+            raise InputListError(
+                "--source pairs text files; a corpus keeps its original in a field: use --source-field"
+            )
         return JobList([], corpora, unreadable=unreadable)
     kept, originals = pair_sources(source, texts)
     return JobList(kept, corpora, originals, unreadable=unreadable)
@@ -147,7 +167,9 @@ def stdin_jobs(stream: BinaryIO, source: Path | None, input_format: str | None =
     if source is not None and not source.is_file():
         raise InputListError("--source with text on standard input must be a file")
     if input_format not in (None, "text"):  # a corpus on stdin would be checked as its JSON/CSV/HTML markup
-        raise InputListError(f"--input-format {input_format}: standard input is read as plain text; give the corpus as a path")
+        raise InputListError(
+            f"--input-format {input_format}: standard input is read as plain text; give the corpus as a path"
+        )
     data = stream.read(MAX_BYTES + 1)  # one byte past the limit is enough to refuse it
     return JobList([Path(STDIN_NAME)], originals=lambda _: source, data={Path(STDIN_NAME): data})
 
@@ -163,7 +185,9 @@ def references(ref: Path | None, files: list[Path]) -> Callable[[Path], str | No
         return lambda _: None
     if ref.is_file():
         if len(files) > 1:
-            raise InputListError("--ref is a file but there are several inputs; pass a folder of references named like the inputs")
+            raise InputListError(
+                "--ref is a file but there are several inputs; pass a folder of references named like the inputs"
+            )
         targets = {files[0]: ref}
     elif ref.is_dir():
         targets = {f: ref / f.name for f in files if (ref / f.name).is_file()}

@@ -25,8 +25,14 @@ from pipeline.core.spans import Span
 _NOT_BREAK = re.compile(r"[^\r\n]")
 LOCAL = frozenset(
     {
-        "untranslated", "calque", "repeated-phrase", "hyphen-spacing", "space-before-punctuation",
-        "missing-space", "ordinal-spacing", "cjk-punctuation",
+        "untranslated",
+        "calque",
+        "repeated-phrase",
+        "hyphen-spacing",
+        "space-before-punctuation",
+        "missing-space",
+        "ordinal-spacing",
+        "cjk-punctuation",
     }
 )
 
@@ -39,7 +45,9 @@ def _within_one(spans: Sequence[Span], starts: Sequence[int], span: Span) -> int
     return None
 
 
-def recheck(doc: Document, before: list[Finding], cleaned: str, edits: list[Edit], checks: list[Check]) -> tuple[Document, list[Finding]]:
+def recheck(
+    doc: Document, before: list[Finding], cleaned: str, edits: list[Edit], checks: list[Check]
+) -> tuple[Document, list[Finding]]:
     """The cleaned text as a ``Document`` and the findings of ``checks`` on it, as
     ``run_checks(Document.from_text(cleaned), checks)`` gives them; ``before`` are the
     findings of the same checks on ``doc`` (unfiltered)."""
@@ -85,7 +93,14 @@ def _run(doc: Document, checks: list[Check]) -> list[Finding]:
     return [f for check in checks for f in check.find(doc)]
 
 
-def _carried(doc: Document, before: list[Finding], ids: set[str], origin: list[int | None], paras: list[Span], old_starts: list[int]) -> list[Finding] | None:
+def _carried(
+    doc: Document,
+    before: list[Finding],
+    ids: set[str],
+    origin: list[int | None],
+    paras: list[Span],
+    old_starts: list[int],
+) -> list[Finding] | None:
     """The local checks' findings of untouched paragraphs, moved to the cleaned offsets."""
     new_of_old = {old: k for k, old in enumerate(origin) if old is not None}
     out = []

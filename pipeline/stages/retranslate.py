@@ -59,6 +59,7 @@ _HAN = regex.compile(r"\p{Han}")
 
 # --- what to retranslate -----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Retranslation:
     """English text to retranslate: its span, the model inputs, and why.
@@ -81,8 +82,14 @@ class Retranslation:
         return not self.span and not self.original
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"start": self.span.start, "end": self.span.end, "original": self.original, "mechanism": self.mechanism,
-               "checks": list(self.checks), "segments": list(self.segments)}
+        out = {
+            "start": self.span.start,
+            "end": self.span.end,
+            "original": self.original,
+            "mechanism": self.mechanism,
+            "checks": list(self.checks),
+            "segments": list(self.segments),
+        }
         if self.source:
             out["source"] = self.source
         return out
@@ -141,12 +148,18 @@ def from_source(
             continue
         done.add(link.en)
         checks = _ordered(flagged[j] for j in link.en if j in flagged)
-        out.append(Retranslation(link.en_span, pair.en_text(link), pair.zh_sentences(link), SOURCE, checks, link.en, pair.zh_text(link)))
+        out.append(
+            Retranslation(
+                link.en_span, pair.en_text(link), pair.zh_sentences(link), SOURCE, checks, link.en, pair.zh_text(link)
+            )
+        )
     if insert_omissions:
         for f in findings:
             if f.check == "omission" and f.evidence.get("zh"):
                 zh = str(f.evidence["zh"])
-                segments = tuple(pair.alignment.zh_sentences[i].of(pair.zh.text) for i in f.evidence.get("zh_sentences", ())) or (zh,)
+                segments = tuple(
+                    pair.alignment.zh_sentences[i].of(pair.zh.text) for i in f.evidence.get("zh_sentences", ())
+                ) or (zh,)
                 out.append(Retranslation(Span(f.span.start, f.span.start), "", segments, SOURCE, ("omission",), (), zh))
     return sorted(out, key=lambda r: (r.span.start, r.span.end))
 
@@ -195,6 +208,7 @@ def plan_retranslations(
 
 # --- running the models -------------------------------------------------------------------
 
+
 def target_prefix(translator: Any, language: str = "zh") -> str:
     """The target-language token a multi-target model wants first (``>>cmn_Hans<<``,
     ``>>jpn<<``), or "" for a model with one target."""
@@ -230,6 +244,7 @@ def load_optional(model: str, **options: Any) -> tuple[Any | None, str | None]:
 
 
 # --- proposals ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Proposal:
@@ -334,6 +349,7 @@ def score_proposals(proposals: Sequence[Proposal], scorer: Any) -> list[Proposal
 
 # --- the acceptance rule ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Decision:
     """Whether a proposal replaces the original, why, and the numbers behind it.
@@ -354,8 +370,13 @@ class Decision:
         return ("accepted: " if self.accept else "kept as a suggestion: ") + "; ".join(self.reasons)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"accept": self.accept, "reasons": list(self.reasons), "deltas": dict(self.deltas),
-                "before": dict(self.before), "after": dict(self.after)}
+        return {
+            "accept": self.accept,
+            "reasons": list(self.reasons),
+            "deltas": dict(self.deltas),
+            "before": dict(self.before),
+            "after": dict(self.after),
+        }
 
 
 _default_checks: list[Any] | None = None
@@ -427,13 +448,19 @@ def decide(
     scores (e.g. a round trip). Both still report the scores.
     """
     before, after = measure(original, checks), measure(proposal, checks)
-    deltas: dict[str, float] = {"penalty": after["penalty"] - before["penalty"], "findings": after["findings"] - before["findings"]}
+    deltas: dict[str, float] = {
+        "penalty": after["penalty"] - before["penalty"],
+        "findings": after["findings"] - before["findings"],
+    }
     better: list[str] = []
     worse: list[str] = []
     same: list[str] = []
     noted: list[str] = []  # better, but not counted as such
 
-    line = f"findings: penalty {before['penalty']} → {after['penalty']}, {before['findings']} → {after['findings']} finding(s)" + _counts_change(before["counts"], after["counts"])
+    line = (
+        f"findings: penalty {before['penalty']} → {after['penalty']}, {before['findings']} → {after['findings']} finding(s)"
+        + _counts_change(before["counts"], after["counts"])
+    )
     if (after["penalty"], after["findings"]) < (before["penalty"], before["findings"]):  # milder, or as mild and fewer
         better.append(line)
     elif after["penalty"] > before["penalty"]:
@@ -469,7 +496,9 @@ def decide(
             same.append(line)
 
     if model_better and not model_alone:  # support for another gain; alone, not enough
-        (better if better else noted).append(model_line + ("" if better else ", not counted alone: the model prefers its own output"))
+        (better if better else noted).append(
+            model_line + ("" if better else ", not counted alone: the model prefers its own output")
+        )
 
     reasons: list[str] = []
     if guard:
@@ -531,22 +560,37 @@ def decide_proposal(
 
 # --- edits and references -------------------------------------------------------------------
 
+
 def text_with_edits(text: str, span: Span, edits: Iterable[Edit]) -> str:
     """``span`` of ``text`` with the edits that lie inside it applied (the rule-repaired sentence)."""
     from pipeline.core.edits import apply_edits
 
-    inner = [Edit(Span(e.span.start - span.start, e.span.end - span.start), e.replacement, e.reason, e.origin, e.check)
-             for e in edits if span.contains(e.span) and (e.span or span.start < e.span.start < span.end)]
+    inner = [
+        Edit(Span(e.span.start - span.start, e.span.end - span.start), e.replacement, e.reason, e.origin, e.check)
+        for e in edits
+        if span.contains(e.span) and (e.span or span.start < e.span.start < span.end)
+    ]
     return apply_edits(span.of(text), inner)
 
 
 def to_edit(proposal: Proposal, decision: Decision) -> Edit:
     """The proposal as an ``Edit`` (origin ``retranslation`` or ``round-trip``), its reason the decision."""
     r = proposal.retranslation
-    what = ("translation of an omitted sentence" if r.insertion else
-            "retranslated from the Chinese original" if r.mechanism == SOURCE else "round trip English→Chinese→English")
+    what = (
+        "translation of an omitted sentence"
+        if r.insertion
+        else "retranslated from the Chinese original"
+        if r.mechanism == SOURCE
+        else "round trip English→Chinese→English"
+    )
     because = f" ({', '.join(r.checks)})" if r.checks else ""
-    return Edit(r.span, proposal.text, f"{what}{because}: {decision.summary}", ORIGINS[r.mechanism], r.checks[0] if r.checks else "")
+    return Edit(
+        r.span,
+        proposal.text,
+        f"{what}{because}: {decision.summary}",
+        ORIGINS[r.mechanism],
+        r.checks[0] if r.checks else "",
+    )
 
 
 def merge_edits(edits: Iterable[Edit], accepted: Iterable[Edit]) -> tuple[list[Edit], list[Edit]]:
@@ -555,7 +599,10 @@ def merge_edits(edits: Iterable[Edit], accepted: Iterable[Edit]) -> tuple[list[E
     accepted = list(accepted)
     keep, displaced = [], []
     for e in edits:
-        if any(e.span.overlaps(a.span) or e.span == a.span or (not e.span and a.span.start < e.span.start < a.span.end) for a in accepted):
+        if any(
+            e.span.overlaps(a.span) or e.span == a.span or (not e.span and a.span.start < e.span.start < a.span.end)
+            for a in accepted
+        ):
             displaced.append(e)
         else:
             keep.append(e)
@@ -576,8 +623,12 @@ def reference_segments(doc: Document, reference: str) -> Callable[[Span], str | 
     if not src or not tgt:
         return lambda span: None
     beads, _, _ = align_texts(
-        src, tgt, paragraph_index(doc.paragraphs, doc.sentences), paragraph_index(split_paragraphs(ref.text), ref.sentences),
-        src_length=lambda t: en_length(t, 3.0), tgt_length=en_length,
+        src,
+        tgt,
+        paragraph_index(doc.paragraphs, doc.sentences),
+        paragraph_index(split_paragraphs(ref.text), ref.sentences),
+        src_length=lambda t: en_length(t, 3.0),
+        tgt_length=en_length,
     )
     owner = {i: bead for bead in beads for i in bead[0]}
     ends = [s.end for s in doc.sentences]
@@ -593,6 +644,7 @@ def reference_segments(doc: Document, reference: str) -> Callable[[Span], str | 
 
 
 # --- the whole flow for one document --------------------------------------------------------
+
 
 @dataclass
 class RetranslationResult:
@@ -671,8 +723,9 @@ def retranslate(
     if english and en_zh is None:
         from pipeline.core.languages import name
 
-        notices.append(f"round-trip suggestions skipped: no English→{name(language)} model "
-                       f"(`tqa models pull {reverse_model}`)")
+        notices.append(
+            f"round-trip suggestions skipped: no English→{name(language)} model (`tqa models pull {reverse_model}`)"
+        )
     elif english:
         trips = dict(zip(english, round_trip(english, en_zh, zh_en, language)))
         if scorer is not None:  # the round trip's Chinese lets the model score the English too
@@ -684,8 +737,13 @@ def retranslate(
         proposals = score_proposals(proposals, scorer)
     lookup = reference_segments(doc, reference) if reference is not None else None
     decisions = [
-        decide_proposal(p, checks, lookup(p.span) if lookup and p.span else None,
-                        text_with_edits(doc.text, p.span, edits) if edits and p.span else None, model_alone)
+        decide_proposal(
+            p,
+            checks,
+            lookup(p.span) if lookup and p.span else None,
+            text_with_edits(doc.text, p.span, edits) if edits and p.span else None,
+            model_alone,
+        )
         for p in proposals
     ]
     return RetranslationResult(proposals, decisions, in_text_order(extra), notices)

@@ -11,6 +11,7 @@ from pipeline.core.edits import Edit
 from pipeline.core.findings import Finding
 from pipeline.core.scores import Scores, quality_score
 
+
 def _paragraphs(text: str) -> list[str]:
     return [span.of(text) for span in split_paragraphs(text)]
 
@@ -42,7 +43,9 @@ def paragraph_pairs(hypothesis: str, reference: str) -> list[tuple[str, str]]:
     return [(" ".join(hyps[k] for k in h), " ".join(refs[k] for k in r)) for h, r in paragraph_beads(hyps, refs)]
 
 
-def segment_pairs(original: str, cleaned: str, reference: str, edits: Iterable[Edit] | None = None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def segment_pairs(
+    original: str, cleaned: str, reference: str, edits: Iterable[Edit] | None = None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Segments before and after, cut the same way: the cleaned text's paragraphs are
     aligned with the reference's, and each paragraph of the original goes with the
     cleaned paragraph the edits made of it (a removed one with the segment before), so
@@ -103,5 +106,8 @@ def compute_scores(
     ref = None
     if reference is not None:
         before, after = segment_pairs(original, cleaned, reference, edits)
-        ref = {"before": reference_scores(original, reference, before), "after": reference_scores(cleaned, reference, after)}
+        ref = {
+            "before": reference_scores(original, reference, before),
+            "after": reference_scores(cleaned, reference, after),
+        }
     return Scores(quality_score(findings, original), quality_score(findings_after, cleaned), ref)

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from pipeline.translate.models import ModelUnavailable, describe_model, list_models, models_dir, pull_model, resolve_model
+from pipeline.translate.models import (
+    ModelUnavailable,
+    describe_model,
+    list_models,
+    models_dir,
+    pull_model,
+    resolve_model,
+)
 
 __all__ = [
     "BACKENDS",
@@ -137,7 +144,9 @@ def load_translator(
         raise ValueError(f"load_translator: backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
     if device not in DEVICES:
         raise ValueError(f"load_translator: device must be one of {', '.join(DEVICES)}; got {device!r}")
-    options: dict[str, Any] = dict(device=device, num_beams=num_beams, max_length=max_length, batch_size=batch_size, threads=threads)
+    options: dict[str, Any] = dict(
+        device=device, num_beams=num_beams, max_length=max_length, batch_size=batch_size, threads=threads
+    )
     if backend == "ct2":
         from pipeline.translate.ct2 import CT2Translator
 
@@ -145,7 +154,6 @@ def load_translator(
     from pipeline.translate.marian import MarianTranslator
 
     return MarianTranslator(model, **options)
-
 
 
 def auto_backend(model: str, device: str = "auto") -> str:

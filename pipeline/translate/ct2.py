@@ -7,7 +7,6 @@ dropped out), so both backends see and produce the same text for the same model.
 from __future__ import annotations
 
 import re
-
 import shutil
 import tempfile
 from pathlib import Path
@@ -35,7 +34,9 @@ def _import_ctranslate2() -> Any:
     try:
         import ctranslate2
     except ImportError as exc:
-        raise ModelUnavailable("backend ct2 needs ctranslate2; `pip install 'tqa[ct2]'` or use --backend transformers") from exc
+        raise ModelUnavailable(
+            "backend ct2 needs ctranslate2; `pip install 'tqa[ct2]'` or use --backend transformers"
+        ) from exc
     return ctranslate2
 
 

@@ -37,7 +37,9 @@ import regex
 # Letters of scripts an English text should not hold. Han/Kana/Hangul count from one
 # letter (what the untranslated check does); others from two (a lone "β" is a symbol).
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\p{Hangul}]+")
-_OTHER_SCRIPT = regex.compile(r"[\p{L}--[\p{Latin}\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\p{Hangul}]]{2,}", flags=regex.V1)
+_OTHER_SCRIPT = regex.compile(
+    r"[\p{L}--[\p{Latin}\p{Han}\p{Hiragana}\p{Katakana}\p{Bopomofo}\p{Hangul}]]{2,}", flags=regex.V1
+)
 _HAN = regex.compile(r"\p{Han}")
 _WEIGHTED = ((regex.compile(r"\p{Hangul}"), 0.6), (regex.compile(r"[\p{Hiragana}\p{Katakana}]"), 0.5))
 _LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
@@ -173,7 +175,9 @@ def _script_reason(translation: str, check: Any | None, language: str | None = N
     return f"untranslated script left: «{found}»"
 
 
-def judge(source: str, translation: str, checks: Iterable[Any] | None = None, language: str | None = None) -> str | None:
+def judge(
+    source: str, translation: str, checks: Iterable[Any] | None = None, language: str | None = None
+) -> str | None:
     """Why ``translation`` of ``source`` should not be applied, or None when it may be.
 
     ``checks`` are the run's check instances (default: every registered check with its

@@ -101,7 +101,9 @@ class MarianTranslator(BaseTranslator):
         too_long = int((batch["attention_mask"].sum(dim=1) > self._max_input).sum())
         if too_long:  # rare (requests are sentences), but never silent: the tail is lost
             log.warning("truncating %d input(s) to %d tokens", too_long, self._max_input)
-            batch = self._tokenizer(texts, return_tensors="pt", padding=True, truncation=True, max_length=self._max_input)
+            batch = self._tokenizer(
+                texts, return_tensors="pt", padding=True, truncation=True, max_length=self._max_input
+            )
         batch = batch.to(self.device)
         with self._torch.inference_mode():
             out = self._model.generate(**batch, num_beams=self.num_beams, max_new_tokens=self.max_length)

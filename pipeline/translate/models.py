@@ -63,12 +63,16 @@ def _unavailable(model: str, backend: str) -> ModelUnavailable:
         except ModelUnavailable:
             pass
         else:  # the Marian weights are here: only the conversion is missing
-            return ModelUnavailable(f"CTranslate2 model for {model} is not converted yet; run `tqa models convert {model}`")
+            return ModelUnavailable(
+                f"CTranslate2 model for {model} is not converted yet; run `tqa models convert {model}`"
+            )
         return ModelUnavailable(
             f"CTranslate2 model for {model} is not available locally; run `tqa models pull {model}` "
             f"then `tqa models convert {model}`, or pass --model DIR"
         )
-    return ModelUnavailable(f"model {model} is not available locally; run `tqa models pull {model}` or pass --model DIR")
+    return ModelUnavailable(
+        f"model {model} is not available locally; run `tqa models pull {model}` or pass --model DIR"
+    )
 
 
 def _hf_snapshot(model_id: str) -> Path | None:
@@ -94,7 +98,9 @@ def resolve_model(model: str, backend: str = "transformers") -> Path:
         if found == backend:
             return folder
         if found is None:
-            raise ModelUnavailable(f"folder {folder} holds no model (no config.json + weights, no CTranslate2 model.bin)")
+            raise ModelUnavailable(
+                f"folder {folder} holds no model (no config.json + weights, no CTranslate2 model.bin)"
+            )
         if backend == "ct2":
             raise ModelUnavailable(f"folder {folder} is not a CTranslate2 model; run `tqa models convert {folder}`")
         raise ModelUnavailable(f"folder {folder} is a CTranslate2 model; use backend ct2")
@@ -176,11 +182,15 @@ def pull_model(model_id: str, cache_dir: Path | None = None, revision: str | Non
     Refuses at once, with one line, when HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE is set.
     """
     if flag := offline():
-        raise ModelUnavailable(f"cannot download {model_id}: {flag} is set (offline); unset it to pull, or pass --model DIR")
+        raise ModelUnavailable(
+            f"cannot download {model_id}: {flag} is set (offline); unset it to pull, or pass --model DIR"
+        )
     try:
         from huggingface_hub import HfApi, snapshot_download
     except ImportError as exc:
-        raise ModelUnavailable("huggingface_hub is not installed; `pip install huggingface_hub` to pull models") from exc
+        raise ModelUnavailable(
+            "huggingface_hub is not installed; `pip install huggingface_hub` to pull models"
+        ) from exc
     try:
         info = HfApi().model_info(model_id, revision=revision)
         files = {s.rfilename for s in info.siblings or []}
@@ -236,8 +246,15 @@ def hf_cache_models() -> list[dict[str, Any]]:
         newest = max(repo.revisions, key=lambda r: r.last_modified)
         backend = model_backend(Path(newest.snapshot_path))
         if backend is not None:
-            rows.append({"name": repo.repo_id, "path": str(newest.snapshot_path), "size": repo.size_on_disk,
-                         "backend": backend, "revision": newest.commit_hash})
+            rows.append(
+                {
+                    "name": repo.repo_id,
+                    "path": str(newest.snapshot_path),
+                    "size": repo.size_on_disk,
+                    "backend": backend,
+                    "revision": newest.commit_hash,
+                }
+            )
     return rows
 
 

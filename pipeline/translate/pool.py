@@ -48,8 +48,14 @@ class ModelPool:
     main model, whose cache statistics the CLI prints) are never dropped.
     """
 
-    def __init__(self, make_slot: Callable[[str], Any], pinned: dict[str, Any] | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, fallback: str | None = None, router: Any = None) -> None:
+    def __init__(
+        self,
+        make_slot: Callable[[str], Any],
+        pinned: dict[str, Any] | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        fallback: str | None = None,
+        router: Any = None,
+    ) -> None:
         from pipeline.core.languages import Router
 
         self.make_slot = make_slot
@@ -111,7 +117,7 @@ class ModelPool:
 
 
 def _weights_bytes(model: str, slot: Any) -> int:
-    from pipeline.translate.models import HF_WEIGHTS, CT2_WEIGHTS, ModelUnavailable, resolve_model
+    from pipeline.translate.models import CT2_WEIGHTS, HF_WEIGHTS, ModelUnavailable, resolve_model
 
     try:
         folder = resolve_model(model, getattr(slot.settings, "backend", "transformers"))

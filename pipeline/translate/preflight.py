@@ -43,16 +43,22 @@ def check_translation_setup(
         try:
             import ctranslate2  # noqa: F401
         except ImportError:
-            raise PreflightError("--backend ct2 needs ctranslate2: `pip install 'tqa[ct2]'`, or use --backend transformers") from None
+            raise PreflightError(
+                "--backend ct2 needs ctranslate2: `pip install 'tqa[ct2]'`, or use --backend transformers"
+            ) from None
         if device == "mps":
             raise PreflightError("--device mps: the ct2 backend runs on cpu or cuda only")
     if device in ("cuda", "mps") and not _gpu_available(backend, device):
         library = "ctranslate2" if backend == "ct2" else "torch"
-        raise PreflightError(f"--device {device}: no {device.upper() if device == 'cuda' else 'MPS'} device is available to {library} here; use --device auto or cpu")
+        raise PreflightError(
+            f"--device {device}: no {device.upper() if device == 'cuda' else 'MPS'} device is available to {library} here; use --device auto or cpu"
+        )
     # --backend ct2 is an explicit choice too: it needs its converted model, default or not
     implied = model is None and backend == "ct2"
-    for option, name in (("--backend ct2: model" if implied else "--model", default_model if implied else model),
-                         ("--round-trip-model", round_trip_model)):
+    for option, name in (
+        ("--backend ct2: model" if implied else "--model", default_model if implied else model),
+        ("--round-trip-model", round_trip_model),
+    ):
         if name is None:
             continue
         try:

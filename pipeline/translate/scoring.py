@@ -85,7 +85,10 @@ class SentenceScore:
         return {
             "score": round(self.score, 4),
             "tokens": self.tokens,
-            "words": [{"text": w.text, "start": w.span.start, "end": w.span.end, "logprob": round(w.logprob, 4)} for w in self.words],
+            "words": [
+                {"text": w.text, "start": w.span.start, "end": w.span.end, "logprob": round(w.logprob, 4)}
+                for w in self.words
+            ],
         }
 
 
@@ -147,7 +150,9 @@ class Scorer:
             scored = self._score_batch([s for s, _ in batch], [t for _, t in batch])
             for (source, target), pieces in zip(batch, scored):
                 mean = sum(lp for _, lp in pieces) / len(pieces) if pieces else 0.0
-                done[(source, target)] = SentenceScore(mean, len(pieces), words_from_pieces(target, pieces), tuple(pieces))
+                done[(source, target)] = SentenceScore(
+                    mean, len(pieces), words_from_pieces(target, pieces), tuple(pieces)
+                )
         return [done[(s, t)] for s, t in zip(sources, targets)]
 
     def _score_batch(self, sources: list[str], targets: list[str]) -> list[list[tuple[str, float]]]:
@@ -162,7 +167,9 @@ class MarianScorer(Scorer):
         torch = t._torch
         tokenizer, model = t._tokenizer, t._model
         pad = model.config.pad_token_id
-        batch = tokenizer(sources, text_target=targets, return_tensors="pt", padding=True, truncation=True, max_length=t._max_input)
+        batch = tokenizer(
+            sources, text_target=targets, return_tensors="pt", padding=True, truncation=True, max_length=t._max_input
+        )
         labels = batch.pop("labels")
         mask = labels != pad
         batch = batch.to(t.device)
@@ -234,7 +241,11 @@ def low_confidence(
     if scores is None:
         scores = scorer.score(list(sources), [s.of(text) for s in spans])
     signature = scorer.signature
-    model = {"model": signature.get("model"), "revision": signature.get("revision"), "backend": signature.get("backend")}
+    model = {
+        "model": signature.get("model"),
+        "revision": signature.get("revision"),
+        "backend": signature.get("backend"),
+    }
     findings = []
     for span, source, score in zip(spans, sources, scores):
         weak = score.weak(k, min_gap, min_words)
@@ -243,23 +254,27 @@ def low_confidence(
             local = _trim(span.of(text), Span(first.span.start, last.span.end))
             at = Span(span.start + local.start, span.start + local.end)
             lowest = min(w.logprob for w in run)
-            findings.append(Finding(
-                check=CHECK_ID,
-                span=at,
-                severity=Severity.MINOR,
-                message=(f"low model confidence: “{at.of(text)}” (log-prob {lowest:.2f} per token, "
-                         f"sentence mean {score.word_mean:.2f})"),
-                evidence={
-                    "sentence_score": round(score.score, 4),
-                    "word_logprobs": [round(w.logprob, 4) for w in run],
-                    "word_mean": round(score.word_mean, 4),
-                    "word_std": round(score.word_std, 4),
-                    "threshold": round(score.threshold(k, min_gap), 4),
-                    "source": source,
-                    "source_kind": source_kind,
-                    "model": model,
-                },
-            ))
+            findings.append(
+                Finding(
+                    check=CHECK_ID,
+                    span=at,
+                    severity=Severity.MINOR,
+                    message=(
+                        f"low model confidence: “{at.of(text)}” (log-prob {lowest:.2f} per token, "
+                        f"sentence mean {score.word_mean:.2f})"
+                    ),
+                    evidence={
+                        "sentence_score": round(score.score, 4),
+                        "word_logprobs": [round(w.logprob, 4) for w in run],
+                        "word_mean": round(score.word_mean, 4),
+                        "word_std": round(score.word_std, 4),
+                        "threshold": round(score.threshold(k, min_gap), 4),
+                        "source": source,
+                        "source_kind": source_kind,
+                        "model": model,
+                    },
+                )
+            )
     return findings
 
 

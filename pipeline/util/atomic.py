@@ -33,7 +33,9 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes | str, encoding: str = "utf-8", durable: bool = True) -> Path:
+def write_atomic(
+    path: str | os.PathLike[str], data: bytes | str, encoding: str = "utf-8", durable: bool = True
+) -> Path:
     """Write ``data`` to ``path`` atomically; create missing parent folders; return the path.
 
     ``str`` data is encoded with ``encoding`` as is: no newline translation, so CRLF text
@@ -140,7 +142,9 @@ class AtomicFile:
         self.target = Path(target)
         self.target.parent.mkdir(parents=True, exist_ok=True)
         # tqa's own temp name: the next run removes it if this one is killed, and nothing else
-        self.file = tempfile.NamedTemporaryFile(dir=self.target.parent, prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, delete=False)
+        self.file = tempfile.NamedTemporaryFile(
+            dir=self.target.parent, prefix=_TMP_PREFIX, suffix=_TMP_SUFFIX, delete=False
+        )
         self._text: io.TextIOWrapper | None = None
 
     def text(self, encoding: str = "utf-8") -> io.TextIOWrapper:

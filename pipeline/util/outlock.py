@@ -57,8 +57,10 @@ def output_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            raise OutputLocked(f"{folder}: another tqa run (pid {holder}) is writing reports there; "
-                               "wait for it to end or choose another --out") from None
+            raise OutputLocked(
+                f"{folder}: another tqa run (pid {holder}) is writing reports there; "
+                "wait for it to end or choose another --out"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         _FDS[key] = fd

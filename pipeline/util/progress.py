@@ -22,8 +22,14 @@ def _duration(seconds: float) -> str:
 
 
 class PlainProgress:
-    def __init__(self, total: int, stream: IO[str], interval: float = 10.0,
-                 clock: Callable[[], float] = time.monotonic, label: str = "tqa run") -> None:
+    def __init__(
+        self,
+        total: int,
+        stream: IO[str],
+        interval: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+        label: str = "tqa run",
+    ) -> None:
         self.total, self.stream, self.interval, self.clock, self.label = total, stream, interval, clock, label
         self.done = 0
         self.started = self.last = clock()

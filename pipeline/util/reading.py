@@ -37,10 +37,18 @@ def read_limited(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> by
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         if not stat.S_ISREG(mode):
-            kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket"
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket"
+            )
             raise NotReadable(f"is {kind}, not a regular file; only regular files are read")
         if info.st_size > max_bytes:  # refused without reading it
-            raise NotReadable(f"is {info.st_size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit per file; split it")
+            raise NotReadable(
+                f"is {info.st_size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit per file; split it"
+            )
         chunks, total = [], 0
         while True:
             # one byte past the limit tells "exactly at the limit" from "over it"

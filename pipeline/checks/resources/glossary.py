@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.util.reading import read_text_limited
 from pipeline.checks.base import ConfigurationError
+from pipeline.util.reading import read_text_limited
 
 SHIPPED = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 COLUMNS = ("phrase", "rendering", "source", "note")
@@ -76,7 +76,9 @@ def load_glossary(path: str | Path) -> list[GlossaryEntry]:
         fields = dict(zip(header, row + [""] * (len(header) - len(row))))
         phrase = " ".join(fields["phrase"].split())
         if not any(c.isalpha() for c in phrase) or phrase.replace("*", "").strip() == "":
-            raise ConfigurationError(f"glossary {path}: line {line}: the phrase must contain a word, got {fields['phrase']!r}")
+            raise ConfigurationError(
+                f"glossary {path}: line {line}: the phrase must contain a word, got {fields['phrase']!r}"
+            )
         if not fields["rendering"] and not fields.get("note"):
             raise ConfigurationError(f"glossary {path}: line {line}: give a rendering or a note for {phrase!r}")
         entries.append(

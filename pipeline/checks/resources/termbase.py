@@ -76,19 +76,37 @@ def _read_tsv(path: Path, text: str) -> list[TermEntry]:
             row = [c.strip() for c in row]
             if header is None:
                 header = [h.lower() for h in row]
-                if "zh" not in header or "en" not in header or any(h not in COLUMNS for h in header) or len(set(header)) != len(header):
+                if (
+                    "zh" not in header
+                    or "en" not in header
+                    or any(h not in COLUMNS for h in header)
+                    or len(set(header)) != len(header)
+                ):
                     raise ConfigurationError(
                         f"term base {path}: line {reader.line_num}: header must name columns from {', '.join(COLUMNS)} "
                         f"(zh and en required, each once); got {', '.join(row)}"
                     )
                 continue
             if len(row) > len(header):
-                raise ConfigurationError(f"term base {path}: line {reader.line_num}: {len(row)} fields, the header has {len(header)}")
+                raise ConfigurationError(
+                    f"term base {path}: line {reader.line_num}: {len(row)} fields, the header has {len(header)}"
+                )
             f = dict(zip(header, row + [""] * (len(header) - len(row))))
             if not f["zh"] or not _split(f["en"]):
-                raise ConfigurationError(f"term base {path}: line {reader.line_num}: a Chinese term and an accepted rendering are required")
-            entries.append(TermEntry(f["zh"], _split(f["en"]), _split(f.get("wrong", "")), f.get("domain", ""),
-                                     f.get("source", ""), f.get("licence", ""), path.name))
+                raise ConfigurationError(
+                    f"term base {path}: line {reader.line_num}: a Chinese term and an accepted rendering are required"
+                )
+            entries.append(
+                TermEntry(
+                    f["zh"],
+                    _split(f["en"]),
+                    _split(f.get("wrong", "")),
+                    f.get("domain", ""),
+                    f.get("source", ""),
+                    f.get("licence", ""),
+                    path.name,
+                )
+            )
     except csv.Error as err:
         raise ConfigurationError(f"term base {path}: line {reader.line_num}: {err}") from None
     if header is None:

@@ -16,13 +16,12 @@ character. A match never starts or ends inside a hyphenated or apostrophised wor
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, count
 from typing import NamedTuple
-
-import re
 
 import regex
 
@@ -71,13 +70,15 @@ class _Tokens:
                 return None
             s, e = m.span()
             # tuple.__new__: a NamedTuple's own constructor is a Python function, called per token
-            self.items.append(_new_tuple(Token, (m.group().casefold().replace("’", "'"), s, e, self.text[self.last : s])))
+            self.items.append(
+                _new_tuple(Token, (m.group().casefold().replace("’", "'"), s, e, self.text[self.last : s]))
+            )
             self.last = e
         return self.items[i]
 
 
 def _sep_kind(sep: str) -> str:
-    """"" (adjacent), " " (whitespace only) or "-" (contains a hyphen)."""
+    """ "" (adjacent), " " (whitespace only) or "-" (contains a hyphen)."""
     if not sep:
         return ""
     return "-" if "-" in sep else " "
@@ -167,7 +168,11 @@ class PhraseTrie:
         elif index is not None and "_" not in text:  # without "_" the index's words are _WORD's
             starts = self._starts(index)
         else:
-            starts = (m.start() for m in _WORD.finditer(text) if m.group().casefold() in self._firsts and self._may_follow(text, m))
+            starts = (
+                m.start()
+                for m in _WORD.finditer(text)
+                if m.group().casefold() in self._firsts and self._may_follow(text, m)
+            )
         done = 0
         for pos in starts:
             if pos < done or not _can_start(text, pos):

@@ -44,8 +44,9 @@ def _same_char(char: str) -> bool:
     """``re`` (this index) and ``regex`` (``document.word_count``, untranslated's letters)
     agree on ``char``: a word character to both or neither (they part ways on marks, "²",
     "‿"), a letter to both or neither (Unicode versions may differ)."""
-    return ((_RE_WORD_CHAR.match(char) is None) == (_REGEX_WORD_CHAR.match(char) is None)
-            and char.isalpha() == (_REGEX_LETTER.match(char) is not None))
+    return (_RE_WORD_CHAR.match(char) is None) == (_REGEX_WORD_CHAR.match(char) is None) and char.isalpha() == (
+        _REGEX_LETTER.match(char) is not None
+    )
 
 
 @lru_cache(maxsize=WORDS_CACHED)

@@ -20,12 +20,12 @@ from typing import Any
 
 import regex
 
-from pipeline.core.findings import Finding, Severity
-from pipeline.original.source import SourceCheck, SourcePair
 from pipeline.checks.base import register_source
 from pipeline.checks.calque import _paths
 from pipeline.checks.resources.glossary import shipped_glossary
 from pipeline.checks.resources.termbase import TermEntry, load_termbase, shipped_termbase
+from pipeline.core.findings import Finding, Severity
+from pipeline.original.source import SourceCheck, SourcePair
 
 _ARTICLE = regex.compile(r"^(?:the|a|an)\s+", flags=regex.I)
 _SEP = regex.compile(r"[\s\-‐‑–]+")
@@ -33,7 +33,7 @@ _SEP = regex.compile(r"[\s\-‐‑–]+")
 
 @lru_cache(maxsize=4096)
 def _rendering_pattern(rendering: str) -> regex.Pattern[str]:
-    words = [regex.escape(w).replace("'", "['’]") for w in _SEP.split(_ARTICLE.sub("", rendering.strip(" \"“”"))) if w]
+    words = [regex.escape(w).replace("'", "['’]") for w in _SEP.split(_ARTICLE.sub("", rendering.strip(' "“”'))) if w]
     body = r"[\s\-‐‑–]+".join(words)
     return regex.compile(rf"(?<![\p{{L}}\p{{N}}]){body}(?:s|es)?(?![\p{{L}}\p{{N}}])", flags=regex.I)
 
@@ -46,7 +46,9 @@ def _present(renderings: Iterable[str], english: str) -> bool:
 class KeyTerm(SourceCheck):
     id = "key-term"
     severity = Severity.MINOR
-    description = "With the original: a term-base term in the Chinese whose accepted English is missing from its English sentence"
+    description = (
+        "With the original: a term-base term in the Chinese whose accepted English is missing from its English sentence"
+    )
     languages = ("zh", "ja")  # the term base is Chinese (Japanese shares its Han terms)
     options = {
         "shipped": True,  # the term base shipped in pipeline/checks/resources/data/terms.tsv
@@ -56,8 +58,10 @@ class KeyTerm(SourceCheck):
     def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
         super().__init__(severity, **options)
         by_zh: dict[str, TermEntry] = {}
-        for entry in [*(shipped_termbase() if self.config["shipped"] else ()),
-                      *(e for p in _paths(self, "termbase") for e in load_termbase(p))]:
+        for entry in [
+            *(shipped_termbase() if self.config["shipped"] else ()),
+            *(e for p in _paths(self, "termbase") for e in load_termbase(p)),
+        ]:
             by_zh[entry.zh] = entry
         # the shipped glossary's calques of a term are its wrong renderings too
         extra: dict[str, list[str]] = {}
@@ -95,8 +99,12 @@ class KeyTerm(SourceCheck):
                     link.en_span,
                     f'key term {entry.zh} is not rendered: expected "{entry.en[0]}"',
                     evidence={
-                        "zh_term": entry.zh, "suggestion": entry.en[0], "accepted": list(entry.en),
-                        "zh": zh, "zh_start": link.zh_span.start + offset, "zh_end": link.zh_span.start + offset + len(entry.zh),
+                        "zh_term": entry.zh,
+                        "suggestion": entry.en[0],
+                        "accepted": list(entry.en),
+                        "zh": zh,
+                        "zh_start": link.zh_span.start + offset,
+                        "zh_end": link.zh_span.start + offset + len(entry.zh),
                         "termbase": entry.origin,
                     },
                 )

@@ -96,10 +96,11 @@ def check(
     """Find defects and print them; change nothing. `tqa check -` checks text on standard input.
 
     Exits 1 when findings remain (see --fail-on), like ruff and flake8."""
+    from pipeline.core.settings import Settings
+    from pipeline.engines import check_jobs, default_jobs
     from pipeline.io import Fields
     from pipeline.report.check_output import JsonOutput, TextOutput
     from pipeline.report.run_summary import fail_on_line
-    from pipeline.stages.batch import Settings, check_jobs, default_jobs
 
     cfg = run_config(config, glossary, ignore, select, skip)
     ignore_list(cfg.ignore_file)  # a broken ignore list is a usage error, before any work

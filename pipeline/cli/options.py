@@ -14,6 +14,7 @@ from pipeline.cli.app import (
     fail,
 )
 from pipeline.core.findings import Severity
+from pipeline.core.settings import BACKEND_CHOICES, DEVICES, ENGINES
 from pipeline.stages.job_list import (
     InputListError,
 )
@@ -22,22 +23,10 @@ from pipeline.util.terminal import printable
 DEFAULT_OUT = Path("reports")
 
 
-class Backend(str, Enum):
-    auto = "auto"
-    transformers = "transformers"
-    ct2 = "ct2"
-
-
-class EngineName(str, Enum):
-    local = "local"
-    ray = "ray"
-
-
-class Device(str, Enum):
-    auto = "auto"
-    cpu = "cpu"
-    cuda = "cuda"
-    mps = "mps"
+# the choices of --backend, --engine and --device, from the one list of each
+Backend = Enum("Backend", {b: b for b in BACKEND_CHOICES}, type=str)
+EngineName = Enum("EngineName", {e: e for e in ENGINES}, type=str)
+Device = Enum("Device", {d: d for d in DEVICES}, type=str)
 
 
 class OutputFormat(str, Enum):
@@ -289,5 +278,3 @@ LangOpt = Annotated[
         help="Languages, comma-separated (ja,ko,ru): their models, from tqa.toml's \\[models] or Helsinki-NLP/opus-mt-{lang}-en.",
     ),
 ]
-
-DEFAULT_ZH = "Helsinki-NLP/opus-mt-zh-en"

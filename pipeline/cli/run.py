@@ -20,7 +20,6 @@ from pipeline.cli.app import (
 )
 from pipeline.cli.options import (
     DEFAULT_OUT,
-    DEFAULT_ZH,
     Backend,
     ConfigOpt,
     Device,
@@ -46,6 +45,7 @@ from pipeline.cli.options import (
     run_config,
     usage_errors,
 )
+from pipeline.core.settings import BATCH_SIZE, CHUNK_SIZE, DEFAULT_MODEL, MAX_LENGTH, NUM_BEAMS, ROUND_TRIP_MODEL
 from pipeline.stages.job_list import (
     DEFAULT_INPUT,
     job_list,
@@ -101,7 +101,7 @@ def run(
             metavar="N",
             help="Segments per model call (sorted by length across the chunk).",
         ),
-    ] = 16,
+    ] = BATCH_SIZE,
     device: Annotated[
         Device,
         typer.Option(
@@ -117,7 +117,7 @@ def run(
             metavar="N",
             help="Beam size for translation.",
         ),
-    ] = 4,
+    ] = NUM_BEAMS,
     max_length: Annotated[
         int,
         typer.Option(
@@ -126,7 +126,7 @@ def run(
             metavar="N",
             help="Maximum tokens generated per segment.",
         ),
-    ] = 512,
+    ] = MAX_LENGTH,
     apply: Annotated[
         Optional[str],
         typer.Option(
@@ -227,7 +227,7 @@ def run(
         typer.Option(
             rich_help_panel="Model",
             metavar="ID|DIR",
-            help="English-to-Chinese model for round trips. Default: Helsinki-NLP/opus-mt-en-zh.",
+            help=f"English-to-Chinese model for round trips. Default: {ROUND_TRIP_MODEL}.",
             show_default=False,
         ),
     ] = None,
@@ -295,7 +295,7 @@ def run(
             metavar="N",
             help="Inputs per chunk: the translator gets a chunk's passages together; memory follows the chunk.",
         ),
-    ] = 64,
+    ] = CHUNK_SIZE,
     gpus_per_actor: Annotated[
         float,
         typer.Option(
@@ -318,13 +318,15 @@ def run(
         TimeRemainingColumn,
     )
 
+    from pipeline.core.settings import Settings
+    from pipeline.engines import default_jobs, run_batch
     from pipeline.report import error_row, summary_table, write_summary
     from pipeline.report.export import FindingsExport
     from pipeline.report.names import mirrored_stems
     from pipeline.report.rowspool import RowSpool
     from pipeline.report.run_summary import RunTally
     from pipeline.report.summary import SummaryNotWritten, plain_summary
-    from pipeline.stages.batch import Settings, TranslatorSlot, default_jobs, run_batch
+    from pipeline.stages.translate import TranslatorSlot
     from pipeline.util.outlock import OutputLocked, output_lock
     from pipeline.util.progress import PlainProgress
 
@@ -365,7 +367,7 @@ def run(
     references = usage_errors(usage_errors(reference_texts)(ref, files))  # a reference is read when its input is
     settings = Settings(
         apply=cfg.apply if apply is None else apply_option(apply),
-        model=models.pop("zh", DEFAULT_ZH),
+        model=models.pop("zh", DEFAULT_MODEL),
         fallback_model=models.pop("fallback", None),
         models=models,
         backend=backend.value,
@@ -568,7 +570,6 @@ def _reports(value: str | None) -> frozenset[str] | None:
 
 
 def _preflight(model: str | None, backend: str, device: str, round_trip_model: str | None) -> None:
-    from pipeline.translate import DEFAULT_MODEL
     from pipeline.translate.preflight import PreflightError, check_translation_setup
 
     try:

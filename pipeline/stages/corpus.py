@@ -12,7 +12,7 @@ from typing import Any
 from pipeline.core.result import ArticleResult
 from pipeline.io import CorpusError, Fields, Malformed, Record, UnreadableInput, format_of, module
 from pipeline.report.json_report import edit_dict, landed_at
-from pipeline.stages.batch import Job, Outcome
+from pipeline.stages.job import Job, Outcome
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 

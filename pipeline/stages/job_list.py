@@ -93,7 +93,7 @@ class JobList:
 
     def jobs(self, on_malformed: Callable[[Any, Any], None]) -> Iterator[Any]:
         """Every input as a batch job: the text files, then the records."""
-        from pipeline.stages.batch import Job
+        from pipeline.stages.job import Job
 
         return chain(
             (Job(p, p.name, None, self.originals(p), data=self.data.get(p)) for p in self.files),
@@ -139,7 +139,7 @@ def job_list(
 
 def pair_sources(source: Path | None, files: list[Path]) -> tuple[list[Path], Callable[[Path], Path | None]]:
     """(inputs without the originals among them, input -> its original or None)."""
-    from pipeline.original.source import SourceError, find_source
+    from pipeline.original.files import SourceError, find_source
 
     if source is not None and not source.exists():
         raise InputListError(f"--source {source}: no such file or folder")

@@ -55,8 +55,8 @@ def main() -> None:
         small = Document.from_text(_text(unit, args.size // 4))
         big = Document.from_text(_text(unit, args.size))
         check = checks[check_id]
-        t_small = _cpu(lambda: list(check.find(small)))
-        t_big = _cpu(lambda: list(check.find(big)))
+        t_small = _cpu(lambda check=check, small=small: list(check.find(small)))
+        t_big = _cpu(lambda check=check, big=big: list(check.find(big)))
         growth = t_big / max(t_small, 1e-3)
         results.append(
             {
@@ -78,7 +78,7 @@ def main() -> None:
         tracemalloc.start()
         wall = time.perf_counter()
 
-        def check_all() -> None:
+        def check_all(text: str = text) -> None:
             doc = Document.from_text(text)
             for c in every:
                 list(c.find(doc))

@@ -57,7 +57,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from pipeline.stages.batch import default_jobs
+    from pipeline.engines import default_jobs
 
     sample = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}", flush=True)

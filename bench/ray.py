@@ -9,7 +9,7 @@ worker, ``--cpus-per-node`` logical CPUs each; one node gets the same total). Th
 are started by this script before the run is timed (their start-up is printed apart) and
 `tqa run --address` joins them. Articles: the sample article with a numbered first line
 and one distinct Chinese sentence each (from bench/translate.py), so every article costs
-the model a translation. Model: the tiny test model (tests/tiny_model.py) on CPU; the GPU
+the model a translation. Model: the tiny test model (tests/support/tiny_model.py) on CPU; the GPU
 section uses the opus-mt-zh-en-sized random model of bench/translate.py.
 
 Figures per run: wall seconds; CPU seconds of every process this script started
@@ -243,11 +243,13 @@ def cpu_section(
 
 
 def _same_outputs(a: Path, b: Path) -> bool:
-    files = lambda root: {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))  # noqa: E731
-        if p.is_file() and p.name != ".lock"
-    }
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(root)): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != ".lock"
+        }
+
     return files(a) == files(b)
 
 

@@ -68,8 +68,10 @@ class Clock:
 def measure(kb: int, source: bool, work: Path) -> dict[str, Any]:
     from pipeline.checks import build_checks
     from pipeline.core.document import load_document
+    from pipeline.core.settings import Settings
     from pipeline.report import write_article_reports
-    from pipeline.stages.batch import Settings, finish, prepare
+    from pipeline.stages.finish import finish
+    from pipeline.stages.prepare import prepare
 
     en, zh, times = make_document(kb)
     path = work / f"doc{kb}.en.txt"

@@ -20,7 +20,7 @@ sentences sorted by the model's tokens (tqa as shipped), by characters (tqa befo
 not by length at all (by text); ``input padding`` is the share of the encoder's input
 positions that are padding, counted in the model's tokens.
 
-Models: the tiny test model (tests/tiny_model.py) and a full-size opus-mt-zh-en
+Models: the tiny test model (tests/support/tiny_model.py) and a full-size opus-mt-zh-en
 architecture with random weights (d_model 512, 6+6 layers, 8 heads, FFN 2048, vocabulary
 65,001, shared embeddings), its vocabulary the tiny sentencepiece model padded with
 unused entries. Random weights decode to nonsense of random length, so every engine is
@@ -109,7 +109,7 @@ def chinese_sentences(n: int, seed: int = 0) -> list[str]:
 
 
 def build_tiny(out: Path) -> Path:
-    sys.path.insert(0, str(REPO / "tests"))
+    sys.path.insert(0, str(REPO / "tests" / "support"))
     from tiny_model import build_tiny_marian
 
     return build_tiny_marian(out, seed_text())
@@ -117,7 +117,7 @@ def build_tiny(out: Path) -> Path:
 
 def build_full(out: Path, seed: int = 0) -> Path:
     """A random opus-mt-zh-en-sized Marian model: the real architecture, a padded vocabulary."""
-    sys.path.insert(0, str(REPO / "tests"))
+    sys.path.insert(0, str(REPO / "tests" / "support"))
     from tiny_model import build_random_marian
 
     config = dict(  # Helsinki-NLP/opus-mt-zh-en's config.json

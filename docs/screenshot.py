@@ -2,7 +2,7 @@
 two changes reviewed), docs/report-source.png (a page with the Chinese original, --source)
 and docs/index.png (the index of a small batch with a failed file).
 
-    python docs/screenshot.py     # needs playwright and Debian's chromium, like tests/test_browser.py;
+    python docs/screenshot.py     # needs playwright and Debian's chromium, like tests/end_to_end/test_browser.py;
                                   # a CJK font (apt-get install fonts-wqy-microhei) for the Chinese
 """
 

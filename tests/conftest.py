@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).parent.parent
+from tests.support import REPO_ROOT
 
 
 @pytest.fixture(scope="session")
@@ -44,7 +43,7 @@ def seed_text() -> str:
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> Path:
     """A tiny random Marian model folder, loadable like Helsinki-NLP/opus-mt-zh-en."""
-    from tiny_model import build_tiny_marian
+    from tests.support.tiny_model import build_tiny_marian
 
     return build_tiny_marian(tmp_path_factory.mktemp("models") / "tiny-marian", seed_text)
 
@@ -69,7 +68,7 @@ def _private_caches(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 def tiny_en_zh_dir(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> Path:
     """A tiny random English->Chinese Marian model (a stand-in for Helsinki-NLP/opus-mt-en-zh,
     with its ``>>cmn_Hans<<`` target token)."""
-    from tiny_model import build_tiny_marian
+    from tests.support.tiny_model import build_tiny_marian
 
     return build_tiny_marian(
         tmp_path_factory.mktemp("models") / "tiny-marian-en-zh",
@@ -81,49 +80,16 @@ def tiny_en_zh_dir(tmp_path_factory: pytest.TempPathFactory, seed_text: str) -> 
     )
 
 
-def kill_part_way(command: list[str], out: Path, env: dict[str, str], after: int = 40, before_kill=None):  # type: ignore[no-untyped-def]
-    """Start ``command --out out``, wait until its manifest lists ``after`` finished inputs
-    (or it ends, or 10 minutes pass: generous, for a loaded machine), SIGKILL it; return what
-    ``before_kill(proc)`` returned and the number of manifest lines at the kill (0: none yet).
-    The resume tests of folders and corpora share it."""
-    import signal
-    import subprocess
-    import time
-
-    proc = subprocess.Popen(
-        [*command, "--out", str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    manifest = out / "manifest.jsonl"
-    deadline = time.monotonic() + 600  # 60 s was too short at load 40: killed before its first line
-    while time.monotonic() < deadline and proc.poll() is None:
-        if manifest.exists() and manifest.read_text(encoding="utf-8").count("\n") >= after:
-            break
-        time.sleep(0.02)
-    seen = before_kill(proc) if before_kill is not None else None
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    return seen, manifest.read_text(encoding="utf-8").count("\n") if manifest.exists() else 0
-
-
 @pytest.fixture(scope="session")
 def ray_reference(tmp_path_factory: pytest.TempPathFactory, seed_text: str, tiny_model_dir: Path):
     """The Ray tests' articles and what ``tqa run -j 2`` (the local engine) writes for them,
-    made once for every Ray test file (tests/ray_runs.py)."""
-    import ray_runs
+    made once for every Ray test file (tests/support/ray_runs.py)."""
+    from tests.support import ray_runs
 
     base = tmp_path_factory.mktemp("ray-reference")
     inputs = ray_runs.articles(base / "in", seed_text, ray_runs.ARTICLES)
     ray_runs.local_run(inputs, base / "local", tiny_model_dir)
     return inputs, ray_runs.tree(base / "local")
-
-
-@functools.cache
-def ray_auth_token() -> str:
-    """One Ray auth token per test process: Ray's client keeps the first token it read for the
-    life of the process, so a second ``ray.init`` given another token cannot reach its own GCS."""
-    import secrets
-
-    return secrets.token_hex(32)
 
 
 CHROMIUM_ARGS = [

@@ -1,4 +1,4 @@
-"""The check interface and registry.
+"""The check interface (``Check``), the match-loop base (``PatternCheck``) and the registry.
 
 A check *measures*: it returns findings with their evidence. Whether a proposed
 replacement is applied is decided later, in one place (``pipeline.stages.plan``).
@@ -7,6 +7,7 @@ replacement is applied is decided later, in one place (``pipeline.stages.plan``)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from pipeline.core.document import Document
@@ -24,7 +25,7 @@ class ConfigurationError(ValueError):
 
 
 REGISTRY: dict[str, type[Check]] = {}
-# Checks that need the Chinese original (pipeline.original.source): configured like the others,
+# Checks that need the original (pipeline.checks.source): configured like the others,
 # run only when an article has its original.
 SOURCE_REGISTRY: dict[str, type[Check]] = {}
 
@@ -83,6 +84,17 @@ class Check:
     def find(self, doc: Document) -> Iterable[Finding]:
         raise NotImplementedError
 
+    def paths(self, option: str) -> list[str | Path]:
+        """The file paths of ``option`` (one path or a list of them), checked."""
+        paths = self.config[option]
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        if not isinstance(paths, list) or not all(isinstance(p, (str, Path)) for p in paths):
+            raise ConfigurationError(
+                f"{type(self).__name__}: {option} must be a file path or a list of them, got {paths!r}"
+            )
+        return paths
+
     def too_long(self, span: Span) -> Finding:
         """The finding that says a paragraph was skipped because of its length."""
         return self.finding(
@@ -96,3 +108,59 @@ class Check:
         """A finding of this check, at its configured severity unless ``severity`` is given."""
         kwargs.setdefault("severity", self.severity)
         return Finding(check=self.id, span=span, message=message, **kwargs)
+
+
+class PatternCheck(Check):
+    """A check that reports the kept matches of a pattern; the base owns the loop.
+
+    A subclass sets ``pattern`` (searched over the whole text) or fills ``matches(doc)``,
+    and fills the hooks it needs, each given the match and the document:
+
+    - ``keep``: whether the match is a defect (default: every match is);
+    - ``message``: the finding's message;
+    - ``replacement``: the text proposed for the span (default: None, nothing to propose);
+    - ``span``: where the finding is (default: the whole match);
+    - ``evidence``: what was seen (default: ``{"text": the matched text}``).
+
+    The base turns each kept match into a finding, with origin ``rule`` when it proposes a
+    replacement. ``by_span``: the matches do not come in text order (several patterns), so
+    the findings are sorted by span.
+    """
+
+    pattern: ClassVar[Any] = None  # a compiled ``re`` or ``regex`` pattern
+    by_span: ClassVar[bool] = False
+
+    def matches(self, doc: Document) -> Iterable[Any]:
+        return self.pattern.finditer(doc.text)
+
+    def keep(self, m: Any, doc: Document) -> bool:
+        return True
+
+    def message(self, m: Any, doc: Document) -> str:
+        raise NotImplementedError
+
+    def replacement(self, m: Any, doc: Document) -> str | None:
+        return None
+
+    def span(self, m: Any, doc: Document) -> Span:
+        return Span(m.start(), m.end())
+
+    def evidence(self, m: Any, doc: Document) -> dict[str, Any]:
+        return {"text": m.group()}
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        found = []
+        for m in self.matches(doc):
+            if not self.keep(m, doc):
+                continue
+            replacement = self.replacement(m, doc)
+            found.append(
+                self.finding(
+                    self.span(m, doc),
+                    self.message(m, doc),
+                    replacement=replacement,
+                    origin="rule" if replacement is not None else None,
+                    evidence=self.evidence(m, doc),
+                )
+            )
+        return sorted(found, key=lambda f: f.span) if self.by_span else found

@@ -11,12 +11,11 @@ not applied unless the user asks for glossary repairs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import regex
 
-from pipeline.checks.base import Check, ConfigurationError, register
+from pipeline.checks.base import Check, register
 from pipeline.checks.resources.glossary import GlossaryEntry, load_glossary, shipped_glossary
 from pipeline.checks.resources.termbase import as_glossary, load_termbase, shipped_termbase
 from pipeline.checks.resources.trie import PhraseTrie
@@ -43,10 +42,10 @@ class Calque(Check):
 
     def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
         super().__init__(severity, **options)
-        paths = _paths(self, "glossary")
+        paths = self.paths("glossary")
         terms = [
             *(shipped_termbase() if self.config["shipped"] else ()),
-            *(e for p in _paths(self, "termbase") for e in load_termbase(p)),
+            *(e for p in self.paths("termbase") for e in load_termbase(p)),
         ]
         by_phrase: dict[str, GlossaryEntry] = {}
         for entry in [
@@ -82,17 +81,6 @@ class Calque(Check):
                 )
             )
         return found
-
-
-def _paths(check: Check, option: str) -> list[str | Path]:
-    paths = check.config[option]
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    if not isinstance(paths, list) or not all(isinstance(p, (str, Path)) for p in paths):
-        raise ConfigurationError(
-            f"{type(check).__name__}: {option} must be a file path or a list of them, got {paths!r}"
-        )
-    return paths
 
 
 def _render(rendering: str, wildcard: str | None, matched: str) -> str | None:

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Any
 
-from pipeline.checks.base import Check, register
+from pipeline.checks.base import PatternCheck, register
 from pipeline.checks.glued import FUNCTION_WORDS
 from pipeline.checks.resources.words import WORDS_CACHED, WordIndex, word_index
 from pipeline.core.document import Document
-from pipeline.core.findings import Finding, Severity
+from pipeline.core.findings import Severity
 from pipeline.core.spans import Span
 
 _FIXED = re.compile(
@@ -69,38 +70,40 @@ _NOT_AFTER_RELATED = frozenset("to with by and or in as but than at for from".sp
 
 
 @register
-class MissingHyphen(Check):
+class MissingHyphen(PatternCheck):
     id = "missing-hyphen"
     severity = Severity.MINOR
     description = 'A fixed compound without its hyphens: "Sino Japanese", "post pandemic era", "COVID 19", "pandemic related deaths"'
 
-    def find(self, doc: Document) -> Iterable[Finding]:
-        text = doc.text
-        found = []
-        for m in _matches(text, word_index(doc)):
-            words = [g for g in m.groups() if g]
-            if m.group(16):  # "X related Y"
-                after = re.match(r"[a-z]+", text[m.end() :])
-                x = m.group(15).lower()
-                if (
-                    x in _NOT_BEFORE_RELATED
-                    or x in FUNCTION_WORDS
-                    or x.endswith("ly")
-                    or (after and after.group() in _NOT_AFTER_RELATED)
-                ):
-                    continue
-            if m.group(3) and (m.group(4).lower() in FUNCTION_WORDS or m.group(4).lower() in ("office", "offices")):
-                continue  # "post the era", "post office": not the prefix
-            era = [m.group(5)] if m.group(5) else []
-            joined = "-".join(w for w in words if w not in era) + (f" {era[0]}" if era else "")
-            span_text = m.group().rstrip()
-            found.append(
-                self.finding(
-                    Span(m.start(), m.start() + len(span_text)),
-                    f'a fixed compound without its hyphen: "{span_text}" -> "{joined}"',
-                    replacement=joined,
-                    origin="rule",
-                    evidence={"text": span_text},
-                )
-            )
-        return found
+    def matches(self, doc: Document) -> Iterable[re.Match[str]]:
+        return _matches(doc.text, word_index(doc))
+
+    def keep(self, m: re.Match[str], doc: Document) -> bool:
+        if m.group(16):  # "X related Y"
+            after = re.match(r"[a-z]+", doc.text[m.end() :])
+            x = m.group(15).lower()
+            if (
+                x in _NOT_BEFORE_RELATED
+                or x in FUNCTION_WORDS
+                or x.endswith("ly")
+                or (after and after.group() in _NOT_AFTER_RELATED)
+            ):
+                return False
+        # "post the era", "post office": not the prefix
+        return not (
+            m.group(3) and (m.group(4).lower() in FUNCTION_WORDS or m.group(4).lower() in ("office", "offices"))
+        )
+
+    def span(self, m: re.Match[str], doc: Document) -> Span:
+        return Span(m.start(), m.start() + len(m.group().rstrip()))
+
+    def message(self, m: re.Match[str], doc: Document) -> str:
+        return f'a fixed compound without its hyphen: "{m.group().rstrip()}" -> "{self.replacement(m, doc)}"'
+
+    def replacement(self, m: re.Match[str], doc: Document) -> str:
+        words = [g for g in m.groups() if g]
+        era = [m.group(5)] if m.group(5) else []
+        return "-".join(w for w in words if w not in era) + (f" {era[0]}" if era else "")
+
+    def evidence(self, m: re.Match[str], doc: Document) -> dict[str, Any]:
+        return {"text": m.group().rstrip()}

@@ -20,8 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import chain
+from typing import Any
 
-from pipeline.checks.base import Check, register
+from pipeline.checks.base import Check, PatternCheck, register
 from pipeline.checks.resources.wordfreq_en import derived, zipf
 from pipeline.checks.resources.words import LONGEST_WORD, WORDS_CACHED, WordIndex, word_index
 from pipeline.core.document import Document
@@ -176,66 +178,56 @@ class GluedWords(Check):
 
 
 @register
-class GluedNumber(Check):
+class GluedNumber(PatternCheck):
     id = "glued-number"
     severity = Severity.MINOR
     description = 'A number glued to a word: "in2020", "2020year", "5million"'
+    by_span = True
 
-    def find(self, doc: Document) -> Iterable[Finding]:
+    def matches(self, doc: Document) -> Iterable[re.Match[str]]:
         text = doc.text
         index = word_index(doc)
         # A letter next to a digit is inside one word of the index (both are word characters):
         # each distinct word is tested once, not the text scanned; most articles have none but "30th".
         mixed = list(filter(_letter_digit, index.distinct))
         if not mixed:
-            return []
-        found = []
+            return ()
         # "in2020" is a whole word of the index: each distinct word is matched once
-        for k in index.where(_number_glued):
-            m = _NUMBER_AFTER.fullmatch(text, index.starts[k], index.ends[k])
-            found.append(self._finding(m, f"{m.group(1)} {m.group(2)}"))
-        for m in _WORD_AFTER.finditer(text) if _may_have_word_after(index, mixed) else ():
-            word = m.group(2)
-            if word in _UNITS or zipf(word) < 4.0 or text[m.start() - 1 : m.start()].isalpha():
-                continue
-            found.append(self._finding(m, f"{m.group(1)} {word}"))
-        return sorted(found, key=lambda f: f.span)
+        glued = [_NUMBER_AFTER.fullmatch(text, index.starts[k], index.ends[k]) for k in index.where(_number_glued)]
+        return chain(glued, _WORD_AFTER.finditer(text) if _may_have_word_after(index, mixed) else ())
 
-    def _finding(self, m: re.Match[str], replacement: str) -> Finding:
-        return self.finding(
-            Span(m.start(), m.end()),
-            f'a number glued to a word: "{m.group()}"',
-            replacement=replacement,
-            origin="rule",
-            evidence={"text": m.group()},
-        )
+    def keep(self, m: re.Match[str], doc: Document) -> bool:
+        if m.re is not _WORD_AFTER:
+            return True
+        word = m.group(2)
+        return not (word in _UNITS or zipf(word) < 4.0 or doc.text[m.start() - 1 : m.start()].isalpha())
+
+    def message(self, m: re.Match[str], doc: Document) -> str:
+        return f'a number glued to a word: "{m.group()}"'
+
+    def replacement(self, m: re.Match[str], doc: Document) -> str:
+        return f"{m.group(1)} {m.group(2)}"
 
 
 @register
-class GluedPunctuation(Check):
+class GluedPunctuation(PatternCheck):
     id = "glued-punctuation"
     severity = Severity.MINOR
     description = (
         'No space outside a bracket or after a colon between words: "China(Beijing)", "(Beijing)is", "said:the"'
     )
+    pattern = _MARK
 
-    def find(self, doc: Document) -> Iterable[Finding]:
+    def keep(self, m: re.Match[str], doc: Document) -> bool:
         text = doc.text
-        found = []
-        for m in _MARK.finditer(text):
-            if not _glued_mark(text, m.start()):
-                continue
-            if _CODE.search(_token_at(text, m.start(), m.end())):
-                continue  # a URL, an identifier or code
-            mark = m.group()
-            replacement = " (" if mark == "(" else mark + " "
-            found.append(
-                self.finding(
-                    Span(m.start(), m.end()),
-                    f"no space {'before' if mark == '(' else 'after'} {mark!r}",
-                    replacement=replacement,
-                    origin="rule",
-                    evidence={"text": text[max(0, m.start() - 12) : m.end() + 12]},
-                )
-            )
-        return found
+        # not in a URL, an identifier or code
+        return _glued_mark(text, m.start()) and not _CODE.search(_token_at(text, m.start(), m.end()))
+
+    def message(self, m: re.Match[str], doc: Document) -> str:
+        return f"no space {'before' if m.group() == '(' else 'after'} {m.group()!r}"
+
+    def replacement(self, m: re.Match[str], doc: Document) -> str:
+        return " (" if m.group() == "(" else m.group() + " "
+
+    def evidence(self, m: re.Match[str], doc: Document) -> dict[str, Any]:
+        return {"text": doc.text[max(0, m.start() - 12) : m.end() + 12]}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pipeline.checks.base import Check, register
 from pipeline.checks.resources.termbase import shipped_termbase
@@ -36,7 +36,7 @@ def syllables(word: str) -> int:
     """How many Mandarin syllables ``word`` is made of (0: it is not pinyin). Prefers the
     longest syllable first, backing off where that leaves an impossible rest."""
 
-    @lru_cache(maxsize=None)
+    @cache
     def count(i: int) -> int:
         if i == len(word):
             return 0

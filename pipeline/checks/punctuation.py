@@ -19,10 +19,11 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 import regex
 
-from pipeline.checks.base import MAX_PARAGRAPH_CHARS, Check, register
+from pipeline.checks.base import MAX_PARAGRAPH_CHARS, Check, PatternCheck, register
 from pipeline.checks.spoken import drop_split_quotations
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
@@ -87,40 +88,35 @@ def _in_cjk(text: str, i: int, j: int) -> bool:
 
 
 @register
-class CjkPunctuation(Check):
+class CjkPunctuation(PatternCheck):
     id = "cjk-punctuation"
     severity = Severity.MINOR
     description = "Full-width (Chinese) punctuation, letters or spaces in English text, outside Chinese passages"
+    pattern = _FULLWIDTH
 
-    def find(self, doc: Document) -> Iterable[Finding]:
-        text = doc.text
-        found = []
-        for m in _FULLWIDTH.finditer(text):
-            if _in_cjk(text, m.start(), m.end()):
-                continue
-            mark = m.group()
-            if mark[0] == "\u3000":
-                fixed = " " * len(mark)
-            else:
-                fixed = _ascii(mark)
-                before = text[m.start() - 1] if m.start() else ""
-                after = text[m.end()] if m.end() < len(text) else ""
-                if mark in _CLOSING_OR_STOP and after.isalpha():
-                    fixed += " "
-                elif mark in _CLOSING_OR_STOP and after.isdigit() and not before.isdigit():
-                    fixed += " "
-                if mark in _OPENING and (before.isalnum() or before in ",.;:!?"):
-                    fixed = " " + fixed
-            found.append(
-                self.finding(
-                    Span(m.start(), m.end()),
-                    f"full-width {unicodedata.name(mark[0], 'character').lower()} in English text",
-                    replacement=fixed,
-                    origin="rule",
-                    evidence={"text": mark, "codepoint": f"U+{ord(mark[0]):04X}"},
-                )
-            )
-        return found
+    def keep(self, m: regex.Match[str], doc: Document) -> bool:
+        return not _in_cjk(doc.text, m.start(), m.end())
+
+    def message(self, m: regex.Match[str], doc: Document) -> str:
+        return f"full-width {unicodedata.name(m.group()[0], 'character').lower()} in English text"
+
+    def replacement(self, m: regex.Match[str], doc: Document) -> str:
+        text, mark = doc.text, m.group()
+        if mark[0] == "\u3000":
+            return " " * len(mark)
+        fixed = _ascii(mark)
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if mark in _CLOSING_OR_STOP and after.isalpha():
+            fixed += " "
+        elif mark in _CLOSING_OR_STOP and after.isdigit() and not before.isdigit():
+            fixed += " "
+        if mark in _OPENING and (before.isalnum() or before in ",.;:!?"):
+            fixed = " " + fixed
+        return fixed
+
+    def evidence(self, m: regex.Match[str], doc: Document) -> dict[str, Any]:
+        return {"text": m.group(), "codepoint": f"U+{ord(m.group()[0]):04X}"}
 
 
 # the standard library's engine finds these literal marks 2-3x faster than ``regex``

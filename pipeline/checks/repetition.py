@@ -1,5 +1,8 @@
 """``repeated-phrase``: a word or phrase repeated back to back or nearly so.
 
+Over 400 lines because the one pass over the shared word index (runs of copies, the
+allowances for speech and lists, the overlap grouping) reads best beside its allowances.
+
 Machine translation repeats what it is unsure of: "reduce poverty reduction, reduce
 poverty reduction", "China China relations", "fruits and fruits", "the Fate of the Fate".
 English repeats too, on purpose ("had had", "that that", "very very", "more and more",

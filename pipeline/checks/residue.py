@@ -18,10 +18,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from itertools import chain
+from typing import Any
 
-from pipeline.checks.base import Check, register
+from pipeline.checks.base import PatternCheck, register
 from pipeline.core.document import Document
-from pipeline.core.findings import Finding, Severity
+from pipeline.core.findings import Severity
 from pipeline.core.spans import Span
 
 # Each pattern starts with the characters it needs (not a look-behind or a space), which lets
@@ -41,44 +43,36 @@ _ENTITY = re.compile(
 
 
 @register
-class DoubledPunctuation(Check):
+class DoubledPunctuation(PatternCheck):
     id = "doubled-punctuation"
     severity = Severity.MINOR
     description = 'Two punctuation marks in a row: ". ,", "etc. ,", ",,", ", ."'
+    pattern = _DOUBLED
 
-    def find(self, doc: Document) -> Iterable[Finding]:
-        found = []
-        for m in _DOUBLED.finditer(doc.text):
-            first, space, second = m.groups()
-            if first == second == "." or first == second == ":" and not space:
-                continue  # ".." is part of an ellipsis or a path; "::" a separator in code
-            if first == "." and not space:
-                continue  # "etc.," and "U.S.;" are standard
-            if first == second:
-                replacement = first
-            elif first == ".":
-                replacement = "." + second  # "etc. ," -> "etc.,"
-            else:
-                replacement = None
-            found.append(
-                self.finding(
-                    Span(m.start(), m.end()),
-                    f"two punctuation marks in a row: {m.group()!r}",
-                    replacement=replacement,
-                    origin="rule" if replacement else None,
-                    evidence={"text": m.group()},
-                )
-            )
-        return found
+    def keep(self, m: re.Match[str], doc: Document) -> bool:
+        first, space, second = m.groups()
+        if first == second == "." or first == second == ":" and not space:
+            return False  # ".." is part of an ellipsis or a path; "::" a separator in code
+        return not (first == "." and not space)  # "etc.," and "U.S.;" are standard
+
+    def message(self, m: re.Match[str], doc: Document) -> str:
+        return f"two punctuation marks in a row: {m.group()!r}"
+
+    def replacement(self, m: re.Match[str], doc: Document) -> str | None:
+        first, _, second = m.groups()
+        if first == second:
+            return first
+        return "." + second if first == "." else None  # "etc. ," -> "etc.,"
 
 
 @register
-class SpacedQuote(Check):
+class SpacedQuote(PatternCheck):
     id = "spaced-quote"
     severity = Severity.MINOR
     description = 'Space inside curly quotation marks: "“ Belt and Road ”"'
 
-    def find(self, doc: Document) -> Iterable[Finding]:
+    def matches(self, doc: Document) -> Iterable[tuple[int, int]]:
+        """(start, end) of each spaced quotation mark, with its spaces, in text order."""
         text = doc.text
         spans = [
             m.span()
@@ -91,60 +85,54 @@ class SpacedQuote(Check):
                 start -= 1
             if start < m.start() and start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.,!?"):
                 spans.append((start, m.end()))
-        found = []
-        for start, end in sorted(spans):
-            quoted = text[start:end]
-            found.append(
-                self.finding(
-                    Span(start, end),
-                    "space inside quotation marks",
-                    replacement=quoted.strip(" \t"),
-                    origin="rule",
-                    evidence={"text": quoted},
-                )
-            )
-        return found
+        return sorted(spans)
+
+    def span(self, m: tuple[int, int], doc: Document) -> Span:
+        return Span(*m)
+
+    def message(self, m: tuple[int, int], doc: Document) -> str:
+        return "space inside quotation marks"
+
+    def replacement(self, m: tuple[int, int], doc: Document) -> str:
+        return doc.text[m[0] : m[1]].strip(" \t")
+
+    def evidence(self, m: tuple[int, int], doc: Document) -> dict[str, Any]:
+        return {"text": doc.text[m[0] : m[1]]}
 
 
 @register
-class HtmlResidue(Check):
+class HtmlResidue(PatternCheck):
     id = "html-residue"
     severity = Severity.MINOR
     description = 'HTML tags or entities left in the text: "< / p >", "<br>", "&nbsp;"'
+    by_span = True
 
-    def find(self, doc: Document) -> Iterable[Finding]:
-        text = doc.text
-        found = []
-        for m in _TAG.finditer(text):
-            if _WELL_FORMED.fullmatch(m.group()):
-                # "<p>" may be a page given as text on purpose: reported, left for a person
-                found.append(
-                    self.finding(
-                        Span(m.start(), m.end()), f"HTML tag in the text: {m.group()!r}", evidence={"text": m.group()}
-                    )
-                )
-                continue
-            before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
-            glue = before.isalnum() and after.isalnum()
-            start = m.start() - 1 if before == " " and after in (" ", "\n", "") else m.start()  # no double space left
-            found.append(
-                self.finding(
-                    Span(start, m.end()),
-                    f"broken HTML tag in the text: {m.group()!r}",
-                    replacement=" " if glue else "",
-                    origin="rule",
-                    evidence={"text": m.group()},
-                )
-            )
-        for m in _ENTITY.finditer(text):
+    def matches(self, doc: Document) -> Iterable[re.Match[str]]:
+        return chain(_TAG.finditer(doc.text), _ENTITY.finditer(doc.text))
+
+    def message(self, m: re.Match[str], doc: Document) -> str:
+        if m.re is _ENTITY:
+            return f"HTML entity in the text: {m.group()!r}"
+        # "<p>" may be a page given as text on purpose: reported, left for a person
+        return (
+            f"HTML tag in the text: {m.group()!r}"
+            if _WELL_FORMED.fullmatch(m.group())
+            else f"broken HTML tag in the text: {m.group()!r}"
+        )
+
+    def replacement(self, m: re.Match[str], doc: Document) -> str | None:
+        if m.re is _ENTITY:
             char = html.unescape(m.group().replace(" ", "").replace("\t", ""))
-            found.append(
-                self.finding(
-                    Span(m.start(), m.end()),
-                    f"HTML entity in the text: {m.group()!r}",
-                    replacement=" " if char == "\xa0" else char,
-                    origin="rule",
-                    evidence={"text": m.group()},
-                )
-            )
-        return sorted(found, key=lambda f: f.span)
+            return " " if char == "\xa0" else char
+        if _WELL_FORMED.fullmatch(m.group()):
+            return None
+        text = doc.text
+        return " " if text[m.start() - 1 : m.start()].isalnum() and text[m.end() : m.end() + 1].isalnum() else ""
+
+    def span(self, m: re.Match[str], doc: Document) -> Span:
+        text = doc.text
+        before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+        broken = m.re is _TAG and not _WELL_FORMED.fullmatch(m.group())
+        # a broken tag takes the space before it along, so that no double space is left
+        start = m.start() - 1 if broken and before == " " and after in (" ", "\n", "") else m.start()
+        return Span(start, m.end())

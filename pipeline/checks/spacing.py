@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import chain
+from typing import Any
 
 import regex
 
-from pipeline.checks.base import Check, register
+from pipeline.checks.base import PatternCheck, register
 from pipeline.core.document import Document
-from pipeline.core.findings import Finding, Severity
+from pipeline.core.findings import Severity
 from pipeline.core.spans import Span
 
 # Every hyphen with spaces on either side; which of them are artefacts is decided per
@@ -114,120 +116,115 @@ def _strip(s: str) -> str:
 
 
 @register
-class HyphenSpacing(Check):
+class HyphenSpacing(PatternCheck):
     id = "hyphen-spacing"
     severity = Severity.MINOR
     description = 'Space inside a hyphenated compound, a tokenizer artefact: "good -neighborly", "e -commerce"'
 
-    def find(self, doc: Document) -> Iterable[Finding]:
+    def matches(self, doc: Document) -> Iterable[regex.Match[str]]:
+        return _spaced_hyphens(doc.text)
+
+    def keep(self, m: regex.Match[str], doc: Document) -> bool:
         text = doc.text
-        found = []
-        for m in _spaced_hyphens(text):
-            before, after = m.group(1), m.group(2)
-            if not before and not after:
-                continue  # an ordinary compound
-            word = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.start())
-            if word is None or not word.group()[-1].isalpha():
-                continue
-            if text[m.end()].isdigit() and not (after == "" and word.group().isupper()):
-                continue
-            if after:  # "anti - terrorism", "anti- terrorism": only after a known prefix
-                following = _WORD_AFTER.match(text, m.end())
-                if word.group().lower() not in _PREFIXES or following is None or following.group() in _CONJUNCTIONS:
-                    continue
-                if not before and len(following.group()) < 3:
-                    continue
-            following = _NEXT_WORD.match(text, m.end())
-            compound = f"{word.group()}{m.group()}{following.group() if following else ''}"
-            found.append(
-                self.finding(
-                    Span(m.start(), m.end()),
-                    f'space inside a hyphenated compound: "{compound}"',
-                    replacement="-",
-                    origin="rule",
-                    evidence={"text": compound},
-                )
-            )
-        return found
+        before, after = m.group(1), m.group(2)
+        if not before and not after:
+            return False  # an ordinary compound
+        word = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.start())
+        if word is None or not word.group()[-1].isalpha():
+            return False
+        if text[m.end()].isdigit() and not (after == "" and word.group().isupper()):
+            return False
+        if after:  # "anti - terrorism", "anti- terrorism": only after a known prefix
+            following = _WORD_AFTER.match(text, m.end())
+            if word.group().lower() not in _PREFIXES or following is None or following.group() in _CONJUNCTIONS:
+                return False
+            if not before and len(following.group()) < 3:
+                return False
+        return True
+
+    def message(self, m: regex.Match[str], doc: Document) -> str:
+        return f'space inside a hyphenated compound: "{_compound(doc.text, m)}"'
+
+    def replacement(self, m: regex.Match[str], doc: Document) -> str:
+        return "-"
+
+    def evidence(self, m: regex.Match[str], doc: Document) -> dict[str, Any]:
+        return {"text": _compound(doc.text, m)}
+
+
+def _compound(text: str, m: regex.Match[str]) -> str:
+    """The compound around a kept spaced hyphen: the word before, the hyphen with its spaces, the word after."""
+    word = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.start())
+    following = _NEXT_WORD.match(text, m.end())
+    return f"{word.group()}{m.group()}{following.group() if following else ''}"  # type: ignore[union-attr]
 
 
 @register
-class SpaceBeforePunctuation(Check):
+class SpaceBeforePunctuation(PatternCheck):
     id = "space-before-punctuation"
     severity = Severity.MINOR
     description = (
         'Space before a comma, full stop, colon, closing bracket or possessive: "China , Central Asia", "China \'s"'
     )
+    by_span = True
 
-    def find(self, doc: Document) -> Iterable[Finding]:
+    def matches(self, doc: Document) -> Iterable[regex.Match[str]]:
+        return chain(_spaced_marks(doc.text), _SPACE_AFTER_OPEN.finditer(doc.text))
+
+    def keep(self, m: regex.Match[str], doc: Document) -> bool:
+        if m.re is _SPACE_AFTER_OPEN:
+            return True
         text = doc.text
-        found = []
-        for m in _spaced_marks(text):
-            prev = text[m.start() - 1] if m.start() else ""
-            if not (prev.isalnum() or prev in _WORD_END) or (m.group("poss") and not prev.isalpha()):
-                continue
-            if m.group("punct") and m.group("punct") == ":" and prev.isdigit():
-                continue  # a ratio or score: "3 : 1"
-            what = (
-                "a split-off possessive"
-                if m.group("poss")
-                else "a closing bracket"
-                if m.group("close")
-                else "punctuation"
-            )
-            found.append(self._finding(m, f"space before {what}"))
-        for m in _SPACE_AFTER_OPEN.finditer(text):
-            found.append(self._finding(m, "space after an opening bracket"))
-        return sorted(found, key=lambda f: f.span)
+        prev = text[m.start() - 1] if m.start() else ""
+        if not (prev.isalnum() or prev in _WORD_END) or (m.group("poss") and not prev.isalpha()):
+            return False
+        return not (m.group("punct") and m.group("punct") == ":" and prev.isdigit())  # a ratio or score: "3 : 1"
 
-    def _finding(self, m: regex.Match[str], message: str) -> Finding:
-        return self.finding(
-            Span(m.start(), m.end()),
-            message,
-            replacement=_strip(m.group()),
-            origin="rule",
-            evidence={"text": m.group()},
+    def message(self, m: regex.Match[str], doc: Document) -> str:
+        if m.re is _SPACE_AFTER_OPEN:
+            return "space after an opening bracket"
+        what = (
+            "a split-off possessive" if m.group("poss") else "a closing bracket" if m.group("close") else "punctuation"
         )
+        return f"space before {what}"
+
+    def replacement(self, m: regex.Match[str], doc: Document) -> str:
+        return _strip(m.group())
 
 
 @register
-class MissingSpace(Check):
+class MissingSpace(PatternCheck):
     id = "missing-space"
     severity = Severity.MINOR
     description = 'No space after sentence punctuation or a comma: "cooperation.The", "trade,and"'
+    pattern = _MISSING_SPACE
 
-    def find(self, doc: Document) -> Iterable[Finding]:
-        return [
-            self.finding(
-                Span(m.start(), m.end()),
-                f"no space after {m.group()!r}",
-                replacement=m.group() + " ",
-                origin="rule",
-                evidence={"text": doc.text[max(0, m.start() - 10) : m.end() + 10]},
-            )
-            for m in _MISSING_SPACE.finditer(doc.text)
-        ]
+    def message(self, m: regex.Match[str], doc: Document) -> str:
+        return f"no space after {m.group()!r}"
+
+    def replacement(self, m: regex.Match[str], doc: Document) -> str:
+        return m.group() + " "
+
+    def evidence(self, m: regex.Match[str], doc: Document) -> dict[str, Any]:
+        return {"text": doc.text[max(0, m.start() - 10) : m.end() + 10]}
 
 
 @register
-class OrdinalSpacing(Check):
+class OrdinalSpacing(PatternCheck):
     id = "ordinal-spacing"
     severity = Severity.MINOR
     description = 'Space inside an ordinal number: "the 30 th anniversary"'
+    pattern = _ORDINAL
 
-    def find(self, doc: Document) -> Iterable[Finding]:
-        found = []
-        for m in _ORDINAL.finditer(doc.text):
-            # "12 st" (stone) is a unit, not a split "12th": only the number's own suffix counts
-            if m.group(3) != _ordinal_suffix(m.group(1)):
-                continue
-            found.append(
-                self.finding(
-                    Span(m.start(2), m.end(3)),
-                    "space inside an ordinal number",
-                    replacement=m.group(3),
-                    origin="rule",
-                    evidence={"text": m.group()},
-                )
-            )
-        return found
+    def keep(self, m: regex.Match[str], doc: Document) -> bool:
+        # "12 st" (stone) is a unit, not a split "12th": only the number's own suffix counts
+        return m.group(3) == _ordinal_suffix(m.group(1))
+
+    def span(self, m: regex.Match[str], doc: Document) -> Span:
+        return Span(m.start(2), m.end(3))
+
+    def message(self, m: regex.Match[str], doc: Document) -> str:
+        return "space inside an ordinal number"
+
+    def replacement(self, m: regex.Match[str], doc: Document) -> str:
+        return m.group(3)

@@ -10,7 +10,8 @@ import typer
 from pipeline.cli.app import (
     fail,
 )
-from pipeline.cli.options import DEFAULT_ZH, ConfigOpt, LangOpt, run_config
+from pipeline.cli.options import ConfigOpt, LangOpt, run_config
+from pipeline.core.settings import DEFAULT_MODEL
 
 
 def _router_and_languages(lang: str | None, config: Path | None):  # type: ignore[no-untyped-def]
@@ -18,7 +19,7 @@ def _router_and_languages(lang: str | None, config: Path | None):  # type: ignor
 
     cfg = run_config(config, None, None)
     table = model_table(None, cfg.models)
-    router = Router({"zh": DEFAULT_ZH, **table}, table.get("fallback"))
+    router = Router({"zh": DEFAULT_MODEL, **table}, table.get("fallback"))
     langs = [x.strip().lower() for x in (lang or "").split(",") if x.strip()]
     return router, langs, table
 
@@ -43,7 +44,7 @@ def models_pull(
 
     router, langs, _ = _router_and_languages(lang, config)
     wanted = ([model] if model else []) + [m for x in langs if (m := router.model_for(x))]
-    for name in dict.fromkeys(wanted or [DEFAULT_ZH]):
+    for name in dict.fromkeys(wanted or [DEFAULT_MODEL]):
         if _Path(name).expanduser().is_dir():
             typer.echo(f"{name}: a local folder, nothing to pull")
             continue
@@ -93,7 +94,7 @@ def models_convert(
     model: Annotated[
         str,
         typer.Argument(metavar="MODEL", help="A model folder or a locally available model id."),
-    ] = "Helsinki-NLP/opus-mt-zh-en",
+    ] = DEFAULT_MODEL,
     out: Annotated[
         Optional[Path],
         typer.Option(metavar="DIR", help="Output folder (default: the model cache)."),

@@ -132,7 +132,8 @@ def apply_decisions(
     ] = None,
 ) -> None:
     """Write the final text: the original input with exactly the accepted changes applied."""
-    from pipeline.review.apply import ReviewError, apply_review
+    from pipeline.review.apply import apply_review
+    from pipeline.review.decisions import ReviewError
 
     try:
         done = apply_review(decisions, out, input_file)

@@ -21,7 +21,6 @@ from pipeline.cli.app import (
 )
 from pipeline.cli.options import (
     DEFAULT_OUT,
-    DEFAULT_ZH,
     Backend,
     ConfigOpt,
     Device,
@@ -43,9 +42,11 @@ from pipeline.cli.options import (
     encoding_option,
     ignore_list,
     report_malformed,
+    report_unreadable,
     run_config,
     usage_errors,
 )
+from pipeline.core.settings import BATCH_SIZE, CHUNK_SIZE, DEFAULT_MODEL, MAX_LENGTH, NUM_BEAMS, ROUND_TRIP_MODEL
 from pipeline.stages.job_list import (
     DEFAULT_INPUT,
     job_list,
@@ -101,7 +102,7 @@ def run(
             metavar="N",
             help="Segments per model call (sorted by length across the chunk).",
         ),
-    ] = 16,
+    ] = BATCH_SIZE,
     device: Annotated[
         Device,
         typer.Option(
@@ -117,7 +118,7 @@ def run(
             metavar="N",
             help="Beam size for translation.",
         ),
-    ] = 4,
+    ] = NUM_BEAMS,
     max_length: Annotated[
         int,
         typer.Option(
@@ -126,7 +127,7 @@ def run(
             metavar="N",
             help="Maximum tokens generated per segment.",
         ),
-    ] = 512,
+    ] = MAX_LENGTH,
     apply: Annotated[
         Optional[str],
         typer.Option(
@@ -227,7 +228,7 @@ def run(
         typer.Option(
             rich_help_panel="Model",
             metavar="ID|DIR",
-            help="English-to-Chinese model for round trips. Default: Helsinki-NLP/opus-mt-en-zh.",
+            help=f"English-to-Chinese model for round trips. Default: {ROUND_TRIP_MODEL}.",
             show_default=False,
         ),
     ] = None,
@@ -295,7 +296,7 @@ def run(
             metavar="N",
             help="Inputs per chunk: the translator gets a chunk's passages together; memory follows the chunk.",
         ),
-    ] = 64,
+    ] = CHUNK_SIZE,
     gpus_per_actor: Annotated[
         float,
         typer.Option(
@@ -318,13 +319,15 @@ def run(
         TimeRemainingColumn,
     )
 
+    from pipeline.core.settings import Settings
+    from pipeline.engines import default_jobs, run_batch
     from pipeline.report import error_row, summary_table, write_summary
     from pipeline.report.export import FindingsExport
     from pipeline.report.names import mirrored_stems
     from pipeline.report.rowspool import RowSpool
     from pipeline.report.run_summary import RunTally
-    from pipeline.report.summary import SummaryNotWritten
-    from pipeline.stages.batch import Settings, TranslatorSlot, default_jobs, run_batch
+    from pipeline.report.summary import SummaryNotWritten, plain_summary
+    from pipeline.stages.translate import TranslatorSlot
     from pipeline.util.outlock import OutputLocked, output_lock
     from pipeline.util.progress import PlainProgress
 
@@ -358,12 +361,14 @@ def run(
         input_format,
         Fields(text_field, id_field, source_field, cleaned_field),
         in_place,
+        named=None if paths_from is not None else (paths or []),
     )
     files, corpora, count = inputs.files, inputs.corpora, inputs.record_count
+    unreadable = report_unreadable(inputs)
     references = usage_errors(usage_errors(reference_texts)(ref, files))  # a reference is read when its input is
     settings = Settings(
         apply=cfg.apply if apply is None else apply_option(apply),
-        model=models.pop("zh", DEFAULT_ZH),
+        model=models.pop("zh", DEFAULT_MODEL),
         fallback_model=models.pop("fallback", None),
         models=models,
         backend=backend.value,
@@ -401,7 +406,13 @@ def run(
     )
     position = {path_text(path): i for i, path in enumerate(files)}  # summaries list the inputs in this order
     writers = _corpus_writers(corpora, out)
-    records = inputs.records(report_malformed(malformed))
+    report = report_malformed(malformed, "written back unprocessed")
+
+    def passed(corpus, item) -> None:  # type: ignore[no-untyped-def]
+        writers.hold(corpus, item)  # in the written corpus as it was read, in its place
+        report(corpus, item)
+
+    records = inputs.records(passed)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -447,7 +458,7 @@ def run(
                     record = outcome.job.record
                     export.add_resumed(
                         out,
-                        outcome.job.stem,
+                        outcome.job.stem if record is None or settings.record_reports else "",  # no reports: no name
                         outcome.job.key,
                         record and record.text,
                         outcome.output,
@@ -497,7 +508,11 @@ def run(
         for path, reason in unwritten:
             summary_error = f"tqa: error: cannot write {path}: {reason}"
             console.print(printable(summary_error), markup=False)
-    Console(soft_wrap=False).print(summary_table(rows, text=printable))
+    table = summary_table(rows, text=printable)
+    if sys.stdout.isatty():
+        Console(soft_wrap=False).print(table)
+    else:  # a log or a pipe: whole names, one line each
+        sys.stdout.write(plain_summary(table))
     rows.close()
     for notice, n in sorted(notices.items()):
         typer.echo(f"tqa: {n} article(s) with {printable(notice)}", err=True)
@@ -513,8 +528,8 @@ def run(
     if (out / "index.html").is_file() and next(Path(out).glob("**/*.findings.json"), None) is not None:
         typer.echo(printable(f"tqa: review: tqa review {shlex.quote(str(out))}"))
     if malformed[0]:
-        typer.echo(f"tqa: {malformed[0]} malformed record(s) skipped", err=True)
-    if failed or summary_error or malformed[0]:
+        typer.echo(f"tqa: {malformed[0]} malformed record(s) written back unprocessed", err=True)
+    if failed or summary_error or malformed[0] or unreadable:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         raise typer.Exit(EXIT_FINDINGS)
@@ -558,7 +573,6 @@ def _reports(value: str | None) -> frozenset[str] | None:
 
 
 def _preflight(model: str | None, backend: str, device: str, round_trip_model: str | None) -> None:
-    from pipeline.translate import DEFAULT_MODEL
     from pipeline.translate.preflight import PreflightError, check_translation_setup
 
     try:

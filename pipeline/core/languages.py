@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import regex
 
@@ -169,7 +169,7 @@ LATIN_PROFILES = (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _factory(profiles: tuple[str, ...] | None = None):  # type: ignore[no-untyped-def]
     """langdetect's profiles (all, or those named), loaded once per process and only when
     first needed."""

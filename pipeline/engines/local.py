@@ -3,7 +3,8 @@
 Each chunk is checked and planned in the workers, its translation requests go to the model
 in this process together (deduplicated, one call per model), then the workers apply,
 verify, score and write each document's reports, and the chunk is let go: memory follows
-the chunk size, not the number of documents.
+the chunk size, not the number of documents. The loop around it (resume, commit,
+fail-fast) is ``Engine.run``'s.
 """
 
 from __future__ import annotations
@@ -11,76 +12,49 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from itertools import islice
+from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline.stages import batch
-from pipeline.stages.batch import Job, Outcome, Prepared, Settings, Stages, TranslatorSlot
+from pipeline.core.settings import Settings
+from pipeline.engines.base import Engine, Launch, chunks
+from pipeline.stages import worker
+from pipeline.stages.job import Job, Outcome, Prepared
+from pipeline.stages.translate import Stages, TranslatorSlot
 
 
-class LocalEngine:
+class LocalEngine(Engine):
     name = "local"
 
-    def run(
-        self,
-        jobs: Iterable[Job],
-        count: int,
-        settings: Settings,
-        out_dir: Path,
-        resume: bool,
-        fail_fast: bool,
-        slot: TranslatorSlot,
-    ) -> Iterator[Outcome]:
+    @contextmanager
+    def started(self, settings: Settings, out_dir: Path, count: int, slot: TranslatorSlot) -> Iterator[Launch]:
         stages = Stages(settings, slot)
-        manifest = batch.open_manifest(out_dir, resume)
         with _executor(settings, out_dir, count) as executor:
-            for chunk in _chunks(jobs, settings.chunk_size):
-                todo: list[Job] = []
-                for job in chunk:
-                    done_before = batch.resumed(manifest, job, stages.fingerprint) if resume else None
-                    if done_before is not None:
-                        yield done_before
-                    else:
-                        todo.append(job)
-                prepared = list(executor.map(batch._prepare_job, todo, chunksize=8))
+
+            def launch(todo: list[Job]) -> Iterator[Outcome]:
+                """A chunk's outcomes: the inputs that failed their checks first, then the others."""
+                prepared = list(executor.map(worker.prepare_job, todo, chunksize=8))
                 ready = [(job, prep) for job, prep in zip(todo, prepared) if isinstance(prep, Prepared)]
                 for job, prep in zip(todo, prepared):
                     if isinstance(prep, str):
                         yield Outcome(job, error=prep)
-                        if fail_fast:
-                            return
                 translations, run_settings = stages.translate(ready)
-                outcomes = executor.map(
-                    batch._finish_job,
+                yield from executor.map(
+                    worker.finish_job,
                     [j for j, _ in ready],
                     [p for _, p in ready],
                     translations,
                     [run_settings] * len(ready),
                     [slot.error] * len(ready),
                 )
-                done: list[Outcome] = []
-                for outcome in outcomes:
-                    done.append(outcome)
-                    if outcome.error and fail_fast:
-                        break
-                batch.commit_chunk(done, out_dir, manifest, stages.fingerprint)
-                for outcome in done:
-                    yield outcome
-                    if outcome.error and fail_fast:
-                        return
+
+            yield launch
 
 
 def check(jobs: Iterable[Job], settings: Settings, count: int) -> Iterator[tuple[Job, Prepared | str]]:
     """Check and plan ``jobs`` (in worker processes with ``settings.jobs``), in order."""
     with _executor(settings, None, count) as executor:
-        for chunk in _chunks(jobs, settings.chunk_size):
-            yield from zip(chunk, executor.map(batch._prepare_job, chunk, chunksize=8))
-
-
-def _chunks(items: Iterable[Job], size: int) -> Iterator[list[Job]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
+        for chunk in chunks(jobs, settings.chunk_size):
+            yield from zip(chunk, executor.map(worker.prepare_job, chunk, chunksize=8))
 
 
 class _Inline(Executor):
@@ -95,14 +69,14 @@ def _executor(settings: Settings, out_dir: Path | None, inputs: int) -> Executor
     workers = max(1, min(settings.jobs, inputs))
     if workers > 1:
         return ProcessPoolExecutor(workers, initializer=_init_process, initargs=(settings, out_dir, os.getpid()))
-    batch._init_worker(settings, out_dir)
+    worker.init_worker(settings, out_dir)
     return _Inline()
 
 
 def _init_process(settings: Settings, out_dir: Path | None, parent: int) -> None:
     _exit_with(parent)
-    batch._pin_threads()
-    batch._init_worker(settings, out_dir)
+    worker.pin_threads()
+    worker.init_worker(settings, out_dir)
 
 
 def _exit_with(parent: int) -> None:

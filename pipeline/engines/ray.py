@@ -8,8 +8,9 @@
 
 Blocks are chunks of ``settings.chunk_size`` jobs, and every stage keeps them whole, so the
 translator sees the same chunks as on the local engine and the outputs are the same bytes.
-The driver keeps tqa's manifest (``--resume`` skips what it lists) and hands each outcome on
-as it arrives; the CLI writes the batch-wide files from those outcomes, as with the local
+The driver runs ``Engine.run``'s loop: it keeps tqa's manifest (``--resume`` skips what it
+lists), launches a window of the rest as one dataset and hands each outcome on as its chunk
+is committed; the CLI writes the batch-wide files from those outcomes, as with the local
 engine. Reports are written by the tasks into ``--out``, which every node must see (a
 shared folder).
 """
@@ -18,13 +19,16 @@ from __future__ import annotations
 
 import pickle
 import sys
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pipeline.stages import batch
-from pipeline.stages.batch import Job, Outcome, Prepared, Settings, Stages, TranslatorSlot
+from pipeline.core.settings import Settings
+from pipeline.engines.base import Engine, Launch
+from pipeline.stages import worker
+from pipeline.stages.job import Job, Outcome, Prepared
+from pipeline.stages.translate import Stages, TranslatorSlot
 
 # jobs handed to Ray per dataset: the driver holds at most this many (a corpus's records);
 # each is a dataset of its own, so the actors load the models once per window
@@ -34,7 +38,7 @@ WINDOW = 16384
 ACTOR_MEMORY = 1 << 30
 
 
-class RayEngine:
+class RayEngine(Engine):
     name = "ray"
 
     def __init__(
@@ -42,16 +46,11 @@ class RayEngine:
     ) -> None:
         self.address, self.actors, self.gpus_per_actor = address, actors, gpus_per_actor
 
-    def run(
-        self,
-        jobs: Iterable[Job],
-        count: int,
-        settings: Settings,
-        out_dir: Path,
-        resume: bool,
-        fail_fast: bool,
-        slot: TranslatorSlot,
-    ) -> Iterator[Outcome]:
+    def window(self, settings: Settings) -> int:
+        return WINDOW
+
+    @contextmanager
+    def started(self, settings: Settings, out_dir: Path, count: int, slot: TranslatorSlot) -> Iterator[Launch]:
         import ray
 
         started = not ray.is_initialized()
@@ -60,64 +59,17 @@ class RayEngine:
             url = getattr(context, "dashboard_url", None)
             if url:
                 print(f"tqa: Ray dashboard at http://{url}", file=sys.stderr)
-        self._cache = _DriverCache(settings)
+        cache = _DriverCache(settings)
         try:
-            yield from self._run(jobs, settings, out_dir, resume, fail_fast)
+            yield lambda todo: self._outcomes(list(enumerate(todo)), settings, out_dir, cache)
         finally:
-            self._cache.close()
+            cache.close()
             if started:
                 ray.shutdown()
 
-    def _run(
-        self, jobs: Iterable[Job], settings: Settings, out_dir: Path, resume: bool, fail_fast: bool
+    def _outcomes(
+        self, todo: list[tuple[int, Job]], settings: Settings, out_dir: Path, cache: _DriverCache
     ) -> Iterator[Outcome]:
-        fingerprint = batch.settings_hash(settings.describe())
-        manifest = batch.open_manifest(out_dir, resume)
-        it = iter(jobs)
-        while window := list(islice(it, WINDOW)):
-            # which are finished, not their outcomes: each is read back from the manifest when
-            # its turn comes (a finished record's output may be large; a window holds 16,384)
-            done_before = {i for i, job in enumerate(window) if resume and batch.resumed(manifest, job, fingerprint)}
-            todo = [(i, job) for i, job in enumerate(window) if i not in done_before]
-            arrived = self._outcomes(todo, settings, out_dir) if todo else (o for o in ())
-            try:
-                yield from self._merge(
-                    window, done_before, arrived, settings, out_dir, manifest, fingerprint, fail_fast
-                )
-            finally:
-                arrived.close()  # ends the dataset's execution (and its actors), also on an early stop
-
-    def _merge(
-        self,
-        window: list[Job],
-        done_before: set[int],
-        arrived: Iterator[Outcome],
-        settings: Settings,
-        out_dir: Path,
-        manifest: Any,
-        fingerprint: str,
-        fail_fast: bool,
-    ) -> Iterator[Outcome]:
-        """Outcomes in input order: the manifest's where it has them, else the cluster's,
-        recorded in the manifest a chunk at a time (after one sync of their reports)."""
-        pending: list[Outcome] = []
-        for i in range(len(window)):
-            if i in done_before:
-                outcome = batch.reread(manifest, window[i])
-            else:
-                outcome = next(arrived)
-                pending.append(outcome)
-            stop = bool(outcome.error and fail_fast)
-            if len(pending) >= settings.chunk_size or i == len(window) - 1 or stop:
-                batch.commit_chunk(pending, out_dir, manifest, fingerprint)
-                pending = []
-            yield outcome
-            if stop:
-                return
-        if next(arrived, None) is not None:
-            raise RuntimeError("ray engine: more outcomes than inputs")
-
-    def _outcomes(self, todo: list[tuple[int, Job]], settings: Settings, out_dir: Path) -> Iterator[Outcome]:
         """The outcomes of ``todo``, in its order, computed on the cluster."""
         import ray.data
         from ray.data import ActorPoolStrategy, DataContext
@@ -153,7 +105,7 @@ class RayEngine:
         )
         expected = 0
         for table in ds.iter_batches(batch_format="pyarrow", batch_size=None):
-            self._cache.merge(table)
+            cache.merge(table)
             for i, blob in zip(table["i"].to_pylist(), table["work"].to_pylist()):
                 if i != todo[expected][0]:
                     raise RuntimeError(f"ray engine: outcome {i} arrived where {todo[expected][0]} was due")
@@ -183,14 +135,14 @@ def _worker(settings: Settings, out_dir: Path | None) -> None:
     """Build the stage functions' state once per Ray worker process, with one thread each."""
     key = repr((settings, out_dir))  # by value: the same settings in another pickle are the same
     if _READY.get("key") != key:
-        batch._pin_threads()
-        batch._init_worker(settings, out_dir)
+        worker.pin_threads()
+        worker.init_worker(settings, out_dir)
         _READY["key"] = key
 
 
 def _check_and_plan(table: Any, settings: Settings) -> Any:
     _worker(settings, None)
-    return _table([(i, (job, batch._prepare_job(job))) for i, job in _rows(table)])
+    return _table([(i, (job, worker.prepare_job(job))) for i, job in _rows(table)])
 
 
 class _Translate:
@@ -221,7 +173,7 @@ def _finish(table: Any, settings: Settings, out_dir: Path) -> Any:
         if isinstance(prep, str):
             outcomes.append((i, Outcome(job, error=prep)))
         else:
-            outcomes.append((i, batch._finish_job(job, prep, translations, run_settings, missing)))
+            outcomes.append((i, worker.finish_job(job, prep, translations, run_settings, missing)))
     return _carry_pairs(table, _table(outcomes))
 
 

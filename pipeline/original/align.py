@@ -1,40 +1,38 @@
-"""Sentence alignment of a Chinese original with its English translation (Gale–Church).
+"""Sentence alignment of an original with its English translation (Gale–Church).
+
+Over 400 lines: the costs, the dynamic programme and the links it yields are read together.
 
 The aligner is the length-based dynamic programme of Gale & Church (1993): a bead links
-0–2 Chinese sentences with 0–2 English ones (1-1, 1-0, 0-1, 2-1, 1-2), and costs
+0–2 original sentences with 0–2 English ones (1-1, 1-0, 0-1, 2-1, 1-2), and costs
 ``-log P(bead type) - log P(length match)``, where the length match is
 ``delta = (l_zh * c - l_en) / sqrt(s2 * (l_zh + l_en / c) / 2)`` under a standard normal
 (two-tailed); a bead with one side empty costs its prior only (see ``length_cost``: the
 formula would make every long omitted sentence cheaper to merge into a neighbour than to
-leave unlinked). ``c`` (English characters per Chinese character) and ``s2`` (the variance
+leave unlinked). ``c`` (English characters per original character) and ``s2`` (the variance
 per character) are estimated from the document pair itself, not taken from a language
-table: a first pass uses ``c`` = total English / total Chinese length and a prior
+table: a first pass uses ``c`` = total English / total original length and a prior
 ``s2 = 2 c²``; a second pass re-estimates both from the 1-1 links of the first.
 
-Lengths: a Han character counts 1 on the Chinese side, any other non-space character
-1/3 (digits and Latin letters carry over to English about one for one, while a Han
-character becomes about three English characters); on the English side every non-space
-character counts 1, and a Han character left in the English (an untranslated sentence)
-counts ``c``, so a sentence copied through still aligns with its original.
+Lengths: the original's sentences are measured by its language's rules (for Chinese,
+``pipeline.original.zh.zh_length``: a Han character 1, any other non-space character 1/3);
+on the English side every non-space character counts 1, and a Han character left in the
+English (an untranslated sentence) counts ``c``, so a sentence copied through still aligns
+with its original.
 
 Two optional signals sharpen the costs: numbers found on both sides of a bead (anchors,
-``ANCHOR_WEIGHT`` nats each, in favour when they match and against when they do not) and,
-when the translation model has translated the Chinese sentences, the chrF of that
-translation against the English (``SIMILARITY_WEIGHT`` times the gain over the
-document's typical chrF between unrelated sentences). Multi-sentence beads never cross a
-paragraph boundary on either side.
+``ANCHOR_WEIGHT`` nats each, in favour when they match and against when they do not;
+``pipeline.original.numbers``) and, when the translation model has translated the original
+sentences, the chrF of that translation against the English (``SIMILARITY_WEIGHT`` times the
+gain over the document's typical chrF between unrelated sentences). Multi-sentence beads
+never cross a paragraph boundary on either side.
 
-The numbers used as anchors are parsed here too (``zh_numbers``, ``en_numbers``), since
-the number-mismatch check in ``pipeline.original.source`` compares the same values: digits with
-separators and Chinese scale characters (5万 = 50,000, 1.5亿 = 150,000,000), Chinese
-numerals (三十 = 30, 二〇二二年 = 2022), percentages (百分之五 = 5% = "5 percent") and
-English number words ("thirty", "twenty-five", "1.5 billion").
+The ``zh`` names of this module (``Link.zh``, ``l_zh``, ``zh_text``) are the original's side
+in any language; they are kept because the report's alignment keys (``zh``, ``zh_span``) use them.
 """
 
 from __future__ import annotations
 
 import math
-import unicodedata
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,356 +42,18 @@ from typing import Any
 import regex
 
 from pipeline.core.document import Document, split_paragraphs
-from pipeline.core.spans import Span, trimmed
+from pipeline.core.spans import Span
+from pipeline.original.numbers import Number, en_numbers
+from pipeline.original.zh import split_zh_sentences, zh_length, zh_numbers
 
-# --- Chinese sentences ------------------------------------------------------------------
-
-# A sentence ends at 。！？； (or their ASCII forms, or an ellipsis), with any closing
-# quotes or brackets that follow it; a line break ends one too (titles, datelines).
-_ZH_SENTENCE = regex.compile(
-    r"(?:[^。！？；!?;…\n]|…(?![…”’」』）)\"'\s]|$))+(?:(?:[。！？；!?;]|…+)+[”’」』）)\"']*)?|(?:[。！？；!?;]|…+)+[”’」』）)\"']*"
-)
 _HAN = regex.compile(r"\p{Han}")
 _NOT_SPACE = regex.compile(r"\S")
-
-
-def split_zh_sentences(text: str) -> list[Span]:
-    """Sentence spans of Chinese text: at 。！？；… (kept with the sentence) and at line breaks."""
-    spans: list[Span] = []
-    for paragraph in split_paragraphs(text):
-        spans.extend(_zh_sentences_in(text, paragraph))
-    return spans
-
-
-def _zh_sentences_in(text: str, paragraph: Span) -> list[Span]:
-    spans = []
-    for m in _ZH_SENTENCE.finditer(text, paragraph.start, paragraph.end):
-        if (span := trimmed(text, m.start(), m.end())) is not None:
-            spans.append(span)
-    # a sentence that is only punctuation (a stray "。") belongs to the one before it
-    merged: list[Span] = []
-    for span in spans:
-        if (
-            merged
-            and not regex.search(r"[\p{L}\p{N}]", span.of(text))
-            and text[merged[-1].end : span.start].strip() == ""
-        ):
-            merged[-1] = Span(merged[-1].start, span.end)
-        else:
-            merged.append(span)
-    return merged
-
-
-def zh_length(sentence: str) -> float:
-    """Han characters count 1, other non-space characters 1/3 (see the module docstring)."""
-    han = len(_HAN.findall(sentence))
-    other = len(_NOT_SPACE.findall(sentence)) - han
-    return han + other / 3
 
 
 def en_length(sentence: str, ratio: float = 3.0) -> float:
     """Non-space characters; a Han character (left untranslated) counts ``ratio``."""
     han = len(_HAN.findall(sentence))
     return len(_NOT_SPACE.findall(sentence)) - han + ratio * han
-
-
-# --- numbers ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Number:
-    """A number mentioned in a text: its value, where it is, and how it was written.
-
-    ``strict`` numbers are unambiguous (digits, multi-character Chinese numerals, English
-    number words from ten up); the others (a lone 一/两/五, 双, "two", "first", a month name)
-    only serve to recognise a strict number of the other side.
-    """
-
-    value: float
-    span: Span
-    text: str
-    kind: str = "number"  # number, percent, ordinal, month, year
-    strict: bool = True
-
-    @property
-    def key(self) -> float:
-        return number_key(self.value)
-
-
-def number_key(value: float) -> float:
-    """Values compared at six significant digits (1.5亿 == 150 million == 150,000,000)."""
-    return float(f"{value:.6g}")
-
-
-_ZH_DIGIT = {
-    "零": 0,
-    "〇": 0,
-    "○": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_ZH_UNIT = {"十": 10, "百": 100, "千": 1000}
-_ZH_SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "兆": 10**12}
-_ZH_NUMERAL = "零〇○一二两三四五六七八九十百千万亿"
-_DIGITS = r"[0-9０-９]"
-# Thousands separators are ASCII commas (and full stops for decimals): "，" is a clause break.
-_ZH_ARABIC = rf"{_DIGITS}+(?:,{_DIGITS}{{3}})*(?:[.．]{_DIGITS}+)?"
-_EN_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
-# A Chinese number: 百分之 + numeral; digits with optional scale characters; or numerals.
-_ZH_NUMBER = regex.compile(
-    rf"(?P<pct>百分之)?(?:(?P<arabic>(?<![\p{{Latin}}0-9０-９.．\-]){_ZH_ARABIC}(?![\p{{Latin}}0-9０-９]|[\-‐][\p{{Latin}}]))(?P<scale>[十百千万亿兆]*)"
-    rf"|(?P<numeral>[{_ZH_NUMERAL}]+(?:点[零〇○一二三四五六七八九]+)?))(?P<sign>[%％])?(?P<nian>年)?",
-    flags=regex.V1,
-)
-
-
-def _zh_int(s: str) -> int | None:
-    """Value of a Chinese integer numeral (三十五 = 35, 一亿二千万 = 120,000,000), or None."""
-    for char, scale in (("亿", 10**8), ("万", 10**4)):
-        if char in s:
-            hi, _, lo = s.rpartition(char)
-            high = _zh_int(hi) if hi else 1
-            low = _zh_int(lo) if lo else 0
-            if high is None or low is None:
-                return None
-            return high * scale + low
-    total, digit = 0, None
-    for ch in s:
-        if ch in _ZH_DIGIT:
-            if digit not in (None, 0) and _ZH_DIGIT[ch] != 0:
-                return None  # two digits in a row: "三四" (three or four) is not one number
-            digit = _ZH_DIGIT[ch]
-        elif ch in _ZH_UNIT:
-            total += (1 if not digit else digit) * _ZH_UNIT[ch]
-            digit = None
-        else:
-            return None
-    return total + (digit or 0)
-
-
-def _zh_numeral_value(s: str) -> float | None:
-    whole, _, frac = s.partition("点")
-    value = _zh_int(whole) if whole else None
-    if value is None:
-        return None
-    if frac:
-        return float(f"{value}." + "".join(str(_ZH_DIGIT[c]) for c in frac))
-    return float(value)
-
-
-def _digit_string(s: str) -> int | None:
-    """二〇二二 -> 2022: numerals read digit by digit (years)."""
-    if all(c in _ZH_DIGIT and c != "两" for c in s):
-        return int("".join(str(_ZH_DIGIT[c]) for c in s))
-    return None
-
-
-_ZH_LENIENT = regex.compile(r"[双俩半]")
-_ZH_LENIENT_VALUE = {"双": 2.0, "俩": 2.0, "半": 0.5}
-
-
-# Japanese (and traditional) forms of the scale characters; one character for one, so spans hold.
-_SCALE_FORMS = str.maketrans({"億": "亿", "萬": "万", "兩": "两"})
-
-
-def zh_numbers(text: str) -> list[Number]:
-    """Numbers in Chinese (or Japanese) text, strict and lenient (see ``Number``); spans into ``text``."""
-    text = text.translate(_SCALE_FORMS)
-    found: list[Number] = [
-        Number(_ZH_LENIENT_VALUE[m.group()], Span(m.start(), m.end()), m.group(), "number", False)
-        for m in _ZH_LENIENT.finditer(text)
-    ]
-    for m in _ZH_NUMBER.finditer(text):
-        pct = bool(m["pct"] or m["sign"])
-        kind = "percent" if pct else "number"
-        span = Span(m.start(), m.end())
-        if m["arabic"]:
-            digits = unicodedata.normalize("NFKC", m["arabic"]).replace(",", "").replace("，", "")
-            value = float(digits)
-            for ch in m["scale"]:
-                value *= _ZH_SCALE[ch]
-            if m["nian"] and not m["scale"] and not pct and len(digits) == 4:
-                kind = "year"
-            found.append(Number(value, span, m.group(), kind, True))
-            continue
-        numeral = m["numeral"]
-        if m["nian"] and (year := _digit_string(numeral)) is not None and len(numeral) == 4:
-            found.append(Number(float(year), span, m.group(), "year", True))
-            continue
-        value = _zh_numeral_value(numeral)
-        if value is None:  # "三四" (three or four), "一一": each numeral counts, leniently
-            for i, ch in enumerate(numeral):
-                if ch in _ZH_DIGIT:
-                    at = m.start("numeral") + i
-                    found.append(Number(float(_ZH_DIGIT[ch]), Span(at, at + 1), ch, "number", False))
-            continue
-        # One character (一, 两, 五, 十) is too often part of a word (一起, 统一, 十分) to be
-        # held against the English; a numeral starting with a scale (万一, 千万) is a word.
-        strict = pct or (len(numeral) >= 2 and numeral[0] not in "百千万亿") or ("点" in numeral)
-        if numeral[0] in "百千万亿" and not pct:
-            continue
-        found.append(Number(value, span, m.group(), kind, strict))
-    return sorted(found, key=lambda n: n.span)
-
-
-_EN_SMALL = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_EN_SCALE = {
-    "hundred": 100,
-    "thousand": 1000,
-    "million": 10**6,
-    "billion": 10**9,
-    "trillion": 10**12,
-    "mn": 10**6,
-    "bn": 10**9,
-}
-_EN_ORDINAL = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-    "twentieth": 20,
-    "thirtieth": 30,
-    "fortieth": 40,
-    "fiftieth": 50,
-    "hundredth": 100,
-}
-_EN_MONTH = {
-    m: i + 1
-    for i, names in enumerate(
-        (
-            "january jan",
-            "february feb",
-            "march mar",
-            "april apr",
-            "may",
-            "june jun",
-            "july jul",
-            "august aug",
-            "september sep sept",
-            "october oct",
-            "november nov",
-            "december dec",
-        )
-    )
-    for m in names.split()
-}
-_SMALL = "|".join(sorted(_EN_SMALL, key=len, reverse=True))
-_SCALE = "hundred|thousand|million|billion|trillion"
-# "two hundred and fifty": "and" joins only after a scale word
-_JOIN = rf"(?:[\s-]+|(?<=(?:{_SCALE}))\s+and\s+)"
-_WORD_NUMBER = rf"(?:{_SMALL})(?:{_JOIN}(?:{_SMALL}|{_SCALE}))*|(?:a\s+)?(?:{_SCALE})"
-_PERCENT = r"(?P<pct>\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b))?"
-_EN_NUMBER = regex.compile(
-    rf"(?<![\p{{L}}\d.,]|\p{{L}}[-‐])(?P<arabic>{_EN_ARABIC})(?P<suffix>st|nd|rd|th|s|bn|mn|k)?(?![\p{{L}}\d])"
-    rf"(?:\s*-?\s*(?P<scale>{_SCALE})\b)?{_PERCENT}"
-    rf"|(?<!\w)(?P<words>{_WORD_NUMBER})(?!\w){_PERCENT}"
-    rf"|(?<!\w)(?P<ordinal>{'|'.join(_EN_ORDINAL)})(?!\w)"
-    rf"|(?<!\w)(?P<month>(?:January|February|March|April|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|May(?=\s+\d|\s*,?\s*\d))(?!\w)",
-    flags=regex.V1 | regex.IGNORECASE,
-)
-_SUFFIX_SCALE = {"bn": 10**9, "mn": 10**6, "k": 1000}
-
-
-def _words_value(words: str) -> float | None:
-    total, current, seen = 0, 0, False
-    for token in regex.split(r"[\s-]+", words.lower()):
-        if token in ("and", "a", ""):
-            continue
-        if token in _EN_SMALL:
-            current += _EN_SMALL[token]
-            seen = True
-        elif token in _EN_SCALE:
-            scale = _EN_SCALE[token]
-            current = max(current, 1) * scale
-            seen = True
-            if scale >= 1000:
-                total, current = total + current, 0
-        else:
-            return None
-    return float(total + current) if seen else None
-
-
-def en_numbers(text: str) -> list[Number]:
-    """Numbers in English text, strict and lenient (see ``Number``); spans into ``text``.
-
-    Digits fused to letters are names, not quantities ("COVID-19", "G20", "5G").
-    """
-    found: list[Number] = []
-    for m in _EN_NUMBER.finditer(text):
-        span = Span(m.start(), m.end())
-        pct = bool(m["pct"] and m["pct"].strip())
-        kind = "percent" if pct else "number"
-        if m["arabic"] is not None:
-            suffix = (m["suffix"] or "").lower()
-            digits = m["arabic"].replace(",", "")
-            if suffix == "s" and not (len(digits) == 4 and digits.endswith("0")):
-                continue  # "5s" is not a number; "1990s" is a decade
-            value = float(digits)
-            value *= _SUFFIX_SCALE.get(suffix, 1)
-            if m["scale"]:
-                value *= _EN_SCALE[m["scale"].lower()]
-            if suffix in ("st", "nd", "rd", "th"):
-                kind = "ordinal"
-            found.append(Number(value, span, m.group().strip(), kind, True))
-        elif m["words"] is not None:
-            value = _words_value(m["words"])
-            if value is None:
-                continue
-            # Small number words are often idiom, not quantity ("the two sides" for 双方,
-            # "one of"); from ten up ("thirty stands") they are held against the Chinese.
-            strict = value >= 10 and not regex.fullmatch(r"(?i)(?:a\s+)?(?:" + _SCALE + ")", m["words"])
-            found.append(Number(value, span, m.group().strip(), kind, strict))
-        elif m["ordinal"] is not None:
-            found.append(Number(float(_EN_ORDINAL[m["ordinal"].lower()]), span, m.group(), "ordinal", False))
-        elif m["month"] is not None:
-            name = m["month"].lower().rstrip(".")
-            found.append(Number(float(_EN_MONTH[name]), span, m.group(), "month", False))
-    return found
 
 
 # --- the aligner ------------------------------------------------------------------------

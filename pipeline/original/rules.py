@@ -1,15 +1,20 @@
-"""The original's language and the rules the source-aware checks apply to it.
+"""The table of each original language's rules, and the Korean, Russian, French and German ones.
+
+The rules of a language are its sentences, lengths and numbers.
 
 An original (``--source``) is Chinese, Japanese, Korean, Russian, French or German. Its
 language decides three things the alignment and the checks need: where its sentences end
 (。！？ for Chinese and Japanese; ``. ! ?`` before a capital elsewhere, not after the
 language's common abbreviations), how long a sentence is (a Han or Hangul letter counts
-1 and other characters 1/3, as in ``align.zh_length``; in alphabetic languages every
+1 and other characters 1/3, as in ``zh.zh_length``; in alphabetic languages every
 character counts 1: the aligner estimates the ratio to English from the pair itself), and
 how numbers are written (Chinese numerals and 万/亿; Korean 만/억/조; ``1 500,5`` in French
 and Russian, ``1.500,5`` in German, with their words for million, billion and percent).
 The script tells which letters an untranslated copy of the original would leave in the
 English: none for French and German, whose letters are English ones.
+
+Chinese and Japanese rules are in ``pipeline.original.zh``; the rules here follow the same
+three parts (sentences, lengths, numbers), and ``RULES`` names each language's.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ import regex
 from pipeline.core.document import split_paragraphs
 from pipeline.core.languages import SHARED_SCRIPTS, identify, name
 from pipeline.core.spans import Span, trimmed
-from pipeline.original.align import Number, split_zh_sentences, zh_length, zh_numbers
+from pipeline.original.numbers import Number
+from pipeline.original.zh import split_zh_sentences, zh_length, zh_numbers
 
 
 @dataclass(frozen=True)
@@ -44,7 +50,7 @@ class Rules:
         return len(regex.findall(r"\p{L}+", sentence))
 
 
-# --- sentences of alphabetic originals and Korean ----------------------------------------
+# --- sentences (alphabetic originals and Korean) ----------------------------------------
 
 # Words after which a full stop does not end a sentence (lower-cased, without the stop).
 _ABBREVIATIONS = {
@@ -128,7 +134,7 @@ def _splitter(language: str) -> Callable[[str], list[Span]]:
     return split
 
 
-# --- lengths -----------------------------------------------------------------------------
+# --- length ------------------------------------------------------------------------------
 
 _HANGUL_OR_HAN = regex.compile(r"[\p{Hangul}\p{Han}]")
 _NOT_SPACE = regex.compile(r"\S")

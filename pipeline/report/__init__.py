@@ -80,9 +80,10 @@ def write_article_reports(
     deterministic: the same result gives the same bytes. ``durable=False``: no fsync per
     file (see ``atomic.write_atomic``); the batch syncs once per chunk.
     """
-    from pipeline.report.diff import display_edits, unified_diff
+    from pipeline.report.diff import display_edits
     from pipeline.report.html import article_html
     from pipeline.report.json_report import findings_json
+    from pipeline.report.unified import unified_diff
 
     _check_stem(stem)
     out_dir = Path(out_dir)

@@ -113,7 +113,7 @@ class JsonOutput(CheckOutput):
     """One JSON document: ``files`` streamed as they come, then errors, counts and totals."""
 
     def begin(self) -> None:
-        self.stream.write('{"tqa": %s, "files": [' % json.dumps(__version__))
+        self.stream.write(f'{{"tqa": {json.dumps(__version__)}, "files": [')
         self._first = True
 
     def _write(self, path: str, doc: Any, findings: list[Finding], record: dict[str, str] | None) -> None:

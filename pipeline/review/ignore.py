@@ -185,7 +185,8 @@ def accept_from_report(
     from pipeline.checks.catalog import catalog
     from pipeline.core.findings import Severity
     from pipeline.core.spans import Span
-    from pipeline.review.apply import ReviewError, load_review, locate_input
+    from pipeline.review.apply import locate_input
+    from pipeline.review.decisions import ReviewError, load_review
 
     report_path = Path(report_path)
     wanted_checks, wanted, wanted_ids = set(checks), set(indexes), set(ids)

@@ -23,14 +23,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from pipeline.review.apply import (
-    DECISIONS_SCHEMA,
-    FINDING,
-    STATES,
-    ReviewError,
-    apply_review,
-    decisions_from_report,
-)
+from pipeline.review.apply import apply_review
+from pipeline.review.decisions import DECISIONS_SCHEMA, FINDING, STATES, ReviewError, decisions_from_report
 from pipeline.util.atomic import write_atomic
 from pipeline.util.reading import loads_json, read_text_limited
 

@@ -28,7 +28,7 @@ import tomllib
 
 from pipeline.checks import ConfigurationError, known_checks
 from pipeline.core.findings import Severity
-from pipeline.stages.plan import DEFAULT_APPLY, ORIGINS
+from pipeline.core.settings import DEFAULT_APPLY, ORIGINS
 from pipeline.util.reading import read_text_limited
 
 CONFIG_NAME = "tqa.toml"

@@ -9,6 +9,9 @@ output (cleaned text and findings), so 100,000 of them would be the corpus again
 ``load`` indexes where each article's last line starts, in a private temporary SQLite
 database (memory bounded by its page cache, whatever the number of entries), and
 ``finished`` reads that one line back when the article comes up.
+
+The helpers below are what an engine's loop does with it: open it (``open_manifest``), find
+a job finished before (``resumed``, ``reread``) and record a chunk (``commit_chunk``).
 """
 
 from __future__ import annotations
@@ -21,17 +24,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pipeline.core.findings import Severity
+from pipeline.stages.job import Job, Outcome
+from pipeline.util.atomic import sync_folder
 from pipeline.util.reading import path_text
 
 MANIFEST = "manifest.jsonl"
-
-
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def settings_hash(settings: dict[str, Any]) -> str:
@@ -152,3 +150,58 @@ def _parse(line: bytes) -> dict[str, Any] | None:
         return entry if isinstance(entry["input"], str) else None
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def open_manifest(out_dir: Path, resume: bool) -> Manifest:
+    manifest = Manifest(out_dir)
+    if resume:
+        manifest.load()
+    else:
+        manifest.reset()
+    return manifest
+
+
+def resumed(manifest: Manifest, job: Job, fingerprint: str) -> Outcome | None:
+    """The outcome the manifest holds for ``job`` when it is finished and unchanged."""
+    entry = manifest.finished(job.key, job.input_hash(), fingerprint, job.stem)
+    if entry is None and job.record is not None:  # a record written without reports has no report name
+        entry = manifest.finished(job.key, job.input_hash(), fingerprint, "")
+    return None if entry is None else _resumed_outcome(job, entry)
+
+
+def reread(manifest: Manifest, job: Job) -> Outcome:
+    """The outcome of a job ``resumed`` found finished earlier in this run, read back from the
+    manifest (an engine that looks ahead need not hold it meanwhile)."""
+    return _resumed_outcome(job, manifest.entry(job.key))
+
+
+def _resumed_outcome(job: Job, entry: dict[str, Any]) -> Outcome:
+    return Outcome(
+        job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"], output=entry.get("record")
+    )
+
+
+def commit_chunk(done: list[Outcome], out_dir: Path, manifest: Manifest, fingerprint: str) -> None:
+    """Make a chunk's reports durable with one sync, then record them in the manifest
+    (one write, one fsync): reports are written without an fsync each."""
+    if any(o.row is not None for o in done):
+        sync_folder(out_dir)
+    manifest.record_all(
+        [
+            {
+                "input": o.job.key,
+                "input_sha256": o.input_sha256,
+                "settings": fingerprint,
+                "outputs": o.outputs,
+                "worst": o.worst.value if o.worst else None,
+                "row": o.row,
+                **({"record": o.output} if o.output is not None else {}),
+            }
+            for o in done
+            if o.row is not None
+        ]
+    )
+
+
+def _worst(entry: dict[str, Any]) -> Severity | None:
+    return Severity(entry["worst"]) if entry.get("worst") else None

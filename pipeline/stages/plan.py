@@ -18,10 +18,9 @@ from pipeline.core.document import Document
 from pipeline.core.edits import Edit
 from pipeline.core.findings import Finding
 from pipeline.core.languages import Router
+from pipeline.core.settings import DEFAULT_APPLY
 from pipeline.core.spans import Span
 
-ORIGINS = ("rule", "glossary", "marian")
-DEFAULT_APPLY = frozenset({"rule", "marian"})
 # A sentence of Chinese ends at one of these; each piece is one model input, which is
 # what Marian models are trained on, and lets identical sentences share one translation.
 _ZH_SENTENCE = regex.compile(r"[^。！？；!?;]+(?:[。！？；!?;]+[”’」』）)]*|$)")

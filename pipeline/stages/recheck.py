@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from pipeline.checks import Check
+from pipeline.checks.runner import run_checks
 from pipeline.core.document import Document, newline_style, split_paragraphs, split_sentences
 from pipeline.core.edits import Edit, check_overlaps
 from pipeline.core.findings import Finding, in_text_order
@@ -85,12 +86,9 @@ def recheck(
     carried = _carried(doc, before, {c.id for c in local}, origin, paras, old_starts)
     fresh = _fresh(cleaned_doc, local, origin) if carried is not None else None
     if carried is None or fresh is None:  # the premise failed somewhere: check everything
-        return cleaned_doc, _run(cleaned_doc, checks)
-    return cleaned_doc, in_text_order(carried + fresh + _run(cleaned_doc, others))
-
-
-def _run(doc: Document, checks: list[Check]) -> list[Finding]:
-    return [f for check in checks for f in check.find(doc)]
+        # in the order found, not text order: the order the reports of this path have always shown
+        return cleaned_doc, run_checks(cleaned_doc, checks, text_order=False)
+    return cleaned_doc, in_text_order(carried + fresh + run_checks(cleaned_doc, others, text_order=False))
 
 
 def _carried(
@@ -133,7 +131,7 @@ def _fresh(cleaned_doc: Document, local: list[Check], origin: list[int | None]) 
     starts = [p.start for p in touched]
     sentences = tuple(s for s in cleaned_doc.sentences if _within_one(touched, starts, s) is not None)
     window = replace(cleaned_doc, text="".join(pieces), paragraphs=tuple(touched), sentences=sentences)
-    found = _run(window, local)
+    found = run_checks(window, local, text_order=False)
     if any(_within_one(touched, starts, f.span) is None for f in found):
         return None
     return found

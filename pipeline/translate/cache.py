@@ -99,7 +99,7 @@ def settings_key(signature: Mapping[str, Any]) -> str:
 
 
 def text_key(settings: str, text: str) -> bytes:
-    return hashlib.sha256(f"{settings}\0{text}".encode("utf-8")).digest()
+    return hashlib.sha256(f"{settings}\0{text}".encode()).digest()
 
 
 class TranslationCache:

@@ -12,7 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from pipeline.translate import DEFAULT_MODEL, BaseTranslator
+from pipeline.core.settings import DEFAULT_MODEL
+from pipeline.translate.base import BaseTranslator
 from pipeline.translate.marian import quiet_transformers
 from pipeline.translate.models import (
     ModelUnavailable,

@@ -63,7 +63,7 @@ def _checks(checks: Iterable[Any] | None) -> dict[str, Any]:
     global _default_checks
     if checks is None:
         if _default_checks is None:
-            from pipeline.checks import build_checks
+            from pipeline.checks.runner import build_checks
 
             _default_checks = build_checks()
         checks = _default_checks
@@ -147,9 +147,10 @@ def loop_reason(translation: str) -> str | None:
 
 def _repeated_phrase_reason(translation: str, check: Any) -> str | None:
     """Three or more copies found by the ``repeated-phrase`` check (two is an ordinary defect)."""
+    from pipeline.checks.runner import run_checks
     from pipeline.core.document import Document
 
-    for f in check.find(Document.from_text(translation)):
+    for f in run_checks(Document.from_text(translation), [check], text_order=False):
         copies = f.evidence.get("copies", 0)
         if isinstance(copies, int) and copies >= MIN_COPIES:
             return f"repetition loop: {f.message}"
@@ -162,9 +163,10 @@ def _script_reason(translation: str, check: Any | None, language: str | None = N
     if cjk is None and other is None and not (language and check is not None):
         return None
     if check is not None:
+        from pipeline.checks.runner import run_checks
         from pipeline.core.document import Document
 
-        for f in check.find(Document.from_text(translation)):
+        for f in run_checks(Document.from_text(translation), [check], text_order=False):
             # another script left, or (a Latin-script source) a sentence still in the source language
             if f.evidence.get("script", "Latin") != "Latin" or (language and f.evidence.get("language") == language):
                 return f"untranslated script left: {f.message}: «{f.span.of(translation)}»"

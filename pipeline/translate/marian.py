@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pipeline.translate import DEFAULT_MODEL, BaseTranslator
+from pipeline.core.settings import DEFAULT_MODEL
+from pipeline.translate.base import BaseTranslator
 from pipeline.translate.models import describe_model, resolve_model
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ Known limits: the score says how *expected* the English is given the Chinese, so
 names and correct but unusual wording score low too (the findings are minor, to be
 read, never applied); and a model always prefers its own output, so comparing the score
 of the original with the model's own retranslation favours the retranslation (see
-``pipeline.stages.retranslate.decide``).
+``pipeline.stages.acceptance.decide``).
 
 Torch is imported only inside the transformers scorer; nothing here loads a model: a
 scorer wraps a translator that is already loaded.

@@ -26,7 +26,7 @@ def _read_table() -> dict[str, float]:
     """What ``wordfreq.get_frequency_dict("en", "best")`` returns, read from the same file
     (``large_en``, a gzipped msgpack list of frequency buckets, one per centibel), without
     importing wordfreq: its import (langcodes, ftfy) cost ~0.2 CPU-s in every process for
-    a table lookup. tests/test_startup.py checks that both give the same table."""
+    a table lookup. tests/end_to_end/test_startup.py checks that both give the same table."""
     import gzip
     import importlib.util
 

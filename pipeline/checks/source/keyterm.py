@@ -1,5 +1,7 @@
-"""``key-term``: with the original, a term-base term in a Chinese sentence whose accepted
-English is missing from the aligned English sentence (as Xbench's key-term check does).
+"""``key-term``: a term of the term base whose accepted English is missing from its sentence.
+
+With the original: a term-base term in a Chinese sentence whose accepted English is missing
+from the aligned English sentence (as Xbench's key-term check does).
 
 The Chinese is scanned left to right, longest term first (新冠肺炎疫情 before 新冠肺炎).
 An accepted rendering counts as present in any case, with ``’`` for ``'``, hyphens or
@@ -21,11 +23,11 @@ from typing import Any
 import regex
 
 from pipeline.checks.base import register_source
-from pipeline.checks.calque import _paths
 from pipeline.checks.resources.glossary import shipped_glossary
 from pipeline.checks.resources.termbase import TermEntry, load_termbase, shipped_termbase
+from pipeline.checks.source.base import SourceCheck
 from pipeline.core.findings import Finding, Severity
-from pipeline.original.source import SourceCheck, SourcePair
+from pipeline.original.pair import SourcePair
 
 _ARTICLE = regex.compile(r"^(?:the|a|an)\s+", flags=regex.I)
 _SEP = regex.compile(r"[\s\-‐‑–]+")
@@ -60,7 +62,7 @@ class KeyTerm(SourceCheck):
         by_zh: dict[str, TermEntry] = {}
         for entry in [
             *(shipped_termbase() if self.config["shipped"] else ()),
-            *(e for p in _paths(self, "termbase") for e in load_termbase(p)),
+            *(e for p in self.paths("termbase") for e in load_termbase(p)),
         ]:
             by_zh[entry.zh] = entry
         # the shipped glossary's calques of a term are its wrong renderings too
@@ -88,7 +90,7 @@ class KeyTerm(SourceCheck):
         for link in pair.alignment.links:
             if not link.zh or not link.en:
                 continue
-            zh = link.zh_span.of(pair.zh.text)
+            zh = link.zh_span.of(pair.original.text)
             english = link.en_span.of(pair.en.text)
             seen: set[str] = set()
             for offset, entry in self.terms(zh):

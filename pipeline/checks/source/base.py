@@ -1,0 +1,43 @@
+"""``SourceCheck``: the base of the checks that need the original (``find_pair`` over a ``SourcePair``).
+
+With both texts aligned (``pipeline.original.pair``) these checks become possible; they only
+measure, like every check, and report spans into the English text. They are ``Check``
+subclasses (options, severity overrides, ``ConfigurationError``) registered in
+``SOURCE_REGISTRY``, not ``REGISTRY``, since they need the pair: run them with
+``pipeline.checks.runner.run_source_checks``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pipeline.checks.base import Check
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding
+from pipeline.original.pair import SourcePair
+from pipeline.original.rules import ORIGINAL_LANGUAGES
+
+# Languages of the originals these checks understand (``pipeline.original.rules``); a flagged
+# sentence retranslated from the original goes to the model of the original's language.
+SOURCE_LANGUAGES = ORIGINAL_LANGUAGES
+
+
+class SourceCheck(Check):
+    """A check that needs the original: ``find_pair(pair)`` instead of ``find(doc)``.
+
+    ``languages``: the originals it reads (``tqa checks`` lists them); others are skipped.
+    """
+
+    languages: tuple[str, ...] = SOURCE_LANGUAGES
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        return []  # nothing to say without the original
+
+    def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+def short(text: str, limit: int = 40) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis (for messages)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,195 @@
+"""Numbers in a text (``Number``) and the English number parser, shared by every original's rules.
+
+The alignment uses numbers found on both sides as anchors, and the number-mismatch check
+compares the same values: digits with separators ("1,500", "1.5 billion", "5bn"), English
+number words ("thirty", "twenty-five", "two hundred and fifty"), percentages ("5 percent"),
+ordinals and month names (lenient: they only recognise a number of the other side). Each
+original's own numbers are parsed by its language's rules (``pipeline.original.zh`` for
+Chinese and Japanese, ``pipeline.original.rules`` for the others).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.core.spans import Span
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number mentioned in a text: its value, where it is, and how it was written.
+
+    ``strict`` numbers are unambiguous (digits, multi-character Chinese numerals, English
+    number words from ten up); the others (a lone 一/两/五, 双, "two", "first", a month name)
+    only serve to recognise a strict number of the other side.
+    """
+
+    value: float
+    span: Span
+    text: str
+    kind: str = "number"  # number, percent, ordinal, month, year
+    strict: bool = True
+
+    @property
+    def key(self) -> float:
+        return number_key(self.value)
+
+
+def number_key(value: float) -> float:
+    """Values compared at six significant digits (1.5亿 == 150 million == 150,000,000)."""
+    return float(f"{value:.6g}")
+
+
+_EN_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_EN_SMALL = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_EN_SCALE = {
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "mn": 10**6,
+    "bn": 10**9,
+}
+_EN_ORDINAL = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "hundredth": 100,
+}
+_EN_MONTH = {
+    m: i + 1
+    for i, names in enumerate(
+        (
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sep sept",
+            "october oct",
+            "november nov",
+            "december dec",
+        )
+    )
+    for m in names.split()
+}
+_SMALL = "|".join(sorted(_EN_SMALL, key=len, reverse=True))
+_SCALE = "hundred|thousand|million|billion|trillion"
+# "two hundred and fifty": "and" joins only after a scale word
+_JOIN = rf"(?:[\s-]+|(?<=(?:{_SCALE}))\s+and\s+)"
+_WORD_NUMBER = rf"(?:{_SMALL})(?:{_JOIN}(?:{_SMALL}|{_SCALE}))*|(?:a\s+)?(?:{_SCALE})"
+_PERCENT = r"(?P<pct>\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b))?"
+_EN_NUMBER = regex.compile(
+    rf"(?<![\p{{L}}\d.,]|\p{{L}}[-‐])(?P<arabic>{_EN_ARABIC})(?P<suffix>st|nd|rd|th|s|bn|mn|k)?(?![\p{{L}}\d])"
+    rf"(?:\s*-?\s*(?P<scale>{_SCALE})\b)?{_PERCENT}"
+    rf"|(?<!\w)(?P<words>{_WORD_NUMBER})(?!\w){_PERCENT}"
+    rf"|(?<!\w)(?P<ordinal>{'|'.join(_EN_ORDINAL)})(?!\w)"
+    rf"|(?<!\w)(?P<month>(?:January|February|March|April|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|May(?=\s+\d|\s*,?\s*\d))(?!\w)",
+    flags=regex.V1 | regex.IGNORECASE,
+)
+_SUFFIX_SCALE = {"bn": 10**9, "mn": 10**6, "k": 1000}
+
+
+def _words_value(words: str) -> float | None:
+    total, current, seen = 0, 0, False
+    for token in regex.split(r"[\s-]+", words.lower()):
+        if token in ("and", "a", ""):
+            continue
+        if token in _EN_SMALL:
+            current += _EN_SMALL[token]
+            seen = True
+        elif token in _EN_SCALE:
+            scale = _EN_SCALE[token]
+            current = max(current, 1) * scale
+            seen = True
+            if scale >= 1000:
+                total, current = total + current, 0
+        else:
+            return None
+    return float(total + current) if seen else None
+
+
+def en_numbers(text: str) -> list[Number]:
+    """Numbers in English text, strict and lenient (see ``Number``); spans into ``text``.
+
+    Digits fused to letters are names, not quantities ("COVID-19", "G20", "5G").
+    """
+    found: list[Number] = []
+    for m in _EN_NUMBER.finditer(text):
+        span = Span(m.start(), m.end())
+        pct = bool(m["pct"] and m["pct"].strip())
+        kind = "percent" if pct else "number"
+        if m["arabic"] is not None:
+            suffix = (m["suffix"] or "").lower()
+            digits = m["arabic"].replace(",", "")
+            if suffix == "s" and not (len(digits) == 4 and digits.endswith("0")):
+                continue  # "5s" is not a number; "1990s" is a decade
+            value = float(digits)
+            value *= _SUFFIX_SCALE.get(suffix, 1)
+            if m["scale"]:
+                value *= _EN_SCALE[m["scale"].lower()]
+            if suffix in ("st", "nd", "rd", "th"):
+                kind = "ordinal"
+            found.append(Number(value, span, m.group().strip(), kind, True))
+        elif m["words"] is not None:
+            value = _words_value(m["words"])
+            if value is None:
+                continue
+            # Small number words are often idiom, not quantity ("the two sides" for 双方,
+            # "one of"); from ten up ("thirty stands") they are held against the Chinese.
+            strict = value >= 10 and not regex.fullmatch(r"(?i)(?:a\s+)?(?:" + _SCALE + ")", m["words"])
+            found.append(Number(value, span, m.group().strip(), kind, strict))
+        elif m["ordinal"] is not None:
+            found.append(Number(float(_EN_ORDINAL[m["ordinal"].lower()]), span, m.group(), "ordinal", False))
+        elif m["month"] is not None:
+            name = m["month"].lower().rstrip(".")
+            found.append(Number(float(_EN_MONTH[name]), span, m.group(), "month", False))
+    return found

@@ -1,0 +1,45 @@
+"""The first stage of an input: check it and plan its repairs (``prepare``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pipeline.checks import Check, run_checks
+from pipeline.core.document import Document
+from pipeline.core.findings import in_text_order
+from pipeline.core.languages import Router
+from pipeline.review.ignore import IgnoreList
+from pipeline.stages.job import Prepared
+from pipeline.stages.plan import make_plan
+
+
+def prepare(
+    doc: Document,
+    checks: list[Check],
+    apply: frozenset[str],
+    ignore: IgnoreList | None = None,
+    source: Path | Document | None = None,
+    source_checks: list[Any] | None = None,
+    router: Router | None = None,
+) -> Prepared:
+    findings = run_checks(doc, checks)
+    pair, notices = None, []
+    if doc.replaced:
+        notices.append(f"{doc.replaced} byte sequence(s) not valid UTF-8, read as U+FFFD (the rest is UTF-8)")
+    if source is not None:
+        from pipeline.checks.runner import run_source_checks
+        from pipeline.original.files import SourceError, load_source
+        from pipeline.original.pair import pair_documents
+
+        try:
+            pair = pair_documents(doc, source if isinstance(source, Document) else load_source(source))
+        except SourceError as err:
+            notices.append(f"checked without its original: {err}")
+        else:
+            findings = in_text_order(findings + run_source_checks(pair, source_checks))
+    hidden = 0
+    if ignore is not None and ignore.entries:
+        findings, ignored = ignore.split(findings, doc.text)
+        hidden = len(ignored)
+    return Prepared(doc, findings, make_plan(doc, findings, apply, router), pair, notices=notices, hidden=hidden)

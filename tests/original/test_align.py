@@ -1,0 +1,206 @@
+"""Sentence alignment (Gale–Church) on the parallel sample in tests/data/parallel/."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.core.document import Document
+from pipeline.original.align import PRIORS, align, align_texts, length_cost
+from pipeline.original.numbers import en_numbers
+from pipeline.original.zh import split_zh_sentences, zh_numbers
+from tests.support import TEST_DATA
+
+PARALLEL = TEST_DATA / "parallel"
+
+
+def load_pair(name: str) -> tuple[str, Document, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+    zh = (PARALLEL / f"{name}.zh.txt").read_text(encoding="utf-8")
+    en = Document.from_text((PARALLEL / f"{name}.en.txt").read_text(encoding="utf-8"))
+    expected = [
+        (tuple(a), tuple(b))
+        for a, b in json.loads((PARALLEL / f"{name}.links.json").read_text(encoding="utf-8"))["links"]
+    ]
+    return zh, en, expected
+
+
+def test_chinese_sentences_keep_their_punctuation() -> None:
+    text = "他说：“我们准备好了！”随后离开。真的吗？是的……\n标题一行\n\n第二段；分号后面。"
+    sentences = [s.of(text) for s in split_zh_sentences(text)]
+    assert sentences == [
+        "他说：“我们准备好了！”",
+        "随后离开。",
+        "真的吗？",
+        "是的……",
+        "标题一行",
+        "第二段；",
+        "分号后面。",
+    ]
+
+
+@pytest.mark.parametrize("name", ["rail", "summit"])
+def test_links_of_the_parallel_sample(name: str) -> None:
+    zh, en, expected = load_pair(name)
+    alignment = align(zh, en)
+    assert alignment.pairs() == expected
+    assert 2.5 < alignment.ratio < 5.0  # English characters per Chinese character, from the pair itself
+    assert alignment.signature.startswith("gale-church|ratio:")
+
+
+def test_merge_split_and_omission_are_found() -> None:
+    zh, en, _ = load_pair("rail")
+    alignment = align(zh, en)
+    kinds = {link.kind: link for link in alignment.links if link.kind != "1-1"}
+    assert set(kinds) == {"2-1", "1-2", "1-0"}
+    merge = kinds["2-1"]
+    assert merge.zh_span.of(zh).startswith("据中国国家铁路集团") and merge.zh_span.of(zh).endswith(
+        "其中跨境旅客超过19万人次。"
+    )
+    split = kinds["1-2"]
+    assert split.en_span == type(split.en_span)(en.sentences[3].start, en.sentences[4].end)
+    omitted = kinds["1-0"]
+    assert omitted.zh_span.of(zh).startswith("记者在磨憨站看到")
+    # the empty span sits where the translation is missing: right after the English sentence before it
+    assert not omitted.en_span and omitted.en_span.start == en.sentences[6].end
+
+
+def test_model_translations_sharpen_the_alignment() -> None:
+    """Without number anchors the lengths alone cannot tell which sentence was omitted;
+    the model's translations of the Chinese (here: oracle ones) can."""
+    zh, en, expected = load_pair("rail")
+    zh_texts = [s.of(zh) for s in split_zh_sentences(zh)]
+    en_texts = [s.of(en.text) for s in en.sentences]
+    oracle = {zh_texts[i]: " ".join(en_texts[j] for j in b) for a, b in expected for i in a}
+    alignment = align(zh, en, anchors=False, translations=oracle)
+    assert alignment.pairs() == expected
+    assert alignment.signature.endswith("anchors:no|sim:chrF")
+    assert all(link.similarity is not None for link in alignment.links if link.zh and link.en)
+
+
+def test_a_one_sided_bead_costs_its_prior_only() -> None:
+    assert length_cost(30, 0, 3.0, 18.0) == 0.0 == length_cost(0, 90, 3.0, 18.0)
+    assert length_cost(30, 90, 3.0, 18.0) < length_cost(30, 60, 3.0, 18.0)
+    assert set(PRIORS) == {(1, 1), (1, 0), (0, 1), (2, 1), (1, 2)}
+
+
+def test_an_untranslated_english_sentence_still_aligns_with_its_original() -> None:
+    zh, en, expected = load_pair("rail")
+    copied = en.text.replace(en.sentences[5].of(en.text), "越来越多的老挝农产品通过铁路进入中国市场。")
+    assert align(zh, Document.from_text(copied)).pairs() == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(1, 60), min_size=1, max_size=12),
+    st.lists(st.integers(1, 180), min_size=1, max_size=12),
+)
+def test_links_cover_both_sides_once_in_order(zh_lengths: list[int], en_lengths: list[int]) -> None:
+    beads, ratio, variance = align_texts(
+        ["中" * n for n in zh_lengths], ["a" * n for n in en_lengths], [0] * len(zh_lengths), [0] * len(en_lengths)
+    )
+    assert [i for a, _, _ in beads for i in a] == list(range(len(zh_lengths)))
+    assert [j for _, b, _ in beads for j in b] == list(range(len(en_lengths)))
+    assert all((len(a), len(b)) in PRIORS for a, b, _ in beads)
+    assert ratio > 0 and variance > 0
+
+
+def test_multi_sentence_links_stay_inside_a_paragraph() -> None:
+    beads, _, _ = align_texts(["中" * 10, "中" * 10], ["a" * 60], [0, 1], [0])
+    assert all(len(a) < 2 for a, _, _ in beads)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("三十", 30, "number"),
+        ("5万", 50_000, "number"),
+        ("百分之五", 5, "percent"),
+        ("2022年", 2022, "year"),
+        ("二〇二二年", 2022, "year"),
+        ("1.5亿", 150_000_000, "number"),
+        ("3万亿", 3 * 10**12, "number"),
+        ("一百零五", 105, "number"),
+        ("三点五", 3.5, "number"),
+        ("增长30%", 30, "percent"),
+        ("５２.５亿", 5_250_000_000, "number"),
+    ],
+)
+def test_chinese_numbers_are_normalised(text: str, value: float, kind: str) -> None:
+    strict = [n for n in zh_numbers(text) if n.strict]
+    assert [(n.value, n.kind) for n in strict] == [(value, kind)]
+
+
+@pytest.mark.parametrize("text", ["一带一路", "统一", "万象", "千万", "5G网络", "COVID-19疫情", "两国", "三四个"])
+def test_words_made_of_numerals_are_not_strict_numbers(text: str) -> None:
+    assert not [n for n in zh_numbers(text) if n.strict]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("50,000 people", 50_000),
+        ("1.5 billion", 1.5e9),
+        ("thirty stands", 30),
+        ("twenty-five", 25),
+        ("40 percent", 40),
+        ("the 30th anniversary", 30),
+        ("$3bn", 3e9),
+        ("two hundred and fifty", 250),
+    ],
+)
+def test_english_numbers_are_normalised(text: str, value: float) -> None:
+    assert [n.value for n in en_numbers(text) if n.strict] == [value]
+
+
+@pytest.mark.parametrize(
+    "text", ["COVID-19", "the G20 summit", "5G", "one of them", "the two sides", "hundreds of times", "the first"]
+)
+def test_names_and_idioms_are_not_strict_english_numbers(text: str) -> None:
+    assert not [n for n in en_numbers(text) if n.strict]
+
+
+def test_spans_of_numbers_point_into_the_text() -> None:
+    text = "By December 3, 2023, it carried 24.2 million trips."
+    assert [n.span.of(text) for n in en_numbers(text)] == ["December", "3", "2023", "24.2 million"]
+    zh = "截至2023年12月3日，累计发送旅客2420万人次。"
+    assert [n.span.of(zh) for n in zh_numbers(zh)] == ["2023年", "12", "3", "2420万"]
+
+
+def _repeated_pair(units: int) -> tuple[str, str]:
+    """The two parallel articles repeated: a long document whose sides differ in sentence count."""
+    zh = "\n\n".join((PARALLEL / f"{name}.zh.txt").read_text(encoding="utf-8").strip() for name in ("rail", "summit"))
+    en = "\n\n".join((PARALLEL / f"{name}.en.txt").read_text(encoding="utf-8").strip() for name in ("rail", "summit"))
+    return "\n\n".join([zh] * units), "\n\n".join([en] * units)
+
+
+def test_a_long_document_aligns_in_work_linear_in_its_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The old band around the diagonal widened with the difference in sentence counts
+    # (here 1 a unit): twice the document took 3x the cells. The beam follows the path.
+    import pipeline.original.align as align_module
+
+    calls = {"n": 0}
+
+    def counted(*args: float) -> float:
+        calls["n"] += 1
+        return length_cost(*args)
+
+    monkeypatch.setattr(align_module, "length_cost", counted)
+    work, links = {}, {}
+    for units in (28, 56):
+        zh, en = _repeated_pair(units)
+        calls["n"] = 0
+        alignment = align(zh, Document.from_text(en), anchors=False)
+        assert alignment.settings["band"] == align_module.BEAM  # past the full table
+        work[units] = calls["n"]
+        links[units] = alignment.pairs()
+    assert work[56] / work[28] < 2.2
+    # and the beam finds what the whole table finds: each repetition aligned like the first
+    zh, en = _repeated_pair(1)
+    unit = align(zh, Document.from_text(en), anchors=False).pairs()
+    n_zh, n_en = len(split_zh_sentences(zh)), len(Document.from_text(en).sentences)
+    assert links[28] == [
+        (tuple(i + r * n_zh for i in a), tuple(j + r * n_en for j in b)) for r in range(28) for a, b in unit
+    ]

@@ -1,0 +1,166 @@
+"""Pairing an English input with its Chinese original, and the checks that need the original."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.checks import SOURCE_REGISTRY, ConfigurationError
+from pipeline.checks.runner import build_source_checks, run_source_checks
+from pipeline.core.document import Document, load_document
+from pipeline.original.files import SourceError, find_source, load_source
+from pipeline.original.pair import pair_documents
+from tests.support import TEST_DATA
+
+PARALLEL = TEST_DATA / "parallel"
+
+
+@pytest.fixture(scope="module")
+def rail_zh() -> Document:
+    return load_source(PARALLEL / "rail.zh.txt")
+
+
+@pytest.fixture(scope="module")
+def rail_en() -> Document:
+    return load_document(PARALLEL / "rail.en.txt")
+
+
+def pair_with(zh: Document, english: str):
+    return pair_documents(Document.from_text(english), zh)
+
+
+def by_check(findings, check):
+    return [f for f in findings if f.check == check]
+
+
+# --- finding the original ----------------------------------------------------------------
+
+
+def test_original_beside_the_input_by_language_tag(tmp_path: Path) -> None:
+    (tmp_path / "article.en.txt").write_text("English.", encoding="utf-8")
+    (tmp_path / "article.zh.txt").write_text("中文。", encoding="utf-8")
+    assert find_source(tmp_path / "article.en.txt") == tmp_path / "article.zh.txt"
+
+
+def test_untagged_input_finds_a_tagged_original(tmp_path: Path) -> None:
+    (tmp_path / "article.txt").write_text("English.", encoding="utf-8")
+    (tmp_path / "article.ZH-CN.txt").write_text("中文。", encoding="utf-8")
+    assert find_source(tmp_path / "article.txt") == tmp_path / "article.ZH-CN.txt"
+
+
+def test_no_original_beside_the_input(tmp_path: Path) -> None:
+    (tmp_path / "article.en.txt").write_text("English.", encoding="utf-8")
+    (tmp_path / "article.txt").write_text("Not the original: no tag.", encoding="utf-8")
+    assert find_source(tmp_path / "article.en.txt") is None
+
+
+def test_source_folder_by_same_name_then_tags(tmp_path: Path) -> None:
+    inputs, originals = tmp_path / "en", tmp_path / "zh"
+    inputs.mkdir()
+    originals.mkdir()
+    (inputs / "a.txt").write_text("English.", encoding="utf-8")
+    (inputs / "b.en.txt").write_text("English.", encoding="utf-8")
+    (originals / "a.txt").write_text("中文。", encoding="utf-8")
+    (originals / "b.txt").write_text("中文。", encoding="utf-8")
+    assert find_source(inputs / "a.txt", originals) == originals / "a.txt"
+    assert find_source(inputs / "b.en.txt", originals) == originals / "b.txt"
+    (originals / "b.zh.txt").write_text("中文。", encoding="utf-8")
+    assert find_source(inputs / "b.en.txt", originals) == originals / "b.zh.txt"
+
+
+def test_source_file_and_missing_source(tmp_path: Path) -> None:
+    original = tmp_path / "orig.txt"
+    original.write_text("中文。", encoding="utf-8")
+    assert find_source(tmp_path / "x.txt", original) == original
+    with pytest.raises(SourceError, match="does not exist"):
+        find_source(tmp_path / "x.txt", tmp_path / "nowhere")
+
+
+def test_original_in_gb18030_is_read_and_english_is_refused(tmp_path: Path) -> None:
+    gb = tmp_path / "a.zh.txt"
+    gb.write_bytes((PARALLEL / "summit.zh.txt").read_text(encoding="utf-8").encode("gb18030"))
+    assert load_source(gb).text == (PARALLEL / "summit.zh.txt").read_text(encoding="utf-8")
+    with pytest.raises(SourceError, match="no Chinese"):
+        load_source(PARALLEL / "rail.en.txt")
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+
+def test_faithful_translation_has_only_its_omission(rail_zh: Document, rail_en: Document) -> None:
+    findings = run_source_checks(pair_documents(rail_en, rail_zh))
+    assert [f.check for f in findings] == ["omission"]
+    omission = findings[0]
+    assert not omission.span and omission.span.start == rail_en.sentences[6].end
+    assert omission.evidence["zh"] == "记者在磨憨站看到，当天有12列满载橡胶、木薯和水果的货运列车正在排队等待通关。"
+    assert omission.evidence["zh"] == rail_zh.text[omission.evidence["zh_start"] : omission.evidence["zh_end"]]
+
+
+def test_changed_numbers_are_found_at_their_spans(rail_zh: Document, rail_en: Document) -> None:
+    english = rail_en.text.replace("fallen by 40 percent", "fallen by 14 percent").replace(
+        "29.1 million tonnes", "2.91 million tonnes"
+    )
+    findings = by_check(run_source_checks(pair_with(rail_zh, english)), "number-mismatch")
+    assert [f.span.of(english) for f in findings] == ["2.91 million", "14 percent"]
+    assert findings[1].evidence["zh_numbers"] == ["百分之四十"]
+    assert "百分之四十" in findings[1].message
+
+
+def test_a_dropped_number_is_reported_on_its_sentence(rail_zh: Document, rail_en: Document) -> None:
+    english = rail_en.text.replace("to more than 2,000 categories", "to many categories")
+    doc = Document.from_text(english)
+    findings = by_check(run_source_checks(pair_documents(doc, rail_zh)), "number-mismatch")
+    assert len(findings) == 1
+    assert findings[0].span == doc.sentences[6]
+    assert findings[0].evidence["zh_numbers"] == ["2000"]
+
+
+def test_numbers_written_differently_are_the_same() -> None:
+    summit = run_source_checks(
+        pair_documents(load_document(PARALLEL / "summit.en.txt"), load_source(PARALLEL / "summit.zh.txt"))
+    )
+    # 三十 = "thirty", 30周年 = "30th", 1月25日 = "January 25", 100多倍 = "more than 100 times"
+    assert not by_check(summit, "number-mismatch")
+
+
+def test_sentence_left_in_chinese(rail_zh: Document, rail_en: Document) -> None:
+    copied = "越来越多的老挝农产品通过铁路进入中国市场。"
+    english = rail_en.text.replace(
+        "More and more Lao agricultural products are entering the Chinese market by rail.", copied
+    )
+    findings = by_check(run_source_checks(pair_with(rail_zh, english)), "untranslated-source")
+    assert len(findings) == 1
+    assert findings[0].span.of(english) == copied
+    assert findings[0].evidence["copied"] == 1.0 and findings[0].message.startswith("sentence left untranslated")
+
+
+def test_chinese_not_from_the_original_is_not_untranslated_source(rail_zh: Document, rail_en: Document) -> None:
+    english = rail_en.text.replace("transport costs have fallen", "transport costs 天气很好 have fallen")
+    assert not by_check(run_source_checks(pair_with(rail_zh, english)), "untranslated-source")
+
+
+def test_source_checks_take_options_like_other_checks() -> None:
+    checks = build_source_checks(
+        {"omission": {"severity": "minor", "min_han": 100}, "number-mismatch": {"enabled": False}, "calque": {}}
+    )
+    assert sorted(c.id for c in checks) == ["key-term", "omission", "untranslated-source"]
+    assert next(c for c in checks if c.id == "omission").severity.value == "minor"
+    with pytest.raises(ConfigurationError, match="allowed: min_han"):
+        build_source_checks({"omission": {"min_chars": 3}})
+    assert set(SOURCE_REGISTRY) == {"key-term", "number-mismatch", "omission", "untranslated-source"}
+
+
+def test_short_omitted_sentences_are_not_reported(rail_zh: Document, rail_en: Document) -> None:
+    pair = pair_documents(rail_en, rail_zh)
+    assert not run_source_checks(pair, build_source_checks({"omission": {"min_han": 100}}))
+
+
+def test_without_the_original_the_checks_find_nothing(rail_en: Document) -> None:
+    assert all(list(c.find(rail_en)) == [] for c in build_source_checks())
+
+
+def test_pair_reports_its_alignment(rail_zh: Document, rail_en: Document) -> None:
+    payload = pair_documents(rail_en, rail_zh).to_dict()
+    assert payload["signature"].startswith("gale-church")
+    assert payload["links"][6]["zh"] == [7] and payload["links"][6]["en"] == []

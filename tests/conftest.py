@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,44 @@ def ray_reference(tmp_path_factory: pytest.TempPathFactory, seed_text: str, tiny
     inputs = ray_runs.articles(base / "in", seed_text, ray_runs.ARTICLES)
     ray_runs.local_run(inputs, base / "local", tiny_model_dir)
     return inputs, ray_runs.tree(base / "local")
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run the browser tests (.ci/run installs chromium and playwright)")
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium (Debian's), driven by Playwright; skipped where either is missing, except in CI."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install playwright)")
+    executable = chromium_path()
+    if executable is None:
+        _unavailable("no Chromium found (apt-get install chromium)")
+    with sync_playwright() as p:
+        # The system Chromium, never a downloaded one (`playwright install` is not used).
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

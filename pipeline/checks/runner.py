@@ -2,7 +2,7 @@
 
 It also builds the checks from settings (``build_checks``, ``build_source_checks``).
 
-``check`` (``stages.batch.prepare``), ``recheck`` and the output guard all run checks
+``check`` (``stages.prepare``), ``recheck`` and the output guard all run checks
 through here, so every run drops the document's word index the same way after its checks
 (``resources.words.forget``: the checks share one index per document; the reports only
 need the word count it leaves).

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
-from typing import Annotated
+from typing import IO, Annotated, Any, Optional
 
 import typer
 
@@ -15,7 +16,6 @@ from pipeline.cli.app import (
 from pipeline.cli.options import (
     ConfigOpt,
     EncodingOpt,
-    FailOn,
     GlossaryOpt,
     IdFieldOpt,
     IgnoreChecksOpt,
@@ -31,9 +31,11 @@ from pipeline.cli.options import (
     encoding_option,
     ignore_list,
     report_malformed,
+    report_unreadable,
     run_config,
     usage_errors,
 )
+from pipeline.core.findings import Severity
 from pipeline.stages.job_list import (
     job_list,
     list_files,
@@ -54,7 +56,20 @@ def check(
             help="Output: text lines, or one JSON document (streamed file by file).",
         ),
     ] = OutputFormat.text,
-    fail_on: FailOn = None,
+    fail_on: Annotated[
+        Optional[Severity],
+        typer.Option(
+            "--fail-on",
+            rich_help_panel="Output",
+            case_sensitive=False,
+            help="Exit with status 1 when a finding of this severity or worse remains. Default: minor, so any "
+            "finding gives status 1, as ruff and flake8 do (or tqa.toml's fail-on); --exit-zero turns it off.",
+        ),
+    ] = None,
+    exit_zero: Annotated[
+        bool,
+        typer.Option("--exit-zero", rich_help_panel="Output", help="Exit with status 0 even when findings remain."),
+    ] = False,
     select: SelectOpt = None,
     skip: IgnoreChecksOpt = None,
     source: SourceOpt = None,
@@ -80,7 +95,7 @@ def check(
 ) -> None:
     """Find defects and print them; change nothing. `tqa check -` checks text on standard input.
 
-    Use --fail-on to gate a CI job."""
+    Exits 1 when findings remain (see --fail-on), like ruff and flake8."""
     from pipeline.core.settings import Settings
     from pipeline.engines import check_jobs, default_jobs
     from pipeline.io import Fields
@@ -89,9 +104,9 @@ def check(
 
     cfg = run_config(config, glossary, ignore, select, skip)
     ignore_list(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
-    fail_on = fail_on or cfg.fail_on
+    fail_on = None if exit_zero else fail_on or cfg.fail_on or Severity.MINOR
     encoding = encoding_option(encoding, "--encoding")
-    output = (JsonOutput if fmt is OutputFormat.json else TextOutput)(sys.stdout)
+    output = (JsonOutput if fmt is OutputFormat.json else TextOutput)(QuietPipe(sys.stdout))
     remaining, hidden, worst = Counter(), 0, None
 
     def take(path: str, prep, record: dict | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -117,7 +132,9 @@ def check(
             source,
             input_format,
             Fields(text_field, id_field, source_field),
+            named=None if paths_from is not None else (paths or []),
         )
+    unreadable = report_unreadable(inputs)
     settings = Settings(
         apply=frozenset(),
         checks=cfg.checks,
@@ -135,15 +152,53 @@ def check(
         else:
             take(path_text(job.path), prep, record)
     output.end()
+    output.stream.flush()  # here, not at the interpreter's exit: a closed pipe is quiet
     if hidden:
         typer.echo(f"tqa: {hidden} finding(s) hidden by the ignore list", err=True)
     if malformed[0]:
         typer.echo(f"tqa: {malformed[0]} malformed record(s) skipped", err=True)
-    if output.errors or malformed[0]:
+    if output.errors or malformed[0] or unreadable:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         typer.echo(fail_on_line(fail_on, remaining), err=True)
         raise typer.Exit(EXIT_FINDINGS)
+
+
+class QuietPipe:
+    """Standard output that a reader may close early (``tqa check | head -1``): from then on
+    what is written goes nowhere, the check runs to its end and the exit status is the one
+    its findings give, every time, with no traceback."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream, self.closed_by_reader = stream, False
+
+    def _closed(self) -> None:
+        self.closed_by_reader = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:  # so that the interpreter's last flush at exit finds nothing to complain about
+            os.dup2(devnull, self.stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        finally:
+            os.close(devnull)
+
+    def write(self, text: str) -> int:
+        if not self.closed_by_reader:
+            try:
+                self.stream.write(text)
+            except BrokenPipeError:
+                self._closed()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_by_reader:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._closed()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 def list_checks() -> None:

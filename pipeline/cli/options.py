@@ -38,7 +38,7 @@ PathsArg = Annotated[
     Optional[list[Path]],
     typer.Argument(
         metavar="PATH",
-        help='Files, folders (searched for .txt/.md/.text files), or quoted globs ("news/**/*.txt"). Default: seeds/. `tqa check -` checks text on standard input; a list of paths comes with --paths-from.',
+        help='Files, folders (searched for .txt/.md/.text files and corpora: .jsonl, .csv, .tsv, .parquet, .html), or quoted globs ("news/**/*.txt"). Default: seeds/. `tqa check -` checks text on standard input; a list of paths comes with --paths-from.',
         show_default=False,
     ),
 ]
@@ -229,14 +229,24 @@ def usage_errors(call):  # type: ignore[no-untyped-def]
     return usage
 
 
-def report_malformed(counter: list[int]):  # type: ignore[no-untyped-def]
-    """Report a malformed record on standard error (one line) and count it."""
+def report_malformed(counter: list[int], verb: str = "skipped"):  # type: ignore[no-untyped-def]
+    """Report a malformed record on standard error (one line) and count it; a blank line
+    (a ``quiet`` item) is not a record and goes unsaid."""
 
     def report(corpus, item) -> None:  # type: ignore[no-untyped-def]
+        if item.quiet:
+            return
         counter[0] += 1
-        typer.echo(printable(f"{corpus.path}: {item.where}: skipped: {item.reason}"), err=True)
+        typer.echo(printable(f"{corpus.path}: {item.where}: {verb}: {item.reason}"), err=True)
 
     return report
+
+
+def report_unreadable(inputs) -> int:  # type: ignore[no-untyped-def]
+    """Name each input left out because it cannot be read (one line each); how many."""
+    for line in inputs.unreadable:
+        typer.echo(printable(f"tqa: {line}; skipped"), err=True)
+    return len(inputs.unreadable)
 
 
 def encoding_option(name: str | None, option: str) -> str | None:

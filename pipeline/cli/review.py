@@ -29,7 +29,15 @@ def accept(
             "--finding",
             "-n",
             metavar="N",
-            help="Number of a finding, as `tqa check` and the review page show it (#N; repeatable).",
+            help="Position of a finding in the report (#N; repeatable); --id names one durably.",
+        ),
+    ] = None,
+    finding_id: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--id",
+            metavar="ID",
+            help="Stable id of a finding, as `tqa check` and the review page show it (repeatable).",
         ),
     ] = None,
     check_id: Annotated[
@@ -59,29 +67,40 @@ def accept(
     config: ConfigOpt = None,
     ignore: IgnoreOpt = None,
 ) -> None:
-    """Accept chosen findings of a report (--check, -n or --all) so later runs no longer report them.
+    """Accept chosen findings of a report (--id, --check, -n or --all) so later runs no longer report them.
 
-    Given a decisions file saved from the review page, the changes the reviewer rejected
-    are accepted (the text stays as it is)."""
+    Given a decisions file saved from the review page, the findings the reviewer dismissed
+    as false alarms are accepted; pending ones are left out."""
     from pipeline.checks import ConfigurationError
     from pipeline.review.ignore import DEFAULT_NAME, accept_from_report
 
     cfg = run_config(config, None, ignore)
     target = cfg.ignore_file or Path(DEFAULT_NAME)
     try:
-        accepted = accept_from_report(report, target, check_id or (), finding or (), note, input_file, everything)
+        accepted = accept_from_report(
+            report, target, check_id or (), finding or (), note, input_file, everything, finding_id or ()
+        )
     except ConfigurationError as err:
         raise fail(str(err)) from None
     for a in accepted:
         text = a.text.replace("\n", "⏎")
         text = text if len(text) <= 60 else text[:57] + "..."
         typer.echo(
-            printable(f"  {a.label} {a.severity} {a.check}: «{text}»" + ("" if a.new else " (already accepted)"))
+            printable(
+                f"  {a.label} {a.severity} {a.check}: «{text}»"
+                + (f" (id {a.id})" if a.id else "")
+                + ("" if a.new else " (already accepted)")
+            )
         )
     added = sum(a.new for a in accepted)
     typer.echo(
         printable(f"tqa: {added} finding(s) added to {target}")
         + (f", {len(accepted) - added} already there" if len(accepted) > added else "")
+        + (
+            f"; {accepted.pending} pending finding(s) left out (only dismissed ones are added)"
+            if accepted.pending
+            else ""
+        )
     )
 
 
@@ -113,14 +132,19 @@ def apply_decisions(
     ] = None,
 ) -> None:
     """Write the final text: the original input with exactly the accepted changes applied."""
-    from pipeline.review.apply import ReviewError, apply_review
+    from pipeline.review.apply import apply_review
+    from pipeline.review.decisions import ReviewError
 
     try:
         done = apply_review(decisions, out, input_file)
     except ReviewError as err:
         raise fail(str(err)) from None
-    typer.echo(
-        printable(
-            f"tqa: {done.accepted} change(s) accepted, {done.rejected} rejected; final text of {done.input} in {done.output}"
+    if done.pending is None:  # a findings JSON or a first-version decisions file
+        counts = f"{done.accepted} change(s) accepted, {done.rejected} rejected"
+    else:
+        counts = (
+            f"{done.accepted} change(s) applied"
+            + (f" ({done.own} the reviewer's own text)" if done.own else "")
+            + f", {done.rejected} not; {done.pending} finding(s) still pending"
         )
-    )
+    typer.echo(printable(f"tqa: {counts}; final text of {done.input} in {done.output}"))

@@ -5,6 +5,7 @@ Typer reads it; the work itself is the engines' and the stages'."""
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -41,6 +42,7 @@ from pipeline.cli.options import (
     encoding_option,
     ignore_list,
     report_malformed,
+    report_unreadable,
     run_config,
     usage_errors,
 )
@@ -324,7 +326,7 @@ def run(
     from pipeline.report.names import mirrored_stems
     from pipeline.report.rowspool import RowSpool
     from pipeline.report.run_summary import RunTally
-    from pipeline.report.summary import SummaryNotWritten
+    from pipeline.report.summary import SummaryNotWritten, plain_summary
     from pipeline.stages.translate import TranslatorSlot
     from pipeline.util.outlock import OutputLocked, output_lock
     from pipeline.util.progress import PlainProgress
@@ -359,8 +361,10 @@ def run(
         input_format,
         Fields(text_field, id_field, source_field, cleaned_field),
         in_place,
+        named=None if paths_from is not None else (paths or []),
     )
     files, corpora, count = inputs.files, inputs.corpora, inputs.record_count
+    unreadable = report_unreadable(inputs)
     references = usage_errors(usage_errors(reference_texts)(ref, files))  # a reference is read when its input is
     settings = Settings(
         apply=cfg.apply if apply is None else apply_option(apply),
@@ -402,7 +406,13 @@ def run(
     )
     position = {path_text(path): i for i, path in enumerate(files)}  # summaries list the inputs in this order
     writers = _corpus_writers(corpora, out)
-    records = inputs.records(report_malformed(malformed))
+    report = report_malformed(malformed, "written back unprocessed")
+
+    def passed(corpus, item) -> None:  # type: ignore[no-untyped-def]
+        writers.hold(corpus, item)  # in the written corpus as it was read, in its place
+        report(corpus, item)
+
+    records = inputs.records(passed)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -448,7 +458,7 @@ def run(
                     record = outcome.job.record
                     export.add_resumed(
                         out,
-                        outcome.job.stem,
+                        outcome.job.stem if record is None or settings.record_reports else "",  # no reports: no name
                         outcome.job.key,
                         record and record.text,
                         outcome.output,
@@ -498,7 +508,11 @@ def run(
         for path, reason in unwritten:
             summary_error = f"tqa: error: cannot write {path}: {reason}"
             console.print(printable(summary_error), markup=False)
-    Console(soft_wrap=False).print(summary_table(rows, text=printable))
+    table = summary_table(rows, text=printable)
+    if sys.stdout.isatty():
+        Console(soft_wrap=False).print(table)
+    else:  # a log or a pipe: whole names, one line each
+        sys.stdout.write(plain_summary(table))
     rows.close()
     for notice, n in sorted(notices.items()):
         typer.echo(f"tqa: {n} article(s) with {printable(notice)}", err=True)
@@ -511,9 +525,11 @@ def run(
     typer.echo(printable(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/"))
     for path in written:
         typer.echo(printable(f"tqa: cleaned corpus in {path}"))
+    if (out / "index.html").is_file() and next(Path(out).glob("**/*.findings.json"), None) is not None:
+        typer.echo(printable(f"tqa: review: tqa review {shlex.quote(str(out))}"))
     if malformed[0]:
-        typer.echo(f"tqa: {malformed[0]} malformed record(s) skipped", err=True)
-    if failed or summary_error or malformed[0]:
+        typer.echo(f"tqa: {malformed[0]} malformed record(s) written back unprocessed", err=True)
+    if failed or summary_error or malformed[0] or unreadable:
         raise typer.Exit(EXIT_FAILED)
     if fail_on is not None and worst is not None and worst >= fail_on:
         raise typer.Exit(EXIT_FINDINGS)

@@ -7,10 +7,10 @@ loop here is the same for every engine, so what a run writes does not depend on 
 
 - the jobs go in windows of ``window(settings)`` (a chunk on the local engine); the
   manifest says which are finished, and the others of the window are launched together;
-- each chunk of the window yields the outcomes the manifest holds first (read back as
-  their turn comes, never held), then its launched outcomes in the order ``launch``
-  yields them (the local engine: failed checks first), once their chunk is committed
-  (reports synced, then recorded in the manifest);
+- each chunk of the window is committed once its launched outcomes are in (reports
+  synced, then recorded in the manifest), then yields every outcome in input order: the
+  manifest's (read back as its turn comes, never held) and the launched ones, whatever
+  order ``launch`` gave them in (the local engine: failed checks first);
 - with ``fail_fast``, the first failure ends the run: what finished before it is
   committed, and the launch is closed, so nothing more is started.
 """
@@ -70,9 +70,6 @@ class Engine:
                 try:
                     for start in range(0, len(window), settings.chunk_size):
                         chunk = range(start, min(start + settings.chunk_size, len(window)))
-                        for i in chunk:
-                            if done_before[i]:
-                                yield reread(manifest, window[i])
                         pending: list[Outcome] = []
                         for _ in range(sum(not done_before[i] for i in chunk)):
                             outcome = next(launched, None)
@@ -82,10 +79,19 @@ class Engine:
                             if outcome.error and fail_fast:
                                 break
                         commit_chunk(pending, out_dir, manifest, fingerprint)
+                        # in input order, whatever order the engine finished them in: a corpus is
+                        # written back record by record as they come
+                        arrived: dict[str, list[Outcome]] = {}
                         for outcome in pending:
-                            yield outcome
-                            if outcome.error and fail_fast:
-                                return
+                            arrived.setdefault(outcome.job.key, []).append(outcome)
+                        for i in chunk:
+                            if done_before[i]:
+                                yield reread(manifest, window[i])
+                            elif arrived.get(window[i].key):
+                                outcome = arrived[window[i].key].pop(0)
+                                yield outcome
+                                if outcome.error and fail_fast:
+                                    return
                     if next(launched, None) is not None:
                         raise RuntimeError(f"{self.name} engine: more outcomes than inputs")
                 finally:

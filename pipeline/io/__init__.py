@@ -14,9 +14,20 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from pipeline.io.base import CorpusError, Fields, Malformed, Reader, Record, Writer, make_record
+from pipeline.io.base import CorpusError, Fields, Malformed, Reader, Record, UnreadableInput, Writer, make_record
 
-__all__ = ["CorpusError", "Fields", "Malformed", "Reader", "Record", "Writer", "format_of", "make_record", "module"]
+__all__ = [
+    "CorpusError",
+    "Fields",
+    "Malformed",
+    "Reader",
+    "Record",
+    "UnreadableInput",
+    "Writer",
+    "format_of",
+    "make_record",
+    "module",
+]
 
 
 # format name -> module in this package; suffixes are matched longest first

@@ -32,6 +32,11 @@ class Fields:
     cleaned: str | None = None  # write the cleaned text here and keep the text field as it was
 
 
+class UnreadableInput(CorpusError):
+    """An input that cannot be read (a truncated ``.gz``, a corrupt Parquet file): it is named
+    and left out, and the rest of the batch runs."""
+
+
 @dataclass(frozen=True)
 class Record:
     id: str
@@ -39,17 +44,25 @@ class Record:
     where: str  # "line 12", "row 3": for messages
     fields: Any  # what the format writes back: the record's fields, or an HTML page's text map
     source: str | None = None
+    key: str = ""  # the id as the input wrote it, its type included: 1 and "1" differ
+    raw: Any = None  # the record as read (a line's bytes, a one-row Arrow slice): written back around the edits
 
     def digest(self) -> str:
         """Of everything that decides this record's output (for ``--resume``)."""
-        payload = json.dumps([self.id, self.text, self.source, self.fields], sort_keys=True, default=str)
+        raw = self.raw.hex() if isinstance(self.raw, bytes) else None
+        payload = json.dumps([self.id, self.text, self.source, self.fields, raw], sort_keys=True, default=str)
         return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
 class Malformed:
+    """A record tqa cannot process; written back as it was read (``raw``), never dropped.
+    ``quiet``: not a record at all (a blank line), passed through without a word."""
+
     where: str
     reason: str
+    raw: Any = None
+    quiet: bool = False
 
 
 class Reader(Protocol):
@@ -71,6 +84,10 @@ class Writer(ABC):
         return notices about it for the user (one line each), usually none."""
 
     @abstractmethod
+    def passthrough(self, item: Malformed) -> None:
+        """Write an item tqa did not process exactly as it was read."""
+
+    @abstractmethod
     def commit(self) -> Path:
         """Move the finished file into place; return its path."""
 
@@ -79,27 +96,32 @@ class Writer(ABC):
         """Drop the temporary file: nothing of this corpus is written."""
 
 
-def make_record(row: dict[str, Any], number: int, unit: str, fields: Fields) -> Record | Malformed:
+def make_record(row: dict[str, Any], number: int, unit: str, fields: Fields, raw: Any = None) -> Record | Malformed:
     """A record from one row of named fields (JSONL, CSV, Parquet); types checked here, once."""
     where = f"{unit} {number}"
     if fields.text not in row:
-        return Malformed(where, f"no {fields.text!r} field")
+        return Malformed(where, f"no {fields.text!r} field", raw)
     text = row[fields.text]
     if not isinstance(text, str):
-        return Malformed(where, f"field {fields.text!r} is {_kind(text)}, not a string")
+        return Malformed(where, f"field {fields.text!r} is {_kind(text)}, not a string", raw)
     rid = row.get(fields.id, number) if fields.id in row else number
-    if isinstance(rid, bool) or not isinstance(rid, (str, int)) or rid == "":
-        return Malformed(where, f"field {fields.id!r} is {_kind(rid)}, not a string or an integer")
+    if isinstance(rid, bool) or not isinstance(rid, (str, int)) or (isinstance(rid, str) and not rid.strip()):
+        return Malformed(where, f"field {fields.id!r} is {_kind(rid)}, not a string or an integer", raw)
     source = row.get(fields.source) if fields.source else None
     if source is not None and not isinstance(source, str):
-        return Malformed(where, f"field {fields.source!r} is {_kind(source)}, not a string")
+        return Malformed(where, f"field {fields.source!r} is {_kind(source)}, not a string", raw)
     if any(_unpaired(v) for v in (text, source) if v):
-        return Malformed(where, "holds bytes that are not valid UTF-8")
-    return Record(str(rid), text, where, row, source or None)
+        return Malformed(where, "holds bytes that are not valid UTF-8 (or a lone surrogate escape)", raw)
+    if isinstance(rid, str) and _unpaired(rid):
+        return Malformed(
+            where, f"field {fields.id!r} holds bytes that are not valid UTF-8 (or a lone surrogate escape)", raw
+        )
+    key = f"{'s' if isinstance(rid, str) else 'i'}:{rid}"
+    return Record(str(rid), text, where, row, source or None, key, raw)
 
 
 def _kind(value: Any) -> str:
-    if value in (None, ""):
+    if value is None or (isinstance(value, str) and not value.strip()):
         return "empty"
     name = type(value).__name__
     return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
@@ -112,3 +134,27 @@ def _unpaired(text: str) -> bool:
     except UnicodeEncodeError:
         return True
     return False
+
+
+FLAT_COLUMNS = ("tqa_critical", "tqa_major", "tqa_minor", "tqa_mqm_before", "tqa_mqm_after", "tqa_changed")
+
+
+def flat_columns(tqa: dict[str, Any]) -> dict[str, Any]:
+    """The typed columns written beside ``tqa`` in CSV and Parquet, for filtering without
+    parsing it: findings by severity (before cleaning), the scores, whether the text changed.
+    All None for a record that failed (``tqa`` holds its error)."""
+    if "findings" not in tqa:
+        return dict.fromkeys(FLAT_COLUMNS)
+    counts = {s: 0 for s in ("critical", "major", "minor")}
+    for f in tqa["findings"]:
+        if f.get("severity") in counts:
+            counts[f["severity"]] += 1
+    scores = tqa.get("scores") or {}
+    return {
+        "tqa_critical": counts["critical"],
+        "tqa_major": counts["major"],
+        "tqa_minor": counts["minor"],
+        "tqa_mqm_before": scores.get("mqm_before"),
+        "tqa_mqm_after": scores.get("mqm_after"),
+        "tqa_changed": bool(tqa.get("applied")),
+    }

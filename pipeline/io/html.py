@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.core.document import InputError, decode
-from pipeline.io.base import CorpusError, Fields, Malformed, Record
+from pipeline.io.base import Fields, Malformed, Record, UnreadableInput
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
 
@@ -140,11 +140,11 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise CorpusError(f"{path}: cannot be read: {err.strerror or err}") from None
+        raise UnreadableInput(f"{path}: cannot be read: {err.strerror or err}") from None
     try:
         raw, encoding, bom = decode(data)
     except InputError as err:
-        yield Malformed("page", str(err))
+        yield Malformed("page", str(err), data)
         return
     scanner = _Scanner(raw)
     scanner.feed(raw)
@@ -204,6 +204,10 @@ class Writer(BaseWriter):
         text, refused = write_back(page, output["tqa"].get("applied", []))
         self.out.file.write(bytes.fromhex(page["bom"]) + text.encode(page["encoding"]))
         return [f"{refused} repair(s) not written back: they cross markup"] if refused else []
+
+    def passthrough(self, item: Malformed) -> None:
+        if item.raw is not None:  # a page tqa could not read: the same bytes, never an empty file
+            self.out.file.write(item.raw)
 
     def commit(self) -> Path:
         return self.out.commit()

@@ -1,7 +1,9 @@
 """The reviewable changes of an article: applied edits and suggestions, with stable ids.
 
 One list feeds the findings JSON, the HTML review page and ``tqa apply``, so a change is
-called ``c3`` everywhere. A change carries what a reviewer weighs it by: the finding's
+shown as ``c3`` everywhere; what a decision is kept under is its ``key``, the stable id of
+the finding behind it (``fingerprints.finding_ids``), which neither a selection of checks
+nor an edit elsewhere in the text changes. A change carries what a reviewer weighs it by: the finding's
 severity and the score change it brings (the MQM penalty its finding adds, per 1,000
 words of the original). Decisions default to accepting what was applied and rejecting
 what was only suggested, which reproduces the cleaned text.
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 from pipeline.core.edits import Edit
 from pipeline.core.findings import Finding, Severity
+from pipeline.core.fingerprints import IdMaker, finding_ids
 from pipeline.core.result import ArticleResult
 from pipeline.core.spans import Span
 
@@ -30,6 +33,7 @@ class Change:
     severity: str  # of the finding behind it; "" when none matches
     mqm_delta: float  # change of the MQM-style penalty when applied (negative: better)
     conflicts: tuple[str, ...] = ()  # ids of changes touching the same characters
+    key: str = ""  # the stable id: its finding's, else one made from the change itself
 
     @property
     def default(self) -> str:
@@ -59,12 +63,16 @@ class _Findings:
         self.longest = {check: max(len(findings[k].span) for _, k in items) for check, items in by_check.items()}
 
     def behind(self, edit: Edit) -> Finding | None:
+        k = self.index_behind(edit)
+        return None if k is None else self.findings[k]
+
+    def index_behind(self, edit: Edit) -> int | None:
         k = self.exact.get((edit.check, edit.span))
         if k is None:
             k = self._overlapping(edit)
         if k is None:
             k = self.at.get(edit.span)
-        return None if k is None else self.findings[k]
+        return k
 
     def _overlapping(self, edit: Edit) -> int | None:
         items = self.starts.get(edit.check, [])
@@ -83,8 +91,9 @@ def _touch(a: Edit, b: Edit) -> bool:
     return a.span.overlaps(b.span) or (a.span == b.span)
 
 
-def review_changes(result: ArticleResult) -> list[Change]:
-    """Applied edits and suggestions in text order (applied first at equal spans), numbered."""
+def review_changes(result: ArticleResult, finding_keys: list[str] | None = None) -> list[Change]:
+    """Applied edits and suggestions in text order (applied first at equal spans), numbered;
+    ``finding_keys``: the findings' stable ids, when already made."""
     words = result.doc.word_count
     tagged = [(e, APPLIED) for e in result.applied] + [(e, SUGGESTION) for e in result.suggestions]
     tagged.sort(key=lambda pair: (pair[0].span.start, pair[0].span.end, pair[1] != APPLIED))
@@ -101,9 +110,17 @@ def review_changes(result: ArticleResult) -> list[Change]:
                 conflicts[j].append(ids[i])
     changes = []
     index = _Findings(result.findings)
+    keys = finding_keys if finding_keys is not None else finding_ids(result.findings, result.doc.text)
+    used: set[str] = set()
+    own = IdMaker(result.doc.text)
     for i, (edit, kind) in enumerate(tagged):
-        finding = index.behind(edit)
+        k = index.index_behind(edit)
+        finding = None if k is None else result.findings[k]
         severity = finding.severity if finding else None
+        key = keys[k] if k is not None and keys[k] not in used else ""
+        while not key or key in used:  # no finding, or a second change of one finding
+            key = own("change:" + edit.check, edit.span.start, edit.span.end)
+        used.add(key)
         changes.append(
             Change(
                 ids[i],
@@ -112,6 +129,7 @@ def review_changes(result: ArticleResult) -> list[Change]:
                 severity.value if severity else "",
                 mqm_delta(severity, words),
                 tuple(sorted(conflicts[i], key=lambda c: int(c[1:]))),
+                key,
             )
         )
     return changes

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from pipeline import __version__
 from pipeline.core.findings import CheckTally, Finding, Severity
+from pipeline.core.fingerprints import finding_ids
 from pipeline.core.lines import LineIndex
 from pipeline.util.terminal import printable, printable_json
 
@@ -64,7 +65,10 @@ class CheckOutput:
 
 
 class TextOutput(CheckOutput):
-    """``path:line:col: severity check: message «text» (#n)``, then counts per check and severity."""
+    """``path:line:col: severity check: message «text» (#n id ID)``, then counts per check and severity.
+
+    ``ID`` is the finding's stable id (``fingerprints.finding_ids``), what ``tqa accept --id``
+    takes; ``#n`` is its position in this listing, for the eye only."""
 
     def __init__(self, stream: IO[str], colour: bool | None = None) -> None:
         super().__init__(stream)
@@ -81,13 +85,13 @@ class TextOutput(CheckOutput):
     def _write(self, path: str, doc: Any, findings: list[Finding], record: dict[str, str] | None) -> None:
         index = LineIndex(doc.text)
         path = f"{path}#{record['id']}" if record else path  # a record, then line:col inside its text
-        for number, f in enumerate(findings, 1):
+        for number, (f, fid) in enumerate(zip(findings, finding_ids(findings, doc.text)), 1):
             line, col = index.position(f)
             sev = self._style(f.severity.value, f.severity.value)
             # file names and article text may hold escape sequences: printed inert (terminal.py)
             shown = printable(f"{path}:{line}:{col}: ")
             self.stream.write(
-                f"{shown}{sev} {f.check}: {printable(f.message)} «{printable(excerpt(f.span.of(doc.text)))}» (#{number})\n"
+                f"{shown}{sev} {f.check}: {printable(f.message)} «{printable(excerpt(f.span.of(doc.text)))}» (#{number} id {fid})\n"
             )
 
     def end(self) -> None:
@@ -115,9 +119,9 @@ class JsonOutput(CheckOutput):
     def _write(self, path: str, doc: Any, findings: list[Finding], record: dict[str, str] | None) -> None:
         index = LineIndex(doc.text)
         entries = []
-        for number, f in enumerate(findings, 1):
+        for number, (f, fid) in enumerate(zip(findings, finding_ids(findings, doc.text)), 1):
             line, col = index.position(f)
-            entries.append({"number": number, **f.to_dict(doc.text), "line": line, "column": col})
+            entries.append({"id": fid, "number": number, **f.to_dict(doc.text), "line": line, "column": col})
         entry = {
             "path": path,
             **(record or {}),

@@ -1,8 +1,12 @@
 """One batch-wide export of every finding: ``findings.jsonl`` and ``findings.csv``.
 
 One row per finding of the original texts (what a reviewer works through): file, line,
-column, check, severity, text, plus the report name, the finding's number (what
-``tqa accept -n`` takes) and its message. For spreadsheets and dashboards.
+column, check, severity, text, plus the report name, the finding's number (its position
+in the report, for display), its message, its stable id (what ``tqa accept --id`` takes)
+and where its review stands: ``state`` (pending, fixed, dismissed), the reviewer's own
+``fix`` and ``comment``. A run writes every finding pending; ``tqa review`` rewrites an
+article's rows as its decisions are saved (``update_states``). For spreadsheets and
+dashboards.
 
 Rows are streamed to temporary files as articles finish and renamed into place at the
 end, so memory stays flat in the batch size and a reader never sees half an export. An
@@ -18,7 +22,22 @@ from typing import IO, Any
 
 from pipeline.util.atomic import AtomicFile
 
-COLUMNS = ("file", "line", "column", "check", "severity", "text", "stem", "number", "message")
+COLUMNS = (
+    "file",
+    "line",
+    "column",
+    "check",
+    "severity",
+    "text",
+    "stem",
+    "number",
+    "message",
+    "id",
+    "state",
+    "fix",
+    "comment",
+)
+PENDING = "pending"
 NAMES = ("findings.jsonl", "findings.csv")
 
 
@@ -35,6 +54,10 @@ def rows_from_report(payload: dict[str, Any], file: str, stem: str) -> list[dict
             "stem": stem,
             "number": n,
             "message": f.get("message", ""),
+            "id": f.get("id", ""),
+            "state": PENDING,
+            "fix": "",
+            "comment": "",
         }
         for n, f in enumerate(payload.get("findings", []), 1)
     ]
@@ -110,14 +133,38 @@ class FindingsExport:
 def _located(findings: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     """``json_report.located`` for findings already as dicts (a record's ``tqa`` field)."""
     from pipeline.core.findings import Finding, Severity
+    from pipeline.core.fingerprints import finding_ids
     from pipeline.core.lines import LineIndex
     from pipeline.core.spans import Span
 
     index = LineIndex(text)
     out = []
-    for f in findings:
-        line, column = index.position(
-            Finding(f["check"], Span(f["start"], f["end"]), Severity(f["severity"]), f["message"])
-        )
-        out.append({**f, "line": line, "column": column})
+    made = [Finding(f["check"], Span(f["start"], f["end"]), Severity(f["severity"]), f["message"]) for f in findings]
+    for f, finding, fid in zip(findings, made, finding_ids(made, text)):
+        line, column = index.position(finding)
+        out.append({**f, "id": fid, "line": line, "column": column})
     return out
+
+
+def update_states(out_dir: Path, stem: str, states: dict[str, dict[str, str]]) -> bool:
+    """Rewrite the export rows of article ``stem`` with the review ``states`` (finding id ->
+    state, fix, comment); False when the run wrote no export."""
+    jsonl = Path(out_dir) / NAMES[0]
+    try:
+        lines = jsonl.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    rows = []
+    for line in lines:
+        row = json.loads(line)
+        if row.get("stem") == stem and row.get("id") in states:
+            row.update({k: states[row["id"]].get(k, row.get(k, "")) for k in ("state", "fix", "comment")})
+        rows.append(row)
+    export = FindingsExport(out_dir)
+    try:
+        export.add(rows)
+        export.close()
+    except Exception:
+        export.discard()
+        raise
+    return True

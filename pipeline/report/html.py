@@ -13,9 +13,8 @@ from __future__ import annotations
 import functools
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import quote
 
 import regex
@@ -24,10 +23,10 @@ from markupsafe import Markup, escape
 
 from pipeline import __version__
 from pipeline.core.edits import Edit
+from pipeline.core.fingerprints import finding_ids
 from pipeline.core.result import ArticleResult
 from pipeline.core.scores import QualityScore
 from pipeline.report.changes import APPLIED, Change, review_changes, text_sha256
-from pipeline.report.columns import display_row
 from pipeline.report.diff import align_paragraphs, display_edits
 from pipeline.report.json_report import SCHEMA, jsonable, located
 from pipeline.report.marks import FINDING, finding_id, mark_rows, sentence_of, uncovered
@@ -38,6 +37,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 _INVISIBLE = regex.compile(r"[\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _EXCERPT = 120
 MODEL_HINT = "Get the translation model with `tqa models pull`, or point `--model DIR` at a local copy."
+_CODE = regex.compile(r"`([^`\n]+)`")
 
 
 def visible(text: str) -> Markup:
@@ -49,6 +49,14 @@ def visible(text: str) -> Markup:
         return f'<span class="cc" title="{name}">U+{ord(char):04X}</span>'
 
     return Markup(_INVISIBLE.sub(mark, str(escape(text))))
+
+
+def codes(text: str) -> Markup:
+    """``visible``, with `command` spans (as messages write them) shown as code, not backticks."""
+    parts = _CODE.split(str(text))
+    return Markup("").join(
+        visible(p) if i % 2 == 0 else Markup("<code>%s</code>") % visible(p) for i, p in enumerate(parts)
+    )
 
 
 def plain(text: str) -> str:
@@ -67,6 +75,7 @@ def environment() -> Environment:
     )
     env.filters["visible"] = visible
     env.filters["plain"] = plain
+    env.filters["codes"] = codes
     env.filters["url"] = lambda path: quote(str(path))
     return env
 
@@ -141,17 +150,56 @@ def json_for_script(payload: Any) -> Markup:
     return Markup(text)
 
 
-def review_data(result: ArticleResult, changes: list[Change], stem: str, marks: list[Any] = ()) -> dict[str, Any]:
-    """What the page's script needs to write a decisions file (see ``pipeline.review.apply``)."""
+def review_data(
+    result: ArticleResult, changes: list[Change], stem: str, marks: list[Any] = (), ids: list[str] | None = None
+) -> dict[str, Any]:
+    """What the page's script needs: every item (a change, or a finding no change stands
+    for) under its stable id, pending; see ``pipeline.review.apply`` for the decisions file."""
     doc = result.doc
-    fingerprint = json.dumps(
-        [(c.id, c.kind, c.edit.span.start, c.edit.span.end, c.edit.replacement) for c in changes], ensure_ascii=False
-    )
+    ids = ids if ids is not None else finding_ids(result.findings, doc.text)
+    key = {c.id: c.key for c in changes}
+    spans = {fid: [f.span.start, f.span.end] for fid, f in zip(ids, result.findings)}
+    items = [
+        {
+            "id": c.key,
+            "dom": c.id,
+            "label": c.id,
+            "kind": c.kind,
+            "check": c.edit.check,
+            "origin": c.edit.origin,
+            "severity": c.severity,
+            "start": c.edit.span.start,
+            "end": c.edit.span.end,
+            "text": c.edit.span.of(doc.text),
+            "replacement": c.edit.replacement,
+            "reason": c.edit.reason,
+            "mqm_delta": c.mqm_delta,
+            "conflicts": [key[x] for x in c.conflicts],
+            "context": sentence_of(doc, c.edit.span.start, c.edit.span.end),
+            "finding": spans.get(c.key),
+        }
+        for c in changes
+    ] + [
+        {
+            "id": ids[n - 1],
+            "dom": finding_id(n),
+            "label": f"#{n}",
+            "kind": FINDING,
+            "number": n,
+            "check": f.check,
+            "severity": f.severity.value,
+            "start": f.span.start,
+            "end": f.span.end,
+            "text": f.span.of(doc.text),
+            "message": f.message,
+            "context": sentence_of(doc, f.span.start, f.span.end),
+        }
+        for n, f in marks
+    ]
     return {
         "schema": SCHEMA,
         "tqa": __version__,
         "stem": stem,
-        "changes_sha256": text_sha256(fingerprint),
         "input": {
             "path": doc.path,
             "name": doc.name,
@@ -159,42 +207,7 @@ def review_data(result: ArticleResult, changes: list[Change], stem: str, marks: 
             "chars": len(doc.text),
             "text_sha256": text_sha256(doc.text),
         },
-        "changes": [
-            {
-                "id": c.id,
-                "kind": c.kind,
-                "check": c.edit.check,
-                "origin": c.edit.origin,
-                "severity": c.severity,
-                "start": c.edit.span.start,
-                "end": c.edit.span.end,
-                "text": c.edit.span.of(doc.text),
-                "replacement": c.edit.replacement,
-                "reason": c.edit.reason,
-                "mqm_delta": c.mqm_delta,
-                "conflicts": list(c.conflicts),
-                "decision": c.default,
-                "context": sentence_of(doc, c.edit.span.start, c.edit.span.end),
-            }
-            for c in changes
-        ],
-        # findings no change stands for: visited by j/k too; "accept" = fine as it is (tqa accept)
-        "findings": [
-            {
-                "id": finding_id(n),
-                "kind": FINDING,
-                "number": n,
-                "check": f.check,
-                "severity": f.severity.value,
-                "start": f.span.start,
-                "end": f.span.end,
-                "text": f.span.of(doc.text),
-                "message": f.message,
-                "context": sentence_of(doc, f.span.start, f.span.end),
-                "decision": "open",
-            }
-            for n, f in marks
-        ],
+        "items": items,
     }
 
 
@@ -226,7 +239,8 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     doc = result.doc
     stem = stem or Path(doc.name).stem
     edits, explained = _display_edits(result)
-    changes = review_changes(result)
+    ids = finding_ids(result.findings, doc.text)
+    changes = review_changes(result, ids)
     pairs = align_paragraphs(doc.text, result.cleaned, edits)
     rows, elsewhere = build_rows(doc.text, result.cleaned, pairs, changes, explained, edits)
     marks = uncovered(result.findings, changes)
@@ -241,6 +255,9 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     if not explained:
         notices.append("The cleaned text differs from the recorded edits; changes are shown without their reasons.")
     n_applied = sum(c.kind == APPLIED for c in changes)
+    # where the findings table's rows jump to: the chip of the finding, or of its change
+    chip_of = {c.key: c.id for c in changes} | {ids[n - 1]: finding_id(n) for n, _ in marks}
+    depth = Path(stem).as_posix().count("/")
     return {
         "doc": {
             "name": doc.name,
@@ -259,9 +276,13 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
         "elsewhere": elsewhere,
         "n_changes": n_applied,
         "n_suggestions": len(changes) - n_applied,
+        "index": "../" * depth + "index.html",
+        "checks": sorted({f.check for f in result.findings} | {c.edit.check for c in changes if c.edit.check}),
         "findings": [
             {
                 "number": n,
+                "id": fid,
+                "item": chip_of.get(fid, ""),
                 "check": f.check,
                 "severity": f.severity.value,
                 "start": f.span.start,
@@ -272,7 +293,7 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
                 "message": f.message,
                 "replacement": f.replacement,
             }
-            for n, (f, loc) in enumerate(zip(result.findings, located(result.findings, doc.text)), 1)
+            for n, (f, loc, fid) in enumerate(zip(result.findings, located(result.findings, doc.text, ids), ids), 1)
         ],
         "suggestions": [
             {
@@ -295,7 +316,7 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
         "notices": notices,
         "scores": _scores_view(result),
         "settings": _settings_view(result.settings),
-        "review": json_for_script(review_data(result, changes, stem, marks)),
+        "review": json_for_script(review_data(result, changes, stem, marks, ids)),
         "download": f"{Path(stem).name}.decisions.json",
     }
 
@@ -304,92 +325,4 @@ def article_html(result: ArticleResult, stem: str = "") -> str:
     return render("article.html.j2", **article_view(result, stem))
 
 
-def chart_view(totals: dict[str, int], width: int = 300) -> dict[str, Any]:
-    """Bars of findings per check, most frequent first, scaled to ``width`` pixels."""
-    top = max(totals.values(), default=0) or 1
-    bars = [
-        {"check": check, "n": n, "width": round(width * n / top, 1), "y": 6 + 24 * i}
-        for i, (check, n) in enumerate(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
-    ]
-    label = max((len(b["check"]) for b in bars), default=0) * 7.5 + 12
-    return {"bars": bars, "label": label, "width": label + width + 50, "height": 12 + 24 * len(bars), "bar": width}
-
-
-def _worst_key(row: dict[str, Any]) -> tuple[bool, float, float]:
-    """What needs a reviewer most first: failures, then the highest MQM penalty after repair, then before."""
-    number = lambda v: v if isinstance(v, (int, float)) else 0.0  # noqa: E731
-    return row.get("status") == "ok", -number(row.get("mqm_after")), -number(row.get("mqm_before"))
-
-
 INDEX_TOTALS = ("words", "findings_before", "findings_after", "applied", "suggestions", "skipped")
-
-
-def _index_context(
-    rows: Iterable[dict[str, Any]],
-    ordered: Iterable[dict[str, Any]],
-    checks: list[str],
-    totals: dict[str, int] | None,
-    reports: frozenset[str] | None,
-) -> dict[str, Any]:
-    """What the index template lays out, from one pass over the display rows; ``ordered``
-    (the same rows, worst first) is read once, while the page is written."""
-    reference, n_rows, n_ok, hit, failed = False, 0, 0, 0, []
-    sums = dict.fromkeys((*INDEX_TOTALS, *(f"n_{c}" for c in checks)), 0)
-    for r in rows:
-        n_rows += 1
-        reference = reference or any(r.get(key) not in (None, "") for key in ("bleu_after", "chrf_after", "ter_after"))
-        if r.get("status") != "ok":
-            failed.append(r)
-            continue
-        n_ok += 1
-        hit += bool(r.get("skipped"))
-        for key in sums:
-            sums[key] += r.get(key) or 0
-    kinds = set(reports) if reports is not None else {"txt", "json", "diff", "html"}
-    banners = []
-    if sums["skipped"]:  # from the rows alone, so a resumed batch writes the same page
-        banners.append(
-            f"Retranslation skipped: {sums['skipped']} passage(s) in {hit} article(s) were not retranslated "
-            f"(no translation model, or the output guard rejected its output); each article's page says why. {MODEL_HINT}"
-        )
-    return dict(
-        rows=ordered,
-        n_rows=n_rows,
-        n_ok=n_ok,
-        checks=checks,
-        chart=chart_view(totals or {}),
-        reference=reference,
-        version=__version__,
-        sums=sums,
-        kinds=kinds,
-        failed=failed,
-        banners=banners,
-    )
-
-
-def write_index(
-    handle: IO[str],
-    rows: Any,
-    checks: list[str],
-    totals: dict[str, int] | None = None,
-    reports: frozenset[str] | None = None,
-) -> None:
-    """The batch index: failures with their error on top, then the worst articles (failures,
-    then the highest MQM penalty after repair, then before; the terminal table orders the
-    same way); a filter box, a totals row, links to each article's page, cleaned text, JSON
-    and diff (those written). ``rows``: summary rows, a list or a ``RowSpool``; the page is
-    written as it is rendered."""
-    from pipeline.report.rowspool import in_order
-
-    columns = [f"n_{c}" for c in checks]
-
-    class Filled:  # the display rows, made again on each pass
-        def __iter__(self) -> Iterator[dict[str, Any]]:
-            return (display_row(row, columns) for row in rows)
-
-    ordered = (display_row(row, columns) for row in in_order(rows, _worst_key))
-    handle.writelines(
-        environment()
-        .get_template("index.html.j2")
-        .generate(**_index_context(Filled(), ordered, checks, totals, reports))
-    )

@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.core.edits import Edit
 from pipeline.core.findings import Finding
+from pipeline.core.fingerprints import finding_ids
 from pipeline.core.lines import LineIndex
 from pipeline.core.result import ArticleResult
 from pipeline.report.changes import APPLIED, SUGGESTION, Change, review_changes, text_sha256
@@ -64,9 +65,11 @@ def edit_dict(edit: Edit, text: str, cleaned_start: int | None = None) -> dict[s
 
 
 def change_dict(change: Change, text: str, cleaned_start: int | None = None) -> dict[str, Any]:
-    """A reviewable change: its id, the edit, the severity of its finding and its score change."""
+    """A reviewable change: its id (``c3``, for display) and stable ``key``, the edit, the
+    severity of its finding and its score change."""
     return {
         "id": change.id,
+        "key": change.key,
         **edit_dict(change.edit, text, cleaned_start),
         "severity": change.severity,
         "mqm_delta": change.mqm_delta,
@@ -82,19 +85,20 @@ def landed_at(edits: list[Edit]) -> list[int]:
     return out
 
 
-def located(findings: list[Finding], text: str) -> list[dict[str, Any]]:
-    """Findings with the line and column a reviewer looks for (the number is the position)."""
+def located(findings: list[Finding], text: str, ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Findings with their stable id (``ids``, when already made) and the line and column a reviewer looks for."""
     index = LineIndex(text)
     out = []
-    for f in findings:
+    for f, fid in zip(findings, ids if ids is not None else finding_ids(findings, text)):
         line, column = index.position(f)
-        out.append({**f.to_dict(text), "line": line, "column": column})
+        out.append({"id": fid, **f.to_dict(text), "line": line, "column": column})
     return out
 
 
 def findings_payload(result: ArticleResult) -> dict[str, Any]:
     doc, text = result.doc, result.doc.text
-    changes = review_changes(result)
+    ids = finding_ids(result.findings, text)
+    changes = review_changes(result, ids)
     applied = [c for c in changes if c.kind == APPLIED]
     suggestions = [c for c in changes if c.kind == SUGGESTION]
     return {
@@ -112,7 +116,7 @@ def findings_payload(result: ArticleResult) -> dict[str, Any]:
             "chars": len(text),
             "text_sha256": text_sha256(text),
         },
-        "findings": located(result.findings, text),
+        "findings": located(result.findings, text, ids),
         "applied": [change_dict(c, text, at) for c, at in zip(applied, landed_at([c.edit for c in applied]))],
         "suggestions": [change_dict(c, text) for c in suggestions],
         "skipped": [

@@ -70,7 +70,10 @@ def summary_markdown(rows: Iterable[dict[str, Any]], totals: dict[str, Any], che
             "|---|--:|--:|--:|--:|",
         ]
         for r in worst:
-            link = f"[{md_escape(r.get('input') or r.get('stem'))}]({quote(str(r.get('stem')) + '.html')})"
+            name = md_escape(r.get("input") or r.get("stem"))
+            link = (
+                f"[{name}]({quote(str(r.get('stem')) + '.html')})" if r.get("stem") else name
+            )  # no stem: no report written
             out.append(
                 f"| {link} | {_num(r.get('findings_before'))} → {_num(r.get('findings_after'))} | "
                 f"{_num(r.get('mqm_before'))} → {_num(r.get('mqm_after'))} | {_num(r.get('applied'))} | {_num(r.get('skipped'))} |"

@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from pipeline.core.result import ArticleResult
 from pipeline.core.scores import QualityScore
 from pipeline.report.columns import COLUMNS, SEVERITIES, display_row
-from pipeline.report.html import write_index
+from pipeline.report.index_page import write_index
 from pipeline.report.json_report import dumps, jsonable
 from pipeline.report.markdown import summary_markdown
 from pipeline.report.tmx import TranslationMemory
@@ -271,3 +271,20 @@ def summary_table(rows: Rows, limit: int = 20, text: Callable[[str], str] = str)
             cells.append(f"{_number(r.get('chrf_before'))} → {_number(r.get('chrf_after'))}")
         table.add_row(*cells)
     return table
+
+
+def plain_summary(table: Any) -> str:
+    """``summary_table`` as plain lines for a log or a pipe: one per article, its whole name
+    first, never folded or cut as a table is at a terminal's width."""
+    columns = table.columns
+    out = [str(table.title)]
+    for i in range(table.row_count):
+        name, *cells = (str(c._cells[i]) for c in columns)
+        pairs = ", ".join(f"{c.header} {v}" for c, v in zip(columns[1:], cells) if v)
+        out.append(f"{name}: {pairs}" if pairs else name)
+    if table.show_footer:
+        pairs = ", ".join(f"{c.header} {c.footer}" for c in columns[1:] if str(c.footer or ""))
+        out.append(f"total: {columns[0].footer}: {pairs}")
+    if table.caption:
+        out.append(str(table.caption))
+    return "\n".join(out) + "\n"

@@ -2,7 +2,10 @@
 
 The batch index is written from summary rows, and articles are processed in worker
 processes (or skipped on ``--resume``), so the memory is read back from each article's
-findings JSON: its applied changes of origin ``marian`` are the retranslations.
+findings JSON: its applied changes of origin ``marian`` are the retranslations. Once an
+article is reviewed (its ``<stem>.decisions.json`` beside, made on the same text), the
+retranslations the reviewer undid are left out, and the reviewer's own text for a
+retranslated or untranslated passage is a unit too (``x-tqa-origin`` reviewer).
 
 Written with the standard library's ElementTree, which escapes text and attributes; the
 one thing it does not do is refuse characters XML 1.0 forbids (most C0 controls), so
@@ -65,6 +68,7 @@ class Unit:
     model: str
     occurrences: int = 1
     language: str = ""  # the source language; empty: the memory's srclang
+    origin: str = ""  # "reviewer" for a reviewer's own text
 
 
 class TranslationMemory:
@@ -78,7 +82,15 @@ class TranslationMemory:
         return len(self.units)
 
     def add_pair(
-        self, source: str, target: str, document: str, start: int, end: int, model: str = "", language: str = ""
+        self,
+        source: str,
+        target: str,
+        document: str,
+        start: int,
+        end: int,
+        model: str = "",
+        language: str = "",
+        origin: str = "",
     ) -> bool:
         # The replacement carries spacing that fits it into the English around it.
         source, target = source.strip(), target.strip()
@@ -88,7 +100,9 @@ class TranslationMemory:
         if unit is not None:
             unit.occurrences += 1
         else:
-            self.units[(source, target)] = Unit(source, target, document, start, end, model, language=language)
+            self.units[(source, target)] = Unit(
+                source, target, document, start, end, model, language=language, origin=origin
+            )
         return True
 
     def add(self, result: ArticleResult) -> int:
@@ -101,20 +115,40 @@ class TranslationMemory:
         ]
         return self._add_all(pairs, langs, result.settings or {}, result.doc.path or result.doc.name)
 
-    def add_report(self, payload: dict[str, Any]) -> int:
-        """The same from a findings JSON (``json_report.findings_payload``)."""
+    def add_report(self, payload: dict[str, Any], decisions: dict[str, Any] | None = None) -> int:
+        """The same from a findings JSON (``json_report.findings_payload``), as reviewed in
+        ``decisions`` (a ``tqa-decisions/2`` file) when given."""
         document = str((payload.get("document") or {}).get("path") or (payload.get("document") or {}).get("name") or "")
         langs = {
             (f.get("start"), f.get("end")): str((f.get("evidence") or {}).get("language") or "")
             for f in payload.get("findings") or []
             if isinstance(f, dict)
         }
+        items = {i.get("id"): i for i in (decisions or {}).get("items") or [] if isinstance(i, dict)}
+        undone = {
+            (i.get("start"), i.get("end"))
+            for i in items.values()
+            if i.get("kind") == "applied" and i.get("applied") is False
+        }
         pairs = [
             (str(e.get("text", "")), str(e.get("replacement", "")), int(e.get("start", 0)), int(e.get("end", 0)))
             for e in payload.get("applied") or []
-            if e.get("origin") == self.origin
+            if e.get("origin") == self.origin and (e.get("start"), e.get("end")) not in undone
         ]
-        return self._add_all(pairs, langs, payload.get("settings") or {}, document)
+        added = self._add_all(pairs, langs, payload.get("settings") or {}, document)
+        for i in items.values():
+            translated = i.get("origin") == self.origin or i.get("check") == "untranslated"
+            if (
+                translated
+                and i.get("state") == "fixed"
+                and isinstance(i.get("fix"), str)
+                and isinstance(i.get("start"), int)
+            ):
+                lang = langs.get((i["start"], i.get("end")), "")
+                added += self.add_pair(
+                    str(i.get("text") or ""), i["fix"], document, i["start"], int(i.get("end", 0)), "", lang, "reviewer"
+                )
+        return added
 
     def _add_all(
         self, pairs: list[tuple[str, str, int, int]], langs: dict[Any, str], settings: dict[str, Any], document: str
@@ -128,7 +162,8 @@ class TranslationMemory:
 
     @classmethod
     def from_reports(cls, out_dir: Path, stems: Iterable[str]) -> TranslationMemory:
-        """Read ``{stem}.findings.json`` of each article; a missing or unreadable one is passed over."""
+        """Read ``{stem}.findings.json`` of each article, and its decisions when it was
+        reviewed; a missing or unreadable one is passed over."""
         memory = cls()
         for stem in stems:
             try:
@@ -136,7 +171,7 @@ class TranslationMemory:
             except (OSError, ValueError):
                 continue
             if isinstance(payload, dict):
-                memory.add_report(payload)
+                memory.add_report(payload, _decisions(Path(out_dir) / f"{stem}.decisions.json", payload))
         return memory
 
     def to_xml(self) -> bytes:
@@ -163,6 +198,7 @@ class TranslationMemory:
                 "x-tqa-span": f"{unit.start}-{unit.end}",
                 "x-tqa-occurrences": str(unit.occurrences),
                 "x-tqa-model": unit.model,
+                "x-tqa-origin": unit.origin,
             }
             for kind, value in props.items():
                 if value:
@@ -180,3 +216,17 @@ class TranslationMemory:
 
     def write(self, path: Path) -> Path:
         return write_atomic(path, self.to_xml())
+
+
+def _decisions(path: Path, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """A review's decisions on this very text (same hash), else None."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    same = (
+        isinstance(data, dict)
+        and data.get("schema") == "tqa-decisions/2"
+        and (data.get("input") or {}).get("text_sha256") == (payload.get("document") or {}).get("text_sha256")
+    )
+    return data if same else None

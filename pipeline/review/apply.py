@@ -1,8 +1,12 @@
-"""A reviewer's decisions -> the final text.
+"""A reviewer's decisions -> the final text; the one code path from decisions to text.
 
-The review page saves ``<stem>.decisions.json``: for each change its id, its span in the
-original text, the replacement and ``accept`` or ``reject``. A findings JSON works too
-and means "accept everything that was applied". Either way the original file is read
+The review page (or ``tqa review``, as each decision is made) saves
+``<stem>.decisions.json`` (``tqa-decisions/2``): one item per finding on the page, under
+its stable id, with its state (``pending``: nothing decided; ``fixed``: a change is
+applied, the run's or the reviewer's own text; ``dismissed``: a false alarm), whether
+its change is applied, the reviewer's own replacement (``fix``, an edit of origin
+``reviewer``) and a comment. ``tqa-decisions/1`` files (accept or reject per change) are
+still read. A findings JSON works too and means "accept everything that was applied". Either way the original file is read
 again, checked against the fingerprint the report recorded (offsets into a text that has
 changed since would silently corrupt it), and exactly the accepted changes are applied
 with ``apply_edits``, the one place text changes.
@@ -10,50 +14,14 @@ with ``apply_edits``, the one place text changes.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pipeline.core.document import Document, InputError, load_document
 from pipeline.core.edits import Edit, OverlappingEditsError, apply_edits
-from pipeline.core.spans import Span
-from pipeline.report.changes import ACCEPT, APPLIED, REJECT, SUGGESTION, text_sha256
+from pipeline.report.changes import text_sha256
+from pipeline.review.decisions import DECISIONS_SCHEMA, PENDING, REVIEWER, Review, ReviewError, load_review
 from pipeline.util.atomic import write_atomic
-from pipeline.util.reading import loads_json, read_text_limited
-
-DECISIONS_SCHEMA = "tqa-decisions/1"
-FINDINGS_SCHEMA = "tqa-findings/1"
-
-
-class ReviewError(Exception):
-    """Bad decisions or a mismatched input; the message is one line for the user."""
-
-
-@dataclass(frozen=True)
-class Decision:
-    id: str
-    kind: str  # APPLIED or SUGGESTION
-    span: Span
-    text: str | None  # the original text of the span, when the file says it
-    replacement: str
-    decision: str  # ACCEPT or REJECT
-    check: str = ""
-    origin: str = "review"
-
-
-@dataclass(frozen=True)
-class Review:
-    source: Path  # the decisions or findings file
-    schema: str
-    input_path: str | None
-    chars: int | None
-    sha256: str | None
-    decisions: tuple[Decision, ...]
-
-    @property
-    def accepted(self) -> list[Decision]:
-        return [d for d in self.decisions if d.decision == ACCEPT]
 
 
 @dataclass(frozen=True)
@@ -65,114 +33,8 @@ class Applied:
     accepted: int
     rejected: int
     final: str
-
-
-def _need(cond: bool, source: Path, message: str) -> None:
-    if not cond:
-        raise ReviewError(f"{source}: {message}")
-
-
-def _int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _decision(item: Any, where: str, source: Path, default: str | None) -> Decision:
-    _need(isinstance(item, dict), source, f"{where} is not an object")
-    start, end = item.get("start"), item.get("end")
-    _need(_int(start) and _int(end) and start <= end, source, f"{where}: start/end must be offsets with start <= end")
-    replacement = item.get("replacement")
-    _need(isinstance(replacement, str), source, f"{where}: replacement must be a string")
-    decision = item.get("decision", default)
-    _need(decision in (ACCEPT, REJECT), source, f"{where}: decision must be 'accept' or 'reject', got {decision!r}")
-    kind = item.get("kind", APPLIED if default == ACCEPT else SUGGESTION)
-    text = item.get("text")
-    _need(text is None or isinstance(text, str), source, f"{where}: text must be a string")
-    return Decision(
-        id=str(item.get("id") or where),
-        kind=str(kind),
-        span=Span(start, end),
-        text=text,
-        replacement=replacement,
-        decision=decision,
-        check=str(item.get("check") or ""),
-        origin=str(item.get("origin") or "review"),
-    )
-
-
-def load_review(path: str | Path) -> Review:
-    """Read a decisions file or a findings JSON; ``ReviewError`` says what is wrong with it."""
-    source = Path(path)
-    try:
-        data = loads_json(read_text_limited(source))
-    except FileNotFoundError:
-        raise ReviewError(f"{source}: no such file") from None
-    except IsADirectoryError:
-        raise ReviewError(f"{source}: is a folder, not a decisions file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ReviewError(f"{source}: cannot read it: {err}") from None
-    except json.JSONDecodeError as err:
-        raise ReviewError(f"{source}: not JSON ({err.msg} at line {err.lineno})") from None
-    _need(isinstance(data, dict), source, "not a tqa decisions or findings file (expected a JSON object)")
-    schema = data.get("schema")
-    if schema == DECISIONS_SCHEMA:
-        info = data.get("input")
-        _need(isinstance(info, dict), source, "no 'input' object")
-        changes = data.get("changes")
-        _need(isinstance(changes, list), source, "no 'changes' list")
-        decisions = tuple(_decision(c, f"change {i + 1}", source, None) for i, c in enumerate(changes))
-    elif schema == FINDINGS_SCHEMA:
-        info = data.get("document")
-        _need(isinstance(info, dict), source, "no 'document' object")
-        applied, suggestions = data.get("applied", []), data.get("suggestions", [])
-        _need(
-            isinstance(applied, list) and isinstance(suggestions, list),
-            source,
-            "'applied' and 'suggestions' must be lists",
-        )
-        decisions = tuple(
-            [_decision(c, f"applied {i + 1}", source, ACCEPT) for i, c in enumerate(applied)]
-            + [_decision(c, f"suggestion {i + 1}", source, REJECT) for i, c in enumerate(suggestions)]
-        )
-    else:
-        raise ReviewError(
-            f"{source}: not a tqa decisions or findings file (schema {schema!r}; expected {DECISIONS_SCHEMA!r} or {FINDINGS_SCHEMA!r})"
-        )
-    path_value, chars, sha = info.get("path"), info.get("chars"), info.get("text_sha256")
-    _need(path_value is None or isinstance(path_value, str), source, "the input path must be a string")
-    _need(chars is None or _int(chars), source, "the input length must be a number")
-    _need(sha is None or isinstance(sha, str), source, "the input hash must be a string")
-    return Review(source, schema, path_value, chars, sha, decisions)
-
-
-def decisions_from_report(payload: dict[str, Any], decide: dict[str, str] | None = None) -> dict[str, Any]:
-    """A decisions file as the review page saves it, from a findings JSON payload.
-
-    Every change keeps its default (applied: accept, suggestion: reject) unless ``decide``
-    names it. For scripted reviews, and what the tests compare the page's output with.
-    """
-    decide = dict(decide or {})
-    doc = payload.get("document") or {}
-    changes = []
-    for kind, items in ((APPLIED, payload.get("applied") or []), (SUGGESTION, payload.get("suggestions") or [])):
-        for c in items:
-            default = ACCEPT if kind == APPLIED else REJECT
-            changes.append(
-                {
-                    key: c.get(key)
-                    for key in ("id", "check", "origin", "severity", "start", "end", "text", "replacement")
-                }
-                | {"kind": kind, "decision": decide.pop(str(c.get("id")), default)}
-            )
-    if decide:
-        raise ReviewError(f"no such change(s) in the report: {', '.join(sorted(decide))}")
-    changes.sort(key=lambda c: (c["start"], c["end"], c["kind"] != APPLIED))
-    return {
-        "schema": DECISIONS_SCHEMA,
-        "report_schema": payload.get("schema"),
-        "tqa": (payload.get("settings") or {}).get("tqa", ""),
-        "input": {key: doc.get(key) for key in ("path", "name", "encoding", "chars", "text_sha256")},
-        "changes": changes,
-    }
+    own: int = 0  # of the accepted: the reviewer's own texts
+    pending: int | None = None  # findings still pending (a tqa-decisions/2 file), else None
 
 
 def _matches(review: Review, doc: Document) -> str | None:
@@ -284,4 +146,8 @@ def apply_review(path: str | Path, out: str | Path | None = None, input_path: st
     except OSError as err:
         raise ReviewError(f"{target}: cannot write it: {err.strerror or err}") from None
     accepted = len(review.accepted)
-    return Applied(target, Path(doc.path), accepted, len(review.decisions) - accepted, final)
+    own = sum(d.origin == REVIEWER for d in review.accepted)
+    pending = (
+        sum(i.get("state", PENDING) == PENDING for i in review.items) if review.schema == DECISIONS_SCHEMA else None
+    )
+    return Applied(target, Path(doc.path), accepted, len(review.decisions) - accepted, final, own, pending)

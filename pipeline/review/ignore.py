@@ -13,53 +13,20 @@ The file is JSON, one entry per accepted finding, readable and diff-friendly::
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import regex
-
 from pipeline.checks import ConfigurationError
 from pipeline.core.findings import Finding
+from pipeline.core.fingerprints import CONTEXT_WORDS, describe, fingerprint  # noqa: F401 (the ignore list's API)
 from pipeline.util.atomic import write_atomic
 from pipeline.util.reading import loads_json, read_text_limited
 
 DEFAULT_NAME = ".tqa-ignore.json"
-CONTEXT_WORDS = 3
 _VERSION = 1
-_WORDS = regex.compile(r"\w+")
-_QUOTES = str.maketrans({c: '"' for c in "“”„‟«»「」『』＂"} | {c: "'" for c in "‘’‚‛＇"})
-_REACH = 200  # characters searched for context words on each side
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.translate(_QUOTES).casefold().split())
-
-
-def _context(text: str, start: int, end: int) -> tuple[str, str]:
-    """A few words on each side, within the line: a new paragraph above changes nothing."""
-    lo, hi = max(0, start - _REACH), min(len(text), end + _REACH)
-    lo = max(lo, text.rfind("\n", lo, start) + 1, text.rfind("\r", lo, start) + 1)
-    stops = [i for i in (text.find("\n", end, hi), text.find("\r", end, hi)) if i >= 0]
-    hi = min(stops, default=hi)
-    before = _WORDS.findall(text[lo:start])[-CONTEXT_WORDS:]
-    after = _WORDS.findall(text[end:hi])[:CONTEXT_WORDS]
-    return _normal(" ".join(before)), _normal(" ".join(after))
-
-
-def describe(finding: Finding, text: str) -> dict[str, str]:
-    """The entry recorded for ``finding``: fingerprint plus what it was computed from."""
-    body = _normal(finding.span.of(text))
-    before, after = _context(text, finding.span.start, finding.span.end)
-    digest = hashlib.sha256("\x1f".join((finding.check, body, before, after)).encode("utf-8")).hexdigest()[:20]
-    return {"fingerprint": digest, "check": finding.check, "text": body, "context": f"{before} … {after}"}
-
-
-def fingerprint(finding: Finding, text: str) -> str:
-    return describe(finding, text)["fingerprint"]
 
 
 @dataclass
@@ -152,46 +119,46 @@ def add_fingerprints(path: str | Path, findings: Iterable[Finding], text: str, n
 class Accepted:
     """One finding taken into the ignore list by ``tqa accept``, as the user is told about it."""
 
-    number: int  # position in the report (the number ``-n`` takes)
+    number: int  # position in the report, for display
     label: str  # how the user is shown it: "#3" (a finding) or "c3" (a change on the review page)
     check: str
     severity: str
     text: str
     new: bool  # False: it was in the ignore list already
+    id: str = ""  # the stable id (``tqa accept --id``)
+
+
+class AcceptOutcome(list):  # type: ignore[type-arg]
+    """The accepted findings (a list), and how many pending ones a decisions file left out."""
+
+    pending = 0
 
 
 def _report_entries(report_path: Path) -> tuple[list[dict[str, Any]], bool]:
     """(entries to choose from, whether the file is a decisions file saved from the page).
 
-    A findings report offers its findings; a decisions file its changes, each with the
-    reviewer's decision.
-    """
+    A findings report offers its findings; a decisions file the items the reviewer
+    dismissed (and says how many are still pending)."""
     try:
         data = loads_json(read_text_limited(report_path))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:  # NotReadable is an OSError
         raise ConfigurationError(
             f"{report_path}: cannot read it as JSON: {getattr(err, 'strerror', None) or err}"
         ) from None
-    decisions = isinstance(data, dict) and isinstance(data.get("changes"), list)
-    entries = data.get("changes" if decisions else "findings") if isinstance(data, dict) else None
-    if decisions and isinstance(entries, list):
-        # a change is chosen when the reviewer rejected it (the text stays as it is), a
-        # finding with no change when the reviewer accepted it as it is
-        entries = [
-            {**e, "_label": f"c{i}", "_number": i, "_pick": e.get("decision") == "reject"}
-            for i, e in enumerate(entries, 1)
-        ]
-        found = data.get("findings") if isinstance(data.get("findings"), list) else []
-        entries += [
-            {**f, "_label": f"#{f.get('number')}", "_number": f.get("number"), "_pick": f.get("decision") == "accept"}
-            for f in found
-            if isinstance(f, dict)
-        ]
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if schema == "tqa-decisions/1":
+        raise ConfigurationError(
+            f"{report_path}: a tqa-decisions/1 file says accept or reject per change, not which findings "
+            "are false alarms; open the review page again and save it (tqa-decisions/2)"
+        )
+    decisions = isinstance(data, dict) and isinstance(data.get("items"), list)
+    entries = data.get("items" if decisions else "findings") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not all(
         isinstance(e, dict) and isinstance(e.get("start"), int) and isinstance(e.get("end"), int) for e in entries
     ):
         raise ConfigurationError(f"{report_path}: not a tqa findings report or decisions file (no findings)")
-    return entries, decisions
+    label = (lambda e, i: str(e.get("label") or e.get("id"))) if decisions else (lambda e, i: f"#{i}")
+    return [{**e, "_label": label(e, i), "_number": i} for i, e in enumerate(entries, 1)], decisions
 
 
 def accept_from_report(
@@ -202,45 +169,56 @@ def accept_from_report(
     note: str = "",
     input_path: str | Path | None = None,
     everything: bool = False,
-) -> list[Accepted]:
+    ids: Iterable[str] = (),
+) -> AcceptOutcome:
     """Accept findings of a report into the ignore file; return what was chosen.
 
-    From a ``*.findings.json``: ``indexes`` are 1-based positions in its findings, ``checks``
-    select by check id, ``everything`` takes all; one of them is required, so nothing
-    (a critical finding least of all) is accepted silently. From a ``*.decisions.json``
-    saved from the review page: the changes the reviewer rejected (the text stays as it
-    is, so its finding would come back) and the findings without a change the reviewer
-    accepted as they are, narrowed by the same selectors (``indexes``: c3 = 3, #5 = 5). The input the report was made from is found as ``tqa apply``
-    finds it and must not have changed since: each finding's context is read from it.
+    From a ``*.findings.json``: ``ids`` are stable finding ids (what ``tqa check`` and the
+    review page show), ``indexes`` 1-based positions in its findings, ``checks`` select by
+    check id, ``everything`` takes all; one of them is required, so nothing (a critical
+    finding least of all) is accepted silently. From a ``*.decisions.json`` saved from the
+    review page: only the findings the reviewer dismissed (false alarms), narrowed by the
+    same selectors; pending ones are left out and counted, fixed ones need no entry. The
+    input the report was made from is found as ``tqa apply`` finds it and must not have
+    changed since: each finding's context is read from it.
     """
     from pipeline.checks.catalog import catalog
     from pipeline.core.findings import Severity
     from pipeline.core.spans import Span
-    from pipeline.review.apply import ReviewError, load_review, locate_input
+    from pipeline.review.apply import locate_input
+    from pipeline.review.decisions import ReviewError, load_review
 
     report_path = Path(report_path)
-    wanted_checks, wanted = set(checks), set(indexes)
+    wanted_checks, wanted, wanted_ids = set(checks), set(indexes), set(ids)
     if unknown := sorted(wanted_checks - set(catalog())):
         raise ConfigurationError(f"--check {unknown[0]}: no such check; known: {', '.join(catalog())}")
+    entries, decisions = _report_entries(report_path)
     try:
         doc = locate_input(load_review(report_path), input_path)
     except ReviewError as err:
         raise ConfigurationError(str(err)) from None
-    entries, decisions = _report_entries(report_path)
-    if not decisions and not (wanted or wanted_checks or everything):
-        raise ConfigurationError("say which findings to accept: --check ID, -n N (repeatable) or --all")
-    numbered = [(e["_number"] if decisions else i, e) for i, e in enumerate(entries, 1)]
-    if bad := sorted(i for i in wanted if i not in {n for n, _ in numbered}):
+    if not decisions and not (wanted or wanted_checks or wanted_ids or everything):
+        raise ConfigurationError("say which findings to accept: --id ID, --check ID, -n N (repeatable) or --all")
+    if bad := sorted(i for i in wanted if i not in {e["_number"] for e in entries}):
         raise ConfigurationError(f"no finding number {bad[0]}: the report has {len(entries)}")
-    chosen = [
-        (i, e)
-        for i, e in numbered
-        if (not decisions or e["_pick"])
-        and (everything or (not wanted and not wanted_checks) or i in wanted or e.get("check") in wanted_checks)
+    if bad_ids := sorted(wanted_ids - {e.get("id") for e in entries}):
+        raise ConfigurationError(f"no finding with id {bad_ids[0]} in {report_path}")
+    selected = [
+        e
+        for e in entries
+        if everything
+        or (not wanted and not wanted_checks and not wanted_ids)
+        or e["_number"] in wanted
+        or e.get("check") in wanted_checks
+        or e.get("id") in wanted_ids
     ]
+    outcome = AcceptOutcome()
+    if decisions:
+        outcome.pending = sum(e.get("state", "pending") == "pending" for e in selected)
+        selected = [e for e in selected if e.get("state") == "dismissed"]
     ignore = IgnoreList.load(ignore_path)
-    accepted = []
-    for i, e in chosen:
+    for e in selected:
+        i = e["_number"]
         # the report is a file a person can edit: a bad entry is a one-line error, not a traceback
         valid = 0 <= e["start"] <= e["end"] <= len(doc.text) and (
             decisions or (isinstance(e.get("check"), str) and e.get("severity") in {s.value for s in Severity})
@@ -250,11 +228,21 @@ def accept_from_report(
                 f"{report_path}: finding {i} is not a valid tqa finding (check, start, end, severity, message)"
             )
         severity = e.get("severity") if e.get("severity") in {s.value for s in Severity} else "minor"
-        finding = Finding(
-            str(e.get("check", "")), Span(e["start"], e["end"]), Severity(severity), str(e.get("message", ""))
+        start, end = e["start"], e["end"]
+        behind = e.get("finding")  # a dismissed change: the ignore list remembers the finding behind it
+        if (
+            decisions
+            and isinstance(behind, list)
+            and len(behind) == 2
+            and all(isinstance(x, int) for x in behind)
+            and 0 <= behind[0] <= behind[1] <= len(doc.text)
+        ):
+            start, end = behind
+        finding = Finding(str(e.get("check", "")), Span(start, end), Severity(severity), str(e.get("message", "")))
+        new = ignore.accept(finding, doc.text, note or str(e.get("comment") or ""))
+        outcome.append(
+            Accepted(i, e["_label"], finding.check, severity, finding.span.of(doc.text), new, str(e.get("id") or ""))
         )
-        new = ignore.accept(finding, doc.text, note)
-        accepted.append(Accepted(i, e.get("_label", f"#{i}"), finding.check, severity, finding.span.of(doc.text), new))
-    if any(a.new for a in accepted):
+    if any(a.new for a in outcome):
         ignore.save()
-    return accepted
+    return outcome

@@ -14,12 +14,19 @@ from pipeline.stages.manifest import MANIFEST
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 
 
+def _suffixes() -> tuple[str, ...]:
+    from pipeline.io import SUFFIXES  # a folder is searched for corpora too
+
+    return TEXT_SUFFIXES + tuple(SUFFIXES)
+
+
 class UsageError(Exception):
     """A command-line path that names nothing usable; one line for the user."""
 
 
 def _walk(folder: Path, exclude: list[Path]) -> list[Path]:
     found: list[Path] = []
+    wanted = _suffixes()
     # followlinks=False: a symlinked folder (or a loop) is not descended into.
     for root, dirs, files in os.walk(folder):
         here = Path(root)
@@ -30,7 +37,9 @@ def _walk(folder: Path, exclude: list[Path]) -> list[Path]:
             and not (here / d / MANIFEST).exists()  # another run's report folder: outputs, not inputs
             and not any(_inside(here / d, e) for e in exclude)
         )
-        found.extend(here / f for f in sorted(files) if f.lower().endswith(TEXT_SUFFIXES) and not f.startswith("."))
+        found.extend(
+            here / f for f in sorted(files) if f.lower().endswith(wanted) and not f.startswith(".") and f != MANIFEST
+        )
     return found
 
 

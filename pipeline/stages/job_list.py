@@ -62,7 +62,9 @@ def list_files(paths: list[Path] | None, exclude: list[Path] = (), paths_from: P
     except UsageError as err:
         raise InputListError(str(err)) from None
     if not files:
-        raise InputListError("no input files found (looked for .txt and .md files)")
+        raise InputListError(
+            "no input files found (looked for .txt, .md and .text files and corpora: .jsonl, .ndjson, .csv, .tsv, .parquet, .html)"
+        )
     return files
 
 
@@ -74,6 +76,7 @@ class JobList:
     corpora: list[Any] = field(default_factory=list)  # ``pipeline.stages.corpus.Corpus``, each scanned
     originals: Callable[[Path], Path | None] = lambda _: None  # input -> its Chinese original
     data: dict[Path, bytes] = field(default_factory=dict)  # inputs read already (standard input)
+    unreadable: list[str] = field(default_factory=list)  # a line for each input left out: it cannot be read
 
     @property
     def record_count(self) -> int:
@@ -99,19 +102,29 @@ class JobList:
 
 
 def job_list(
-    files: list[Path], source: Path | None, input_format: str | None, fields: Any, in_place: bool = False
+    files: list[Path],
+    source: Path | None,
+    input_format: str | None,
+    fields: Any,
+    in_place: bool = False,
+    named: list[Path] | None = None,
 ) -> JobList:
     """Split ``files`` into text files and corpora and pair the text files with originals.
 
-    ``fields`` is a ``pipeline.io.Fields``; ``in_place`` (``tqa run --in-place``) refuses corpora.
+    ``fields`` is a ``pipeline.io.Fields``; ``in_place`` (``tqa run --in-place``) refuses corpora;
+    ``named``: the paths the command line gave (a corpus found in a folder is held to less).
     """
     from pipeline.io import CorpusError
     from pipeline.stages.corpus import split_inputs
 
     try:
-        texts, corpora = split_inputs(files, input_format, fields)
+        texts, corpora, unreadable = split_inputs(files, input_format, fields, named)
     except CorpusError as err:
         raise InputListError(str(err)) from None
+    if unreadable and not texts and not corpora:
+        raise InputListError(
+            unreadable[0] if len(unreadable) == 1 else f"no input can be read: {'; '.join(unreadable)}"
+        )
     if corpora and in_place:
         raise InputListError("--in-place rewrites text files; a corpus is written to --out")
     if not texts:
@@ -119,9 +132,9 @@ def job_list(
             raise InputListError(
                 "--source pairs text files; a corpus keeps its original in a field: use --source-field"
             )
-        return JobList([], corpora)
+        return JobList([], corpora, unreadable=unreadable)
     kept, originals = pair_sources(source, texts)
-    return JobList(kept, corpora, originals)
+    return JobList(kept, corpora, originals, unreadable=unreadable)
 
 
 def pair_sources(source: Path | None, files: list[Path]) -> tuple[list[Path], Callable[[Path], Path | None]]:

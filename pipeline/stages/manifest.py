@@ -164,6 +164,8 @@ def open_manifest(out_dir: Path, resume: bool) -> Manifest:
 def resumed(manifest: Manifest, job: Job, fingerprint: str) -> Outcome | None:
     """The outcome the manifest holds for ``job`` when it is finished and unchanged."""
     entry = manifest.finished(job.key, job.input_hash(), fingerprint, job.stem)
+    if entry is None and job.record is not None:  # a record written without reports has no report name
+        entry = manifest.finished(job.key, job.input_hash(), fingerprint, "")
     return None if entry is None else _resumed_outcome(job, entry)
 
 

@@ -126,14 +126,13 @@ def finish_job(
     remaining = Counter(f"{f.severity.value} {f.check}" for f in result.findings_after)
     rejected = [s.reason for s in result.skipped if s.reason.startswith(GUARD_PREFIX)]
     wants_export = settings.reports is None or "export" in settings.reports
+    stem = job.stem if wants_reports else ""  # no reports written: nothing to link to
     export = (
-        rows_from_report({"findings": located(result.findings, result.doc.text)}, job.key, job.stem)
-        if wants_export
-        else []
+        rows_from_report({"findings": located(result.findings, result.doc.text)}, job.key, stem) if wants_export else []
     )
     return Outcome(
         job,
-        summary_row(result, job.stem),
+        summary_row(result, stem),
         None,
         [n for n in result.notices if not n.startswith(UNGUARDED)],
         worst,

@@ -15,7 +15,7 @@ PASSAGE_START = "疫情背景下"
 
 def test_check_json_reports_the_passage_with_exact_offsets(seeds, sample_path):
     result = tqa("check", seeds, "--format", "json")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # findings remain
     doc = json.loads(result.stdout)
     findings = doc["files"][0]["findings"]
     passage = [f for f in findings if f["check"] == "untranslated"]

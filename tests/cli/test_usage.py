@@ -14,6 +14,7 @@ from tests.support import REPO_ROOT
     [
         (["accept"], "REPORT", ["TEXT"]),
         (["apply"], "DECISIONS", ["FILE"]),
+        (["review"], "OUT", ["PORT"]),
         (["models", "pull"], "[MODEL]", ["LANG,..."]),
         (["models", "convert"], "[MODEL]", ["DIR", "TYPE"]),
     ],

@@ -132,22 +132,54 @@ def test_accept_rejects_unknown_check_ids(report):
     assert tqa("accept", report, "--check", "low-confidence").exit_code == 0  # model-made, still a check
 
 
-def test_accept_takes_the_decisions_file_saved_from_the_page(report, tmp_path):
-    from pipeline.review.apply import decisions_from_report
+def test_accept_takes_only_the_dismissed_findings_of_a_decisions_file(report, tmp_path):
+    from pipeline.review.decisions import decisions_from_report
 
     payload = json.loads(report.read_text(encoding="utf-8"))
+    untouched = tmp_path / f"{STEM}.decisions.json"
+    untouched.write_text(json.dumps(decisions_from_report(payload)), encoding="utf-8")
+    result = tqa("accept", untouched)  # saved without deciding anything: nothing is hidden
+    assert result.exit_code == 0, result.output
+    assert "0 finding(s) added" in result.stdout and "pending finding(s) left out" in result.stdout
+    assert not (tmp_path / ".tqa-ignore.json").exists()
+
     decisions = decisions_from_report(payload)
-    first = decisions["changes"][0]
-    first["decision"] = "reject"  # the reviewer keeps the original text here
-    for c in decisions["changes"][1:]:
-        c["decision"] = "accept"
-    saved = tmp_path / f"{STEM}.decisions.json"
+    first, second = decisions["items"][0], decisions["items"][1]
+    first["state"] = "dismissed"  # a false alarm: the text stays as it is
+    second["state"], second["applied"] = "fixed", True
+    saved = tmp_path / f"{STEM}.decided.decisions.json"
     saved.write_text(json.dumps(decisions), encoding="utf-8")
     result = tqa("accept", saved)
     assert result.exit_code == 0, result.output
-    assert "1 finding(s) added" in result.stdout and "  c1 " in result.stdout
+    assert (
+        "1 finding(s) added" in result.stdout
+        and f"  {first['label']} " in result.stdout
+        and first["id"] in result.stdout
+    )
+    assert f"{len(decisions['items']) - 2} pending finding(s) left out" in result.stdout
     entry = json.loads((tmp_path / ".tqa-ignore.json").read_text(encoding="utf-8"))["accepted"]
     assert [e["check"] for e in entry] == [first["check"]]
+
+
+def test_accept_refuses_a_first_version_decisions_file(report, tmp_path):
+    old = tmp_path / "old.decisions.json"
+    old.write_text(json.dumps({"schema": "tqa-decisions/1", "input": {}, "changes": []}), encoding="utf-8")
+    result = tqa("accept", old)
+    assert result.exit_code == 2 and "tqa-decisions/1" in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_accept_by_stable_id_is_the_same_finding_under_select(report, seeds, tmp_path):
+    every = json.loads(tqa("check", seeds, "--format", "json").stdout)["files"][0]["findings"]
+    some = json.loads(tqa("check", seeds, "--format", "json", "--select", "untranslated,duplicate-line").stdout)[
+        "files"
+    ][0]["findings"]
+    ids = {f["id"]: (f["check"], f["start"]) for f in every}
+    assert all(ids[f["id"]] == (f["check"], f["start"]) for f in some)  # same id, same finding
+    target = next(f for f in some if f["check"] == "untranslated")
+    assert target["number"] != next(f["number"] for f in every if f["id"] == target["id"])  # numbers shift, ids do not
+    result = tqa("accept", report, "--id", target["id"])
+    assert result.exit_code == 0 and "critical untranslated" in result.stdout and target["id"] in result.stdout
+    assert tqa("accept", report, "--id", "nope").exit_code == 2
 
 
 def test_check_and_run_say_how_many_findings_the_ignore_list_hid(report, seeds, tmp_path):
@@ -169,7 +201,7 @@ def test_checks_lists_the_model_made_check_too():
 def test_a_repeated_title_line_is_located_on_its_own_line(seeds):
     lines = [l for l in tqa("check", seeds).stdout.splitlines() if "duplicate-line" in l and "repeats" in l]
     assert [l.split(": ")[0].rsplit(":", 2)[1:] for l in lines] == [["3", "1"], ["5", "1"]]
-    assert lines[0].endswith("(#1)")
+    assert lines[0].rsplit("(", 1)[1].startswith("#1 id ")
 
 
 def test_line_index_handles_every_line_ending_and_is_linear():
@@ -237,9 +269,9 @@ def test_select_and_ignore_choose_checks_on_the_command_line(seeds):
 
 def test_text_on_standard_input_and_paths_through_an_option(seeds, sample_path):
     piped = tqa("check", "-", input=sample_path.read_bytes())
-    assert piped.exit_code == 0 and "<stdin>:19:1: critical untranslated:" in piped.stdout
+    assert piped.exit_code == 1 and "<stdin>:19:1: critical untranslated:" in piped.stdout
     listed = tqa("check", "--paths-from", "-", input=f"{seeds / sample_path.name}\n")
-    assert listed.exit_code == 0 and f"{sample_path.name}:19:1: critical untranslated" in listed.stdout
+    assert listed.exit_code == 1 and f"{sample_path.name}:19:1: critical untranslated" in listed.stdout
     mixed = tqa("run", "-", "--out", seeds.parent / "o")
     assert mixed.exit_code == 2 and "--paths-from" in mixed.stderr
 

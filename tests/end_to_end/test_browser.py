@@ -9,7 +9,6 @@ except in CI (``CI`` set), where that is a failure: `.ci/run` installs both.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,47 +16,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.report.json_report import DECISIONS_SCHEMA_FILE
-from pipeline.review.apply import decisions_from_report
+from pipeline.review.decisions import decisions_from_report
 from tests.support import TEST_DATA, tqa
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the browser test (.ci/run installs chromium and playwright)")
-    pytest.skip(reason)
-
-
-def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install playwright)")
-    executable = chromium_path()
-    if executable is None:
-        _unavailable("no Chromium found (apt-get install chromium)")
-    with sync_playwright() as p:
-        # The system Chromium, never a downloaded one (`playwright install` is not used).
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Watch:
@@ -112,9 +72,13 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
     page.keyboard.press("j")  # the first change
     assert watch.focused() == first["id"]
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"  # focus is visible
-    page.keyboard.press("r")
-    assert "is-reject" in page.locator(f"#{first['id']}").get_attribute("class")
-    assert "rejected" in page.locator("#current").inner_text()
+    assert "is-pending" in page.locator(f"#{first['id']}").get_attribute("class")  # nothing decided yet
+    page.keyboard.press("u")  # undo the removal: the finding stays pending, the title stays
+    assert "is-pending" in page.locator(f"#{first['id']}").get_attribute("class")
+    assert "is-reject" in page.locator(f'del[data-changes~="{first["id"]}"]').first.get_attribute("class")
+    assert (
+        "[pending]" in page.locator("#current").inner_text() and "not applied" in page.locator("#current").inner_text()
+    )
     for _ in range(page.locator("button.chip").count()):  # on to the suggestion, with j and the arrow key
         if watch.focused() == suggestion["id"]:
             break
@@ -124,7 +88,9 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
     page.keyboard.press("j")
     assert watch.focused() == suggestion["id"]
     page.keyboard.press("a")
-    assert "is-accept" in page.locator(f"#{suggestion['id']}").get_attribute("class")
+    chip = page.locator(f"#{suggestion['id']}")
+    assert "is-fixed" in chip.get_attribute("class") and "fixed" in chip.inner_text()  # the chip says the state
+    assert "[fixed]" in page.locator("#current").inner_text()  # and so does the status line
     assert "is-accept" in page.locator(f'.sugnew[data-changes="{suggestion["id"]}"]').get_attribute("class")
 
     page.keyboard.press("?")
@@ -137,8 +103,8 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
 
     page.reload()  # decisions survive a reload (kept in the browser until saved)
     assert "Restored 2 decision(s)" in page.locator("#current").inner_text()
-    assert "is-accept" in page.locator(f"#{suggestion['id']}").get_attribute("class")
-    assert "is-reject" in page.locator(f"#{first['id']}").get_attribute("class")
+    assert "is-fixed" in page.locator(f"#{suggestion['id']}").get_attribute("class")
+    assert "is-reject" in page.locator(f'del[data-changes~="{first["id"]}"]').first.get_attribute("class")
     page.locator(f"#{suggestion['id']}").focus()
     page.locator(f"#{suggestion['id']}").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "report.png"))  # look at it: tmp_path/report.png
@@ -154,15 +120,15 @@ def test_review_with_the_keyboard_then_apply(watch: Watch, tmp_path: Path, sampl
     jsonschema.validate(
         decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator
     )
-    wanted = decisions_from_report(payload, {first["id"]: "reject", suggestion["id"]: "accept"})
-    assert decisions["changes"] == wanted["changes"] and decisions["input"] == wanted["input"]
+    wanted = decisions_from_report(payload, {first["id"]: "undo", suggestion["id"]: "apply"})
+    assert decisions["items"] == wanted["items"] and decisions["input"] == wanted["input"]
 
     result = tqa("apply", saved)
     assert result.exit_code == 0, result.output
     final = (saved.parent / f"{stem}.final.txt").read_text(encoding="utf-8")
     title = first["text"].strip()
-    assert final.count(title) == 2  # the rejected removal: that copy of the title stays
-    assert "virtual summit" in final and "video summit" not in final  # the accepted suggestion
+    assert final.count(title) == 2  # the undone removal: that copy of the title stays
+    assert "virtual summit" in final and "video summit" not in final  # the applied suggestion
     assert "Five-King" in final  # the other applied changes are kept
     assert not watch.dialogs and not watch.errors
     assert all(url.startswith(("file:", "blob:", "data:")) for url in watch.requests)  # no network
@@ -189,8 +155,9 @@ def test_j_visits_every_finding_and_change_in_text_order(
     page = watch.page
     page.goto((out / f"{sample_path.stem}.html").as_uri())
     data = page.evaluate("JSON.parse(document.getElementById('tqa-review').textContent)")
-    items = sorted(data["changes"] + data["findings"], key=lambda c: (c["start"], c["end"]))
-    marks = {f["number"]: f for f in data["findings"]}
+    items = sorted(data["items"], key=lambda c: (c["start"], c["end"]))
+    changes = [c for c in data["items"] if c["kind"] != "finding"]
+    marks = {f["number"]: f for f in data["items"] if f["kind"] == "finding"}
     # every finding of the report is on the page: behind a change, or marked itself
     for n, f in enumerate(payload["findings"], 1):
         behind = any(
@@ -198,27 +165,32 @@ def test_j_visits_every_finding_and_change_in_text_order(
             and c["start"] < max(f["end"], f["start"] + 1)
             and f["start"] < max(c["end"], c["start"] + 1)
             or (c["start"], c["end"]) == (f["start"], f["end"])
-            for c in data["changes"]
+            for c in changes
         )
         assert behind or n in marks, f
-    untranslated = next(f for f in data["findings"] if f["check"] == "untranslated")
+    untranslated = next(f for f in marks.values() if f["check"] == "untranslated")
+    assert untranslated["id"] == payload["findings"][untranslated["number"] - 1]["id"]  # the report's stable id
     assert (
         untranslated["severity"] == "critical"
-        and page.locator(f'mark.finding[data-changes~="{untranslated["id"]}"]').count() >= 1
+        and page.locator(f'mark.finding[data-changes~="{untranslated["dom"]}"]').count() >= 1
     )
     assert any(
-        f["check"] == "repeated-phrase" and "Fate" in f["text"] for f in data["findings"]
+        f["check"] == "repeated-phrase" and "Fate" in f["text"] for f in marks.values()
     )  # "the Fate of the Fate": no repair
     visited = []
     for _ in items:
         page.keyboard.press("j")
         visited.append(watch.focused())
-    assert visited == [c["id"] for c in items]
-    page.locator(f"#{untranslated['id']}").focus()
+    assert visited == [c["dom"] for c in items]
+    page.locator(f"#{untranslated['dom']}").focus()
     status = page.locator("#current").inner_text()
-    assert f"#{untranslated['number']} finding (to review) untranslated [critical]" in status and "in: «" in status
-    page.keyboard.press("a")  # accepted as it is
-    assert "is-accept" in page.locator(f"#{untranslated['id']}").get_attribute("class")
+    assert (
+        f"#{untranslated['number']} [pending] id {untranslated['id']} · finding untranslated [critical]" in status
+        and "in: «" in status
+    )
+    page.keyboard.press("d")  # a false alarm
+    assert "is-dismissed" in page.locator(f"#{untranslated['dom']}").get_attribute("class")
+    assert page.locator(f'#findings tr[data-id="{untranslated["id"]}"] td.state').inner_text() == "dismissed"
     with page.expect_download() as info:
         page.keyboard.press("s")
     saved = tmp_path / f"{sample_path.stem}.decisions.json"
@@ -228,10 +200,11 @@ def test_j_visits_every_finding_and_change_in_text_order(
     jsonschema.validate(
         decisions, json.loads(DECISIONS_SCHEMA_FILE.read_text(encoding="utf-8")), cls=jsonschema.Draft202012Validator
     )
-    assert tqa("apply", saved).exit_code == 0  # findings without a change change nothing
+    assert tqa("apply", saved).exit_code == 0  # a dismissal changes nothing
     monkeypatch.chdir(tmp_path)
-    accepted = tqa("accept", saved)  # the finding accepted on the page goes to the ignore list
+    accepted = tqa("accept", saved)  # the dismissed finding, and only it, goes to the ignore list
     assert accepted.exit_code == 0 and f"#{untranslated['number']} critical untranslated" in accepted.stdout
+    assert "1 finding(s) added" in accepted.stdout and "pending finding(s) left out" in accepted.stdout
     assert not watch.errors
 
 
@@ -324,7 +297,10 @@ def test_the_index_puts_failures_and_the_worst_first_and_filters(
     assert not watch.errors
 
 
-def test_bulk_accept_and_reject_all_changes_of_one_check(watch: Watch, tmp_path: Path, sample_path: Path) -> None:
+def test_bulk_keys_apply_or_undo_one_checks_changes_and_never_dismiss(
+    watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))
     out = tmp_path / "reports"
     assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
     payload = json.loads((out / f"{sample_path.stem}.findings.json").read_text(encoding="utf-8"))
@@ -334,16 +310,129 @@ def test_bulk_accept_and_reject_all_changes_of_one_check(watch: Watch, tmp_path:
     page = watch.page
     page.goto((out / f"{sample_path.stem}.html").as_uri())
     page.locator(f"#{hyphens[2]}").focus()
-    page.keyboard.press("Shift+R")  # every hyphen-spacing repair rejected at once
-    assert all("is-reject" in page.locator(f"#{i}").get_attribute("class") for i in hyphens)
-    assert (
-        f"Rejected all {len(hyphens)} change(s) and finding(s) of hyphen-spacing"
-        in page.locator("#current").inner_text()
-    )
+    page.keyboard.press("Shift+U")  # every hyphen-spacing repair undone at once
+    assert all("is-reject" in page.locator(f'[data-changes~="{i}"]').first.get_attribute("class") for i in hyphens)
+    assert all("is-pending" in page.locator(f"#{i}").get_attribute("class") for i in hyphens)  # undone is not dismissed
+    assert f"Undid all {len(hyphens)} change(s) of hyphen-spacing" in page.locator("#current").inner_text()
     others = [c["id"] for c in payload["applied"] if c["check"] != "hyphen-spacing"]
-    assert all("is-accept" in page.locator(f"#{i}").get_attribute("class") for i in others)  # the rest untouched
+    assert all(
+        "is-accept" in page.locator(f'[data-changes~="{i}"]').first.get_attribute("class") for i in others
+    )  # the rest untouched
     page.keyboard.press("Shift+A")
-    assert all("is-accept" in page.locator(f"#{i}").get_attribute("class") for i in hyphens)
+    assert all("is-fixed" in page.locator(f"#{i}").get_attribute("class") for i in hyphens)
+    # on a finding with no change (the garbled "the Fate of the Fate"), Shift+A leaves it pending
+    data = page.evaluate("JSON.parse(document.getElementById('tqa-review').textContent)")
+    fate = next(f for f in data["items"] if f["kind"] == "finding" and f["check"] == "repeated-phrase")
+    page.locator(f"#{fate['dom']}").focus()
+    page.keyboard.press("Shift+A")
+    repeated = [f for f in data["items"] if f["check"] == "repeated-phrase"]
+    assert all(
+        "is-pending" in page.locator(f"#{f['dom']}").get_attribute("class") for f in repeated if f["kind"] == "finding"
+    )
+    with page.expect_download() as info:
+        page.keyboard.press("s")
+    saved = tmp_path / f"{sample_path.stem}.decisions.json"
+    info.value.save_as(saved)
+    decisions = json.loads(saved.read_text(encoding="utf-8"))
+    assert not [i for i in decisions["items"] if i["state"] == "dismissed"]
+    monkeypatch.chdir(tmp_path)
+    accepted = tqa("accept", saved)
+    assert accepted.exit_code == 0 and "0 finding(s) added" in accepted.stdout  # nothing reaches the ignore list
+    assert not watch.errors
+
+
+def test_a_page_saved_untouched_adds_nothing_to_the_ignore_list(
+    watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch
+) -> None:
+    out = tmp_path / "reports"
+    assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
+    page = watch.page
+    page.goto((out / f"{sample_path.stem}.html").as_uri())
+    assert page.locator("button.chip.is-pending").count() == page.locator("button.chip").count()  # all pending
+    assert page.locator("button.chip", has_text="rejected").count() == 0
+    with page.expect_download() as info:
+        page.keyboard.press("s")
+    saved = tmp_path / f"{sample_path.stem}.decisions.json"
+    info.value.save_as(saved)
+    monkeypatch.chdir(tmp_path)
+    result = tqa("accept", saved, "--ignore-list", tmp_path / "ign.json")
+    assert (
+        result.exit_code == 0
+        and "0 finding(s) added" in result.stdout
+        and "pending finding(s) left out" in result.stdout
+    )
+    assert not (tmp_path / "ign.json").exists()
+    assert tqa("apply", saved).exit_code == 0  # and the text is what the run made
+    assert (tmp_path / f"{sample_path.stem}.final.txt").read_bytes() == (
+        out / f"{sample_path.stem}.cleaned.txt"
+    ).read_bytes()
+
+
+def test_the_reviewers_own_text_and_comment(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))  # no model: the Chinese passage has no fix
+    out = tmp_path / "reports"
+    assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
+    page = watch.page
+    page.goto((out / f"{sample_path.stem}.html").as_uri())
+    data = page.evaluate("JSON.parse(document.getElementById('tqa-review').textContent)")
+    untranslated = next(f for f in data["items"] if f["kind"] == "finding" and f["check"] == "untranslated")
+    page.locator(f"#{untranslated['dom']}").focus()
+    page.keyboard.press("e")
+    assert page.locator("#entry-text").is_visible()
+    page.locator("#entry-text").fill("the reviewer's own translation")
+    page.keyboard.press("Enter")
+    chip = page.locator(f"#{untranslated['dom']}")
+    assert "is-fixed" in chip.get_attribute("class")
+    assert "the reviewer's own translation" in page.locator(".own-fix").first.inner_text()
+    page.keyboard.press("c")
+    page.locator("#entry-text").fill("checked against the source")
+    page.keyboard.press("Enter")
+    assert "comment: checked against the source" in page.locator("#current").inner_text()
+    with page.expect_download() as info:
+        page.keyboard.press("s")
+    saved = tmp_path / f"{sample_path.stem}.decisions.json"
+    info.value.save_as(saved)
+    item = next(i for i in json.loads(saved.read_text(encoding="utf-8"))["items"] if i["id"] == untranslated["id"])
+    assert (item["state"], item["fix"], item["comment"]) == (
+        "fixed",
+        "the reviewer's own translation",
+        "checked against the source",
+    )
+    assert tqa("apply", saved).exit_code == 0
+    final = (tmp_path / f"{sample_path.stem}.final.txt").read_text(encoding="utf-8")
+    assert "the reviewer's own translation" in final and untranslated["text"] not in final
+    assert not watch.errors
+
+
+def test_filters_and_the_findings_table(watch: Watch, tmp_path: Path, sample_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("TQA_MODELS_DIR", str(tmp_path / "no-models"))
+    out = tmp_path / "reports"
+    assert tqa("run", sample_path, "--out", out, "-j", "1").exit_code == 0
+    page = watch.page
+    page.goto((out / f"{sample_path.stem}.html").as_uri())
+    assert page.locator("#to-index").get_attribute("href") == "index.html"
+    data = page.evaluate("JSON.parse(document.getElementById('tqa-review').textContent)")
+    critical = [
+        c["dom"] for c in sorted(data["items"], key=lambda c: (c["start"], c["end"])) if c["severity"] == "critical"
+    ]
+    assert critical and len(critical) < len(data["items"])
+    page.select_option("#filter-severity", "critical")
+    visited = []
+    for _ in range(len(critical) + 1):
+        page.keyboard.press("j")
+        visited.append(watch.focused())
+    assert visited[: len(critical)] == critical and visited[-1] == critical[-1]  # j stays within the filter
+    rows = page.locator("#findings tbody tr")
+    assert all(r.get_attribute("data-severity") == "critical" for r in rows.all() if r.is_visible())
+    assert "finding(s) shown" in page.locator("#findings-status").inner_text()
+    page.select_option("#filter-severity", "")
+    page.select_option("#filter-check", "repeated-phrase")
+    assert {r.get_attribute("data-check") for r in rows.all() if r.is_visible()} == {"repeated-phrase"}
+    row = next(r for r in rows.all() if r.is_visible() and r.get_attribute("data-item"))
+    row.locator("td").nth(5).click()  # a row jumps to its item in the text
+    assert watch.focused() == row.get_attribute("data-item")
+    banner = page.locator(".notice").inner_text()
+    assert "`" not in banner  # commands are shown as code, not in backticks
     assert not watch.errors
 
 

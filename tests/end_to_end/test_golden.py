@@ -89,11 +89,13 @@ def _corpora(folder: Path) -> Path:
     (folder / "pairs.jsonl").write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in pairs), encoding="utf-8"
     )
-    for name, delimiter in (("news.csv", ","), ("news.tsv", "\t")):
-        with open(folder / name, "w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f, delimiter=delimiter)
-            writer.writerow(["id", "text", "note"])
-            writer.writerows([r["id"], r["text"].replace("\t", " "), r["note"]] for r in rows)
+    with open(folder / "news.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "text", "note"])
+        writer.writerows([r["id"], r["text"], r["note"]] for r in rows)
+    # TSV has no quoting: a cell holds no tab and no line break
+    tsv = [f"{r['id']}\t{' '.join(r['text'].split())}\t{r['note']}\n" for r in rows]
+    (folder / "news.tsv").write_text("id\ttext\tnote\n" + "".join(tsv), encoding="utf-8", newline="")
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -410,7 +410,7 @@ def test_a_non_utf8_file_name_gets_its_reports_and_resumes(tmp_path):
     assert rows[0]["input"].endswith("caf\\xe9.txt") and (out / "caf_xe9.findings.json").exists()
     assert "(1 unchanged" in tqa("run", inputs, "--out", out, "-j", "1", "--no-retranslate", "--resume").stdout
     checked = tqa("check", inputs)
-    assert checked.exit_code == 0 and "caf\\xe9.txt:1:19: minor hyphen-spacing" in checked.stdout
+    assert checked.exit_code == 1 and "caf\\xe9.txt:1:19: minor hyphen-spacing" in checked.stdout
     assert json.loads(tqa("check", inputs, "--format", "json").stdout)["files"][0]["path"].endswith("caf\\xe9.txt")
 
 

@@ -52,3 +52,27 @@ def test_ray_tasks_pin_their_threads_once_per_process(monkeypatch):
     for _ in range(3):
         ray_engine._worker(settings, None)
     assert pinned == [1]  # like a local worker process: one thread for torch and BLAS
+
+
+def test_a_partly_resumed_corpus_is_written_back_in_input_order(tmp_path):
+    """Resumed records and recomputed ones meet in one chunk: the outcomes, and so the
+    written corpus and the findings export, keep the input's order."""
+    import json
+
+    from tests.support import tqa
+
+    texts = [f"Record {i} says the the same thing , again." for i in range(4)]
+    corpus = tmp_path / "news.jsonl"
+
+    def write(rows: list[str]) -> None:
+        corpus.write_text("".join(json.dumps({"id": f"r{i}", "text": t}) + "\n" for i, t in enumerate(rows)))
+
+    write(texts)
+    out = tmp_path / "out"
+    assert tqa("run", corpus, "-o", out, "--no-retranslate", "-j", "1").exit_code == 0
+    write([texts[0], "Record 1 changed , now.", *texts[2:]])  # only r1 needs the stages again
+    assert tqa("run", corpus, "-o", out, "--no-retranslate", "-j", "1", "--resume").exit_code == 0
+    ids = [json.loads(line)["id"] for line in (out / "news.jsonl").read_text().splitlines()]
+    assert ids == ["r0", "r1", "r2", "r3"]
+    exported = [json.loads(line)["file"] for line in (out / "findings.jsonl").read_text().splitlines()]
+    assert [f.rsplit("#", 1)[1] for f in dict.fromkeys(exported)] == ["r0", "r1", "r2", "r3"]

@@ -86,23 +86,28 @@ def test_gzip_and_zstd_jsonl_are_read_and_written_compressed(tmp_path):
 def test_csv_and_tsv_keep_their_header_and_gain_a_tqa_column(tmp_path):
     import csv
 
-    for name, sep in (("segments.csv", ","), ("segments.tsv", "\t")):
+    from pipeline.io.base import FLAT_COLUMNS
+
+    for name, sep, note in (("segments.csv", ",", "multi\nline, quoted"), ("segments.tsv", "\t", '"Quoted" start')):
         src = tmp_path / name
         with src.open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, delimiter=sep)
-            w.writerow(["seg", "text", "note"])
-            w.writerow(["s1", BAD, "multi\nline, quoted"])
-            w.writerow(["s2", CLEAN, ""])
+            if sep == ",":
+                w = csv.writer(f, delimiter=sep)
+                w.writerows([["seg", "text", "note"], ["s1", BAD, note], ["s2", CLEAN, ""]])
+            else:  # TSV has no quoting: a quote is a character
+                f.write(f"seg\ttext\tnote\ns1\t{BAD}\t{note}\ns2\t{CLEAN}\t\n")
         result = run(src, "--out", tmp_path / "out", "--id-field", "seg")
         assert result.exit_code == 0, result.output
         with (tmp_path / "out" / name).open(encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f, delimiter=sep))
-        assert list(rows[0]) == ["seg", "text", "note", "tqa"]
+            rows = list(csv.DictReader(f, delimiter=sep, quoting=csv.QUOTE_MINIMAL if sep == "," else csv.QUOTE_NONE))
+        assert list(rows[0]) == ["seg", "text", "note", "tqa", *FLAT_COLUMNS]
         assert [r["seg"] for r in rows] == ["s1", "s2"]
-        assert (
-            rows[0]["text"] == "The results were good, the meeting said." and rows[0]["note"] == "multi\nline, quoted"
-        )
+        assert rows[0]["text"] == "The results were good, the meeting said." and rows[0]["note"] == note
         assert json.loads(rows[0]["tqa"])["findings"]
+        assert rows[0]["tqa_changed"] == "true" and rows[1]["tqa_changed"] == "false"
+        assert rows[1]["tqa_critical"] == rows[1]["tqa_major"] == rows[1]["tqa_minor"] == "0"
+        # the row tqa did not change is written back as it was, quoting and all
+        assert src.read_bytes().splitlines()[2] in (tmp_path / "out" / name).read_bytes()
 
 
 def test_parquet_with_three_fields_keeps_its_schema_and_is_read_by_row_groups(tmp_path):
@@ -115,11 +120,15 @@ def test_parquet_with_three_fields_keeps_its_schema_and_is_read_by_row_groups(tm
     result = run(src, "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
     out = pq.read_table(tmp_path / "out" / "corpus.parquet")
-    assert out.schema.names == ["id", "text", "lang", "tqa"]
+    from pipeline.io.base import FLAT_COLUMNS
+
+    assert out.schema.names == ["id", "text", "lang", "tqa", *FLAT_COLUMNS]
     assert out.schema.field("id").type == pa.int64()
+    assert pa.types.is_struct(out.schema.field("tqa").type)  # nested, not JSON text
     assert out.column("id").to_pylist() == [1, 2, 3]
     assert out.column("text").to_pylist()[0] == "The results were good, the meeting said."
-    assert json.loads(out.column("tqa").to_pylist()[1])["findings"] == []
+    assert out.column("tqa").to_pylist()[1]["findings"] == []
+    assert out.column("tqa_changed").to_pylist() == [True, False, True]
 
 
 PAGE = """<!DOCTYPE html>
@@ -169,28 +178,39 @@ def test_malformed_records_are_named_skipped_and_counted_in_exit_3(tmp_path):
     result = run(src, "--out", tmp_path / "out")
     assert result.exit_code == 3
     for line in (
-        "line 2: skipped: not JSON",
-        "line 3: skipped: no 'text' field",
-        "line 4: skipped: field 'text' is a list",
-        "line 5: skipped: not UTF-8",
-        "line 6: skipped: a JSON list",
+        "line 2: written back unprocessed: not JSON",
+        "line 3: written back unprocessed: no 'text' field",
+        "line 4: written back unprocessed: field 'text' is a list",
+        "line 5: written back unprocessed: not UTF-8",
+        "line 6: written back unprocessed: a JSON list",
     ):
         assert line in result.output
-    assert "5 malformed record(s) skipped" in result.output
+    assert "5 malformed record(s) written back unprocessed" in result.output
     assert "Traceback" not in result.output
-    assert [r["id"] for r in _read_jsonl(tmp_path / "out" / "news.jsonl")] == ["ok1", "ok2"]
+    # every line back, in order; the ones tqa could not use byte for byte
+    before, after = src.read_bytes().splitlines(), (tmp_path / "out" / "news.jsonl").read_bytes().splitlines()
+    assert len(after) == 7 and after[1:6] == before[1:6]
+    assert [json.loads(after[i])["id"] for i in (0, 6)] == ["ok1", "ok2"]
     checked = tqa("check", src, "--format", "json")
     assert checked.exit_code == 3
 
 
 def test_duplicate_ids_are_an_error_with_their_line_numbers(tmp_path):
     src = _jsonl(
-        tmp_path / "news.jsonl", [{"id": 7, "text": BAD}, {"id": "b", "text": CLEAN}, {"id": "7", "text": CLEAN}]
+        tmp_path / "news.jsonl", [{"id": 7, "text": BAD}, {"id": "b", "text": CLEAN}, {"id": 7, "text": CLEAN}]
     )
     result = run(src, "--out", tmp_path / "out")
     assert result.exit_code == 2
-    assert "duplicate ids: id '7' at line 1 and line 3" in result.output
+    assert "duplicate ids: id 7 at line 1 and line 3" in result.output
     assert not (tmp_path / "out" / "news.jsonl").exists()
+
+
+def test_ids_are_compared_as_written_an_integer_and_a_string_differ(tmp_path):
+    src = _jsonl(tmp_path / "news.jsonl", [{"id": 7, "text": BAD}, {"id": "7", "text": CLEAN}])
+    result = run(src, "--out", tmp_path / "out", "--reports", "html")
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in _read_jsonl(tmp_path / "out" / "news.jsonl")] == [7, "7"]
+    assert len(list((tmp_path / "out" / "news.jsonl-reports").glob("*.html"))) == 2
 
 
 def test_ids_default_to_row_numbers_and_the_format_can_be_forced(tmp_path):
@@ -262,12 +282,18 @@ def test_malformed_csv_rows_and_parquet_values_are_named_by_row(tmp_path):
     src = tmp_path / "segments.csv"
     src.write_text(f"id,text\ns1,{BAD.replace(',', '')}\ns2,a,b\ns3,{CLEAN}\n", encoding="utf-8")
     result = run(src, "--out", tmp_path / "out")
-    assert result.exit_code == 3 and "row 2: skipped: has 3 fields, the header has 2" in result.output
+    assert result.exit_code == 3 and "row 2: written back unprocessed: has 3 fields, the header has 2" in result.output
+    assert b"\ns2,a,b\n" in (tmp_path / "out" / "segments.csv").read_bytes()
     parquet = tmp_path / "c.parquet"
     pq.write_table(pa.table({"id": ["x", "y"], "text": [None, CLEAN]}), parquet)
     result = run(parquet, "--out", tmp_path / "out")
-    assert result.exit_code == 3 and "row 1: skipped: field 'text' is empty, not a string" in result.output
-    assert pq.read_table(tmp_path / "out" / "c.parquet").column("id").to_pylist() == ["y"]
+    assert (
+        result.exit_code == 3
+        and "row 1: written back unprocessed: field 'text' is empty, not a string" in result.output
+    )
+    back = pq.read_table(tmp_path / "out" / "c.parquet")
+    assert back.column("id").to_pylist() == ["x", "y"] and back.column("text").to_pylist()[0] is None
+    assert back.column("tqa").to_pylist()[0] is None
 
 
 def test_a_corpus_takes_its_original_from_a_field_not_from_source(tmp_path):

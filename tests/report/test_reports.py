@@ -293,9 +293,7 @@ def test_hostile_article_is_shown_as_text(tmp_path: Path) -> None:
     assert "<" not in raw and ">" not in raw and "&" not in raw
     data = json.loads(raw)
     assert data["input"]["path"] == "<script>alert(3)</script>.txt"
-    assert data["changes"][0]["replacement"] == "<b>NEWS</b>" and data["changes"][0]["reason"].startswith(
-        "reason with <i>"
-    )
+    assert data["items"][0]["replacement"] == "<b>NEWS</b>" and data["items"][0]["reason"].startswith("reason with <i>")
     # The script sets text and classes only.
     script = html[html.rindex("<script>") :]
     assert (
@@ -606,7 +604,7 @@ def test_a_suggestion_inside_an_applied_change_conflicts_and_is_shown_beside_it(
     )
     assert f'<span class="sug is-reject caret" data-changes="{changes["very "].id}"' in html  # an insertion point
     data = json.loads(re.search(r'id="tqa-review">(.*?)</script>', html, re.S).group(1))
-    assert next(c for c in data["changes"] if c["id"] == sid)["conflicts"] == [hyphen.id]
+    assert next(c for c in data["items"] if c["dom"] == sid)["conflicts"] == [hyphen.key]  # by stable id
 
 
 def test_a_change_with_no_visible_effect_is_still_listed(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ import pytest
 from pipeline.core.edits import Edit, apply_edits
 from pipeline.core.spans import Span
 from pipeline.report.json_report import DECISIONS_SCHEMA_FILE, FINDINGS_SCHEMA_FILE
-from pipeline.review.apply import ReviewError, apply_review, decisions_from_report, default_output, load_review
+from pipeline.review.apply import apply_review, default_output
+from pipeline.review.decisions import ReviewError, decisions_from_report, load_review
 from tests.support import tqa
 
 
@@ -211,3 +212,85 @@ def test_default_output_names() -> None:
 def test_decisions_from_report_names_only_known_changes(report: dict) -> None:
     with pytest.raises(ReviewError, match="no such change"):
         decisions_from_report(report["payload"], {"c999": "accept"})
+
+
+def test_finding_ids_are_stable_across_selections_runs_and_edits_elsewhere(tmp_path: Path, sample_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    text = sample_path.read_text(encoding="utf-8")
+    article.write_text(text, encoding="utf-8")
+
+    def ids(*extra: object) -> dict[str, tuple[str, str]]:
+        found = json.loads(tqa("check", article, "--format", "json", *extra).stdout)["files"][0]["findings"]
+        return {f["id"]: (f["check"], f["text"]) for f in found}
+
+    every = ids()
+    assert len(every) == len(
+        json.loads(tqa("check", article, "--format", "json").stdout)["files"][0]["findings"]
+    )  # unique
+    assert ids() == every  # the same run again
+    some = ids("--select", "untranslated,duplicate-line,repeated-phrase")
+    assert some and all(every[i] == v for i, v in some.items())  # a selection renumbers, never re-ids
+    article.write_text("A new first paragraph, with the good -neighborly policy.\n\n" + text, encoding="utf-8")
+    moved = ids()
+    assert set(every) <= set(moved) and all(moved[i] == v for i, v in every.items())  # an edit elsewhere: same ids
+    lines = tqa("check", article).stdout.splitlines()
+    assert any(f"id {i})" in line for line in lines for i in every)  # the text output shows them too
+
+
+def test_a_first_version_decisions_file_still_applies(report: dict, tmp_path: Path) -> None:
+    payload = report["payload"]
+    v1 = {
+        "schema": "tqa-decisions/1",
+        "input": {key: payload["document"][key] for key in ("path", "chars", "text_sha256")},
+        "changes": [
+            {**{k: c[k] for k in ("id", "start", "end", "text", "replacement")}, "decision": "accept"}
+            for c in payload["applied"]
+        ],
+    }
+    path = tmp_path / "old.decisions.json"
+    path.write_text(json.dumps(v1), encoding="utf-8")
+    path = tmp_path / "old.decisions.json"
+    result = tqa("apply", path, "--input", report["article"])
+    assert result.exit_code == 0, result.output
+    cleaned = report["findings"].with_name(report["findings"].name.replace(".findings.json", ".cleaned.txt"))
+    assert (tmp_path / "old.final.txt").read_bytes() == cleaned.read_bytes()
+
+
+def test_the_reviewers_own_text_is_an_edit_of_origin_reviewer(report: dict, tmp_path: Path) -> None:
+    payload = report["payload"]
+    decisions = decisions_from_report(payload)
+    item = next(i for i in decisions["items"] if i["kind"] == "finding")
+    item.update(state="fixed", fix="«mine»", comment="why")
+    path = tmp_path / "own.decisions.json"
+    path.write_text(json.dumps(decisions), encoding="utf-8")
+    review = load_review(path)
+    own = [d for d in review.accepted if d.origin == "reviewer"]
+    assert [(d.span.start, d.span.end, d.replacement) for d in own] == [(item["start"], item["end"], "«mine»")]
+    final = apply_review(path).output.read_text(encoding="utf-8")
+    text = report["article"].read_text(encoding="utf-8")
+    assert final == expected(
+        text, payload["applied"] + [{"start": item["start"], "end": item["end"], "replacement": "«mine»"}]
+    )
+    item["state"] = "dismissed"  # dismissed: the text stays, whatever was typed
+    path.write_text(json.dumps(decisions), encoding="utf-8")
+    assert "«mine»" not in apply_review(path).output.read_text(encoding="utf-8")
+
+
+def test_a_dismissed_change_remembers_the_finding_behind_it(report: dict, tmp_path: Path) -> None:
+    decisions = decisions_from_report(report["payload"])
+    change = next(i for i in decisions["items"] if i["kind"] == "applied" and i["finding"])
+    finding = next(f for f in report["payload"]["findings"] if f["id"] == change["id"])
+    assert change["finding"] == [finding["start"], finding["end"]]
+    change["state"], change["applied"] = "dismissed", False
+    change["start"] += 1  # a change narrower than its finding: the finding is what comes back in a later run
+    change["text"] = None
+    path = tmp_path / "d.decisions.json"
+    path.write_text(json.dumps(decisions), encoding="utf-8")
+    result = tqa("accept", path, "--ignore-list", tmp_path / "ign.json")
+    assert result.exit_code == 0 and "1 finding(s) added" in result.stdout, result.output
+    from pipeline.core.findings import Finding, Severity
+    from pipeline.review.ignore import IgnoreList, fingerprint
+
+    text = report["article"].read_text(encoding="utf-8")
+    wanted = Finding(finding["check"], Span(finding["start"], finding["end"]), Severity(finding["severity"]), "")
+    assert fingerprint(wanted, text) in IgnoreList.load(tmp_path / "ign.json")

@@ -31,6 +31,22 @@
     filterStatus.textContent = words.length ? shown + " of " + body.rows.length + " shown" : "";
   });
 
+  // Served by `tqa review` (/TOKEN/index.html): the reviewed articles' text can be written from here.
+  var api = location.protocol !== "file:" ? "/" + location.pathname.split("/")[1] + "/api/" : null;
+  var served = document.getElementById("served");
+  if (api && served) {
+    fetch(api + "articles").then(function (r) { if (!r.ok) throw new Error(); return r.json(); }).then(function (body) {
+      served.hidden = false;
+      document.getElementById("served-status").textContent = body.reviewed.length + " of " + body.articles.length + " article(s) reviewed";
+    }).catch(function () { /* not served by tqa review */ });
+    document.getElementById("write-all").addEventListener("click", function () {
+      fetch(api + "apply", { method: "POST" }).then(function (r) { return r.json(); }).then(function (body) {
+        document.getElementById("served-status").textContent = "Wrote " + body.written.length + " final text(s)" +
+          (body.errors.length ? "; not written: " + body.errors.map(function (e) { return e.stem + ": " + e.error; }).join("; ") : "");
+      });
+    });
+  }
+
   headers.forEach(function (th, index) {
     var button = th.querySelector("button.sort");
     if (!button) return;

@@ -13,6 +13,7 @@ from pipeline.checks import untranslated  # noqa: F401
 from pipeline.checks import calque, duplicate_line, punctuation, repetition, spacing  # noqa: F401
 from pipeline.checks import compounds, glued, pinyin, residue, restatement  # noqa: F401  (surface defects of real MT pages)
 from pipeline.checks import source  # noqa: F401  (the checks that need the original)
+from pipeline.checks import duplicate_record  # noqa: F401  (batch-wide: decided across inputs)
 
 # isort: on
 from pipeline.checks.base import REGISTRY, SOURCE_REGISTRY, Check, ConfigurationError, register, register_source

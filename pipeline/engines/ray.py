@@ -53,6 +53,12 @@ class RayEngine(Engine):
     def started(self, settings: Settings, out_dir: Path, count: int, slot: TranslatorSlot) -> Iterator[Launch]:
         import ray
 
+        from pipeline.stages.duplicates import duplicate_index
+
+        if duplicate_index(settings.checks, count) is not None:
+            # the index needs the inputs in order in one process, between check and finish: a
+            # pass of its own on Ray (signatures first, then the run), not written yet
+            print("tqa: duplicate-record is not checked on the Ray engine; use --engine local", file=sys.stderr)
         started = not ray.is_initialized()
         if started:
             context = ray.init(address=self.address, log_to_driver=False)

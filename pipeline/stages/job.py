@@ -22,6 +22,7 @@ class Prepared:
     retranslation: Any = None  # RetranslationResult, filled in by the main process
     notices: list[str] = field(default_factory=list)
     hidden: int = 0  # findings the ignore list covered
+    signature: Any = None  # RecordSignature for duplicate-record, until the batch's index has seen it
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.checks import Check, run_checks
+from pipeline.checks.duplicate_record import DuplicateRecord
 from pipeline.core.document import Document
 from pipeline.core.findings import in_text_order
 from pipeline.core.languages import Router
@@ -42,4 +43,7 @@ def prepare(
     if ignore is not None and ignore.entries:
         findings, ignored = ignore.split(findings, doc.text)
         hidden = len(ignored)
-    return Prepared(doc, findings, make_plan(doc, findings, apply, router), pair, notices=notices, hidden=hidden)
+    # duplicate-record is decided across the batch (stages/duplicates.py): here only measured
+    signature = next((c.signature(doc.text) for c in checks if isinstance(c, DuplicateRecord)), None)
+    plan = make_plan(doc, findings, apply, router)
+    return Prepared(doc, findings, plan, pair, notices=notices, hidden=hidden, signature=signature)

@@ -1,0 +1,108 @@
+"""``duplicate-record``: an input (a file, a corpus record) that repeats an earlier one of the batch.
+
+Syndicated news repeats itself, exactly and nearly (a changed headline, a dateline, a few
+edited words). Whether an input is a copy depends on the inputs before it, so this check
+finds nothing in one document alone (``find`` returns no findings): per document it only
+measures a ``RecordSignature`` (``signature``), where the document is checked, and
+``pipeline.stages.duplicates.DuplicateIndex`` decides in input order in the main process.
+
+- exact: a hash of the text casefolded, quotes and dashes made plain, whitespace collapsed;
+- near: a MinHash signature of the text's word shingles (``shingle`` words each), compared
+  through datasketch's MinHash LSH; a later input whose estimated Jaccard similarity with
+  an earlier one reaches ``threshold`` is a near copy.
+
+The signature is computed here with numpy (the MinHash scheme datasketch uses: a 32-bit
+hash per shingle, ``num_perm`` universal hash permutations, the minimum of each), so the
+worker processes never import datasketch, whose import (scipy) costs ~0.6 CPU-s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+
+from pipeline.checks.base import Check, ConfigurationError, register
+from pipeline.checks.duplicate_line import normalise
+from pipeline.core.document import Document
+from pipeline.core.findings import Finding, Severity
+
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
+_PRIME = (1 << 61) - 1  # the Mersenne prime of the permutations, as datasketch's MinHash
+_MAX_HASH = (1 << 32) - 1
+_SEED = 1
+
+
+@dataclass(frozen=True)
+class RecordSignature:
+    """What the batch keeps of an input: its exact digest and its MinHash values (no text)."""
+
+    digest: bytes
+    minhash: Any  # numpy uint32 array of num_perm values; None when too short for shingles
+
+
+def normalised(text: str) -> str:
+    """The text as the exact comparison sees it: casefolded, plain quotes and dashes,
+    whitespace collapsed."""
+    return normalise(text.translate(_DASHES)).casefold()
+
+
+def _permutations(num_perm: int) -> tuple[Any, Any]:
+    import numpy as np
+
+    gen = np.random.RandomState(_SEED)
+    a = gen.randint(1, _PRIME, size=num_perm, dtype=np.uint64)
+    b = gen.randint(0, _PRIME, size=num_perm, dtype=np.uint64)
+    return a, b
+
+
+@register
+class DuplicateRecord(Check):
+    id = "duplicate-record"
+    severity = Severity.MAJOR
+    description = "Input repeating an earlier one of the batch, exactly or nearly (MinHash of word shingles)"
+    # Jaccard 0.5 of 5-word shingles: 5% of words changed leaves ~0.95^5 = 77% of the shingles,
+    # a Jaccard of ~0.63, while two articles on one topic in their own words share almost none.
+    # Texts under min_words words ("Yes.", "Photo: Xinhua") repeat legitimately.
+    options = {"threshold": 0.5, "shingle": 5, "num_perm": 128, "min_words": 5}
+
+    def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
+        super().__init__(severity, **options)
+        t = self.config["threshold"]
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 1:
+            raise ConfigurationError(f"{type(self).__name__}: threshold must be a number in (0, 1], got {t!r}")
+        for name, low in (("shingle", 1), ("num_perm", 16), ("min_words", 0)):
+            n = self.config[name]
+            if not isinstance(n, int) or isinstance(n, bool) or n < low:
+                raise ConfigurationError(f"{type(self).__name__}: {name} must be an integer >= {low}, got {n!r}")
+        self._perms: tuple[Any, Any] | None = None
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        return ()  # batch-wide: decided by pipeline.stages.duplicates from the signatures
+
+    def signature(self, text: str) -> RecordSignature | None:
+        """The input's signature; None for a text under ``min_words`` words (not compared)."""
+        import numpy as np
+
+        norm = normalised(text)
+        words = _WORD.findall(norm)
+        if not words or len(words) < self.config["min_words"]:
+            return None
+        digest = hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        k = self.config["shingle"]
+        shingles = {" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1))}
+        hv = np.fromiter(
+            (int.from_bytes(hashlib.sha1(s.encode("utf-8", "surrogatepass")).digest()[:4], "little") for s in shingles),
+            dtype=np.uint64,
+            count=len(shingles),
+        )
+        if self._perms is None:
+            self._perms = _permutations(self.config["num_perm"])
+        a, b = self._perms
+        # (a*h + b) mod p wraps in uint64 as datasketch's does; the low 32 bits are the value
+        values = np.bitwise_and((np.outer(hv, a) + b) % np.uint64(_PRIME), np.uint64(_MAX_HASH)).min(axis=0)
+        return RecordSignature(digest, values.astype(np.uint32))

@@ -1,0 +1,114 @@
+"""Duplicates across the batch: ``DuplicateIndex`` decides, in input order, which inputs copy an earlier one.
+
+Each input's ``RecordSignature`` is computed where it is checked (``prepare``, in a worker
+process); the index lives in the main process and sees the prepared inputs in input order
+(``mark_duplicates``), so the first copy in input order is the one named, whatever the
+number of workers. It keeps signatures and names, never texts: per input a 16-byte digest
+and, unless it is an exact copy, ``num_perm`` 32-bit MinHash values and datasketch's LSH
+buckets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pipeline.checks.duplicate_record import DuplicateRecord, RecordSignature
+from pipeline.core.findings import Finding
+from pipeline.core.spans import Span
+from pipeline.stages.job import Job, Prepared
+
+# The LSH looks for candidates below the reporting threshold, so that a pair just above it
+# is not lost to banding; each candidate is then measured on its signature.
+_LSH_MARGIN = 0.1
+
+
+class DuplicateIndex:
+    """The batch's signatures so far; ``add`` says whether an input copies an earlier one."""
+
+    def __init__(self, check: DuplicateRecord) -> None:
+        self.check = check
+        self.threshold = float(check.config["threshold"])
+        self._exact: dict[bytes, int] = {}
+        self._names: list[str] = []
+        self._values: list[Any] = []  # per input: its MinHash values, or None (exact copy, too short)
+        self._lsh: Any = None
+
+    def add(self, name: str, sig: RecordSignature | None) -> tuple[str, str, float] | None:
+        """Record the input ``name``; the earlier input it copies as (name, "exact" or "near",
+        Jaccard estimate), or None."""
+        if sig is None:
+            return None
+        number = len(self._names)
+        self._names.append(name)
+        first = self._exact.setdefault(sig.digest, number)
+        if first != number:
+            self._values.append(None)  # the first copy's values stand for it
+            return self._names[first], "exact", 1.0
+        self._values.append(sig.minhash)
+        best = self._nearest(sig.minhash)
+        self._insert(number, sig.minhash)
+        if best is None:
+            return None
+        return self._names[best[0]], "near", best[1]
+
+    def _lsh_index(self) -> Any:
+        if self._lsh is None:
+            from datasketch import MinHashLSH  # imported by the main process only, and only for a batch
+
+            self._lsh = MinHashLSH(threshold=max(0.05, self.threshold - _LSH_MARGIN), num_perm=len(self._values[-1]))
+        return self._lsh
+
+    def _minhash(self, values: Any) -> Any:
+        from datasketch import LeanMinHash
+
+        # values made as datasketch before 2.0 made them (checks/duplicate_record.py)
+        return LeanMinHash(seed=1, hashvalues=values.astype("uint64"), scheme="legacy")
+
+    def _nearest(self, values: Any) -> tuple[int, float] | None:
+        """The earliest earlier input at or above the threshold, with its Jaccard estimate."""
+        if self._lsh is None and len(self._names) == 1:
+            return None
+        for other in sorted(self._lsh_index().query(self._minhash(values))):
+            jaccard = float((self._values[other] == values).mean())
+            if jaccard >= self.threshold:
+                return other, round(jaccard, 3)
+        return None
+
+    def _insert(self, number: int, values: Any) -> None:
+        self._lsh_index().insert(number, self._minhash(values), check_duplication=False)
+
+    def finding(self, prep: Prepared, first: str, kind: str, jaccard: float) -> Finding:
+        doc = prep.doc
+        span = doc.paragraphs[0] if doc.paragraphs else Span(0, len(doc.text))
+        how = (
+            "exact, after case, whitespace, quotes and dashes"
+            if kind == "exact"
+            else f"near, estimated Jaccard {jaccard:.2f} of {self.check.config['shingle']}-word shingles"
+        )
+        evidence = {"kind": kind, "first": first, "jaccard": jaccard}
+        return self.check.finding(span, f"copy of {first} ({how})", evidence=evidence)
+
+
+def duplicate_index(checks: Mapping[str, Mapping[str, Any]], count: int) -> DuplicateIndex | None:
+    """The index for a batch of ``count`` inputs with these check settings; None when the check
+    is off or there is nothing to compare."""
+    options = dict(checks.get(DuplicateRecord.id, {}))
+    if not options.pop("enabled", True) or count < 2:
+        return None
+    return DuplicateIndex(DuplicateRecord(**options))
+
+
+def mark_duplicates(index: DuplicateIndex | None, jobs: Sequence[Job], prepared: Sequence[Prepared | str]) -> None:
+    """Add a ``duplicate-record`` finding to each prepared input that copies an earlier one;
+    ``jobs`` and ``prepared`` in input order. The signatures are let go."""
+    for job, prep in zip(jobs, prepared):
+        if not isinstance(prep, Prepared):
+            continue
+        sig, prep.signature = prep.signature, None
+        if index is None:
+            continue
+        found = index.add(job.key, sig)
+        if found is not None:
+            prep.findings.append(index.finding(prep, *found))
+            prep.findings.sort(key=lambda f: (f.span.start, f.span.end, f.check))

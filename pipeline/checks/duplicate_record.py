@@ -29,6 +29,7 @@ from pipeline.checks.base import Check, ConfigurationError, register
 from pipeline.checks.duplicate_line import normalise
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
+from pipeline.core.spans import Span
 
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
@@ -49,6 +50,14 @@ def normalised(text: str) -> str:
     """The text as the exact comparison sees it: casefolded, plain quotes and dashes,
     whitespace collapsed."""
     return normalise(text.translate(_DASHES)).casefold()
+
+
+def anchor(doc: Document) -> Span:
+    """Where a copy's finding points: its first sentence (a whole record would repeat the
+    record in every report that quotes the finding's text)."""
+    if doc.sentences:
+        return doc.sentences[0]
+    return doc.paragraphs[0] if doc.paragraphs else Span(0, len(doc.text))
 
 
 def _permutations(num_perm: int) -> tuple[Any, Any]:

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pipeline.checks.duplicate_record import DuplicateRecord, RecordSignature
+from pipeline.checks.duplicate_record import DuplicateRecord, RecordSignature, anchor
 from pipeline.core.findings import Finding
-from pipeline.core.spans import Span
 from pipeline.stages.job import Job, Prepared
 
 # The LSH looks for candidates below the reporting threshold, so that a pair just above it
@@ -79,8 +78,7 @@ class DuplicateIndex:
         self._lsh_index().insert(number, self._minhash(values), check_duplication=False)
 
     def finding(self, prep: Prepared, first: str, kind: str, jaccard: float) -> Finding:
-        doc = prep.doc
-        span = doc.paragraphs[0] if doc.paragraphs else Span(0, len(doc.text))
+        span = anchor(prep.doc)
         how = (
             "exact, after case, whitespace, quotes and dashes"
             if kind == "exact"

@@ -6,11 +6,10 @@ from dataclasses import replace
 from typing import Any
 
 from pipeline.checks import Check
-from pipeline.checks.duplicate_record import DuplicateRecord
+from pipeline.checks.duplicate_record import DuplicateRecord, anchor
 from pipeline.core.edits import Edit, apply_edits, carry_span
 from pipeline.core.findings import in_text_order
 from pipeline.core.result import ArticleResult, Skipped
-from pipeline.core.spans import Span
 from pipeline.review.ignore import IgnoreList, filter_findings
 from pipeline.stages.job import Prepared
 from pipeline.stages.plan import join_translation
@@ -91,8 +90,7 @@ def finish(
     # a copy of an earlier input is still one after repair: that finding is the batch's, not re-run
     copies = [f for f in prep.findings if f.check == DuplicateRecord.id]
     if copies:
-        first = cleaned_doc.paragraphs[0] if cleaned_doc.paragraphs else Span(0, len(cleaned))
-        after = in_text_order(after + [replace(f, span=first) for f in copies])
+        after = in_text_order(after + [replace(f, span=anchor(cleaned_doc)) for f in copies])
     notices += [f"passages not retranslated: {reason}" for reason in not_translated]
     notices += [f"applied with --no-guard although the guard rejects it: {reason}" for reason in unguarded]
     return ArticleResult(

@@ -1,0 +1,133 @@
+"""duplicate-record: copies across a batch, in corpora and folders, the same with any number of workers."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from pipeline.checks import ConfigurationError
+from pipeline.checks.duplicate_record import DuplicateRecord, normalised
+from pipeline.stages.duplicates import DuplicateIndex
+from tests.support import TEST_DATA, tqa
+
+ARTICLE = (TEST_DATA / "clean").glob("*.txt").__next__().read_text(encoding="utf-8")
+OTHER = sorted((TEST_DATA / "clean").glob("*.txt"))[-1].read_text(encoding="utf-8")
+
+# the same news in two reporters' words: one topic, few shared five-word runs
+STORY_A = (
+    "Heavy rain flooded parts of the southern city on Tuesday, forcing schools to close and "
+    "cutting power to thousands of homes. Emergency crews evacuated more than 2,000 residents "
+    "from low-lying districts, and the weather service warned that more storms were on the way. "
+    "Officials said the river had risen to its highest level in two decades."
+)
+STORY_B = (
+    "Thousands of households lost electricity in the south of the country after torrential "
+    "downpours on Tuesday, and schools shut their doors. Rescue teams moved over 2,000 people "
+    "out of flooded neighbourhoods. Forecasters expect further storms this week, while the "
+    "authorities reported the river at a level not seen for twenty years."
+)
+
+
+def changed(text: str, share: float, seed: int = 0) -> str:
+    """``text`` with ``share`` of its words replaced by other words."""
+    rng = random.Random(seed)
+    words = text.split()
+    for i in rng.sample(range(len(words)), max(1, round(share * len(words)))):
+        words[i] = rng.choice(["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"])
+    return " ".join(words)
+
+
+def corpus(path: Path, texts: list[tuple[str, str]]) -> Path:
+    path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in texts), encoding="utf-8")
+    return path
+
+
+def copies(*args: object) -> dict[str, list[dict]]:
+    """Each input's duplicate-record findings, from `tqa check --format json`."""
+    result = tqa("check", "--select", "duplicate-record", "--format", "json", *args)
+    assert result.exit_code in (0, 1), result.output
+    doc = json.loads(result.stdout)
+    return {(f"{f['path']}#{f['id']}" if "id" in f else f["path"]): [x for x in f["findings"]] for f in doc["files"]}
+
+
+def test_normalised_ignores_case_space_quotes_and_dashes() -> None:
+    assert normalised("The  “Belt”\nand Road — again") == normalised('the "belt" and road - AGAIN')
+
+
+def test_options_are_checked() -> None:
+    with pytest.raises(ConfigurationError, match="threshold"):
+        DuplicateRecord(threshold=1.5)
+    with pytest.raises(ConfigurationError, match="shingle"):
+        DuplicateRecord(shingle=0)
+
+
+def test_short_texts_are_not_compared() -> None:
+    assert DuplicateRecord().signature("Photo: Xinhua") is None
+
+
+def test_index_names_the_first_copy_and_keeps_no_text() -> None:
+    check = DuplicateRecord()
+    index = DuplicateIndex(check)
+    assert index.add("a", check.signature(ARTICLE)) is None
+    assert index.add("b", check.signature(OTHER)) is None
+    assert index.add("c", check.signature(ARTICLE.upper())) == ("a", "exact", 1.0)
+    first, kind, jaccard = index.add("d", check.signature(changed(ARTICLE, 0.05)))
+    assert (first, kind) == ("a", "near") and 0.5 <= jaccard < 1
+    assert not any(isinstance(v, str) for v in vars(index).values() if v is not index._names)
+
+
+def test_corpus_exact_and_near_copies_name_the_first(tmp_path: Path) -> None:
+    path = corpus(
+        tmp_path / "news.jsonl",
+        [("a", ARTICLE), ("b", OTHER), ("c", "  " + ARTICLE.upper()), ("d", changed(ARTICLE, 0.05)), ("e", STORY_A)],
+    )
+    found = copies(path)
+    assert [k for k, v in found.items() if v] == [f"{path}#c", f"{path}#d"]
+    exact, near = found[f"{path}#c"][0], found[f"{path}#d"][0]
+    assert exact["severity"] == "major" and f"{path}#a" in exact["message"]
+    assert exact["evidence"] == {"kind": "exact", "first": f"{path}#a", "jaccard": 1.0}
+    assert near["evidence"]["kind"] == "near" and near["evidence"]["first"] == f"{path}#a"
+    assert 0.5 <= near["evidence"]["jaccard"] < 1
+
+
+def test_text_files_of_a_folder(tmp_path: Path) -> None:
+    for name, text in [("1.txt", ARTICLE), ("2.txt", OTHER), ("3.txt", ARTICLE), ("4.txt", changed(OTHER, 0.05))]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    found = copies(tmp_path)
+    named = {Path(k).name: [f["evidence"]["first"] for f in v] for k, v in found.items()}
+    assert {k: [Path(p).name for p in v] for k, v in named.items()} == {
+        "1.txt": [],
+        "2.txt": [],
+        "3.txt": ["1.txt"],
+        "4.txt": ["2.txt"],
+    }
+
+
+def test_same_topic_in_other_words_is_not_a_copy(tmp_path: Path) -> None:
+    found = copies(corpus(tmp_path / "c.jsonl", [("a", STORY_A), ("b", STORY_B)]))
+    assert not any(found.values())
+
+
+def test_same_findings_with_one_or_two_workers(tmp_path: Path) -> None:
+    rng = random.Random(1)
+    texts = [ARTICLE, OTHER, STORY_A, STORY_B]
+    rows = []
+    for i in range(40):  # copies spread over chunks: the first copy in input order is named
+        base = texts[rng.randrange(len(texts))]
+        rows.append((str(i), changed(base, 0.03, seed=i) if i % 3 else base))
+    path = corpus(tmp_path / "c.jsonl", rows)
+    one, two = copies("-j", "1", path), copies("-j", "2", path)
+    assert one == two
+    assert sum(bool(v) for v in one.values()) == 36  # all but the first of each of the four texts
+
+
+def test_threshold_in_tqa_toml_and_ignore(tmp_path: Path) -> None:
+    path = corpus(tmp_path / "c.jsonl", [("a", ARTICLE), ("b", changed(ARTICLE, 0.05))])
+    config = tmp_path / "tqa.toml"
+    config.write_text("[checks.duplicate-record]\nthreshold = 0.95\n", encoding="utf-8")
+    assert not any(copies("--config", config, path).values())
+    result = tqa("check", "--ignore", "duplicate-record", "--format", "json", path)
+    assert "duplicate-record" not in result.stdout

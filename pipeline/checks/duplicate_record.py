@@ -11,14 +11,16 @@ measures a ``RecordSignature`` (``signature``), where the document is checked, a
   through datasketch's MinHash LSH; a later input whose estimated Jaccard similarity with
   an earlier one reaches ``threshold`` is a near copy.
 
-The signature is computed here with numpy (the MinHash scheme datasketch uses: a 32-bit
-hash per shingle, ``num_perm`` universal hash permutations, the minimum of each), so the
-worker processes never import datasketch, whose import (scipy) costs ~0.6 CPU-s.
+The signature is computed here with numpy, so the worker processes never import datasketch,
+whose import (scipy) costs ~0.6 CPU-s, and cheaply (~0.3 ms for a 400-word article): a
+CRC-32 per word, a shingle's 32-bit hash combined from its words' in 64-bit arithmetic, and
+``num_perm`` multiply-shift universal hash functions, the minimum of each over the shingles.
 """
 
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +35,7 @@ from pipeline.core.spans import Span
 
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
-_PRIME = (1 << 61) - 1  # the Mersenne prime of the permutations, as datasketch's MinHash
-_MAX_HASH = (1 << 32) - 1
+_MIX = 0x9E3779B97F4A7C15  # odd: combines a shingle's word hashes over 64 bits
 _SEED = 1
 
 
@@ -61,11 +62,12 @@ def anchor(doc: Document) -> Span:
 
 
 def _permutations(num_perm: int) -> tuple[Any, Any]:
+    """``num_perm`` hash functions: odd multipliers and offsets over 64 bits."""
     import numpy as np
 
-    gen = np.random.RandomState(_SEED)
-    a = gen.randint(1, _PRIME, size=num_perm, dtype=np.uint64)
-    b = gen.randint(0, _PRIME, size=num_perm, dtype=np.uint64)
+    gen = np.random.default_rng(_SEED)
+    a = gen.integers(0, 1 << 63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = gen.integers(0, 1 << 63, size=num_perm, dtype=np.uint64)
     return a, b
 
 
@@ -102,16 +104,19 @@ class DuplicateRecord(Check):
         if not words or len(words) < self.config["min_words"]:
             return None
         digest = hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        k = self.config["shingle"]
-        shingles = {" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1))}
-        hv = np.fromiter(
-            (int.from_bytes(hashlib.sha1(s.encode("utf-8", "surrogatepass")).digest()[:4], "little") for s in shingles),
-            dtype=np.uint64,
-            count=len(shingles),
-        )
-        if self._perms is None:
-            self._perms = _permutations(self.config["num_perm"])
-        a, b = self._perms
-        # (a*h + b) mod p wraps in uint64 as datasketch's does; the low 32 bits are the value
-        values = np.bitwise_and((np.outer(hv, a) + b) % np.uint64(_PRIME), np.uint64(_MAX_HASH)).min(axis=0)
+        # a shingle's hash from its words' CRC-32s, combined in numpy (no string per shingle);
+        # a repeated shingle repeats its hash, which leaves every minimum as it is
+        w = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
+        k = min(self.config["shingle"], len(words))
+        n, mix = len(words) - k + 1, np.uint64(_MIX)
+        h = np.zeros(n, dtype=np.uint64)
+        with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is the point
+            for j in range(k):
+                h = (h + w[j : j + n]) * mix
+            h >>= np.uint64(32)
+            if self._perms is None:
+                self._perms = _permutations(self.config["num_perm"])
+            a, b = self._perms
+            # multiply-shift: (a*h + b) >> 32 over 64 bits is a universal hash of a 32-bit h
+            values = ((np.outer(h, a) + b) >> np.uint64(32)).min(axis=0)
         return RecordSignature(digest, values.astype(np.uint32))

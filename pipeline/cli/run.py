@@ -169,6 +169,14 @@ def run(
             help="Stop at the first file that fails (default: list it and go on).",
         ),
     ] = False,
+    drop_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--drop-duplicates",
+            rich_help_panel="Output",
+            help="Leave later copies (duplicate-record findings) out of the written corpora; counted at the end.",
+        ),
+    ] = False,
     in_place: Annotated[
         bool,
         typer.Option(
@@ -343,6 +351,8 @@ def run(
         device.value,
         round_trip_model if retranslate else None,
     )
+    if drop_duplicates and not cfg.checks.get("duplicate-record", {}).get("enabled", True):
+        raise fail("--drop-duplicates needs the duplicate-record check, which --ignore/--select or tqa.toml turned off")
     report_kinds = _reports(reports)
     runner = _engine(engine.value, address, actors, gpus_per_actor)
     ignore_list(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
@@ -405,7 +415,7 @@ def run(
         [0],
     )
     position = {path_text(path): i for i, path in enumerate(files)}  # summaries list the inputs in this order
-    writers = _corpus_writers(corpora, out)
+    writers = _corpus_writers(corpora, out, drop_duplicates)
     report = report_malformed(malformed, "written back unprocessed")
 
     def passed(corpus, item) -> None:  # type: ignore[no-untyped-def]
@@ -490,6 +500,8 @@ def run(
         # a full disk, a folder squatting on a name: each file that cannot be written is named
         # on one line, and does not keep the others from being written
         written, left_out = writers.commit()  # the cleaned corpora, complete or not at all
+        if drop_duplicates:
+            typer.echo(f"tqa: {writers.dropped} duplicate record(s) left out of the written corpora", err=True)
         for path in left_out:
             typer.echo(
                 printable(f"tqa: {path}: not written to {out}/, the run stopped before its last record"),
@@ -581,11 +593,11 @@ def _preflight(model: str | None, backend: str, device: str, round_trip_model: s
         raise fail(str(err)) from None
 
 
-def _corpus_writers(corpora, out: Path):  # type: ignore[no-untyped-def]
+def _corpus_writers(corpora, out: Path, drop_duplicates: bool = False):  # type: ignore[no-untyped-def]
     from pipeline.io import CorpusError
     from pipeline.stages.corpus import CorpusWriters
 
     try:
-        return CorpusWriters(corpora, out)
+        return CorpusWriters(corpora, out, drop_duplicates)
     except CorpusError as err:
         raise fail(str(err)) from None

@@ -215,12 +215,17 @@ def map_span(moves: list[tuple[int, int, int]], start: int, end: int) -> tuple[i
     return a, max(a, b)
 
 
+COPY = "duplicate-record"  # a later copy of an earlier input: left out with --drop-duplicates
+
+
 class CorpusWriters:
     """One writer per corpus, fed outcomes in input order; the files appear on ``commit``."""
 
-    def __init__(self, corpora: list[Corpus], out_dir: Path) -> None:
+    def __init__(self, corpora: list[Corpus], out_dir: Path, drop_duplicates: bool = False) -> None:
         self.corpora = {c.path: c for c in corpora}
         self.out_dir = out_dir
+        self.drop_duplicates = drop_duplicates
+        self.dropped = 0  # later copies left out (``--drop-duplicates``)
         self.taken = dict.fromkeys(self.corpora, 0)
         self.writers: dict[Path, Any] = {}
         self.failures: list[tuple[Path, str]] = []  # (target, reason) of corpora ``commit`` could not write
@@ -263,6 +268,9 @@ class CorpusWriters:
         output = outcome.output or {"cleaned": job.record.text, "tqa": {"error": outcome.error}}
         self._release(job.path, self.taken[job.path])
         self.taken[job.path] += 1
+        if self.drop_duplicates and any(f["check"] == COPY for f in output["tqa"].get("findings", ())):
+            self.dropped += 1
+            return []
         return self._writer(job.path).write(job.record, output)
 
     def commit(self) -> tuple[list[Path], list[Path]]:

@@ -114,3 +114,11 @@ def test_ray_bench_says_where_its_gpu_section_was_skipped(tmp_path: Path) -> Non
     )  # torch import on a busy machine
     assert "GPU section skipped: torch.cuda.is_available() is False" in proc.stdout
     assert json.loads(out.read_text(encoding="utf-8"))["gpu"] == []
+
+
+def test_dups_bench_quick(tmp_path: Path) -> None:
+    out = tmp_path / "dups.json"
+    proc = _run(["bench/dups.py", "--articles", "60", "--json", str(out)])
+    assert "recall" in proc.stdout
+    row = json.loads(out.read_text(encoding="utf-8"))["rows"][0]
+    assert row["planted"] > 0 and row["recall"] >= 0.8 and row["false_pairs"] == 0

@@ -131,3 +131,25 @@ def test_threshold_in_tqa_toml_and_ignore(tmp_path: Path) -> None:
     assert not any(copies("--config", config, path).values())
     result = tqa("check", "--ignore", "duplicate-record", "--format", "json", path)
     assert "duplicate-record" not in result.stdout
+
+
+def test_run_keeps_the_finding_in_the_corpus_and_drops_copies_when_asked(tmp_path: Path) -> None:
+    path = corpus(tmp_path / "news.jsonl", [("a", ARTICLE), ("b", OTHER), ("c", ARTICLE), ("d", changed(OTHER, 0.05))])
+    result = tqa("run", path, "--out", tmp_path / "out", "-j", "1", "--no-retranslate")
+    assert result.exit_code in (0, 1), result.output
+    rows = [json.loads(line) for line in (tmp_path / "out" / "news.jsonl").read_text(encoding="utf-8").splitlines()]
+    copied = {
+        r["id"]: [f["evidence"]["first"] for f in r["tqa"]["findings_after"] if f["check"] == "duplicate-record"]
+        for r in rows
+    }
+    assert copied == {"a": [], "b": [], "c": [f"{path}#a"], "d": [f"{path}#b"]}
+    result = tqa("run", path, "--out", tmp_path / "dropped", "-j", "1", "--no-retranslate", "--drop-duplicates")
+    assert "2 duplicate record(s) left out" in result.stderr
+    kept = (tmp_path / "dropped" / "news.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in kept] == ["a", "b"]
+
+
+def test_drop_duplicates_needs_the_check(tmp_path: Path) -> None:
+    path = corpus(tmp_path / "news.jsonl", [("a", ARTICLE)])
+    result = tqa("run", path, "--out", tmp_path / "out", "--drop-duplicates", "--ignore", "duplicate-record")
+    assert result.exit_code == 2 and "needs the duplicate-record check" in result.stderr

@@ -29,7 +29,7 @@ class LocalEngine(Engine):
     @contextmanager
     def started(self, settings: Settings, out_dir: Path, count: int, slot: TranslatorSlot) -> Iterator[Launch]:
         stages = Stages(settings, slot)
-        duplicates = duplicate_index(settings.checks, count)
+        duplicates = duplicate_index(settings.checks, count, settings.ignore_file)
         with _executor(settings, out_dir, count) as executor:
 
             def launch(todo: list[Job]) -> Iterator[Outcome]:
@@ -55,7 +55,7 @@ class LocalEngine(Engine):
 
 def check(jobs: Iterable[Job], settings: Settings, count: int) -> Iterator[tuple[Job, Prepared | str]]:
     """Check and plan ``jobs`` (in worker processes with ``settings.jobs``), in order."""
-    duplicates = duplicate_index(settings.checks, count)
+    duplicates = duplicate_index(settings.checks, count, settings.ignore_file)
     with _executor(settings, None, count) as executor:
         for chunk in chunks(jobs, settings.chunk_size):
             prepared = list(executor.map(worker.prepare_job, chunk, chunksize=8))

@@ -11,10 +11,12 @@ buckets.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from pipeline.checks.duplicate_record import DuplicateRecord, RecordSignature, anchor
 from pipeline.core.findings import Finding
+from pipeline.review.ignore import IgnoreList, load_ignore
 from pipeline.stages.job import Job, Prepared
 
 # The LSH looks for candidates below the reporting threshold, so that a pair just above it
@@ -25,8 +27,9 @@ _LSH_MARGIN = 0.1
 class DuplicateIndex:
     """The batch's signatures so far; ``add`` says whether an input copies an earlier one."""
 
-    def __init__(self, check: DuplicateRecord) -> None:
+    def __init__(self, check: DuplicateRecord, ignore: IgnoreList | None = None) -> None:
         self.check = check
+        self.ignore = ignore  # the ignore list: an accepted copy is not reported again
         self.threshold = float(check.config["threshold"])
         self._exact: dict[bytes, int] = {}
         self._names: list[str] = []
@@ -88,13 +91,15 @@ class DuplicateIndex:
         return self.check.finding(span, f"copy of {first} ({how})", evidence=evidence)
 
 
-def duplicate_index(checks: Mapping[str, Mapping[str, Any]], count: int) -> DuplicateIndex | None:
-    """The index for a batch of ``count`` inputs with these check settings; None when the check
-    is off or there is nothing to compare."""
+def duplicate_index(
+    checks: Mapping[str, Mapping[str, Any]], count: int, ignore_file: str | Path | None = None
+) -> DuplicateIndex | None:
+    """The index for a batch of ``count`` inputs with these check settings and ignore list;
+    None when the check is off or there is nothing to compare."""
     options = dict(checks.get(DuplicateRecord.id, {}))
     if not options.pop("enabled", True) or count < 2:
         return None
-    return DuplicateIndex(DuplicateRecord(**options))
+    return DuplicateIndex(DuplicateRecord(**options), load_ignore(ignore_file) if ignore_file else None)
 
 
 def mark_duplicates(index: DuplicateIndex | None, jobs: Sequence[Job], prepared: Sequence[Prepared | str]) -> None:
@@ -107,6 +112,11 @@ def mark_duplicates(index: DuplicateIndex | None, jobs: Sequence[Job], prepared:
         if index is None:
             continue
         found = index.add(job.key, sig)
-        if found is not None:
-            prep.findings.append(index.finding(prep, *found))
+        if found is None:
+            continue
+        finding = index.finding(prep, *found)
+        if index.ignore is not None and index.ignore.ignores(finding, prep.doc.text):
+            prep.hidden += 1
+        else:
+            prep.findings.append(finding)
             prep.findings.sort(key=lambda f: (f.span.start, f.span.end, f.check))

@@ -153,3 +153,16 @@ def test_drop_duplicates_needs_the_check(tmp_path: Path) -> None:
     path = corpus(tmp_path / "news.jsonl", [("a", ARTICLE)])
     result = tqa("run", path, "--out", tmp_path / "out", "--drop-duplicates", "--ignore", "duplicate-record")
     assert result.exit_code == 2 and "needs the duplicate-record check" in result.stderr
+
+
+def test_an_accepted_copy_is_not_reported_again(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "1.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "2.txt").write_text(ARTICLE, encoding="utf-8")
+    tqa("run", folder, "--out", tmp_path / "out", "-j", "1", "--no-retranslate")
+    ignore = tmp_path / "ignore.json"
+    result = tqa("accept", tmp_path / "out" / "2.findings.json", "--check", "duplicate-record", "--ignore-list", ignore)
+    assert result.exit_code == 0, result.output
+    result = tqa("check", folder, "--select", "duplicate-record", "--ignore-list", ignore)
+    assert result.exit_code == 0 and "1 finding(s) hidden" in result.stderr

@@ -47,6 +47,10 @@ class Engine:
         """The engine set up for a run of ``count`` jobs writing into ``out_dir``; its ``launch``."""
         raise NotImplementedError
 
+    def resumed(self, jobs: list[Job]) -> None:
+        """The window's inputs that ``--resume`` skips, in input order, before the rest is
+        launched: an engine that keeps batch-wide state (duplicates) records them here."""
+
     def run(
         self,
         jobs: Iterable[Job],
@@ -66,6 +70,7 @@ class Engine:
                 # (a finished corpus record's outcome holds its whole cleaned text)
                 done_before = [resume and resumed(manifest, job, fingerprint) is not None for job in window]
                 todo = [job for job, done in zip(window, done_before) if not done]
+                self.resumed([job for job, done in zip(window, done_before) if done])
                 launched = launch(todo) if todo else iter(())
                 try:
                     for start in range(0, len(window), settings.chunk_size):

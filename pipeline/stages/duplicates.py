@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.checks.duplicate_record import DuplicateRecord, RecordSignature, anchor
+from pipeline.core.document import InputError
 from pipeline.core.findings import Finding
 from pipeline.review.ignore import IgnoreList, load_ignore
 from pipeline.stages.job import Job, Prepared
@@ -120,3 +121,16 @@ def mark_duplicates(index: DuplicateIndex | None, jobs: Sequence[Job], prepared:
         else:
             prep.findings.append(finding)
             prep.findings.sort(key=lambda f: (f.span.start, f.span.end, f.check))
+
+
+def remember(index: DuplicateIndex | None, jobs: Sequence[Job], encoding: str | None = None) -> None:
+    """Add inputs processed by an earlier run (``--resume``) to the index, in input order: their
+    signatures are measured again here, from the record's text or the file."""
+    if index is None:
+        return
+    for job in jobs:
+        try:
+            text = job.record.text if job.record is not None else job.load(encoding)[0].text
+        except (InputError, OSError):  # unreadable now: it cannot be anyone's first copy
+            continue
+        index.add(job.key, index.check.signature(text))

@@ -8,7 +8,7 @@ One article in ten gets a near-copy planted at a random later place in the corpu
 text with ``--change`` (5%) of its words replaced by other words of the pool. The corpus (one
 JSONL file) is checked twice with ``-j 1``, with every check and with ``--ignore
 duplicate-record``, alternating; the CPU-seconds of each (the process and its workers) and
-their ratio are printed. A found pair is (a later record, the first copy its finding names);
+their ratio are printed, with each run's peak memory (MB). A found pair is (a later record, the first copy its finding names);
 a false pair is a found pair that was not planted.
 """
 
@@ -19,7 +19,6 @@ import json
 import os
 import random
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -63,21 +62,23 @@ def corpus(n: int, change: float, seed: int, path: Path) -> set[tuple[str, str]]
     return planted
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def check(path: Path, detect: bool) -> tuple[float, float, dict]:
+def check(path: Path, detect: bool) -> tuple[float, float, float, dict]:
+    """Wall and CPU seconds, peak memory (MB) and the JSON report of one ``tqa check``."""
     args = [sys.executable, "-m", "pipeline.cli", "check", str(path), "--format", "json", "-j", "1"]
     args += [] if detect else ["--ignore", "duplicate-record"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    t0, c0 = time.perf_counter(), _children_cpu()
-    proc = subprocess.run(args, env=env, capture_output=True, text=True)
-    wall, cpu = time.perf_counter() - t0, _children_cpu() - c0
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"tqa check failed with status {proc.returncode}: {proc.stderr[-1000:]}")
-    return wall, cpu, json.loads(proc.stdout)
+    out = path.with_suffix(".out")
+    with open(out, "w", encoding="utf-8") as stdout, open(path.with_suffix(".err"), "w+", encoding="utf-8") as stderr:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(args, env=env, stdout=stdout, stderr=stderr)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own CPU time and peak memory
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - t0
+        if proc.returncode not in (0, 1):
+            stderr.seek(0)
+            raise SystemExit(f"tqa check failed with status {proc.returncode}: {stderr.read()[-1000:]}")
+    cpu, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, cpu, peak, json.loads(out.read_text(encoding="utf-8"))
 
 
 def found_pairs(report: dict) -> set[tuple[str, str]]:
@@ -97,17 +98,22 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     rows = []
-    print(f"{'articles':>8} {'planted':>7} {'recall':>7} {'false':>6} {'CPU-s on':>9} {'CPU-s off':>9} {'ratio':>6}")
+    print(
+        f"{'articles':>8} {'planted':>7} {'recall':>7} {'false':>6} {'CPU-s on':>9} {'CPU-s off':>9} {'ratio':>6}"
+        f" {'MB on':>6} {'MB off':>6}"
+    )
     for n in (int(a) for a in args.articles.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "news.jsonl"
             planted = corpus(n, args.change, 0, path)
-            on, off, found = [], [], set()
+            on, off, found, peaks = [], [], set(), []
             for _ in range(args.repeat):
-                _, cpu, report = check(path, True)
+                _, cpu, peak_on, report = check(path, True)
                 on.append(cpu)
                 found = found_pairs(report)
-                off.append(check(path, False)[1])
+                _, cpu, peak_off, _ = check(path, False)
+                off.append(cpu)
+                peaks = [peak_on, peak_off]
         hit = len(found & planted)
         false = len(found - planted)
         row = {
@@ -120,10 +126,11 @@ def main() -> None:
             "cpu_off": statistics.median(off),
         }
         row["ratio"] = row["cpu_on"] / row["cpu_off"]
+        row["peak_mb_on"], row["peak_mb_off"] = peaks
         rows.append(row)
         print(
             f"{n:>8} {len(planted):>7} {row['recall']:>7.1%} {false:>6} {row['cpu_on']:>9.1f} {row['cpu_off']:>9.1f}"
-            f" {row['ratio']:>6.2f}"
+            f" {row['ratio']:>6.2f} {peaks[0]:>6.0f} {peaks[1]:>6.0f}"
         )
     if args.json:
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None

@@ -44,7 +44,7 @@ class RecordSignature:
     """What the batch keeps of an input: its exact digest and its MinHash values (no text)."""
 
     digest: bytes
-    minhash: Any  # numpy uint32 array of num_perm values; None when too short for shingles
+    minhash: Any  # numpy uint32 array of num_perm values
 
 
 def normalised(text: str) -> str:

@@ -65,7 +65,7 @@ class DuplicateIndex:
     def _minhash(self, values: Any) -> Any:
         from datasketch import LeanMinHash
 
-        # values made as datasketch before 2.0 made them (checks/duplicate_record.py)
+        # the LSH reads only the values; "legacy" is datasketch's label for values it did not make
         return LeanMinHash(seed=1, hashvalues=values.astype("uint64"), scheme="legacy")
 
     def _nearest(self, values: Any) -> tuple[int, float] | None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipeline.core.settings import Settings
+from pipeline.stages.duplicates import DuplicateIndex, remember
 from pipeline.stages.job import Job, Outcome
 from pipeline.stages.manifest import commit_chunk, open_manifest, reread, resumed, settings_hash
 from pipeline.stages.translate import TranslatorSlot
@@ -36,6 +37,9 @@ class Engine:
     """Runs the stages over many inputs; subclasses only launch work (see the module's docstring)."""
 
     name = "engine"
+    # the batch's duplicate index, which ``started`` sets up: it lives in the main process
+    duplicates: DuplicateIndex | None = None
+    encoding: str | None = None  # --encoding, to measure resumed files again
 
     def window(self, settings: Settings) -> int:
         """Jobs handed to one ``launch``: a chunk, unless the engine looks further ahead."""
@@ -49,7 +53,9 @@ class Engine:
 
     def resumed(self, jobs: list[Job]) -> None:
         """The window's inputs that ``--resume`` skips, in input order, before the rest is
-        launched: an engine that keeps batch-wide state (duplicates) records them here."""
+        launched. A resumed run finished a prefix of the inputs: they are the earlier copies
+        of what follows (``duplicate-record``)."""
+        remember(self.duplicates, jobs, self.encoding)
 
     def run(
         self,

@@ -18,19 +18,13 @@ from pathlib import Path
 from pipeline.core.settings import Settings
 from pipeline.engines.base import Engine, Launch, chunks
 from pipeline.stages import worker
-from pipeline.stages.duplicates import DuplicateIndex, duplicate_index, mark_duplicates, remember
+from pipeline.stages.duplicates import duplicate_index, mark_duplicates
 from pipeline.stages.job import Job, Outcome, Prepared
 from pipeline.stages.translate import Stages, TranslatorSlot
 
 
 class LocalEngine(Engine):
     name = "local"
-    duplicates: DuplicateIndex | None = None
-    encoding: str | None = None
-
-    def resumed(self, jobs: list[Job]) -> None:
-        # a resumed run finished a prefix of the inputs: they are earlier copies of what follows
-        remember(self.duplicates, jobs, self.encoding)
 
     @contextmanager
     def started(self, settings: Settings, out_dir: Path, count: int, slot: TranslatorSlot) -> Iterator[Launch]:

@@ -55,10 +55,9 @@ class RayEngine(Engine):
 
         from pipeline.stages.duplicates import duplicate_index
 
-        if duplicate_index(settings.checks, count) is not None:
-            # the index needs the inputs in order in one process, between check and finish: a
-            # pass of its own on Ray (signatures first, then the run), not written yet
-            print("tqa: duplicate-record is not checked on the Ray engine; use --engine local", file=sys.stderr)
+        # decided on the driver, in input order, before a window is launched (the tasks check
+        # in any order and finish without coming back): the ignore list is applied in the tasks
+        self.duplicates, self.encoding = duplicate_index(settings.checks, count), settings.encoding
         started = not ray.is_initialized()
         if started:
             context = ray.init(address=self.address, log_to_driver=False)
@@ -84,7 +83,11 @@ class RayEngine(Engine):
         ctx.execution_options.preserve_order = True  # outcomes come back in input order
         ctx.enable_progress_bars = sys.stderr.isatty()
         size = settings.chunk_size
-        blocks = [_table([(i, job) for i, job in todo[k : k + size]]) for k in range(0, len(todo), size)]
+        from pipeline.stages.duplicates import remember
+
+        copies = remember(self.duplicates, [job for _, job in todo], settings.encoding)
+        work = [(i, (job, copy)) for (i, job), copy in zip(todo, copies)]
+        blocks = [_table(work[k : k + size]) for k in range(0, len(work), size)]
         lo, hi = self.actors
         ds = (
             ray.data.from_arrow(blocks)
@@ -148,7 +151,7 @@ def _worker(settings: Settings, out_dir: Path | None) -> None:
 
 def _check_and_plan(table: Any, settings: Settings) -> Any:
     _worker(settings, None)
-    return _table([(i, (job, worker.prepare_job(job))) for i, job in _rows(table)])
+    return _table([(i, (job, worker.prepare_copy(job, copy))) for i, (job, copy) in _rows(table)])
 
 
 class _Translate:

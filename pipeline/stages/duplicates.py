@@ -16,9 +16,10 @@ from typing import Any
 
 from pipeline.checks.duplicate_record import DuplicateRecord, RecordSignature, anchor
 from pipeline.core.document import InputError
-from pipeline.core.findings import Finding
 from pipeline.review.ignore import IgnoreList, load_ignore
 from pipeline.stages.job import Job, Prepared
+
+Copy = tuple[str, str, float]  # the first copy's name, "exact" or "near", the Jaccard estimate
 
 # The LSH looks for candidates below the reporting threshold, so that a pair just above it
 # is not lost to banding; each candidate is then measured on its signature.
@@ -37,7 +38,7 @@ class DuplicateIndex:
         self._values: list[Any] = []  # per input: its MinHash values, or None (exact copy, too short)
         self._lsh: Any = None
 
-    def add(self, name: str, sig: RecordSignature | None) -> tuple[str, str, float] | None:
+    def add(self, name: str, sig: RecordSignature | None) -> Copy | None:
         """Record the input ``name``; the earlier input it copies as (name, "exact" or "near",
         Jaccard estimate), or None."""
         if sig is None:
@@ -81,15 +82,22 @@ class DuplicateIndex:
     def _insert(self, number: int, values: Any) -> None:
         self._lsh_index().insert(number, self._minhash(values), check_duplication=False)
 
-    def finding(self, prep: Prepared, first: str, kind: str, jaccard: float) -> Finding:
-        span = anchor(prep.doc)
-        how = (
-            "exact, after case, whitespace, quotes and dashes"
-            if kind == "exact"
-            else f"near, estimated Jaccard {jaccard:.2f} of {self.check.config['shingle']}-word shingles"
-        )
-        evidence = {"kind": kind, "first": first, "jaccard": jaccard}
-        return self.check.finding(span, f"copy of {first} ({how})", evidence=evidence)
+
+def add_copy(prep: Prepared, copy: Copy, check: DuplicateRecord, ignore: IgnoreList | None) -> None:
+    """Give ``prep`` its ``duplicate-record`` finding (or count it hidden, if the ignore list has it)."""
+    first, kind, jaccard = copy
+    how = (
+        "exact, after case, whitespace, quotes and dashes"
+        if kind == "exact"
+        else f"near, estimated Jaccard {jaccard:.2f} of {check.config['shingle']}-word shingles"
+    )
+    evidence = {"kind": kind, "first": first, "jaccard": jaccard}
+    finding = check.finding(anchor(prep.doc), f"copy of {first} ({how})", evidence=evidence)
+    if ignore is not None and ignore.ignores(finding, prep.doc.text):
+        prep.hidden += 1
+        return
+    prep.findings.append(finding)
+    prep.findings.sort(key=lambda f: (f.span.start, f.span.end, f.check))
 
 
 def duplicate_index(
@@ -113,24 +121,22 @@ def mark_duplicates(index: DuplicateIndex | None, jobs: Sequence[Job], prepared:
         if index is None:
             continue
         found = index.add(job.key, sig)
-        if found is None:
-            continue
-        finding = index.finding(prep, *found)
-        if index.ignore is not None and index.ignore.ignores(finding, prep.doc.text):
-            prep.hidden += 1
-        else:
-            prep.findings.append(finding)
-            prep.findings.sort(key=lambda f: (f.span.start, f.span.end, f.check))
+        if found is not None:
+            add_copy(prep, found, index.check, index.ignore)
 
 
-def remember(index: DuplicateIndex | None, jobs: Sequence[Job], encoding: str | None = None) -> None:
-    """Add inputs processed by an earlier run (``--resume``) to the index, in input order: their
-    signatures are measured again here, from the record's text or the file."""
+def remember(index: DuplicateIndex | None, jobs: Sequence[Job], encoding: str | None = None) -> list[Copy | None]:
+    """Add ``jobs`` to the index in input order, measured here (in the main process) from the
+    record's text or the file; what each copies. For the inputs an earlier run processed
+    (``--resume``), and on an engine whose workers cannot wait for the index (Ray)."""
     if index is None:
-        return
+        return [None] * len(jobs)
+    found: list[Copy | None] = []
     for job in jobs:
         try:
             text = job.record.text if job.record is not None else job.load(encoding)[0].text
-        except (InputError, OSError):  # unreadable now: it cannot be anyone's first copy
+        except (InputError, OSError):  # unreadable: it copies nothing, and cannot be a first copy
+            found.append(None)
             continue
-        index.add(job.key, index.check.signature(text))
+        found.append(index.add(job.key, index.check.signature(text)))
+    return found

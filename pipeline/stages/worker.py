@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.checks import build_checks
+from pipeline.checks.duplicate_record import DuplicateRecord
 from pipeline.core.document import InputError
 from pipeline.core.settings import Settings
 from pipeline.review.ignore import load_ignore
+from pipeline.stages.duplicates import Copy, add_copy
 from pipeline.stages.finish import finish
 from pipeline.stages.in_place import InPlaceRefused, write_in_place
 from pipeline.stages.job import Job, Outcome, Prepared
@@ -70,6 +72,17 @@ def prepare_job(job: Job) -> Prepared | str:
         return str(err)
     except Exception as err:  # a bug must cost one file, not the batch; the reason is kept
         return f"internal error while checking: {type(err).__name__}: {err}"
+
+
+def prepare_copy(job: Job, copy: Copy | None) -> Prepared | str:
+    """``prepare_job``, with what the input copies decided beforehand (the Ray engine's driver)."""
+    prep = prepare_job(job)
+    if isinstance(prep, Prepared):
+        prep.signature = None  # measured on the driver already
+        if copy is not None:
+            check = next(c for c in _WORKER["checks"] if isinstance(c, DuplicateRecord))
+            add_copy(prep, copy, check, _WORKER["ignore"])
+    return prep
 
 
 def finish_job(

@@ -166,3 +166,16 @@ def test_an_accepted_copy_is_not_reported_again(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     result = tqa("check", folder, "--select", "duplicate-record", "--ignore-list", ignore)
     assert result.exit_code == 0 and "1 finding(s) hidden" in result.stderr
+
+
+def test_a_copy_decided_beforehand_is_added_where_the_input_is_checked(tmp_path: Path) -> None:
+    from pipeline.core.settings import Settings
+    from pipeline.stages import worker
+    from pipeline.stages.job import Job
+
+    worker.init_worker(Settings(apply=frozenset()), None)
+    job = Job(tmp_path / "2.txt", "2")
+    job.path.write_text(ARTICLE, encoding="utf-8")
+    prep = worker.prepare_copy(job, ("1.txt", "exact", 1.0))
+    assert [f.evidence["first"] for f in prep.findings if f.check == "duplicate-record"] == ["1.txt"]
+    assert prep.signature is None

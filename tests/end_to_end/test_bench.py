@@ -114,3 +114,19 @@ def test_ray_bench_says_where_its_gpu_section_was_skipped(tmp_path: Path) -> Non
     )  # torch import on a busy machine
     assert "GPU section skipped: torch.cuda.is_available() is False" in proc.stdout
     assert json.loads(out.read_text(encoding="utf-8"))["gpu"] == []
+
+
+def test_memory_bench_measures_a_corpus_of_distinct_records(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    try:
+        import memory
+    finally:
+        sys.path.remove(str(REPO_ROOT / "bench"))
+    lines = memory.make_corpus(30, tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines]
+    assert len(set(texts)) == 30 and all(3 <= t.count(". ") + 1 <= 7 for t in texts)
+    out = tmp_path / "memory.json"
+    proc = _run(["bench/memory.py", "--corpus", "--command", "check", "--sizes", "10,20", "--json", str(out)])
+    assert "on a JSONL corpus" in proc.stdout and "peak memory, 20 vs 10" in proc.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["corpus"] and [r["articles"] for r in report["results"]] == [10, 20]

@@ -75,7 +75,7 @@ def test_writing_the_summary_of_a_spool_holds_no_more_than_a_few_rows(tmp_path: 
 
     peak(20)  # templates compiled, modules imported
     small, large = peak(100), peak(700)
-    # what still grows is the index of offsets (16 bytes a row) and the TMX and Markdown parts; the files
+    # what still grows is the index of offsets, 16 bytes a row (sort keys: one run, see below); the files
     # built whole in memory took several KB a row (summary.json alone ~1.5 KB)
     assert (large - small) / 600 < 600, (small, large)
 

@@ -24,7 +24,7 @@ from pipeline.io.base import Fields, Malformed, Record, UnreadableInput
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
 
-_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(?=\")")
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(?=\"|$)")
 _CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "\\": "\\", '"': '"', "?": "?"}
 _OUT = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -81,12 +81,15 @@ def _messages(text: str, path: Path) -> Iterator[_Message]:
     message: _Message | None = None
     current: list[Any] | None = None
     pos = 0
-    for number, line in enumerate(text.splitlines(keepends=True), 1):
+    # lines end at \n alone: str.splitlines would also break at \u2028 and friends inside a string
+    for number, line in enumerate((m.group() for m in re.finditer(r"[^\n]*\n|[^\n]+", text)), 1):
         at, pos = pos, pos + len(line)
         body = line.rstrip("\r\n")
+        if number == 1 and body.startswith("\ufeff"):  # a byte-order mark, as some Windows tools write
+            body, at = body[1:], at + 1
         stripped = body.strip()
         where = f"{path.name}: line {number}"
-        if not stripped:
+        if not stripped or stripped.startswith("domain "):  # ``domain``: where a catalogue's next domain starts
             if message is not None:
                 yield message
             message, current = None, None
@@ -117,9 +120,12 @@ def _messages(text: str, path: Path) -> Iterator[_Message]:
         if m:
             if message.first_keyword < 0:
                 message.first_keyword = at
-            value, spans, end = _string(body, at, m.end(), where)
+            if m.end() < len(body):
+                value, spans, end = _string(body, at, m.end(), where)
+                i = end - at + 1
+            else:  # the keyword alone, its strings on the lines after
+                value, spans, end, i = "", [], -1, len(body)
             current = message.parts[m.group(1)] = [value, spans, end, number]
-            i = end - at + 1
         elif stripped.startswith('"') and current is not None:
             value, spans, end = _string(body, at, indent, where)
             current[0] += value

@@ -32,8 +32,14 @@ from pipeline.io.base import Writer as BaseWriter
 from pipeline.io.html import Piece, raw_span
 from pipeline.util.atomic import AtomicFile
 
-NAMESPACES = {"urn:oasis:names:tc:xliff:document:1.2": 1, "urn:oasis:names:tc:xliff:document:2.0": 2, "": 1}
+NAMESPACES = {
+    "urn:oasis:names:tc:xliff:document:1.2": 1,
+    "urn:oasis:names:tc:xliff:document:1.1": 1,  # 1.2's elements, as older tools still write them
+    "urn:oasis:names:tc:xliff:document:2.0": 2,  # 2.1 and 2.2 too
+    "": 1,
+}
 CODES = frozenset({"ph", "bpt", "ept", "it", "x", "bx", "ex", "sc", "ec", "sm", "em", "cp"})  # no text of theirs
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
 _TAG_END = re.compile(rb"\"[^\"]*\"|'[^']*'|/?>")
 REVIEW_1 = "needs-review-translation"
 SUBSTATE = "tqa:needs-review"
@@ -101,8 +107,16 @@ class _Scanner:
             except (UnicodeDecodeError, LookupError):
                 literal = False
             c.parts.append(text)
-            c.pieces.append((c.length, c.length + len(text), start, at, literal))
-            c.length += len(text)
+            if literal and not text.isascii():
+                # pieces index bytes: a literal piece must be one byte a character, so each
+                # other character is a piece of its own, edited whole or not at all
+                for m in _ASCII_RUNS.finditer(text):
+                    ascii_run, size = m.group().isascii(), len(m.group().encode(self.encoding))
+                    c.pieces.append((c.length, c.length + len(m.group()), start, start + size, ascii_run))
+                    c.length, start = c.length + len(m.group()), start + size
+            else:
+                c.pieces.append((c.length, c.length + len(text), start, at, literal))
+                c.length += len(text)
             c.open = None
 
     def _markup(self, cdata: bool | None = None) -> None:
@@ -138,6 +152,8 @@ class _Scanner:
         elif local == "file":
             self.files += 1
             self.file = attrs.get("original" if self.version == 1 else "id", str(self.files))
+        elif not self.version:
+            return
         elif local in ("trans-unit", "unit"):
             self.unit = {"id": attrs.get("id", ""), "file": self.file, "start": at, "segments": [], "attrs": attrs}
             self.unit["tag_end"] = _start_tag_end(self.data, at)
@@ -185,7 +201,6 @@ class _Scanner:
         elif local == "notes" and self.unit is not None:
             self.unit["notes_end"] = at
         elif local in ("trans-unit", "unit"):
-            self.unit["end"] = at  # type: ignore[index]
             self.unit = self.segment = None
 
 
@@ -204,6 +219,11 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
         scanner = _scan(data)
     except expat.ExpatError as err:
         yield Malformed("file", f"not XML: {expat.errors.messages[err.code]} at line {err.lineno}", data)
+        return
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or scanner.encoding.lower().replace("-", "").startswith(
+        ("utf16", "utf32", "ucs")
+    ):
+        yield Malformed("file", f"{scanner.encoding} is not supported (UTF-8 and one-byte encodings are)", data)
         return
     if not scanner.version:
         yield Malformed("file", "not XLIFF: no <xliff> element in the XLIFF namespace", data)

@@ -73,7 +73,8 @@ class _Message:
         self.tqa_comment: tuple[int, int] | None = None  # a ``# tqa:`` line's text, without the newline
         self.flags: tuple[int, int] | None = None  # a ``#,`` line, without the newline
         self.fuzzy = False
-        self.parts: dict[str, list[Any]] = {}  # keyword -> [value, spans, end of its last string, line]
+        # keyword -> [value, where its strings' opening quotes are, where its last closing quote is, line]
+        self.parts: dict[str, list[Any]] = {}
         self.obsolete = False
 
 
@@ -121,15 +122,16 @@ def _messages(text: str, path: Path) -> Iterator[_Message]:
             if message.first_keyword < 0:
                 message.first_keyword = at
             if m.end() < len(body):
-                value, spans, end = _string(body, at, m.end(), where)
+                value, _, end = _string(body, at, m.end(), where)
+                quotes = [at + m.end()]
                 i = end - at + 1
             else:  # the keyword alone, its strings on the lines after
-                value, spans, end, i = "", [], -1, len(body)
-            current = message.parts[m.group(1)] = [value, spans, end, number]
+                value, quotes, end, i = "", [], -1, len(body)
+            current = message.parts[m.group(1)] = [value, quotes, end, number]
         elif stripped.startswith('"') and current is not None:
-            value, spans, end = _string(body, at, indent, where)
+            value, _, end = _string(body, at, indent, where)
             current[0] += value
-            current[1] += spans
+            current[1].append(at + indent)
             current[2] = end
             i = end - at + 1
         else:
@@ -168,7 +170,7 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
         if "msgctxt" in parts:
             key = parts["msgctxt"][0] + "\x04" + key
         plural = "msgid_plural" in parts
-        for name, (value, spans, end, number) in parts.items():
+        for name, (value, quotes, end, number) in parts.items():
             if not name.startswith("msgstr") or not value:
                 continue
             n = int(name[7:-1]) if name.endswith("]") else 0
@@ -176,7 +178,7 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
             rid = f"{key}[{n}]" if plural else key
             place = {
                 "message": message.start,
-                "spans": spans,
+                "quotes": quotes,  # the writer finds each character from here: lighter than keeping them
                 "end": end,
                 "flags": message.flags,
                 "fuzzy": message.fuzzy,
@@ -191,11 +193,13 @@ def _escape(text: str) -> str:
     return "".join(_OUT.get(c, c if c >= " " or c == "\x04" else f"\\{ord(c):03o}") for c in text)
 
 
-def _edits(place: dict[str, Any], applied: list[dict[str, Any]]) -> tuple[list[tuple[int, int, str]], list[str]]:
+def _edits(text: str, place: dict[str, Any], applied: list[dict[str, Any]]) -> tuple[list[tuple[int, int, str]], list[str]]:
     """Splices into the file for the repairs of one ``msgstr``: each repair's characters
     removed where they are spelled and its replacement put where the first was (a repair at
     the very end: before the last closing quote); checks of repairs that overlap one before."""
-    spans: Spans = [tuple(s) for s in place["spans"]]  # type: ignore[misc]
+    if not applied:
+        return [], []
+    spans: Spans = [span for q in place["quotes"] for span in _string(text, 0, q, "")[1]]
     out: list[tuple[int, int, str]] = []
     refused, done = [], 0
     for edit in sorted(applied, key=lambda e: (e["start"], e["end"])):
@@ -218,12 +222,16 @@ class Writer(BaseWriter):
         self.fields = fields
         self.out = AtomicFile(target)
         self.data = source.read_bytes() if source is not None else b""
+        self.text: str | None = None  # decoded when a first repair needs it
         self.edits: list[tuple[int, int, str]] = []
         self.flagged: dict[int, tuple[dict[str, Any], set[str]]] = {}
 
     def write(self, record: Record, output: dict[str, Any]) -> list[str]:
         tqa = output["tqa"]
-        edits, refused = _edits(record.fields, tqa.get("applied", []))
+        applied = tqa.get("applied", [])
+        if applied and self.text is None:
+            self.text = _decode(self.data)[0]
+        edits, refused = _edits(self.text or "", record.fields, applied)
         self.edits += edits
         checks = {f["check"] for f in tqa.get("findings_after", [])} | set(refused)
         if "error" in tqa:

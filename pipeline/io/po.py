@@ -193,7 +193,9 @@ def _escape(text: str) -> str:
     return "".join(_OUT.get(c, c if c >= " " or c == "\x04" else f"\\{ord(c):03o}") for c in text)
 
 
-def _edits(text: str, place: dict[str, Any], applied: list[dict[str, Any]]) -> tuple[list[tuple[int, int, str]], list[str]]:
+def _edits(
+    text: str, place: dict[str, Any], applied: list[dict[str, Any]]
+) -> tuple[list[tuple[int, int, str]], list[str]]:
     """Splices into the file for the repairs of one ``msgstr``: each repair's characters
     removed where they are spelled and its replacement put where the first was (a repair at
     the very end: before the last closing quote); checks of repairs that overlap one before."""

@@ -48,8 +48,9 @@ SUBSTATE = "tqa:needs-review"
 class _Content:
     """The text of a ``<source>`` or ``<target>`` and where each piece of it is in the file."""
 
-    def __init__(self, start: int, tag_end: int, line: int) -> None:
+    def __init__(self, start: int, tag_end: int, line: int, placed: bool = True) -> None:
         self.start, self.tag_end, self.line = start, tag_end, line  # its start tag: '<' and after '>'
+        self.placed = placed  # keep where its pieces are (a target's: a source is never written)
         self.parts: list[str] = []
         self.pieces: list[Piece] = []
         self.bounds: set[int] = set()  # text offsets where markup sits: edits may not touch them
@@ -101,6 +102,10 @@ class _Scanner:
         c = self.content
         if c is not None and c.open is not None:
             text, start, cdata = c.open
+            if not c.placed:
+                c.parts.append(text)
+                c.open = None
+                return
             raw = self.data[start:at]
             try:
                 literal = not cdata and raw.decode(self.encoding) == text
@@ -170,7 +175,9 @@ class _Scanner:
         elif local in ("originalData", "segment", "ignorable") and self.unit is not None:
             self.unit.setdefault("first_child", at)
         if local in ("source", "target") and parent in ("trans-unit", "segment") and self.segment is not None:
-            self.content = _Content(at, _start_tag_end(self.data, at), self.parser.CurrentLineNumber)
+            self.content = _Content(
+                at, _start_tag_end(self.data, at), self.parser.CurrentLineNumber, placed=local == "target"
+            )
             self.segment[local] = self.content
             self.segment[local + "_attrs"] = attrs
 

@@ -25,6 +25,8 @@ from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
 
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(?=\"|$)")
+_PLAIN = re.compile(r'[^"\\\n]+')
+_ESCAPE = re.compile(r'\\(?:[ntrabfv\\"?]|[0-7]{1,3}|x[0-9A-Fa-f]{1,2})')
 _CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "\\": "\\", '"': '"', "?": "?"}
 _OUT = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -32,35 +34,32 @@ _OUT = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 Spans = list[tuple[int, int]]
 
 
-def _string(line: str, at: int, i: int, where: str) -> tuple[str, Spans, int]:
+def _string(line: str, at: int, i: int, where: str, places: bool = True) -> tuple[str, Spans, int]:
     """The quoted string starting at ``line[i]`` (``"``): its value, each character's place
-    (``at``: where the line starts in the file) and where the closing quote is."""
+    (``at``: where ``line`` starts in the file; none unless ``places``) and where the closing
+    quote is."""
     out, spans, i = [], [], i + 1
-    while i < len(line) and line[i] != '"':
-        start = i
-        if line[i] == "\\":
-            i += 1
-            if i >= len(line):
-                break
-            c = line[i]
-            if c in _ESCAPES:
-                out.append(_ESCAPES[c])
-                i += 1
-            elif c in "01234567":
-                digits = re.match(r"[0-7]{1,3}", line[i:]).group()  # type: ignore[union-attr]
-                out.append(chr(int(digits, 8)))
-                i += len(digits)
-            elif c == "x" and re.match(r"x[0-9A-Fa-f]{1,2}", line[i:]):
-                digits = re.match(r"x([0-9A-Fa-f]{1,2})", line[i:]).group(1)  # type: ignore[union-attr]
-                out.append(chr(int(digits, 16)))
-                i += 1 + len(digits)
-            else:
-                raise ValueError(f"{where}: unknown escape \\{c}")
-        else:
-            out.append(line[i])
-            i += 1
-        spans.append((at + start, at + i))
-    if i >= len(line):
+    while True:
+        run = _PLAIN.match(line, i)
+        if run:  # most of a string: characters that stand for themselves
+            out.append(run.group())
+            if places:
+                spans += [(at + k, at + k + 1) for k in range(i, run.end())]
+            i = run.end()
+        if i >= len(line) or line[i] != "\\":
+            break
+        start, m = i, _ESCAPE.match(line, i)
+        if m is None:
+            raise ValueError(f"{where}: unknown escape {line[i : i + 2]}")
+        text = m.group()
+        if text[1] in _ESCAPES:
+            out.append(_ESCAPES[text[1]])
+        else:  # \ooo octal or \xhh hexadecimal
+            out.append(chr(int(text[2:], 16) if text[1] == "x" else int(text[1:], 8)))
+        i = m.end()
+        if places:
+            spans.append((at + start, at + i))
+    if i >= len(line) or line[i] != '"':
         raise ValueError(f"{where}: a string with no closing quote")
     return "".join(out), spans, at + i
 
@@ -122,14 +121,14 @@ def _messages(text: str, path: Path) -> Iterator[_Message]:
             if message.first_keyword < 0:
                 message.first_keyword = at
             if m.end() < len(body):
-                value, _, end = _string(body, at, m.end(), where)
+                value, _, end = _string(body, at, m.end(), where, places=False)
                 quotes = [at + m.end()]
                 i = end - at + 1
             else:  # the keyword alone, its strings on the lines after
                 value, quotes, end, i = "", [], -1, len(body)
             current = message.parts[m.group(1)] = [value, quotes, end, number]
         elif stripped.startswith('"') and current is not None:
-            value, _, end = _string(body, at, indent, where)
+            value, _, end = _string(body, at, indent, where, places=False)
             current[0] += value
             current[1].append(at + indent)
             current[2] = end

@@ -114,3 +114,11 @@ def test_ray_bench_says_where_its_gpu_section_was_skipped(tmp_path: Path) -> Non
     )  # torch import on a busy machine
     assert "GPU section skipped: torch.cuda.is_available() is False" in proc.stdout
     assert json.loads(out.read_text(encoding="utf-8"))["gpu"] == []
+
+
+def test_bilingual_bench_runs(tmp_path: Path) -> None:
+    out = tmp_path / "bilingual.json"
+    result = _run(["bench/bilingual.py", "--sizes", "60", "--no-check", "--json", str(out)])
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert {r["format"] for r in rows} == {"jsonl", "po", "xliff"} and all(r["segments"] == 60 for r in rows)

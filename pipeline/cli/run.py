@@ -330,6 +330,7 @@ def run(
 
     from pipeline.core.settings import Settings
     from pipeline.engines import default_jobs, run_batch
+    from pipeline.original import MISFIT
     from pipeline.report import error_row, summary_table, write_summary
     from pipeline.report.export import FindingsExport
     from pipeline.report.names import mirrored_stems
@@ -491,7 +492,7 @@ def run(
                 continue
             rows.add(outcome.row, position.get(str(outcome.row.get("input")), len(position)))
             resumed += outcome.resumed
-            notices.update(outcome.notices)
+            notices.update(n for n in outcome.notices if not n.startswith(MISFIT))  # tallied apart
             tally.add(outcome, fail_on)
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst

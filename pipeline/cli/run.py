@@ -264,6 +264,15 @@ def run(
             show_default=False,
         ),
     ] = None,
+    markers: Annotated[
+        bool,
+        typer.Option(
+            "--markers/--no-markers",
+            rich_help_panel="Output",
+            help="Bilingual files (PO, XLIFF): mark segments with findings left for a translator to see "
+            "(PO: fuzzy and a comment; XLIFF: a review state and a note).",
+        ),
+    ] = True,
     engine: Annotated[
         EngineName,
         typer.Option(
@@ -360,7 +369,7 @@ def run(
         usage_errors(list_files)(paths, exclude=[out], paths_from=paths_from),
         source,
         input_format,
-        Fields(text_field, id_field, source_field, cleaned_field),
+        Fields(text_field, id_field, source_field, cleaned_field, markers),
         in_place,
         named=None if paths_from is not None else (paths or []),
     )

@@ -130,3 +130,11 @@ def test_memory_bench_measures_a_corpus_of_distinct_records(tmp_path: Path) -> N
     assert "on a JSONL corpus" in proc.stdout and "peak memory, 20 vs 10" in proc.stdout
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["corpus"] and [r["articles"] for r in report["results"]] == [10, 20]
+
+
+def test_bilingual_bench_runs(tmp_path: Path) -> None:
+    out = tmp_path / "bilingual.json"
+    result = _run(["bench/bilingual.py", "--sizes", "60", "--no-check", "--json", str(out)])
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert {r["format"] for r in rows} == {"jsonl", "po", "xliff"} and all(r["segments"] == 60 for r in rows)

@@ -4,8 +4,12 @@ whole process tree, of the main process and of the largest worker.
     python bench/memory.py                 # 1,000 and 10,000 articles (about 6 minutes on 2 cores)
     python bench/memory.py --sizes 200,2000 --jobs 2 --json memory.json
     python bench/memory.py --command check --sizes 1000,10000
+    python bench/memory.py --corpus --command check --sizes 5000,50000
 
 Articles are the sample article with a numbered first line, so every one is distinct.
+With ``--corpus`` the input is one JSONL file of short records instead (3 to 5 sentences
+of tests/data/clean with a numbered first sentence, each record distinct): what grows
+there is what the run keeps per record, not per article.
 No model is needed: the run checks, repairs by rule, scores and writes every report
 (the Chinese passage is reported as not retranslated). The ratio of peak memory between
 the largest and the smallest batch is the figure to watch: near 1.0 means memory does
@@ -50,12 +54,36 @@ def tree_rss(pid: int) -> tuple[int, int, int]:
     return total, rss.get(pid, 0), worker
 
 
-def run(n: int, jobs: int, work: Path, command_name: str = "run") -> dict[str, float]:
-    sample = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
-    inputs = work / f"in-{n}"
-    inputs.mkdir()
-    for i in range(n):
-        (inputs / f"a{i:05d}.txt").write_text(f"Article {i}.\n\n{sample}", encoding="utf-8")
+def clean_sentences() -> list[str]:
+    """The sentences of tests/data/clean, in order (cut at full stops: good enough for short records)."""
+    sentences: list[str] = []
+    for path in sorted((ROOT / "tests" / "data" / "clean").glob("*.txt")):
+        for paragraph in path.read_text(encoding="utf-8").split("\n"):
+            sentences += [s.strip() + "." for s in paragraph.split(". ") if len(s.strip()) > 20]
+    return [s.replace("..", ".") for s in sentences]
+
+
+def make_corpus(n: int, path: Path) -> Path:
+    """One JSONL file of ``n`` short records: a numbered sentence then 3 to 5 sentences of the
+    clean articles, chosen by the record's number, so every record is distinct."""
+    sentences = clean_sentences()
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            start, count = (i * 7) % len(sentences), 3 + i % 3
+            body = " ".join(sentences[(start + k) % len(sentences)] for k in range(count))
+            f.write(json.dumps({"id": f"r{i:06d}", "text": f"Record {i}. {body}"}, ensure_ascii=False) + "\n")
+    return path
+
+
+def run(n: int, jobs: int, work: Path, command_name: str = "run", corpus: bool = False) -> dict[str, float]:
+    if corpus:
+        inputs = make_corpus(n, work / f"corpus-{n}.jsonl")
+    else:
+        sample = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
+        inputs = work / f"in-{n}"
+        inputs.mkdir()
+        for i in range(n):
+            (inputs / f"a{i:05d}.txt").write_text(f"Article {i}.\n\n{sample}", encoding="utf-8")
     env = {**os.environ, "TQA_MODELS_DIR": str(work / "no-models"), "HF_HUB_OFFLINE": "1"}
     command = [sys.executable, "-m", "pipeline.cli", command_name, str(inputs), "-j", str(jobs)]
     if command_name == "run":
@@ -97,15 +125,18 @@ def main() -> None:
     parser.add_argument(
         "--command", choices=("run", "check"), default="run", help="tqa run (default) or tqa check --format json"
     )
+    parser.add_argument(
+        "--corpus", action="store_true", help="one JSONL file of short records instead of a folder of articles"
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
-        f"tqa {args.command} -j {args.jobs}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        f"tqa {args.command} -j {args.jobs}{' on a JSONL corpus' if args.corpus else ''}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
         flush=True,
     )
     with tempfile.TemporaryDirectory(prefix="tqa-bench-memory-") as tmp:
-        results = [run(n, args.jobs, Path(tmp), args.command) for n in sizes]
+        results = [run(n, args.jobs, Path(tmp), args.command, args.corpus) for n in sizes]
     print(
         f"{'articles':>9} {'seconds':>8} {'CPU s':>8} {'articles/s':>11} {'peak MiB':>9} {'main MiB':>9} {'worker MiB':>11} {'late median MiB':>16}"
     )
@@ -125,7 +156,16 @@ def main() -> None:
     )
     if args.json:
         args.json.write_text(
-            json.dumps({"command": args.command, "jobs": args.jobs, "results": results, "ratios": ratios}, indent=2)
+            json.dumps(
+                {
+                    "command": args.command,
+                    "corpus": args.corpus,
+                    "jobs": args.jobs,
+                    "results": results,
+                    "ratios": ratios,
+                },
+                indent=2,
+            )
             + "\n"
         )
 

@@ -56,7 +56,7 @@ def _accepted() -> frozenset[str]:
     return frozenset(w.lower() for e in shipped_termbase() for r in e.en for w in r.split())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORDS_CACHED)
 def is_pinyin(word: str, alone: bool = True) -> bool:
     """``alone``: not next to another pinyin-like word, so wordfreq must never have seen it."""
     if len(word) > LONGEST_WORD:

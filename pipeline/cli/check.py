@@ -99,18 +99,20 @@ def check(
     from pipeline.core.settings import Settings
     from pipeline.engines import check_jobs, default_jobs
     from pipeline.io import Fields
+    from pipeline.original import MISFIT
     from pipeline.report.check_output import JsonOutput, TextOutput
-    from pipeline.report.run_summary import fail_on_line
+    from pipeline.report.run_summary import fail_on_line, misfit_line
 
     cfg = run_config(config, glossary, ignore, select, skip)
     ignore_list(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     fail_on = None if exit_zero else fail_on or cfg.fail_on or Severity.MINOR
     encoding = encoding_option(encoding, "--encoding")
     output = (JsonOutput if fmt is OutputFormat.json else TextOutput)(QuietPipe(sys.stdout))
-    remaining, hidden, worst = Counter(), 0, None
+    remaining, hidden, worst, misfits = Counter(), 0, None, 0
 
     def take(path: str, prep, record: dict | None = None) -> None:  # type: ignore[no-untyped-def]
-        nonlocal hidden, worst
+        nonlocal hidden, worst, misfits
+        misfits += any(n.startswith(MISFIT) for n in prep.notices)
         for notice in prep.notices:
             typer.echo(
                 printable(f"{path}{'#' + record['id'] if record else ''}: {notice}"),
@@ -155,6 +157,8 @@ def check(
     output.stream.flush()  # here, not at the interpreter's exit: a closed pipe is quiet
     if hidden:
         typer.echo(f"tqa: {hidden} finding(s) hidden by the ignore list", err=True)
+    if misfits:  # each named above with its figure
+        typer.echo(f"tqa: {misfit_line(misfits, 'document')}", err=True)
     if malformed[0]:
         typer.echo(f"tqa: {malformed[0]} malformed record(s) skipped", err=True)
     if output.errors or malformed[0] or unreadable:

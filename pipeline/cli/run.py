@@ -272,6 +272,15 @@ def run(
             show_default=False,
         ),
     ] = None,
+    markers: Annotated[
+        bool,
+        typer.Option(
+            "--markers/--no-markers",
+            rich_help_panel="Output",
+            help="Bilingual files (PO, XLIFF): mark segments with findings left for a translator to see "
+            "(PO: fuzzy and a comment; XLIFF: a review state and a note).",
+        ),
+    ] = True,
     engine: Annotated[
         EngineName,
         typer.Option(
@@ -329,6 +338,7 @@ def run(
 
     from pipeline.core.settings import Settings
     from pipeline.engines import default_jobs, run_batch
+    from pipeline.original import MISFIT
     from pipeline.report import error_row, summary_table, write_summary
     from pipeline.report.export import FindingsExport
     from pipeline.report.names import mirrored_stems
@@ -369,7 +379,7 @@ def run(
         usage_errors(list_files)(paths, exclude=[out], paths_from=paths_from),
         source,
         input_format,
-        Fields(text_field, id_field, source_field, cleaned_field),
+        Fields(text_field, id_field, source_field, cleaned_field, markers),
         in_place,
         named=None if paths_from is not None else (paths or []),
     )
@@ -492,7 +502,7 @@ def run(
                 continue
             rows.add(outcome.row, position.get(str(outcome.row.get("input")), len(position)))
             resumed += outcome.resumed
-            notices.update(outcome.notices)
+            notices.update(n for n in outcome.notices if not n.startswith(MISFIT))  # tallied apart
             tally.add(outcome, fail_on)
             if outcome.worst is not None and (worst is None or outcome.worst > worst):
                 worst = outcome.worst

@@ -1,4 +1,4 @@
-"""Corpora: reading records from JSONL, CSV/TSV, Parquet and HTML, and writing them back.
+"""Corpora: reading records from JSONL, CSV/TSV, Parquet, HTML and the bilingual PO and XLIFF, and writing them back.
 
 A reader yields ``Record``s (id, text, the record's other fields, an optional original,
 where it sits for messages) or ``Malformed`` for a record it cannot use; a writer takes
@@ -31,10 +31,19 @@ __all__ = [
 
 
 # format name -> module in this package; suffixes are matched longest first
-FORMATS = {"jsonl": "jsonl", "csv": "delimited", "tsv": "delimited", "parquet": "parquet", "html": "html"}
+FORMATS = {
+    "jsonl": "jsonl",
+    "csv": "delimited",
+    "tsv": "delimited",
+    "parquet": "parquet",
+    "html": "html",
+    "po": "po",
+    "xliff": "xliff",
+}
 SUFFIXES = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonl.gz": "jsonl", ".jsonl.zst": "jsonl",
     ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".html": "html", ".htm": "html",
+    ".po": "po", ".xlf": "xliff", ".xliff": "xliff",
 }  # fmt: skip
 
 

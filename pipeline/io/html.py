@@ -162,7 +162,7 @@ def write_back(page: dict[str, Any], edits: list[dict[str, Any]]) -> tuple[str, 
     starts = [p[0] for p in pieces]
     raw, out, cursor, refused = page["raw"], [], 0, 0
     for edit in sorted(edits, key=lambda e: (e["start"], e["end"])):
-        span = _raw_span(pieces, starts, edit["start"], edit["end"])
+        span = raw_span(pieces, starts, edit["start"], edit["end"])
         if span is None or span[0] < cursor:
             refused += 1
             continue
@@ -172,7 +172,7 @@ def write_back(page: dict[str, Any], edits: list[dict[str, Any]]) -> tuple[str, 
     return "".join(out), refused
 
 
-def _raw_span(pieces: list[Piece], starts: list[int], start: int, end: int) -> tuple[int, int] | None:
+def raw_span(pieces: list[Piece], starts: list[int], start: int, end: int) -> tuple[int, int] | None:
     """Where the visible characters [start, end) are in the source, if they are there contiguously."""
     i = max(bisect.bisect_right(starts, start) - 1, 0)
     if start == end:  # an insertion: inside or at the end of a literal piece

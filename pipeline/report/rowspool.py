@@ -9,13 +9,17 @@ iterates a list of rows can iterate a spool.
 
 from __future__ import annotations
 
+import heapq
 import json
+import pickle
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from pipeline.report.json_report import jsonable
+
+SORT_RUN = 4096  # keys sorted in memory at once by ``RowSpool.sorted_by``
 
 
 class RowSpool:
@@ -53,12 +57,43 @@ class RowSpool:
             yield self._read(offset)
 
     def sorted_by(self, key: Callable[[dict[str, Any]], Any]) -> Iterator[dict[str, Any]]:
-        """``sorted(rows, key=key)``, holding only the keys in memory."""
-        keys = sorted(((key(row), i) for i, row in enumerate(self)), key=lambda k: k[0])  # stable, like sorted()
-        offsets = [self._offsets[i] for _, i in keys]
-        del keys
-        for offset in offsets:
-            yield self._read(offset)
+        """``sorted(rows, key=key)``, holding at most ``SORT_RUN`` keys in memory: runs of
+        rows are sorted by key and spilled to a temporary file, then merged (a list of every
+        row's key took ~200 bytes a row, 10 MB at 50,000 corpus records)."""
+        with tempfile.TemporaryFile() as spill:
+            runs: list[tuple[int, int]] = []  # (start, end) of each sorted run in ``spill``
+            batch: list[tuple[Any, int]] = []
+
+            def flush() -> None:
+                batch.sort(key=lambda k: k[0])  # stable, like sorted()
+                start = spill.seek(0, 2)
+                for item in batch:
+                    pickle.dump(item, spill)
+                runs.append((start, spill.tell()))
+                batch.clear()
+
+            for i, row in enumerate(self):
+                batch.append((key(row), i))
+                if len(batch) == SORT_RUN:
+                    flush()
+            if len(runs) == 0:  # one run: no need to spill it
+                batch.sort(key=lambda k: k[0])
+                merged: Iterable[tuple[Any, int]] = batch
+            else:
+                if batch:
+                    flush()
+
+                def read(start: int, end: int) -> Iterator[tuple[Any, int]]:
+                    while start < end:
+                        spill.seek(start)
+                        item = pickle.load(spill)
+                        start = spill.tell()
+                        yield item
+
+                # ties keep the order of the runs, so the merge is stable too
+                merged = heapq.merge(*(read(a, b) for a, b in runs), key=lambda k: k[0])
+            for _, i in merged:
+                yield self._read(self._offsets[i])
 
     def close(self) -> None:
         self._file.close()

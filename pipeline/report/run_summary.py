@@ -2,7 +2,8 @@
 
 Guard rejections are counted and explained, translations kept with ``--no-guard`` that
 the guard rejects are named (with the articles whose penalty rose), the ignore list's
-hidden findings are counted, and an exit status 1 says which findings caused it.
+hidden findings are counted, articles whose original does not fit them (their source
+checks skipped) are counted and named, and an exit status 1 says which findings caused it.
 Tallies stay small (counts, and a few example files), whatever the batch size.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.core.findings import Severity
+from pipeline.original import MISFIT
 
 EXAMPLES = 5  # files named per line at most
 _REASON = re.compile(r"^translation rejected \((?:segment \d+ of \d+: )?(?P<kind>[^:(]+)")
@@ -41,6 +43,11 @@ def _per_kind(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {key}" for key, n in sorted(counts.items(), key=order))
 
 
+def misfit_line(n: int, noun: str) -> str:
+    """The count of inputs whose original was set aside (``pipeline.original.pair.misfit``)."""
+    return f"source checks skipped in {n} {noun}(s) whose original does not fit the English"
+
+
 def fail_on_line(fail_on: Severity, counts: dict[str, int]) -> str:
     """Why ``tqa check`` exits 1: the findings at or above ``--fail-on``, per severity and check."""
     return f"tqa: exit status 1: {sum(counts.values())} finding(s) at or above {fail_on.value} ({_per_kind(counts)})"
@@ -56,9 +63,16 @@ class RunTally:
     failing: dict[str, Any] = field(default_factory=dict)  # path -> remaining counts (or worst, when resumed)
     n_failing: int = 0
     remaining: Counter[str] = field(default_factory=Counter)
+    n_misfit: int = 0  # articles whose original does not fit them: source checks skipped
+    misfit: list[str] = field(default_factory=list)
 
     def add(self, outcome: Any, fail_on: Severity | None) -> None:
         self.hidden += outcome.hidden
+        for notice in outcome.notices:
+            if notice.startswith(MISFIT):
+                self.n_misfit += 1
+                if len(self.misfit) < EXAMPLES:
+                    self.misfit.append(f"{outcome.job.key} ({notice.removeprefix(MISFIT)})")
         self.rejected.update(reason_kind(r) for r in outcome.guard_rejected)
         if outcome.unguarded:
             self.unguarded.update(reason_kind(r) for r in outcome.unguarded)
@@ -95,6 +109,8 @@ class RunTally:
                 )
         if self.hidden:
             out.append(f"tqa: {self.hidden} finding(s) hidden by the ignore list")
+        if self.n_misfit:
+            out.append(f"tqa: {misfit_line(self.n_misfit, 'article')}: {_examples(self.misfit, self.n_misfit)}")
         if fail_on is not None and self.n_failing:
             per = _per_kind(self.remaining)
             out.append(

@@ -182,7 +182,8 @@ def write_summary(rows: Rows, out_dir: Path, reports: frozenset[str] | None = No
         return to
 
     def tmx(path: Path) -> Path:
-        stems = [str(r["stem"]) for r in rows if r.get("status") == "ok" and r.get("stem")]
+        # read as the reports are: a list of every stem grew with the batch
+        stems = (str(r["stem"]) for r in rows if r.get("status") == "ok" and r.get("stem"))
         return TranslationMemory.from_reports(out_dir, stems).write(path)
 
     writers: dict[str, tuple[str, Callable[[Path], Path]]] = {

@@ -31,14 +31,19 @@ def prepare(
     if source is not None:
         from pipeline.checks.runner import run_source_checks
         from pipeline.original.files import SourceError, load_source
-        from pipeline.original.pair import pair_documents
+        from pipeline.original.pair import misfit, pair_documents
 
         try:
             pair = pair_documents(doc, source if isinstance(source, Document) else load_source(source))
         except SourceError as err:
             notices.append(f"checked without its original: {err}")
         else:
-            findings = in_text_order(findings + run_source_checks(pair, source_checks))
+            # an original that is not this English's gives only false findings: set it aside
+            if (why := misfit(pair)) is not None:
+                notices.append(why)
+                pair = None
+            else:
+                findings = in_text_order(findings + run_source_checks(pair, source_checks))
     hidden = 0
     if ignore is not None and ignore.entries:
         findings, ignored = ignore.split(findings, doc.text)

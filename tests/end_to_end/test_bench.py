@@ -122,3 +122,27 @@ def test_dups_bench_quick(tmp_path: Path) -> None:
     assert "recall" in proc.stdout
     row = json.loads(out.read_text(encoding="utf-8"))["rows"][0]
     assert row["planted"] > 0 and row["recall"] >= 0.8 and row["false_pairs"] == 0
+
+
+def test_memory_bench_measures_a_corpus_of_distinct_records(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    try:
+        import memory
+    finally:
+        sys.path.remove(str(REPO_ROOT / "bench"))
+    lines = memory.make_corpus(30, tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines]
+    assert len(set(texts)) == 30 and all(3 <= t.count(". ") + 1 <= 7 for t in texts)
+    out = tmp_path / "memory.json"
+    proc = _run(["bench/memory.py", "--corpus", "--command", "check", "--sizes", "10,20", "--json", str(out)])
+    assert "on a JSONL corpus" in proc.stdout and "peak memory, 20 vs 10" in proc.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["corpus"] and [r["articles"] for r in report["results"]] == [10, 20]
+
+
+def test_bilingual_bench_runs(tmp_path: Path) -> None:
+    out = tmp_path / "bilingual.json"
+    result = _run(["bench/bilingual.py", "--sizes", "60", "--no-check", "--json", str(out)])
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert {r["format"] for r in rows} == {"jsonl", "po", "xliff"} and all(r["segments"] == 60 for r in rows)

@@ -75,6 +75,42 @@ def test_writing_the_summary_of_a_spool_holds_no_more_than_a_few_rows(tmp_path: 
 
     peak(20)  # templates compiled, modules imported
     small, large = peak(100), peak(700)
-    # what still grows is the index of offsets and sort keys (~200 bytes a row); the files
+    # what still grows is the index of offsets, 16 bytes a row (sort keys: one run, see below); the files
     # built whole in memory took several KB a row (summary.json alone ~1.5 KB)
     assert (large - small) / 600 < 600, (small, large)
+
+
+def test_sorting_a_spool_in_runs_gives_the_order_of_sorted(monkeypatch) -> None:
+    """More rows than one run sorts in memory: runs spilled and merged, ties in input order."""
+    from pipeline.report import rowspool
+    from pipeline.report.index_page import _worst_key
+
+    rows = batch(100)
+    for run in (7, 100, 1000):
+        monkeypatch.setattr(rowspool, "SORT_RUN", run)
+        spool = spooled(rows)
+        assert list(spool.sorted_by(_worst_key)) == sorted(rows, key=_worst_key)
+        assert list(spool.sorted_by(lambda r: 0)) == rows  # all tied: input order
+        spool.close()
+
+
+def test_sorting_a_spool_holds_one_run_of_keys(monkeypatch) -> None:
+    from pipeline.report import rowspool
+    from pipeline.report.index_page import _worst_key
+
+    monkeypatch.setattr(rowspool, "SORT_RUN", 50)
+
+    def peak(n: int) -> int:
+        spool = spooled(batch(n), shuffle=False)
+        tracemalloc.start()
+        for _ in spool.sorted_by(_worst_key):
+            pass
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        spool.close()
+        return top
+
+    peak(20)
+    small, large = peak(200), peak(2000)
+    # the merge holds one key per run and the spool 16 bytes a row; every row's key took ~200
+    assert (large - small) / 1800 < 60, (small, large)

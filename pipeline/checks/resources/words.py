@@ -26,7 +26,10 @@ import regex
 _RUN = re.compile(r"(\w+)")
 _ATTRIBUTE = "_tqa_word_index"
 _LATIN = re.compile(r"[A-Za-z]+")
-WORDS_CACHED = 1 << 16  # words a check's test remembers (lru_cache); far more than an article has
+# words a check's test remembers (lru_cache, least recently used out): more than an article's
+# distinct words, so the common ones stay; a corpus brings new names and numbers with every
+# record, and at 65,536 a dozen such caches grew a worker by 20 MiB over 50,000 records
+WORDS_CACHED = 1 << 12
 # letters: no English word, two glued words or romanised Chinese word is longer; checks skip
 # longer runs (trying every split or syllable of a 100 kB "word" was quadratic, or recursed)
 LONGEST_WORD = 48

@@ -63,11 +63,3 @@ def _letter_patterns(script: str) -> tuple[regex.Pattern[str], regex.Pattern[str
         return _HAN, _HAN_RUN
     letter = rf"\p{{{script}}}"
     return regex.compile(letter), regex.compile(rf"{letter}+(?:[\p{{P}}\p{{N}}\p{{Zs}}]*{letter}+)*[.!?»”]*")
-
-
-def _letter_patterns(script: str) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
-    """Letters of ``script`` and a run of them (with the punctuation and spaces inside it)."""
-    if script == "Han":
-        return _HAN, _HAN_RUN
-    letter = rf"\p{{{script}}}"
-    return regex.compile(letter), regex.compile(rf"{letter}+(?:[\p{{P}}\p{{N}}\p{{Zs}}]*{letter}+)*[.!?»”]*")

@@ -1,0 +1,280 @@
+"""gettext PO catalogues (``.po``): each translated message is a segment.
+
+A message with a non-empty ``msgstr`` is one record: its text the ``msgstr``, its original the
+``msgid`` (``msgid_plural`` for ``msgstr[1]`` and beyond, each plural form its own record), its id
+the ``msgid`` (``msgctxt`` and an EOT before it, gettext's own key; ``[n]`` after a plural form).
+The header, untranslated and obsolete (``#~``) messages are not records and stay as they are.
+
+Written back by splicing into the file as read: only the characters of a repaired ``msgstr`` change
+(inside its quoted strings, so its line wrapping stays), and a message with findings tqa did not
+resolve gets the ``fuzzy`` flag and a ``# tqa: <check ids>`` translator comment (``Fields.markers``
+off: neither). ``fuzzy`` keeps the translation out of the compiled catalogue until someone looks,
+which is what it is for. A small reader of PO's string syntax is used, not polib, because
+splicing needs where each character of a string is in the file, and polib keeps only the values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pipeline.io.base import Fields, Malformed, Record, UnreadableInput
+from pipeline.io.base import Writer as BaseWriter
+from pipeline.util.atomic import AtomicFile
+
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(?=\"|$)")
+_PLAIN = re.compile(r'[^"\\\n]+')
+_ESCAPE = re.compile(r'\\(?:[ntrabfv\\"?]|[0-7]{1,3}|x[0-9A-Fa-f]{1,2})')
+_CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "\\": "\\", '"': '"', "?": "?"}
+_OUT = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+# a decoded character and where its spelling is in the file: (start, end)
+Spans = list[tuple[int, int]]
+
+
+def _string(line: str, at: int, i: int, where: str, places: bool = True) -> tuple[str, Spans, int]:
+    """The quoted string starting at ``line[i]`` (``"``): its value, each character's place
+    (``at``: where ``line`` starts in the file; none unless ``places``) and where the closing
+    quote is."""
+    out, spans, i = [], [], i + 1
+    while True:
+        run = _PLAIN.match(line, i)
+        if run:  # most of a string: characters that stand for themselves
+            out.append(run.group())
+            if places:
+                spans += [(at + k, at + k + 1) for k in range(i, run.end())]
+            i = run.end()
+        if i >= len(line) or line[i] != "\\":
+            break
+        start, m = i, _ESCAPE.match(line, i)
+        if m is None:
+            raise ValueError(f"{where}: unknown escape {line[i : i + 2]}")
+        text = m.group()
+        if text[1] in _ESCAPES:
+            out.append(_ESCAPES[text[1]])
+        else:  # \ooo octal or \xhh hexadecimal
+            out.append(chr(int(text[2:], 16) if text[1] == "x" else int(text[1:], 8)))
+        i = m.end()
+        if places:
+            spans.append((at + start, at + i))
+    if i >= len(line) or line[i] != '"':
+        raise ValueError(f"{where}: a string with no closing quote")
+    return "".join(out), spans, at + i
+
+
+class _Message:
+    def __init__(self, start: int) -> None:
+        self.start = start  # where its first line is
+        self.first_keyword = -1  # where its first keyword line (or ``#|``) is: flags go before it
+        self.comments_end = start  # after its leading translator comments
+        self.tqa_comment: tuple[int, int] | None = None  # a ``# tqa:`` line's text, without the newline
+        self.flags: tuple[int, int] | None = None  # a ``#,`` line, without the newline
+        self.fuzzy = False
+        # keyword -> [value, where its strings' opening quotes are, where its last closing quote is, line]
+        self.parts: dict[str, list[Any]] = {}
+        self.obsolete = False
+
+
+def _messages(text: str, path: Path) -> Iterator[_Message]:
+    message: _Message | None = None
+    current: list[Any] | None = None
+    pos = 0
+    # lines end at \n alone: str.splitlines would also break at \u2028 and friends inside a string
+    for number, line in enumerate((m.group() for m in re.finditer(r"[^\n]*\n|[^\n]+", text)), 1):
+        at, pos = pos, pos + len(line)
+        body = line.rstrip("\r\n")
+        if number == 1 and body.startswith("\ufeff"):  # a byte-order mark, as some Windows tools write
+            body, at = body[1:], at + 1
+        stripped = body.strip()
+        where = f"{path.name}: line {number}"
+        if not stripped or stripped.startswith("domain "):  # ``domain``: where a catalogue's next domain starts
+            if message is not None:
+                yield message
+            message, current = None, None
+            continue
+        if message is None or (current is not None and stripped.startswith("#") and message.parts):
+            if message is not None:  # a comment after a message's strings starts the next one
+                yield message
+            message, current = _Message(at), None
+        if stripped.startswith("#~"):
+            message.obsolete = True
+            continue
+        if stripped.startswith("#"):
+            if stripped.startswith("#,"):
+                message.flags = (at, at + len(body))
+                message.fuzzy = "fuzzy" in [f.strip() for f in stripped[2:].split(",")]
+            elif stripped.startswith("#|") and message.first_keyword < 0:
+                message.first_keyword = at
+            elif body[:2] in ("# ", "#") and message.first_keyword < 0 and message.flags is None:
+                if body.startswith("# tqa:"):
+                    message.tqa_comment = (at, at + len(body))
+                message.comments_end = pos
+            continue
+        indent = len(body) - len(body.lstrip())
+        m = _KEYWORD.match(body, indent)
+        if m and m.group(1) in ("msgctxt", "msgid") and any(k.startswith("msgstr") for k in message.parts):
+            yield message  # no blank line between two messages
+            message = _Message(at)
+        if m:
+            if message.first_keyword < 0:
+                message.first_keyword = at
+            if m.end() < len(body):
+                value, _, end = _string(body, at, m.end(), where, places=False)
+                quotes = [at + m.end()]
+                i = end - at + 1
+            else:  # the keyword alone, its strings on the lines after
+                value, quotes, end, i = "", [], -1, len(body)
+            current = message.parts[m.group(1)] = [value, quotes, end, number]
+        elif stripped.startswith('"') and current is not None:
+            value, _, end = _string(body, at, indent, where, places=False)
+            current[0] += value
+            current[1].append(at + indent)
+            current[2] = end
+            i = end - at + 1
+        else:
+            raise ValueError(f"{where}: not PO syntax: {stripped[:40]!r}")
+        if body[i:].strip():
+            raise ValueError(f"{where}: text after a string: {body[i:].strip()[:40]!r}")
+    if message is not None:
+        yield message
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    m = _CHARSET.search(data[:4096])  # the header is the first message
+    encoding = m.group(1).decode("ascii") if m and m.group(1).upper() != b"CHARSET" else "utf-8"
+    return data.decode(encoding), encoding
+
+
+def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise UnreadableInput(f"{path}: cannot be read: {err.strerror or err}") from None
+    try:
+        text, _ = _decode(data)
+        messages = list(_messages(text, path))
+    except (UnicodeDecodeError, LookupError) as err:
+        yield Malformed("file", f"cannot be decoded: {err}", data)
+        return
+    except ValueError as err:
+        yield Malformed("file", str(err).removeprefix(path.name + ": "), data)
+        return
+    for message in messages:
+        parts = message.parts
+        if message.obsolete or "msgid" not in parts or not parts["msgid"][0]:
+            continue  # the header, or not a message
+        key = parts["msgid"][0]
+        if "msgctxt" in parts:
+            key = parts["msgctxt"][0] + "\x04" + key
+        plural = "msgid_plural" in parts
+        for name, (value, quotes, end, number) in parts.items():
+            if not name.startswith("msgstr") or not value:
+                continue
+            n = int(name[7:-1]) if name.endswith("]") else 0
+            source = parts["msgid_plural"][0] if plural and n >= 1 else parts["msgid"][0]
+            rid = f"{key}[{n}]" if plural else key
+            place = {
+                "message": message.start,
+                "quotes": quotes,  # the writer finds each character from here: lighter than keeping them
+                "end": end,
+                "flags": message.flags,
+                "fuzzy": message.fuzzy,
+                "comments_end": message.comments_end,
+                "tqa_comment": message.tqa_comment,
+                "first_keyword": message.first_keyword,
+            }
+            yield Record(rid, value, f"line {number}", place, source, f"s:{rid}")
+
+
+def _escape(text: str) -> str:
+    return "".join(_OUT.get(c, c if c >= " " or c == "\x04" else f"\\{ord(c):03o}") for c in text)
+
+
+def _edits(
+    text: str, place: dict[str, Any], applied: list[dict[str, Any]]
+) -> tuple[list[tuple[int, int, str]], list[str]]:
+    """Splices into the file for the repairs of one ``msgstr``: each repair's characters
+    removed where they are spelled and its replacement put where the first was (a repair at
+    the very end: before the last closing quote); checks of repairs that overlap one before."""
+    if not applied:
+        return [], []
+    spans: Spans = [span for q in place["quotes"] for span in _string(text, 0, q, "")[1]]
+    out: list[tuple[int, int, str]] = []
+    refused, done = [], 0
+    for edit in sorted(applied, key=lambda e: (e["start"], e["end"])):
+        start, end = edit["start"], edit["end"]
+        if start < done:
+            refused.append(edit["check"])
+            continue
+        at = spans[start][0] if start < len(spans) else place["end"]
+        out.append((at, at, _escape(edit["replacement"])))
+        out += [(a, b, "") for a, b in spans[start:end]]
+        done = end
+    return out, refused
+
+
+class Writer(BaseWriter):
+    """The catalogue as read with the repairs and markers spliced in, written at ``commit``
+    (a message's plural forms come as separate records and share one marker)."""
+
+    def __init__(self, target: Path, fields: Fields, source: Path | None = None) -> None:
+        self.fields = fields
+        self.out = AtomicFile(target)
+        self.data = source.read_bytes() if source is not None else b""
+        self.text: str | None = None  # decoded when a first repair needs it
+        self.edits: list[tuple[int, int, str]] = []
+        self.flagged: dict[int, tuple[dict[str, Any], set[str]]] = {}
+
+    def write(self, record: Record, output: dict[str, Any]) -> list[str]:
+        tqa = output["tqa"]
+        applied = tqa.get("applied", [])
+        if applied and self.text is None:
+            self.text = _decode(self.data)[0]
+        edits, refused = _edits(self.text or "", record.fields, applied)
+        self.edits += edits
+        checks = {f["check"] for f in tqa.get("findings_after", [])} | set(refused)
+        if "error" in tqa:
+            checks.add("error")
+        if checks and self.fields.markers:
+            self.flagged.setdefault(record.fields["message"], (record.fields, set()))[1].update(checks)
+        return [f"{len(refused)} repair(s) not written back: they overlap another"] if refused else []
+
+    def _markers(self, newline: str) -> list[tuple[int, int, str]]:
+        out = []
+        for place, checks in self.flagged.values():
+            comment = f"# tqa: {', '.join(sorted(checks))}"
+            if place["tqa_comment"]:
+                out.append((*place["tqa_comment"], comment))
+            else:
+                out.append((place["comments_end"], place["comments_end"], comment + newline))
+            if place["fuzzy"]:
+                continue
+            if place["flags"]:
+                a, b = place["flags"]
+                out.append((a + 2, a + 2, " fuzzy,"))  # gettext writes fuzzy first: "#, fuzzy, c-format"
+            else:
+                out.append((place["first_keyword"], place["first_keyword"], "#, fuzzy" + newline))
+        return out
+
+    def passthrough(self, item: Malformed) -> None:
+        pass  # the whole file is written from its bytes at ``commit``
+
+    def commit(self) -> Path:
+        if self.edits or self.flagged:
+            text, encoding = _decode(self.data)
+            newline = "\r\n" if "\r\n" in text[:4096] else "\n"
+            pieces, cursor = [], 0
+            # insertions before removals at one place, so a replacement lands where the text was
+            for start, end, new in sorted(self.edits + self._markers(newline), key=lambda e: (e[0], e[1])):
+                pieces += [text[cursor:start], new]
+                cursor = max(cursor, end)
+            pieces.append(text[cursor:])
+            self.out.file.write("".join(pieces).encode(encoding))
+        else:
+            self.out.file.write(self.data)
+        return self.out.commit()
+
+    def abort(self) -> None:
+        self.out.abort()

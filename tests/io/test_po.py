@@ -1,0 +1,144 @@
+"""gettext PO catalogues: each translated message checked with its msgid as the original, repairs
+and review markers spliced into the file as read, everything else byte for byte."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.io import Fields, Record, format_of, po
+from tests.support import tqa
+
+BAD = "The results were good , the the meeting said."
+FIXED = "The results were good, the meeting said."
+
+HEADER = (
+    '# Translation of app.\n# Copyright (C) 2026\n#, fuzzy\nmsgid ""\nmsgstr ""\n"Project-Id-Version: app 1.0\\n"\n'
+    '"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+)
+CLEAN_MESSAGES = (
+    '#. for translators\n#: src/main.c:12\n#, c-format\nmsgid "今年贸易增长了百分之十。"\n'
+    'msgstr "Trade grew by ten percent "\n"last year."\n\n'
+    'msgctxt "menu"\nmsgid "打开"\nmsgstr "Open \\"recent\\" files\\n"\n\n'
+    'msgid "一个文件"\nmsgid_plural "%d个文件"\nmsgstr[0] "One file"\nmsgstr[1] "%d files"\n\n'
+    'msgid "未翻译"\nmsgstr ""\n\n'
+    '#~ msgid "旧的"\n#~ msgstr "Old , old"\n'
+)
+
+
+def run(src: Path, out: Path, *extra: object):  # type: ignore[no-untyped-def]
+    return tqa("run", src, "--out", out, "-j", "1", "--no-retranslate", *extra)
+
+
+def records(path: Path) -> list[Record]:
+    return [r for r in po.read(path, Fields()) if isinstance(r, Record)]
+
+
+def test_po_is_read_message_by_message_with_its_msgid_as_the_original(tmp_path):
+    path = tmp_path / "app.po"
+    path.write_text(HEADER + CLEAN_MESSAGES, encoding="utf-8")
+    assert format_of(path) == "po"
+    got = [(r.id, r.source, r.text, r.where) for r in records(path)]
+    assert got == [
+        ("今年贸易增长了百分之十。", "今年贸易增长了百分之十。", "Trade grew by ten percent last year.", "line 14"),
+        ("menu\x04打开", "打开", 'Open "recent" files\n', "line 19"),
+        ("一个文件[0]", "一个文件", "One file", "line 23"),
+        ("一个文件[1]", "%d个文件", "%d files", "line 24"),
+    ]  # the header, the untranslated and the obsolete message are not segments
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_catalogue_with_nothing_to_repair_comes_back_byte_for_byte(tmp_path, newline):
+    src = tmp_path / "in"
+    src.mkdir()
+    data = (HEADER + CLEAN_MESSAGES).replace("\n", newline).encode("utf-8")
+    (src / "app.po").write_bytes(data)
+    result = run(src, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "app.po").read_bytes() == data
+
+
+def test_a_repair_changes_only_the_msgstr_and_the_markers(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    repaired = 'msgid "结果很好，会议说。"\nmsgstr ""\n"The results were good , the the "\n"meeting said."\n\n'
+    number = '#: src/a.c:3\n#, c-format\nmsgid "去年增长了5%。"\nmsgstr "It grew by 7% last year."\n\n'
+    (src / "app.po").write_text(HEADER + repaired + number + CLEAN_MESSAGES, encoding="utf-8")
+    result = run(src, tmp_path / "out")
+    assert result.exit_code in (0, 1), result.output  # 1: a finding is left at or above a configured --fail-on
+    want = (
+        HEADER
+        + 'msgid "结果很好，会议说。"\nmsgstr ""\n"The results were good, the "\n"meeting said."\n\n'  # wrapping kept
+        + '# tqa: number-mismatch\n#: src/a.c:3\n#, fuzzy, c-format\nmsgid "去年增长了5%。"\n'
+        + 'msgstr "It grew by 7% last year."\n\n'
+        + CLEAN_MESSAGES
+    )
+    out = tmp_path / "out" / "app.po"
+    assert out.read_text(encoding="utf-8") == want
+
+    again = run(out, tmp_path / "again")  # a second run replaces its comment rather than adding one
+    assert (tmp_path / "again" / "app.po").read_text(encoding="utf-8") == want, again.output
+
+    bare = run(src, tmp_path / "bare", "--no-markers")
+    assert bare.exit_code in (0, 1)
+    assert (tmp_path / "bare" / "app.po").read_text(encoding="utf-8") == want.replace(
+        "# tqa: number-mismatch\n", ""
+    ).replace("#, fuzzy, c-format", "#, c-format")
+
+
+def test_a_message_without_flags_gets_a_flags_line_before_its_msgid(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "app.po").write_text(
+        HEADER + '# a translator\'s note\nmsgid "去年增长了5%。"\nmsgstr "It grew by 7% last year."\n', encoding="utf-8"
+    )
+    run(src, tmp_path / "out")
+    assert (tmp_path / "out" / "app.po").read_text(encoding="utf-8") == HEADER + (
+        '# a translator\'s note\n# tqa: number-mismatch\n#, fuzzy\nmsgid "去年增长了5%。"\nmsgstr "It grew by 7% last year."\n'
+    )
+
+
+def test_the_original_reaches_the_source_checks(tmp_path):
+    path = tmp_path / "messages.po"
+    path.write_text(HEADER + 'msgid "去年增长了5%。"\nmsgstr "It grew by 7% last year."\n', encoding="utf-8")
+    result = tqa("check", path, "--format", "json")
+    assert result.exit_code == 1
+    assert "number-mismatch" in result.stdout and "去年增长了5%。" in result.stdout
+
+
+def test_a_catalogue_tqa_cannot_parse_is_named_and_written_back_unchanged(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    data = (HEADER + 'msgid "a"\nmsgstr "unclosed\n').encode("utf-8")
+    (src / "broken.po").write_bytes(data)
+    result = run(src, tmp_path / "out")
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "broken.po: file:" in result.output and "no closing quote" in result.output
+    assert (tmp_path / "out" / "broken.po").read_bytes() == data
+
+
+def test_retranslation_per_message_goes_as_for_jsonl_records_with_a_source_field(tmp_path, tiny_model_dir):
+    pairs = [("m1", "去年增长了5%。", "It grew by 7% last year."), ("m2", "结果很好，会议说。", BAD)]
+    src = tmp_path / "in"
+    src.mkdir()
+    body = "".join(f'msgctxt "{i}"\nmsgid "{zh}"\nmsgstr "{en}"\n\n' for i, zh, en in pairs)
+    (src / "app.po").write_text(HEADER + body, encoding="utf-8")
+    (src / "app.jsonl").write_text(
+        "".join(json.dumps({"id": f"{i}\x04{zh}", "zh": zh, "text": en}) + "\n" for i, zh, en in pairs),
+        encoding="utf-8",
+    )
+    args = ("-j", "1", "--model", tiny_model_dir, "--max-length", "48", "--no-guard", "--no-cache")
+    po_run = tqa("run", src / "app.po", "--out", tmp_path / "po", *args)
+    jsonl_run = tqa("run", src / "app.jsonl", "--out", tmp_path / "jsonl", "--source-field", "zh", *args)
+    assert po_run.exit_code == jsonl_run.exit_code, po_run.output + jsonl_run.output
+    cleaned = {json.loads(line)["id"]: json.loads(line)["text"] for line in (tmp_path / "jsonl" / "app.jsonl").open()}
+    assert {r.id: r.text for r in records(tmp_path / "po" / "app.po")} == cleaned
+
+    def rows(out: Path) -> list[dict[str, object]]:  # each segment's summary: findings, retranslations, scores
+        lines = (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()
+        return [{k: v for k, v in json.loads(line).items() if k != "input"} for line in lines]
+
+    assert rows(tmp_path / "po") == rows(tmp_path / "jsonl")
+    assert all(row["suggestions"] for row in rows(tmp_path / "po"))  # each flagged segment was retranslated

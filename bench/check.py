@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-TARGET = 150.0  # articles per CPU-second, end to end through the CLI (issue 15)
+TARGET = 150.0  # articles per CPU-second, end to end through the CLI
 RATIO_TARGET = 13.0  # x the naive loop, per CPU-second
 CHINESE = [
     "疫情背景下,中国和中亚将逐步恢复客运航班,建立人畅其行的“快捷通道”",

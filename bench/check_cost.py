@@ -1,9 +1,9 @@
-"""CPU cost per check on the sample article, issue 14's checks against the earlier set.
+"""CPU cost per check on the sample article, the surface checks against the set without them.
 
     python bench/check_cost.py
 
 Both sets run in this process on seeds/'s sample article (best of 5 rounds of 20 runs,
-CPU time): "before" is the checks of the release before issue 14 (the shipped glossary
+CPU time): "before" is the set without the surface checks (the shipped glossary
 without the term base, none of the new checks), "after" every check as shipped now.
 """
 

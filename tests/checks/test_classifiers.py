@@ -1,4 +1,4 @@
-"""Measure-word (classifier) structures rendered word for word (issue 14): found, with near misses left alone."""
+"""Measure-word (classifier) structures rendered word for word: found, with near misses left alone."""
 
 from __future__ import annotations
 

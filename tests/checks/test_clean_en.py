@@ -1,4 +1,4 @@
-"""False alarms of issue 14's checks on clean English: tests/data/clean_en (licences,
+"""False alarms of the surface checks on clean English: tests/data/clean_en (licences,
 public-domain prose, news written for tqa; see its README) and tests/data/clean.
 
 The bar, per check: at most 0.1 findings per 1,000 words over the whole set (at least

@@ -1,4 +1,4 @@
-"""Spoken style in transcripts: restarts and quotations cut at a cue are not MT errors (issue 14)."""
+"""Spoken style in transcripts: restarts and quotations cut at a cue are not MT errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The review workflow without silent failures (issue 10): preflight errors, guard and
+"""The review workflow without silent failures: preflight errors, guard and
 ignore-list counts, --fail-on explanations, `tqa accept` selectors, `tqa check` output."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Hostile input and shared outputs: never hang, never delete or overwrite what is not
-tqa's, and exit with a clear line (one test per case of issue 16)."""
+tqa's, and exit with a clear line."""
 
 from __future__ import annotations
 

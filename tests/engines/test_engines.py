@@ -1,4 +1,4 @@
-"""The engine seam (issue 12): the local engine is the default, a Ray run without Ray
+"""The engine seam: the local engine is the default, a Ray run without Ray
 installed is a one-line usage error, bad engine options are refused before any work."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Two Ray nodes, one fault half-way, the local engine's outputs byte for byte (issue 12).
+"""Two Ray nodes, one fault half-way, the local engine's outputs byte for byte.
 
 Each test makes a loopback-only network namespace, runs a two-node cluster
 (``ray.cluster_utils.Cluster``, 2 CPUs each, token auth) and the tqa driver inside it through

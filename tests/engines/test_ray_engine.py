@@ -1,4 +1,4 @@
-"""The Ray engine gives the local engine's outputs byte for byte (issue 12).
+"""The Ray engine gives the local engine's outputs byte for byte.
 
 One local Ray (2 CPUs, no dashboard, its own temporary folder, shut down and removed
 after the module) runs the tiny model; skipped where ``tqa[ray]`` is not installed.

@@ -1,4 +1,4 @@
-"""A Ray driver killed mid-run, then ``--resume``: nothing twice, nothing missing (issue 12).
+"""A Ray driver killed mid-run, then ``--resume``: nothing twice, nothing missing.
 
 Resume on the Ray engine is tqa's manifest, not Ray Data's ``CheckpointConfig`` (README,
 "Running on a cluster", says why). One local Ray (2 CPUs, no dashboard, its own temporary

@@ -1,4 +1,4 @@
-"""Source-aware checks with originals in Korean, Russian, French and German (issue 13)."""
+"""Source-aware checks with originals in Korean, Russian, French and German."""
 
 from __future__ import annotations
 

@@ -212,7 +212,7 @@ def test_with_the_tiny_model(tiny_model_dir: Path, tmp_path: Path) -> None:
 
 def test_a_journal_takes_what_one_machines_cache_used_into_another(tmp_path: Path, monkeypatch) -> None:
     """A Ray actor's cache is its node's; the pairs it answered or stored go back to the driver,
-    whose cache (the user's) then answers the same texts with no model call (issue 12)."""
+    whose cache (the user's) then answers the same texts with no model call."""
     from pipeline.translate import cache as cache_module
     from pipeline.translate.cache import merge_pairs, start_journal, take_journal
 

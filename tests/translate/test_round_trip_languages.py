@@ -1,4 +1,4 @@
-"""Round trips in the original's language, and the cache line counting every model (issue 13)."""
+"""Round trips in the original's language, and the cache line counting every model."""
 
 from __future__ import annotations
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, AnyStr, Protocol
 
 
 class CorpusError(Exception):
@@ -159,3 +159,16 @@ def flat_columns(tqa: dict[str, Any]) -> dict[str, Any]:
         "tqa_mqm_after": scores.get("mqm_after"),
         "tqa_changed": bool(tqa.get("applied")),
     }
+
+
+def spliced(data: AnyStr, edits: Iterable[tuple[int, int, AnyStr]]) -> AnyStr:
+    """``data`` with each ``(start, end, new)`` put in place of ``data[start:end]``, and every
+    other character or byte as it was: how a format writes its repairs back into what it
+    read. Edits are taken by place; at one place, insertions keep their order and come before
+    a replacement, so a replacement lands where its text was."""
+    pieces, cursor = [], 0
+    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1])):
+        pieces += [data[cursor:start], new]
+        cursor = max(cursor, end)
+    pieces.append(data[cursor:])
+    return data[:0].join(pieces)

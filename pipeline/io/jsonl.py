@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.io.base import CorpusError, Fields, Malformed, Record, UnreadableInput, make_record
+from pipeline.io.base import CorpusError, Fields, Malformed, Record, UnreadableInput, make_record, spliced
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
 
@@ -171,12 +171,7 @@ def splice(raw: bytes, values: dict[str, Any]) -> bytes:
     if added:
         sep = ", " if spaced else ","
         edits.append((close, close, (sep if found else "") + sep.join(added)))
-    out, cursor = [], 0
-    for start, stop, text in sorted(edits):
-        out += [line[cursor:start], text]
-        cursor = stop
-    out.append(line[cursor:])
-    return bom + "".join(out).encode("utf-8") + newline
+    return bom + spliced(line, edits).encode("utf-8") + newline
 
 
 def _dumps(value: Any) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.io.base import Fields, Malformed, Record, UnreadableInput
+from pipeline.io.base import Fields, Malformed, Record, UnreadableInput, spliced
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
 
@@ -265,13 +265,7 @@ class Writer(BaseWriter):
         if self.edits or self.flagged:
             text, encoding = _decode(self.data)
             newline = "\r\n" if "\r\n" in text[:4096] else "\n"
-            pieces, cursor = [], 0
-            # insertions before removals at one place, so a replacement lands where the text was
-            for start, end, new in sorted(self.edits + self._markers(newline), key=lambda e: (e[0], e[1])):
-                pieces += [text[cursor:start], new]
-                cursor = max(cursor, end)
-            pieces.append(text[cursor:])
-            self.out.file.write("".join(pieces).encode(encoding))
+            self.out.file.write(spliced(text, self.edits + self._markers(newline)).encode(encoding))
         else:
             self.out.file.write(self.data)
         return self.out.commit()

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from pipeline.io.base import Fields, Malformed, Record, UnreadableInput
+from pipeline.io.base import Fields, Malformed, Record, UnreadableInput, spliced
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.io.html import Piece, raw_span
 from pipeline.util.atomic import AtomicFile
@@ -370,12 +370,7 @@ class Writer(BaseWriter):
         pass  # the whole document is written from its bytes at ``commit``
 
     def commit(self) -> Path:
-        pieces, cursor = [], 0
-        for start, end, new in sorted(self.edits + self._note_edits(), key=lambda e: (e[0], e[1])):
-            pieces += [self.data[cursor:start], new]
-            cursor = max(cursor, end)
-        pieces.append(self.data[cursor:])
-        self.out.file.write(b"".join(pieces))
+        self.out.file.write(spliced(self.data, self.edits + self._note_edits()))
         return self.out.commit()
 
     def abort(self) -> None:

@@ -51,12 +51,6 @@ class Engine:
         """The engine set up for a run of ``count`` jobs writing into ``out_dir``; its ``launch``."""
         raise NotImplementedError
 
-    def resumed(self, jobs: list[Job]) -> None:
-        """The window's inputs that ``--resume`` skips, in input order, before the rest is
-        launched. A resumed run finished a prefix of the inputs: they are the earlier copies
-        of what follows (``duplicate-record``)."""
-        remember(self.duplicates, jobs, self.encoding)
-
     def run(
         self,
         jobs: Iterable[Job],
@@ -76,7 +70,8 @@ class Engine:
                 # (a finished corpus record's outcome holds its whole cleaned text)
                 done_before = [resume and resumed(manifest, job, fingerprint) is not None for job in window]
                 todo = [job for job, done in zip(window, done_before) if not done]
-                self.resumed([job for job, done in zip(window, done_before) if done])
+                # the inputs --resume skips are the earlier copies of what follows (duplicate-record)
+                remember(self.duplicates, [job for job, done in zip(window, done_before) if done], self.encoding)
                 launched = launch(todo) if todo else iter(())
                 try:
                     for start in range(0, len(window), settings.chunk_size):

@@ -110,6 +110,31 @@ class Check:
         return Finding(check=self.id, span=span, message=message, **kwargs)
 
 
+class BatchCheck(Check):
+    """A check decided across the batch, not in one document: ``duplicate-record``, the
+    consistency checks. Whether an input is flagged depends on the inputs before it, so
+    ``find`` finds nothing; ``measure`` gives, where the input is checked (a worker), the
+    little the batch keeps of it (digests, never its text), and the main process decides in
+    input order (``pipeline.stages.batch``), then makes the finding with ``verdict``.
+    """
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        return ()  # decided by pipeline.stages.batch from what ``measure`` gave
+
+    def measure(self, text: str, source: str | None) -> Any:
+        """What the batch keeps of an input (its English ``text``, its original ``source`` if
+        known); None: the input is not compared."""
+        raise NotImplementedError
+
+    def anchor(self, doc: Document) -> Span:
+        """Where the finding points in ``doc`` (also in the cleaned text, after repairs)."""
+        raise NotImplementedError
+
+    def verdict(self, doc: Document, found: Any) -> Finding:
+        """The finding for what the batch's index said of ``doc`` (``found``)."""
+        raise NotImplementedError
+
+
 class PatternCheck(Check):
     """A check that reports the kept matches of a pattern; the base owns the loop.
 

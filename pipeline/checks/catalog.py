@@ -24,7 +24,10 @@ def catalog() -> dict[str, CheckInfo]:
 
     found = {
         check_id: CheckInfo(
-            check_id, cls.severity.value, cls.description, original(cls) if check_id in SOURCE_REGISTRY else ""
+            check_id,
+            cls.severity.value,
+            cls.description,
+            getattr(cls, "needs", "") or (original(cls) if check_id in SOURCE_REGISTRY else ""),
         )
         for check_id, cls in known_checks().items()
     }

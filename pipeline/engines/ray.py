@@ -53,11 +53,11 @@ class RayEngine(Engine):
     def started(self, settings: Settings, out_dir: Path, count: int, slot: TranslatorSlot) -> Iterator[Launch]:
         import ray
 
-        from pipeline.stages.duplicates import duplicate_index
+        from pipeline.stages.batch import batch_index
 
         # decided on the driver, in input order, before a window is launched (the tasks check
         # in any order and finish without coming back): the ignore list is applied in the tasks
-        self.duplicates, self.encoding = duplicate_index(settings.checks, count), settings.encoding
+        self.batch, self.encoding = batch_index(settings.checks, count), settings.encoding
         started = not ray.is_initialized()
         if started:
             context = ray.init(address=self.address, log_to_driver=False)
@@ -83,10 +83,10 @@ class RayEngine(Engine):
         ctx.execution_options.preserve_order = True  # outcomes come back in input order
         ctx.enable_progress_bars = sys.stderr.isatty()
         size = settings.chunk_size
-        from pipeline.stages.duplicates import remember
+        from pipeline.stages.batch import remember
 
-        copies = remember(self.duplicates, [job for _, job in todo], settings.encoding)
-        work = [(i, (job, copy)) for (i, job), copy in zip(todo, copies)]
+        verdicts = remember(self.batch, [job for _, job in todo], settings.encoding)
+        work = [(i, (job, found)) for (i, job), found in zip(todo, verdicts)]
         blocks = [_table(work[k : k + size]) for k in range(0, len(work), size)]
         lo, hi = self.actors
         ds = (
@@ -151,7 +151,7 @@ def _worker(settings: Settings, out_dir: Path | None) -> None:
 
 def _check_and_plan(table: Any, settings: Settings) -> Any:
     _worker(settings, None)
-    return _table([(i, (job, worker.prepare_copy(job, copy))) for i, (job, copy) in _rows(table)])
+    return _table([(i, (job, worker.prepare_decided(job, found))) for i, (job, found) in _rows(table)])
 
 
 class _Translate:

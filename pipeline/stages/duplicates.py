@@ -1,23 +1,18 @@
 """Duplicates across the batch: ``DuplicateIndex`` decides, in input order, which inputs copy an earlier one.
 
 Each input's ``RecordSignature`` is computed where it is checked (``prepare``, in a worker
-process); the index lives in the main process and sees the prepared inputs in input order
-(``mark_duplicates``), so the first copy in input order is the one named, whatever the
-number of workers. It keeps signatures and names, never texts: per input a 16-byte digest
+process); the index lives in the main process, one of the batch's indexes
+(``pipeline.stages.batch``), and sees the prepared inputs in input order, so the first copy
+in input order is the one named, whatever the number of workers. It keeps signatures and names, never texts: per input a 16-byte digest
 and, unless it is an exact copy, ``num_perm`` 32-bit MinHash values and datasketch's LSH
 buckets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
-from pipeline.checks.duplicate_record import DuplicateRecord, RecordSignature, anchor
-from pipeline.core.document import InputError
-from pipeline.review.ignore import IgnoreList, load_ignore
-from pipeline.stages.job import Job, Prepared
+from pipeline.checks.duplicate_record import DuplicateRecord, RecordSignature
 
 Copy = tuple[str, str, float]  # the first copy's name, "exact" or "near", the Jaccard estimate
 
@@ -29,9 +24,8 @@ _LSH_MARGIN = 0.1
 class DuplicateIndex:
     """The batch's signatures so far; ``add`` says whether an input copies an earlier one."""
 
-    def __init__(self, check: DuplicateRecord, ignore: IgnoreList | None = None) -> None:
+    def __init__(self, check: DuplicateRecord) -> None:
         self.check = check
-        self.ignore = ignore  # the ignore list: an accepted copy is not reported again
         self.threshold = float(check.config["threshold"])
         self._exact: dict[bytes, int] = {}
         self._names: list[str] = []
@@ -81,62 +75,3 @@ class DuplicateIndex:
 
     def _insert(self, number: int, values: Any) -> None:
         self._lsh_index().insert(number, self._minhash(values), check_duplication=False)
-
-
-def add_copy(prep: Prepared, copy: Copy, check: DuplicateRecord, ignore: IgnoreList | None) -> None:
-    """Give ``prep`` its ``duplicate-record`` finding (or count it hidden, if the ignore list has it)."""
-    first, kind, jaccard = copy
-    how = (
-        "exact, after case, whitespace, quotes and dashes"
-        if kind == "exact"
-        else f"near, estimated Jaccard {jaccard:.2f} of {check.config['shingle']}-word shingles"
-    )
-    evidence = {"kind": kind, "first": first, "jaccard": jaccard}
-    finding = check.finding(anchor(prep.doc), f"copy of {first} ({how})", evidence=evidence)
-    if ignore is not None and ignore.ignores(finding, prep.doc.text):
-        prep.hidden += 1
-        return
-    prep.findings.append(finding)
-    prep.findings.sort(key=lambda f: (f.span.start, f.span.end, f.check))
-
-
-def duplicate_index(
-    checks: Mapping[str, Mapping[str, Any]], count: int, ignore_file: str | Path | None = None
-) -> DuplicateIndex | None:
-    """The index for a batch of ``count`` inputs with these check settings and ignore list;
-    None when the check is off or there is nothing to compare."""
-    options = dict(checks.get(DuplicateRecord.id, {}))
-    if not options.pop("enabled", True) or count < 2:
-        return None
-    return DuplicateIndex(DuplicateRecord(**options), load_ignore(ignore_file) if ignore_file else None)
-
-
-def mark_duplicates(index: DuplicateIndex | None, jobs: Sequence[Job], prepared: Sequence[Prepared | str]) -> None:
-    """Add a ``duplicate-record`` finding to each prepared input that copies an earlier one;
-    ``jobs`` and ``prepared`` in input order. The signatures are let go."""
-    for job, prep in zip(jobs, prepared):
-        if not isinstance(prep, Prepared):
-            continue
-        sig, prep.signature = prep.signature, None
-        if index is None:
-            continue
-        found = index.add(job.key, sig)
-        if found is not None:
-            add_copy(prep, found, index.check, index.ignore)
-
-
-def remember(index: DuplicateIndex | None, jobs: Sequence[Job], encoding: str | None = None) -> list[Copy | None]:
-    """Add ``jobs`` to the index in input order, measured here (in the main process) from the
-    record's text or the file; what each copies. For the inputs an earlier run processed
-    (``--resume``), and on an engine whose workers cannot wait for the index (Ray)."""
-    if index is None:
-        return [None] * len(jobs)
-    found: list[Copy | None] = []
-    for job in jobs:
-        try:
-            text = job.record.text if job.record is not None else job.load(encoding)[0].text
-        except (InputError, OSError):  # unreadable: it copies nothing, and cannot be a first copy
-            found.append(None)
-            continue
-        found.append(index.add(job.key, index.check.signature(text)))
-    return found

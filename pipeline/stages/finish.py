@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from pipeline.checks import Check
-from pipeline.checks.duplicate_record import DuplicateRecord, anchor
+from pipeline.checks.base import BatchCheck
 from pipeline.core.edits import Edit, apply_edits, carry_span
 from pipeline.core.findings import in_text_order
 from pipeline.core.result import ArticleResult, Skipped
@@ -87,10 +87,12 @@ def finish(
             if (span := carry_span(f.span, edits)) is not None
         ]
         after = in_text_order(after + carried)
-    # a copy of an earlier input is still one after repair: that finding is the batch's, not re-run
-    copies = [f for f in prep.findings if f.check == DuplicateRecord.id]
-    if copies:
-        after = in_text_order(after + [replace(f, span=anchor(cleaned_doc)) for f in copies])
+    # a copy of an earlier input is still one after repair, an inconsistent segment still
+    # disagrees with the earlier ones: those findings are the batch's, not re-run
+    batch = {c.id: c for c in (*checks, *(source_checks or ())) if isinstance(c, BatchCheck)}
+    decided = [f for f in prep.findings if f.check in batch]
+    if decided:
+        after = in_text_order(after + [replace(f, span=batch[f.check].anchor(cleaned_doc)) for f in decided])
     notices += [f"passages not retranslated: {reason}" for reason in not_translated]
     notices += [f"applied with --no-guard although the guard rejects it: {reason}" for reason in unguarded]
     return ArticleResult(

@@ -22,7 +22,9 @@ class Prepared:
     retranslation: Any = None  # RetranslationResult, filled in by the main process
     notices: list[str] = field(default_factory=list)
     hidden: int = 0  # findings the ignore list covered
-    signature: Any = None  # RecordSignature for duplicate-record, until the batch's index has seen it
+    # what each batch check (duplicate-record, the consistency checks) measured, by check id,
+    # until the batch's index has seen it (pipeline.stages.batch)
+    signatures: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.checks import build_checks
-from pipeline.checks.duplicate_record import DuplicateRecord
 from pipeline.core.document import InputError
 from pipeline.core.settings import Settings
 from pipeline.review.ignore import load_ignore
-from pipeline.stages.duplicates import Copy, add_copy
+from pipeline.stages.batch import Verdicts, add_verdicts
 from pipeline.stages.finish import finish
 from pipeline.stages.in_place import InPlaceRefused, write_in_place
 from pipeline.stages.job import Job, Outcome, Prepared
@@ -74,14 +73,12 @@ def prepare_job(job: Job) -> Prepared | str:
         return f"internal error while checking: {type(err).__name__}: {err}"
 
 
-def prepare_copy(job: Job, copy: Copy | None) -> Prepared | str:
-    """``prepare_job``, with what the input copies decided beforehand (the Ray engine's driver)."""
+def prepare_decided(job: Job, verdicts: Verdicts) -> Prepared | str:
+    """``prepare_job``, with what the batch checks decided beforehand (the Ray engine's driver)."""
     prep = prepare_job(job)
     if isinstance(prep, Prepared):
-        prep.signature = None  # measured on the driver already
-        if copy is not None:
-            check = next(c for c in _WORKER["checks"] if isinstance(c, DuplicateRecord))
-            add_copy(prep, copy, check, _WORKER["ignore"])
+        prep.signatures = {}  # measured on the driver already
+        add_verdicts(prep, verdicts, [*_WORKER["checks"], *_WORKER["source_checks"]], _WORKER["ignore"])
     return prep
 
 

@@ -176,6 +176,6 @@ def test_a_copy_decided_beforehand_is_added_where_the_input_is_checked(tmp_path:
     worker.init_worker(Settings(apply=frozenset()), None)
     job = Job(tmp_path / "2.txt", "2")
     job.path.write_text(ARTICLE, encoding="utf-8")
-    prep = worker.prepare_copy(job, ("1.txt", "exact", 1.0))
+    prep = worker.prepare_decided(job, {"duplicate-record": ("1.txt", "exact", 1.0)})
     assert [f.evidence["first"] for f in prep.findings if f.check == "duplicate-record"] == ["1.txt"]
-    assert prep.signature is None
+    assert prep.signatures == {}

@@ -479,9 +479,10 @@ def run(
                     export.add_resumed(
                         out,
                         outcome.job.stem if record is None or settings.record_reports else "",  # no reports: no name
-                        outcome.job.key,
+                        outcome.job.file,
                         record and record.text,
                         outcome.output,
+                        outcome.job.record_id,
                     )
                 else:
                     export.add(outcome.export)
@@ -496,6 +497,8 @@ def run(
                         path_text(outcome.job.path),
                         outcome.job.stem,
                         outcome.error or "failed",
+                        outcome.job.file,
+                        outcome.job.record_id,
                     ),
                     position.get(path_text(outcome.job.path), len(position)),
                 )

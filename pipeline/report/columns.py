@@ -7,7 +7,7 @@ from typing import Any
 SEVERITIES = ("minor", "major", "critical")
 # Fixed columns, in order; per-check counts ``n_<check>`` follow, sorted by check id.
 COLUMNS = (
-    "input", "stem", "status", "error", "words",
+    "input", "file", "record", "stem", "status", "error", "words",
     "findings_before", *(f"{s}_before" for s in SEVERITIES),
     "findings_after", *(f"{s}_after" for s in SEVERITIES),
     "mqm_before", "mqm_after", "applied", "suggestions", "skipped",

@@ -50,11 +50,16 @@ def _reference_score(result: ArticleResult, prefix: str, when: str = "after") ->
     return None
 
 
-def summary_row(result: ArticleResult, stem: str) -> dict[str, Any]:
-    """The summary row of one processed article; ``n_<check>`` counts findings before repair."""
+def summary_row(result: ArticleResult, stem: str, file: str | None = None, record: str = "") -> dict[str, Any]:
+    """The summary row of one processed article; ``n_<check>`` counts findings before repair.
+    ``file``: the file it was read from (default: its input name); ``record``: its id in a
+    corpus (a PO message, an XLIFF unit), empty for a text file."""
     before, after = result.scores.before, result.scores.after
+    name = result.doc.path or result.doc.name
     row: dict[str, Any] = {
-        "input": result.doc.path or result.doc.name,
+        "input": name,
+        "file": name if file is None else file,
+        "record": record,
         "stem": stem,
         "status": "ok",
         "error": "",
@@ -85,10 +90,11 @@ def summary_row(result: ArticleResult, stem: str) -> dict[str, Any]:
     return row
 
 
-def error_row(input_path: str, stem: str, error: str) -> dict[str, Any]:
+def error_row(input_path: str, stem: str, error: str, file: str | None = None, record: str = "") -> dict[str, Any]:
     """The row of an article that could not be processed (unreadable, crashed)."""
     row: dict[str, Any] = dict.fromkeys(COLUMNS)
-    row.update(input=input_path, stem=stem, status="error", error=error)
+    row.update(input=input_path, file=input_path if file is None else file, record=record)
+    row.update(stem=stem, status="error", error=error)
     return row
 
 

@@ -44,6 +44,16 @@ class Job:
         """The job's name in the manifest (and the findings export)."""
         return path_text(self.path) if self.record is None else f"{path_text(self.path)}#{self.record.id}"
 
+    @property
+    def file(self) -> str:
+        """The file the input was read from (a corpus's, for a record)."""
+        return path_text(self.path)
+
+    @property
+    def record_id(self) -> str:
+        """The record's id in its corpus (a PO message, an XLIFF unit); empty for a text file."""
+        return "" if self.record is None else str(self.record.id)
+
     def input_hash(self) -> str | None:
         return _hash_or_none(self.path) if self.record is None else self.record.digest()
 

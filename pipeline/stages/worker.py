@@ -138,11 +138,13 @@ def finish_job(
     wants_export = settings.reports is None or "export" in settings.reports
     stem = job.stem if wants_reports else ""  # no reports written: nothing to link to
     export = (
-        rows_from_report({"findings": located(result.findings, result.doc.text)}, job.key, stem) if wants_export else []
+        rows_from_report({"findings": located(result.findings, result.doc.text)}, job.file, stem, job.record_id)
+        if wants_export
+        else []
     )
     return Outcome(
         job,
-        summary_row(result, stem),
+        summary_row(result, stem, job.file, job.record_id),
         None,
         [n for n in result.notices if not n.startswith(UNGUARDED)],
         worst,

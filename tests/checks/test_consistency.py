@@ -18,7 +18,7 @@ from pipeline.original.pair import pair_documents
         ("Open file", "  open   FILE. "),  # case, whitespace, end punctuation
         ("打开文件", "打开文件。"),  # CJK end punctuation
         ("ＯＫ，继续", "OK,继续"),  # full-width forms (NFKC)
-        ("It’s “new” – really", "It's \"new\" - really"),  # quotes and dashes
+        ("It’s “new” – really", 'It\'s "new" - really'),  # quotes and dashes
     ],
 )
 def test_the_same_segment_in_other_clothes(a: str, b: str) -> None:

@@ -105,7 +105,8 @@ def test_across_the_files_of_a_batch_and_with_two_workers(tmp_path: Path) -> Non
     found = _found(one.stdout)
     assert "title" not in found  # the first of its group: the reference
     assert "保存文件。" not in found  # rendered as its earlier twin now
-    assert found["另存为"] == [("inconsistent-source", [f"{tmp_path / 'b.po'}#保存文件"])]
+    po = tmp_path / "b.po"
+    assert found["另存为"] == [("inconsistent-source", [f"{po}#保存文件", f"{po}#保存文件。"])]
 
 
 def test_off_by_select_and_by_ignore(tmp_path: Path) -> None:

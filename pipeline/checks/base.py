@@ -121,9 +121,10 @@ class BatchCheck(Check):
     def find(self, doc: Document) -> Iterable[Finding]:
         return ()  # decided by pipeline.stages.batch from what ``measure`` gave
 
-    def measure(self, text: str, source: str | None) -> Any:
+    def measure(self, text: str, source: str | None, context: str | None = None) -> Any:
         """What the batch keeps of an input (its English ``text``, its original ``source`` if
-        known); None: the input is not compared."""
+        known, and what sets that original apart in its file, such as a PO ``msgctxt``);
+        None: the input is not compared."""
         raise NotImplementedError
 
     def anchor(self, doc: Document) -> Span:

@@ -91,7 +91,7 @@ class DuplicateRecord(BatchCheck):
                 raise ConfigurationError(f"{type(self).__name__}: {name} must be an integer >= {low}, got {n!r}")
         self._perms: tuple[Any, Any] | None = None
 
-    def measure(self, text: str, source: str | None) -> RecordSignature | None:
+    def measure(self, text: str, source: str | None, context: str | None = None) -> RecordSignature | None:
         return self.signature(text)
 
     def anchor(self, doc: Document) -> Span:

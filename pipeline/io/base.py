@@ -47,6 +47,9 @@ class Record:
     source: str | None = None
     key: str = ""  # the id as the input wrote it, its type included: 1 and "1" differ
     raw: Any = None  # the record as read (a line's bytes, a one-row Arrow slice): written back around the edits
+    # what tells two identical originals apart in the format (a PO message's msgctxt): the
+    # consistency checks group segments by their original in its context
+    context: str | None = None
 
     def digest(self) -> str:
         """Of everything that decides this record's output (for ``--resume``)."""

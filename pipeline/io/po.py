@@ -185,7 +185,8 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
                 "tqa_comment": message.tqa_comment,
                 "first_keyword": message.first_keyword,
             }
-            yield Record(rid, value, f"line {number}", place, source, f"s:{rid}")
+            context = parts["msgctxt"][0] if "msgctxt" in parts else None
+            yield Record(rid, value, f"line {number}", place, source, f"s:{rid}", context=context)
 
 
 def _escape(text: str) -> str:

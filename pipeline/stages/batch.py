@@ -61,8 +61,8 @@ class BatchIndex:
                 found[check_id] = verdict
         return found
 
-    def measure(self, text: str, source: str | None) -> dict[str, Any]:
-        return {check.id: check.measure(text, source) for check in self.checks}
+    def measure(self, text: str, source: str | None, context: str | None = None) -> dict[str, Any]:
+        return {check.id: check.measure(text, source, context) for check in self.checks}
 
 
 def batch_checks(checks: Iterable[Any]) -> list[BatchCheck]:
@@ -123,7 +123,8 @@ def remember(index: BatchIndex | None, jobs: Sequence[Job], encoding: str | None
         except (InputError, OSError):  # unreadable: it is compared with nothing, and nothing with it
             found.append({})
             continue
-        found.append(index.add(job.key, index.measure(text, source)))
+        context = job.record.context if job.record is not None else None
+        found.append(index.add(job.key, index.measure(text, source, context)))
     return found
 
 

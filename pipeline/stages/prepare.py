@@ -23,7 +23,10 @@ def prepare(
     source: Path | Document | None = None,
     source_checks: list[Any] | None = None,
     router: Router | None = None,
+    context: str | None = None,
 ) -> Prepared:
+    """Check and plan ``doc`` (with its original ``source``, if any); ``context``: what sets
+    the original apart in its file (a PO msgctxt), for the batch checks' measure."""
     findings = run_checks(doc, checks)
     pair, notices, original = None, [], None
     if doc.replaced:
@@ -52,7 +55,9 @@ def prepare(
     # the batch checks are decided across the batch (stages/batch.py): here only measured
     source_text = original.text if original is not None else None
     signatures = {
-        c.id: c.measure(doc.text, source_text) for c in (*checks, *(source_checks or ())) if isinstance(c, BatchCheck)
+        c.id: c.measure(doc.text, source_text, context)
+        for c in (*checks, *(source_checks or ()))
+        if isinstance(c, BatchCheck)
     }
     plan = make_plan(doc, findings, apply, router)
     return Prepared(doc, findings, plan, pair, notices=notices, hidden=hidden, signatures=signatures)

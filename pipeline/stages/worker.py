@@ -64,6 +64,7 @@ def prepare_job(job: Job) -> Prepared | str:
             source,
             _WORKER["source_checks"],
             _WORKER["router"],
+            job.record.context if job.record is not None else None,
         )
         prep.notices[:0] = warnings
         return prep

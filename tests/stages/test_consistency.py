@@ -10,49 +10,9 @@ from pathlib import Path
 from pipeline.checks.source.consistency import InconsistentTarget
 from pipeline.stages.consistency import ConsistencyIndex
 from tests.support import tqa
+from tests.support.bilingual import PO, XLIFF
 
 CONSISTENCY = "inconsistent-target,inconsistent-source,untranslated-segment"
-
-PO = """msgid ""
-msgstr ""
-"Content-Type: text/plain; charset=UTF-8\\n"
-
-msgid "保存文件"
-msgstr "Save the file"
-
-msgid "打开文件"
-msgstr "Open the file"
-
-msgid "保存文件。"
-msgstr "Store the file."
-
-msgid "另存为"
-msgstr "save the file"
-
-msgctxt "menu"
-msgid "打开文件"
-msgstr "open the FILE"
-
-msgid "%d"
-msgstr "%d"
-
-msgid "Annuler le téléchargement"
-msgstr "Annuler le téléchargement"
-"""
-
-XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
-<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
-  <file original="app.txt" source-language="zh-CN" target-language="en" datatype="plaintext">
-    <body>
-      <trans-unit id="title"><source>年度报告</source><target>Annual report</target></trans-unit>
-      <trans-unit id="intro"><source>欢迎</source><target>Welcome</target></trans-unit>
-      <trans-unit id="footer"><source>年度报告</source><target>Yearly report</target></trans-unit>
-      <trans-unit id="again"><source>年度总结</source><target>Annual Report</target></trans-unit>
-      <trans-unit id="third"><source>年度报告</source><target>Report of the year</target></trans-unit>
-    </body>
-  </file>
-</xliff>
-"""
 
 
 def _found(output: str) -> dict[str, list[tuple[str, list[str]]]]:
@@ -75,7 +35,8 @@ def test_a_po_file_names_the_earlier_segments(tmp_path: Path) -> None:
         "保存文件。": [("inconsistent-target", [f"{po}#保存文件"])],
         # "save the file" is "Save the file" in lower case: the same English for another original
         "另存为": [("inconsistent-source", [f"{po}#保存文件"])],
-        # "open the FILE" is "Open the file": consistent, not flagged; "%d" is not compared
+        # "open the FILE" is "Open the file": consistent, not flagged; "%d" is not compared;
+        # "Keep the file" renders 保存文件 in another msgctxt: another original
         "Annuler le téléchargement": [("untranslated-segment", ["Annuler", "téléchargement"])],
     }
     assert "the same original is translated differently in 1 earlier segment(s)" in tqa("check", po).stdout

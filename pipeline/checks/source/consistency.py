@@ -22,6 +22,11 @@ What counts as "the same" (``consistency_form``), and why:
 - quotes and dashes made plain, as ``duplicate-record`` does. Inner punctuation, numbers and
   placeholders are kept: "3 files" and "4 files" are different originals.
 
+An original's context in its file (a PO ``msgctxt``, ``Record.context``) is part of it for
+``inconsistent-target``: gettext gives one msgid two contexts precisely so that it can be
+translated two ways. For ``inconsistent-source`` it is not: one English for one msgid in two
+contexts is no disagreement.
+
 A segment whose original or English holds no letter outside placeholders, markup and URLs
 (a number, ``%d``, ``{0}``) is not compared: "%d" rendered as "%d" a hundred times says nothing.
 """
@@ -86,13 +91,17 @@ class _Consistency(BatchCheck, SourceCheck):
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         return ()  # decided across the batch from ``measure``
 
-    def measure(self, text: str, source: str | None) -> tuple[bytes, bytes] | None:
+    def measure(self, text: str, source: str | None, context: str | None = None) -> tuple[bytes, bytes] | None:
         if source is None:
             return None
         ours, theirs = digest(source), digest(text)
         if ours is None or theirs is None:
             return None
-        return (ours, theirs) if self.keyed_by == "source" else (theirs, ours)
+        if self.keyed_by != "source":
+            return theirs, ours
+        if context:  # a PO msgctxt: the same msgid in another context is another original
+            ours = hashlib.blake2b(ours + context.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        return ours, theirs
 
     def anchor(self, doc: Document) -> Span:
         return segment_span(doc)

@@ -5,6 +5,7 @@ of ``tqa check -j 1`` over the file (the checks dominate it).
 
     python bench/bilingual.py                        # 2,000 and 20,000 segments
     python bench/bilingual.py --sizes 200 --json bilingual.json --no-check
+    python bench/bilingual.py --sizes 2000 --ignore inconsistent-target,inconsistent-source,untranslated-segment
 
 Every segment is a sentence pair of tests/data/parallel with a number added to both sides, so
 every one is distinct and the original still matches.
@@ -82,8 +83,9 @@ def read_figures(fmt: str, path: Path) -> dict[str, float]:
     return {"segments": count, "read_per_cpu_s": round(count / max(best, 1e-9)), "read_peak_mib": peak / 2**20}
 
 
-def check_cpu(fmt: str, path: Path) -> float:
+def check_cpu(fmt: str, path: Path, ignore: str = "") -> float:
     extra = ["--source-field", "zh"] if fmt == "jsonl" else []
+    extra += ["--ignore", ignore] if ignore else []
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "check", str(path), "-j", "1", "--exit-zero", *extra],
@@ -101,6 +103,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="2000,20000")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--no-check", action="store_true", help="the readers alone")
+    parser.add_argument("--ignore", default="", help="checks tqa check leaves out (CHECK,...): what they cost")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,7 +111,7 @@ def main() -> None:
             for fmt, path in make_inputs(n, Path(tmp)).items():
                 row = {"format": fmt, "size": n, **read_figures(fmt, path)}
                 if not args.no_check:
-                    row["check_cpu_s"] = round(check_cpu(fmt, path), 2)
+                    row["check_cpu_s"] = round(check_cpu(fmt, path, args.ignore), 2)
                 results.append(row)
                 print(
                     f"{n:>7} {fmt:6} read {row['read_per_cpu_s']:>8} segments/CPU-s, peak {row['read_peak_mib']:6.1f} MiB"

@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -50,7 +51,8 @@ from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
 from pipeline.original.pair import SourcePair
 
-_END = regex.compile(r"[\s.!?:;…。！？：；]+$")
+_END = " .!?:;…。！？：；"  # sentence punctuation at the end, and the spaces between
+_MAYBE_CODE = regex.compile(r"[%{<&@:]|www\.")  # where a placeholder, markup or URL could be
 _LETTER = regex.compile(r"\p{L}")
 SHOWN = 3  # earlier segments named in the message; the evidence keeps up to ``NAMED``
 NAMED = 10
@@ -58,13 +60,15 @@ NAMED = 10
 
 def consistency_form(text: str) -> str:
     """``text`` as the consistency checks compare it (see the module docstring)."""
-    return _END.sub("", normalised(unicodedata.normalize("NFKC", text)))
+    return normalised(unicodedata.normalize("NFKC", text)).rstrip(_END)
 
 
+@lru_cache(maxsize=4)  # both checks measure the same two texts, one after the other
 def digest(text: str) -> bytes | None:
-    """The 16-byte digest of ``text``'s consistency form; None when it holds no letter."""
+    """The 16-byte digest of ``text``'s consistency form; None when it holds no letter
+    outside placeholders, markup and URLs."""
     form = consistency_form(text)
-    if not _LETTER.search(UNTRANSLATABLE.sub(" ", form)):
+    if not _LETTER.search(UNTRANSLATABLE.sub(" ", form) if _MAYBE_CODE.search(form) else form):
         return None
     return hashlib.blake2b(form.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 

@@ -52,6 +52,9 @@ def _untranslated(original: str, english: str, **options: object) -> list[str]:
         "%d fichiers supprimés",  # the placeholder aside, French
         "annuler",
         "Speichern unter",
+        # sentences: some of their words are frequent in English text too, English's own are missing
+        "El ministerio anunció ayer que las nuevas normas entrarán en vigor el próximo mes.",
+        "Das Ministerium hat gestern angekündigt, dass die neuen Regeln nächsten Monat in Kraft treten.",
     ],
 )
 def test_a_copied_segment_is_flagged(text: str) -> None:
@@ -81,6 +84,7 @@ def test_whitespace_differences_are_still_a_copy() -> None:
         "Tim Cook",
         "Open file",  # an English original
         "Common ocean birds are Brandt's Cormorant and the pelagic shag.",  # English with a rare word
+        "The photosynthetic dinoflagellates bioluminesce when agitated by waves.",  # and with many
         "中国",  # Chinese: untranslated and untranslated-source say it
         "",
     ],

@@ -17,7 +17,11 @@ legitimately the same in both languages, and these near misses are not flagged:
 
 What is left is flagged when it is at least ``min_foreign`` of the segment's words: a copy of
 ``Ouvrir le fichier`` or ``%d fichiers`` holds words English does not write, while an English
-sentence copied with a rare word or two ("pelagic") is English. The near miss this leaves: a
+sentence copied with a rare word or two ("pelagic") is English. A longer copy (``SENTENCE``
+words or more) is flagged from a fifth of foreign words when it holds none of English's own
+function words ("the", "of", "with", ...): a Spanish or German sentence shares many short
+words with English text ("el", "que", "de", capitalised nouns) but not those, while an
+English sentence full of rare terms always has them. The near miss this leaves: a
 one-word copy in capitals (``Annuler``) reads as a name and is not flagged; ``annuler`` is.
 
 A segment holding letters other than Latin ones (Chinese, Japanese, Korean, Cyrillic) is left
@@ -54,6 +58,13 @@ UNTRANSLATABLE = regex.compile(
 _NON_LATIN = regex.compile(r"[^\P{L}\p{Latin}]")  # a letter of any script but Latin
 _LETTERS = regex.compile(r"\p{L}+")
 _CODE = regex.compile(r"\d|[_./\\=:@#|<>]")  # a digit, or punctuation of code inside a token
+# English function words that the source languages tqa reads do not write as words of their
+# own ("in", "an", "was", "will", "on", "a" are German, French, Spanish or Italian words too)
+_ENGLISH = frozenset(
+    "the of and to is are were for with that this these those be been has have from by you your "
+    "it its not when which who what there their they our".split()
+)
+SENTENCE = 4  # words from which a copy is judged by its function words too
 _EDGE = regex.compile(r"^[\s.,;:!?'\"“”‘’()\[\]«»…-]+|[\s.,;:!?'\"“”‘’()\[\]«»…-]+$")  # sentence punctuation
 
 
@@ -90,7 +101,9 @@ class UntranslatedSegment(SourceCheck):
         if _NON_LATIN.search(text):
             return  # untranslated and untranslated-source say it, and where
         foreign, words = self.foreign_words(text)
-        if not foreign or len(foreign) < self.config["min_foreign"] * words:
+        share = len(foreign) / max(1, words)
+        english = any(w.lower() in _ENGLISH for w in _LETTERS.findall(text))
+        if not foreign or (share < self.config["min_foreign"] and (english or words < SENTENCE or share < 0.2)):
             return
         start = len(text) - len(text.lstrip())
         yield self.finding(

@@ -82,6 +82,7 @@ def _name_or_code(token: str) -> bool:
 class UntranslatedSegment(SourceCheck):
     id = "untranslated-segment"
     severity = Severity.MAJOR
+    needs = "the original (in any language; a copy in other letters than Latin is untranslated-source's)"
     description = "Segment whose English is its original unchanged (numbers, codes, names and English words aside)"
     # Zipf 3: once per million words. "bonjour" (2.8) and "xinhua" (2.8) fall below,
     # "paris" (4.8), "description" (4.7) and "shenzhen" (3.2) above.

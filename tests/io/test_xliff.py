@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline.io import Fields, Record, format_of, xliff
 from tests.support import tqa
 
@@ -215,3 +217,44 @@ def test_retranslation_per_segment_goes_as_for_jsonl_records_with_a_source_field
 
     assert rows(tmp_path / "xlf") == rows(tmp_path / "jsonl")
     assert sum(bool(row["suggestions"]) for row in rows(tmp_path / "xlf")) >= 2  # the flagged segments
+
+
+@pytest.mark.parametrize("name", ["a.xlf", "b.xliff"])
+def test_a_second_run_replaces_its_own_note_and_a_clean_unit_loses_it(tmp_path, name):
+    third = 'Click <ph id="1" dataRef="d1"/>here 7 times.'
+    doc = {
+        "a.xlf": V1.format(units=REPAIR.format(target=BAD) + NUMBER),
+        "b.xliff": V2.format(first=BAD, second="It grew by 7% last year.", third=third),
+    }[name]
+
+    def once(text: str, n: int) -> str:
+        folder = tmp_path / f"in{n}"
+        folder.mkdir()
+        (folder / name).write_text(text, encoding="utf-8")
+        run(folder, tmp_path / f"out{n}")
+        return (tmp_path / f"out{n}" / name).read_text(encoding="utf-8")
+
+    first = once(doc, 1)
+    assert first.count('"tqa"') == (1 if name == "a.xlf" else 2)
+    assert once(first, 2) == first  # tqa's own output as the input: nothing more to add
+
+    # the flagged segments fixed by hand: the next run takes tqa's notes away (and a <notes> it added)
+    third = once(first.replace("by 7%", "by 5%").replace("here 7 times", "here"), 3)
+    if name == "a.xlf":
+        assert third == V1.format(units=REPAIR.format(target=FIXED) + NUMBER).replace("by 7%", "by 5%").replace(
+            'state="translated">It grew', 'state="needs-review-translation">It grew'
+        )  # the state stays: tqa does not know who set it
+    else:
+        assert "tqa:" not in third.replace('subState="tqa:needs-review"', "") and "<notes><" not in third
+        assert third.count("<notes>") == 1  # the author's
+
+
+def test_a_utf_16_document_is_read_and_written_back_in_utf_16(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    doc = V1.format(units=REPAIR.format(target=BAD)).replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    (src / "app.xlf").write_bytes(doc.replace("\n", "\r\n").encode("utf-16"))
+    assert [r.text for r in records(src / "app.xlf")][-1] == BAD
+    run(src, tmp_path / "out")
+    out = (tmp_path / "out" / "app.xlf").read_bytes()
+    assert out == doc.replace(BAD, FIXED).replace("\n", "\r\n").encode("utf-16")

@@ -180,7 +180,7 @@ InputFormatOpt = Annotated[
         "--input-format",
         rich_help_panel="Input",
         metavar="FORMAT",
-        help="Read every input as: jsonl, csv, tsv, parquet, html, po, xliff or text (default: from the file name).",
+        help="Read every input as: jsonl, csv, tsv, parquet, html, po, xliff, tmx or text (default: from the file name).",
         show_default=False,
     ),
 ]

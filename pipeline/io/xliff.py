@@ -37,6 +37,7 @@ from pipeline.io.xmltext import (
     escape,
     indent,
     placed,
+    removal,
     repairs,
     set_attribute,
     start_tag_end,
@@ -52,7 +53,6 @@ NAMESPACES = {
 CODES = frozenset({"ph", "bpt", "ept", "it", "x", "bx", "ex", "sc", "ec", "sm", "em", "cp"})  # no text of theirs
 REVIEW_1 = "needs-review-translation"
 SUBSTATE = "tqa:needs-review"
-_WS_AFTER = re.compile(rb"\r?\n?[ \t]*")
 
 
 class _Scanner(TextScanner):
@@ -203,19 +203,6 @@ def _note_place(unit: dict[str, Any], segment: dict[str, Any], target: Content, 
 def _prefix(data: bytes, tag_start: int) -> str:
     name = re.match(rb"</?([^\s/>]+)", data[tag_start:]).group(1).decode()  # type: ignore[union-attr]
     return name.rpartition(":")[0] + ":" if ":" in name else ""
-
-
-def removal(data: bytes, start: int, end: int, after: bool = False) -> tuple[int, int, bytes]:
-    """The splice that removes ``data[start:end]`` (an element tqa added) with the line break
-    and indentation that came with it: before it, or ``after`` it."""
-    if after:
-        return start, _WS_AFTER.match(data, end).end(), b""  # type: ignore[union-attr]
-    at = start
-    while at and data[at - 1] in b" \t":
-        at -= 1
-    if at and data[at - 1] == 0x0A:  # "\n"
-        at -= 2 if at > 1 and data[at - 2] == 0x0D else 1
-    return at, end, b""
 
 
 class Writer(BaseWriter):

@@ -16,6 +16,7 @@ from pipeline.io.html import Piece, raw_span
 
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
 _TAG_END = re.compile(rb"\"[^\"]*\"|'[^']*'|/?>")
+_WS_AFTER = re.compile(rb"\r?\n?[ \t]*")
 
 
 class Content:
@@ -188,6 +189,19 @@ def indent(data: bytes, at: int) -> bytes:
 def element_end(data: bytes, end_tag: int) -> int:
     """After the '>' of the end tag at ``data[end_tag]`` (``</x>``, ``</x >``)."""
     return data.index(b">", end_tag) + 1
+
+
+def removal(data: bytes, start: int, end: int, after: bool = False) -> tuple[int, int, bytes]:
+    """The splice that removes ``data[start:end]`` (an element tqa added) with the line break
+    and indentation that came with it: before it, or ``after`` it."""
+    if after:
+        return start, _WS_AFTER.match(data, end).end(), b""  # type: ignore[union-attr]
+    at = start
+    while at and data[at - 1] in b" \t":
+        at -= 1
+    if at and data[at - 1] == 0x0A:  # "\n"
+        at -= 2 if at > 1 and data[at - 2] == 0x0D else 1
+    return at, end, b""
 
 
 def as_utf8(data: bytes) -> tuple[bytes, str | None]:

@@ -12,6 +12,7 @@ from typing import Any
 from pipeline.core.result import ArticleResult
 from pipeline.io import CorpusError, Fields, Malformed, Record, UnreadableInput, format_of, module
 from pipeline.report.json_report import edit_dict, landed_at
+from pipeline.report.summary import BATCH_FILES
 from pipeline.stages.job import Job, Outcome
 
 _UNSAFE = re.compile(r"[^\w.-]+")
@@ -237,6 +238,8 @@ class CorpusWriters:
             target = out_dir / corpus.path.name
             if target.resolve() == corpus.path.resolve():
                 raise CorpusError(f"{corpus.path}: --out would overwrite the input; choose another folder")
+            if corpus.path.name.lower() in BATCH_FILES:
+                raise CorpusError(f"{corpus.path}: would be written over by the batch's {target}; rename it")
             if names.setdefault(corpus.path.name, corpus.path) != corpus.path:
                 raise CorpusError(
                     f"{corpus.path} and {names[corpus.path.name]} would both be written to {target}; run them apart"

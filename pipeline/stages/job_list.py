@@ -63,7 +63,7 @@ def list_files(paths: list[Path] | None, exclude: list[Path] = (), paths_from: P
         raise InputListError(str(err)) from None
     if not files:
         raise InputListError(
-            "no input files found (looked for .txt, .md and .text files and corpora: .jsonl, .ndjson, .csv, .tsv, .parquet, .html)"
+            "no input files found (looked for .txt, .md and .text files and corpora: .jsonl, .ndjson, .csv, .tsv, .parquet, .html, .po, .xlf, .xliff, .tmx)"
         )
     return files
 

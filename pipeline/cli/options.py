@@ -170,7 +170,8 @@ SourceOpt = Annotated[
         metavar="FILE|DIR",
         rich_help_panel="Input",
         help="The Chinese original: a file (one input) or a folder of originals named like the inputs "
-        "(article.zh.txt beside article.en.txt is found without it).",
+        "(article.zh.txt beside article.en.txt is found without it). For parallel text (corpus.en), "
+        "the line-aligned original (corpus.zh beside it is found without it).",
     ),
 ]
 
@@ -180,7 +181,7 @@ InputFormatOpt = Annotated[
         "--input-format",
         rich_help_panel="Input",
         metavar="FORMAT",
-        help="Read every input as: jsonl, csv, tsv, parquet, html, po, xliff, tmx or text (default: from the file name).",
+        help="Read every input as: jsonl, csv, tsv, parquet, html, po, xliff, tmx, parallel or text (default: from the file name).",
         show_default=False,
     ),
 ]

@@ -31,6 +31,7 @@ class Fields:
     source: str | None = None  # the Chinese original, stored beside the English
     cleaned: str | None = None  # write the cleaned text here and keep the text field as it was
     markers: bool = True  # bilingual files: mark segments with findings the way the format does (--no-markers)
+    original: Path | None = None  # parallel text: the original's file or folder (--source)
 
 
 class UnreadableInput(CorpusError):

@@ -8,7 +8,7 @@ The header, untranslated and obsolete (``#~``) messages are not records and stay
 Written back by splicing into the file as read: only the characters of a repaired ``msgstr`` change
 (inside its quoted strings, so its line wrapping stays), and a message with findings tqa did not
 resolve gets the ``fuzzy`` flag and a ``# tqa: <check ids>`` translator comment (``Fields.markers``
-off: neither). ``fuzzy`` keeps the translation out of the compiled catalogue until someone looks,
+off: neither); a later run replaces that comment, or removes it when the message is clean. ``fuzzy`` keeps the translation out of the compiled catalogue until someone looks,
 which is what it is for. A small reader of PO's string syntax is used, not polib, because
 splicing needs where each character of a string is in the file, and polib keeps only the values.
 """
@@ -226,6 +226,7 @@ class Writer(BaseWriter):
         self.text: str | None = None  # decoded when a first repair needs it
         self.edits: list[tuple[int, int, str]] = []
         self.flagged: dict[int, tuple[dict[str, Any], set[str]]] = {}
+        self.stale: dict[int, tuple[int, int]] = {}  # messages clean now, with a comment of an earlier run
 
     def write(self, record: Record, output: dict[str, Any]) -> list[str]:
         tqa = output["tqa"]
@@ -239,10 +240,15 @@ class Writer(BaseWriter):
             checks.add("error")
         if checks and self.fields.markers:
             self.flagged.setdefault(record.fields["message"], (record.fields, set()))[1].update(checks)
+        elif self.fields.markers and record.fields["tqa_comment"]:  # clean now: an earlier run's comment goes
+            self.stale[record.fields["message"]] = record.fields["tqa_comment"]
         return [f"{len(refused)} repair(s) not written back: they overlap another"] if refused else []
 
-    def _markers(self, newline: str) -> list[tuple[int, int, str]]:
+    def _markers(self, text: str, newline: str) -> list[tuple[int, int, str]]:
         out = []
+        for message, (a, b) in self.stale.items():
+            if message not in self.flagged:  # a plural form of it may still be flagged
+                out.append((a, b + (2 if text.startswith("\r\n", b) else 1), ""))
         for place, checks in self.flagged.values():
             comment = f"# tqa: {', '.join(sorted(checks))}"
             if place["tqa_comment"]:
@@ -262,10 +268,10 @@ class Writer(BaseWriter):
         pass  # the whole file is written from its bytes at ``commit``
 
     def commit(self) -> Path:
-        if self.edits or self.flagged:
+        if self.edits or self.flagged or self.stale:
             text, encoding = _decode(self.data)
             newline = "\r\n" if "\r\n" in text[:4096] else "\n"
-            self.out.file.write(spliced(text, self.edits + self._markers(newline)).encode(encoding))
+            self.out.file.write(spliced(text, self.edits + self._markers(text, newline)).encode(encoding))
         else:
             self.out.file.write(self.data)
         return self.out.commit()

@@ -81,6 +81,15 @@ def test_a_repair_changes_only_the_msgstr_and_the_markers(tmp_path):
     again = run(out, tmp_path / "again")  # a second run replaces its comment rather than adding one
     assert (tmp_path / "again" / "app.po").read_text(encoding="utf-8") == want, again.output
 
+    # the message fixed by hand: the next run takes its comment away (fuzzy stays: a person clears it)
+    fixed = tmp_path / "fixed"
+    fixed.mkdir()
+    (fixed / "app.po").write_text(want.replace("by 7%", "by 5%"), encoding="utf-8")
+    run(fixed, tmp_path / "fixed-out")
+    assert (tmp_path / "fixed-out" / "app.po").read_text(encoding="utf-8") == want.replace("by 7%", "by 5%").replace(
+        "# tqa: number-mismatch\n", ""
+    )
+
     bare = run(src, tmp_path / "bare", "--no-markers")
     assert bare.exit_code in (0, 1)
     assert (tmp_path / "bare" / "app.po").read_text(encoding="utf-8") == want.replace(

@@ -2,7 +2,8 @@
 
 A message with a non-empty ``msgstr`` is one record: its text the ``msgstr``, its original the
 ``msgid`` (``msgid_plural`` for ``msgstr[1]`` and beyond, each plural form its own record), its id
-the ``msgid`` (``msgctxt`` and an EOT before it, gettext's own key; ``[n]`` after a plural form).
+the ``msgid`` (``msgctxt|msgid`` with a context; ``[n]`` after a plural form); its key, which tells
+records apart, has gettext's EOT in place of the bar, so a ``|`` in a msgid cannot make two alike.
 The header, untranslated and obsolete (``#~``) messages are not records and stay as they are.
 
 Written back by splicing into the file as read: only the characters of a repaired ``msgstr`` change
@@ -165,16 +166,16 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
         parts = message.parts
         if message.obsolete or "msgid" not in parts or not parts["msgid"][0]:
             continue  # the header, or not a message
-        key = parts["msgid"][0]
-        if "msgctxt" in parts:
-            key = parts["msgctxt"][0] + "\x04" + key
+        key = shown = parts["msgid"][0]
+        if "msgctxt" in parts:  # the key is gettext's own (an EOT between); the id people read has a bar
+            key, shown = parts["msgctxt"][0] + "\x04" + key, parts["msgctxt"][0] + "|" + key
         plural = "msgid_plural" in parts
         for name, (value, quotes, end, number) in parts.items():
             if not name.startswith("msgstr") or not value:
                 continue
             n = int(name[7:-1]) if name.endswith("]") else 0
             source = parts["msgid_plural"][0] if plural and n >= 1 else parts["msgid"][0]
-            rid = f"{key}[{n}]" if plural else key
+            rid, rkey = (f"{shown}[{n}]", f"{key}[{n}]") if plural else (shown, key)
             place = {
                 "message": message.start,
                 "quotes": quotes,  # the writer finds each character from here: lighter than keeping them
@@ -185,7 +186,7 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
                 "tqa_comment": message.tqa_comment,
                 "first_keyword": message.first_keyword,
             }
-            yield Record(rid, value, f"line {number}", place, source, f"s:{rid}")
+            yield Record(rid, value, f"line {number}", place, source, f"s:{rkey}")
 
 
 def _escape(text: str) -> str:

@@ -161,3 +161,36 @@ def test_a_file_that_is_not_tmx_is_named_and_written_back_unchanged(tmp_path):
     assert "cut.tmx: file: written back unprocessed: not XML" in result.output
     assert "other.tmx: file: written back unprocessed: not TMX" in result.output
     assert (tmp_path / "out" / "cut.tmx").read_bytes() == cut
+
+
+def test_a_memory_named_like_the_batch_s_own_tmx_is_refused_for_run(tmp_path):
+    path = tmp_path / "retranslations.tmx"
+    path.write_text(DOC.format(units=NUMBER), encoding="utf-8")
+    result = run(path, tmp_path / "out")
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "would be written over by the batch's" in result.output and "rename it" in result.output
+    assert tqa("check", path).exit_code == 1  # checking it is fine: nothing is written
+
+
+def test_retranslation_per_unit_goes_as_for_jsonl_records_with_a_source_field(tmp_path, tiny_model_dir):
+    import json
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "mem.tmx").write_text(DOC.format(units=REPAIR.format(target=BAD) + NUMBER), encoding="utf-8")
+    pairs = [(r.id, r.source, r.text) for r in records(src / "mem.tmx")]
+    (src / "mem.jsonl").write_text(
+        "".join(json.dumps({"id": i, "zh": zh, "text": en}) + "\n" for i, zh, en in pairs), encoding="utf-8"
+    )
+    args = ("-j", "1", "--model", tiny_model_dir, "--max-length", "48", "--no-guard", "--no-cache")
+    one = tqa("run", src / "mem.tmx", "--out", tmp_path / "tmx", *args)
+    two = tqa("run", src / "mem.jsonl", "--out", tmp_path / "jsonl", "--source-field", "zh", *args)
+    assert one.exit_code == two.exit_code, one.output + two.output
+    cleaned = {json.loads(line)["id"]: json.loads(line)["text"] for line in (tmp_path / "jsonl" / "mem.jsonl").open()}
+    assert {r.id: r.text for r in records(tmp_path / "tmx" / "mem.tmx")} == cleaned
+
+    def rows(out: Path) -> list[dict[str, object]]:
+        lines = (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()
+        return [{k: v for k, v in json.loads(line).items() if k != "input"} for line in lines]
+
+    assert rows(tmp_path / "tmx") == rows(tmp_path / "jsonl")

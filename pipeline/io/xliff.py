@@ -15,7 +15,7 @@ byte for byte. A segment with findings tqa did not resolve is marked for review 
 off: not): 1.2 ``state="needs-review-translation"`` on the target; 2.x ``state="translated"`` and
 ``subState="tqa:needs-review"`` on the segment; both a ``<note>`` on the unit with the findings.
 The note is tqa's own (``from="tqa"``, 2.x ``category="tqa"``): a later run replaces it, or
-removes it when the unit is clean, rather than adding another. A UTF-16 document is read and
+removes it when the unit is clean (and 2.x's ``subState``), rather than adding another. A UTF-16 document is read and
 written back in UTF-16 (``xmltext.as_utf8``); the shared scanning is in ``xmltext``.
 """
 
@@ -53,6 +53,7 @@ NAMESPACES = {
 CODES = frozenset({"ph", "bpt", "ept", "it", "x", "bx", "ex", "sc", "ec", "sm", "em", "cp"})  # no text of theirs
 REVIEW_1 = "needs-review-translation"
 SUBSTATE = "tqa:needs-review"
+_SUBSTATE = re.compile(rb"\s+subState\s*=\s*[\"']tqa:needs-review[\"']")
 
 
 class _Scanner(TextScanner):
@@ -226,6 +227,11 @@ class Writer(BaseWriter):
             findings.append({"check": "error", "message": str(tqa["error"])})
         if findings and self.fields.markers:
             self._mark(record, findings)
+        elif self.fields.markers and place["version"] == 2:  # clean now: an earlier run's subState goes
+            s = place["segment"]
+            mine = _SUBSTATE.search(self.data, s["start"], s["tag_end"])
+            if mine:
+                self.edits.append((mine.start(), mine.end(), b""))
         if place["tqa_notes"] and self.fields.markers:
             self.stale[place["unit"]] = place
         return [f"{len(refused)} repair(s) not written back: they touch inline markup"] if refused else []

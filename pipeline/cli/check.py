@@ -27,12 +27,14 @@ from pipeline.cli.options import (
     SelectOpt,
     SourceFieldOpt,
     SourceOpt,
+    StorageOpt,
     TextFieldOpt,
     encoding_option,
     ignore_list,
     report_malformed,
     report_unreadable,
     run_config,
+    storage_options,
     usage_errors,
 )
 from pipeline.core.findings import Severity
@@ -92,6 +94,7 @@ def check(
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
     source_field: SourceFieldOpt = None,
+    storage: StorageOpt = None,
 ) -> None:
     """Find defects and print them; change nothing. `tqa check -` checks text on standard input.
 
@@ -103,6 +106,7 @@ def check(
     from pipeline.report.check_output import JsonOutput, TextOutput
     from pipeline.report.run_summary import fail_on_line, misfit_line
 
+    storage_options(storage)
     cfg = run_config(config, glossary, ignore, select, skip)
     ignore_list(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     fail_on = None if exit_zero else fail_on or cfg.fail_on or Severity.MINOR

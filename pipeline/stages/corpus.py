@@ -13,6 +13,7 @@ from pipeline.core.result import ArticleResult
 from pipeline.io import CorpusError, Fields, Malformed, Record, UnreadableInput, format_of, module
 from pipeline.report.json_report import edit_dict, landed_at
 from pipeline.stages.job import Job, Outcome
+from pipeline.util.storage import location
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -122,7 +123,7 @@ def split_inputs(
     it is left out); ``CorpusError`` for one that cannot be used as given. ``named``: the
     paths the command line gave; a file found in a folder that lacks the fields is not
     taken for a corpus (a term list, a table), but left out with a line too."""
-    given = {Path(p) for p in named} if named is not None else None
+    given = {location(p) for p in named} if named is not None else None
     texts: list[Path] = []
     corpora: list[Corpus] = []
     unreadable: list[str] = []

@@ -1,0 +1,432 @@
+"""Where inputs and outputs live: a local path, or an fsspec URL (``s3://``, ``gs://``,
+``hf://datasets/...``, ``memory://``).
+
+A URL becomes a ``RemotePath``: the handful of ``pathlib.Path`` methods the pipeline
+calls on an input (``name``, ``exists``, ``is_dir``, ``open``, ``read_bytes``, ...),
+answered by the URL's fsspec file system. It pickles as its URL, so a Ray task reads its
+input from the store itself. A local path never reaches fsspec: ``location`` hands it back
+as the ``Path`` it was, and fsspec is imported only when a URL is met.
+
+Credentials are fsspec's: the store's own environment (``AWS_ACCESS_KEY_ID``,
+``AWS_ENDPOINT_URL``, ``~/.aws``, ``HF_TOKEN``), fsspec's configuration (``FSSPEC_S3_KEY``,
+``FSSPEC_S3``, ``~/.config/fsspec``), or ``--storage-option`` (``storage_options``). They are
+never printed: every message about a store goes through ``scrub``.
+
+A remote ``--out`` is written by the run into a local staging folder and uploaded when the
+run ends (``OutputPlace``): each object appears whole (an S3 PUT is all or nothing), the
+manifest last, so ``--resume`` never trusts a report that is not there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+_URL = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]+)://")
+# what ``Path("s3://bucket/key")`` makes of a URL (Typer hands PATH arguments over as Paths)
+_FOLDED = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]+):/(?!/)")
+# the package each common protocol needs, for the message when it is missing
+_PACKAGES = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "adlfs", "abfs": "adlfs"}
+ENV_OPTIONS = "TQA_STORAGE_OPTIONS"  # --storage-option, as JSON, for worker processes too
+LOCK_NAME = ".tqa.lock"  # the remote lock marker, named like the local lock file
+
+
+class StorageError(OSError):
+    """A store that cannot be used as asked (unknown protocol, missing package, no access);
+    ``str`` is one line, without credentials."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.strerror = message
+
+    def __str__(self) -> str:
+        return self.strerror
+
+
+def location(value: str | os.PathLike[str]) -> Any:
+    """``value`` as tqa opens it: a ``RemotePath`` for a URL, else the local ``Path``."""
+    if isinstance(value, RemotePath):
+        return value
+    name = os.fspath(value)
+    url = remote_url(name)
+    if url is None:
+        return value if isinstance(value, Path) else Path(name)
+    if url.startswith(("file://", "FILE://")):
+        return Path(url[len("file://") :])
+    return RemotePath(url)
+
+
+def remote_url(name: str) -> str | None:
+    """The URL ``name`` spells (also as ``Path`` folded it: ``s3:/bucket``), or None for a local path."""
+    if _URL.match(name):
+        return name
+    folded = _FOLDED.match(name)
+    if folded and not os.path.lexists(name.split("/", 1)[0]):  # a local folder named "s3:" stays one
+        return f"{folded[1]}://{name[folded.end() :]}"
+    return None
+
+
+def as_remote(path: str | os.PathLike[str]) -> RemotePath | None:
+    """The ``RemotePath`` behind ``path``, or None for a local file (the usual case: one regex)."""
+    if isinstance(path, RemotePath):
+        return path
+    url = remote_url(os.fspath(path))
+    return RemotePath(url) if url is not None and not url.lower().startswith("file://") else None
+
+
+def is_remote(path: Any) -> bool:
+    return as_remote(path) is not None
+
+
+def set_options(pairs: Iterable[str]) -> None:
+    """``--storage-option KEY=VALUE`` (repeatable): keyword arguments of the store's fsspec
+    file system; kept in the environment so worker processes open stores the same way."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise StorageError(f"--storage-option {key.strip() or pair!r}: expected KEY=VALUE")
+        options[key.strip()] = _value(value)
+    if options:
+        os.environ[ENV_OPTIONS] = json.dumps(options)
+
+
+def _value(text: str) -> Any:
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def storage_options() -> dict[str, Any]:
+    raw = os.environ.get(ENV_OPTIONS)
+    return json.loads(raw) if raw else {}
+
+
+def _secrets() -> list[str]:
+    """Values that must never reach a message: the options given and the usual credential variables."""
+    values = [v for v in storage_options().values() if isinstance(v, str)]
+    for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID", "HF_TOKEN", "FSSPEC_S3_SECRET"):
+        if os.environ.get(name):
+            values.append(os.environ[name])
+    return [v for v in values if len(v) >= 4]
+
+
+def scrub(text: str) -> str:
+    """``text`` on one line with every known secret, and a URL's ``user:password@``, hidden."""
+    text = re.sub(r"(://)[^/@\s]+@", r"\1***@", text)
+    for secret in sorted(_secrets(), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return " ".join(text.split())
+
+
+def describe(err: BaseException) -> str:
+    """One line for a store's failure: the reason, not the client library's traceback."""
+    if isinstance(err, StorageError):
+        return str(err)
+    if isinstance(err, FileNotFoundError):
+        return "no such file, folder or bucket"
+    if isinstance(err, PermissionError):
+        return "permission denied (check the store's credentials)"
+    reason = getattr(err, "strerror", None) or str(err) or type(err).__name__
+    return scrub(str(reason))
+
+
+_FILESYSTEMS: dict[tuple[str, str], Any] = {}
+
+
+def filesystem(protocol: str) -> Any:
+    """The fsspec file system for ``protocol`` (one per process and set of options)."""
+    options = storage_options()
+    key = (protocol, json.dumps(options, sort_keys=True))
+    if key not in _FILESYSTEMS:
+        try:
+            import fsspec
+        except ImportError:
+            raise StorageError(f"{protocol}:// needs fsspec: pip install 'tqa[remote]'") from None
+        try:
+            _FILESYSTEMS[key] = fsspec.filesystem(protocol, **options)
+        except ImportError:
+            package = _PACKAGES.get(protocol, "the fsspec implementation for it")
+            extra = " 'tqa[remote]'" if package == "s3fs" else f" {package}"
+            raise StorageError(f"{protocol}:// needs {package}: pip install{extra}") from None
+        except ValueError as err:
+            if "known" in str(err).lower():
+                raise StorageError(
+                    f"{protocol}:// is not a storage protocol tqa knows (fsspec has none by that name)"
+                ) from None
+            raise StorageError(f"{protocol}://: {scrub(str(err))}") from None
+        except TypeError as err:  # a --storage-option the file system does not take
+            raise StorageError(f"{protocol}://: --storage-option: {scrub(str(err))}") from None
+    return _FILESYSTEMS[key]
+
+
+def _failing(call: Any) -> Any:
+    """A store's exceptions as ``OSError``s with one scrubbed line, so every caller's existing
+    ``except OSError`` gives the user one line and no traceback."""
+
+    def wrapped(self: RemotePath, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(self, *args, **kwargs)
+        except StorageError:
+            raise
+        except FileNotFoundError:
+            raise FileNotFoundError(2, "no such file, folder or bucket", self.url) from None
+        except PermissionError:
+            raise PermissionError(13, "permission denied (check the store's credentials)", self.url) from None
+        except IsADirectoryError:
+            raise
+        except Exception as err:  # botocore's and aiohttp's errors are not OSErrors
+            raise StorageError(f"{self.url}: {describe(err)}") from None
+
+    return wrapped
+
+
+class RemotePath:
+    """A file or folder in an fsspec store, named by its URL; the ``Path`` methods tqa uses."""
+
+    __slots__ = ("url", "protocol")
+
+    def __init__(self, url: str) -> None:
+        protocol, _, rest = url.partition("://")
+        self.protocol = protocol.lower()
+        # one spelling per object: file systems list keys with or without a leading "/" (memory://)
+        self.url = f"{self.protocol}://{rest.strip('/')}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RemotePath, (self.url,))  # the URL only: a worker opens the store itself
+
+    def __fspath__(self) -> str:
+        return self.url
+
+    def __str__(self) -> str:
+        return self.url
+
+    def __repr__(self) -> str:
+        return f"RemotePath({scrub(self.url)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RemotePath) and other.url == self.url
+
+    def __lt__(self, other: object) -> bool:
+        return str(self) < str(other)
+
+    def __hash__(self) -> int:
+        return hash(self.url)
+
+    def __truediv__(self, name: str) -> RemotePath:
+        return RemotePath(f"{self.url.rstrip('/')}/{name}")
+
+    def _child(self, key: str) -> RemotePath:
+        return RemotePath(f"{self.protocol}://{key}")
+
+    @property
+    def key(self) -> str:
+        """The path inside the store (bucket and key for S3)."""
+        return self.url.split("://", 1)[1]
+
+    @property
+    def name(self) -> str:
+        return self.key.rstrip("/").rsplit("/", 1)[-1]
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.name).suffix
+
+    @property
+    def parent(self) -> RemotePath:
+        head = self.key.rstrip("/").rsplit("/", 1)[0] if "/" in self.key.rstrip("/") else ""
+        return RemotePath(f"{self.protocol}://{head}")
+
+    @property
+    def fs(self) -> Any:
+        return filesystem(self.protocol)
+
+    def resolve(self) -> RemotePath:
+        return self
+
+    absolute = resolve
+
+    def is_symlink(self) -> bool:
+        return False
+
+    def relative_to(self, other: RemotePath) -> str:
+        prefix = other.url.rstrip("/") + "/"
+        if not isinstance(other, RemotePath) or not self.url.startswith(prefix):
+            raise ValueError(f"{self} is not under {other}")
+        return self.url[len(prefix) :]
+
+    @_failing
+    def exists(self) -> bool:
+        return bool(self.fs.exists(self.key))
+
+    @_failing
+    def is_dir(self) -> bool:
+        return bool(self.fs.isdir(self.key))
+
+    @_failing
+    def is_file(self) -> bool:
+        return bool(self.fs.isfile(self.key))
+
+    @_failing
+    def size(self) -> int:
+        info = self.fs.info(self.key)
+        if info.get("type") == "directory":
+            raise IsADirectoryError(21, "Is a directory", self.url)
+        return int(info.get("size") or 0)
+
+    @_failing
+    def open(self, mode: str = "rb", **kwargs: Any) -> IO[Any]:
+        return self.fs.open(self.key, mode, **kwargs)
+
+    @_failing
+    def read_bytes(self) -> bytes:
+        with self.fs.open(self.key, "rb") as f:
+            return f.read()
+
+    @_failing
+    def read_limited(self, max_bytes: int) -> bytes:
+        """At most ``max_bytes + 1`` bytes: one past the limit tells the caller it is over."""
+        self.size()  # a folder, or a missing object, is named before any read
+        with self.fs.open(self.key, "rb") as f:
+            return f.read(max_bytes + 1)
+
+    @_failing
+    def iterdir(self) -> Iterator[RemotePath]:
+        return iter(sorted(self._child(k) for k in self.fs.ls(self.key, detail=False)))
+
+    @_failing
+    def files(self) -> list[RemotePath]:
+        """Every file under this folder, sorted by URL (a store has no links to follow)."""
+        found = self.fs.find(self.key, withdirs=False)
+        return sorted(self._child(k) for k in found)
+
+    @_failing
+    def glob(self, pattern: str) -> list[RemotePath]:
+        return sorted(self._child(k) for k in self.fs.glob(pattern.split("://", 1)[1]))
+
+
+def open_binary(path: Any) -> IO[bytes]:
+    """``open(path, "rb")`` for a local file (the same call as before), the store's for a URL."""
+    remote = as_remote(path)
+    return open(path, "rb") if remote is None else remote.open("rb")
+
+
+# --- a remote --out -------------------------------------------------------------------------
+
+
+def _failing_place(call: Any) -> Any:
+    def wrapped(self: OutputPlace, *args: Any) -> Any:
+        try:
+            return call(self, *args)
+        except StorageError:
+            raise
+        except Exception as err:
+            raise StorageError(f"--out {self.target}: {describe(err)}") from None
+
+    return wrapped
+
+
+class OutputPlace:
+    """Where a run writes (``local``) and where its outputs end up (``target``). For a local
+    ``--out`` they are the same folder and nothing more happens; for a URL ``local`` is a
+    staging folder, filled from the store for ``--resume`` and uploaded by ``publish``."""
+
+    def __init__(self, target: Any, resume: bool = False) -> None:
+        self.target = location(target)
+        self.remote = isinstance(self.target, RemotePath)
+        self._staging: tempfile.TemporaryDirectory[str] | None = None
+        self.local: Path = self.target if not self.remote else Path()
+        if self.remote:
+            if self.target.is_file():
+                raise StorageError(f"--out {self.target}: exists and is not a folder")
+            self._staging = tempfile.TemporaryDirectory(prefix="tqa-out-")
+            self.local = Path(self._staging.name)
+            if resume and self.target.exists():  # the manifest and the reports it lists
+                self._download()
+
+    @_failing_place
+    def _download(self) -> None:
+        fs, root = self.target.fs, self.target.key
+        for key in fs.find(root, withdirs=False):
+            relative = key.strip("/")[len(root.strip("/")) + 1 :]
+            if relative == LOCK_NAME:
+                continue
+            dest = self.local / relative
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fs.get_file(key, str(dest))
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """A marker object for a remote ``--out``: a second run is refused while it is there.
+        A store has no atomic create-if-absent that every backend offers, so two runs started
+        in the same second can both pass; a run that was killed leaves it, and the message
+        says to delete it."""
+        if not self.remote:
+            yield
+            return
+        marker = self.target / LOCK_NAME
+        if marker.exists():
+            raise StorageError(
+                f"--out {self.target}: another tqa run is writing there ({marker} exists;"
+                " delete it if no run is, e.g. after a killed one)"
+            )
+        _put_bytes(marker, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n".encode())
+        try:
+            yield
+        finally:
+            try:
+                _failing(lambda p: p.fs.rm_file(p.key))(marker)
+            except OSError:
+                pass
+
+    def publish(self, last: Iterable[str] = ()) -> list[tuple[str, str]]:
+        """Upload what the run wrote; ``last`` (the manifest) after everything else, so a
+        reader of the manifest finds every report it lists. (target, reason) per failure."""
+        if not self.remote:
+            return []
+        from pipeline.util.outlock import LOCK_NAME as LOCAL_LOCK
+
+        late = set(last)
+        files = sorted(
+            p
+            for p in self.local.rglob("*")
+            if p.is_file() and p.name != LOCAL_LOCK and not (p.name.startswith(".tqa-") and p.name.endswith(".tmp"))
+        )
+        ordered = [p for p in files if p.name not in late] + [p for p in files if p.name in late]
+        failures: list[tuple[str, str]] = []
+        for path in ordered:
+            relative = path.relative_to(self.local).as_posix()
+            dest = self.target / relative
+            if failures and path.name in late:
+                failures.append((str(dest), "not uploaded: files it lists could not be"))
+                continue
+            try:
+                _failing(lambda p, src=path: p.fs.put_file(str(src), p.key))(dest)
+            except OSError as err:
+                failures.append((str(dest), describe(err)))
+        return failures
+
+    def close(self) -> None:
+        if self._staging is not None:
+            shutil.rmtree(self._staging.name, ignore_errors=True)
+            self._staging = None
+
+
+def _put_bytes(path: RemotePath, data: bytes) -> None:
+    def put(p: RemotePath) -> None:
+        with p.fs.open(p.key, "wb") as f:
+            f.write(data)
+
+    _failing(put)(path)

@@ -632,7 +632,8 @@ def _corpus_writers(corpora, out: Path, drop_duplicates: bool = False):  # type:
 
 def _output_place(out: Path, resume: bool):  # type: ignore[no-untyped-def]
     """``--out`` as ``pipeline.util.storage.OutputPlace``; a store that cannot be used: exit 2."""
-    from pipeline.util.storage import OutputPlace, StorageError
+    from pipeline.util.staging import OutputPlace
+    from pipeline.util.storage import StorageError
 
     try:
         return OutputPlace(out, resume)

@@ -12,9 +12,8 @@ Credentials are fsspec's: the store's own environment (``AWS_ACCESS_KEY_ID``,
 ``FSSPEC_S3``, ``~/.config/fsspec``), or ``--storage-option`` (``storage_options``). They are
 never printed: every message about a store goes through ``scrub``.
 
-A remote ``--out`` is written by the run into a local staging folder and uploaded when the
-run ends (``OutputPlace``): each object appears whole (an S3 PUT is all or nothing), the
-manifest last, so ``--resume`` never trusts a report that is not there.
+A remote ``--out`` is written in a local staging folder and uploaded when the run ends
+(``pipeline.util.staging``).
 """
 
 from __future__ import annotations
@@ -22,11 +21,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
-import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,7 +31,6 @@ _FOLDED = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]+):/(?!/)")
 # the package each common protocol needs, for the message when it is missing
 _PACKAGES = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "adlfs", "abfs": "adlfs"}
 ENV_OPTIONS = "TQA_STORAGE_OPTIONS"  # --storage-option, as JSON, for worker processes too
-LOCK_NAME = ".tqa.lock"  # the remote lock marker, named like the local lock file
 
 
 class StorageError(OSError):
@@ -172,7 +166,7 @@ def filesystem(protocol: str) -> Any:
     return _FILESYSTEMS[key]
 
 
-def _failing(call: Any) -> Any:
+def failing(call: Any) -> Any:
     """A store's exceptions as ``OSError``s with one scrubbed line, so every caller's existing
     ``except OSError`` gives the user one line and no traceback."""
 
@@ -267,52 +261,52 @@ class RemotePath:
             raise ValueError(f"{self} is not under {other}")
         return self.url[len(prefix) :]
 
-    @_failing
+    @failing
     def exists(self) -> bool:
         return bool(self.fs.exists(self.key))
 
-    @_failing
+    @failing
     def is_dir(self) -> bool:
         return bool(self.fs.isdir(self.key))
 
-    @_failing
+    @failing
     def is_file(self) -> bool:
         return bool(self.fs.isfile(self.key))
 
-    @_failing
+    @failing
     def size(self) -> int:
         info = self.fs.info(self.key)
         if info.get("type") == "directory":
             raise IsADirectoryError(21, "Is a directory", self.url)
         return int(info.get("size") or 0)
 
-    @_failing
+    @failing
     def open(self, mode: str = "rb", **kwargs: Any) -> IO[Any]:
         return self.fs.open(self.key, mode, **kwargs)
 
-    @_failing
+    @failing
     def read_bytes(self) -> bytes:
         with self.fs.open(self.key, "rb") as f:
             return f.read()
 
-    @_failing
+    @failing
     def read_limited(self, max_bytes: int) -> bytes:
         """At most ``max_bytes + 1`` bytes: one past the limit tells the caller it is over."""
         self.size()  # a folder, or a missing object, is named before any read
         with self.fs.open(self.key, "rb") as f:
             return f.read(max_bytes + 1)
 
-    @_failing
+    @failing
     def iterdir(self) -> Iterator[RemotePath]:
         return iter(sorted(self._child(k) for k in self.fs.ls(self.key, detail=False)))
 
-    @_failing
+    @failing
     def files(self) -> list[RemotePath]:
         """Every file under this folder, sorted by URL (a store has no links to follow)."""
         found = self.fs.find(self.key, withdirs=False)
         return sorted(self._child(k) for k in found)
 
-    @_failing
+    @failing
     def glob(self, pattern: str) -> list[RemotePath]:
         return sorted(self._child(k) for k in self.fs.glob(pattern.split("://", 1)[1]))
 
@@ -321,112 +315,3 @@ def open_binary(path: Any) -> IO[bytes]:
     """``open(path, "rb")`` for a local file (the same call as before), the store's for a URL."""
     remote = as_remote(path)
     return open(path, "rb") if remote is None else remote.open("rb")
-
-
-# --- a remote --out -------------------------------------------------------------------------
-
-
-def _failing_place(call: Any) -> Any:
-    def wrapped(self: OutputPlace, *args: Any) -> Any:
-        try:
-            return call(self, *args)
-        except StorageError:
-            raise
-        except Exception as err:
-            raise StorageError(f"--out {self.target}: {describe(err)}") from None
-
-    return wrapped
-
-
-class OutputPlace:
-    """Where a run writes (``local``) and where its outputs end up (``target``). For a local
-    ``--out`` they are the same folder and nothing more happens; for a URL ``local`` is a
-    staging folder, filled from the store for ``--resume`` and uploaded by ``publish``."""
-
-    def __init__(self, target: Any, resume: bool = False) -> None:
-        self.target = location(target)
-        self.remote = isinstance(self.target, RemotePath)
-        self._staging: tempfile.TemporaryDirectory[str] | None = None
-        self.local: Path = self.target if not self.remote else Path()
-        if self.remote:
-            if self.target.is_file():
-                raise StorageError(f"--out {self.target}: exists and is not a folder")
-            self._staging = tempfile.TemporaryDirectory(prefix="tqa-out-")
-            self.local = Path(self._staging.name)
-            if resume and self.target.exists():  # the manifest and the reports it lists
-                self._download()
-
-    @_failing_place
-    def _download(self) -> None:
-        fs, root = self.target.fs, self.target.key
-        for key in fs.find(root, withdirs=False):
-            relative = key.strip("/")[len(root.strip("/")) + 1 :]
-            if relative == LOCK_NAME:
-                continue
-            dest = self.local / relative
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            fs.get_file(key, str(dest))
-
-    @contextmanager
-    def lock(self) -> Iterator[None]:
-        """A marker object for a remote ``--out``: a second run is refused while it is there.
-        A store has no atomic create-if-absent that every backend offers, so two runs started
-        in the same second can both pass; a run that was killed leaves it, and the message
-        says to delete it."""
-        if not self.remote:
-            yield
-            return
-        marker = self.target / LOCK_NAME
-        if marker.exists():
-            raise StorageError(
-                f"--out {self.target}: another tqa run is writing there ({marker} exists;"
-                " delete it if no run is, e.g. after a killed one)"
-            )
-        _put_bytes(marker, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n".encode())
-        try:
-            yield
-        finally:
-            try:
-                _failing(lambda p: p.fs.rm_file(p.key))(marker)
-            except OSError:
-                pass
-
-    def publish(self, last: Iterable[str] = ()) -> list[tuple[str, str]]:
-        """Upload what the run wrote; ``last`` (the manifest) after everything else, so a
-        reader of the manifest finds every report it lists. (target, reason) per failure."""
-        if not self.remote:
-            return []
-        from pipeline.util.outlock import LOCK_NAME as LOCAL_LOCK
-
-        late = set(last)
-        files = sorted(
-            p
-            for p in self.local.rglob("*")
-            if p.is_file() and p.name != LOCAL_LOCK and not (p.name.startswith(".tqa-") and p.name.endswith(".tmp"))
-        )
-        ordered = [p for p in files if p.name not in late] + [p for p in files if p.name in late]
-        failures: list[tuple[str, str]] = []
-        for path in ordered:
-            relative = path.relative_to(self.local).as_posix()
-            dest = self.target / relative
-            if failures and path.name in late:
-                failures.append((str(dest), "not uploaded: files it lists could not be"))
-                continue
-            try:
-                _failing(lambda p, src=path: p.fs.put_file(str(src), p.key))(dest)
-            except OSError as err:
-                failures.append((str(dest), describe(err)))
-        return failures
-
-    def close(self) -> None:
-        if self._staging is not None:
-            shutil.rmtree(self._staging.name, ignore_errors=True)
-            self._staging = None
-
-
-def _put_bytes(path: RemotePath, data: bytes) -> None:
-    def put(p: RemotePath) -> None:
-        with p.fs.open(p.key, "wb") as f:
-            f.write(data)
-
-    _failing(put)(path)

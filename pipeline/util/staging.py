@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.util.outlock import LOCK_NAME
-from pipeline.util.storage import RemotePath, StorageError, failing, describe, location
+from pipeline.util.storage import RemotePath, StorageError, describe, failing, location
 
 
 def _failing_place(call: Any) -> Any:

@@ -30,6 +30,8 @@ _URL = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]+)://")
 _FOLDED = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]+):/(?!/)")
 # the package each common protocol needs, for the message when it is missing
 _PACKAGES = {"s3": "s3fs", "s3a": "s3fs", "gs": "gcsfs", "gcs": "gcsfs", "az": "adlfs", "abfs": "adlfs"}
+# an option whose name says it holds a credential (key, secret, token, password, ...)
+_SECRET_KEY = re.compile(r"key|secret|token|pass|credential|auth|sas|signature", re.IGNORECASE)
 ENV_OPTIONS = "TQA_STORAGE_OPTIONS"  # --storage-option, as JSON, for worker processes too
 
 
@@ -94,6 +96,12 @@ def set_options(pairs: Iterable[str]) -> None:
 
 
 def _value(text: str) -> Any:
+    """true/false, an integer, a JSON object or list (``config_kwargs={"retries": ...}``), else text."""
+    if text.startswith(("{", "[")):
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
     lowered = text.lower()
     if lowered in ("true", "false"):
         return lowered == "true"
@@ -110,7 +118,7 @@ def storage_options() -> dict[str, Any]:
 
 def _secrets() -> list[str]:
     """Values that must never reach a message: the options given and the usual credential variables."""
-    values = [v for v in storage_options().values() if isinstance(v, str)]
+    values = [v for k, v in storage_options().items() if isinstance(v, str) and _SECRET_KEY.search(k)]
     for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID", "HF_TOKEN", "FSSPEC_S3_SECRET"):
         if os.environ.get(name):
             values.append(os.environ[name])

@@ -131,12 +131,15 @@ def remember(index: DuplicateIndex | None, jobs: Sequence[Job], encoding: str | 
     (``--resume``), and on an engine whose workers cannot wait for the index (Ray)."""
     if index is None:
         return [None] * len(jobs)
-    found: list[Copy | None] = []
-    for job in jobs:
-        try:
-            text = job.record.text if job.record is not None else job.load(encoding)[0].text
-        except (InputError, OSError):  # unreadable: it copies nothing, and cannot be a first copy
-            found.append(None)
-            continue
-        found.append(index.add(job.key, index.check.signature(text)))
-    return found
+    return [index.add(job.key, signature(index.check, job, encoding)) for job in jobs]
+
+
+def signature(check: DuplicateRecord, job: Job, encoding: str | None = None) -> RecordSignature | None:
+    """``job``'s signature, measured from the record's text or the file, wherever this runs
+    (the Ray engine's tasks read their inputs themselves); None for an unreadable input:
+    it copies nothing, and cannot be a first copy."""
+    try:
+        text = job.record.text if job.record is not None else job.load(encoding)[0].text
+    except (InputError, OSError):
+        return None
+    return check.signature(text)

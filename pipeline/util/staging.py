@@ -48,7 +48,8 @@ class OutputPlace:
         if self.remote:
             if self.target.is_file():
                 raise StorageError(f"--out {self.target}: exists and is not a folder")
-            self._staging = tempfile.TemporaryDirectory(prefix="tqa-out-")
+            # TQA_STAGING: a folder every Ray node sees, where the tasks write the reports
+            self._staging = tempfile.TemporaryDirectory(prefix="tqa-out-", dir=os.environ.get("TQA_STAGING") or None)
             self.local = Path(self._staging.name)
             if resume and self.target.exists():  # the manifest and the reports it lists
                 self._download()

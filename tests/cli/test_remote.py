@@ -205,3 +205,15 @@ def test_memory_store_in_and_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         assert len(manifest) == 4
     finally:
         fs.rm("/mem-bucket", recursive=True)
+
+
+def test_an_hf_dataset_url_is_read_through_fsspec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No network here: the URL goes to huggingface_hub's file system, whose failure is one
+    line naming the URL, exit 2."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    result = tqa("check", "hf://datasets/some-org/some-news/data/train.jsonl")
+    assert result.exit_code == 2
+    # offline, or (huggingface_hub imported earlier, online) the host cannot be resolved here
+    assert result.output.startswith("tqa: error: hf://datasets/some-org/some-news/data/train.jsonl: ")
+    assert result.output.count("\n") == 1

@@ -80,7 +80,10 @@ class OutputPlace:
                 f"--out {self.target}: another tqa run is writing there ({marker} exists;"
                 " delete it if no run is, e.g. after a killed one)"
             )
-        _put_bytes(marker, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n".encode())
+        try:  # before any work: a missing bucket or a read-only credential is found here
+            _put_bytes(marker, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n".encode())
+        except OSError as err:
+            raise StorageError(f"--out {self.target}: cannot write there: {describe(err)}") from None
         try:
             yield
         finally:
@@ -91,7 +94,8 @@ class OutputPlace:
 
     def publish(self, last: Iterable[str] = ()) -> list[tuple[str, str]]:
         """Upload what the run wrote; ``last`` (the manifest) after everything else, so a
-        reader of the manifest finds every report it lists. (target, reason) per failure."""
+        reader of the manifest finds every report it lists. The first failure stops it (the
+        next uploads would fail alike) and is returned as (target, reason); none: ``[]``."""
         if not self.remote:
             return []
         late = set(last)
@@ -101,18 +105,14 @@ class OutputPlace:
             if p.is_file() and p.name != LOCK_NAME and not (p.name.startswith(".tqa-") and p.name.endswith(".tmp"))
         )
         ordered = [p for p in files if p.name not in late] + [p for p in files if p.name in late]
-        failures: list[tuple[str, str]] = []
-        for path in ordered:
-            relative = path.relative_to(self.local).as_posix()
-            dest = self.target / relative
-            if failures and path.name in late:
-                failures.append((str(dest), "not uploaded: files it lists could not be"))
-                continue
+        for n, path in enumerate(ordered):
+            dest = self.target / path.relative_to(self.local).as_posix()
             try:
                 failing(lambda p, src=path: p.fs.put_file(str(src), p.key))(dest)
             except OSError as err:
-                failures.append((str(dest), describe(err)))
-        return failures
+                left = len(ordered) - n
+                return [(str(dest), f"{describe(err)}; {left} file(s) not uploaded, the manifest among them")]
+        return []
 
     def close(self) -> None:
         if self._staging is not None:

@@ -217,3 +217,20 @@ def test_an_hf_dataset_url_is_read_through_fsspec(tmp_path: Path, monkeypatch: p
     # offline, or (huggingface_hub imported earlier, online) the host cannot be resolved here
     assert result.output.startswith("tqa: error: hf://datasets/some-org/some-news/data/train.jsonl: ")
     assert result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "out, code, says",
+    [
+        (
+            "s3://no-such-bucket/out",
+            3,
+            "--out s3://no-such-bucket/out: cannot write there: no such file, folder or bucket",
+        ),
+        ("s3://news-bucket/news/c.txt", 2, "--out s3://news-bucket/news/c.txt: exists and is not a folder"),
+    ],
+)
+def test_an_out_that_cannot_be_written_is_refused_before_any_work(s3, out: str, code: int, says: str) -> None:  # type: ignore[no-untyped-def]
+    result = tqa("run", "s3://news-bucket/news/c.txt", "--out", out)
+    assert result.exit_code == code
+    assert result.output == f"tqa: error: {says}\n"

@@ -93,6 +93,8 @@ def set_options(pairs: Iterable[str]) -> None:
         options[key.strip()] = _value(value)
     if options:
         os.environ[ENV_OPTIONS] = json.dumps(options)
+    else:  # this command's options only, not an earlier one's in the same process
+        os.environ.pop(ENV_OPTIONS, None)
 
 
 def _value(text: str) -> Any:
@@ -145,13 +147,15 @@ def describe(err: BaseException) -> str:
     return scrub(str(reason))
 
 
-_FILESYSTEMS: dict[tuple[str, str], Any] = {}
+_FILESYSTEMS: dict[tuple[str, str, int], Any] = {}
 
 
 def filesystem(protocol: str) -> Any:
     """The fsspec file system for ``protocol`` (one per process and set of options)."""
     options = storage_options()
-    key = (protocol, json.dumps(options, sort_keys=True))
+    # per process: a forked worker must not use its parent's client (its event loop thread
+    # stayed in the parent)
+    key = (protocol, json.dumps(options, sort_keys=True), os.getpid())
     if key not in _FILESYSTEMS:
         try:
             import fsspec

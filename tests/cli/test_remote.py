@@ -234,3 +234,22 @@ def test_an_out_that_cannot_be_written_is_refused_before_any_work(s3, out: str, 
     result = tqa("run", "s3://news-bucket/news/c.txt", "--out", out)
     assert result.exit_code == code
     assert result.output == f"tqa: error: {says}\n"
+
+
+def test_storage_options_reach_the_store_and_the_workers(s3, s3_server: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The endpoint given as --storage-option instead of the environment, with two worker
+    processes, and the inputs named by a --paths-from listing of URLs."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    (tmp_path / "list.txt").write_text("s3://news-bucket/news/a.jsonl\ns3://news-bucket/news/c.txt\n", encoding="utf-8")
+    command = [sys.executable, "-m", "pipeline.cli", "check", "--paths-from", str(tmp_path / "list.txt"), "-j", "2"]
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    done = subprocess.run(
+        [*command, "--storage-option", f"endpoint_url={s3_server}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr  # findings
+    assert "s3://news-bucket/news/a.jsonl#1:1:1: major repeated-phrase" in done.stdout
+    assert "2 finding(s) in 3 file(s)" in done.stdout  # the text file too (two records and c.txt)

@@ -75,15 +75,17 @@ class OutputPlace:
             yield
             return
         marker = self.target / LOCK_NAME
-        if marker.exists():
+        try:  # before any work: a missing bucket or a refused credential is found here
+            held = marker.exists()
+            if not held:
+                _put_bytes(marker, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n".encode())
+        except OSError as err:
+            raise StorageError(f"--out {self.target}: cannot write there: {describe(err)}") from None
+        if held:
             raise StorageError(
                 f"--out {self.target}: another tqa run is writing there ({marker} exists;"
                 " delete it if no run is, e.g. after a killed one)"
             )
-        try:  # before any work: a missing bucket or a read-only credential is found here
-            _put_bytes(marker, f"{os.getpid()} {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n".encode())
-        except OSError as err:
-            raise StorageError(f"--out {self.target}: cannot write there: {describe(err)}") from None
         try:
             yield
         finally:

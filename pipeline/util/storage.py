@@ -47,6 +47,14 @@ class StorageError(OSError):
         return self.strerror
 
 
+class StoreNotFound(StorageError, FileNotFoundError):
+    """No such object, folder or bucket: a ``FileNotFoundError`` to the readers, one line naming the URL."""
+
+
+class StoreDenied(StorageError, PermissionError):
+    """The store refused the credentials: a ``PermissionError`` to the readers, one line naming the URL."""
+
+
 def location(value: str | os.PathLike[str]) -> Any:
     """``value`` as tqa opens it: a ``RemotePath`` for a URL, else the local ``Path``."""
     if isinstance(value, RemotePath):
@@ -137,12 +145,12 @@ def scrub(text: str) -> str:
 
 def describe(err: BaseException) -> str:
     """One line for a store's failure: the reason, not the client library's traceback."""
-    if isinstance(err, StorageError):
-        return str(err)
     if isinstance(err, FileNotFoundError):
         return "no such file, folder or bucket"
     if isinstance(err, PermissionError):
         return "permission denied (check the store's credentials)"
+    if isinstance(err, StorageError):
+        return str(err)
     reason = getattr(err, "strerror", None) or str(err) or type(err).__name__
     return scrub(str(reason))
 
@@ -188,9 +196,9 @@ def failing(call: Any) -> Any:
         except StorageError:
             raise
         except FileNotFoundError:
-            raise FileNotFoundError(2, "no such file, folder or bucket", self.url) from None
+            raise StoreNotFound(f"{self.url}: no such file, folder or bucket") from None
         except PermissionError:
-            raise PermissionError(13, "permission denied (check the store's credentials)", self.url) from None
+            raise StoreDenied(f"{self.url}: permission denied (check the store's credentials)") from None
         except IsADirectoryError:
             raise
         except Exception as err:  # botocore's and aiohttp's errors are not OSErrors

@@ -253,3 +253,54 @@ def test_storage_options_reach_the_store_and_the_workers(s3, s3_server: str, tmp
     assert done.returncode == 1, done.stderr  # findings
     assert "s3://news-bucket/news/a.jsonl#1:1:1: major repeated-phrase" in done.stdout
     assert "2 finding(s) in 3 file(s)" in done.stdout  # the text file too (two records and c.txt)
+
+
+def test_credentials_the_server_refuses_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's server with authentication on (its own process): unknown keys are refused, as S3 does."""
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "0"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUNKNOWN")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        from pipeline.util import storage
+
+        monkeypatch.setattr(storage, "_FILESYSTEMS", {})
+        import s3fs
+
+        s3fs.S3FileSystem.clear_instance_cache()
+        checked = tqa("check", "s3://private/news/a.jsonl")
+        assert checked.exit_code == 2
+        assert (
+            checked.output
+            == "tqa: error: s3://private/news/a.jsonl: permission denied (check the store's credentials)\n"
+        )
+        ran = tqa("run", str(local_copy(tmp_path) / "c.txt"), "--out", "s3://private/out")
+        assert ran.exit_code == 3
+        assert (
+            ran.output
+            == "tqa: error: --out s3://private/out: cannot write there: permission denied (check the store's credentials)\n"
+        )
+    finally:
+        server.kill()
+        server.wait()

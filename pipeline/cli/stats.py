@@ -29,6 +29,10 @@ def stats(
             help="Also write a PNG: a histogram of each check's score (needs matplotlib: pip install 'tqa[stats]').",
         ),
     ] = None,
+    only: Annotated[
+        Optional[str],
+        typer.Option("--check", metavar="ID,...", help="Only these checks (comma-separated ids)."),
+    ] = None,
     bins: Annotated[int, typer.Option(metavar="N", min=2, max=100, help="Bins of the terminal histograms.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON instead of text.")] = False,
     config: ConfigOpt = None,
@@ -58,6 +62,12 @@ def stats(
     except NotAnOutput as err:
         raise fail(str(err)) from None
     names = {check: cls.score_name for check, cls in known_checks().items()}
+    if only is not None:
+        wanted = {c.strip() for c in only.split(",") if c.strip()}
+        unknown = sorted(wanted - set(names))
+        if unknown:
+            raise fail(f"--check: unknown check(s) {', '.join(unknown)}; known: {', '.join(sorted(names))}")
+        figures.checks = {k: v for k, v in figures.checks.items() if k in wanted}
     if as_json:
         typer.echo(printable_json(json.dumps(figures.to_dict(limits), ensure_ascii=False, indent=2)))
     else:  # a line at a time: the check ids come from a file

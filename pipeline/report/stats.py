@@ -230,8 +230,10 @@ def stats_text(
             lines.append(f"  {label:<26}" + "".join(f"{_num(figures[k]):>9}" for k in ("p50", "p90", "p99", "max")))
         lines.append(f"  score: {name}")
         lines.append(f"  {'score from – to':<21} {'':<{width}} {'records':>7}  a threshold at 'from' flags")
-        for low, high, n, above in c.histogram(bins):
-            bar = _bar(n / c.flagged, width) if c.flagged else ""
+        histogram = c.histogram(bins)
+        tallest = max((n for _, _, n, _ in histogram), default=0)
+        for low, high, n, above in histogram:
+            bar = _bar(n / tallest, width) if tallest else ""  # the tallest bin fills the width
             share = 100 * above / stats.records
             lines.append(f"  {_num(low):>9} – {_num(high):<9} {bar:<{width}} {n:>7}  {above:>8} ({share:.1f}%)")
         if check in thresholds:
@@ -262,7 +264,7 @@ def plot(stats: RunStats, path: Path, names: Mapping[str, str], thresholds: Mapp
 
     thresholds = thresholds or {}
     checks = [c for c in stats.checks.values() if c.scores]
-    cols = min(3, max(1, len(checks)))
+    cols = min(3, max(1, math.ceil(math.sqrt(len(checks)))))  # four checks: two by two
     rows = max(1, math.ceil(len(checks) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False)
     for ax in axes.flat[len(checks) :]:

@@ -208,9 +208,12 @@ class QuietPipe:
 
 
 def list_checks() -> None:
-    """List every check with its id, default severity and description."""
+    """List every check with its id, default severity and description, and what its score
+    measures where that is not its findings per 1,000 words (a threshold in tqa.toml is on it)."""
+    from pipeline.checks.base import PER_1000W
     from pipeline.checks.catalog import catalog
 
     for info in catalog().values():
         needs = f" (needs {info.needs})" if info.needs else ""
-        typer.echo(f"{info.id:<24} {info.severity:<9} {info.description}{needs}")
+        score = f"; score: {info.score}" if info.score != PER_1000W else ""
+        typer.echo(f"{info.id:<24} {info.severity:<9} {info.description}{needs}{score}")

@@ -113,12 +113,15 @@ class RunStats:
     records: int = 0
     failed: int = 0
     checks: dict[str, CheckStats] = field(default_factory=dict)
+    unscored: int = 0  # records with findings counted but no figures: a summary from an older tqa
 
     def add(self, row: Mapping[str, Any]) -> None:
         if row.get("status") != "ok":
             self.failed += 1
             return
         self.records += 1
+        if any(k.startswith("n_") and v for k, v in row.items()) and not any(k.startswith(RATE) for k in row):
+            self.unscored += 1
         for key, value in row.items():
             if key.startswith(RATE) and value:
                 self._check(key[len(RATE) :]).rates.append(float(value))
@@ -138,7 +141,7 @@ class RunStats:
 
     def to_dict(self, thresholds: Mapping[str, float] | None = None) -> dict[str, Any]:
         """Plain data (``tqa stats --json``); ``thresholds``: what each flags."""
-        out: dict[str, Any] = {"records": self.records, "failed": self.failed, "checks": {}}
+        out: dict[str, Any] = {"records": self.records, "failed": self.failed, "unscored": self.unscored, "checks": {}}
         for check, c in self.checks.items():
             entry: dict[str, Any] = {
                 "flagged": c.flagged,
@@ -216,6 +219,11 @@ def stats_text(
     score with how many records a threshold at each bin's lower edge would flag."""
     thresholds = thresholds or {}
     lines = [f"tqa stats: {stats.records} record(s) processed" + (f", {stats.failed} failed" if stats.failed else "")]
+    if stats.unscored:
+        lines.append(
+            f"{stats.unscored} record(s) with findings have no per-check figures (a summary from an older tqa): "
+            "run it again to include them"
+        )
     if not stats.checks:
         lines.append("no findings: every check's score is absent (nothing to set a threshold on)")
     for check, c in stats.checks.items():

@@ -91,3 +91,9 @@ def test_a_folder_without_a_summary_is_not_an_output(tmp_path):
         summary_path(tmp_path)
     with pytest.raises(NotAnOutput, match="no such folder"):
         summary_path(tmp_path / "missing")
+
+
+def test_a_summary_without_figures_says_so():
+    stats = run_stats([{"status": "ok", "n_calque": 2}, {"status": "ok"}])
+    assert stats.unscored == 1 and not stats.checks
+    assert "1 record(s) with findings have no per-check figures" in stats_text(stats, {})

@@ -26,7 +26,7 @@ def stats(
         typer.Option(
             "--plot",
             metavar="FILE",
-            help="Also write a PNG: a histogram of each check's score (needs matplotlib: pip install 'tqa[stats]').",
+            help="Also write a PNG: a histogram of each check's score (needs matplotlib: `pip install 'tqa\\[stats]'`).",
         ),
     ] = None,
     only: Annotated[
@@ -41,7 +41,8 @@ def stats(
     findings per 1,000 words and of its score, and a histogram of the score with how many
     records a threshold at each bin would flag; the thresholds of tqa.toml are shown with
     what they flag. Reads the run's summary only: nothing is checked again."""
-    from pipeline.checks import ConfigurationError, known_checks
+    from pipeline.checks import ConfigurationError
+    from pipeline.checks.catalog import catalog
     from pipeline.checks.scores import thresholds
     from pipeline.report.stats import NotAnOutput, plot, read_rows, run_stats, stats_text, summary_path
     from pipeline.stages.config import load_config
@@ -61,7 +62,7 @@ def stats(
         figures = run_stats(read_rows(summary_path(out)))
     except NotAnOutput as err:
         raise fail(str(err)) from None
-    names = {check: cls.score_name for check, cls in known_checks().items()}
+    names = {check: info.score for check, info in catalog().items()}
     if only is not None:
         wanted = {c.strip() for c in only.split(",") if c.strip()}
         unknown = sorted(wanted - set(names))

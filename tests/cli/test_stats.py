@@ -122,3 +122,11 @@ def test_plot_without_matplotlib_says_how_to_get_it(run_out, tmp_path, monkeypat
     assert result.exit_code == 2
     assert "--plot needs matplotlib: pip install 'tqa[stats]'" in result.output
     assert not (tmp_path / "x.png").exists()
+
+
+def test_stats_check_keeps_the_named_checks(run_out):
+    result = tqa("stats", run_out, "--check", "repeated-phrase")
+    assert result.exit_code == 0
+    assert "repeated-phrase:" in result.output and "calque:" not in result.output
+    result = tqa("stats", run_out, "--check", "no-such-check")
+    assert result.exit_code == 2 and "--check: unknown check(s) no-such-check" in result.output

@@ -84,12 +84,12 @@ class Check:
 
     Options are keyword arguments validated in the constructor against ``options``
     (name -> default); ``severity`` can be overridden per run like any option, and so can
-    ``threshold`` (see ``score``).
+    ``fail_threshold`` (see ``score``).
 
     A check's document-level figure is its ``score`` (higher is worse): by default its
     findings per 1,000 words; a check that measures something of its own (the share of the
     text left untranslated, a Jaccard similarity) says so in ``score_name`` and fills
-    ``score``. ``threshold``: the score from which the check's findings count for
+    ``score``. ``fail_threshold``: the score from which the check's findings count for
     ``--fail-on`` (None: every finding counts); deciding on it is ``pipeline.checks.scores``'.
     """
 
@@ -99,7 +99,9 @@ class Check:
     options: ClassVar[dict[str, Any]] = {}
     score_name: ClassVar[str] = PER_1000W
 
-    def __init__(self, severity: str | Severity | None = None, threshold: float | None = None, **options: Any) -> None:
+    def __init__(
+        self, severity: str | Severity | None = None, fail_threshold: float | None = None, **options: Any
+    ) -> None:
         unknown = sorted(set(options) - set(self.options))
         if unknown:
             allowed = ", ".join(sorted(self.options)) or "none"
@@ -113,11 +115,13 @@ class Check:
                 raise ConfigurationError(
                     f"{type(self).__name__}: severity must be one of {', '.join(s.value for s in Severity)}, got {severity!r}"
                 ) from None
-        if threshold is not None and (
-            isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or threshold < 0
+        if fail_threshold is not None and (
+            isinstance(fail_threshold, bool) or not isinstance(fail_threshold, (int, float)) or fail_threshold < 0
         ):
-            raise ConfigurationError(f"{type(self).__name__}: threshold must be a number >= 0, got {threshold!r}")
-        self.threshold = None if threshold is None else float(threshold)
+            raise ConfigurationError(
+                f"{type(self).__name__}: fail_threshold must be a number >= 0, got {fail_threshold!r}"
+            )
+        self.fail_threshold = None if fail_threshold is None else float(fail_threshold)
         self.config = {**self.options, **options}
 
     @classmethod

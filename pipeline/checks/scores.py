@@ -1,6 +1,6 @@
 """Each check's figures on a text, from its findings: how many, per 1,000 words, and its
 score (``Check.score``); and the one decision made on a score: whether a check's findings
-reach its ``threshold`` and so count for ``--fail-on``."""
+reach its ``fail_threshold`` and so count for ``--fail-on``."""
 
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ def check_scores(findings: Iterable[Finding], text: str, words: int | None = Non
 
 
 def thresholds(settings: Mapping[str, Mapping[str, Any]] | None) -> dict[str, float]:
-    """The ``threshold`` of each check that has one in ``settings`` (``Settings.checks``)."""
-    return {k: float(v["threshold"]) for k, v in (settings or {}).items() if v.get("threshold") is not None}
+    """The ``fail_threshold`` of each check that has one in ``settings`` (``Settings.checks``)."""
+    return {k: float(v["fail_threshold"]) for k, v in (settings or {}).items() if v.get("fail_threshold") is not None}
 
 
 def counted(findings: list[Finding], text: str, limits: Mapping[str, float]) -> list[Finding]:

@@ -122,7 +122,9 @@ def check(
             )
         output.add(path, prep.doc, prep.findings, record)
         hidden += prep.hidden
-        for f in counted(prep.findings, prep.doc.text, limits):  # a check with a threshold: when its score reaches it
+        for f in counted(
+            prep.findings, prep.doc.text, limits
+        ):  # a check with a fail_threshold: when its score reaches it
             worst = f.severity if worst is None or f.severity > worst else worst
             if fail_on is not None and f.severity >= fail_on:
                 remaining[f"{f.severity.value} {f.check}"] += 1
@@ -209,7 +211,7 @@ class QuietPipe:
 
 def list_checks() -> None:
     """List every check with its id, default severity and description, and what its score
-    measures where that is not its findings per 1,000 words (a threshold in tqa.toml is on it)."""
+    measures where that is not its findings per 1,000 words (a fail_threshold in tqa.toml is on it)."""
     from pipeline.checks.base import PER_1000W
     from pipeline.checks.catalog import catalog
 

@@ -39,7 +39,7 @@ def stats(
 ) -> None:
     """Per check: how many records it flagged, the percentiles (p50, p90, p99, max) of its
     findings per 1,000 words and of its score, and a histogram of the score with how many
-    records a threshold at each bin would flag; the thresholds of tqa.toml are shown with
+    records a threshold at each bin would flag; each fail_threshold of tqa.toml is shown with
     what they flag. Reads the run's summary only: nothing is checked again."""
     from pipeline.checks import ConfigurationError
     from pipeline.checks.catalog import catalog

@@ -149,7 +149,7 @@ class RunStats:
                 "score": c.score_percentiles(),
             }
             if thresholds and check in thresholds:
-                entry["threshold"] = {"value": thresholds[check], "flags": c.at_or_above(thresholds[check])}
+                entry["fail_threshold"] = {"value": thresholds[check], "flags": c.at_or_above(thresholds[check])}
             out["checks"][check] = entry
         return out
 
@@ -247,7 +247,7 @@ def stats_text(
         if check in thresholds:
             t = thresholds[check]
             n = c.at_or_above(t)
-            lines.append(f"  tqa.toml threshold {_num(t)}: flags {n} of {stats.records} record(s)")
+            lines.append(f"  tqa.toml fail_threshold {_num(t)}: flags {n} of {stats.records} record(s)")
     return "\n".join(lines) + "\n"
 
 
@@ -285,7 +285,7 @@ def plot(stats: RunStats, path: Path, names: Mapping[str, str], thresholds: Mapp
         for q, style in zip(PERCENTILES, (":", "--", "-.")):
             ax.axvline(percentile(c.scores, q), color="#aa3377", linestyle=style, linewidth=1, label=f"p{q}")
         if c.check in thresholds:
-            ax.axvline(thresholds[c.check], color="#228833", linewidth=1.5, label="threshold")
+            ax.axvline(thresholds[c.check], color="#228833", linewidth=1.5, label="fail_threshold")
         ax.set_title(f"{c.check} ({c.flagged} of {stats.records})", fontsize=9)
         ax.set_xlabel(names.get(c.check, "findings per 1,000 words"), fontsize=8)
         ax.set_ylabel("records", fontsize=8)

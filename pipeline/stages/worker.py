@@ -135,7 +135,7 @@ def finish_job(
         return Outcome(job, error=f"cannot write reports: {err}")
     except Exception as err:  # see prepare_job
         return Outcome(job, error=f"internal error: {type(err).__name__}: {err}")
-    # what --fail-on looks at: the findings left, but a check with a threshold only where its score reaches it
+    # what --fail-on looks at: the findings left, but a check with a fail_threshold only where its score reaches it
     left = counted(result.findings_after, result.cleaned, thresholds(settings.checks))
     worst = max((f.severity for f in left), default=None, key=lambda s: s.rank)
     files = sorted(str(p.relative_to(_WORKER["out_dir"])) for p in outputs.values())

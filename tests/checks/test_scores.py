@@ -56,10 +56,15 @@ def test_a_threshold_decides_which_findings_count():
     assert counted(found, text, {"repeated-phrase": share}) == found  # reaches it: counts
     assert counted(found, text, {"repeated-phrase": share + 0.01}) == found[1:]
     assert counted(found, text, {"hyphen-spacing": 1000.0}) == found[:1]
-    assert thresholds({"calque": {"threshold": 2}, "pinyin": {"severity": "major"}}) == {"calque": 2.0}
+    assert thresholds({"calque": {"fail_threshold": 2}, "pinyin": {"severity": "major"}}) == {"calque": 2.0}
 
 
 @pytest.mark.parametrize("bad", [-1, "high", True])
 def test_a_check_refuses_a_bad_threshold(bad):
-    with pytest.raises(ConfigurationError, match="threshold must be a number >= 0"):
-        known_checks()["calque"](threshold=bad)
+    with pytest.raises(ConfigurationError, match="fail_threshold must be a number >= 0"):
+        known_checks()["calque"](fail_threshold=bad)
+
+
+def test_duplicate_record_keeps_its_own_threshold_beside_the_fail_threshold():
+    check = known_checks()["duplicate-record"](threshold=0.8, fail_threshold=0.9)
+    assert check.config["threshold"] == 0.8 and check.fail_threshold == 0.9

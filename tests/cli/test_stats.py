@@ -42,13 +42,13 @@ def test_stats_writes_a_png(run_out, tmp_path):
 
 def test_stats_json_and_the_config_threshold(run_out, tmp_path):
     config = tmp_path / "tqa.toml"
-    config.write_text("[checks.repeated-phrase]\nthreshold = 0.25\n", encoding="utf-8")
+    config.write_text("[checks.repeated-phrase]\nfail_threshold = 0.25\n", encoding="utf-8")
     result = tqa("stats", run_out, "--json", "--config", config)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     repeated = data["checks"]["repeated-phrase"]
     assert data["records"] == 17 and repeated["flagged"] == 3
-    assert repeated["threshold"] == {"value": 0.25, "flags": 2}
+    assert repeated["fail_threshold"] == {"value": 0.25, "flags": 2}
     assert set(repeated["per_1000w"]) == {"p50", "p90", "p99", "max"}
 
 
@@ -87,22 +87,22 @@ def test_a_threshold_in_tqa_toml_decides_fail_on(tmp_path):
     )  # one major repeated-phrase finding, over about 40% of the text
     config = tmp_path / "tqa.toml"
     assert tqa("check", article, "--fail-on", "major").exit_code == 1
-    config.write_text("[checks.repeated-phrase]\nthreshold = 0.6\n", encoding="utf-8")
+    config.write_text("[checks.repeated-phrase]\nfail_threshold = 0.6\n", encoding="utf-8")
     assert tqa("check", article, "--fail-on", "major", "--config", config).exit_code == 0
     out = tmp_path / "out"
     common = ("run", article, "--out", out, "--apply", "none", "--fail-on", "major")
     assert tqa(*common, "--config", config).exit_code == 0
-    config.write_text("[checks.repeated-phrase]\nthreshold = 0.05\n", encoding="utf-8")
+    config.write_text("[checks.repeated-phrase]\nfail_threshold = 0.05\n", encoding="utf-8")
     assert tqa("check", article, "--fail-on", "major", "--config", config).exit_code == 1
     assert tqa(*common, "--config", config).exit_code == 1
 
 
 def test_a_bad_threshold_is_one_line(tmp_path):
     config = tmp_path / "tqa.toml"
-    config.write_text('[checks.calque]\nthreshold = "high"\n', encoding="utf-8")
+    config.write_text('[checks.calque]\nfail_threshold = "high"\n', encoding="utf-8")
     result = tqa("check", "-", "--config", config, input="Hello.\n")
     assert result.exit_code == 2
-    assert "[checks.calque]: threshold must be a number >= 0" in result.output
+    assert "[checks.calque]: fail_threshold must be a number >= 0" in result.output
 
 
 def test_stats_errors_are_one_line(tmp_path):

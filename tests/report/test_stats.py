@@ -53,7 +53,7 @@ def test_run_stats_counts_flagged_records_and_zero_rates():
     assert [n for _, _, n, _ in bins] == [0, 1, 1, 0, 1]
     assert [above for _, _, _, above in bins] == [3, 3, 2, 1, 1]
     data = stats.to_dict({"untranslated": 0.15})
-    assert data["checks"]["untranslated"]["threshold"] == {"value": 0.15, "flags": 2}
+    assert data["checks"]["untranslated"]["fail_threshold"] == {"value": 0.15, "flags": 2}
 
 
 def test_text_names_the_score_and_the_threshold():
@@ -62,7 +62,7 @@ def test_text_names_the_score_and_the_threshold():
     )
     assert "untranslated: 3 of 6 record(s) with findings (50.0%)" in text
     assert "score: share of the text left untranslated" in text
-    assert "tqa.toml threshold 0.15: flags 2 of 6 record(s)" in text
+    assert "tqa.toml fail_threshold 0.15: flags 2 of 6 record(s)" in text
     assert "█" in text
 
 

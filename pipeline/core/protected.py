@@ -9,9 +9,9 @@ leaves them out and records where they sit (a zero-width span at that offset).
 
 Prose is not a placeholder: "50% of", "100% done" (a space after ``%``: printf's space flag is
 left out for that reason), "50%off" (a letter right after the conversion), "a%2Fb" (a
-percent-encoding inside a word), "{" alone or "{a, b}". The plan never applies an edit that
-touches a protected span, and a retranslation must keep the placeholders, in order
-(``changed``). Here in ``core`` because the readers (``io``), the checks and the stages all
+percent-encoding inside a word), "{" alone, "{a, b}" or "{下降}" (a name is ASCII, as in
+code). The plan never applies an edit that touches a protected span, and a retranslation must
+keep the placeholders, in order (``changed``). Here in ``core`` because the readers (``io``), the checks and the stages all
 use it.
 """
 
@@ -26,9 +26,9 @@ from pipeline.core.spans import Span
 
 _PLACEHOLDER = regex.compile(
     r"""
-    (?P<mustache>\{\{\s*[A-Za-z_][\w.\-]*\s*\}\})              # {{name}}, {{ user.name }}
-  | (?P<dollar>\$\{[A-Za-z_][\w.]*\})                           # ${name}
-  | (?P<brace>\{(?:\d+|[A-Za-z_][\w.]*)?(?:![rsa])?(?::[^{}\s]*)?\})  # {} {0} {name} {0:.2f} {name!r}
+    (?P<mustache>\{\{\s*[A-Za-z_][A-Za-z0-9_.\-]*\s*\}\})              # {{name}}, {{ user.name }}
+  | (?P<dollar>\$\{[A-Za-z_][A-Za-z0-9_.]*\})                           # ${name}
+  | (?P<brace>\{(?:\d+|[A-Za-z_][A-Za-z0-9_.]*)?(?:![rsa])?(?::[^{}\s]*)?\})  # {} {0} {name} {0:.2f} {name!r}
   | (?P<printf>%
         (?:(?P<num>[1-9]\d*)\$|\((?P<name>[A-Za-z_]\w*)\))?     # %1$s, %(name)s
         [-+0\#]*(?:\d+|\*)?(?:\.(?:\d+|\*))?                    # flags (no space: "50% done"), width, precision

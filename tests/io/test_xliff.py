@@ -3,6 +3,7 @@ the target's text, never into inline markup; segments with findings left marked 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pipeline.io import Fields, Record, format_of, xliff

@@ -216,3 +216,25 @@ def test_retranslation_per_segment_goes_as_for_jsonl_records_with_a_source_field
 
     assert rows(tmp_path / "xlf") == rows(tmp_path / "jsonl")
     assert sum(bool(row["suggestions"]) for row in rows(tmp_path / "xlf")) >= 2  # the flagged segments
+
+
+def test_inline_codes_are_read_where_they_sit_with_their_ids(tmp_path):
+    units = (
+        '<trans-unit id="1"><source>A <g id="1">b</g><x id="2"/> c <bpt id="3">&lt;i></bpt>d<ept id="3">&lt;/i></ept>'
+        '</source><target><x id="2"/>C <g id="1">B</g></target></trans-unit>'
+    )
+    document = (
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="zh" '
+        f'target-language="en" datatype="plaintext"><body>{units}</body></file></xliff>'
+    )
+    (tmp_path / "a.xlf").write_text(document, encoding="utf-8")
+    (r,) = records(tmp_path / "a.xlf")
+    assert (r.source, r.text) == ("A b c d", "C B")
+    assert [(c.at, c.label, c.kind) for c in r.source_codes] == [
+        (2, '<g id="1">', "open"),
+        (3, "</g> (id 1)", "close"),
+        (3, '<x id="2"/>', "standalone"),
+        (6, '<bpt id="3"/>', "open"),
+        (7, '<ept id="3"/>', "close"),
+    ]
+    assert [(c.at, c.label) for c in r.codes] == [(0, '<x id="2"/>'), (2, '<g id="1">'), (3, "</g> (id 1)")]

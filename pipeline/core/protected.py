@@ -26,17 +26,17 @@ from pipeline.core.spans import Span
 
 _PLACEHOLDER = regex.compile(
     r"""
-    (?P<mustache>\{\{\s*[A-Za-z_][A-Za-z0-9_.\-]*\s*\}\})              # {{name}}, {{ user.name }}
-  | (?P<dollar>\$\{[A-Za-z_][A-Za-z0-9_.]*\})                           # ${name}
-  | (?P<brace>\{(?:\d+|[A-Za-z_][A-Za-z0-9_.]*)?(?:![rsa])?(?::[^{}\s]*)?\})  # {} {0} {name} {0:.2f} {name!r}
+    (?P<mustache>\{\{[ ]?[A-Za-z_][A-Za-z0-9_.\-]{0,63}[ ]?\}\})              # {{name}}, {{ user.name }}
+  | (?P<dollar>\$\{[A-Za-z_][A-Za-z0-9_.]{0,63}\})                           # ${name}
+  | (?P<brace>\{(?:\d{1,3}|[A-Za-z_][A-Za-z0-9_.]{0,63})?(?:![rsa])?(?::[^{}\s]{0,20})?\})  # {} {0} {name} {0:.2f}
   | (?P<printf>%
-        (?:(?P<num>[1-9]\d*)\$|\((?P<name>[A-Za-z_]\w*)\))?     # %1$s, %(name)s
-        [-+0\#]*(?:\d+|\*)?(?:\.(?:\d+|\*))?                    # flags (no space: "50% done"), width, precision
+        (?:(?P<num>[1-9]\d{0,2})\$|\((?P<name>[A-Za-z_]\w{0,63})\))?  # %1$s, %(name)s
+        [-+0\#]{0,5}(?:\d{1,3}|\*)?(?:\.(?:\d{1,3}|\*))?          # flags (no space: "50% done"), width, precision
         (?:hh|h|ll|l|L|q|j|z|t)?
         (?P<conv>[diouxXeEfFgGaAcsp@])
         (?![A-Za-z])                                            # "50%off" is prose
     )
-  | (?P<tag></?[A-Za-z][\w:-]*(?:\s+[^<>]*?)?\s*/?>)             # <b>, </b>, <br/>, <a href="...">
+  | (?P<tag></?[A-Za-z][\w:-]{0,63}(?:\s[^<>]{0,500})?/?>)       # <b>, </b>, <br/>, <a href="...">
     """,
     regex.X,
 )

@@ -91,3 +91,13 @@ def test_shifted_moves_codes_past_the_edits() -> None:
     codes = (InlineCode(6, "g", "1", "open"), InlineCode(10, "g", "1", "close"))
     moved = shifted(codes, [(Span(0, 5), "Press on"), (Span(11, 11), "!")])
     assert [c.at for c in moved] == [9, 13]
+
+
+@pytest.mark.parametrize("piece", ["<a ", "%-", "{0:", "{", "{{ ", "%0", "50% of the "])
+def test_hostile_runs_stay_linear(piece: str) -> None:
+    import time
+
+    text = piece * (300_000 // len(piece))
+    started = time.process_time()
+    assert placeholders(text) == []
+    assert time.process_time() - started < 3  # ~0.3 s on a loaded 2-core machine; quadratic would take minutes

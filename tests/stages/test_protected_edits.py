@@ -138,3 +138,21 @@ def test_the_tiny_model_is_held_to_the_rule(tiny_model_dir: Path, pair, checks) 
             assert not decision.accept and f"rejected: {lost}" in decision.reasons
         else:
             assert not any(r.startswith("rejected: placeholders") for r in decision.reasons)
+
+
+def test_a_po_message_keeps_its_placeholder_and_its_report_says_why(tmp_path: Path, tiny_model_dir: Path) -> None:
+    import json
+
+    from tests.support import tqa
+
+    po = f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "{ZH}"\nmsgstr "{EN}"\n'
+    (tmp_path / "m.po").write_text(po, encoding="utf-8")
+    args = ("-j", "1", "--model", tiny_model_dir, "--max-length", "48", "--no-cache", "--no-guard", "--reports", "json")
+    result = tqa("run", tmp_path / "m.po", "--out", tmp_path / "out", *args)
+    assert result.exit_code in (0, 1), result.output
+    assert f'msgstr "{EN}"' in (tmp_path / "out" / "m.po").read_text(encoding="utf-8")
+    (report,) = (tmp_path / "out" / "m.po-reports").glob("*.findings.json")
+    (retranslation,) = json.loads(report.read_text(encoding="utf-8"))["retranslations"]
+    if "{0}" not in retranslation["proposal"]:  # the tiny model's words are random; it has no "{"
+        assert not retranslation["decision"]["accept"]
+        assert "rejected: placeholders not kept: it loses {0}" in retranslation["decision"]["reasons"]

@@ -4,7 +4,8 @@ What is compared (``pipeline.core.protected``): placeholders (``{0}``, ``{name}`
 ``%1$s``, ``%(name)s``, ``{{name}}``, ``${name}``), tags written in the text (``<b>``), and a
 bilingual file's inline codes (XLIFF ``<g>``, ``<x/>``, ``<ph>``, ``<bpt>``/``<ept>``, ``<pc>``,
 ``<sc/>``/``<ec/>``, by element and id). Annotations (``<mrk>``, ``<sm/>``/``<em/>``) are not
-compared: tools add and drop them (terms, segmentation) without harm.
+compared: tools add and drop them (terms, segmentation) without harm; nor is 2.x ``<cp/>``, which
+stands for a character XML cannot hold, not for markup.
 
 - **missing** (major): in the original, not in the English; the finding spans the English
   sentence aligned with where the original holds it.
@@ -32,13 +33,13 @@ from pipeline.core.protected import Protected, protected_spans
 from pipeline.core.spans import Span
 from pipeline.original.pair import SourcePair
 
-ANNOTATIONS = frozenset({"mrk", "sm", "em"})
+NOT_COMPARED = frozenset({"mrk", "sm", "em", "cp"})
 REORDERED = ("positional", "all", "none")
 
 
 def compared(text: str, codes: Iterable[Any]) -> list[Protected]:
-    """What ``tag-mismatch`` compares in a text: its protected spans but annotations."""
-    return [p for p in protected_spans(text, codes) if not (p.kind == "code" and p.key.split(":")[1] in ANNOTATIONS)]
+    """What ``tag-mismatch`` compares in a text: its protected spans but annotations and ``<cp/>``."""
+    return [p for p in protected_spans(text, codes) if not (p.kind == "code" and p.key.split(":")[1] in NOT_COMPARED)]
 
 
 @register_source

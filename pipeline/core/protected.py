@@ -11,8 +11,8 @@ Prose is not a placeholder: "50% of", "100% done" (a space after ``%``: printf's
 left out for that reason), "50%off" (a letter right after the conversion), "a%2Fb" (a
 percent-encoding inside a word), "{" alone, "{a, b}" or "{下降}" (a name is ASCII, as in
 code). The plan never applies an edit that touches a protected span, and a retranslation must
-keep the placeholders, in order (``changed``). Here in ``core`` because the readers (``io``), the checks and the stages all
-use it.
+keep the placeholders, in order (``changed``). Here in ``core`` because the readers (``io``),
+the checks and the stages all use it.
 """
 
 from __future__ import annotations
@@ -127,7 +127,13 @@ def touches(span: Span, item: Protected) -> bool:
 
 
 def first_touched(span: Span, items: Sequence[Protected]) -> Protected | None:
-    return next((p for p in items if touches(span, p)), None)
+    """The first of ``items`` (in text order) an edit of ``span`` would change, or None."""
+    for p in items:
+        if p.span.start > span.end:
+            break
+        if touches(span, p):
+            return p
+    return None
 
 
 def changed(before: str, after: str, also: str | None = None) -> str | None:

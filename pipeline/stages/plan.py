@@ -21,7 +21,7 @@ from pipeline.core.document import Document
 from pipeline.core.edits import Edit
 from pipeline.core.findings import Finding
 from pipeline.core.languages import Router
-from pipeline.core.protected import Protected, protected_spans, touches
+from pipeline.core.protected import first_touched, protected_spans
 from pipeline.core.settings import DEFAULT_APPLY
 from pipeline.core.spans import Span
 
@@ -114,7 +114,7 @@ def make_plan(
             continue
         language = f.evidence.get("language")
         model = router.model_for(str(language)) if language else router.fallback
-        code = _touched(f.span, [p for p in guarded if p.kind == "code"])
+        code = first_touched(f.span, [p for p in guarded if p.kind == "code"])
         if model is None:
             plan.untranslatable.append((f.span, f"no model for {f.evidence.get('script')} text of unknown language"))
         elif code is not None:
@@ -132,7 +132,7 @@ def make_plan(
     for f in proposals:
         edit = Edit(f.span, f.replacement or "", f.message, f.origin or "rule", f.check)
         if f.origin in apply and free(f.span):
-            kept = _touched(f.span, guarded)
+            kept = first_touched(f.span, guarded)
             if kept is None:
                 plan.edits.append(edit)
                 take(f.span)
@@ -146,16 +146,6 @@ def make_plan(
     plan.edits.sort(key=lambda e: e.span)
     plan.suggestions.sort(key=lambda e: e.span)
     return plan
-
-
-def _touched(span: Span, guarded: list[Protected]) -> Protected | None:
-    """The first protected span an edit of ``span`` would change (``guarded`` in text order)."""
-    for p in guarded:
-        if p.span.start > span.end:
-            break
-        if touches(span, p):
-            return p
-    return None
 
 
 def join_translation(doc: Document, request: TranslationRequest, outputs: list[str]) -> str:

@@ -54,7 +54,8 @@ class Job:
             doc, warnings = read_document(self.path, encoding, data=self.data)
             return doc, self.source, warnings
         rec = self.record
-        return Document.from_text(rec.text, self.key), Document.from_text(rec.source) if rec.source else None, []
+        source = Document.from_text(rec.source, codes=rec.source_codes) if rec.source else None
+        return Document.from_text(rec.text, self.key, codes=rec.codes), source, []
 
 
 @dataclass

@@ -122,7 +122,12 @@ def tqa_type() -> Any:
     return pa.struct([
         ("findings", pa.list_(finding)), ("applied", pa.list_(edit)), ("skipped", pa.list_(skipped)),
         ("findings_after", pa.list_(finding)),
-        ("scores", pa.struct([("mqm_before", pa.float64()), ("mqm_after", pa.float64())])),
+        ("scores", pa.struct([
+            ("mqm_before", pa.float64()), ("mqm_after", pa.float64()), ("words", pa.int64()),
+            ("checks", pa.map_(pa.string(), pa.struct([
+                ("findings", pa.int64()), ("per_1000w", pa.float64()), ("score", pa.float64()),
+            ]))),
+        ])),
         ("settings", pa.string()), ("error", pa.string()),
     ])  # fmt: skip
 

@@ -5,7 +5,10 @@ text the target's text, its original the source's, its id the unit's id (2.x: wi
 segment's id when a unit holds several; with the ``<file>``'s when a document holds several).
 Inline codes are not text: the content of ``<ph>``, ``<bpt>``, ``<ept>``, ``<it>``, ``<x/>``,
 ``<bx/>``, ``<ex/>`` (1.2) and ``<ph/>``, ``<sc/>``, ``<ec/>`` (2.x) is left out; the text inside
-``<g>``, ``<mrk>`` and ``<pc>`` is read.
+``<g>``, ``<mrk>`` and ``<pc>`` is read. Each inline element of the target and the source (each
+end of ``<g>``, ``<pc>`` and ``<mrk>``) is kept as an ``InlineCode`` at its text offset, with its
+id: the record's ``codes`` and ``source_codes``, which the plan protects and ``tag-mismatch``
+compares.
 
 Written back by splicing into the file's bytes: a repair is written only where it lies inside
 text the target holds contiguously and touches no inline element, comment or CDATA section
@@ -27,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+from pipeline.core.protected import InlineCode
 from pipeline.io.base import Fields, Malformed, Record, UnreadableInput, spliced
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.io.html import Piece, raw_span
@@ -39,6 +43,9 @@ NAMESPACES = {
     "": 1,
 }
 CODES = frozenset({"ph", "bpt", "ept", "it", "x", "bx", "ex", "sc", "ec", "sm", "em", "cp"})  # no text of theirs
+WRAPPERS = frozenset({"g", "pc", "mrk"})  # inline elements around text of the segment
+OPENING = frozenset({"bpt", "bx", "sc", "sm"})  # the start of a pair whose end is another element
+CLOSING = frozenset({"ept", "ex", "ec", "em"})
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
 _TAG_END = re.compile(rb"\"[^\"]*\"|'[^']*'|/?>")
 REVIEW_1 = "needs-review-translation"
@@ -54,6 +61,7 @@ class _Content:
         self.parts: list[str] = []
         self.pieces: list[Piece] = []
         self.bounds: set[int] = set()  # text offsets where markup sits: edits may not touch them
+        self.codes: list[InlineCode] = []  # its inline elements, where they sit in the text
         self.length = 0
         self.end = -1  # '</' of its end tag
         self.open: list[Any] | None = None  # the character data still being read: [text, byte start, cdata]
@@ -104,6 +112,7 @@ class _Scanner:
             text, start, cdata = c.open
             if not c.placed:
                 c.parts.append(text)
+                c.length += len(text)  # where its inline codes sit
                 c.open = None
                 return
             raw = self.data[start:at]
@@ -147,6 +156,12 @@ class _Scanner:
         parent = self.stack[-1][0] if self.stack else ""
         self.stack.append((local, attrs))
         if self.content is not None:
+            if not self.skip and (local in CODES or local in WRAPPERS):
+                ident = attrs.get("id") or attrs.get("startRef") or attrs.get("rid") or ""
+                kind = (
+                    "open" if local in WRAPPERS or local in OPENING else "close" if local in CLOSING else "standalone"
+                )
+                self.content.codes.append(InlineCode(self.content.length, local, ident, kind))
             if local in CODES or self.skip:
                 self.skip += 1
             return
@@ -204,6 +219,9 @@ class _Scanner:
             self.skip -= 1
             return
         if c is not None:
+            if local in WRAPPERS:
+                opened = next((k for k in reversed(c.codes) if k.name == local and k.kind == "open"), None)
+                c.codes.append(InlineCode(c.length, local, opened.id if opened else "", "close"))
             return
         elif local == "notes" and self.unit is not None:
             self.unit["notes_end"] = at
@@ -260,7 +278,8 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
                 "note_at": _note_place(unit, segment, target, scanner.version),
             }
             source = segment["source"].text()
-            yield Record(rid, text, f"line {target.line}", place, source or None, f"s:{rid}")
+            codes, source_codes = tuple(target.codes), tuple(segment["source"].codes)
+            yield Record(rid, text, f"line {target.line}", place, source or None, f"s:{rid}", None, codes, source_codes)
 
 
 def _note_place(unit: dict[str, Any], segment: dict[str, Any], target: _Content, version: int) -> list[Any]:

@@ -188,7 +188,12 @@ def record_output(result: ArticleResult, settings_digest: str) -> dict[str, Any]
                 }
                 for f in result.findings_after
             ],
-            "scores": {"mqm_before": result.scores.before.penalty, "mqm_after": result.scores.after.penalty},
+            "scores": {
+                "mqm_before": result.scores.before.penalty,
+                "mqm_after": result.scores.after.penalty,
+                "words": result.scores.before.words,
+                "checks": result.scores.before.checks,  # each check's figures before repair
+            },
             "settings": settings_digest,
         },
     }

@@ -83,9 +83,7 @@ class RayEngine(Engine):
         ctx.execution_options.preserve_order = True  # outcomes come back in input order
         ctx.enable_progress_bars = sys.stderr.isatty()
         size = settings.chunk_size
-        from pipeline.stages.duplicates import remember
-
-        copies = remember(self.duplicates, [job for _, job in todo], settings.encoding)
+        copies = self._copies(todo, settings)
         work = [(i, (job, copy)) for (i, job), copy in zip(todo, copies)]
         blocks = [_table(work[k : k + size]) for k in range(0, len(work), size)]
         lo, hi = self.actors
@@ -120,6 +118,32 @@ class RayEngine(Engine):
                     raise RuntimeError(f"ray engine: outcome {i} arrived where {todo[expected][0]} was due")
                 expected += 1
                 yield pickle.loads(blob)
+
+    def _copies(self, todo: list[tuple[int, Job]], settings: Settings) -> list[Any]:
+        """What each input copies: the tasks measure the signatures, each reading its own
+        input (a text file's path travels, not its bytes), and the driver decides in input
+        order. A first pass over the window, so no task waits for another: the inputs are
+        read twice, by the tasks, and never by the driver."""
+        if self.duplicates is None:
+            return [None] * len(todo)
+        import ray.data
+
+        size = settings.chunk_size
+        blocks = [_table(todo[k : k + size]) for k in range(0, len(todo), size)]
+        kwargs = {"check": self.duplicates.check, "encoding": settings.encoding}
+        ds = ray.data.from_arrow(blocks).map_batches(
+            _sign, batch_format="pyarrow", batch_size=size, num_cpus=1, fn_kwargs=kwargs
+        )
+        signatures = dict(
+            pair for table in ds.iter_batches(batch_format="pyarrow", batch_size=None) for pair in _rows(table)
+        )
+        return [self.duplicates.add(job.key, signatures.get(i)) for i, job in todo]
+
+
+def _sign(table: Any, check: Any, encoding: str | None) -> Any:
+    from pipeline.stages.duplicates import signature
+
+    return _table([(i, signature(check, job, encoding)) for i, job in _rows(table)])
 
 
 def _table(rows: list[tuple[int, Any]]) -> Any:

@@ -39,6 +39,7 @@ from pipeline.io.xmltext import (
 from pipeline.util.atomic import AtomicFile
 
 CODES = frozenset({"bpt", "ept", "it", "ph", "ut"})  # native codes: no text of theirs
+WRAPPERS = frozenset({"hi"})  # highlighted text: its text is the segment's
 PROP = "x-tqa"
 
 
@@ -49,7 +50,7 @@ def english(lang: str) -> bool:
 
 class _Scanner(TextScanner):
     def __init__(self, data: bytes, encoding: str | None = None) -> None:
-        super().__init__(data, CODES, namespaces=False, encoding=encoding)
+        super().__init__(data, CODES, WRAPPERS, namespaces=False, encoding=encoding)
         self.stack: list[str] = []
         self.tmx = False
         self.srclang = ""
@@ -62,7 +63,7 @@ class _Scanner(TextScanner):
         at = self.parser.CurrentByteIndex
         parent = self.stack[-1] if self.stack else ""
         self.stack.append(name)
-        if self._enter(name):
+        if self._enter(name, attrs):
             return
         if name == "tmx" and not parent:
             self.tmx = True
@@ -95,10 +96,7 @@ class _Scanner(TextScanner):
             c.end = at
             self.content = None
             return
-        self._markup()
-        if self.skip:
-            self.skip -= 1
-        elif c is None and self.unit is not None:
+        if not self._leave(name) and self.unit is not None:
             if name == "prop" and self.prop is not None:
                 self.unit["props"].append((self.prop, element_end(self.data, at)))
                 self.prop = None
@@ -158,7 +156,9 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
             "first_tuv": unit["first_tuv"],
             "props": unit["props"],  # tqa's own, from an earlier run
         }
-        yield Record(rid, text, f"line {seg.line}", place, source["seg"].text() or None, f"s:{rid}")
+        codes, source_codes = tuple(seg.codes), tuple(source["seg"].codes)
+        original = source["seg"].text() or None
+        yield Record(rid, text, f"line {seg.line}", place, original, f"s:{rid}", None, codes, source_codes)
 
 
 class Writer(BaseWriter):

@@ -5,7 +5,10 @@ text the target's text, its original the source's, its id the unit's id (2.x: wi
 segment's id when a unit holds several; with the ``<file>``'s when a document holds several).
 Inline codes are not text: the content of ``<ph>``, ``<bpt>``, ``<ept>``, ``<it>``, ``<x/>``,
 ``<bx/>``, ``<ex/>`` (1.2) and ``<ph/>``, ``<sc/>``, ``<ec/>`` (2.x) is left out; the text inside
-``<g>``, ``<mrk>`` and ``<pc>`` is read.
+``<g>``, ``<mrk>`` and ``<pc>`` is read. Each inline element of the target and the source (each
+end of ``<g>``, ``<pc>`` and ``<mrk>``) is kept as an ``InlineCode`` at its text offset, with its
+id: the record's ``codes`` and ``source_codes``, which the plan protects and ``tag-mismatch``
+compares.
 
 Written back by splicing into the file's bytes: a repair is written only where it lies inside
 text the target holds contiguously and touches no inline element, comment or CDATA section
@@ -51,6 +54,7 @@ NAMESPACES = {
     "": 1,
 }
 CODES = frozenset({"ph", "bpt", "ept", "it", "x", "bx", "ex", "sc", "ec", "sm", "em", "cp"})  # no text of theirs
+WRAPPERS = frozenset({"g", "pc", "mrk"})  # inline elements around text of the segment
 REVIEW_1 = "needs-review-translation"
 SUBSTATE = "tqa:needs-review"
 _SUBSTATE = re.compile(rb"\s+subState\s*=\s*[\"']tqa:needs-review[\"']")
@@ -58,7 +62,7 @@ _SUBSTATE = re.compile(rb"\s+subState\s*=\s*[\"']tqa:needs-review[\"']")
 
 class _Scanner(TextScanner):
     def __init__(self, data: bytes, encoding: str | None = None) -> None:
-        super().__init__(data, CODES, namespaces=True, encoding=encoding)
+        super().__init__(data, CODES, WRAPPERS, namespaces=True, encoding=encoding)
         self.stack: list[tuple[str, dict[str, str]]] = []
         self.version = 0
         self.files = 0
@@ -73,7 +77,7 @@ class _Scanner(TextScanner):
         ns, _, local = name.rpartition(" ")
         parent = self.stack[-1][0] if self.stack else ""
         self.stack.append((local, attrs))
-        if self._enter(local) or ns not in NAMESPACES:
+        if self._enter(local, attrs) or ns not in NAMESPACES:
             return
         if local == "xliff":
             self.version = 2 if attrs.get("version", "1.2").startswith("2") else NAMESPACES[ns]
@@ -123,11 +127,7 @@ class _Scanner(TextScanner):
             c.end = at
             self.content = None
             return
-        self._markup()
-        if self.skip:
-            self.skip -= 1
-            return
-        if c is not None or self.unit is None:
+        if self._leave(local) or self.unit is None:
             return
         if local == "notes":
             self.unit["notes_end"] = at
@@ -187,7 +187,8 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
                 "notes_span": unit.get("notes_span") if not unit["other_notes"] else None,
             }
             source = segment["source"].text()
-            yield Record(rid, text, f"line {target.line}", place, source or None, f"s:{rid}")
+            codes, source_codes = tuple(target.codes), tuple(segment["source"].codes)
+            yield Record(rid, text, f"line {target.line}", place, source or None, f"s:{rid}", None, codes, source_codes)
 
 
 def _note_place(unit: dict[str, Any], segment: dict[str, Any], target: Content, version: int) -> list[Any]:

@@ -12,11 +12,14 @@ import re
 from typing import Any
 from xml.parsers import expat
 
+from pipeline.core.protected import InlineCode
 from pipeline.io.html import Piece, raw_span
 
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
 _TAG_END = re.compile(rb"\"[^\"]*\"|'[^']*'|/?>")
 _WS_AFTER = re.compile(rb"\r?\n?[ \t]*")
+OPENING = frozenset({"bpt", "bx", "sc", "sm"})  # the start of a pair whose end is another element
+CLOSING = frozenset({"ept", "ex", "ec", "em"})
 
 
 class Content:
@@ -28,6 +31,7 @@ class Content:
         self.parts: list[str] = []
         self.pieces: list[Piece] = []
         self.bounds: set[int] = set()  # text offsets where markup sits: edits may not touch them
+        self.codes: list[InlineCode] = []  # its inline elements, where they sit in the text
         self.length = 0
         self.end = -1  # '</' of its end tag
         self.open: list[Any] | None = None  # the character data still being read: [text, byte start, cdata]
@@ -47,13 +51,23 @@ def start_tag_end(data: bytes, at: int) -> int:
 class TextScanner:
     """The expat handlers that read a ``Content``: a subclass opens one (``self.content``) in
     its ``_start`` and closes it in its ``_end``; inside, the elements named in ``codes`` are
-    inline codes whose content is not text, and every other tag, comment, processing
-    instruction or CDATA boundary is a place an edit may not touch. ``encoding``: the bytes
-    are in it whatever the declaration says (a UTF-16 file read as UTF-8, see ``as_utf8``)."""
+    inline codes whose content is not text, those in ``wrappers`` surround text of the
+    content, and every other tag, comment, processing instruction or CDATA boundary is a
+    place an edit may not touch. Each code and each end of a wrapper is kept as an
+    ``InlineCode`` at its text offset (the record's ``codes``, which the plan protects and
+    ``tag-mismatch`` compares). ``encoding``: the bytes are in it whatever the declaration
+    says (a UTF-16 file read as UTF-8, see ``as_utf8``)."""
 
-    def __init__(self, data: bytes, codes: frozenset[str], namespaces: bool, encoding: str | None = None) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        codes: frozenset[str],
+        wrappers: frozenset[str],
+        namespaces: bool,
+        encoding: str | None = None,
+    ) -> None:
         self.data = data
-        self.codes = codes
+        self.codes, self.wrappers = codes, wrappers
         self.encoding = encoding or "utf-8"
         self.forced = encoding is not None
         p = self.parser = (
@@ -90,6 +104,7 @@ class TextScanner:
             text, start, cdata = c.open
             if not c.placed:
                 c.parts.append(text)
+                c.length += len(text)  # where its inline codes sit
                 c.open = None
                 return
             raw = self.data[start:at]
@@ -126,14 +141,34 @@ class TextScanner:
         self._close_data(at)  # one piece per event: an entity's is its own, so the text around stays literal
         c.open = [text, at, self.cdata]
 
-    def _enter(self, name: str) -> bool:
+    def _enter(self, name: str, attrs: dict[str, str]) -> bool:
         """At a start tag: True when it is inside the open content (an inline element), which
         is all a scanner does with it."""
         self._markup()
-        if self.content is None:
+        c = self.content
+        if c is None:
             return False
+        if not self.skip and (name in self.codes or name in self.wrappers):
+            # XLIFF names a code by id (2.x: startRef for an end), TMX by i (a pair) or x
+            ident = next((attrs[k] for k in ("id", "startRef", "rid", "i", "x") if attrs.get(k)), "")
+            kind = "open" if name in self.wrappers or name in OPENING else "close" if name in CLOSING else "standalone"
+            c.codes.append(InlineCode(c.length, name, ident, kind))
         if name in self.codes or self.skip:
             self.skip += 1
+        return True
+
+    def _leave(self, name: str) -> bool:
+        """At an end tag that does not close the content: True when it was inside the content."""
+        self._markup()
+        if self.skip:
+            self.skip -= 1
+            return True
+        c = self.content
+        if c is None:
+            return False
+        if name in self.wrappers:
+            opened = next((k for k in reversed(c.codes) if k.name == name and k.kind == "open"), None)
+            c.codes.append(InlineCode(c.length, name, opened.id if opened else "", "close"))
         return True
 
 

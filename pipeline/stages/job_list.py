@@ -34,6 +34,7 @@ def reads_stdin(paths: list[Path] | None, paths_from: Path | None) -> bool:
 def list_files(paths: list[Path] | None, exclude: list[Path] = (), paths_from: Path | None = None) -> list[Path]:  # type: ignore[assignment]
     """The input files the command line names (default: seeds/), each once."""
     from pipeline.stages.inputs import UsageError, collect_inputs
+    from pipeline.util.storage import StorageError
 
     if paths and Path("-") in paths:
         raise InputListError(
@@ -57,6 +58,8 @@ def list_files(paths: list[Path] | None, exclude: list[Path] = (), paths_from: P
             )
         else:
             files = collect_inputs(paths or [DEFAULT_INPUT], exclude)
+    except StorageError as err:  # a store that cannot be reached or listed
+        raise InputListError(str(err)) from None
     except OSError as err:
         raise InputListError(f"--paths-from {paths_from}: {err.strerror or err}") from None
     except UsageError as err:

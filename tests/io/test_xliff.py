@@ -130,11 +130,12 @@ def test_a_repair_changes_only_the_target_and_the_markers_in_1_2(tmp_path):
 def test_inline_markup_is_never_edited(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
-    # the comma's repair is inside text; the space before "." touches </g>: left out, and said
+    # the comma's repair is inside text; the space before "." touches </g>: the plan keeps it a
+    # suggestion, so nothing the writer would have to refuse is applied
     target = 'Click <x id="1"/>here , the the <g id="2">end</g> .'
     (src / "app.xlf").write_text(V1.format(units=REPAIR.format(target=target)), encoding="utf-8")
     result = run(src, tmp_path / "out")
-    assert "1 repair(s) not written back: they touch inline markup" in result.output
+    assert "not written back" not in result.output
     out = (tmp_path / "out" / "app.xlf").read_text(encoding="utf-8")
     assert '<x:target state="needs-review-translation">Click <x id="1"/>here, the <g id="2">end</g> .</x:target>' in out
     assert "space-before-punctuation" in out  # the repair left out is in the note
@@ -261,3 +262,25 @@ def test_a_utf_16_document_is_read_and_written_back_in_utf_16(tmp_path):
     run(src, tmp_path / "out")
     out = (tmp_path / "out" / "app.xlf").read_bytes()
     assert out == doc.replace(BAD, FIXED).replace("\n", "\r\n").encode("utf-16")
+
+
+def test_inline_codes_are_read_where_they_sit_with_their_ids(tmp_path):
+    units = (
+        '<trans-unit id="1"><source>A <g id="1">b</g><x id="2"/> c <bpt id="3">&lt;i></bpt>d<ept id="3">&lt;/i></ept>'
+        '</source><target><x id="2"/>C <g id="1">B</g></target></trans-unit>'
+    )
+    document = (
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="zh" '
+        f'target-language="en" datatype="plaintext"><body>{units}</body></file></xliff>'
+    )
+    (tmp_path / "a.xlf").write_text(document, encoding="utf-8")
+    (r,) = records(tmp_path / "a.xlf")
+    assert (r.source, r.text) == ("A b c d", "C B")
+    assert [(c.at, c.label, c.kind) for c in r.source_codes] == [
+        (2, '<g id="1">', "open"),
+        (3, "</g> (id 1)", "close"),
+        (3, '<x id="2"/>', "standalone"),
+        (6, '<bpt id="3"/>', "open"),
+        (7, '<ept id="3"/>', "close"),
+    ]
+    assert [(c.at, c.label) for c in r.codes] == [(0, '<x id="2"/>'), (2, '<g id="1">'), (3, "</g> (id 1)")]

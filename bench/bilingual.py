@@ -1,5 +1,5 @@
-"""Bilingual files against JSONL: the same segments as a PO catalogue, an XLIFF 1.2 document and a
-JSONL corpus with a source field. Figures per format and size: segments per CPU-second of the
+"""Bilingual files against JSONL: the same segments as a PO catalogue, an XLIFF 1.2 document, a TMX
+memory, parallel text (``.en`` beside ``.zh``) and a JSONL corpus with a source field. Figures per format and size: segments per CPU-second of the
 reader alone (best of three), the reader's peak Python memory (tracemalloc), and the CPU seconds
 of ``tqa check -j 1`` over the file (the checks dominate it).
 
@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.io import Fields, module  # noqa: E402
 
-FORMATS = (("jsonl", "jsonl"), ("po", "po"), ("xliff", "xlf"))
+FORMATS = (("jsonl", "jsonl"), ("po", "po"), ("xliff", "xlf"), ("tmx", "tmx"), ("parallel", "en"))
 
 
 def pairs() -> list[tuple[str, str]]:
@@ -65,6 +65,19 @@ def make_inputs(n: int, work: Path) -> dict[str, Path]:
         + "</body></file></xliff>\n",
         encoding="utf-8",
     )
+    tus = "".join(
+        f'<tu tuid="{i}"><tuv xml:lang="zh-CN"><seg>{xml(z)}</seg></tuv><tuv xml:lang="en"><seg>{xml(e)}</seg></tuv></tu>\n'
+        for i, z, e in segs
+    )
+    paths["tmx"].write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="zh-CN" adminlang="en" '
+        'creationtool="bench" creationtoolversion="1" segtype="sentence" o-tmf="none" datatype="plaintext"/><body>\n'
+        + tus
+        + "</body></tmx>\n",
+        encoding="utf-8",
+    )
+    paths["parallel"].write_text("".join(e + "\n" for _, _, e in segs), encoding="utf-8")
+    paths["parallel"].with_suffix(".zh").write_text("".join(z + "\n" for _, z, _ in segs), encoding="utf-8")
     return paths
 
 

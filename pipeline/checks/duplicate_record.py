@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,6 +80,13 @@ class DuplicateRecord(BatchCheck):
     # a Jaccard of ~0.63, while two articles on one topic in their own words share almost none.
     # Texts under min_words words ("Yes.", "Photo: Xinhua") repeat legitimately.
     options = {"threshold": 0.5, "shingle": 5, "num_perm": 128, "min_words": 5}
+    score_name = "Jaccard similarity with the first copy (1 for an exact copy)"
+
+    @classmethod
+    def score(cls, findings: Sequence[Finding], text: str, words: int) -> float:
+        return max(
+            1.0 if f.evidence.get("kind") == "exact" else float(f.evidence.get("jaccard") or 0) for f in findings
+        )
 
     def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
         super().__init__(severity, **options)

@@ -27,6 +27,7 @@ from typing import Any
 from pipeline.core.settings import Settings
 from pipeline.engines.base import Engine, Launch
 from pipeline.stages import worker
+from pipeline.stages.batch import Verdicts
 from pipeline.stages.job import Job, Outcome, Prepared
 from pipeline.stages.translate import Stages, TranslatorSlot
 
@@ -83,9 +84,7 @@ class RayEngine(Engine):
         ctx.execution_options.preserve_order = True  # outcomes come back in input order
         ctx.enable_progress_bars = sys.stderr.isatty()
         size = settings.chunk_size
-        from pipeline.stages.batch import remember
-
-        verdicts = remember(self.batch, [job for _, job in todo], settings.encoding)
+        verdicts = self._verdicts(todo, settings)
         work = [(i, (job, found)) for (i, job), found in zip(todo, verdicts)]
         blocks = [_table(work[k : k + size]) for k in range(0, len(work), size)]
         lo, hi = self.actors
@@ -120,6 +119,32 @@ class RayEngine(Engine):
                     raise RuntimeError(f"ray engine: outcome {i} arrived where {todo[expected][0]} was due")
                 expected += 1
                 yield pickle.loads(blob)
+
+    def _verdicts(self, todo: list[tuple[int, Job]], settings: Settings) -> list[Verdicts]:
+        """What the batch checks say of each input: the tasks measure the signatures, each
+        reading its own input (a text file's path travels, not its bytes), and the driver
+        decides in input order. A first pass over the window, so no task waits for another:
+        the inputs are read twice, by the tasks, and never by the driver."""
+        if self.batch is None:
+            return [{} for _ in todo]
+        import ray.data
+
+        size = settings.chunk_size
+        blocks = [_table(todo[k : k + size]) for k in range(0, len(todo), size)]
+        kwargs = {"checks": self.batch.checks, "encoding": settings.encoding}
+        ds = ray.data.from_arrow(blocks).map_batches(
+            _sign, batch_format="pyarrow", batch_size=size, num_cpus=1, fn_kwargs=kwargs
+        )
+        signatures = dict(
+            pair for table in ds.iter_batches(batch_format="pyarrow", batch_size=None) for pair in _rows(table)
+        )
+        return [self.batch.add(job.key, signatures.get(i, {})) for i, job in todo]
+
+
+def _sign(table: Any, checks: list[Any], encoding: str | None) -> Any:
+    from pipeline.stages.batch import measure_job
+
+    return _table([(i, measure_job(checks, job, encoding)) for i, job in _rows(table)])
 
 
 def _table(rows: list[tuple[int, Any]]) -> Any:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AnyStr, Protocol
 
+from pipeline.core.protected import InlineCode
+
 
 class CorpusError(Exception):
     """A corpus that cannot be read at all (or an unknown format); one line for the user."""
@@ -31,6 +33,7 @@ class Fields:
     source: str | None = None  # the Chinese original, stored beside the English
     cleaned: str | None = None  # write the cleaned text here and keep the text field as it was
     markers: bool = True  # bilingual files: mark segments with findings the way the format does (--no-markers)
+    original: Path | None = None  # parallel text: the original's file or folder (--source)
 
 
 class UnreadableInput(CorpusError):
@@ -47,6 +50,9 @@ class Record:
     source: str | None = None
     key: str = ""  # the id as the input wrote it, its type included: 1 and "1" differ
     raw: Any = None  # the record as read (a line's bytes, a one-row Arrow slice): written back around the edits
+    # inline markup of a bilingual file's target and source (XLIFF): not in the texts, only where it sits
+    codes: tuple[InlineCode, ...] = ()
+    source_codes: tuple[InlineCode, ...] = ()
     # what tells two identical originals apart in the format (a PO message's msgctxt): the
     # consistency checks group segments by their original in its context
     context: str | None = None
@@ -54,7 +60,10 @@ class Record:
     def digest(self) -> str:
         """Of everything that decides this record's output (for ``--resume``)."""
         raw = self.raw.hex() if isinstance(self.raw, bytes) else None
-        payload = json.dumps([self.id, self.text, self.source, self.fields, raw], sort_keys=True, default=str)
+        parts = [self.id, self.text, self.source, self.fields, raw]
+        if self.codes or self.source_codes:  # only where there are any: other records' digests stay as they were
+            parts.append([self.codes, self.source_codes])
+        payload = json.dumps(parts, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 

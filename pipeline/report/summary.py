@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from pipeline.core.result import ArticleResult
 from pipeline.core.scores import QualityScore
-from pipeline.report.columns import COLUMNS, SEVERITIES, display_row
+from pipeline.report.columns import COLUMNS, RATE, SCORE, SEVERITIES, display_row
 from pipeline.report.index_page import write_index
 from pipeline.report.json_report import dumps, jsonable
 from pipeline.report.markdown import summary_markdown
@@ -37,6 +37,10 @@ SCHEMA = "tqa-summary/1"
 REFERENCE = (("bleu", "BLEU"), ("chrf", "chrF"), ("ter", "TER"))
 
 
+# the batch files written beside the reports (a corpus written to OUT may not take their names)
+BATCH_FILES = ("summary.json", "summary.jsonl", "summary.csv", "summary.md", "index.html", "retranslations.tmx")
+
+
 def _severity_counts(q: QualityScore, when: str) -> dict[str, int]:
     return {f"{s}_{when}": q.severities.get(s, 0) for s in SEVERITIES}
 
@@ -51,7 +55,8 @@ def _reference_score(result: ArticleResult, prefix: str, when: str = "after") ->
 
 
 def summary_row(result: ArticleResult, stem: str, file: str | None = None, record: str = "") -> dict[str, Any]:
-    """The summary row of one processed article; ``n_<check>`` counts findings before repair.
+    """The summary row of one processed article; ``n_<check>`` counts findings before repair,
+    ``per1000w_<check>`` and ``score_<check>`` are that check's figures (``check_scores``).
     ``file``: the file it was read from (default: its input name); ``record``: its id in a
     corpus (a PO message, an XLIFF unit), empty for a text file."""
     before, after = result.scores.before, result.scores.after
@@ -80,6 +85,9 @@ def summary_row(result: ArticleResult, stem: str, file: str | None = None, recor
         },
     }
     row.update({f"n_{check}": n for check, n in sorted(before.counts.items())})
+    # each check's figures before repair: findings per 1,000 words and its score (tqa stats)
+    row.update({f"{RATE}{check}": figures["per_1000w"] for check, figures in before.checks.items()})
+    row.update({f"{SCORE}{check}": figures["score"] for check, figures in before.checks.items()})
     # passages left in another language, per language (lang_zh, lang_ja, ...)
     langs = Counter(
         str(f.evidence.get("language"))
@@ -105,11 +113,13 @@ def check_columns(rows: Iterable[dict[str, Any]]) -> list[str]:
 def _write_csv(handle: IO[str], rows: Rows) -> None:
     keys = {k for row in rows for k in row}
     checks = sorted(k for k in keys if k.startswith("n_"))
-    extra = sorted(keys - set(COLUMNS) - set(checks))  # keep unknown keys, at the end
-    writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *checks, *extra], restval="")
+    rates = sorted(k for k in keys if k.startswith(RATE))
+    scores = sorted(k for k in keys if k.startswith(SCORE))
+    extra = sorted(keys - set(COLUMNS) - {*checks, *rates, *scores})  # keep unknown keys, at the end
+    writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *checks, *rates, *scores, *extra], restval="")
     writer.writeheader()
     for row in rows:
-        writer.writerow(display_row(row, checks))
+        writer.writerow(display_row(row, [*checks, *rates]))
 
 
 def summary_totals(rows: Rows) -> dict[str, Any]:

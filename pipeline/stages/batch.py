@@ -116,16 +116,19 @@ def remember(index: BatchIndex | None, jobs: Sequence[Job], encoding: str | None
     record's text and original or the files; what the index says of each."""
     if index is None:
         return [{} for _ in jobs]
-    found: list[Verdicts] = []
-    for job in jobs:
-        try:
-            text, source = _texts(job, encoding)
-        except (InputError, OSError):  # unreadable: it is compared with nothing, and nothing with it
-            found.append({})
-            continue
-        context = job.record.context if job.record is not None else None
-        found.append(index.add(job.key, index.measure(text, source, context)))
-    return found
+    return [index.add(job.key, measure_job(index.checks, job, encoding)) for job in jobs]
+
+
+def measure_job(checks: Sequence[BatchCheck], job: Job, encoding: str | None = None) -> dict[str, Any]:
+    """``job``'s signatures for ``checks``, measured from the record or the files wherever this
+    runs (the Ray engine's tasks read their inputs themselves); none for an unreadable input:
+    it is compared with nothing, and nothing with it."""
+    try:
+        text, source = _texts(job, encoding)
+    except (InputError, OSError):
+        return {}
+    context = job.record.context if job.record is not None else None
+    return {check.id: check.measure(text, source, context) for check in checks}
 
 
 def _texts(job: Job, encoding: str | None) -> tuple[str, str | None]:

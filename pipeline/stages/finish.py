@@ -9,6 +9,7 @@ from pipeline.checks import Check
 from pipeline.checks.base import BatchCheck
 from pipeline.core.edits import Edit, apply_edits, carry_span
 from pipeline.core.findings import in_text_order
+from pipeline.core.protected import changed, shifted
 from pipeline.core.result import ArticleResult, Skipped
 from pipeline.review.ignore import IgnoreList, filter_findings
 from pipeline.stages.job import Prepared
@@ -52,6 +53,10 @@ def finish(
         if rejected:
             unguarded.append(rejected)
         replacement = join_translation(doc, request, outputs)
+        lost = changed(request.span.of(doc.text), replacement)
+        if lost:  # a placeholder the translation dropped would break the software that fills it in
+            skipped.append(Skipped(request.span, lost))
+            continue
         model = translations.used.get(request.model, request.model) if translations is not None else request.model
         edits.append(Edit(request.span, replacement, f"{request.reason} ({model})", "marian", "untranslated"))
     findings, suggestions, notices = list(prep.findings), list(plan.suggestions), list(prep.notices)
@@ -75,6 +80,9 @@ def finish(
     if prep.pair is not None:  # the original's checks again, on the cleaned text
         from pipeline.checks.runner import run_source_checks
         from pipeline.original.pair import pair_documents
+
+        if doc.codes:  # the inline markup, where the edits (none across it) moved it
+            cleaned_doc = replace(cleaned_doc, codes=shifted(doc.codes, [(e.span, e.replacement) for e in edits]))
 
         after = in_text_order(after + run_source_checks(pair_documents(cleaned_doc, prep.pair.original), source_checks))
     after = filter_findings(after, cleaned, ignore)

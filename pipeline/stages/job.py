@@ -66,7 +66,8 @@ class Job:
             doc, warnings = read_document(self.path, encoding, data=self.data)
             return doc, self.source, warnings
         rec = self.record
-        return Document.from_text(rec.text, self.key), Document.from_text(rec.source) if rec.source else None, []
+        source = Document.from_text(rec.source, codes=rec.source_codes) if rec.source else None
+        return Document.from_text(rec.text, self.key, codes=rec.codes), source, []
 
 
 @dataclass
@@ -77,12 +78,12 @@ class Outcome:
     row: dict[str, Any] | None = None
     error: str | None = None
     notices: list[str] = field(default_factory=list)
-    worst: Severity | None = None  # the worst finding left in the cleaned text
+    worst: Severity | None = None  # the worst finding left in the cleaned text that counts (a check's threshold)
     resumed: bool = False
     outputs: list[str] = field(default_factory=list)  # report files, relative to the output folder
     input_sha256: str | None = None  # of the input file as tqa left it (changed by --in-place)
     hidden: int = 0  # findings the ignore list covered
-    remaining: dict[str, int] = field(default_factory=dict)  # "severity check" -> count left in the cleaned text
+    remaining: dict[str, int] = field(default_factory=dict)  # "severity check" -> count left that counts, as ``worst``
     guard_rejected: list[str] = field(default_factory=list)  # one reason per translation the guard rejected
     unguarded: list[str] = field(default_factory=list)  # with --no-guard: reasons the guard would have rejected
     export: list[dict[str, Any]] = field(default_factory=list)  # rows of the batch's findings export

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.checks import build_checks
+from pipeline.checks.scores import counted, thresholds
 from pipeline.core.document import InputError
 from pipeline.core.settings import Settings
 from pipeline.review.ignore import load_ignore
@@ -132,9 +133,11 @@ def finish_job(
         return Outcome(job, error=f"cannot write reports: {err}")
     except Exception as err:  # see prepare_job
         return Outcome(job, error=f"internal error: {type(err).__name__}: {err}")
-    worst = max((f.severity for f in result.findings_after), default=None, key=lambda s: s.rank)
+    # what --fail-on looks at: the findings left, but a check with a fail_threshold only where its score reaches it
+    left = counted(result.findings_after, result.cleaned, thresholds(settings.checks))
+    worst = max((f.severity for f in left), default=None, key=lambda s: s.rank)
     files = sorted(str(p.relative_to(_WORKER["out_dir"])) for p in outputs.values())
-    remaining = Counter(f"{f.severity.value} {f.check}" for f in result.findings_after)
+    remaining = Counter(f"{f.severity.value} {f.check}" for f in left)
     rejected = [s.reason for s in result.skipped if s.reason.startswith(GUARD_PREFIX)]
     wants_export = settings.reports is None or "export" in settings.reports
     stem = job.stem if wants_reports else ""  # no reports written: nothing to link to

@@ -150,6 +150,7 @@ def test_source_checks_take_options_like_other_checks() -> None:
         "key-term",
         "negation",
         "omission",
+        "tag-mismatch",
         "untranslated-segment",
         "untranslated-source",
     ]
@@ -163,6 +164,7 @@ def test_source_checks_take_options_like_other_checks() -> None:
         "negation",
         "number-mismatch",
         "omission",
+        "tag-mismatch",
         "untranslated-segment",
         "untranslated-source",
     }

@@ -12,6 +12,11 @@ resolve gets the ``fuzzy`` flag and a ``# tqa: <check ids>`` translator comment 
 off: neither); a later run replaces that comment, or removes it when the message is clean. ``fuzzy`` keeps the translation out of the compiled catalogue until someone looks,
 which is what it is for. A small reader of PO's string syntax is used, not polib, because
 splicing needs where each character of a string is in the file, and polib keeps only the values.
+
+Both ways stream: the catalogue is decoded and read a line at a time (once to make sure all of it
+is PO, a catalogue that is not being written back as it is; then for its records), and the writer
+copies it from one message's edits to the next (``stream.Splicer``), so memory holds a message,
+not the file.
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.io.base import Fields, Malformed, Record, UnreadableInput, spliced
+from pipeline.io.base import CorpusError, Fields, Malformed, Record, UnreadableInput
 from pipeline.io.base import Writer as BaseWriter
+from pipeline.io.stream import Splicer, view
 from pipeline.util.atomic import AtomicFile
 
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(?=\"|$)")
@@ -78,12 +84,24 @@ class _Message:
         self.obsolete = False
 
 
-def _messages(text: str, path: Path) -> Iterator[_Message]:
+def _lines(path: Path, encoding: str) -> Iterator[str]:
+    """The catalogue's lines, decoded a chunk at a time, each with its newline. Lines end at
+    \n alone: str.splitlines would also break at \u2028 and friends inside a string."""
+    rest = ""
+    for chunk in view(path, text=encoding):
+        lines = (rest + chunk).split("\n")
+        rest = lines.pop()
+        for line in lines:
+            yield line + "\n"
+    if rest:
+        yield rest
+
+
+def _messages(lines: Iterator[str], path: Path) -> Iterator[_Message]:
     message: _Message | None = None
     current: list[Any] | None = None
     pos = 0
-    # lines end at \n alone: str.splitlines would also break at \u2028 and friends inside a string
-    for number, line in enumerate((m.group() for m in re.finditer(r"[^\n]*\n|[^\n]+", text)), 1):
+    for number, line in enumerate(lines, 1):
         at, pos = pos, pos + len(line)
         body = line.rstrip("\r\n")
         if number == 1 and body.startswith("\ufeff"):  # a byte-order mark, as some Windows tools write
@@ -142,26 +160,33 @@ def _messages(text: str, path: Path) -> Iterator[_Message]:
         yield message
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    m = _CHARSET.search(data[:4096])  # the header is the first message
-    encoding = m.group(1).decode("ascii") if m and m.group(1).upper() != b"CHARSET" else "utf-8"
-    return data.decode(encoding), encoding
+def _encoding(path: Path) -> str:
+    """The catalogue's charset, from its header (the first message)."""
+    with open(path, "rb") as f:
+        m = _CHARSET.search(f.read(4096))
+    return m.group(1).decode("ascii") if m and m.group(1).upper() != b"CHARSET" else "utf-8"
 
 
 def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
     try:
-        data = path.read_bytes()
+        encoding = _encoding(path)
+        for _ in _messages(_lines(path, encoding), path):
+            pass  # all of it must be PO before a record is handed on
     except OSError as err:
         raise UnreadableInput(f"{path}: cannot be read: {err.strerror or err}") from None
-    try:
-        text, _ = _decode(data)
-        messages = list(_messages(text, path))
     except (UnicodeDecodeError, LookupError) as err:
-        yield Malformed("file", f"cannot be decoded: {err}", data)
+        yield Malformed("file", f"cannot be decoded: {err}")
         return
     except ValueError as err:
-        yield Malformed("file", str(err).removeprefix(path.name + ": "), data)
+        yield Malformed("file", str(err).removeprefix(path.name + ": "))
         return
+    try:
+        yield from _records(_messages(_lines(path, encoding), path))
+    except (OSError, ValueError) as err:  # it was read a moment ago
+        raise CorpusError(f"{path}: changed while it was read: {err}") from None
+
+
+def _records(messages: Iterator[_Message]) -> Iterator[Record]:
     for message in messages:
         parts = message.parts
         if message.obsolete or "msgid" not in parts or not parts["msgid"][0]:
@@ -195,14 +220,15 @@ def _escape(text: str) -> str:
 
 
 def _edits(
-    text: str, place: dict[str, Any], applied: list[dict[str, Any]]
+    text: str, place: dict[str, Any], applied: list[dict[str, Any]], base: int = 0
 ) -> tuple[list[tuple[int, int, str]], list[str]]:
     """Splices into the file for the repairs of one ``msgstr``: each repair's characters
     removed where they are spelled and its replacement put where the first was (a repair at
-    the very end: before the last closing quote); checks of repairs that overlap one before."""
+    the very end: before the last closing quote); checks of repairs that overlap one before.
+    ``text``: the catalogue from ``base`` on."""
     if not applied:
         return [], []
-    spans: Spans = [span for q in place["quotes"] for span in _string(text, 0, q, "")[1]]
+    spans: Spans = [span for q in place["quotes"] for span in _string(text, base, q - base, "")[1]]
     out: list[tuple[int, int, str]] = []
     refused, done = [], 0
     for edit in sorted(applied, key=lambda e: (e["start"], e["end"])):
@@ -218,39 +244,46 @@ def _edits(
 
 
 class Writer(BaseWriter):
-    """The catalogue as read with the repairs and markers spliced in, written at ``commit``
-    (a message's plural forms come as separate records and share one marker)."""
+    """The catalogue as read with the repairs and markers spliced in, a message at a time as
+    its records come (a message's plural forms come as separate records and share one marker)."""
 
     def __init__(self, target: Path, fields: Fields, source: Path | None = None) -> None:
         self.fields = fields
         self.out = AtomicFile(target)
-        self.data = source.read_bytes() if source is not None else b""
-        self.text: str | None = None  # decoded when a first repair needs it
+        encoding = _encoding(source) if source is not None else "utf-8"
+        head = next(view(source, text=encoding), "") if source is not None else ""
+        self.newline = "\r\n" if "\r\n" in head[:4096] else "\n"
+        self.splicer = Splicer(source, self.out.file, text=encoding)
+        self.message: int | None = None  # the message whose edits wait for its last plural form
+        self.hi = 0
         self.edits: list[tuple[int, int, str]] = []
         self.flagged: dict[int, tuple[dict[str, Any], set[str]]] = {}
         self.stale: dict[int, tuple[int, int]] = {}  # messages clean now, with a comment of an earlier run
 
     def write(self, record: Record, output: dict[str, Any]) -> list[str]:
-        tqa = output["tqa"]
-        applied = tqa.get("applied", [])
-        if applied and self.text is None:
-            self.text = _decode(self.data)[0]
-        edits, refused = _edits(self.text or "", record.fields, applied)
+        tqa, place = output["tqa"], record.fields
+        if place["message"] != self.message:
+            self._flush()
+            self.message = place["message"]
+        ends = [place["end"], place["comments_end"], place["first_keyword"], *(place["tqa_comment"] or ())]
+        self.hi = max(self.hi, *ends, *(place["flags"] or ()))
+        data, base = self.splicer.reach(place["message"], self.hi + 2)
+        edits, refused = _edits(data, place, tqa.get("applied", []), base)
         self.edits += edits
         checks = {f["check"] for f in tqa.get("findings_after", [])} | set(refused)
         if "error" in tqa:
             checks.add("error")
         if checks and self.fields.markers:
-            self.flagged.setdefault(record.fields["message"], (record.fields, set()))[1].update(checks)
-        elif self.fields.markers and record.fields["tqa_comment"]:  # clean now: an earlier run's comment goes
-            self.stale[record.fields["message"]] = record.fields["tqa_comment"]
+            self.flagged.setdefault(place["message"], (place, set()))[1].update(checks)
+        elif self.fields.markers and place["tqa_comment"]:  # clean now: an earlier run's comment goes
+            self.stale[place["message"]] = place["tqa_comment"]
         return [f"{len(refused)} repair(s) not written back: they overlap another"] if refused else []
 
-    def _markers(self, text: str, newline: str) -> list[tuple[int, int, str]]:
-        out = []
+    def _markers(self, text: str, base: int) -> list[tuple[int, int, str]]:
+        out, newline = [], self.newline
         for message, (a, b) in self.stale.items():
             if message not in self.flagged:  # a plural form of it may still be flagged
-                out.append((a, b + (2 if text.startswith("\r\n", b) else 1), ""))
+                out.append((a, b + (2 if text.startswith("\r\n", b - base) else 1), ""))
         for place, checks in self.flagged.values():
             comment = f"# tqa: {', '.join(sorted(checks))}"
             if place["tqa_comment"]:
@@ -266,16 +299,20 @@ class Writer(BaseWriter):
                 out.append((place["first_keyword"], place["first_keyword"], "#, fuzzy" + newline))
         return out
 
+    def _flush(self) -> None:
+        """Write the pending message's repairs and markers."""
+        if self.message is None:
+            return
+        data, base = self.splicer.reach(self.message, self.hi + 2)
+        self.splicer.put(self.edits + self._markers(data, base))
+        self.edits, self.flagged, self.stale, self.message, self.hi = [], {}, {}, None, 0
+
     def passthrough(self, item: Malformed) -> None:
-        pass  # the whole file is written from its bytes at ``commit``
+        pass  # a catalogue that is not PO has no records: ``commit`` copies it as it is
 
     def commit(self) -> Path:
-        if self.edits or self.flagged or self.stale:
-            text, encoding = _decode(self.data)
-            newline = "\r\n" if "\r\n" in text[:4096] else "\n"
-            self.out.file.write(spliced(text, self.edits + self._markers(text, newline)).encode(encoding))
-        else:
-            self.out.file.write(self.data)
+        self._flush()
+        self.splicer.finish()
         return self.out.commit()
 
     def abort(self) -> None:

@@ -12,7 +12,8 @@ change, a repair touching inline markup is left out and counted, and everything 
 for byte (a UTF-16 memory, as Trados writes them, stays UTF-16). A unit with findings tqa did
 not resolve gets ``<prop type="x-tqa">check ids</prop>`` before its first ``<tuv>`` (the DTD's
 order: notes and props, then tuvs); ``Fields.markers`` off: not. The prop is tqa's own: a later
-run replaces it, or removes it when the unit is clean.
+run replaces it, or removes it when the unit is clean. Both ways stream, as XLIFF's do: a unit's record comes
+as soon as its ``</tu>`` is read, and the writer copies the memory from one edit to the next.
 """
 
 from __future__ import annotations
@@ -22,19 +23,19 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from pipeline.io.base import Fields, Malformed, Record, UnreadableInput, spliced
+from pipeline.io.base import CorpusError, Fields, Malformed, Record, UnreadableInput
 from pipeline.io.base import Writer as BaseWriter
+from pipeline.io.stream import Splicer, view
 from pipeline.io.xmltext import (
     Content,
     TextScanner,
-    as_utf8,
-    element_end,
+    codec_of,
     escape,
     indent,
     placed,
     removal,
     repairs,
-    start_tag_end,
+    well_formed,
 )
 from pipeline.util.atomic import AtomicFile
 
@@ -49,12 +50,12 @@ def english(lang: str) -> bool:
 
 
 class _Scanner(TextScanner):
-    def __init__(self, data: bytes, encoding: str | None = None) -> None:
-        super().__init__(data, CODES, WRAPPERS, namespaces=False, encoding=encoding)
+    def __init__(self, encoding: str | None = None) -> None:
+        super().__init__(CODES, WRAPPERS, namespaces=False, encoding=encoding)
         self.stack: list[str] = []
         self.tmx = False
         self.srclang = ""
-        self.units: list[dict[str, Any]] = []
+        self.units = 0
         self.unit: dict[str, Any] | None = None
         self.tuv: dict[str, Any] | None = None
         self.prop: int | None = None  # where tqa's own prop starts, while it is read
@@ -70,8 +71,9 @@ class _Scanner(TextScanner):
         elif name == "header" and parent == "tmx":
             self.srclang = attrs.get("srclang", "")
         elif name == "tu" and parent == "body":
-            self.unit = {"start": at, "attrs": attrs, "tuvs": [], "number": len(self.units) + 1, "props": []}
-            self.units.append(self.unit)
+            self.units += 1
+            self.unit = {"start": at, "attrs": attrs, "tuvs": [], "number": self.units, "props": []}
+            self.hold = at
         elif self.unit is None:
             return
         elif name == "prop" and parent == "tu" and attrs.get("type") == PROP:
@@ -84,7 +86,7 @@ class _Scanner(TextScanner):
             self.unit["tuvs"].append(self.tuv)
         elif name == "seg" and parent == "tuv" and self.tuv is not None:
             line = self.parser.CurrentLineNumber
-            self.content = Content(at, start_tag_end(self.data, at), line, placed=self.tuv["placed"])
+            self.content = Content(at, self.tag_end(at), line, placed=self.tuv["placed"])
             self.tuv["seg"] = self.content
 
     def _end(self, name: str) -> None:
@@ -98,12 +100,13 @@ class _Scanner(TextScanner):
             return
         if not self._leave(name) and self.unit is not None:
             if name == "prop" and self.prop is not None:
-                self.unit["props"].append((self.prop, element_end(self.data, at)))
+                self.unit["props"].append((self.prop, self.element_end(at)))
                 self.prop = None
             elif name == "tuv":
                 self.tuv = None
             elif name == "tu":
-                self.unit = None
+                self.done.append(self.unit)
+                self.unit = self.hold = None
 
 
 def _source(unit: dict[str, Any], srclang: str) -> dict[str, Any] | None:
@@ -120,27 +123,45 @@ def _source(unit: dict[str, Any], srclang: str) -> dict[str, Any] | None:
 
 
 def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
+    roots: list[str] = []
+
+    def on_start(name: str, attrs: dict[str, str]) -> None:
+        if not roots:
+            roots.append(name)
+
     try:
-        data = path.read_bytes()
+        codec = codec_of(path)
+        declared = well_formed(path, codec, False, on_start)
+        encoding = "utf-8" if codec else declared  # UTF-16 is read as UTF-8, whatever it declares
     except OSError as err:
         raise UnreadableInput(f"{path}: cannot be read: {err.strerror or err}") from None
-    try:
-        data, codec = as_utf8(data)
-        scanner = _Scanner(data, "utf-8" if codec else None)
-        scanner.parse()
     except UnicodeDecodeError as err:
-        yield Malformed("file", f"not UTF-16 as its first bytes say: {err.reason}", data)
+        yield Malformed("file", f"not UTF-16 as its first bytes say: {err.reason}")
         return
     except expat.ExpatError as err:
-        yield Malformed("file", f"not XML: {expat.errors.messages[err.code]} at line {err.lineno}", data)
+        yield Malformed("file", f"not XML: {expat.errors.messages[err.code]} at line {err.lineno}")
         return
-    if scanner.encoding.lower().replace("-", "").startswith(("utf16", "utf32", "ucs")):
-        yield Malformed("file", f"{scanner.encoding} without a byte-order mark is not supported", data)
+    if encoding.lower().replace("-", "").startswith(("utf16", "utf32", "ucs")):
+        yield Malformed("file", f"{encoding} without a byte-order mark is not supported")
         return
-    if not scanner.tmx:
-        yield Malformed("file", "not TMX: no <tmx> element at the top", data)
+    if roots[:1] != ["tmx"]:
+        yield Malformed("file", "not TMX: no <tmx> element at the top")
         return
-    for unit in scanner.units:
+    scanner = _Scanner("utf-8" if codec else None)
+    try:
+        for chunk in view(path, codec):
+            scanner.feed(chunk)
+            yield from _records(scanner)
+        scanner.feed(b"", True)
+        yield from _records(scanner)
+    except (OSError, UnicodeDecodeError, expat.ExpatError) as err:  # it parsed a moment ago
+        raise CorpusError(f"{path}: changed while it was read: {err}") from None
+
+
+def _records(scanner: _Scanner) -> Iterator[Record]:
+    """The records of the units ``scanner`` has completed."""
+    done, scanner.done = scanner.done, []
+    for unit in done:
         target = next((t for t in unit["tuvs"] if t["placed"] and "seg" in t), None)
         source = _source(unit, scanner.srclang)
         if target is None or source is None:
@@ -162,41 +183,43 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
 
 
 class Writer(BaseWriter):
-    """The memory as read with the repairs and props spliced in, written at ``commit``."""
+    """The memory as read with the repairs and props spliced in, a unit at a time."""
 
     def __init__(self, target: Path, fields: Fields, source: Path | None = None) -> None:
         self.fields = fields
         self.out = AtomicFile(target)
-        self.data, self.codec = as_utf8(source.read_bytes() if source is not None else b"")
-        self.edits: list[tuple[int, int, bytes]] = []
+        self.splicer = Splicer(source, self.out.file, codec_of(source) if source is not None else None)
 
     def write(self, record: Record, output: dict[str, Any]) -> list[str]:
         place, tqa = record.fields, output["tqa"]
+        # the unit's bytes: from its first <prop> or <tuv> to past its English <seg>
+        lo = min([place["first_tuv"], *(p[0] for p in place["props"])])
+        hi = max([place["first_tuv"], *(p[1] for p in place["props"]), *(p[3] for p in place["pieces"])])
+        data, base = self.splicer.reach(lo, hi + 1024)
         edits, refused = repairs(place, tqa.get("applied", []), place["encoding"])
-        self.edits += edits
         checks = {f["check"] for f in tqa.get("findings_after", [])} | {e["check"] for e in refused}
         if "error" in tqa:
             checks.add("error")
         if self.fields.markers:
-            self.edits += self._marker(place, sorted(checks))
+            edits += self._marker(place, sorted(checks), data, base)
+        self.splicer.put(edits)
         return [f"{len(refused)} repair(s) not written back: they touch inline markup"] if refused else []
 
-    def _marker(self, place: dict[str, Any], checks: list[str]) -> list[tuple[int, int, bytes]]:
+    def _marker(self, place: dict[str, Any], checks: list[str], data: bytes, base: int) -> list[tuple[int, int, bytes]]:
         old = [tuple(p) for p in place["props"]]
         if not checks:  # clean now: an earlier run's prop goes
-            return [removal(self.data, a, b) for a, b in old]
+            return [removal(data, a, b, base=base) for a, b in old]
         prop = f'<prop type="{PROP}">{escape(", ".join(checks))}</prop>'.encode(place["encoding"], "xmlcharrefreplace")
         if old:
-            return [(*old[0], prop), *(removal(self.data, a, b) for a, b in old[1:])]
+            return [(*old[0], prop), *(removal(data, a, b, base=base) for a, b in old[1:])]
         at = place["first_tuv"]
-        return [(at, at, prop + indent(self.data, at))]
+        return [(at, at, prop + indent(data, at, base))]
 
     def passthrough(self, item: Malformed) -> None:
-        pass  # the whole memory is written from its bytes at ``commit``
+        pass  # a memory that did not parse has no records: ``commit`` copies it as it is
 
     def commit(self) -> Path:
-        data = spliced(self.data, self.edits)
-        self.out.file.write(data.decode("utf-8").encode(self.codec) if self.codec else data)
+        self.splicer.finish()
         return self.out.commit()
 
     def abort(self) -> None:

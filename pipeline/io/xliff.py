@@ -19,7 +19,9 @@ off: not): 1.2 ``state="needs-review-translation"`` on the target; 2.x ``state="
 ``subState="tqa:needs-review"`` on the segment; both a ``<note>`` on the unit with the findings.
 The note is tqa's own (``from="tqa"``, 2.x ``category="tqa"``): a later run replaces it, or
 removes it when the unit is clean (and 2.x's ``subState``), rather than adding another. A UTF-16 document is read and
-written back in UTF-16 (``xmltext.as_utf8``); the shared scanning is in ``xmltext``.
+written back in UTF-16 (``xmltext.codec_of``); the shared scanning is in ``xmltext``. Both ways stream: a unit's
+records come as soon as its end tag is read, and the writer copies the file from its last edit up to the next
+(``stream.Splicer``), so memory holds a unit, not the file.
 """
 
 from __future__ import annotations
@@ -30,20 +32,20 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from pipeline.io.base import Fields, Malformed, Record, UnreadableInput, spliced
+from pipeline.io.base import CorpusError, Fields, Malformed, Record, UnreadableInput
 from pipeline.io.base import Writer as BaseWriter
+from pipeline.io.stream import Splicer, view
 from pipeline.io.xmltext import (
     Content,
     TextScanner,
-    as_utf8,
-    element_end,
+    codec_of,
     escape,
     indent,
     placed,
     removal,
     repairs,
     set_attribute,
-    start_tag_end,
+    well_formed,
 )
 from pipeline.util.atomic import AtomicFile
 
@@ -61,12 +63,11 @@ _SUBSTATE = re.compile(rb"\s+subState\s*=\s*[\"']tqa:needs-review[\"']")
 
 
 class _Scanner(TextScanner):
-    def __init__(self, data: bytes, encoding: str | None = None) -> None:
-        super().__init__(data, CODES, WRAPPERS, namespaces=True, encoding=encoding)
+    def __init__(self, encoding: str | None = None) -> None:
+        super().__init__(CODES, WRAPPERS, namespaces=True, encoding=encoding)
         self.stack: list[tuple[str, dict[str, str]]] = []
         self.version = 0
         self.files = 0
-        self.units: list[dict[str, Any]] = []
         self.unit: dict[str, Any] | None = None
         self.segment: dict[str, Any] | None = None
         self.file = ""
@@ -88,13 +89,13 @@ class _Scanner(TextScanner):
             return
         elif local in ("trans-unit", "unit"):
             self.unit = {"id": attrs.get("id", ""), "file": self.file, "start": at, "segments": [], "attrs": attrs}
-            self.unit.update(tag_end=start_tag_end(self.data, at), tqa_notes=[], other_notes=0)
-            self.units.append(self.unit)
+            self.unit.update(tag_end=self.tag_end(at), tqa_notes=[], other_notes=0)
+            self.hold = at
             if self.version == 1:
                 self.segment = {"attrs": attrs, "start": at}
                 self.unit["segments"].append(self.segment)
         elif local == "segment" and self.unit is not None:
-            self.segment = {"attrs": attrs, "start": at, "tag_end": start_tag_end(self.data, at)}
+            self.segment = {"attrs": attrs, "start": at, "tag_end": self.tag_end(at)}
             self.unit["segments"].append(self.segment)
             self.unit.setdefault("first_child", at)
         elif local == "notes" and parent == "unit" and self.unit is not None:
@@ -109,7 +110,7 @@ class _Scanner(TextScanner):
             self.unit.setdefault("first_child", at)
         if local in ("source", "target") and parent in ("trans-unit", "segment") and self.segment is not None:
             line = self.parser.CurrentLineNumber
-            self.content = Content(at, start_tag_end(self.data, at), line, placed=local == "target")
+            self.content = Content(at, self.tag_end(at), line, placed=local == "target")
             self.segment[local] = self.content
             self.segment[local + "_attrs"] = attrs
 
@@ -131,36 +132,58 @@ class _Scanner(TextScanner):
             return
         if local == "notes":
             self.unit["notes_end"] = at
-            self.unit["notes_span"] = (self.unit["notes"], element_end(self.data, at))
+            self.unit["notes_span"] = (self.unit["notes"], self.element_end(at))
         elif local == "note" and self.note is not None:
-            self.unit["tqa_notes"].append((self.note, element_end(self.data, at)))
+            self.unit["tqa_notes"].append((self.note, self.element_end(at)))
             self.note = None
         elif local in ("trans-unit", "unit"):
-            self.unit = self.segment = None
+            self.done.append(self.unit)
+            self.unit = self.segment = self.hold = None
 
 
 def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
+    versions, files = [], [0]
+
+    def count(name: str, attrs: dict[str, str]) -> None:
+        ns, _, local = name.rpartition(" ")
+        if ns in NAMESPACES and local == "xliff":
+            versions.append(attrs)
+        elif ns in NAMESPACES and local == "file":
+            files[0] += 1  # ids name their <file> when a document holds several
+
     try:
-        data = path.read_bytes()
+        codec = codec_of(path)
+        declared = well_formed(path, codec, True, count)
+        encoding = "utf-8" if codec else declared  # UTF-16 is read as UTF-8, whatever it declares
     except OSError as err:
         raise UnreadableInput(f"{path}: cannot be read: {err.strerror or err}") from None
-    try:
-        data, codec = as_utf8(data)
-        scanner = _Scanner(data, "utf-8" if codec else None)
-        scanner.parse()
     except UnicodeDecodeError as err:
-        yield Malformed("file", f"not UTF-16 as its first bytes say: {err.reason}", data)
+        yield Malformed("file", f"not UTF-16 as its first bytes say: {err.reason}")
         return
     except expat.ExpatError as err:
-        yield Malformed("file", f"not XML: {expat.errors.messages[err.code]} at line {err.lineno}", data)
+        yield Malformed("file", f"not XML: {expat.errors.messages[err.code]} at line {err.lineno}")
         return
-    if scanner.encoding.lower().replace("-", "").startswith(("utf16", "utf32", "ucs")):
-        yield Malformed("file", f"{scanner.encoding} is not supported (UTF-8, UTF-16 and one-byte encodings are)", data)
+    if encoding.lower().replace("-", "").startswith(("utf16", "utf32", "ucs")):
+        yield Malformed("file", f"{encoding} is not supported (UTF-8, UTF-16 and one-byte encodings are)")
         return
-    if not scanner.version:
-        yield Malformed("file", "not XLIFF: no <xliff> element in the XLIFF namespace", data)
+    if not versions:
+        yield Malformed("file", "not XLIFF: no <xliff> element in the XLIFF namespace")
         return
-    for unit in scanner.units:
+    scanner = _Scanner("utf-8" if codec else None)
+    try:
+        for chunk in view(path, codec):
+            scanner.feed(chunk)
+            yield from _records(scanner, files[0])
+        scanner.feed(b"", True)
+        yield from _records(scanner, files[0])
+    except (OSError, UnicodeDecodeError, expat.ExpatError) as err:  # it parsed a moment ago
+        raise CorpusError(f"{path}: changed while it was read: {err}") from None
+
+
+def _records(scanner: _Scanner, files: int) -> Iterator[Record]:
+    """The records of the units ``scanner`` has completed."""
+    done, scanner.done = scanner.done, []
+    for unit in done:
         if unit["attrs"].get("translate") == "no":
             continue
         segments = [s for s in unit["segments"] if "target" in s and "source" in s]
@@ -172,7 +195,7 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
             rid = unit["id"] or f"line {target.line}"
             if len(segments) > 1:
                 rid += "/" + segment["attrs"].get("id", str(n))
-            if scanner.files > 1:
+            if files > 1:
                 rid = f"{unit['file']}:{rid}"
             place = {
                 "version": scanner.version,
@@ -202,93 +225,117 @@ def _note_place(unit: dict[str, Any], segment: dict[str, Any], target: Content, 
     return [first, first, "new-notes"]
 
 
-def _prefix(data: bytes, tag_start: int) -> str:
-    name = re.match(rb"</?([^\s/>]+)", data[tag_start:]).group(1).decode()  # type: ignore[union-attr]
+def _prefix(data: bytes, tag_start: int, base: int = 0) -> str:
+    name = re.match(rb"</?([^\s/>]+)", data[tag_start - base : tag_start - base + 1024]).group(1).decode()  # type: ignore[union-attr]
     return name.rpartition(":")[0] + ":" if ":" in name else ""
 
 
+def _extent(place: Any) -> int:
+    """The furthest offset a record's ``fields`` name: where its unit's bytes certainly end, give or take an end tag."""
+    if isinstance(place, dict):
+        place = list(place.values())
+    if isinstance(place, (list, tuple)):
+        return max((_extent(p) for p in place), default=0)
+    return place if isinstance(place, int) and not isinstance(place, bool) else 0
+
+
 class Writer(BaseWriter):
-    """The document as read with the repairs and markers spliced in, written at ``commit``
-    (a 2.x unit's segments come as separate records and share one note)."""
+    """The document as read with the repairs and markers spliced in, a unit at a time as its
+    records come (a 2.x unit's segments come as separate records and share one note)."""
 
     def __init__(self, target: Path, fields: Fields, source: Path | None = None) -> None:
         self.fields = fields
         self.out = AtomicFile(target)
-        self.data, self.codec = as_utf8(source.read_bytes() if source is not None else b"")
+        self.splicer = Splicer(source, self.out.file, codec_of(source) if source is not None else None)
+        self.unit: int | None = None  # the unit whose edits wait for its last record
+        self.hi = 0
         self.edits: list[tuple[int, int, bytes]] = []
         self.notes: dict[int, tuple[dict[str, Any], list[str]]] = {}
         self.stale: dict[int, dict[str, Any]] = {}  # units with a note of an earlier run
 
     def write(self, record: Record, output: dict[str, Any]) -> list[str]:
         place, tqa = record.fields, output["tqa"]
+        if place["unit"] != self.unit:
+            self._flush()
+            self.unit = place["unit"]
+        self.hi = max(self.hi, _extent(place) + 1024)
+        data, base = self.splicer.reach(place["unit"], self.hi)
         edits, refused = repairs(place, tqa.get("applied", []), place["encoding"])
         self.edits += edits
         findings = [f for f in tqa.get("findings_after", [])] + refused
         if "error" in tqa:
             findings.append({"check": "error", "message": str(tqa["error"])})
         if findings and self.fields.markers:
-            self._mark(record, findings)
+            self._mark(record, findings, data, base)
         elif self.fields.markers and place["version"] == 2:  # clean now: an earlier run's subState goes
             s = place["segment"]
-            mine = _SUBSTATE.search(self.data, s["start"], s["tag_end"])
+            mine = _SUBSTATE.search(data, s["start"] - base, s["tag_end"] - base)
             if mine:
-                self.edits.append((mine.start(), mine.end(), b""))
+                self.edits.append((base + mine.start(), base + mine.end(), b""))
         if place["tqa_notes"] and self.fields.markers:
             self.stale[place["unit"]] = place
         return [f"{len(refused)} repair(s) not written back: they touch inline markup"] if refused else []
 
-    def _mark(self, record: Record, findings: list[dict[str, Any]]) -> None:
+    def _mark(self, record: Record, findings: list[dict[str, Any]], data: bytes, base: int) -> None:
         place = record.fields
         if place["version"] == 1:
             t = place["target"]
-            self.edits.append(set_attribute(self.data, t["start"], t["tag_end"], "state", REVIEW_1))
+            self.edits.append(set_attribute(data, t["start"], t["tag_end"], "state", REVIEW_1, base))
         else:
             s = place["segment"]
-            state = re.search(rb"\sstate\s*=\s*[\"']initial[\"']", self.data[s["start"] : s["tag_end"]])
+            state = re.search(rb"\sstate\s*=\s*[\"']initial[\"']", data[s["start"] - base : s["tag_end"] - base])
             if not state:
-                self.edits.append(set_attribute(self.data, s["start"], s["tag_end"], "state", "translated"))
-            self.edits.append(set_attribute(self.data, s["start"], s["tag_end"], "subState", SUBSTATE))
+                self.edits.append(set_attribute(data, s["start"], s["tag_end"], "state", "translated", base))
+            self.edits.append(set_attribute(data, s["start"], s["tag_end"], "subState", SUBSTATE, base))
         lines = self.notes.setdefault(place["unit"], (place, []))[1]
         label = f"{record.id}: " if place["version"] == 2 else ""
         lines += [f"{label}{f['check']}: {f.get('message') or f.get('reason', '')}" for f in findings]
 
-    def _note_edits(self) -> list[tuple[int, int, bytes]]:
+    def _note_edits(self, data: bytes, base: int) -> list[tuple[int, int, bytes]]:
         out = []
         for place, lines in self.notes.values():
             at, tag, how = place["note_at"]
-            p = _prefix(self.data, tag)
+            p = _prefix(data, tag, base)
             enc = place["encoding"]
             body = escape("tqa: " + "; ".join(lines))
             if place["tqa_notes"]:  # an earlier run's note: this one takes its place
                 start, end = place["tqa_notes"][0]
                 attribute = 'from="tqa"' if place["version"] == 1 else 'category="tqa"'
                 out.append((start, end, f"<{p}note {attribute}>{body}</{p}note>".encode(enc, "xmlcharrefreplace")))
-                out += [removal(self.data, a, b) for a, b in place["tqa_notes"][1:]]
+                out += [removal(data, a, b, base=base) for a, b in place["tqa_notes"][1:]]
             elif how == "after":
                 note = f'<{p}note from="tqa">{body}</{p}note>'.encode(enc, "xmlcharrefreplace")
-                out.append((at + len(f"</{p}target>"), at + len(f"</{p}target>"), indent(self.data, tag) + note))
+                out.append((at + len(f"</{p}target>"), at + len(f"</{p}target>"), indent(data, tag, base) + note))
             else:
                 note = f'<{p}note category="tqa">{body}</{p}note>'.encode(enc, "xmlcharrefreplace")
                 if how == "new-notes":
                     wrapped = f"<{p}notes>".encode() + note + f"</{p}notes>".encode()
-                    out.append((at, at, wrapped + (indent(self.data, at) or b"")))
+                    out.append((at, at, wrapped + (indent(data, at, base) or b"")))
                 else:
-                    out.append((at, at, note + indent(self.data, at)))
+                    out.append((at, at, note + indent(data, at, base)))
         for unit, place in self.stale.items():
             if unit in self.notes:
                 continue
             if place["notes_span"]:  # a <notes> of tqa's notes alone: it was added with them
-                out.append(removal(self.data, *place["notes_span"], after=True))
+                out.append(removal(data, *place["notes_span"], after=True, base=base))
             else:
-                out += [removal(self.data, a, b) for a, b in place["tqa_notes"]]
+                out += [removal(data, a, b, base=base) for a, b in place["tqa_notes"]]
         return out
 
+    def _flush(self) -> None:
+        """Write the pending unit's edits and notes."""
+        if self.unit is None:
+            return
+        data, base = self.splicer.reach(self.unit, self.hi)
+        self.splicer.put(self.edits + self._note_edits(data, base))
+        self.edits, self.notes, self.stale, self.unit, self.hi = [], {}, {}, None, 0
+
     def passthrough(self, item: Malformed) -> None:
-        pass  # the whole document is written from its bytes at ``commit``
+        pass  # a document that did not parse has no records: ``commit`` copies it as it is
 
     def commit(self) -> Path:
-        data = spliced(self.data, self.edits + self._note_edits())
-        self.out.file.write(data.decode("utf-8").encode(self.codec) if self.codec else data)
+        self._flush()
+        self.splicer.finish()
         return self.out.commit()
 
     def abort(self) -> None:

@@ -3,17 +3,22 @@ an element (a target, a segment), where each piece of it is in the file's bytes;
 repair into those bytes, refused where it would touch markup; and small helpers for the markers.
 
 The stdlib's expat parser is used, not lxml's tree, because it reports the byte offset of every
-event, which splicing needs; it expands no external entities.
+event, which splicing needs; it expands no external entities. It is fed the file a chunk at a
+time (``TextScanner.feed``), so a reader hands on each unit as soon as it is complete and holds
+one unit's bytes, not the file's; a first pass without handlers (``well_formed``) makes sure the
+whole file parses before any record is read from it.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
 from pipeline.core.protected import InlineCode
 from pipeline.io.html import Piece, raw_span
+from pipeline.io.stream import utf16_codec, view
 
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]")
 _TAG_END = re.compile(rb"\"[^\"]*\"|'[^']*'|/?>")
@@ -40,12 +45,12 @@ class Content:
         return "".join(self.parts)
 
 
-def start_tag_end(data: bytes, at: int) -> int:
-    """Where the start tag at ``data[at]`` ends (after its '>')."""
-    for m in _TAG_END.finditer(data, at):
+def start_tag_end(data: bytes, at: int, base: int = 0) -> int:
+    """Where the start tag at ``at`` ends (after its '>'); ``data`` holds the file from ``base`` on."""
+    for m in _TAG_END.finditer(data, at - base):
         if m.group().endswith(b">"):
-            return m.end()
-    return len(data)
+            return base + m.end()
+    return base + len(data)
 
 
 class TextScanner:
@@ -56,17 +61,20 @@ class TextScanner:
     place an edit may not touch. Each code and each end of a wrapper is kept as an
     ``InlineCode`` at its text offset (the record's ``codes``, which the plan protects and
     ``tag-mismatch`` compares). ``encoding``: the bytes are in it whatever the declaration
-    says (a UTF-16 file read as UTF-8, see ``as_utf8``)."""
+    says (a UTF-16 file read as UTF-8, see ``codec_of``). The file comes a chunk at a time
+    (``feed``); a subclass sets ``hold`` to where its open unit starts, so that its bytes are
+    kept until the unit is complete, and puts each complete unit in ``done``."""
 
     def __init__(
         self,
-        data: bytes,
         codes: frozenset[str],
         wrappers: frozenset[str],
         namespaces: bool,
         encoding: str | None = None,
     ) -> None:
-        self.data = data
+        self.buf, self.base = b"", 0  # the bytes from ``base`` on that events may still need
+        self.hold: int | None = None  # where the open unit starts
+        self.done: list[dict[str, Any]] = []  # units complete and not yet handed on
         self.codes, self.wrappers = codes, wrappers
         self.encoding = encoding or "utf-8"
         self.forced = encoding is not None
@@ -85,8 +93,23 @@ class TextScanner:
         self.cdata = False
         self.skip = 0  # depth inside an inline code, whose content is not text
 
-    def parse(self) -> None:
-        self.parser.Parse(self.data, True)
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        self.buf += chunk
+        self.parser.Parse(chunk, final)
+        keep = self.parser.CurrentByteIndex  # outside a handler: just past the last event
+        if self.hold is not None:
+            keep = min(keep, self.hold)
+        if keep > self.base:
+            self.buf, self.base = self.buf[keep - self.base :], keep
+
+    def bytes(self, start: int, end: int) -> bytes:
+        return self.buf[start - self.base : end - self.base]
+
+    def tag_end(self, at: int) -> int:
+        return start_tag_end(self.buf, at, self.base)
+
+    def element_end(self, end_tag: int) -> int:
+        return element_end(self.buf, end_tag, self.base)
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         raise NotImplementedError
@@ -107,7 +130,7 @@ class TextScanner:
                 c.length += len(text)  # where its inline codes sit
                 c.open = None
                 return
-            raw = self.data[start:at]
+            raw = self.bytes(start, at)
             try:
                 literal = not cdata and raw.decode(self.encoding) == text
             except (UnicodeDecodeError, LookupError):
@@ -202,9 +225,10 @@ def escape(text: str, attribute: bool = False) -> str:
     return text.replace('"', "&quot;") if attribute else text
 
 
-def set_attribute(data: bytes, start: int, end: int, name: str, value: str) -> tuple[int, int, bytes]:
-    """The splice that gives the start tag ``data[start:end]`` attribute ``name="value"``."""
-    tag = data[start:end]
+def set_attribute(data: bytes, start: int, end: int, name: str, value: str, base: int = 0) -> tuple[int, int, bytes]:
+    """The splice that gives the start tag between ``start`` and ``end`` attribute ``name="value"``
+    (``data``: the file from ``base`` on, as in the helpers below)."""
+    tag = data[start - base : end - base]
     m = re.search(rb"\s" + re.escape(name.encode()) + rb"\s*=\s*(\"[^\"]*\"|'[^']*')", tag)
     quoted = f'"{escape(value, True)}"'.encode()
     if m:
@@ -213,38 +237,64 @@ def set_attribute(data: bytes, start: int, end: int, name: str, value: str) -> t
     return close, close, b" " + name.encode() + b"=" + quoted
 
 
-def indent(data: bytes, at: int) -> bytes:
-    """A newline and the indentation of the line ``data[at]`` starts on, when only whitespace
+def indent(data: bytes, at: int, base: int = 0) -> bytes:
+    """A newline and the indentation of the line ``at`` starts on, when only whitespace
     comes before it there: what a new element before ``at`` is followed by."""
-    line = data.rfind(b"\n", 0, at) + 1
-    head = data[line:at]
+    line = data.rfind(b"\n", 0, at - base) + 1
+    head = data[line : at - base]
     return b"\n" + head if not head.strip() and line else b""
 
 
-def element_end(data: bytes, end_tag: int) -> int:
-    """After the '>' of the end tag at ``data[end_tag]`` (``</x>``, ``</x >``)."""
-    return data.index(b">", end_tag) + 1
+def element_end(data: bytes, end_tag: int, base: int = 0) -> int:
+    """After the '>' of the end tag at ``end_tag`` (``</x>``, ``</x >``)."""
+    return data.index(b">", end_tag - base) + 1 + base
 
 
-def removal(data: bytes, start: int, end: int, after: bool = False) -> tuple[int, int, bytes]:
-    """The splice that removes ``data[start:end]`` (an element tqa added) with the line break
-    and indentation that came with it: before it, or ``after`` it."""
+def removal(data: bytes, start: int, end: int, after: bool = False, base: int = 0) -> tuple[int, int, bytes]:
+    """The splice that removes the bytes from ``start`` to ``end`` (an element tqa added) with
+    the line break and indentation that came with it: before it, or ``after`` it."""
     if after:
-        return start, _WS_AFTER.match(data, end).end(), b""  # type: ignore[union-attr]
-    at = start
+        return start, base + _WS_AFTER.match(data, end - base).end(), b""  # type: ignore[union-attr]
+    at = start - base
     while at and data[at - 1] in b" \t":
         at -= 1
     if at and data[at - 1] == 0x0A:  # "\n"
         at -= 2 if at > 1 and data[at - 2] == 0x0D else 1
-    return at, end, b""
+    return base + at, end, b""
 
 
-def as_utf8(data: bytes) -> tuple[bytes, str | None]:
-    """(the document as UTF-8 bytes, the codec to write them back in, or None when it was
-    read as it is): a UTF-16 file (TMX exports from Trados are) is scanned and spliced in UTF-8
-    and written back in UTF-16, byte for byte where nothing changed. ``UnicodeDecodeError`` for
-    UTF-16 that is not."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        codec = "utf-16-le" if data[:2] in (b"\xff\xfe", b"<\x00") else "utf-16-be"
-        return data.decode(codec).encode("utf-8"), codec  # a byte-order mark is kept as U+FEFF
-    return data, None
+def codec_of(path: Path) -> str | None:
+    """The codec to read the file in and write it back in, or None when it is scanned as it
+    is: a UTF-16 file (TMX exports from Trados are) is scanned and spliced in UTF-8, decoded a
+    chunk at a time, and written back in UTF-16, byte for byte where nothing changed."""
+    with open(path, "rb") as f:
+        return utf16_codec(f.read(4))
+
+
+def well_formed(path: Path, codec: str | None, namespaces: bool, on_start: Any = None) -> str:
+    """The encoding the file's declaration names (UTF-8 without one) once the whole file has
+    parsed, fed as a scanner is but with no handler but ``on_start`` (cheap: expat alone);
+    ``ExpatError``, or ``UnicodeDecodeError`` for UTF-16 that is not (which wins, as it
+    would if the file were decoded first)."""
+    encoding = "utf-16" if codec else None
+    sep = {"namespace_separator": " "} if namespaces else {}
+    p = expat.ParserCreate("utf-8" if codec else None, **sep)
+    declared = ["utf-8"]
+
+    def decl(version: str, enc: str | None, standalone: int) -> None:
+        declared[0] = enc or "utf-8"
+
+    p.XmlDeclHandler = decl
+    if on_start is not None:
+        p.StartElementHandler = on_start
+    chunks = view(path, codec)
+    try:
+        for chunk in chunks:
+            p.Parse(chunk, False)
+        p.Parse(b"", True)
+    except expat.ExpatError:
+        if encoding:
+            for _ in chunks:  # a decoding error further on is the one to tell
+                pass
+        raise
+    return declared[0]

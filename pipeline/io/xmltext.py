@@ -161,8 +161,19 @@ class TextScanner:
         if c is None or self.skip:
             return
         at = self.parser.CurrentByteIndex
+        if c.open is not None and self._run(c.open, text, at):
+            c.open[0] += text  # a run of text cut where a chunk ended: one piece, as in one read
+            return
         self._close_data(at)  # one piece per event: an entity's is its own, so the text around stays literal
         c.open = [text, at, self.cdata]
+
+    def _run(self, open_: list[Any], text: str, at: int) -> bool:
+        """Whether ``text`` at ``at`` goes on the open text: expat reports a run of characters
+        whole when it has the whole run, and in two where a chunk ends inside it; a line break
+        and a reference (outside CDATA) are always events of their own."""
+        if "\n" in text or "\n" in open_[0] or open_[2] != self.cdata:
+            return False
+        return self.cdata or b"&" not in (self.bytes(at, at + 1), self.bytes(open_[1], open_[1] + 1))
 
     def _enter(self, name: str, attrs: dict[str, str]) -> bool:
         """At a start tag: True when it is inside the open content (an inline element), which

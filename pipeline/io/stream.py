@@ -87,6 +87,7 @@ class Splicer:
         self.base = 0
         self.cursor = 0  # what comes before is written (or skipped by an edit)
         self.edited = False
+        self.error: UnicodeEncodeError | None = None  # a repair the file's encoding cannot hold
         self.done = False  # the view has been read to its end
         if text is not None:
             encoder = codecs.getincrementalencoder(text)()
@@ -96,6 +97,15 @@ class Splicer:
             self.encode = lambda piece: decoder.decode(piece).encode(target)
         else:
             self.encode = lambda piece: piece
+
+    def _write(self, piece: Any, final: bool = False) -> None:
+        """Write a piece of the view or of an edit, encoded; a piece that cannot be is kept
+        for ``finish`` to raise, where the file would be written whole."""
+        if self.error is None:
+            try:
+                self.out.write(self.encode(piece, final) if final else self.encode(piece))
+            except UnicodeEncodeError as err:
+                self.error = err
 
     def _read(self) -> bool:
         chunk = next(self.chunks, None)
@@ -114,7 +124,7 @@ class Splicer:
         if upto <= self.cursor:
             return
         self._ensure(upto)
-        self.out.write(self.encode(self.buf[self.cursor - self.base : upto - self.base]))
+        self._write(self.buf[self.cursor - self.base : upto - self.base])
         self.cursor = upto
 
     def _drop(self) -> None:
@@ -144,7 +154,7 @@ class Splicer:
     def put(self, edits: Iterable[tuple[int, int, Any]]) -> None:
         for start, end, new in sorted(edits, key=lambda e: (e[0], e[1])):
             self._copy(start)
-            self.out.write(self.encode(new))
+            self._write(new)
             self.cursor = max(self.cursor, end)
             self._ensure(self.cursor)
             self.edited = True
@@ -158,9 +168,11 @@ class Splicer:
                     shutil.copyfileobj(f, self.out)
             return
         self._ensure(self.cursor)
-        self.out.write(self.encode(self.buf[self.cursor - self.base :]))
+        self._write(self.buf[self.cursor - self.base :])
         self.buf, self.base = self.empty, self.base + len(self.buf)
         for chunk in self.chunks:
-            self.out.write(self.encode(chunk))
+            self._write(chunk)
         if hasattr(self.encode, "__self__"):  # an incremental encoder: its last state
-            self.out.write(self.encode(self.empty, True))
+            self._write(self.empty, True)
+        if self.error is not None:
+            raise self.error

@@ -1,7 +1,8 @@
 """Bilingual files against JSONL: the same segments as a PO catalogue, an XLIFF 1.2 document, a TMX
 memory, parallel text (``.en`` beside ``.zh``) and a JSONL corpus with a source field. Figures per format and size: segments per CPU-second of the
-reader alone (best of three), the reader's peak Python memory (tracemalloc), and the CPU seconds
-of ``tqa check -j 1`` over the file (the checks dominate it).
+reader alone (best of three), the reader's peak Python memory (tracemalloc), for PO, XLIFF and TMX
+the peak of reading and writing back with a repair and a marker on every other segment, and the CPU
+seconds of ``tqa check -j 1`` over the file (the checks dominate it).
 
     python bench/bilingual.py                        # 2,000 and 20,000 segments
     python bench/bilingual.py --sizes 200 --json bilingual.json --no-check
@@ -27,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.io import Fields, module  # noqa: E402
+from pipeline.io import Fields, Record, module  # noqa: E402
 
 FORMATS = (("jsonl", "jsonl"), ("po", "po"), ("xliff", "xlf"), ("tmx", "tmx"), ("parallel", "en"))
 
@@ -93,7 +94,30 @@ def read_figures(fmt: str, path: Path) -> dict[str, float]:
         pass
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return {"segments": count, "read_per_cpu_s": round(count / max(best, 1e-9)), "read_peak_mib": peak / 2**20}
+    figures = {"segments": count, "read_per_cpu_s": round(count / max(best, 1e-9)), "read_peak_mib": peak / 2**20}
+    if fmt in ("po", "xliff", "tmx"):
+        figures["write_peak_mib"] = write_peak(fmt, path, fields)
+    return figures
+
+
+def write_peak(fmt: str, path: Path, fields: Fields) -> float:
+    """Peak Python memory of reading the file and writing it back with a repair and a marker on
+    every other segment (the last character replaced, one finding)."""
+    out = path.with_name("out-" + path.name)
+    tracemalloc.start()
+    writer = module(fmt).Writer(out, fields, path)
+    for n, record in enumerate(r for r in module(fmt).read(path, fields) if isinstance(r, Record)):
+        end = len(record.text)
+        edit = {"check": "c", "start": end - 1, "end": end, "replacement": ".", "reason": "r"}
+        findings = [{"check": "c", "message": "m"}] if n % 2 == 0 else []
+        writer.write(
+            record, {"cleaned": record.text, "tqa": {"applied": [edit] if n % 2 else [], "findings_after": findings}}
+        )
+    writer.commit()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    out.unlink()
+    return peak / 2**20
 
 
 def check_cpu(fmt: str, path: Path, ignore: str = "") -> float:
@@ -128,6 +152,7 @@ def main() -> None:
                 results.append(row)
                 print(
                     f"{n:>7} {fmt:6} read {row['read_per_cpu_s']:>8} segments/CPU-s, peak {row['read_peak_mib']:6.1f} MiB"
+                    + (f"; written back, peak {row['write_peak_mib']:.1f} MiB" if "write_peak_mib" in row else "")
                     + (f"; tqa check {row['check_cpu_s']} CPU-s" if "check_cpu_s" in row else "")
                 )
     if args.json:

@@ -89,10 +89,11 @@ def _lines(path: Path, encoding: str) -> Iterator[str]:
     \n alone: str.splitlines would also break at \u2028 and friends inside a string."""
     rest = ""
     for chunk in view(path, text=encoding):
-        lines = (rest + chunk).split("\n")
-        rest = lines.pop()
-        for line in lines:
-            yield line + "\n"
+        text, at = rest + chunk, 0
+        while (end := text.find("\n", at)) >= 0:  # one line at a time: a chunk's lines are not all held
+            yield text[at : end + 1]
+            at = end + 1
+        rest = text[at:]
     if rest:
         yield rest
 

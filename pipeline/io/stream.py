@@ -147,8 +147,8 @@ class Splicer:
         self._copy(lo)
         self._drop()
         self._ensure(hi)
-        while self.buf and self.buf[-1:] in space and self._read():
-            pass  # a removal takes the line break and indentation after an element
+        while not self.buf[hi - self.base :].strip() and self._read():
+            pass  # a removal takes the line break and indentation after an element, however long
         return self.buf, self.base
 
     def put(self, edits: Iterable[tuple[int, int, Any]]) -> None:

@@ -287,7 +287,6 @@ def well_formed(path: Path, codec: str | None, namespaces: bool, on_start: Any =
     parsed, fed as a scanner is but with no handler but ``on_start`` (cheap: expat alone);
     ``ExpatError``, or ``UnicodeDecodeError`` for UTF-16 that is not (which wins, as it
     would if the file were decoded first)."""
-    encoding = "utf-16" if codec else None
     sep = {"namespace_separator": " "} if namespaces else {}
     p = expat.ParserCreate("utf-8" if codec else None, **sep)
     declared = ["utf-8"]
@@ -304,7 +303,7 @@ def well_formed(path: Path, codec: str | None, namespaces: bool, on_start: Any =
             p.Parse(chunk, False)
         p.Parse(b"", True)
     except expat.ExpatError:
-        if encoding:
+        if codec:
             for _ in chunks:  # a decoding error further on is the one to tell
                 pass
         raise

@@ -88,7 +88,6 @@ class Splicer:
         self.cursor = 0  # what comes before is written (or skipped by an edit)
         self.edited = False
         self.error: UnicodeEncodeError | None = None  # a repair the file's encoding cannot hold
-        self.done = False  # the view has been read to its end
         if text is not None:
             encoder = codecs.getincrementalencoder(text)()
             self.encode = encoder.encode
@@ -110,7 +109,6 @@ class Splicer:
     def _read(self) -> bool:
         chunk = next(self.chunks, None)
         if chunk is None:
-            self.done = True
             return False
         self.buf += chunk
         return True

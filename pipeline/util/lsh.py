@@ -7,14 +7,16 @@ negatives above it (``bands``, datasketch's ``_optimal_param`` computed with num
 scipy, whose import costs ~0.6 CPU-s). datasketch keeps its buckets in memory (or in Redis or
 Cassandra): ~11 KB per input, 11 GB for a corpus of a million records. Here the buckets, the
 values and the exact digests live in a temporary SQLite database that SQLite removes when it is
-closed, with a bounded page cache, so memory stays flat however many inputs the batch holds.
+closed, with a bounded page cache (``pipeline.util.scratch``), so memory stays flat however
+many inputs the batch holds.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from functools import lru_cache
 from typing import Any
+
+from pipeline.util.scratch import scratch_db
 
 # SQLite's page cache for the index, in KiB (negative cache_size); the file grows, memory does not
 _CACHE_KIB = 32 * 1024
@@ -43,18 +45,13 @@ class BandIndex:
 
     def __init__(self, threshold: float, num_perm: int) -> None:
         self.b, self.r = bands(threshold, num_perm)
-        # "": a temporary database on disk, deleted when closed; nothing to commit or recover
-        self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        self._db.executescript(
-            f"""
-            PRAGMA cache_size = -{_CACHE_KIB};
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
+        self._db = scratch_db(
+            """
             CREATE TABLE exact (digest BLOB PRIMARY KEY, input INTEGER) WITHOUT ROWID;
             CREATE TABLE bucket (key INTEGER, input INTEGER, PRIMARY KEY (key, input)) WITHOUT ROWID;
             CREATE TABLE sig (input INTEGER PRIMARY KEY, name TEXT, vals BLOB);
-            BEGIN;
-            """
+            """,
+            _CACHE_KIB,
         )
         self.count = 0
         import numpy as np

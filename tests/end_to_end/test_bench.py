@@ -164,3 +164,11 @@ def test_bilingual_bench_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = json.loads(out.read_text(encoding="utf-8"))
     assert {r["format"] for r in rows} == {"jsonl", "po", "xliff"} and all(r["segments"] == 60 for r in rows)
+
+
+def test_consistency_index_bench_runs(tmp_path: Path) -> None:
+    out = tmp_path / "index.json"
+    proc = _run(["bench/consistency_index.py", "--segments", "3000", "--json", str(out)])
+    assert "µs/segment" in proc.stdout
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["way"] for r in rows] == ["dict", "disk"] and rows[0]["flagged"] == rows[1]["flagged"] > 0

@@ -31,8 +31,8 @@ NAMED = 10
 
 
 class DictIndex:
-    """The rule in memory, as tqa kept it before the index went to disk: per group its one
-    rendering (digest, [count, names...]), or once it has a second, a dict of them."""
+    """The baseline, the rule in memory: per group its one rendering (digest, [count,
+    names...]), or once it has a second, a dict of them."""
 
     def __init__(self) -> None:
         self.groups: dict[bytes, Any] = {}

@@ -9,7 +9,7 @@ and in a temporary SQLite database (``pipeline.util.scratch``) rather than in me
 bytes a segment, which a million-segment corpus would otherwise hold in the main process.
 
 Most groups have one rendering, most of them one segment: a group's row holds its first
-rendering and first name, so such a segment costs one lookup and one insert (~7 µs); the
+rendering and first name, so such a segment costs one lookup and one insert; the
 renderings and names beyond the first go to tables of their own. Per segment the index reads
 its group's row and its own rendering, never the group's other renderings, and reads names
 only when the segment disagrees, so a group with thousands of renderings (one English for

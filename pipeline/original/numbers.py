@@ -130,8 +130,14 @@ _WORD_NUMBER = (
     rf"|(?:{_SMALL})(?:{_JOIN}(?:{_SMALL}|{_SCALE}))*|(?:a\s+)?(?:{_SCALE})"
 )
 _PERCENT = r"(?P<pct>\s*(?:%|per\s?cent\b|percent\b|percentage\s+points?\b))?"
+# Digits after a hyphen that follows a capitalised or short word are part of a name
+# ("COVID-19", "Su-27", "G-20", "utf-8"); after a longer lower-case word the hyphen stands
+# for a dash ("closer-40000 years ago", "robots-8-foot"), except in the lower-case "covid-19".
+_NOT_A_NAME = (
+    r"(?-i:(?<!(?<!\p{L})\p{L}*\p{Lu}\p{L}*[-‐])(?<!(?<!\p{L})\p{L}{1,3}[-‐])(?<!covid[-‐]))"  # case matters here
+)
 _EN_NUMBER = regex.compile(
-    rf"(?<![\p{{L}}\d.,]|\p{{L}}[-‐])(?P<arabic>{_EN_ARABIC})(?P<suffix>st|nd|rd|th|s|bn|mn|k)?(?![\p{{L}}\d])"
+    rf"(?<![\p{{L}}\d.,]){_NOT_A_NAME}(?P<arabic>{_EN_ARABIC})(?P<suffix>st|nd|rd|th|s|bn|mn|k)?(?![\p{{L}}\d])"
     rf"(?:\s*-?\s*(?P<scale>{_SCALE})\b)?{_PERCENT}"
     rf"|(?<!\w)(?P<words>{_WORD_NUMBER})(?!\w){_PERCENT}"
     rf"|(?<!\w)(?P<ordinal>{'|'.join(_EN_ORDINAL)})(?!\w)"
@@ -181,6 +187,8 @@ def en_numbers(text: str) -> list[Number]:
             value = float(digits)
             if suffix == "s" and len(digits) == 2:
                 value += 1900
+            elif not suffix and len(digits) == 2 and text[max(m.start() - 1, 0) : m.start()] in ("'", "’"):
+                value += 1900 if value > 30 else 2000  # '92: a year by its last two digits
             value *= _SUFFIX_SCALE.get(suffix, 1)
             if m["scale"]:
                 value *= _EN_SCALE[m["scale"].lower()]

@@ -182,6 +182,23 @@ def number_findings(zh: str, en: str) -> list:
         ("上世纪80年代，他担任厂长。", "In the 80s, he was the director."),
         ("民进党拒绝接受“九二共识”。", 'The DPP rejects the "1992 Consensus".'),  # 九二: '92
         ("2023年1月25日举行。", "It was held on January 25, 2023."),
+        ("2023年1月25日举行。", "It was held on 25 January 2023."),
+        ("1月25日举行。", "It was held on Jan. 25."),
+        ("增长了百分之五十。", "It grew by 50%."),
+        ("增长了百分之五十。", "It grew by 50 per cent."),
+        ("增长了50%。", "It grew by fifty percent."),
+        ("工期3至5年。", "The work takes 3-5 years."),
+        ("工期3-5年。", "The work takes three to five years, or 3 to 5."),
+        ("尤其是25-54岁的劳动参与率。", "Especially the participation rate of those aged 25-54."),
+        ("《2023-2027年行动计划》", "The 2023-2027 Action Plan"),  # a range, not a name like COVID-19
+        ("全长12公里。", "It is 12 km long."),
+        ("投资3.5亿元。", "An investment of 350 million yuan."),
+        ("投资3.5亿元。", "An investment of RMB 350 million."),
+        ("尚有500余万的缺口。", "There is a gap of more than 5 million."),  # 500余万: over five million
+        ("这是第十六届论坛。", "This is the 16th forum."),
+        ("他排名第三。", "He came third."),
+        ("它越来越近- 40000年前，我们还在画画。", "It is getting closer-40000 years ago, we were painting."),  # a dash
+        ("九二共识", "the consensus of '92"),
     ],
 )
 def test_numbers_written_differently_still_match(zh: str, en: str) -> None:
@@ -195,6 +212,15 @@ def test_numbers_written_differently_still_match(zh: str, en: str) -> None:
         ("上世纪80年代，他担任厂长。", "In the 1970s, he was the director."),
         ("它们的融合将经历三十亿年的时间。", "Their fusion will take forty billion years."),  # exact, not approximate
         ("2023年1月25日举行。", "It was held on January 26, 2023."),
+        ("2023年1月25日举行。", "It was held on 25 January 2022."),
+        ("增长了百分之五十。", "It grew by 15%."),
+        ("工期3至5年。", "The work takes 3-6 years."),
+        ("尤其是25-54岁的劳动参与率。", "Especially the participation rate of those aged 25-45."),
+        ("投资3.5亿元。", "An investment of 35 million yuan."),
+        ("尚有500余万的缺口。", "There is a gap of more than 50 million."),
+        ("这是第十六届论坛。", "This is the 17th forum."),
+        ("它越来越近- 40000年前，我们还在画画。", "It is getting closer-4000 years ago, we were painting."),
+        ("九二共识", "the consensus of '93"),
     ],
 )
 def test_near_misses_of_numbers_written_differently(zh: str, en: str) -> None:

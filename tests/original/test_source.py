@@ -144,12 +144,20 @@ def test_source_checks_take_options_like_other_checks() -> None:
     checks = build_source_checks(
         {"omission": {"severity": "minor", "min_han": 100}, "number-mismatch": {"enabled": False}, "calque": {}}
     )
-    assert sorted(c.id for c in checks) == ["key-term", "name-mismatch", "negation", "omission", "untranslated-source"]
+    assert sorted(c.id for c in checks) == [
+        "key-term",
+        "meaning-flip",
+        "name-mismatch",
+        "negation",
+        "omission",
+        "untranslated-source",
+    ]
     assert next(c for c in checks if c.id == "omission").severity.value == "minor"
     with pytest.raises(ConfigurationError, match="allowed: min_han"):
         build_source_checks({"omission": {"min_chars": 3}})
     assert set(SOURCE_REGISTRY) == {
         "key-term",
+        "meaning-flip",
         "name-mismatch",
         "negation",
         "number-mismatch",

@@ -13,7 +13,8 @@ Three kinds, each named in the evidence with what was compared:
   with nothing downward in the Chinese.
 
 A missing modal or comparative is not a flip (a translation may drop 更 or 可能 and keep its
-meaning); only a reversal is. ``negation`` is the check of the same family for 不/没 and
+meaning); only a reversal is. A sentence pair whose Chinese has no Han character is skipped.
+``negation`` is the check of the same family for 不/没 and
 not/no.
 """
 
@@ -28,6 +29,7 @@ from pipeline.checks.source.base import SourceCheck
 from pipeline.core.findings import Finding, Severity
 from pipeline.original.pair import SourcePair
 
+_HAN = regex.compile(r"\p{Han}")
 _ZH_QUESTION = regex.compile(r"[？?]")
 _EN_QUESTION = regex.compile(r"\?")
 
@@ -69,6 +71,8 @@ class MeaningFlip(SourceCheck):
                 continue
             zh = link.zh_span.of(pair.original.text)
             english = link.en_span.of(pair.en.text)
+            if not _HAN.search(zh):
+                continue  # an "original" in another language (a mislabelled file): nothing Chinese to compare
             for kind, message, zh_word, en_word in _flips(zh, english):
                 if kind not in kinds:
                     continue

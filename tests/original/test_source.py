@@ -240,3 +240,21 @@ def test_numbers_written_differently_still_match(zh: str, en: str) -> None:
 )
 def test_near_misses_of_numbers_written_differently(zh: str, en: str) -> None:
     assert number_findings(zh, en)
+
+
+def test_a_date_read_as_a_duration_is_a_finding_with_both() -> None:
+    [f] = number_findings("（综合11日电）", "(Comprehensive 11 days)")
+    assert f.evidence["zh_date"] == "11日" and f.evidence["en_number"] == "11 days"
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("（综合11日电）", "(Combined reports, 11th)"),
+        ("工期3个月。", "The work takes 3 months."),  # a count, not a date
+        ("展览持续3天，3日开幕。", "The show lasts 3 days and opens on the 3rd."),  # 3天 is a duration
+        ("3日内完成。", "Done within 3 days."),
+    ],
+)
+def test_near_misses_of_a_date_read_as_a_duration(zh: str, en: str) -> None:
+    assert not [f for f in number_findings(zh, en) if "zh_date" in f.evidence]

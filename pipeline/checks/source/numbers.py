@@ -2,11 +2,16 @@
 
 A number of the original's sentence that its English lacks, or an English number the
 original does not have (digits and Chinese numerals compared by value:
-三十 = 30, 5万 = 50,000, 百分之五 = 5%, 2022年 = 2022)."""
+三十 = 30, 5万 = 50,000, 百分之五 = 5%, 2022年 = 2022). With a Chinese original, also a
+date read as a duration: 11日 (the 11th) or 3月 (March) rendered "11 days", "3 months",
+where the Chinese has no such duration (11天, 3个月, 3日内); the evidence has both.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+import regex
 
 from pipeline.checks.base import register_source
 from pipeline.checks.source.base import SourceCheck
@@ -14,6 +19,22 @@ from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
 from pipeline.original.numbers import en_numbers
 from pipeline.original.pair import SourcePair
+
+# A day or month of a date (11日, 3月), not a count (3个月) nor a span (3日内, 5月份以来)
+_ZH_DATE = regex.compile(r"(?<![0-9０-９个])([0-9]{1,2})(日|月)(?!份?[以之内前后来])")
+
+
+def _dates_as_durations(zh: str, english: str) -> list[tuple[str, regex.Match[str]]]:
+    """(the Chinese date part, the English duration) for each date of ``zh`` that ``english`` reads as a duration."""
+    found = []
+    for m in _ZH_DATE.finditer(zh):
+        number, unit = m.groups()
+        word = "days?" if unit == "日" else "months?"
+        if regex.search(rf"{number}(?:天|个月|日内|日之内)", zh):
+            continue
+        if duration := regex.search(rf"(?<![\d.,]){number}\s+{word}\b", english):
+            found.append((m.group(), duration))
+    return found
 
 
 @register_source
@@ -57,6 +78,14 @@ class NumberMismatch(SourceCheck):
                         "zh_numbers": [m.text for m in missing],
                     },
                 )
+            if pair.language == "zh":
+                for date, duration in _dates_as_durations(evidence_base["zh"], link.en_span.of(en_text)):
+                    start = link.en_span.start + duration.start()
+                    yield self.finding(
+                        Span(start, start + len(duration.group())),
+                        f'"{duration.group()}" is a duration; the Chinese {date} is a date',
+                        evidence={**evidence_base, "en_number": duration.group(), "zh_date": date},
+                    )
             if missing and not extra:
                 yield self.finding(
                     link.en_span,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.original.pinyin import is_pinyin_like, readings, romanises
+from pipeline.original.pinyin import is_pinyin_like, readings, romanises, spelling
 from pipeline.original.segment import words
 
 
@@ -30,3 +30,10 @@ def test_words_cut_text_and_tag_names():
     cut = words("国民党副主席会见王沪宁。")
     assert "".join(w for w, _ in cut) == "国民党副主席会见王沪宁。"
     assert ("王沪宁", "nr") in cut
+
+
+def test_spelling_gives_the_usual_reading_and_the_package_is_not_imported():
+    import sys
+
+    assert spelling("王沪宁") == "wang hu ning" and spelling("单A") == "dan"
+    assert "pypinyin" not in sys.modules  # its phrase tables are never loaded

@@ -31,7 +31,7 @@ from pipeline.checks.source.base import SourceCheck
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
 from pipeline.original.pair import SourcePair
-from pipeline.original.pinyin import is_pinyin_like, readings, romanises
+from pipeline.original.pinyin import is_pinyin_like, readings, romanises, spelling
 
 # A capitalised word, hyphenated parts kept together ("Li-yan"), a possessive left out
 _WORD = regex.compile(r"(?<![\p{L}\p{N}'’.-])\p{Lu}\p{Ll}+(?:-\p{Ll}+)*(?=(?:['’]s)?(?![\p{L}\p{N}]))")
@@ -129,8 +129,6 @@ class NameMismatch(SourceCheck):
 def _unspelt_names(zh: str, english: str) -> list[tuple[str, str]]:
     """The person names of ``zh`` (jieba's nr), or else its place names (ns), that ``english`` does
     not spell nor render as the term base does, with their pinyin."""
-    from pypinyin import lazy_pinyin
-
     from pipeline.original.segment import words
 
     letters = regex.sub(r"[^a-z]", "", english.lower())
@@ -143,6 +141,6 @@ def _unspelt_names(zh: str, english: str) -> list[tuple[str, str]]:
         for chars in readings(word):
             options = [o + r for o in options for r in chars][:64]
         if not any(o in letters for o in options if o):
-            found.setdefault(word, (flag, " ".join(lazy_pinyin(word))))
+            found.setdefault(word, (flag, spelling(word)))
     people = [(w, p) for w, (flag, p) in found.items() if flag == "nr"]
     return people or [(w, p) for w, (_, p) in found.items()]  # a person's name is the likelier original

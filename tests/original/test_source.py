@@ -258,3 +258,30 @@ def test_a_date_read_as_a_duration_is_a_finding_with_both() -> None:
 )
 def test_near_misses_of_a_date_read_as_a_duration(zh: str, en: str) -> None:
     assert not [f for f in number_findings(zh, en) if "zh_date" in f.evidence]
+
+
+@pytest.mark.parametrize(
+    ("zh", "en", "currency"),
+    [
+        ("尚有500余万的缺口。", "There is a gap of more than 5 million yuan.", "CNY"),  # added
+        ("出超金额仅23.4亿美元。", "The surplus was only 2.34 billion yuan.", "CNY"),  # changed
+        ("投资3亿人民币。", "An investment of $300 million.", "USD"),
+    ],
+)
+def test_a_currency_changed_or_added_is_a_finding(zh: str, en: str, currency: str) -> None:
+    [f] = [f for f in number_findings(zh, en) if "en_currency" in f.evidence]
+    assert f.evidence["en_currency"] == currency
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("出超金额仅23.4亿美元。", "The surplus was only $2.34 billion."),
+        ("出超金额仅23.4亿美元。", "The surplus was only 2.34 billion US dollars."),
+        ("投资3.5亿元。", "An investment of NT$350 million."),  # a bare 元: any local currency
+        ("投资3.5亿元。", "An investment of $350 million."),
+        ("票价涨了5倍。", "Ticket prices rose fivefold, to $50."),  # 价: money is spoken of
+    ],
+)
+def test_near_misses_of_a_currency_change(zh: str, en: str) -> None:
+    assert not [f for f in number_findings(zh, en) if "en_currency" in f.evidence]

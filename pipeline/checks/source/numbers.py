@@ -4,7 +4,12 @@ A number of the original's sentence that its English lacks, or an English number
 original does not have (digits and Chinese numerals compared by value:
 三十 = 30, 5万 = 50,000, 百分之五 = 5%, 2022年 = 2022). With a Chinese original, also a
 date read as a duration: 11日 (the 11th) or 3月 (March) rendered "11 days", "3 months",
-where the Chinese has no such duration (11天, 3个月, 3日内); the evidence has both.
+where the Chinese has no such duration (11天, 3个月, 3日内); and a currency changed or
+added: the English names a currency ("$5 million", "5 million yuan") that the Chinese
+sentence does not, where the Chinese names another one (美元 as "yuan") or none at all (no
+元, 币, 钱 or currency name). A bare 元 may be any local currency (yuan, NT$, HK$), so only a
+named one (人民币, 美元, 欧元, 日元, 英镑) is held against a different English one. The
+evidence has both.
 """
 
 from __future__ import annotations
@@ -34,6 +39,39 @@ def _dates_as_durations(zh: str, english: str) -> list[tuple[str, regex.Match[st
             continue
         if duration := regex.search(rf"(?<![\d.,]){number}\s+{word}\b", english):
             found.append((m.group(), duration))
+    return found
+
+
+# Currencies named in Chinese and in English (beside a number: "$5", "5 million yuan")
+_ZH_CURRENCY = {
+    "USD": regex.compile("美元|美金"),
+    "CNY": regex.compile("人民币"),
+    "EUR": regex.compile("欧元"),
+    "JPY": regex.compile("日元"),
+    "GBP": regex.compile("英镑"),
+}
+_ZH_ANY_MONEY = regex.compile("元|币|钱|镑|円|资金|款|价|费|金额|收入|薪")
+_EN_CURRENCY = {
+    "USD": regex.compile(
+        r"(?<![A-Za-z])\$\s?\d|\d[\d.,]*(?:\s+(?:million|billion|trillion))?\s+(?:US\s+)?dollars?\b|\bUSD\b"
+    ),
+    "CNY": regex.compile(r"(?i)\b(?:yuan|rmb|renminbi|cny)\b"),
+    "EUR": regex.compile(r"€|(?i:\beuros?\b)"),
+    "JPY": regex.compile(r"(?i)\byen\b"),
+    "GBP": regex.compile(r"£|(?i:\bsterling\b)"),
+}
+
+
+def _currency_changes(zh: str, english: str) -> list[tuple[str, str, regex.Match[str]]]:
+    """(the English currency, the Chinese one or "", where the English names it) for each
+    currency the English names that the Chinese does not (see the module docstring)."""
+    zh_named = {c for c, p in _ZH_CURRENCY.items() if p.search(zh)}
+    if not zh_named and _ZH_ANY_MONEY.search(zh):
+        return []  # a bare 元 or other money word: any currency may be meant
+    found = []
+    for currency, pattern in _EN_CURRENCY.items():
+        if currency not in zh_named and (m := pattern.search(english)):
+            found.append((currency, "、".join(sorted(zh_named)), m))
     return found
 
 
@@ -85,6 +123,14 @@ class NumberMismatch(SourceCheck):
                         Span(start, start + len(duration.group())),
                         f'"{duration.group()}" is a duration; the Chinese {date} is a date',
                         evidence={**evidence_base, "en_number": duration.group(), "zh_date": date},
+                    )
+                for currency, zh_currency, m in _currency_changes(evidence_base["zh"], link.en_span.of(en_text)):
+                    start = link.en_span.start + m.start()
+                    yield self.finding(
+                        Span(start, start + len(m.group())),
+                        f"the English names {currency} ({m.group().strip()}); the Chinese "
+                        + (f"names {zh_currency}" if zh_currency else "names no currency"),
+                        evidence={**evidence_base, "en_currency": currency, "zh_currency": zh_currency},
                     )
             if missing and not extra:
                 yield self.finding(

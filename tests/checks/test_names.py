@@ -28,6 +28,18 @@ def test_a_misspelt_name_is_a_finding_with_the_likely_original():
     assert {"zh": "王沪宁", "pinyin": "wang hu ning"} in f.evidence["zh_names"]
 
 
+@pytest.mark.parametrize(
+    ("zh", "en", "name"),
+    [
+        ("国民党副主席夏立言率团访陆。", "Kuomintang vice chairman Xia Li Yun led a delegation.", "Xia Li Yun"),
+        ("会见北京市委书记尹力。", "He met Li Ying, secretary of the Beijing committee.", "Li Ying"),
+    ],
+)
+def test_a_name_right_in_part_is_a_finding(zh: str, en: str, name: str):
+    # one syllable is spelt by almost any sentence: a group of words must spell two characters
+    assert [f.evidence["en_name"] for f in findings(zh, en)] == [name]
+
+
 def test_another_person_in_the_names_place_is_a_finding():
     [f] = findings("何立峰指出，这是重要举措。", "Wen Jiabao pointed out that this is an important measure.")
     assert f.evidence["en_name"] == "Wen Jiabao"

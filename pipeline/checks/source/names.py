@@ -5,8 +5,9 @@ Yun") is a pinyin name when one of its words is rare in English (Zipf below 3.5:
 "Huning", "Taipei") or a Chinese surname ("Li", "Wang"); syllables without a vowel (m, ng)
 and "-ese" adjectives ("Taiwanese") are not pinyin. It is explained when its letters spell
 consecutive characters of the aligned Chinese sentence, one reading each (pypinyin's
-readings, every one of a character with several: 单 Shan, 曾 Zeng), as a whole or word by
-word ("President Xi Jinping", "Beijing-Shanghai" beside 北京 and 上海), or when it is an
+readings, every one of a character with several: 单 Shan, 曾 Zeng), as a whole or in groups
+of two characters or more ("Xi Jinping", "Beijing-Shanghai" beside 北京 and 上海, but not
+"Xia Li Yun" for 夏立言), or when it is an
 accepted rendering of a term-base term of the sentence (澳门 Macao) or a known exonym (国民党
 Kuomintang). An unexplained one is the original's name spelt wrongly or replaced by another
 (王沪宁 as "Wang Yining", 何立峰 as "Wen Jiabao"), or a name the original does not have.
@@ -104,9 +105,7 @@ class NameMismatch(SourceCheck):
             text_readings, known = readings(zh), _known_words(zh)
             for run in runs:
                 words = [_letters(m.group()) for m in run]
-                if romanises("".join(words), text_readings) is not None or all(
-                    w in known or romanises(w, text_readings) is not None for w in words
-                ):
+                if _explained(words, text_readings, known):
                     continue
                 name = english[run[0].start() : run[-1].end()]
                 unspelt = _unspelt_names(zh, english)
@@ -124,6 +123,25 @@ class NameMismatch(SourceCheck):
                         "zh_names": [{"zh": w, "pinyin": p} for w, p in unspelt],
                     },
                 )
+
+
+def _explained(words: list[str], text_readings: tuple[frozenset[str], ...], known: frozenset[str]) -> bool:
+    """Whether the run's words split into consecutive groups that each spell characters of the
+    text (or are a known rendering's words); in a run of several words a group must spell two
+    characters or more, since one syllable is found in almost any sentence ("Xia Li Yun" for
+    夏立言 is "Xia Li" and a stray "Yun")."""
+
+    def spelt(group: list[str]) -> bool:
+        if all(w in known for w in group):
+            return True
+        where = romanises("".join(group), text_readings)
+        return where is not None and (len(words) == 1 or where[1] - where[0] >= 2)
+
+    ends = {0}
+    for end in range(1, len(words) + 1):
+        if any(start in ends and spelt(words[start:end]) for start in range(end)):
+            ends.add(end)
+    return len(words) in ends
 
 
 def _unspelt_names(zh: str, english: str) -> list[tuple[str, str]]:

@@ -53,6 +53,7 @@ def test_another_person_in_the_names_place_is_a_finding():
         ("习近平主席发表讲话。", "President Xi delivered a speech."),  # the surname alone
         ("单位负责人曾经说过。", "Shan Wei, the head, once said so."),  # 单 read Shan, not dan
         ("京沪高铁开通。", "The Beijing-Shanghai high-speed railway opened."),  # frequent English: not read
+        ("江宁区和南京市。", "Nanjing Jiangning."),  # two names, each spelt
         ("金正恩出席了仪式。", "Kim Jong-un attended the ceremony."),  # Korean, not pinyin
         (
             "国民党副主席夏立言访问大陆。",

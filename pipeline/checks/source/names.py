@@ -6,7 +6,7 @@ Yun") is a pinyin name when one of its words is rare in English (Zipf below 3.5:
 and "-ese" adjectives ("Taiwanese") are not pinyin. It is explained when its letters spell
 consecutive characters of the aligned Chinese sentence, one reading each (pypinyin's
 readings, every one of a character with several: 单 Shan, 曾 Zeng), as a whole or in groups
-of two characters or more ("Xi Jinping", "Beijing-Shanghai" beside 北京 and 上海, but not
+of two characters or more ("Xi Jinping", "Nanjing Jiangning" beside 南京 and 江宁, but not
 "Xia Li Yun" for 夏立言), or when it is an
 accepted rendering of a term-base term of the sentence (澳门 Macao) or a known exonym (国民党
 Kuomintang). An unexplained one is the original's name spelt wrongly or replaced by another

@@ -32,7 +32,7 @@ from typing import Any
 from pipeline.checks.base import register_source
 from pipeline.checks.source.base import SourceCheck
 from pipeline.core.findings import Finding, Severity
-from pipeline.original.lexicon import Word, coverage, unexplained_names
+from pipeline.original.lexicon import English, Word, coverage, match, unexplained_names
 from pipeline.original.pair import SourcePair
 
 # Learnt by bench/tune_coverage.py on the tune half (its printed choice).
@@ -49,10 +49,18 @@ class Gap:
 
 
 def gaps(
-    words: list[Word], english: str, min_run: int, max_frequency: float, names: bool, pieces: bool = True
+    words: list[Word],
+    english: str,
+    min_run: int,
+    max_frequency: float,
+    names: bool,
+    pieces: bool = True,
+    document: English | None = None,
 ) -> list[Gap]:
     """The runs and names of ``words`` (``lexicon.coverage``'s) that nothing in ``english``
-    renders; ``pieces``: words the dictionary knows only by their pieces count in a run."""
+    renders; ``pieces``: words the dictionary knows only by their pieces count in a run.
+    A name the whole English ``document`` renders elsewhere is not reported: a mention left
+    implicit ("in Vientiane" for 老挝万象) loses nothing the reader lacks."""
     found: list[Gap] = []
     run: list[Word] = []
     best: list[Word] = []
@@ -68,7 +76,11 @@ def gaps(
     if min_run and len(best) >= min_run:
         found.append(Gap("run", tuple(best)))
     if names:
-        missing = [w for w in words if w.name and w.known and not w.covered and w not in best]
+        missing = [
+            w
+            for w in words
+            if w.name and w.known and not w.covered and w not in best and not (document and match(w.text, document))
+        ]
         if missing and not unexplained_names(words, english):
             found.extend(Gap("name", (w,)) for w in dict.fromkeys(missing))
     return found
@@ -94,6 +106,7 @@ class UncoveredSource(SourceCheck):
     options = {"min_run": MIN_RUN, "max_frequency": MAX_FREQUENCY, "names": True, "pieces": True}
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
+        document = English.of(pair.en.text)
         for link in pair.alignment.links:
             if not link.zh or not link.en:
                 continue
@@ -101,7 +114,7 @@ class UncoveredSource(SourceCheck):
             english = link.en_span.of(pair.en.text)
             words = coverage(zh, english)
             c = self.config
-            for gap in gaps(words, english, c["min_run"], c["max_frequency"], c["names"], c["pieces"]):
+            for gap in gaps(words, english, c["min_run"], c["max_frequency"], c["names"], c["pieces"], document):
                 if gap.kind == "run":
                     message = (
                         f"「{''.join(w.text for w in gap.words)}」: {len(gap.words)} words in a row with nothing in "

@@ -30,7 +30,7 @@ PRIOR_UNITS = 300.0  # the language's ratio counts as this many units of the ori
 # Learnt by bench/tune_coverage.py on the tune half (its printed choice).
 MIN_RATIO = 0.5
 MAX_RATIO = 1.2
-MIN_CHARS = 40
+MIN_CHARS = 60
 
 
 @dataclass(frozen=True)

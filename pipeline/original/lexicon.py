@@ -26,7 +26,7 @@ import importlib.util
 import logging
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import regex
@@ -176,6 +176,7 @@ _IRREGULAR = dict(
 )
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude English stem: lowercase, common endings off ("developments" -> "develop")."""
     w = word.lower().replace("’", "'")
@@ -253,7 +254,8 @@ def gloss(word: str) -> Gloss:
     return Gloss(frozenset(stems), frozenset(acronyms), tuple(definitions), all(e.name for e in found))
 
 
-def split_known(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def split_known(word: str) -> tuple[str, ...]:
     """``word`` cut into its longest dictionary pieces, left to right (a character alone where none)."""
     pieces, i = [], 0
     table = _cedict()
@@ -263,7 +265,7 @@ def split_known(word: str) -> list[str]:
                 pieces.append(word[i:j])
                 i = j
                 break
-    return pieces
+    return tuple(pieces)
 
 
 def segment(text: str) -> list[tuple[str, int, int]]:
@@ -277,6 +279,8 @@ def segment(text: str) -> list[tuple[str, int, int]]:
 
 def fold(text: str) -> str:
     """Accents off ("Ríos" -> "Rios"), so a name matches however the English spells it."""
+    if text.isascii():
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
@@ -312,6 +316,33 @@ class English:
             regex.sub(r"[^\p{L}]", "", folded.lower()),
         )
 
+    @cached_property
+    def _openings(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """The stems by their openings, so ``_prefix_match``'s first two rules are lookups, not
+        a loop over every pair: five letters or more (develop -> development), and the openings
+        of compounds, four letters or more and four short of the word (drum -> drumhead). Built
+        only for a sentence where some gloss has no exact match."""
+        opens: dict[str, set[str]] = {}
+        compounds: dict[str, set[str]] = {}
+        for e in self.stems:
+            for k in range(5, len(e) + 1):
+                opens.setdefault(e[:k], set()).add(e)
+            for k in range(4, len(e) - 3):
+                compounds.setdefault(e[:k], set()).add(e)
+        return opens, compounds
+
+    def near(self, s: str, names: bool) -> set[str]:
+        """The stems ``_prefix_match`` pairs with the gloss stem ``s``."""
+        if len(s) < 4 and not names:
+            return set()  # too short for any opening rule
+        opens, compounds = self._openings
+        found = set(opens.get(s, ())) if len(s) >= 5 else set()
+        found.update(s[:k] for k in range(5, len(s)) if s[:k] in self.stems)
+        found.update(compounds.get(s, ()))
+        if names:
+            found.update(e for e in self.stems if _prefix_match(s, e, True))
+        return found
+
 
 def match(word: str, english: English) -> tuple[str, ...]:
     """What of ``english`` renders the Chinese ``word``: its matching stems, acronyms, or
@@ -319,7 +350,7 @@ def match(word: str, english: English) -> tuple[str, ...]:
     g = gloss(word)
     hit = g.stems & english.stems
     if not hit:
-        hit = {e for e in english.stems for s in g.stems if _prefix_match(s, e, g.name)}
+        hit = {e for s in g.stems for e in english.near(s, g.name)}
     hit |= g.acronyms & english.acronyms
     if hit:
         return tuple(sorted(hit))
@@ -354,6 +385,21 @@ def frequency(word: str) -> float:
     return tokenizer.FREQ.get(word, 0) * 1e6 / tokenizer.total
 
 
+@lru_cache(maxsize=65536)
+def _content(token: str) -> tuple[Gloss, float, bool] | None:
+    """A token's gloss, frequency and whether the dictionary has it whole; None for a token
+    that is no content word (no Han, a function word, or jieba's join of function words such
+    as 这是, 中有) or whose definitions all point elsewhere."""
+    if not _HAN.search(token) or token in ZH_FUNCTION_WORDS:
+        return None
+    if all(p in ZH_FUNCTION_WORDS for p in split_known(token)):
+        return None
+    g = gloss(token)
+    if g.empty and g.definitions:
+        return None
+    return g, frequency(token), bool(entries(token))
+
+
 def coverage(zh: str, english: str) -> list[Word]:
     """The content words of the Chinese sentence ``zh`` (not a function word, some Han), each
     with what of ``english`` renders it (see the module docstring); offsets into ``zh``.
@@ -361,24 +407,8 @@ def coverage(zh: str, english: str) -> list[Word]:
     en = English.of(english)
     words = []
     for token, start, end in segment(zh):
-        if not _HAN.search(token) or token in ZH_FUNCTION_WORDS:
+        if (content := _content(token)) is None:
             continue
-        if all(p in ZH_FUNCTION_WORDS for p in split_known(token)):
-            continue  # 这是, 中有: jieba's joins of function words
-        g = gloss(token)
-        if g.empty and g.definitions:
-            continue  # every definition points elsewhere or is a function word's: nothing to hold
-        words.append(
-            Word(
-                token,
-                start,
-                end,
-                g.definitions,
-                match(token, en),
-                g.name,
-                not g.empty,
-                frequency(token),
-                whole=bool(entries(token)),
-            )
-        )
+        g, freq, whole = content
+        words.append(Word(token, start, end, g.definitions, match(token, en), g.name, not g.empty, freq, whole))
     return words

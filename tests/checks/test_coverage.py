@@ -1,0 +1,144 @@
+"""``uncovered-source`` and ``length-mismatch``: words of the original the English leaves out, and sentence lengths."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.checks import SOURCE_REGISTRY
+from pipeline.checks.runner import run_source_checks
+from pipeline.checks.source.coverage import UncoveredSource
+from pipeline.checks.source.length import LengthMismatch
+from pipeline.core.document import Document, load_document
+from pipeline.original import lexicon
+from pipeline.original.files import load_source
+from pipeline.original.pair import pair_documents
+from tests.support import TEST_DATA
+
+
+def pair(zh: str, en: str):
+    return pair_documents(Document.from_text(en), Document.from_text(zh))
+
+
+def uncovered(zh: str, en: str, **options):
+    return list(UncoveredSource(**options).find_pair(pair(zh, en)))
+
+
+def lengths(zh: str, en: str, **options):
+    return list(LengthMismatch(**options).find_pair(pair(zh, en)))
+
+
+def test_registered_as_source_checks():
+    assert {"uncovered-source", "length-mismatch"} <= set(SOURCE_REGISTRY)
+
+
+# --- the lexicon --------------------------------------------------------------------------
+
+
+def test_every_reading_of_a_word_counts():
+    # 行 is hang2 "row" and xing2 "to walk": a single-entry index would keep only one
+    assert {"row", "to walk"} <= set(lexicon.gloss("行").definitions)
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("发展", "developments"),  # plural and -ment
+        ("说", "said"),  # irregular past
+        ("英国", "the UK"),  # the acronym of "United Kingdom"
+        ("美国", "U.S. airspace"),  # dotted acronym
+        ("美国", "American residents"),  # the adjective
+        ("伊朗", "Iranian forces"),  # a name's adjective
+        ("里奥斯", "Julio Ríos"),  # accents folded
+        ("鼓", "a drumhead"),  # an English compound opening with the gloss
+    ],
+)
+def test_generous_matches(zh: str, en: str):
+    assert lexicon.match(zh, lexicon.English.of(en))
+
+
+def test_function_words_are_not_content_words():
+    words = [w.text for w in lexicon.coverage("这是我们的一个项目。", "This is our project.")]
+    assert words == ["项目"]
+
+
+# --- uncovered-source -----------------------------------------------------------------------
+
+# 鼓槌撞击鼓面 ("the drumstick hits the drumhead") dropped from the English
+_ZH_RUN = "黑洞能够撞击时空，就像鼓槌撞击鼓面一样发出特别的声音。"
+
+
+def test_a_run_of_uncovered_words_is_a_finding_with_the_dictionary_entries():
+    en = "Black holes can bang on space-time."
+    [f] = uncovered(_ZH_RUN, en, min_run=3, max_frequency=1e9)
+    assert f.evidence["kind"] == "run" and f.span.of(en) == en
+    words = [u["word"] for u in f.evidence["uncovered"]]
+    assert len(words) >= 3 and all(u["dictionary"] for u in f.evidence["uncovered"])
+    assert _ZH_RUN[f.evidence["uncovered_start"] : f.evidence["uncovered_end"]].startswith(words[0])
+    assert "nothing in the English" in f.message
+
+
+def test_a_covered_paraphrase_is_not_a_finding():
+    en = "Black holes can hit space-time like a drumstick striking a drumhead and emit a special sound."
+    assert uncovered(_ZH_RUN, en, min_run=3, max_frequency=1e9) == []
+
+
+def test_a_missing_name_is_a_finding():
+    [f] = uncovered("伊朗总统周六发表电视讲话。", "The president gave a televised speech on Saturday.")
+    assert f.evidence["kind"] == "name" and f.evidence["uncovered"][0]["word"] == "伊朗"
+
+
+@pytest.mark.parametrize(
+    "en",
+    [
+        "The Iranian president gave a televised speech on Saturday.",  # the adjective
+        "Iran's president gave a televised speech on Saturday.",
+        # a transliteration the dictionary does not know could be the name: given the benefit of the doubt
+        "President Raisi gave a televised speech on Saturday.",
+    ],
+)
+def test_a_rendered_name_is_not_a_finding(en: str):
+    assert uncovered("伊朗总统周六发表电视讲话。", en) == []
+
+
+def test_a_name_the_document_renders_elsewhere_is_not_a_finding():
+    zh = "老挝经济增长很快。老挝万象的物流公司表示，运输成本下降了。"
+    en = "The economy of Laos is growing fast. A logistics company in Vientiane said transport costs had fallen."
+    assert uncovered(zh, en) == []
+
+
+# --- length-mismatch ------------------------------------------------------------------------
+
+
+def test_a_sentence_far_shorter_than_its_original_is_an_omission():
+    zh = "国家统计局今天发布数据显示，今年前三季度全国居民人均可支配收入实际增长百分之五点九，农村居民收入增速快于城镇居民。"
+    en = "Incomes grew."
+    [f] = lengths(zh, en)
+    assert f.evidence["kind"] == "omission" and f.evidence["ratio"] < 0.5
+    assert f.evidence["expected_chars"] > f.evidence["english_chars"]
+
+
+def test_a_sentence_far_longer_than_its_original_is_an_addition():
+    zh = "他们签署了协议。"
+    en = (
+        "They signed the agreement, which officials from both countries described at length as a historic turning "
+        "point for regional trade, investment and security cooperation over the coming decade."
+    )
+    [f] = lengths(zh, en)
+    assert f.evidence["kind"] == "addition"
+
+
+def test_a_faithful_short_sentence_is_not_a_finding():
+    # short sentences vary a lot relative to their length: below min_chars nothing is said
+    assert lengths("他们签署了协议。", "They signed the agreement yesterday in Beijing.") == []
+
+
+# --- faithful articles ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["rail", "summit"])
+def test_faithful_translations_have_no_finding(name: str):
+    parallel = TEST_DATA / "parallel"
+    found = run_source_checks(
+        pair_documents(load_document(parallel / f"{name}.en.txt"), load_source(parallel / f"{name}.zh.txt"))
+    )
+    assert [f for f in found if f.check in ("uncovered-source", "length-mismatch")] == []

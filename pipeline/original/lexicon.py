@@ -27,7 +27,7 @@ import gzip
 import importlib.util
 import logging
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -92,13 +92,19 @@ class Word:
     start: int  # offset into the segmented text
     end: int
     glosses: tuple[str, ...]  # the dictionary's definitions (for the evidence)
-    matched: tuple[str, ...]  # English words of the sentence that render it; empty: uncovered
+    english: English = field(compare=False, repr=False)  # the sentence it is matched against
     name: bool = False  # a proper name (the dictionary's pinyin is capitalised)
     known: bool = True  # the dictionary has the word or its pieces
     frequency: float = 0.0  # occurrences per million words (jieba's dictionary counts)
     # the dictionary has the word itself, not only its pieces (鼓面 read as 鼓 + 面: often a
     # transliterated name or a segmentation slip, so less sure)
     whole: bool = True
+
+    @cached_property
+    def matched(self) -> tuple[str, ...]:
+        """English of the sentence that renders the word (``match``); empty: uncovered.
+        Computed when asked: a check reads it only for the words it counts."""
+        return match(self.text, self.english)
 
     @property
     def covered(self) -> bool:
@@ -414,5 +420,5 @@ def coverage(zh: str, english: str) -> list[Word]:
         if (content := _content(token)) is None:
             continue
         g, freq, whole = content
-        words.append(Word(token, start, end, g.definitions, match(token, en), g.name, not g.empty, freq, whole))
+        words.append(Word(token, start, end, g.definitions, en, g.name, not g.empty, freq, whole))
     return words

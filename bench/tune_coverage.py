@@ -37,8 +37,9 @@ from pipeline.original.files import load_source  # noqa: E402
 from pipeline.original.lexicon import English, coverage  # noqa: E402
 from pipeline.original.pair import pair_documents  # noqa: E402
 
-RUNS = (2, 3, 4, 5, 6, 0)  # 0: names only
-FREQUENCIES = (3.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 1e9)  # per million: more common words are skipped
+RUNS = (2, 3, 4, 5, 0)  # 0: names only
+FREQUENCIES = (3.0, 10.0, 30.0, 100.0, 1e9)  # per million: more common words are skipped
+RUN_CHARS = (0, 6, 8, 10)  # Chinese characters a run needs  # per million: more common words are skipped
 MIN_RATIOS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 MAX_RATIOS = (1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0, 2.5, 99.0)
 MIN_CHARS = (10, 20, 40, 60, 80, 100, 120, 160)
@@ -150,8 +151,8 @@ def main() -> None:
     def flag_coverage(setting, sentences, _measures) -> bool:
         return any(gaps(ws, e, *setting, document=d) for e, ws, d in sentences)
 
-    grid = [s for s in itertools.product(RUNS, FREQUENCIES, (True, False), (True, False)) if s[0] or s[2]]
-    print("chosen (setting: min_run, max_frequency, names, pieces):")
+    grid = [s for s in itertools.product(RUNS, FREQUENCIES, (True, False), (True, False), RUN_CHARS) if s[0] or s[2]]
+    print("chosen (setting: min_run, max_frequency, names, pieces, min_chars):")
     choose("uncovered-source", grid, flag_coverage, rows, articles, args.budget)
 
     def flag_length(setting, _sentences, ms) -> bool:

@@ -186,26 +186,29 @@ _IRREGULAR = dict(
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude English stem: lowercase, common endings off ("developments" -> "develop")."""
+    """A crude English stem: lowercase, common endings off ("developments" -> "develop"), a final
+    "e" off, so "like", "likes" and "liked" agree."""
     w = word.lower().replace("’", "'")
-    if w in _IRREGULAR:
-        return _IRREGULAR[w]
+    w = _IRREGULAR.get(w, w)
     if w.endswith("'s"):
         w = w[:-2]
-    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ness", "ities", "ity", "ied", "ies", "ed", "es"):
+    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ness", "ities", "ity", "ied", "ies", "ed"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]
             break
     else:
-        for suffix in ("ly", "s"):
-            if w.endswith(suffix) and not w.endswith("ss") and len(w) - len(suffix) >= 3:
-                w = w[: -len(suffix)]
-                break
+        if w.endswith("es") and w[:-2].endswith(("s", "x", "z", "ch", "sh")) and len(w) >= 5:
+            w = w[:-2]  # "boxes", "watches"; "likes" loses only its "s"
+        else:
+            for suffix in ("ly", "s"):
+                if w.endswith(suffix) and not w.endswith("ss") and len(w) - len(suffix) >= 3:
+                    w = w[: -len(suffix)]
+                    break
     if len(w) > 4 and w[-1] == "y":
         w = w[:-1]  # "noisy" -> "nois", as "noise" gives
     if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
         w = w[:-1]  # "planned" -> "plan", as "plan" does
-    return w.rstrip("e") if len(w) > 4 else w
+    return w[:-1] if len(w) > 3 and w[-1] == "e" else w
 
 
 @dataclass(frozen=True)

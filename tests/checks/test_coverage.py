@@ -77,6 +77,13 @@ def test_a_run_of_uncovered_words_is_a_finding_with_the_dictionary_entries():
     assert "nothing in the English" in f.message
 
 
+def test_a_run_shorter_than_min_chars_is_not_a_finding():
+    zh, en = "他喜欢猫和狗。", "He likes birds."  # 猫 and 狗: two words, two characters
+    assert uncovered(zh, en, min_run=2, max_frequency=1e9, min_chars=8) == []
+    [f] = uncovered(zh, en, min_run=2, max_frequency=1e9, min_chars=2)
+    assert [u["word"] for u in f.evidence["uncovered"]] == ["猫", "狗"]
+
+
 def test_a_covered_paraphrase_is_not_a_finding():
     en = "Black holes can hit space-time like a drumstick striking a drumhead and emit a special sound."
     assert uncovered(_ZH_RUN, en, min_run=3, max_frequency=1e9) == []

@@ -7,10 +7,10 @@ One uncovered word says little: translators paraphrase, and the dictionary misse
 (the plain share of uncovered words separates error-free from mistranslated segments no
 better than chance). Two things do carry signal, and only they are reported:
 
-- a **run**: ``min_run`` or more consecutive content words, none covered: a clause the
-  English left out or replaced. Words more common than ``max_frequency`` per million (进行,
-  具有, 人) are skipped, as are words the dictionary does not know: they neither count nor
-  break a run;
+- a **run**: ``min_run`` or more consecutive content words holding ``min_chars`` Chinese
+  characters or more, none covered: a clause the English left out or replaced. Words more
+  common than ``max_frequency`` per million (进行, 具有, 人) are skipped, as are words the
+  dictionary does not know: they neither count nor break a run;
 - a **name** the dictionary knows (its pinyin capitalised: 伊朗, 证监会) with nothing of it
   in the English: no definition's word, no acronym (UK, CSRC), no pinyin spelling, and no
   capitalised English word left unexplained that could be its transliteration.
@@ -37,8 +37,9 @@ from pipeline.original.lexicon import English, Word, coverage, match, unexplaine
 from pipeline.original.pair import SourcePair
 
 # Learnt by bench/tune_coverage.py on the tune half (its printed choice).
-MIN_RUN = 4
+MIN_RUN = 2
 MAX_FREQUENCY = 3.0
+MIN_CHARS = 8
 
 
 @dataclass(frozen=True)
@@ -56,25 +57,28 @@ def gaps(
     max_frequency: float,
     names: bool,
     pieces: bool = True,
+    min_chars: int = 0,
     document: English | None = None,
 ) -> list[Gap]:
     """The runs and names of ``words`` (``lexicon.coverage``'s) that nothing in ``english``
-    renders; ``pieces``: words the dictionary knows only by their pieces count in a run.
-    A name the whole English ``document`` renders elsewhere is not reported: a mention left
-    implicit ("in Vientiane" for 老挝万象) loses nothing the reader lacks."""
+    renders. A run is reported when it has ``min_run`` words or more and ``min_chars`` Chinese
+    characters or more (the longest such run of the sentence); ``pieces``: words the
+    dictionary knows only by their pieces count in a run. A name the whole English
+    ``document`` renders elsewhere is not reported: a mention left implicit ("in Vientiane"
+    for 老挝万象) loses nothing the reader lacks."""
     found: list[Gap] = []
-    run: list[Word] = []
-    best: list[Word] = []
+    runs: list[list[Word]] = [[]]
     for w in words:
         if not w.known or w.frequency > max_frequency or not (pieces or w.whole):
             continue
         if w.covered:
-            run = []
+            if runs[-1]:
+                runs.append([])
         else:
-            run.append(w)
-            if len(run) > len(best):
-                best = list(run)
-    if min_run and len(best) >= min_run:
+            runs[-1].append(w)
+    qualifying = [r for r in runs if r and len(r) >= min_run and sum(len(w.text) for w in r) >= min_chars and min_run]
+    best = max(qualifying, key=len, default=[])
+    if best:
         found.append(Gap("run", tuple(best)))
     if names:
         missing = [
@@ -104,7 +108,13 @@ class UncoveredSource(SourceCheck):
         "renders (CC-CEDICT glosses)"
     )
     languages = ("zh",)
-    options = {"min_run": MIN_RUN, "max_frequency": MAX_FREQUENCY, "names": True, "pieces": True}
+    options = {
+        "min_run": MIN_RUN,
+        "max_frequency": MAX_FREQUENCY,
+        "names": True,
+        "pieces": True,
+        "min_chars": MIN_CHARS,
+    }
 
     def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
         super().__init__(severity, **options)
@@ -123,7 +133,8 @@ class UncoveredSource(SourceCheck):
             english = link.en_span.of(pair.en.text)
             words = coverage(zh, english)
             c = self.config
-            for gap in gaps(words, english, c["min_run"], c["max_frequency"], c["names"], c["pieces"], document):
+            settings = (c["min_run"], c["max_frequency"], c["names"], c["pieces"], c["min_chars"])
+            for gap in gaps(words, english, *settings, document=document):
                 if gap.kind == "run":
                     message = (
                         f"「{''.join(w.text for w in gap.words)}」: {len(gap.words)} words in a row with nothing in "

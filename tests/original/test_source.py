@@ -146,10 +146,12 @@ def test_source_checks_take_options_like_other_checks() -> None:
     )
     assert sorted(c.id for c in checks) == [
         "key-term",
+        "length-mismatch",
         "meaning-flip",
         "name-mismatch",
         "negation",
         "omission",
+        "uncovered-source",
         "untranslated-source",
     ]
     assert next(c for c in checks if c.id == "omission").severity.value == "minor"
@@ -157,11 +159,13 @@ def test_source_checks_take_options_like_other_checks() -> None:
         build_source_checks({"omission": {"min_chars": 3}})
     assert set(SOURCE_REGISTRY) == {
         "key-term",
+        "length-mismatch",
         "meaning-flip",
         "name-mismatch",
         "negation",
         "number-mismatch",
         "omission",
+        "uncovered-source",
         "untranslated-source",
     }
 

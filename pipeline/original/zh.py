@@ -13,6 +13,7 @@ Japanese shares these rules (its 億/萬 are read as 亿/万). The other languag
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -61,6 +62,7 @@ def _zh_sentences_in(text: str, paragraph: Span) -> list[Span]:
 # --- length -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)  # the aligner, the fit test and length-mismatch measure the same sentences
 def zh_length(sentence: str) -> float:
     """Han characters count 1, other non-space characters 1/3 (see the module docstring)."""
     han = len(_HAN.findall(sentence))

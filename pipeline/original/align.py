@@ -273,14 +273,16 @@ def align_lengths(
                     continue
                 if l_zh and l_en:
                     mean = (l_zh + scaled[dj]) / 2
-                    delta = (zh_scaled - l_en) / sqrt(max(mean, 1e-9) * variance)
+                    delta = (zh_scaled - l_en) / sqrt((mean if mean > 1e-9 else 1e-9) * variance)
                     y = abs(delta) / root2
                     tail = erfc(y)
                     c = c + prior + -(log(tail) if tail > 1e-300 else -y * y - log(y * rootpi))
                 else:
                     c = c + prior + 0.0
                 if anchors is not None:
-                    c += anchor_cost(zh_anchors, en_sets[j][dj])
+                    en_anchors = en_sets[j][dj]
+                    if zh_anchors or en_anchors:  # AnchorCost.of, inlined: most sentences have no number
+                        c += anchor_cost(zh_anchors, en_anchors)
                 elif extra_cost is not None:
                     c += extra_cost(i - _DI[k], i, j - dj, j)
                 if c < best:

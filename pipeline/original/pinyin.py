@@ -46,7 +46,8 @@ def _table() -> dict[int, str]:
 @lru_cache(maxsize=1)
 def syllables() -> frozenset[str]:
     """Every tone-less Mandarin syllable with a vowel that pypinyin knows (~410), with ü spelled v and u."""
-    found = {_plain(r) for value in _table().values() for r in value.split(",") if r}
+    marked = {r for value in _table().values() for r in value.split(",") if r}  # ~1,500 of 57,000 readings
+    found = {_plain(r) for r in marked}
     found = {s for s in found if regex.search("[aeiouv]", s)}  # not the interjections m, n, ng, hm
     return frozenset(found | {s.replace("v", "u") for s in found})
 

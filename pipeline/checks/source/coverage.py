@@ -25,8 +25,9 @@ CC-CEDICT load, once per process and only when a Chinese original is checked).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pipeline.checks.base import ConfigurationError, register_source
@@ -58,14 +59,20 @@ def gaps(
     names: bool,
     pieces: bool = True,
     min_chars: int = 0,
-    document: English | None = None,
+    document: English | Callable[[], English] | None = None,
 ) -> list[Gap]:
     """The runs and names of ``words`` (``lexicon.coverage``'s) that nothing in ``english``
     renders. A run is reported when it has ``min_run`` words or more and ``min_chars`` Chinese
     characters or more (the longest such run of the sentence); ``pieces``: words the
     dictionary knows only by their pieces count in a run. A name the whole English
     ``document`` renders elsewhere is not reported: a mention left implicit ("in Vientiane"
-    for 老挝万象) loses nothing the reader lacks."""
+    for 老挝万象) loses nothing the reader lacks (a callable gives it when first needed)."""
+
+    def elsewhere(w: Word) -> bool:
+        if document is None:
+            return False
+        return bool(match(w.text, document() if callable(document) else document))
+
     found: list[Gap] = []
     runs: list[list[Word]] = [[]]
     for w in words:
@@ -81,11 +88,7 @@ def gaps(
     if best:
         found.append(Gap("run", tuple(best)))
     if names:
-        missing = [
-            w
-            for w in words
-            if w.name and w.known and not w.covered and w not in best and not (document and match(w.text, document))
-        ]
+        missing = [w for w in words if w.name and w.known and not w.covered and w not in best and not elsewhere(w)]
         if missing and not unexplained_names(words, english):
             found.extend(Gap("name", (w,)) for w in dict.fromkeys(missing))
     return found
@@ -125,7 +128,7 @@ class UncoveredSource(SourceCheck):
             )
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
-        document = English.of(pair.en.text)
+        document = cache(lambda: English.of(pair.en.text))  # read only for a name the sentence lacks
         for link in pair.alignment.links:
             if not link.zh or not link.en:
                 continue

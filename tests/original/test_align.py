@@ -221,3 +221,21 @@ def test_the_aligners_loop_costs_a_bead_as_length_cost_does() -> None:
         l_zh, l_en = sum(zh.lengths[i] for i in zh_i), sum(en.lengths[j] for j in en_j)
         expected = -math.log(PRIORS[(len(zh_i), len(en_j))]) + length_cost(l_zh, l_en, 2.9, 17.0)
         assert cost == pytest.approx(expected, rel=1e-12)
+
+
+def test_english_numbers_are_found_wherever_case_folding_puts_them() -> None:
+    # the pattern matches case-insensitively by full case folding (ﬁ is fi, ſ is s): the words are
+    # read by the same folding, and the positions the pattern skips are never where one starts
+    text = "The ﬁrst ſecond and FIFTH of May 5, twenty-ﬁve, ٣٤ in all, two thouſand, ſept. 3"
+    assert [(n.span.of(text), n.value) for n in en_numbers(text)] == [
+        ("ﬁrst", 1),
+        ("ſecond", 2),
+        ("FIFTH", 5),
+        ("May", 5),
+        ("5", 5),
+        ("twenty-ﬁve", 25),
+        ("٣٤", 34),
+        ("two thouſand", 2000),
+        ("ſept.", 9),
+        ("3", 3),
+    ]

@@ -1,10 +1,11 @@
-"""Bilingual files against JSONL: the same segments as a PO catalogue, an XLIFF 1.2 document and a
-JSONL corpus with a source field. Figures per format and size: segments per CPU-second of the
+"""Bilingual files against JSONL: the same segments as a PO catalogue, an XLIFF 1.2 document, a TMX
+memory, parallel text (``.en`` beside ``.zh``) and a JSONL corpus with a source field. Figures per format and size: segments per CPU-second of the
 reader alone (best of three), the reader's peak Python memory (tracemalloc), and the CPU seconds
 of ``tqa check -j 1`` over the file (the checks dominate it).
 
     python bench/bilingual.py                        # 2,000 and 20,000 segments
     python bench/bilingual.py --sizes 200 --json bilingual.json --no-check
+    python bench/bilingual.py --sizes 2000 --ignore inconsistent-target,inconsistent-source,untranslated-segment
 
 Every segment is a sentence pair of tests/data/parallel with a number added to both sides, so
 every one is distinct and the original still matches.
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.io import Fields, module  # noqa: E402
 
-FORMATS = (("jsonl", "jsonl"), ("po", "po"), ("xliff", "xlf"))
+FORMATS = (("jsonl", "jsonl"), ("po", "po"), ("xliff", "xlf"), ("tmx", "tmx"), ("parallel", "en"))
 
 
 def pairs() -> list[tuple[str, str]]:
@@ -64,6 +65,19 @@ def make_inputs(n: int, work: Path) -> dict[str, Path]:
         + "</body></file></xliff>\n",
         encoding="utf-8",
     )
+    tus = "".join(
+        f'<tu tuid="{i}"><tuv xml:lang="zh-CN"><seg>{xml(z)}</seg></tuv><tuv xml:lang="en"><seg>{xml(e)}</seg></tuv></tu>\n'
+        for i, z, e in segs
+    )
+    paths["tmx"].write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="zh-CN" adminlang="en" '
+        'creationtool="bench" creationtoolversion="1" segtype="sentence" o-tmf="none" datatype="plaintext"/><body>\n'
+        + tus
+        + "</body></tmx>\n",
+        encoding="utf-8",
+    )
+    paths["parallel"].write_text("".join(e + "\n" for _, _, e in segs), encoding="utf-8")
+    paths["parallel"].with_suffix(".zh").write_text("".join(z + "\n" for _, z, _ in segs), encoding="utf-8")
     return paths
 
 
@@ -82,8 +96,9 @@ def read_figures(fmt: str, path: Path) -> dict[str, float]:
     return {"segments": count, "read_per_cpu_s": round(count / max(best, 1e-9)), "read_peak_mib": peak / 2**20}
 
 
-def check_cpu(fmt: str, path: Path) -> float:
+def check_cpu(fmt: str, path: Path, ignore: str = "") -> float:
     extra = ["--source-field", "zh"] if fmt == "jsonl" else []
+    extra += ["--ignore", ignore] if ignore else []
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "check", str(path), "-j", "1", "--exit-zero", *extra],
@@ -101,6 +116,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="2000,20000")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--no-check", action="store_true", help="the readers alone")
+    parser.add_argument("--ignore", default="", help="checks tqa check leaves out (CHECK,...): what they cost")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,7 +124,7 @@ def main() -> None:
             for fmt, path in make_inputs(n, Path(tmp)).items():
                 row = {"format": fmt, "size": n, **read_figures(fmt, path)}
                 if not args.no_check:
-                    row["check_cpu_s"] = round(check_cpu(fmt, path), 2)
+                    row["check_cpu_s"] = round(check_cpu(fmt, path, args.ignore), 2)
                 results.append(row)
                 print(
                     f"{n:>7} {fmt:6} read {row['read_per_cpu_s']:>8} segments/CPU-s, peak {row['read_peak_mib']:6.1f} MiB"

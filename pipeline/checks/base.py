@@ -6,7 +6,7 @@ replacement is applied is decided later, in one place (``pipeline.stages.plan``)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,6 +18,32 @@ from pipeline.core.spans import Span
 # checks that look at word patterns skip it with a "too long to check" finding, so that
 # time and memory stay bounded by this, not by the file.
 MAX_PARAGRAPH_CHARS = 1_000_000
+
+
+PER_1000W = "findings per 1,000 words"
+
+
+def per_1000w(n: int, words: int) -> float:
+    """``n`` findings in ``words`` words, per 1,000 words (the MQM penalty's normalisation)."""
+    return round(1000.0 * n / max(words, 1), 2)
+
+
+def covered(findings: Iterable[Finding], text: str) -> float:
+    """The share of ``text``'s non-blank characters inside the findings' spans (overlaps
+    counted once): the part of a text a check's findings cover."""
+    spans = sorted((f.span.start, f.span.end) for f in findings)
+    inside, reach = 0, 0
+    for start, end in spans:
+        start = max(start, reach)
+        if end > start:
+            inside += len(text[start:end]) - _blanks(text[start:end])
+            reach = end
+    total = len(text) - _blanks(text)
+    return round(inside / total, 4) if total else 0.0
+
+
+def _blanks(text: str) -> int:
+    return len(text) - len("".join(text.split()))
 
 
 class ConfigurationError(ValueError):
@@ -57,15 +83,25 @@ class Check:
     """Base class: subclasses set ``id``, ``severity``, ``description`` and fill in ``find``.
 
     Options are keyword arguments validated in the constructor against ``options``
-    (name -> default); ``severity`` can be overridden per run like any option.
+    (name -> default); ``severity`` can be overridden per run like any option, and so can
+    ``fail_threshold`` (see ``score``).
+
+    A check's document-level figure is its ``score`` (higher is worse): by default its
+    findings per 1,000 words; a check that measures something of its own (the share of the
+    text left untranslated, a Jaccard similarity) says so in ``score_name`` and fills
+    ``score``. ``fail_threshold``: the score from which the check's findings count for
+    ``--fail-on`` (None: every finding counts); deciding on it is ``pipeline.checks.scores``'.
     """
 
     id: ClassVar[str]
     severity: ClassVar[Severity]
     description: ClassVar[str]
     options: ClassVar[dict[str, Any]] = {}
+    score_name: ClassVar[str] = PER_1000W
 
-    def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
+    def __init__(
+        self, severity: str | Severity | None = None, fail_threshold: float | None = None, **options: Any
+    ) -> None:
         unknown = sorted(set(options) - set(self.options))
         if unknown:
             allowed = ", ".join(sorted(self.options)) or "none"
@@ -79,7 +115,21 @@ class Check:
                 raise ConfigurationError(
                     f"{type(self).__name__}: severity must be one of {', '.join(s.value for s in Severity)}, got {severity!r}"
                 ) from None
+        if fail_threshold is not None and (
+            isinstance(fail_threshold, bool) or not isinstance(fail_threshold, (int, float)) or fail_threshold < 0
+        ):
+            raise ConfigurationError(
+                f"{type(self).__name__}: fail_threshold must be a number >= 0, got {fail_threshold!r}"
+            )
+        self.fail_threshold = None if fail_threshold is None else float(fail_threshold)
         self.config = {**self.options, **options}
+
+    @classmethod
+    def score(cls, findings: Sequence[Finding], text: str, words: int) -> float:
+        """This check's figure for a text of ``words`` words, from its ``findings`` there
+        (never empty: a check without findings has no score). Measured from the findings'
+        spans and evidence only, so it is the same wherever the findings are read back."""
+        return per_1000w(len(findings), words)
 
     def find(self, doc: Document) -> Iterable[Finding]:
         raise NotImplementedError
@@ -108,6 +158,32 @@ class Check:
         """A finding of this check, at its configured severity unless ``severity`` is given."""
         kwargs.setdefault("severity", self.severity)
         return Finding(check=self.id, span=span, message=message, **kwargs)
+
+
+class BatchCheck(Check):
+    """A check decided across the batch, not in one document: ``duplicate-record``, the
+    consistency checks. Whether an input is flagged depends on the inputs before it, so
+    ``find`` finds nothing; ``measure`` gives, where the input is checked (a worker), the
+    little the batch keeps of it (digests, never its text), and the main process decides in
+    input order (``pipeline.stages.batch``), then makes the finding with ``verdict``.
+    """
+
+    def find(self, doc: Document) -> Iterable[Finding]:
+        return ()  # decided by pipeline.stages.batch from what ``measure`` gave
+
+    def measure(self, text: str, source: str | None, context: str | None = None) -> Any:
+        """What the batch keeps of an input (its English ``text``, its original ``source`` if
+        known, and what sets that original apart in its file, such as a PO ``msgctxt``);
+        None: the input is not compared."""
+        raise NotImplementedError
+
+    def anchor(self, doc: Document) -> Span:
+        """Where the finding points in ``doc`` (also in the cleaned text, after repairs)."""
+        raise NotImplementedError
+
+    def verdict(self, doc: Document, found: Any) -> Finding:
+        """The finding for what the batch's index said of ``doc`` (``found``)."""
+        raise NotImplementedError
 
 
 class PatternCheck(Check):

@@ -12,12 +12,12 @@ consecutive copies touch but never overlap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import regex
 
-from pipeline.checks.base import Check, ConfigurationError, register
+from pipeline.checks.base import Check, ConfigurationError, covered, register
 from pipeline.core.document import Document, word_count
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
@@ -48,6 +48,11 @@ class DuplicateLine(Check):
     severity = Severity.MAJOR
     description = "Line or paragraph repeating an earlier one (after whitespace and quote normalisation)"
     options = {"min_words": 3}  # shorter lines ("Photo: Xinhua", "***") repeat legitimately
+    score_name = "share of the text in repeated lines"
+
+    @classmethod
+    def score(cls, findings: Sequence[Finding], text: str, words: int) -> float:
+        return covered(findings, text)
 
     def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
         super().__init__(severity, **options)

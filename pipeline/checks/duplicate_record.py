@@ -2,8 +2,8 @@
 
 Syndicated news repeats itself, exactly and nearly (a changed headline, a dateline, a few
 edited words). Whether an input is a copy depends on the inputs before it, so this check
-finds nothing in one document alone (``find`` returns no findings): per document it only
-measures a ``RecordSignature`` (``signature``), where the document is checked, and
+finds nothing in one document alone (a ``BatchCheck``): per document it only measures a
+``RecordSignature`` (``measure``), where the document is checked, and
 ``pipeline.stages.duplicates.DuplicateIndex`` decides in input order in the main process.
 
 - exact: a hash of the text casefolded, quotes and dashes made plain, whitespace collapsed;
@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import regex
 
-from pipeline.checks.base import Check, ConfigurationError, register
+from pipeline.checks.base import BatchCheck, ConfigurationError, register
 from pipeline.checks.duplicate_line import normalise
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
@@ -72,7 +72,7 @@ def _permutations(num_perm: int) -> tuple[Any, Any]:
 
 
 @register
-class DuplicateRecord(Check):
+class DuplicateRecord(BatchCheck):
     id = "duplicate-record"
     severity = Severity.MAJOR
     description = "Input repeating an earlier one of the batch, exactly or nearly (MinHash of word shingles)"
@@ -80,6 +80,13 @@ class DuplicateRecord(Check):
     # a Jaccard of ~0.63, while two articles on one topic in their own words share almost none.
     # Texts under min_words words ("Yes.", "Photo: Xinhua") repeat legitimately.
     options = {"threshold": 0.5, "shingle": 5, "num_perm": 128, "min_words": 5}
+    score_name = "Jaccard similarity with the first copy (1 for an exact copy)"
+
+    @classmethod
+    def score(cls, findings: Sequence[Finding], text: str, words: int) -> float:
+        return max(
+            1.0 if f.evidence.get("kind") == "exact" else float(f.evidence.get("jaccard") or 0) for f in findings
+        )
 
     def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
         super().__init__(severity, **options)
@@ -92,8 +99,22 @@ class DuplicateRecord(Check):
                 raise ConfigurationError(f"{type(self).__name__}: {name} must be an integer >= {low}, got {n!r}")
         self._perms: tuple[Any, Any] | None = None
 
-    def find(self, doc: Document) -> Iterable[Finding]:
-        return ()  # batch-wide: decided by pipeline.stages.duplicates from the signatures
+    def measure(self, text: str, source: str | None, context: str | None = None) -> RecordSignature | None:
+        return self.signature(text)
+
+    def anchor(self, doc: Document) -> Span:
+        return anchor(doc)
+
+    def verdict(self, doc: Document, found: Any) -> Finding:
+        """The finding on a copy; ``found``: the first copy's name, "exact" or "near", the Jaccard estimate."""
+        first, kind, jaccard = found
+        how = (
+            "exact, after case, whitespace, quotes and dashes"
+            if kind == "exact"
+            else f"near, estimated Jaccard {jaccard:.2f} of {self.config['shingle']}-word shingles"
+        )
+        evidence = {"kind": kind, "first": first, "jaccard": jaccard}
+        return self.finding(anchor(doc), f"copy of {first} ({how})", evidence=evidence)
 
     def signature(self, text: str) -> RecordSignature | None:
         """The input's signature; None for a text under ``min_words`` words (not compared)."""

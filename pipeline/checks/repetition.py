@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import accumulate, chain, compress, count
@@ -35,7 +35,7 @@ from typing import Any
 
 import regex
 
-from pipeline.checks.base import MAX_PARAGRAPH_CHARS, Check, ConfigurationError, register
+from pipeline.checks.base import MAX_PARAGRAPH_CHARS, Check, ConfigurationError, covered, register
 from pipeline.checks.resources.words import WORDS_CACHED, word_index
 from pipeline.checks.spoken import spoken_restart
 from pipeline.core.document import Document
@@ -181,6 +181,11 @@ class RepeatedPhrase(Check):
         "max_words": 6,  # longest phrase looked for when repeated back to back
         "allow": [],  # extra words or phrases that may repeat (case-insensitive)
     }
+    score_name = "share of the text in repeated phrases"
+
+    @classmethod
+    def score(cls, findings: Sequence[Finding], text: str, words: int) -> float:
+        return covered(findings, text)
 
     def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
         super().__init__(severity, **options)

@@ -11,13 +11,13 @@ Latin-script language, after a cheap English function-word test has ruled Englis
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import accumulate, product
 from operator import itemgetter
 
 import regex
 
-from pipeline.checks.base import Check, ConfigurationError, register
+from pipeline.checks.base import Check, ConfigurationError, covered, register
 from pipeline.checks.resources.words import word_index
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
@@ -108,6 +108,11 @@ class Untranslated(Check):
         "min_probability": 0.95,
         "max_english_ratio": 0.15,  # above this share of function words a sentence is English
     }
+    score_name = "share of the text left untranslated"
+
+    @classmethod
+    def score(cls, findings: Sequence[Finding], text: str, words: int) -> float:
+        return covered(findings, text)
 
     def __init__(self, severity: str | Severity | None = None, **options: object) -> None:
         super().__init__(severity, **options)

@@ -27,12 +27,14 @@ from pipeline.cli.options import (
     SelectOpt,
     SourceFieldOpt,
     SourceOpt,
+    StorageOpt,
     TextFieldOpt,
     encoding_option,
     ignore_list,
     report_malformed,
     report_unreadable,
     run_config,
+    storage_options,
     usage_errors,
 )
 from pipeline.core.findings import Severity
@@ -92,10 +94,12 @@ def check(
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
     source_field: SourceFieldOpt = None,
+    storage: StorageOpt = None,
 ) -> None:
     """Find defects and print them; change nothing. `tqa check -` checks text on standard input.
 
     Exits 1 when findings remain (see --fail-on), like ruff and flake8."""
+    from pipeline.checks.scores import counted, thresholds
     from pipeline.core.settings import Settings
     from pipeline.engines import check_jobs, default_jobs
     from pipeline.io import Fields
@@ -103,9 +107,11 @@ def check(
     from pipeline.report.check_output import JsonOutput, TextOutput
     from pipeline.report.run_summary import fail_on_line, misfit_line
 
+    storage_options(storage)
     cfg = run_config(config, glossary, ignore, select, skip)
     ignore_list(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
     fail_on = None if exit_zero else fail_on or cfg.fail_on or Severity.MINOR
+    limits = thresholds(cfg.checks)
     encoding = encoding_option(encoding, "--encoding")
     output = (JsonOutput if fmt is OutputFormat.json else TextOutput)(QuietPipe(sys.stdout))
     remaining, hidden, worst, misfits = Counter(), 0, None, 0
@@ -120,7 +126,9 @@ def check(
             )
         output.add(path, prep.doc, prep.findings, record)
         hidden += prep.hidden
-        for f in prep.findings:
+        for f in counted(
+            prep.findings, prep.doc.text, limits
+        ):  # a check with a fail_threshold: when its score reaches it
             worst = f.severity if worst is None or f.severity > worst else worst
             if fail_on is not None and f.severity >= fail_on:
                 remaining[f"{f.severity.value} {f.check}"] += 1
@@ -206,9 +214,12 @@ class QuietPipe:
 
 
 def list_checks() -> None:
-    """List every check with its id, default severity and description."""
+    """List every check with its id, default severity and description, and what its score
+    measures where that is not its findings per 1,000 words (a fail_threshold in tqa.toml is on it)."""
+    from pipeline.checks.base import PER_1000W
     from pipeline.checks.catalog import catalog
 
     for info in catalog().values():
         needs = f" (needs {info.needs})" if info.needs else ""
-        typer.echo(f"{info.id:<24} {info.severity:<9} {info.description}{needs}")
+        score = f"; score: {info.score}" if info.score != PER_1000W else ""
+        typer.echo(f"{info.id:<24} {info.severity:<9} {info.description}{needs}{score}")

@@ -123,6 +123,29 @@ PathsFromOpt = Annotated[
     ),
 ]
 
+StorageOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--storage-option",
+        rich_help_panel="Input",
+        metavar="KEY=VALUE",
+        help="For PATHs and --out given as URLs (s3://, gs://, hf://, memory://): a keyword argument of the "
+        "store's fsspec file system, e.g. endpoint_url=http://127.0.0.1:9000 or anon=true. Repeatable. "
+        "Credentials also come from the store's usual environment (AWS_*, ~/.aws, HF_TOKEN) and fsspec's "
+        "(FSSPEC_S3_KEY, ...); they are never printed.",
+    ),
+]
+
+
+def storage_options(pairs: list[str] | None) -> None:
+    """``--storage-option``: a malformed one is a usage error (exit 2), before any work."""
+    from pipeline.util.storage import StorageError, set_options
+
+    try:
+        set_options(pairs or [])
+    except StorageError as err:
+        raise fail(str(err)) from None
+
 
 def run_config(
     config: Path | None,
@@ -170,7 +193,8 @@ SourceOpt = Annotated[
         metavar="FILE|DIR",
         rich_help_panel="Input",
         help="The Chinese original: a file (one input) or a folder of originals named like the inputs "
-        "(article.zh.txt beside article.en.txt is found without it).",
+        "(article.zh.txt beside article.en.txt is found without it). For parallel text (corpus.en), "
+        "the line-aligned original (corpus.zh beside it is found without it).",
     ),
 ]
 
@@ -180,7 +204,7 @@ InputFormatOpt = Annotated[
         "--input-format",
         rich_help_panel="Input",
         metavar="FORMAT",
-        help="Read every input as: jsonl, csv, tsv, parquet, html, po, xliff or text (default: from the file name).",
+        help="Read every input as: jsonl, csv, tsv, parquet, html, po, xliff, tmx, parallel or text (default: from the file name).",
         show_default=False,
     ),
 ]

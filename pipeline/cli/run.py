@@ -37,6 +37,7 @@ from pipeline.cli.options import (
     SelectOpt,
     SourceFieldOpt,
     SourceOpt,
+    StorageOpt,
     TextFieldOpt,
     apply_option,
     encoding_option,
@@ -44,6 +45,7 @@ from pipeline.cli.options import (
     report_malformed,
     report_unreadable,
     run_config,
+    storage_options,
     usage_errors,
 )
 from pipeline.core.settings import BATCH_SIZE, CHUNK_SIZE, DEFAULT_MODEL, MAX_LENGTH, NUM_BEAMS, ROUND_TRIP_MODEL
@@ -262,6 +264,7 @@ def run(
     text_field: TextFieldOpt = "text",
     id_field: IdFieldOpt = "id",
     source_field: SourceFieldOpt = None,
+    storage: StorageOpt = None,
     cleaned_field: Annotated[
         Optional[str],
         typer.Option(
@@ -345,6 +348,7 @@ def run(
     from pipeline.report.rowspool import RowSpool
     from pipeline.report.run_summary import RunTally
     from pipeline.report.summary import SummaryNotWritten, plain_summary
+    from pipeline.stages.manifest import MANIFEST
     from pipeline.stages.translate import TranslatorSlot
     from pipeline.util.outlock import OutputLocked, output_lock
     from pipeline.util.progress import PlainProgress
@@ -353,6 +357,7 @@ def run(
         encoding_option(output_encoding, "--output-encoding"),
         encoding_option(encoding, "--encoding"),
     )
+    storage_options(storage)
     cfg = run_config(config, glossary, ignore, select, skip)
     models = _model_table(model, cfg.models, backend.value, device.value)  # a named model that is absent: exit 2
     _preflight(
@@ -366,6 +371,10 @@ def run(
     report_kinds = _reports(reports)
     runner = _engine(engine.value, address, actors, gpus_per_actor)
     ignore_list(cfg.ignore_file)  # a broken ignore list is a usage error, before any work
+    # a URL (s3://...) is written in a local staging folder and uploaded at the end; a
+    # local --out is that folder itself
+    place = _output_place(out, resume)
+    target, out = place.target, place.local
     if out.exists() and not out.is_dir():
         raise fail(f"--out {out}: exists and is not a folder")
     try:
@@ -376,7 +385,7 @@ def run(
     from pipeline.io import Fields
 
     inputs = usage_errors(job_list)(
-        usage_errors(list_files)(paths, exclude=[out], paths_from=paths_from),
+        usage_errors(list_files)(paths, exclude=[target], paths_from=paths_from),
         source,
         input_format,
         Fields(text_field, id_field, source_field, cleaned_field, markers),
@@ -444,9 +453,12 @@ def run(
     plain = None if terminal else PlainProgress(len(files) + count, sys.stderr)  # log lines for CI and nohup
     export = FindingsExport(out) if settings.reports is None or "export" in settings.reports else None
     lock = ExitStack()  # held until the summary is written: a second run on --out is refused
+    lock.callback(place.close)
     try:
         lock.enter_context(output_lock(out))
-    except OutputLocked as err:
+        lock.enter_context(place.lock())
+    except (OutputLocked, OSError) as err:
+        lock.close()
         raise fail(str(err), EXIT_FAILED) from None
     summary_error, written = None, []
     with (
@@ -479,9 +491,10 @@ def run(
                     export.add_resumed(
                         out,
                         outcome.job.stem if record is None or settings.record_reports else "",  # no reports: no name
-                        outcome.job.key,
+                        outcome.job.file,
                         record and record.text,
                         outcome.output,
+                        outcome.job.record_id,
                     )
                 else:
                     export.add(outcome.export)
@@ -496,6 +509,8 @@ def run(
                         path_text(outcome.job.path),
                         outcome.job.stem,
                         outcome.error or "failed",
+                        outcome.job.file,
+                        outcome.job.record_id,
                     ),
                     position.get(path_text(outcome.job.path), len(position)),
                 )
@@ -514,7 +529,7 @@ def run(
             typer.echo(f"tqa: {writers.dropped} duplicate record(s) left out of the written corpora", err=True)
         for path in left_out:
             typer.echo(
-                printable(f"tqa: {path}: not written to {out}/, the run stopped before its last record"),
+                printable(f"tqa: {path}: not written to {target}/, the run stopped before its last record"),
                 err=True,
             )
         unwritten = list(writers.failures)
@@ -527,6 +542,7 @@ def run(
             write_summary(rows, out, settings.reports)
         except SummaryNotWritten as err:
             unwritten += err.failures
+        unwritten += place.publish(last=[MANIFEST])  # a remote --out: the manifest after what it lists
         for path, reason in unwritten:
             summary_error = f"tqa: error: cannot write {path}: {reason}"
             console.print(printable(summary_error), markup=False)
@@ -544,10 +560,14 @@ def run(
         typer.echo(f"tqa: {cache_line}", err=True)
     done = len(rows) - failed
     extra = f" ({resumed} unchanged since the last run)" if resumed else ""
-    typer.echo(printable(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {out}/"))
+    typer.echo(printable(f"tqa: {done} article(s) processed{extra}, {failed} failed; reports in {target}/"))
     for path in written:
-        typer.echo(printable(f"tqa: cleaned corpus in {path}"))
-    if (out / "index.html").is_file() and next(Path(out).glob("**/*.findings.json"), None) is not None:
+        typer.echo(printable(f"tqa: cleaned corpus in {target / path.relative_to(out) if place.remote else path}"))
+    if (
+        not place.remote
+        and (out / "index.html").is_file()
+        and next(Path(out).glob("**/*.findings.json"), None) is not None
+    ):
         typer.echo(printable(f"tqa: review: tqa review {shlex.quote(str(out))}"))
     if malformed[0]:
         typer.echo(f"tqa: {malformed[0]} malformed record(s) written back unprocessed", err=True)
@@ -610,4 +630,15 @@ def _corpus_writers(corpora, out: Path, drop_duplicates: bool = False):  # type:
     try:
         return CorpusWriters(corpora, out, drop_duplicates)
     except CorpusError as err:
+        raise fail(str(err)) from None
+
+
+def _output_place(out: Path, resume: bool):  # type: ignore[no-untyped-def]
+    """``--out`` as ``pipeline.util.storage.OutputPlace``; a store that cannot be used: exit 2."""
+    from pipeline.util.staging import OutputPlace
+    from pipeline.util.storage import StorageError
+
+    try:
+        return OutputPlace(out, resume)
+    except StorageError as err:
         raise fail(str(err)) from None

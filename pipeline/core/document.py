@@ -15,6 +15,7 @@ from pathlib import Path
 
 import regex
 
+from pipeline.core.protected import InlineCode
 from pipeline.core.spans import Span, trimmed
 from pipeline.util.reading import MAX_BYTES, path_text, read_limited
 
@@ -176,6 +177,8 @@ class Document:
     paragraphs: tuple[Span, ...] = field(default=(), repr=False)
     sentences: tuple[Span, ...] = field(default=(), repr=False)
     replaced: int = 0  # undecodable byte sequences replaced with U+FFFD when read
+    # a bilingual segment's inline markup (XLIFF <g>, <x/>, ...): not in ``text``, only where it sits
+    codes: tuple[InlineCode, ...] = field(default=(), repr=False)
 
     @classmethod
     def from_text(
@@ -186,10 +189,13 @@ class Document:
         bom: bytes = b"",
         sha256: str = "",
         replaced: int = 0,
+        codes: tuple[InlineCode, ...] = (),
     ) -> Document:
         paragraphs = split_paragraphs(text)
         sentences = tuple(s for p in paragraphs for s in split_sentences(text, p))
-        return cls(text, path, encoding, bom, newline_style(text), sha256, tuple(paragraphs), sentences, replaced)
+        return cls(
+            text, path, encoding, bom, newline_style(text), sha256, tuple(paragraphs), sentences, replaced, codes
+        )
 
     @classmethod
     def from_bytes(cls, data: bytes, path: str | None = None) -> Document:

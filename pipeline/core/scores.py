@@ -25,16 +25,21 @@ class QualityScore:
     penalty: float
     counts: dict[str, int] = field(default_factory=dict)  # per check id
     severities: dict[str, int] = field(default_factory=dict)  # per severity
+    # per check id with findings: {"findings": n, "per_1000w": rate, "score": the check's own
+    # figure} (``pipeline.checks.scores.check_scores``; the checks fill it, core cannot)
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def quality_score(findings: Iterable[Finding], text: str) -> QualityScore:
+def quality_score(
+    findings: Iterable[Finding], text: str, checks: dict[str, dict[str, Any]] | None = None, words: int | None = None
+) -> QualityScore:
     findings = list(findings)
-    words = word_count(text)
+    words = word_count(text) if words is None else words
     weight = sum(f.severity.weight for f in findings)
     penalty = round(1000.0 * weight / max(words, 1), 2)
     counts = dict(sorted(Counter(f.check for f in findings).items()))
     severities = {s.value: n for s in Severity if (n := sum(f.severity == s for f in findings))}
-    return QualityScore(words, penalty, counts, severities)
+    return QualityScore(words, penalty, counts, severities, checks or {})
 
 
 @dataclass(frozen=True)

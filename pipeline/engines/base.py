@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipeline.core.settings import Settings
-from pipeline.stages.duplicates import DuplicateIndex, remember
+from pipeline.stages.batch import BatchIndex, remember
 from pipeline.stages.job import Job, Outcome
 from pipeline.stages.manifest import commit_chunk, open_manifest, reread, resumed, settings_hash
 from pipeline.stages.translate import TranslatorSlot
@@ -37,8 +37,9 @@ class Engine:
     """Runs the stages over many inputs; subclasses only launch work (see the module's docstring)."""
 
     name = "engine"
-    # the batch's duplicate index, which ``started`` sets up: it lives in the main process
-    duplicates: DuplicateIndex | None = None
+    # the batch's index (duplicate-record, the consistency checks), which ``started`` sets
+    # up: it lives in the main process
+    batch: BatchIndex | None = None
     encoding: str | None = None  # --encoding, to measure resumed files again
 
     def window(self, settings: Settings) -> int:
@@ -70,8 +71,8 @@ class Engine:
                 # (a finished corpus record's outcome holds its whole cleaned text)
                 done_before = [resume and resumed(manifest, job, fingerprint) is not None for job in window]
                 todo = [job for job, done in zip(window, done_before) if not done]
-                # the inputs --resume skips are the earlier copies of what follows (duplicate-record)
-                remember(self.duplicates, [job for job, done in zip(window, done_before) if done], self.encoding)
+                # the inputs --resume skips are the earlier inputs of what follows (the batch checks)
+                remember(self.batch, [job for job, done in zip(window, done_before) if done], self.encoding)
                 launched = launch(todo) if todo else iter(())
                 try:
                     for start in range(0, len(window), settings.chunk_size):

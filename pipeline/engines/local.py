@@ -18,7 +18,7 @@ from pathlib import Path
 from pipeline.core.settings import Settings
 from pipeline.engines.base import Engine, Launch, chunks
 from pipeline.stages import worker
-from pipeline.stages.duplicates import duplicate_index, mark_duplicates
+from pipeline.stages.batch import batch_index, mark_batch
 from pipeline.stages.job import Job, Outcome, Prepared
 from pipeline.stages.translate import Stages, TranslatorSlot
 
@@ -29,14 +29,14 @@ class LocalEngine(Engine):
     @contextmanager
     def started(self, settings: Settings, out_dir: Path, count: int, slot: TranslatorSlot) -> Iterator[Launch]:
         stages = Stages(settings, slot)
-        self.duplicates = duplicates = duplicate_index(settings.checks, count, settings.ignore_file)
+        self.batch = batch = batch_index(settings.checks, count, settings.ignore_file)
         self.encoding = settings.encoding
         with _executor(settings, out_dir, count) as executor:
 
             def launch(todo: list[Job]) -> Iterator[Outcome]:
                 """A chunk's outcomes: the inputs that failed their checks first, then the others."""
                 prepared = list(executor.map(worker.prepare_job, todo, chunksize=8))
-                mark_duplicates(duplicates, todo, prepared)  # here: the main process, in input order
+                mark_batch(batch, todo, prepared)  # here: the main process, in input order
                 ready = [(job, prep) for job, prep in zip(todo, prepared) if isinstance(prep, Prepared)]
                 for job, prep in zip(todo, prepared):
                     if isinstance(prep, str):
@@ -56,11 +56,11 @@ class LocalEngine(Engine):
 
 def check(jobs: Iterable[Job], settings: Settings, count: int) -> Iterator[tuple[Job, Prepared | str]]:
     """Check and plan ``jobs`` (in worker processes with ``settings.jobs``), in order."""
-    duplicates = duplicate_index(settings.checks, count, settings.ignore_file)
+    batch = batch_index(settings.checks, count, settings.ignore_file)
     with _executor(settings, None, count) as executor:
         for chunk in chunks(jobs, settings.chunk_size):
             prepared = list(executor.map(worker.prepare_job, chunk, chunksize=8))
-            mark_duplicates(duplicates, chunk, prepared)
+            mark_batch(batch, chunk, prepared)
             yield from zip(chunk, prepared)
 
 

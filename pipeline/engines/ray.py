@@ -27,6 +27,7 @@ from typing import Any
 from pipeline.core.settings import Settings
 from pipeline.engines.base import Engine, Launch
 from pipeline.stages import worker
+from pipeline.stages.batch import Verdicts
 from pipeline.stages.job import Job, Outcome, Prepared
 from pipeline.stages.translate import Stages, TranslatorSlot
 
@@ -53,11 +54,11 @@ class RayEngine(Engine):
     def started(self, settings: Settings, out_dir: Path, count: int, slot: TranslatorSlot) -> Iterator[Launch]:
         import ray
 
-        from pipeline.stages.duplicates import duplicate_index
+        from pipeline.stages.batch import batch_index
 
         # decided on the driver, in input order, before a window is launched (the tasks check
         # in any order and finish without coming back): the ignore list is applied in the tasks
-        self.duplicates, self.encoding = duplicate_index(settings.checks, count), settings.encoding
+        self.batch, self.encoding = batch_index(settings.checks, count), settings.encoding
         started = not ray.is_initialized()
         if started:
             context = ray.init(address=self.address, log_to_driver=False)
@@ -83,10 +84,8 @@ class RayEngine(Engine):
         ctx.execution_options.preserve_order = True  # outcomes come back in input order
         ctx.enable_progress_bars = sys.stderr.isatty()
         size = settings.chunk_size
-        from pipeline.stages.duplicates import remember
-
-        copies = remember(self.duplicates, [job for _, job in todo], settings.encoding)
-        work = [(i, (job, copy)) for (i, job), copy in zip(todo, copies)]
+        verdicts = self._verdicts(todo, settings)
+        work = [(i, (job, found)) for (i, job), found in zip(todo, verdicts)]
         blocks = [_table(work[k : k + size]) for k in range(0, len(work), size)]
         lo, hi = self.actors
         ds = (
@@ -121,6 +120,32 @@ class RayEngine(Engine):
                 expected += 1
                 yield pickle.loads(blob)
 
+    def _verdicts(self, todo: list[tuple[int, Job]], settings: Settings) -> list[Verdicts]:
+        """What the batch checks say of each input: the tasks measure the signatures, each
+        reading its own input (a text file's path travels, not its bytes), and the driver
+        decides in input order. A first pass over the window, so no task waits for another:
+        the inputs are read twice, by the tasks, and never by the driver."""
+        if self.batch is None:
+            return [{} for _ in todo]
+        import ray.data
+
+        size = settings.chunk_size
+        blocks = [_table(todo[k : k + size]) for k in range(0, len(todo), size)]
+        kwargs = {"checks": self.batch.checks, "encoding": settings.encoding}
+        ds = ray.data.from_arrow(blocks).map_batches(
+            _sign, batch_format="pyarrow", batch_size=size, num_cpus=1, fn_kwargs=kwargs
+        )
+        signatures = dict(
+            pair for table in ds.iter_batches(batch_format="pyarrow", batch_size=None) for pair in _rows(table)
+        )
+        return [self.batch.add(job.key, signatures.get(i, {})) for i, job in todo]
+
+
+def _sign(table: Any, checks: list[Any], encoding: str | None) -> Any:
+    from pipeline.stages.batch import measure_job
+
+    return _table([(i, measure_job(checks, job, encoding)) for i, job in _rows(table)])
+
 
 def _table(rows: list[tuple[int, Any]]) -> Any:
     import pyarrow as pa
@@ -151,7 +176,7 @@ def _worker(settings: Settings, out_dir: Path | None) -> None:
 
 def _check_and_plan(table: Any, settings: Settings) -> Any:
     _worker(settings, None)
-    return _table([(i, (job, worker.prepare_copy(job, copy))) for i, (job, copy) in _rows(table)])
+    return _table([(i, (job, worker.prepare_decided(job, found))) for i, (job, found) in _rows(table)])
 
 
 class _Translate:

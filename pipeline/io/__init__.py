@@ -1,4 +1,4 @@
-"""Corpora: reading records from JSONL, CSV/TSV, Parquet, HTML and the bilingual PO and XLIFF, and writing them back.
+"""Corpora: reading records from JSONL, CSV/TSV, Parquet, HTML, the bilingual PO, XLIFF and TMX, and parallel text, and writing them back.
 
 A reader yields ``Record``s (id, text, the record's other fields, an optional original,
 where it sits for messages) or ``Malformed`` for a record it cannot use; a writer takes
@@ -39,11 +39,14 @@ FORMATS = {
     "html": "html",
     "po": "po",
     "xliff": "xliff",
+    "tmx": "tmx",
+    "parallel": "parallel",
 }
 SUFFIXES = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonl.gz": "jsonl", ".jsonl.zst": "jsonl",
     ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".html": "html", ".htm": "html",
-    ".po": "po", ".xlf": "xliff", ".xliff": "xliff",
+    ".po": "po", ".xlf": "xliff", ".xliff": "xliff", ".tmx": "tmx",
+    ".en": "parallel",  # Moses' naming: corpus.en beside corpus.zh
 }  # fmt: skip
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AnyStr, Protocol
 
+from pipeline.core.protected import InlineCode
+
 
 class CorpusError(Exception):
     """A corpus that cannot be read at all (or an unknown format); one line for the user."""
@@ -31,6 +33,7 @@ class Fields:
     source: str | None = None  # the Chinese original, stored beside the English
     cleaned: str | None = None  # write the cleaned text here and keep the text field as it was
     markers: bool = True  # bilingual files: mark segments with findings the way the format does (--no-markers)
+    original: Path | None = None  # parallel text: the original's file or folder (--source)
 
 
 class UnreadableInput(CorpusError):
@@ -47,11 +50,20 @@ class Record:
     source: str | None = None
     key: str = ""  # the id as the input wrote it, its type included: 1 and "1" differ
     raw: Any = None  # the record as read (a line's bytes, a one-row Arrow slice): written back around the edits
+    # inline markup of a bilingual file's target and source (XLIFF): not in the texts, only where it sits
+    codes: tuple[InlineCode, ...] = ()
+    source_codes: tuple[InlineCode, ...] = ()
+    # what tells two identical originals apart in the format (a PO message's msgctxt): the
+    # consistency checks group segments by their original in its context
+    context: str | None = None
 
     def digest(self) -> str:
         """Of everything that decides this record's output (for ``--resume``)."""
         raw = self.raw.hex() if isinstance(self.raw, bytes) else None
-        payload = json.dumps([self.id, self.text, self.source, self.fields, raw], sort_keys=True, default=str)
+        parts = [self.id, self.text, self.source, self.fields, raw]
+        if self.codes or self.source_codes:  # only where there are any: other records' digests stay as they were
+            parts.append([self.codes, self.source_codes])
+        payload = json.dumps(parts, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -137,13 +149,22 @@ def _unpaired(text: str) -> bool:
     return False
 
 
-FLAT_COLUMNS = ("tqa_critical", "tqa_major", "tqa_minor", "tqa_mqm_before", "tqa_mqm_after", "tqa_changed")
+FLAT_COLUMNS = (
+    "tqa_critical",
+    "tqa_major",
+    "tqa_minor",
+    "tqa_mqm_before",
+    "tqa_mqm_after",
+    "tqa_changed",
+    "tqa_duplicate_of",
+)
 
 
 def flat_columns(tqa: dict[str, Any]) -> dict[str, Any]:
     """The typed columns written beside ``tqa`` in CSV and Parquet, for filtering without
-    parsing it: findings by severity (before cleaning), the scores, whether the text changed.
-    All None for a record that failed (``tqa`` holds its error)."""
+    parsing it: findings by severity (before cleaning), the scores, whether the text changed,
+    and the earlier input a ``duplicate-record`` copies (empty for a first copy). All None for
+    a record that failed (``tqa`` holds its error)."""
     if "findings" not in tqa:
         return dict.fromkeys(FLAT_COLUMNS)
     counts = {s: 0 for s in ("critical", "major", "minor")}
@@ -151,6 +172,7 @@ def flat_columns(tqa: dict[str, Any]) -> dict[str, Any]:
         if f.get("severity") in counts:
             counts[f["severity"]] += 1
     scores = tqa.get("scores") or {}
+    copies = (f.get("evidence") or {} for f in tqa["findings"] if f.get("check") == "duplicate-record")
     return {
         "tqa_critical": counts["critical"],
         "tqa_major": counts["major"],
@@ -158,6 +180,7 @@ def flat_columns(tqa: dict[str, Any]) -> dict[str, Any]:
         "tqa_mqm_before": scores.get("mqm_before"),
         "tqa_mqm_after": scores.get("mqm_after"),
         "tqa_changed": bool(tqa.get("applied")),
+        "tqa_duplicate_of": next((e.get("first") for e in copies if isinstance(e, dict)), None),
     }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from pipeline.io.base import CorpusError, Fields, Malformed, Record, UnreadableInput, flat_columns, make_record
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
+from pipeline.util.storage import open_binary
 
 BOM = b"\xef\xbb\xbf"
 
@@ -28,7 +29,7 @@ def _delimiter(path: Path) -> str:
 def _raw_rows(path: Path, quoting: bool) -> Iterator[bytes]:
     """Each row's bytes, its line ending included; a CSV row runs on while a quote is open."""
     try:
-        f = open(path, "rb")
+        f = open_binary(path)
     except OSError as err:
         raise UnreadableInput(f"{path}: cannot be read: {err.strerror or err}") from None
     with f:

@@ -17,6 +17,7 @@ from typing import IO, Any
 from pipeline.io.base import CorpusError, Fields, Malformed, Record, UnreadableInput, make_record, spliced
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
+from pipeline.util.storage import open_binary
 
 BOM = b"\xef\xbb\xbf"
 _CHUNK = 1 << 16
@@ -56,7 +57,8 @@ def _zst_lines(f: IO[bytes], path: Path) -> Iterator[bytes]:
 
 def _lines(path: Path) -> Iterator[bytes]:
     kind = _compression(path)
-    with open(path, "rb") if kind != "gz" else gzip.open(path, "rb") as f:
+    with open_binary(path) as raw:
+        f = raw if kind != "gz" else gzip.GzipFile(fileobj=raw, mode="rb")
         if kind == "zst":
             yield from _zst_lines(f, path)
         else:

@@ -25,6 +25,7 @@ from pipeline.io.base import (
 )
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.util.atomic import AtomicFile
+from pipeline.util.storage import is_remote
 
 # Rows held as Python objects at a time, read or written: 256 seed-sized articles with
 # their findings are a few MB, whatever the corpus's or its row groups' size.
@@ -39,7 +40,8 @@ def _file(path: Path) -> Any:
 
     try:
         # pages read through a 1 MiB buffer, not a row group's column chunks all at once
-        return pq.ParquetFile(path, buffer_size=1 << 20, pre_buffer=False)
+        source = path.open("rb") if is_remote(path) else path  # a store's file object, read as it goes
+        return pq.ParquetFile(source, buffer_size=1 << 20, pre_buffer=False)
     except Exception as err:  # ArrowInvalid, OSError: not a Parquet file, unreadable
         raise UnreadableInput(f"{path}: not a readable Parquet file: {err}") from None
 
@@ -120,7 +122,12 @@ def tqa_type() -> Any:
     return pa.struct([
         ("findings", pa.list_(finding)), ("applied", pa.list_(edit)), ("skipped", pa.list_(skipped)),
         ("findings_after", pa.list_(finding)),
-        ("scores", pa.struct([("mqm_before", pa.float64()), ("mqm_after", pa.float64())])),
+        ("scores", pa.struct([
+            ("mqm_before", pa.float64()), ("mqm_after", pa.float64()), ("words", pa.int64()),
+            ("checks", pa.map_(pa.string(), pa.struct([
+                ("findings", pa.int64()), ("per_1000w", pa.float64()), ("score", pa.float64()),
+            ]))),
+        ])),
         ("settings", pa.string()), ("error", pa.string()),
     ])  # fmt: skip
 
@@ -135,6 +142,7 @@ def _flat_types() -> dict[str, Any]:
         "tqa_mqm_before": pa.float64(),
         "tqa_mqm_after": pa.float64(),
         "tqa_changed": pa.bool_(),
+        "tqa_duplicate_of": pa.string(),
     }
 
 

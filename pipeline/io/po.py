@@ -2,13 +2,14 @@
 
 A message with a non-empty ``msgstr`` is one record: its text the ``msgstr``, its original the
 ``msgid`` (``msgid_plural`` for ``msgstr[1]`` and beyond, each plural form its own record), its id
-the ``msgid`` (``msgctxt`` and an EOT before it, gettext's own key; ``[n]`` after a plural form).
+the ``msgid`` (``msgctxt|msgid`` with a context; ``[n]`` after a plural form); its key, which tells
+records apart, has gettext's EOT in place of the bar, so a ``|`` in a msgid cannot make two alike.
 The header, untranslated and obsolete (``#~``) messages are not records and stay as they are.
 
 Written back by splicing into the file as read: only the characters of a repaired ``msgstr`` change
 (inside its quoted strings, so its line wrapping stays), and a message with findings tqa did not
 resolve gets the ``fuzzy`` flag and a ``# tqa: <check ids>`` translator comment (``Fields.markers``
-off: neither). ``fuzzy`` keeps the translation out of the compiled catalogue until someone looks,
+off: neither); a later run replaces that comment, or removes it when the message is clean. ``fuzzy`` keeps the translation out of the compiled catalogue until someone looks,
 which is what it is for. A small reader of PO's string syntax is used, not polib, because
 splicing needs where each character of a string is in the file, and polib keeps only the values.
 """
@@ -165,16 +166,16 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
         parts = message.parts
         if message.obsolete or "msgid" not in parts or not parts["msgid"][0]:
             continue  # the header, or not a message
-        key = parts["msgid"][0]
-        if "msgctxt" in parts:
-            key = parts["msgctxt"][0] + "\x04" + key
+        key = shown = parts["msgid"][0]
+        if "msgctxt" in parts:  # the key is gettext's own (an EOT between); the id people read has a bar
+            key, shown = parts["msgctxt"][0] + "\x04" + key, parts["msgctxt"][0] + "|" + key
         plural = "msgid_plural" in parts
         for name, (value, quotes, end, number) in parts.items():
             if not name.startswith("msgstr") or not value:
                 continue
             n = int(name[7:-1]) if name.endswith("]") else 0
             source = parts["msgid_plural"][0] if plural and n >= 1 else parts["msgid"][0]
-            rid = f"{key}[{n}]" if plural else key
+            rid, rkey = (f"{shown}[{n}]", f"{key}[{n}]") if plural else (shown, key)
             place = {
                 "message": message.start,
                 "quotes": quotes,  # the writer finds each character from here: lighter than keeping them
@@ -185,7 +186,8 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
                 "tqa_comment": message.tqa_comment,
                 "first_keyword": message.first_keyword,
             }
-            yield Record(rid, value, f"line {number}", place, source, f"s:{rid}")
+            context = parts["msgctxt"][0] if "msgctxt" in parts else None
+            yield Record(rid, value, f"line {number}", place, source, f"s:{rkey}", context=context)
 
 
 def _escape(text: str) -> str:
@@ -226,6 +228,7 @@ class Writer(BaseWriter):
         self.text: str | None = None  # decoded when a first repair needs it
         self.edits: list[tuple[int, int, str]] = []
         self.flagged: dict[int, tuple[dict[str, Any], set[str]]] = {}
+        self.stale: dict[int, tuple[int, int]] = {}  # messages clean now, with a comment of an earlier run
 
     def write(self, record: Record, output: dict[str, Any]) -> list[str]:
         tqa = output["tqa"]
@@ -239,10 +242,15 @@ class Writer(BaseWriter):
             checks.add("error")
         if checks and self.fields.markers:
             self.flagged.setdefault(record.fields["message"], (record.fields, set()))[1].update(checks)
+        elif self.fields.markers and record.fields["tqa_comment"]:  # clean now: an earlier run's comment goes
+            self.stale[record.fields["message"]] = record.fields["tqa_comment"]
         return [f"{len(refused)} repair(s) not written back: they overlap another"] if refused else []
 
-    def _markers(self, newline: str) -> list[tuple[int, int, str]]:
+    def _markers(self, text: str, newline: str) -> list[tuple[int, int, str]]:
         out = []
+        for message, (a, b) in self.stale.items():
+            if message not in self.flagged:  # a plural form of it may still be flagged
+                out.append((a, b + (2 if text.startswith("\r\n", b) else 1), ""))
         for place, checks in self.flagged.values():
             comment = f"# tqa: {', '.join(sorted(checks))}"
             if place["tqa_comment"]:
@@ -262,10 +270,10 @@ class Writer(BaseWriter):
         pass  # the whole file is written from its bytes at ``commit``
 
     def commit(self) -> Path:
-        if self.edits or self.flagged:
+        if self.edits or self.flagged or self.stale:
             text, encoding = _decode(self.data)
             newline = "\r\n" if "\r\n" in text[:4096] else "\n"
-            self.out.file.write(spliced(text, self.edits + self._markers(newline)).encode(encoding))
+            self.out.file.write(spliced(text, self.edits + self._markers(text, newline)).encode(encoding))
         else:
             self.out.file.write(self.data)
         return self.out.commit()

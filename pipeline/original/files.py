@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pipeline.core.document import Document, load_document
 from pipeline.original.rules import detect
+from pipeline.util.storage import location
 
 # Language tags an original may carry in its name, tried in this order (Chinese first).
 ORIGINAL_TAGS = (
@@ -96,9 +97,9 @@ def find_source(
     A ``source`` that does not exist raises ``SourceError``. Pass the same ``listings``
     dict for many inputs: each folder is then listed once, not once per input.
     """
-    en_path = Path(en_path)
+    en_path = location(en_path)  # a URL stays one: its original is looked for in its store
     if source is not None:
-        source = Path(source)
+        source = location(source)
         if source.is_file():
             return source
         if not source.is_dir():

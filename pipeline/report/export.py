@@ -1,7 +1,8 @@
 """One batch-wide export of every finding: ``findings.jsonl`` and ``findings.csv``.
 
-One row per finding of the original texts (what a reviewer works through): file, line,
-column, check, severity, text, plus the report name, the finding's number (its position
+One row per finding of the original texts (what a reviewer works through): file, record
+(a corpus record's id: a PO message, an XLIFF unit; empty for a text file), line, column,
+check, severity, text, plus the report name, the finding's number (its position
 in the report, for display), its message, its stable id (what ``tqa accept --id`` takes)
 and where its review stands: ``state`` (pending, fixed, dismissed), the reviewer's own
 ``fix`` and ``comment``. A run writes every finding pending; ``tqa review`` rewrites an
@@ -24,6 +25,7 @@ from pipeline.util.atomic import AtomicFile
 
 COLUMNS = (
     "file",
+    "record",
     "line",
     "column",
     "check",
@@ -41,11 +43,13 @@ PENDING = "pending"
 NAMES = ("findings.jsonl", "findings.csv")
 
 
-def rows_from_report(payload: dict[str, Any], file: str, stem: str) -> list[dict[str, Any]]:
-    """Export rows from a findings JSON payload (its findings carry line and column)."""
+def rows_from_report(payload: dict[str, Any], file: str, stem: str, record: str = "") -> list[dict[str, Any]]:
+    """Export rows from a findings JSON payload (its findings carry line and column); ``file``
+    the file the text was read from, ``record`` its id there when it is a corpus record."""
     return [
         {
             "file": file,
+            "record": record,
             "line": f.get("line"),
             "column": f.get("column"),
             "check": f["check"],
@@ -89,19 +93,25 @@ class FindingsExport:
         self.rows += len(rows)
 
     def add_resumed(
-        self, out_dir: Path, stem: str, file: str, text: str | None = None, output: dict[str, Any] | None = None
+        self,
+        out_dir: Path,
+        stem: str,
+        file: str,
+        text: str | None = None,
+        output: dict[str, Any] | None = None,
+        record: str = "",
     ) -> None:
         """The rows of an article ``--resume`` skipped: a corpus record's from its output as the
         manifest kept it (``text``: the record's text, for lines and columns), since a record
         has no findings JSON unless ``--reports`` asks; a file's from its findings JSON."""
         if text is not None and output is not None and "findings" in output.get("tqa", {}):
-            self.add(rows_from_report({"findings": _located(output["tqa"]["findings"], text)}, file, stem))
+            self.add(rows_from_report({"findings": _located(output["tqa"]["findings"], text)}, file, stem, record))
             return
         try:
             payload = json.loads((out_dir / f"{stem}.findings.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return  # no findings JSON written (--reports without json): nothing to export
-        self.add(rows_from_report(payload, file, stem))
+        self.add(rows_from_report(payload, file, stem, record))
 
     def close(self) -> list[Path]:
         """Publish both files; one that cannot be written does not keep the other back

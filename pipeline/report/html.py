@@ -234,6 +234,21 @@ def source_cells(result: ArticleResult, pairs: list[Any]) -> list[list[dict[str,
     return cells
 
 
+def _source_view(result: ArticleResult) -> dict[str, Any]:
+    """The original's file (empty: the record's own, a PO msgid or an XLIFF source), its
+    language as the column head names it, and the alignment's signature."""
+    from pipeline.core.languages import name
+    from pipeline.original.rules import detect
+
+    language = detect(result.source_text or "")[0]
+    return {
+        "path": (result.source or {}).get("source") or "",
+        "signature": (result.source or {}).get("signature", ""),
+        "lang": language or "",
+        "language": name(language) if language else "",
+    }
+
+
 def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
     """Everything ``article.html.j2`` shows, as plain data."""
     doc = result.doc
@@ -267,11 +282,7 @@ def article_view(result: ArticleResult, stem: str = "") -> dict[str, Any]:
             "newline": doc.newline,
             "words": doc.word_count,
         },
-        "source": (
-            {"path": result.source.get("source") or "", "signature": result.source.get("signature", "")}
-            if sources is not None and result.source
-            else None
-        ),
+        "source": _source_view(result) if sources is not None and result.source else None,
         "rows": rows,
         "elsewhere": elsewhere,
         "n_changes": n_applied,

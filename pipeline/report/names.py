@@ -17,6 +17,10 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from pipeline.util.reading import path_text
+from pipeline.util.storage import RemotePath, location
+
+# the batch files written beside the reports (report.summary; a corpus written to OUT may not take their names)
+BATCH_FILES = ("summary.json", "summary.jsonl", "summary.csv", "summary.md", "index.html", "retranslations.tmx")
 
 RESERVED = {"index"}
 
@@ -26,6 +30,8 @@ def _root(arg: Path) -> Path | None:
     name = str(arg)
     if arg.is_dir():
         return arg
+    if isinstance(arg, RemotePath):  # a glob in a store: its literal folder
+        return arg.parent if glob.has_magic(arg.name) and not glob.has_magic(arg.parent.key) else None
     if not arg.exists() and glob.has_magic(name):
         parts = PurePosixPath(name.replace(os.sep, "/")).parts
         literal = [p for p in parts[: next(i for i, p in enumerate(parts) if glob.has_magic(p))]]
@@ -45,7 +51,7 @@ def _absolute(path: Path) -> str:
 
 def mirrored_stems(files: list[Path], args: Iterable[Path]) -> dict[Path, str]:
     """A distinct report stem per input, following its place under its folder argument."""
-    roots = [_absolute(r) for a in args if (r := _root(Path(a))) is not None]
+    roots = [_absolute(r) for a in args if (r := _root(location(a))) is not None]
     roots.sort(key=len, reverse=True)  # the deepest folder argument that holds a file names it
     stems: dict[Path, str] = {}
     used = set(RESERVED)

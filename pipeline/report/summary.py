@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from pipeline.core.result import ArticleResult
 from pipeline.core.scores import QualityScore
-from pipeline.report.columns import COLUMNS, SEVERITIES, display_row
+from pipeline.report.columns import COLUMNS, RATE, SCORE, SEVERITIES, display_row
 from pipeline.report.index_page import write_index
 from pipeline.report.json_report import dumps, jsonable
 from pipeline.report.markdown import summary_markdown
@@ -50,11 +50,17 @@ def _reference_score(result: ArticleResult, prefix: str, when: str = "after") ->
     return None
 
 
-def summary_row(result: ArticleResult, stem: str) -> dict[str, Any]:
-    """The summary row of one processed article; ``n_<check>`` counts findings before repair."""
+def summary_row(result: ArticleResult, stem: str, file: str | None = None, record: str = "") -> dict[str, Any]:
+    """The summary row of one processed article; ``n_<check>`` counts findings before repair,
+    ``per1000w_<check>`` and ``score_<check>`` are that check's figures (``check_scores``).
+    ``file``: the file it was read from (default: its input name); ``record``: its id in a
+    corpus (a PO message, an XLIFF unit), empty for a text file."""
     before, after = result.scores.before, result.scores.after
+    name = result.doc.path or result.doc.name
     row: dict[str, Any] = {
-        "input": result.doc.path or result.doc.name,
+        "input": name,
+        "file": name if file is None else file,
+        "record": record,
         "stem": stem,
         "status": "ok",
         "error": "",
@@ -75,6 +81,9 @@ def summary_row(result: ArticleResult, stem: str) -> dict[str, Any]:
         },
     }
     row.update({f"n_{check}": n for check, n in sorted(before.counts.items())})
+    # each check's figures before repair: findings per 1,000 words and its score (tqa stats)
+    row.update({f"{RATE}{check}": figures["per_1000w"] for check, figures in before.checks.items()})
+    row.update({f"{SCORE}{check}": figures["score"] for check, figures in before.checks.items()})
     # passages left in another language, per language (lang_zh, lang_ja, ...)
     langs = Counter(
         str(f.evidence.get("language"))
@@ -85,10 +94,11 @@ def summary_row(result: ArticleResult, stem: str) -> dict[str, Any]:
     return row
 
 
-def error_row(input_path: str, stem: str, error: str) -> dict[str, Any]:
+def error_row(input_path: str, stem: str, error: str, file: str | None = None, record: str = "") -> dict[str, Any]:
     """The row of an article that could not be processed (unreadable, crashed)."""
     row: dict[str, Any] = dict.fromkeys(COLUMNS)
-    row.update(input=input_path, stem=stem, status="error", error=error)
+    row.update(input=input_path, file=input_path if file is None else file, record=record)
+    row.update(stem=stem, status="error", error=error)
     return row
 
 
@@ -99,11 +109,13 @@ def check_columns(rows: Iterable[dict[str, Any]]) -> list[str]:
 def _write_csv(handle: IO[str], rows: Rows) -> None:
     keys = {k for row in rows for k in row}
     checks = sorted(k for k in keys if k.startswith("n_"))
-    extra = sorted(keys - set(COLUMNS) - set(checks))  # keep unknown keys, at the end
-    writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *checks, *extra], restval="")
+    rates = sorted(k for k in keys if k.startswith(RATE))
+    scores = sorted(k for k in keys if k.startswith(SCORE))
+    extra = sorted(keys - set(COLUMNS) - {*checks, *rates, *scores})  # keep unknown keys, at the end
+    writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, *checks, *rates, *scores, *extra], restval="")
     writer.writeheader()
     for row in rows:
-        writer.writerow(display_row(row, checks))
+        writer.writerow(display_row(row, [*checks, *rates]))
 
 
 def summary_totals(rows: Rows) -> dict[str, Any]:

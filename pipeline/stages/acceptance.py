@@ -6,12 +6,13 @@ Every ``Decision`` carries the numbers behind it (before, after, deltas) and its
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
+from pipeline.core.protected import InlineCode, changed, code_spans, touches
 from pipeline.core.spans import Span
 from pipeline.stages.proposals import ORIGINS, ROUND_TRIP, SOURCE, Proposal
 
@@ -103,6 +104,7 @@ def decide(
     reference: str | None = None,
     guard: str | None = None,
     suggestion_only: str | None = None,
+    protected: str | None = None,
     model_alone: bool = False,
     model_margin: float = MODEL_MARGIN,
     chrf_margin: float = CHRF_MARGIN,
@@ -116,7 +118,8 @@ def decide(
     are better. A better model score alone does not accept (the model always prefers its
     own output) unless ``model_alone``. ``guard`` is a reason the output guard rejected
     the proposal for; ``suggestion_only`` a reason it may not be applied whatever the
-    scores (e.g. a round trip). Both still report the scores.
+    scores (e.g. a round trip); ``protected`` why it would change what may not change (a
+    placeholder lost or moved, inline markup in its span). All three still report the scores.
     """
     before, after = measure(original, checks), measure(proposal, checks)
     deltas: dict[str, float] = {
@@ -174,12 +177,15 @@ def decide(
     reasons: list[str] = []
     if guard:
         reasons.append(f"rejected by the output guard: {guard}")
+    if protected:
+        reasons.append(f"rejected: {protected}")
     if suggestion_only:
         reasons.append(suggestion_only)
     reasons += [f"worse {w}" for w in worse] + [f"better {b}" for b in better]
     reasons += [f"higher {n}" for n in noted] + [f"unchanged {s}" for s in same]
-    accept = not guard and not suggestion_only and not worse and bool(better)
-    if not accept and not guard and not suggestion_only and not worse:
+    vetoed = bool(guard or suggestion_only or protected)
+    accept = not vetoed and not worse and bool(better)
+    if not accept and not vetoed and not worse:
         reasons.insert(0, "not measurably better" + (" (only the model score rose)" if model_better else ""))
     return Decision(accept, reasons, deltas, before, after)
 
@@ -202,15 +208,23 @@ def decide_proposal(
     reference: str | None = None,
     original: str | None = None,
     model_alone: bool = False,
+    codes: Sequence[InlineCode] = (),
 ) -> Decision:
     """``decide`` for a proposal: a round trip and an insertion are suggestions only.
 
     ``original`` overrides the text compared against (e.g. the sentence as the applied
     rule repairs leave it, from ``text_with_edits``), so a retranslation is not credited
-    with what a rule fixes anyway.
+    with what a rule fixes anyway. A proposal is rejected when it does not hold the
+    placeholders of the English it replaces (or, from the original, the original's) in the
+    same order, or when its span holds one of ``codes`` (the segment's inline markup, which
+    a model's text cannot carry).
     """
     checks = checks_or_default(checks)
     r = proposal.retranslation
+    protected = changed(r.original, proposal.text, r.source if r.mechanism == SOURCE else None)
+    code = next((c for c in code_spans(codes) if touches(r.span, c)), None)
+    if code is not None:
+        protected = f"its span holds inline markup ({code.text}), which a retranslation would lose"
     only = None
     if r.mechanism == ROUND_TRIP:
         only = "round trip: a suggestion only (it carries whatever the English→Chinese model misread)"
@@ -225,6 +239,7 @@ def decide_proposal(
         reference=reference,
         guard=guard_reason(proposal, checks),
         suggestion_only=only,
+        protected=protected,
         model_alone=model_alone,
     )
 

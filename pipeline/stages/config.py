@@ -13,6 +13,9 @@ Example::
     severity = "major"
     glossary = ["terms.tsv"]        # relative paths are relative to this file
 
+    [checks.untranslated]
+    fail_threshold = 0.05           # its findings count for fail-on only where its score reaches this
+
 Every mistake (an unknown key, check or option, a value of the wrong type) fails early
 with one line naming the file and the allowed values: a typo in a config file must not
 silently turn a check off.
@@ -145,7 +148,7 @@ def _checks(table: Any, base: Path) -> dict[str, dict[str, Any]]:
         if not isinstance(settings, dict):
             raise ConfigurationError(f"{where} must be a table, got {settings!r}")
         cls = known[check_id]
-        allowed = ("enabled", "severity", *sorted(cls.options))
+        allowed = ("enabled", "severity", "fail_threshold", *sorted(cls.options))
         unknown = sorted(set(settings) - set(allowed))
         if unknown:
             raise ConfigurationError(f"{where}: unknown option(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}")
@@ -156,6 +159,10 @@ def _checks(table: Any, base: Path) -> dict[str, dict[str, Any]]:
                     raise ConfigurationError(f"{where}: enabled must be true or false, got {value!r}")
             elif key == "severity":
                 value = _severity(value, f"{where}: severity").value
+            elif key == "fail_threshold":
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                    raise ConfigurationError(f"{where}: fail_threshold must be a number >= 0 (a score), got {value!r}")
+                value = float(value)
             else:
                 value = _option(value, cls.options[key], f"{where}: {key}", path_like=key in _PATH_OPTIONS)
                 if key in _PATH_OPTIONS:

@@ -12,7 +12,9 @@ from typing import Any
 from pipeline.core.result import ArticleResult
 from pipeline.io import CorpusError, Fields, Malformed, Record, UnreadableInput, format_of, module
 from pipeline.report.json_report import edit_dict, landed_at
+from pipeline.report.names import BATCH_FILES
 from pipeline.stages.job import Job, Outcome
+from pipeline.util.storage import location
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 
@@ -122,7 +124,7 @@ def split_inputs(
     it is left out); ``CorpusError`` for one that cannot be used as given. ``named``: the
     paths the command line gave; a file found in a folder that lacks the fields is not
     taken for a corpus (a term list, a table), but left out with a line too."""
-    given = {Path(p) for p in named} if named is not None else None
+    given = {location(p) for p in named} if named is not None else None
     texts: list[Path] = []
     corpora: list[Corpus] = []
     unreadable: list[str] = []
@@ -187,7 +189,12 @@ def record_output(result: ArticleResult, settings_digest: str) -> dict[str, Any]
                 }
                 for f in result.findings_after
             ],
-            "scores": {"mqm_before": result.scores.before.penalty, "mqm_after": result.scores.after.penalty},
+            "scores": {
+                "mqm_before": result.scores.before.penalty,
+                "mqm_after": result.scores.after.penalty,
+                "words": result.scores.before.words,
+                "checks": result.scores.before.checks,  # each check's figures before repair
+            },
             "settings": settings_digest,
         },
     }
@@ -237,6 +244,8 @@ class CorpusWriters:
             target = out_dir / corpus.path.name
             if target.resolve() == corpus.path.resolve():
                 raise CorpusError(f"{corpus.path}: --out would overwrite the input; choose another folder")
+            if corpus.path.name.lower() in BATCH_FILES:
+                raise CorpusError(f"{corpus.path}: would be written over by the batch's {target}; rename it")
             if names.setdefault(corpus.path.name, corpus.path) != corpus.path:
                 raise CorpusError(
                     f"{corpus.path} and {names[corpus.path.name]} would both be written to {target}; run them apart"

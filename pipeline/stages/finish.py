@@ -6,9 +6,10 @@ from dataclasses import replace
 from typing import Any
 
 from pipeline.checks import Check
-from pipeline.checks.duplicate_record import DuplicateRecord, anchor
+from pipeline.checks.base import BatchCheck
 from pipeline.core.edits import Edit, apply_edits, carry_span
 from pipeline.core.findings import in_text_order
+from pipeline.core.protected import changed, shifted
 from pipeline.core.result import ArticleResult, Skipped
 from pipeline.review.ignore import IgnoreList, filter_findings
 from pipeline.stages.job import Prepared
@@ -52,6 +53,10 @@ def finish(
         if rejected:
             unguarded.append(rejected)
         replacement = join_translation(doc, request, outputs)
+        lost = changed(request.span.of(doc.text), replacement)
+        if lost:  # a placeholder the translation dropped would break the software that fills it in
+            skipped.append(Skipped(request.span, lost))
+            continue
         model = translations.used.get(request.model, request.model) if translations is not None else request.model
         edits.append(Edit(request.span, replacement, f"{request.reason} ({model})", "marian", "untranslated"))
     findings, suggestions, notices = list(prep.findings), list(plan.suggestions), list(prep.notices)
@@ -76,6 +81,9 @@ def finish(
         from pipeline.checks.runner import run_source_checks
         from pipeline.original.pair import pair_documents
 
+        if doc.codes:  # the inline markup, where the edits (none across it) moved it
+            cleaned_doc = replace(cleaned_doc, codes=shifted(doc.codes, [(e.span, e.replacement) for e in edits]))
+
         after = in_text_order(after + run_source_checks(pair_documents(cleaned_doc, prep.pair.original), source_checks))
     after = filter_findings(after, cleaned, ignore)
     if prep.retranslation is not None:
@@ -87,10 +95,12 @@ def finish(
             if (span := carry_span(f.span, edits)) is not None
         ]
         after = in_text_order(after + carried)
-    # a copy of an earlier input is still one after repair: that finding is the batch's, not re-run
-    copies = [f for f in prep.findings if f.check == DuplicateRecord.id]
-    if copies:
-        after = in_text_order(after + [replace(f, span=anchor(cleaned_doc)) for f in copies])
+    # a copy of an earlier input is still one after repair, an inconsistent segment still
+    # disagrees with the earlier ones: those findings are the batch's, not re-run
+    batch = {c.id: c for c in (*checks, *(source_checks or ())) if isinstance(c, BatchCheck)}
+    decided = [f for f in prep.findings if f.check in batch]
+    if decided:
+        after = in_text_order(after + [replace(f, span=batch[f.check].anchor(cleaned_doc)) for f in decided])
     notices += [f"passages not retranslated: {reason}" for reason in not_translated]
     notices += [f"applied with --no-guard although the guard rejects it: {reason}" for reason in unguarded]
     return ArticleResult(

@@ -7,9 +7,10 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from pipeline.stages.manifest import MANIFEST
+from pipeline.util.storage import RemotePath, location
 
 TEXT_SUFFIXES = (".txt", ".md", ".text")
 
@@ -25,6 +26,8 @@ class UsageError(Exception):
 
 
 def _walk(folder: Path, exclude: list[Path]) -> list[Path]:
+    if isinstance(folder, RemotePath):
+        return _walk_store(folder, exclude)
     found: list[Path] = []
     wanted = _suffixes()
     # followlinks=False: a symlinked folder (or a loop) is not descended into.
@@ -43,7 +46,31 @@ def _walk(folder: Path, exclude: list[Path]) -> list[Path]:
     return found
 
 
+def _walk_store(folder: RemotePath, exclude: list[Path]) -> list[Any]:
+    """``_walk`` in a store: the same names, the same folders left out (hidden ones, another
+    run's report folders, ``exclude``); a store has no links to follow."""
+    wanted = _suffixes()
+    files = folder.files()
+    reports = {f.parent.url + "/" for f in files if f.name == MANIFEST}
+    found = []
+    for f in files:
+        relative = f.relative_to(folder)
+        parts = relative.split("/")
+        if any(p.startswith(".") for p in parts) or not f.name.lower().endswith(wanted) or f.name == MANIFEST:
+            continue
+        if any(f.url.startswith(r) for r in reports) or any(_inside(f, e) for e in exclude):
+            continue
+        found.append(f)
+    return found
+
+
 def _inside(path: Path, folder: Path) -> bool:
+    if isinstance(path, RemotePath) or isinstance(folder, RemotePath):
+        return (
+            isinstance(path, RemotePath)
+            and isinstance(folder, RemotePath)
+            and path.url.startswith(folder.url.rstrip("/") + "/")
+        )
     try:
         path.resolve().relative_to(folder.resolve())
     except (ValueError, OSError):
@@ -53,12 +80,22 @@ def _inside(path: Path, folder: Path) -> bool:
 
 def expand(paths: Iterable[Path | str], stdin: TextIO | None = None) -> Iterator[Path]:
     """Command-line paths as given: ``-`` reads one path a line from ``stdin``; a quoted
-    glob (``"news/**/*.txt"``) that names no file itself is expanded, ``**`` recursively."""
-    for path in paths:
+    glob (``"news/**/*.txt"``) that names no file itself is expanded, ``**`` recursively.
+    A URL (``s3://bucket/news/*.jsonl``) names files in its store, globs included."""
+    for given in paths:
+        path = location(given)
         name = str(path)
         if name == "-":
             lines = (stdin or sys.stdin).read().splitlines()
-            yield from (Path(line.strip()) for line in lines if line.strip())
+            yield from (location(line.strip()) for line in lines if line.strip())
+        elif isinstance(path, RemotePath):
+            if glob.has_magic(path.key) and not path.exists():
+                matches = path.glob(name)
+                if not matches:
+                    raise UsageError(f"{name}: no file matches this pattern")
+                yield from matches
+            else:
+                yield path
         elif not Path(name).exists() and glob.has_magic(name):
             matches = sorted(glob.glob(name, recursive=True))
             if not matches:
@@ -75,7 +112,7 @@ def collect_inputs(
 
     Anything inside an ``exclude`` folder (the output folder) is never read as input.
     """
-    exclude = [Path(e) for e in exclude]
+    exclude = [location(e) for e in exclude]
     seen: set[Path] = set()
     files: list[Path] = []
     for path in expand(paths, stdin):

@@ -22,7 +22,9 @@ class Prepared:
     retranslation: Any = None  # RetranslationResult, filled in by the main process
     notices: list[str] = field(default_factory=list)
     hidden: int = 0  # findings the ignore list covered
-    signature: Any = None  # RecordSignature for duplicate-record, until the batch's index has seen it
+    # what each batch check (duplicate-record, the consistency checks) measured, by check id,
+    # until the batch's index has seen it (pipeline.stages.batch)
+    signatures: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,16 @@ class Job:
         """The job's name in the manifest (and the findings export)."""
         return path_text(self.path) if self.record is None else f"{path_text(self.path)}#{self.record.id}"
 
+    @property
+    def file(self) -> str:
+        """The file the input was read from (a corpus's, for a record)."""
+        return path_text(self.path)
+
+    @property
+    def record_id(self) -> str:
+        """The record's id in its corpus (a PO message, an XLIFF unit); empty for a text file."""
+        return "" if self.record is None else str(self.record.id)
+
     def input_hash(self) -> str | None:
         return _hash_or_none(self.path) if self.record is None else self.record.digest()
 
@@ -54,7 +66,8 @@ class Job:
             doc, warnings = read_document(self.path, encoding, data=self.data)
             return doc, self.source, warnings
         rec = self.record
-        return Document.from_text(rec.text, self.key), Document.from_text(rec.source) if rec.source else None, []
+        source = Document.from_text(rec.source, codes=rec.source_codes) if rec.source else None
+        return Document.from_text(rec.text, self.key, codes=rec.codes), source, []
 
 
 @dataclass
@@ -65,12 +78,12 @@ class Outcome:
     row: dict[str, Any] | None = None
     error: str | None = None
     notices: list[str] = field(default_factory=list)
-    worst: Severity | None = None  # the worst finding left in the cleaned text
+    worst: Severity | None = None  # the worst finding left in the cleaned text that counts (a check's threshold)
     resumed: bool = False
     outputs: list[str] = field(default_factory=list)  # report files, relative to the output folder
     input_sha256: str | None = None  # of the input file as tqa left it (changed by --in-place)
     hidden: int = 0  # findings the ignore list covered
-    remaining: dict[str, int] = field(default_factory=dict)  # "severity check" -> count left in the cleaned text
+    remaining: dict[str, int] = field(default_factory=dict)  # "severity check" -> count left that counts, as ``worst``
     guard_rejected: list[str] = field(default_factory=list)  # one reason per translation the guard rejected
     unguarded: list[str] = field(default_factory=list)  # with --no-guard: reasons the guard would have rejected
     export: list[dict[str, Any]] = field(default_factory=list)  # rows of the batch's findings export

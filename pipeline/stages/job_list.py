@@ -34,6 +34,7 @@ def reads_stdin(paths: list[Path] | None, paths_from: Path | None) -> bool:
 def list_files(paths: list[Path] | None, exclude: list[Path] = (), paths_from: Path | None = None) -> list[Path]:  # type: ignore[assignment]
     """The input files the command line names (default: seeds/), each once."""
     from pipeline.stages.inputs import UsageError, collect_inputs
+    from pipeline.util.storage import StorageError
 
     if paths and Path("-") in paths:
         raise InputListError(
@@ -57,13 +58,15 @@ def list_files(paths: list[Path] | None, exclude: list[Path] = (), paths_from: P
             )
         else:
             files = collect_inputs(paths or [DEFAULT_INPUT], exclude)
+    except StorageError as err:  # a store that cannot be reached or listed
+        raise InputListError(str(err)) from None
     except OSError as err:
         raise InputListError(f"--paths-from {paths_from}: {err.strerror or err}") from None
     except UsageError as err:
         raise InputListError(str(err)) from None
     if not files:
         raise InputListError(
-            "no input files found (looked for .txt, .md and .text files and corpora: .jsonl, .ndjson, .csv, .tsv, .parquet, .html)"
+            "no input files found (looked for .txt, .md and .text files and corpora: .jsonl, .ndjson, .csv, .tsv, .parquet, .html, .po, .xlf, .xliff, .tmx, .en)"
         )
     return files
 
@@ -114,13 +117,19 @@ def job_list(
     ``fields`` is a ``pipeline.io.Fields``; ``in_place`` (``tqa run --in-place``) refuses corpora;
     ``named``: the paths the command line gave (a corpus found in a folder is held to less).
     """
-    from pipeline.io import CorpusError
+    from dataclasses import replace
+
+    from pipeline.io import CorpusError, module
     from pipeline.stages.corpus import split_inputs
 
     try:
-        texts, corpora, unreadable = split_inputs(files, input_format, fields, named)
+        # a format whose original is a file of its own (parallel text) reads --source itself
+        texts, corpora, unreadable = split_inputs(files, input_format, replace(fields, original=source), named)
     except CorpusError as err:
         raise InputListError(str(err)) from None
+    paired = [c for c in corpora if getattr(module(c.fmt), "ORIGINAL_FILE", False)]
+    if source is not None and source.is_file() and len(texts) + len(paired) > 1:
+        raise InputListError("--source is a file but there are several inputs; pass a folder of originals")
     if unreadable and not texts and not corpora:
         raise InputListError(
             unreadable[0] if len(unreadable) == 1 else f"no input can be read: {'; '.join(unreadable)}"
@@ -128,7 +137,7 @@ def job_list(
     if corpora and in_place:
         raise InputListError("--in-place rewrites text files; a corpus is written to --out")
     if not texts:
-        if source is not None:
+        if source is not None and not paired:
             raise InputListError(
                 "--source pairs text files; a corpus keeps its original in a field: use --source-field"
             )

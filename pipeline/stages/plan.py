@@ -3,14 +3,17 @@
 Checks only measure. Here each proposal is applied, kept as a suggestion, or sent to the
 translation model, according to its origin and the ``apply`` setting, and conflicts
 between overlapping proposals are resolved (a retranslated passage wins over smaller
-repairs inside it; among the rest, the more severe finding wins).
+repairs inside it; among the rest, the more severe finding wins). A repair that would change
+a protected span (a placeholder such as ``{0}`` or ``%s``, a tag, a bilingual file's inline
+code: ``pipeline.core.protected``) is only ever a suggestion, which says why; a passage for the
+model that holds an inline code is not sent (its translation could not keep the code).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right, insort
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import regex
 
@@ -18,6 +21,7 @@ from pipeline.core.document import Document
 from pipeline.core.edits import Edit
 from pipeline.core.findings import Finding
 from pipeline.core.languages import Router
+from pipeline.core.protected import first_touched, protected_spans
 from pipeline.core.settings import DEFAULT_APPLY
 from pipeline.core.spans import Span
 
@@ -104,13 +108,19 @@ def make_plan(
         longest = max(longest, len(span))
 
     findings = list(findings)
+    guarded = protected_spans(doc.text, doc.codes)
     for f in findings:
         if f.origin != "marian":
             continue
         language = f.evidence.get("language")
         model = router.model_for(str(language)) if language else router.fallback
+        code = first_touched(f.span, [p for p in guarded if p.kind == "code"])
         if model is None:
             plan.untranslatable.append((f.span, f"no model for {f.evidence.get('script')} text of unknown language"))
+        elif code is not None:
+            plan.untranslatable.append(
+                (f.span, f"it holds inline markup ({code.text}), which a translation would lose")
+            )
         elif "marian" in apply:
             plan.requests.append(_request(doc, f, model))
             take(f.span)
@@ -122,8 +132,15 @@ def make_plan(
     for f in proposals:
         edit = Edit(f.span, f.replacement or "", f.message, f.origin or "rule", f.check)
         if f.origin in apply and free(f.span):
-            plan.edits.append(edit)
-            take(f.span)
+            kept = first_touched(f.span, guarded)
+            if kept is None:
+                plan.edits.append(edit)
+                take(f.span)
+            else:
+                what = "inline markup" if kept.kind == "code" else f"the {kept.kind}"
+                plan.suggestions.append(
+                    replace(edit, reason=f"{f.message} (not applied: it would change {what} {kept.text})")
+                )
         else:
             plan.suggestions.append(edit)
     plan.edits.sort(key=lambda e: e.span)

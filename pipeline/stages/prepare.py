@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.checks import Check, run_checks
-from pipeline.checks.duplicate_record import DuplicateRecord
+from pipeline.checks.base import BatchCheck
 from pipeline.core.document import Document
 from pipeline.core.findings import in_text_order
 from pipeline.core.languages import Router
@@ -23,9 +23,12 @@ def prepare(
     source: Path | Document | None = None,
     source_checks: list[Any] | None = None,
     router: Router | None = None,
+    context: str | None = None,
 ) -> Prepared:
+    """Check and plan ``doc`` (with its original ``source``, if any); ``context``: what sets
+    the original apart in its file (a PO msgctxt), for the batch checks' measure."""
     findings = run_checks(doc, checks)
-    pair, notices = None, []
+    pair, notices, original = None, [], None
     if doc.replaced:
         notices.append(f"{doc.replaced} byte sequence(s) not valid UTF-8, read as U+FFFD (the rest is UTF-8)")
     if source is not None:
@@ -34,7 +37,8 @@ def prepare(
         from pipeline.original.pair import misfit, pair_documents
 
         try:
-            pair = pair_documents(doc, source if isinstance(source, Document) else load_source(source))
+            original = source if isinstance(source, Document) else load_source(source)
+            pair = pair_documents(doc, original)
         except SourceError as err:
             notices.append(f"checked without its original: {err}")
         else:
@@ -48,7 +52,12 @@ def prepare(
     if ignore is not None and ignore.entries:
         findings, ignored = ignore.split(findings, doc.text)
         hidden = len(ignored)
-    # duplicate-record is decided across the batch (stages/duplicates.py): here only measured
-    signature = next((c.signature(doc.text) for c in checks if isinstance(c, DuplicateRecord)), None)
+    # the batch checks are decided across the batch (stages/batch.py): here only measured
+    source_text = original.text if original is not None else None
+    signatures = {
+        c.id: c.measure(doc.text, source_text, context)
+        for c in (*checks, *(source_checks or ()))
+        if isinstance(c, BatchCheck)
+    }
     plan = make_plan(doc, findings, apply, router)
-    return Prepared(doc, findings, plan, pair, notices=notices, hidden=hidden, signature=signature)
+    return Prepared(doc, findings, plan, pair, notices=notices, hidden=hidden, signatures=signatures)

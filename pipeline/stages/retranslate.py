@@ -18,7 +18,8 @@ on the moment, fight side by side" needs its meaning back. Three mechanisms:
    findings, which are triggers too, and a score for the original and the proposal.
 
 The acceptance rule, which decides whether a proposal replaces the sentence, is in
-``pipeline.stages.acceptance``.
+``pipeline.stages.acceptance``; it rejects a proposal that loses, adds or moves a placeholder
+(``{0}``, ``%s``) or whose span holds a bilingual file's inline markup.
 
 Nothing here loads a model: translators and scorers come from the caller, so the
 stages can run where the batch runner wants them (workers without a model; the main
@@ -375,6 +376,7 @@ def retranslate(
             lookup(p.span) if lookup and p.span else None,
             text_with_edits(doc.text, p.span, edits) if edits and p.span else None,
             model_alone,
+            doc.codes,
         )
         for p in proposals
     ]

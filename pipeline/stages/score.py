@@ -1,15 +1,17 @@
-"""Scoring an article before and after repair: the MQM-style penalty always, sacrebleu's
-BLEU, chrF and TER against a reference when one is given (paragraphs paired first)."""
+"""Scoring an article before and after repair: the MQM-style penalty and each check's
+figures always, sacrebleu's BLEU, chrF and TER against a reference when one is given
+(paragraphs paired first)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.core.document import split_paragraphs
+from pipeline.checks.scores import check_scores
+from pipeline.core.document import split_paragraphs, word_count
 from pipeline.core.edits import Edit
 from pipeline.core.findings import Finding
-from pipeline.core.scores import Scores, quality_score
+from pipeline.core.scores import QualityScore, Scores, quality_score
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -110,4 +112,10 @@ def compute_scores(
             "before": reference_scores(original, reference, before),
             "after": reference_scores(cleaned, reference, after),
         }
-    return Scores(quality_score(findings, original), quality_score(findings_after, cleaned), ref)
+    return Scores(_quality(findings, original), _quality(findings_after, cleaned), ref)
+
+
+def _quality(findings: Iterable[Finding], text: str) -> QualityScore:
+    """The MQM penalty with each check's figures (``check_scores``) on ``text``."""
+    findings, words = list(findings), word_count(text)
+    return quality_score(findings, text, check_scores(findings, text, words), words)

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.checks import build_checks
-from pipeline.checks.duplicate_record import DuplicateRecord
+from pipeline.checks.scores import counted, thresholds
 from pipeline.core.document import InputError
 from pipeline.core.settings import Settings
 from pipeline.review.ignore import load_ignore
-from pipeline.stages.duplicates import Copy, add_copy
+from pipeline.stages.batch import Verdicts, add_verdicts
 from pipeline.stages.finish import finish
 from pipeline.stages.in_place import InPlaceRefused, write_in_place
 from pipeline.stages.job import Job, Outcome, Prepared
@@ -65,6 +65,7 @@ def prepare_job(job: Job) -> Prepared | str:
             source,
             _WORKER["source_checks"],
             _WORKER["router"],
+            job.record.context if job.record is not None else None,
         )
         prep.notices[:0] = warnings
         return prep
@@ -74,14 +75,12 @@ def prepare_job(job: Job) -> Prepared | str:
         return f"internal error while checking: {type(err).__name__}: {err}"
 
 
-def prepare_copy(job: Job, copy: Copy | None) -> Prepared | str:
-    """``prepare_job``, with what the input copies decided beforehand (the Ray engine's driver)."""
+def prepare_decided(job: Job, verdicts: Verdicts) -> Prepared | str:
+    """``prepare_job``, with what the batch checks decided beforehand (the Ray engine's driver)."""
     prep = prepare_job(job)
     if isinstance(prep, Prepared):
-        prep.signature = None  # measured on the driver already
-        if copy is not None:
-            check = next(c for c in _WORKER["checks"] if isinstance(c, DuplicateRecord))
-            add_copy(prep, copy, check, _WORKER["ignore"])
+        prep.signatures = {}  # measured on the driver already
+        add_verdicts(prep, verdicts, [*_WORKER["checks"], *_WORKER["source_checks"]], _WORKER["ignore"])
     return prep
 
 
@@ -134,18 +133,22 @@ def finish_job(
         return Outcome(job, error=f"cannot write reports: {err}")
     except Exception as err:  # see prepare_job
         return Outcome(job, error=f"internal error: {type(err).__name__}: {err}")
-    worst = max((f.severity for f in result.findings_after), default=None, key=lambda s: s.rank)
+    # what --fail-on looks at: the findings left, but a check with a fail_threshold only where its score reaches it
+    left = counted(result.findings_after, result.cleaned, thresholds(settings.checks))
+    worst = max((f.severity for f in left), default=None, key=lambda s: s.rank)
     files = sorted(str(p.relative_to(_WORKER["out_dir"])) for p in outputs.values())
-    remaining = Counter(f"{f.severity.value} {f.check}" for f in result.findings_after)
+    remaining = Counter(f"{f.severity.value} {f.check}" for f in left)
     rejected = [s.reason for s in result.skipped if s.reason.startswith(GUARD_PREFIX)]
     wants_export = settings.reports is None or "export" in settings.reports
     stem = job.stem if wants_reports else ""  # no reports written: nothing to link to
     export = (
-        rows_from_report({"findings": located(result.findings, result.doc.text)}, job.key, stem) if wants_export else []
+        rows_from_report({"findings": located(result.findings, result.doc.text)}, job.file, stem, job.record_id)
+        if wants_export
+        else []
     )
     return Outcome(
         job,
-        summary_row(result, stem),
+        summary_row(result, stem, job.file, job.record_id),
         None,
         [n for n in result.notices if not n.startswith(UNGUARDED)],
         worst,

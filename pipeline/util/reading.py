@@ -27,8 +27,17 @@ class NotReadable(OSError):
 def read_limited(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
     """The bytes of the regular file ``path``; ``NotReadable`` (an ``OSError``) otherwise.
 
-    Other ``OSError``s (no such file, permission denied) pass through unchanged.
+    Other ``OSError``s (no such file, permission denied) pass through unchanged. A URL
+    (``s3://...``) is read from its store, within the same limit.
     """
+    from pipeline.util.storage import as_remote
+
+    remote = as_remote(path)
+    if remote is not None:
+        data = remote.read_limited(max_bytes)
+        if len(data) > max_bytes:
+            raise NotReadable(over_limit(max_bytes))
+        return data
     # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:

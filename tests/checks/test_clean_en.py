@@ -9,24 +9,12 @@ from __future__ import annotations
 import pytest
 
 from pipeline.checks import REGISTRY
+from pipeline.checks.catalog import SURFACE
 from pipeline.core.document import load_document
 from tests.support import TEST_DATA
 
 FILES = sorted((TEST_DATA / "clean_en").glob("*.txt")) + sorted((TEST_DATA / "clean").glob("*.txt"))
-CHECKED = (
-    "calque",
-    "glued-words",
-    "glued-number",
-    "glued-punctuation",
-    "doubled-punctuation",
-    "spaced-quote",
-    "html-residue",
-    "missing-hyphen",
-    "pinyin",
-    "repeated-stem",
-    "repeated-modifier",
-    "repeated-headline",
-)
+CHECKED = ("calque", *SURFACE)
 
 
 @pytest.fixture(scope="module")

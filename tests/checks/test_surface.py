@@ -9,22 +9,9 @@ import functools
 import pytest
 
 from pipeline.checks import REGISTRY
+from pipeline.checks.catalog import SURFACE
 from pipeline.core.findings import Severity
 from tests.support import hits
-
-NEW = (
-    "glued-words",
-    "glued-number",
-    "glued-punctuation",
-    "doubled-punctuation",
-    "spaced-quote",
-    "html-residue",
-    "missing-hyphen",
-    "pinyin",
-    "repeated-stem",
-    "repeated-modifier",
-    "repeated-headline",
-)
 
 
 @functools.cache
@@ -33,7 +20,7 @@ def _check(check_id: str):
 
 
 def test_registered_with_severity_and_description():
-    for check_id in NEW:
+    for check_id in SURFACE:
         cls = REGISTRY[check_id]
         assert cls.severity == Severity.MINOR and cls.description
 
@@ -133,5 +120,5 @@ def test_listed_by_tqa_checks():
 
     result = CliRunner().invoke(app, ["checks"])
     assert result.exit_code == 0
-    for check_id in (*NEW, "key-term"):
+    for check_id in (*SURFACE, "key-term"):
         assert check_id in result.output

@@ -454,3 +454,23 @@ def test_the_source_column_shows_the_chinese_beside_its_english(watch: Watch, tm
     font = page.evaluate("getComputedStyle(document.querySelector('td.zh')).fontFamily")
     assert "Noto Sans CJK SC" in font and "Microsoft YaHei" in font  # a CJK font stack is declared
     assert not watch.errors
+
+
+def test_a_po_segments_page_shows_its_msgid_beside_its_english(watch: Watch, tmp_path: Path) -> None:
+    po = tmp_path / "ui.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "会议在北京举行。"\nmsgstr "The meeting was held in in Beijing."\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "reports"
+    assert tqa("run", po, "--out", out, "-j", "1", "--no-retranslate", "--reports", "html").exit_code in (0, 1)
+    (page_file,) = (out / "ui.po-reports").glob("*.html")
+    page = watch.page
+    page.goto(page_file.as_uri())
+    assert page.locator("table.sbs thead th").all_inner_texts() == ["Source (Chinese)", "Original", "Cleaned"]
+    assert "the segment's own" in page.locator(".source-file").inner_text()  # no file of its own
+    first = page.locator("table.sbs tbody tr").first
+    assert first.locator("td.zh").inner_text() == "会议在北京举行。"
+    assert first.locator("td").nth(1).inner_text().startswith("The meeting was held")
+    assert not watch.errors

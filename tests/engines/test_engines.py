@@ -74,5 +74,6 @@ def test_a_partly_resumed_corpus_is_written_back_in_input_order(tmp_path):
     assert tqa("run", corpus, "-o", out, "--no-retranslate", "-j", "1", "--resume").exit_code == 0
     ids = [json.loads(line)["id"] for line in (out / "news.jsonl").read_text().splitlines()]
     assert ids == ["r0", "r1", "r2", "r3"]
-    exported = [json.loads(line)["file"] for line in (out / "findings.jsonl").read_text().splitlines()]
-    assert [f.rsplit("#", 1)[1] for f in dict.fromkeys(exported)] == ["r0", "r1", "r2", "r3"]
+    exported = [json.loads(line) for line in (out / "findings.jsonl").read_text().splitlines()]
+    assert {row["file"] for row in exported} == {str(corpus)}
+    assert list(dict.fromkeys(row["record"] for row in exported)) == ["r0", "r1", "r2", "r3"]

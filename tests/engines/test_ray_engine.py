@@ -191,3 +191,23 @@ def _translator_processes() -> list[int]:
         except (OSError, ValueError):
             continue
     return found
+
+
+def test_ray_decides_consistency_as_the_local_engine_does(ray_session, tmp_path):
+    from tests.support.bilingual import XLIFF
+
+    xlf = tmp_path / "app.xlf"
+    xlf.write_text(XLIFF, encoding="utf-8")
+    common = ["run", str(xlf), "--no-retranslate", "--chunk-size", "2"]  # the groups span chunks
+    local = runner.invoke(app, [*common, "--out", str(tmp_path / "local"), "-j", "1"], catch_exceptions=False)
+    assert local.exit_code == 0, local.output
+    result = runner.invoke(app, [*common, "--out", str(tmp_path / "ray"), "--engine", "ray"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    a, b = ray_runs.tree(tmp_path / "local"), ray_runs.tree(tmp_path / "ray")
+    assert a.keys() == b.keys() and [name for name in a if a[name] != b[name]] == []
+    rows = [json.loads(line) for line in b["findings.jsonl"].decode().splitlines()]
+    assert [(r["record"], r["check"]) for r in rows] == [
+        ("footer", "inconsistent-target"),
+        ("again", "inconsistent-source"),
+        ("third", "inconsistent-target"),
+    ]

@@ -43,10 +43,19 @@ def test_po_is_read_message_by_message_with_its_msgid_as_the_original(tmp_path):
     got = [(r.id, r.source, r.text, r.where) for r in records(path)]
     assert got == [
         ("今年贸易增长了百分之十。", "今年贸易增长了百分之十。", "Trade grew by ten percent last year.", "line 14"),
-        ("menu\x04打开", "打开", 'Open "recent" files\n', "line 19"),
+        ("menu|打开", "打开", 'Open "recent" files\n', "line 19"),
         ("一个文件[0]", "一个文件", "One file", "line 23"),
         ("一个文件[1]", "%d个文件", "%d files", "line 24"),
     ]  # the header, the untranslated and the obsolete message are not segments
+    assert records(path)[1].key == "s:menu\x04打开"  # gettext's own key tells records apart
+
+
+def test_a_message_with_a_context_is_named_context_bar_msgid(tmp_path):
+    path = tmp_path / "app.po"
+    path.write_text(HEADER + 'msgctxt "stats"\nmsgid "去年增长了5%。"\nmsgstr "It grew by 7% last year."\n', "utf-8")
+    result = tqa("check", path)
+    assert "app.po#stats|去年增长了5%。:1:12: major number-mismatch" in result.stdout
+    assert "\\x04" not in result.output and "\x04" not in result.output
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
@@ -80,6 +89,15 @@ def test_a_repair_changes_only_the_msgstr_and_the_markers(tmp_path):
 
     again = run(out, tmp_path / "again")  # a second run replaces its comment rather than adding one
     assert (tmp_path / "again" / "app.po").read_text(encoding="utf-8") == want, again.output
+
+    # the message fixed by hand: the next run takes its comment away (fuzzy stays: a person clears it)
+    fixed = tmp_path / "fixed"
+    fixed.mkdir()
+    (fixed / "app.po").write_text(want.replace("by 7%", "by 5%"), encoding="utf-8")
+    run(fixed, tmp_path / "fixed-out")
+    assert (tmp_path / "fixed-out" / "app.po").read_text(encoding="utf-8") == want.replace("by 7%", "by 5%").replace(
+        "# tqa: number-mismatch\n", ""
+    )
 
     bare = run(src, tmp_path / "bare", "--no-markers")
     assert bare.exit_code in (0, 1)
@@ -126,7 +144,7 @@ def test_retranslation_per_message_goes_as_for_jsonl_records_with_a_source_field
     body = "".join(f'msgctxt "{i}"\nmsgid "{zh}"\nmsgstr "{en}"\n\n' for i, zh, en in pairs)
     (src / "app.po").write_text(HEADER + body, encoding="utf-8")
     (src / "app.jsonl").write_text(
-        "".join(json.dumps({"id": f"{i}\x04{zh}", "zh": zh, "text": en}) + "\n" for i, zh, en in pairs),
+        "".join(json.dumps({"id": f"{i}|{zh}", "zh": zh, "text": en}) + "\n" for i, zh, en in pairs),
         encoding="utf-8",
     )
     args = ("-j", "1", "--model", tiny_model_dir, "--max-length", "48", "--no-guard", "--no-cache")
@@ -138,7 +156,7 @@ def test_retranslation_per_message_goes_as_for_jsonl_records_with_a_source_field
 
     def rows(out: Path) -> list[dict[str, object]]:  # each segment's summary: findings, retranslations, scores
         lines = (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()
-        return [{k: v for k, v in json.loads(line).items() if k != "input"} for line in lines]
+        return [{k: v for k, v in json.loads(line).items() if k not in ("input", "file")} for line in lines]
 
     assert rows(tmp_path / "po") == rows(tmp_path / "jsonl")
     assert all(row["suggestions"] for row in rows(tmp_path / "po"))  # each flagged segment was retranslated

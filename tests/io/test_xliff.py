@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline.io import Fields, Record, format_of, xliff
 from tests.support import tqa
 
@@ -128,11 +130,12 @@ def test_a_repair_changes_only_the_target_and_the_markers_in_1_2(tmp_path):
 def test_inline_markup_is_never_edited(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
-    # the comma's repair is inside text; the space before "." touches </g>: left out, and said
+    # the comma's repair is inside text; the space before "." touches </g>: the plan keeps it a
+    # suggestion, so nothing the writer would have to refuse is applied
     target = 'Click <x id="1"/>here , the the <g id="2">end</g> .'
     (src / "app.xlf").write_text(V1.format(units=REPAIR.format(target=target)), encoding="utf-8")
     result = run(src, tmp_path / "out")
-    assert "1 repair(s) not written back: they touch inline markup" in result.output
+    assert "not written back" not in result.output
     out = (tmp_path / "out" / "app.xlf").read_text(encoding="utf-8")
     assert '<x:target state="needs-review-translation">Click <x id="1"/>here, the <g id="2">end</g> .</x:target>' in out
     assert "space-before-punctuation" in out  # the repair left out is in the note
@@ -211,7 +214,73 @@ def test_retranslation_per_segment_goes_as_for_jsonl_records_with_a_source_field
 
     def rows(out: Path) -> list[dict[str, object]]:
         lines = (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()
-        return [{k: v for k, v in json.loads(line).items() if k != "input"} for line in lines]
+        return [{k: v for k, v in json.loads(line).items() if k not in ("input", "file")} for line in lines]
 
     assert rows(tmp_path / "xlf") == rows(tmp_path / "jsonl")
     assert sum(bool(row["suggestions"]) for row in rows(tmp_path / "xlf")) >= 2  # the flagged segments
+
+
+@pytest.mark.parametrize("name", ["a.xlf", "b.xliff"])
+def test_a_second_run_replaces_its_own_note_and_a_clean_unit_loses_it(tmp_path, name):
+    third_target = 'Click <ph id="1" dataRef="d1"/>here.'
+    doc = {
+        "a.xlf": V1.format(units=REPAIR.format(target=BAD) + NUMBER),
+        "b.xliff": V2.format(first=BAD, second="It grew by 7% last year.", third=third_target[:-1] + " 7 times."),
+    }[name]
+
+    def once(text: str, n: int) -> str:
+        folder = tmp_path / f"in{n}"
+        folder.mkdir()
+        (folder / name).write_text(text, encoding="utf-8")
+        run(folder, tmp_path / f"out{n}")
+        return (tmp_path / f"out{n}" / name).read_text(encoding="utf-8")
+
+    first = once(doc, 1)
+    assert first.count('"tqa"') == (1 if name == "a.xlf" else 2)
+    assert once(first, 2) == first  # tqa's own output as the input: nothing more to add
+
+    # the flagged segments fixed by hand: the next run takes tqa's notes away (and a <notes> it added)
+    third = once(first.replace("by 7%", "by 5%").replace("here 7 times", "here"), 3)
+    if name == "a.xlf":
+        assert third == V1.format(units=REPAIR.format(target=FIXED) + NUMBER).replace("by 7%", "by 5%").replace(
+            'state="translated">It grew', 'state="needs-review-translation">It grew'
+        )  # the state stays: tqa does not know who set it
+    else:
+        assert third == V2.format(first=FIXED, second="It grew by 5% last year.", third=third_target).replace(
+            '<segment id="s2" state="reviewed">', '<segment id="s2" state="translated">'
+        ).replace(
+            "<segment>", '<segment state="translated">'
+        )  # tqa's note, the <notes> it added and its subState go; the state stays: tqa does not know who set it
+
+
+def test_a_utf_16_document_is_read_and_written_back_in_utf_16(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    doc = V1.format(units=REPAIR.format(target=BAD)).replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    (src / "app.xlf").write_bytes(doc.replace("\n", "\r\n").encode("utf-16"))
+    assert [r.text for r in records(src / "app.xlf")][-1] == BAD
+    run(src, tmp_path / "out")
+    out = (tmp_path / "out" / "app.xlf").read_bytes()
+    assert out == doc.replace(BAD, FIXED).replace("\n", "\r\n").encode("utf-16")
+
+
+def test_inline_codes_are_read_where_they_sit_with_their_ids(tmp_path):
+    units = (
+        '<trans-unit id="1"><source>A <g id="1">b</g><x id="2"/> c <bpt id="3">&lt;i></bpt>d<ept id="3">&lt;/i></ept>'
+        '</source><target><x id="2"/>C <g id="1">B</g></target></trans-unit>'
+    )
+    document = (
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="zh" '
+        f'target-language="en" datatype="plaintext"><body>{units}</body></file></xliff>'
+    )
+    (tmp_path / "a.xlf").write_text(document, encoding="utf-8")
+    (r,) = records(tmp_path / "a.xlf")
+    assert (r.source, r.text) == ("A b c d", "C B")
+    assert [(c.at, c.label, c.kind) for c in r.source_codes] == [
+        (2, '<g id="1">', "open"),
+        (3, "</g> (id 1)", "close"),
+        (3, '<x id="2"/>', "standalone"),
+        (6, '<bpt id="3"/>', "open"),
+        (7, '<ept id="3"/>', "close"),
+    ]
+    assert [(c.at, c.label) for c in r.codes] == [(0, '<x id="2"/>'), (2, '<g id="1">'), (3, "</g> (id 1)")]

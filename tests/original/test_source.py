@@ -145,19 +145,25 @@ def test_source_checks_take_options_like_other_checks() -> None:
         {"omission": {"severity": "minor", "min_han": 100}, "number-mismatch": {"enabled": False}, "calque": {}}
     )
     assert sorted(c.id for c in checks) == [
+        "inconsistent-source",
+        "inconsistent-target",
         "key-term",
         "length-mismatch",
         "meaning-flip",
         "name-mismatch",
         "negation",
         "omission",
+        "tag-mismatch",
         "uncovered-source",
+        "untranslated-segment",
         "untranslated-source",
     ]
     assert next(c for c in checks if c.id == "omission").severity.value == "minor"
     with pytest.raises(ConfigurationError, match="allowed: min_han"):
         build_source_checks({"omission": {"min_chars": 3}})
     assert set(SOURCE_REGISTRY) == {
+        "inconsistent-source",
+        "inconsistent-target",
         "key-term",
         "length-mismatch",
         "meaning-flip",
@@ -165,7 +171,9 @@ def test_source_checks_take_options_like_other_checks() -> None:
         "negation",
         "number-mismatch",
         "omission",
+        "tag-mismatch",
         "uncovered-source",
+        "untranslated-segment",
         "untranslated-source",
     }
 

@@ -672,3 +672,21 @@ def test_review_rows_show_both_texts_whole_and_every_change_once(case: tuple[str
     # Rows hold the paragraphs, not the blank lines between them: compare all but whitespace.
     assert "".join(left.split()) == "".join(text.split())
     assert "".join(right.split()) == "".join(cleaned.split())
+
+
+def test_summary_and_export_carry_the_file_and_the_record_id(tmp_path: Path) -> None:
+    from pipeline.report.export import COLUMNS as EXPORT_COLUMNS
+    from pipeline.report.export import rows_from_report
+
+    row = summary_row(make_result(), "ui.po-reports/greeting", "ui.po", "greeting")
+    assert (row["file"], row["record"]) == ("ui.po", "greeting")
+    assert list(row)[:3] == ["input", "file", "record"]
+    plain = summary_row(make_result(), "a")
+    assert plain["file"] == plain["input"] and plain["record"] == ""  # a text file
+    failed = error_row("ui.po", "s", "unreadable", "ui.po", "greeting")
+    assert (failed["file"], failed["record"]) == ("ui.po", "greeting")
+    header = next(csv.reader(write_summary([row, failed], tmp_path)["csv"].open(encoding="utf-8")))
+    assert header[:3] == ["input", "file", "record"]
+    payload = {"findings": [{"check": "c", "severity": "minor", "line": 1, "column": 1, "text": "x"}]}
+    (exported,) = rows_from_report(payload, "ui.po", "s", "greeting")
+    assert (exported["file"], exported["record"]) == ("ui.po", "greeting") and EXPORT_COLUMNS[:2] == ("file", "record")

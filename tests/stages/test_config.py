@@ -75,7 +75,7 @@ def test_glossary_paths_are_relative_to_the_config(tmp_path: Path):
         ),
         (
             "[checks.repeated-phrase]\nmaxwords = 3\n",
-            r"unknown option\(s\) maxwords; allowed: enabled, severity, allow, max_words",
+            r"unknown option\(s\) maxwords; allowed: enabled, severity, fail_threshold, allow, max_words",
         ),
         ('[checks.repeated-phrase]\nseverity = "huge"\n', "severity must be one of minor, major, critical"),
         ('[checks.repeated-phrase]\nenabled = "no"\n', "enabled must be true or false"),

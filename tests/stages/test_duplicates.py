@@ -76,7 +76,15 @@ def test_index_names_the_first_copy_and_keeps_no_text() -> None:
     assert index.add("c", check.signature(ARTICLE.upper())) == ("a", "exact", 1.0)
     first, kind, jaccard = index.add("d", check.signature(changed(ARTICLE, 0.05)))
     assert (first, kind) == ("a", "near") and 0.5 <= jaccard < 1
-    assert not any(isinstance(v, str) for v in vars(index).values() if v is not index._names)
+    # names and numbers only, on disk: no text of an input is kept
+    tables = index._index._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert sorted(t for (t,) in tables) == ["bucket", "exact", "sig"]
+    assert index._index._db.execute("SELECT name FROM sig ORDER BY input").fetchall() == [
+        ("a",),
+        ("b",),
+        ("c",),
+        ("d",),
+    ]
 
 
 def test_corpus_exact_and_near_copies_name_the_first(tmp_path: Path) -> None:
@@ -176,6 +184,19 @@ def test_a_copy_decided_beforehand_is_added_where_the_input_is_checked(tmp_path:
     worker.init_worker(Settings(apply=frozenset()), None)
     job = Job(tmp_path / "2.txt", "2")
     job.path.write_text(ARTICLE, encoding="utf-8")
-    prep = worker.prepare_copy(job, ("1.txt", "exact", 1.0))
+    prep = worker.prepare_decided(job, {"duplicate-record": ("1.txt", "exact", 1.0)})
     assert [f.evidence["first"] for f in prep.findings if f.check == "duplicate-record"] == ["1.txt"]
-    assert prep.signature is None
+    assert prep.signatures == {}
+
+
+def test_a_csv_corpus_gets_the_first_copy_in_a_column(tmp_path: Path) -> None:
+    import csv
+
+    path = tmp_path / "news.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["id", "text"], ["a", ARTICLE], ["b", OTHER], ["c", ARTICLE.upper()]])
+    result = tqa("run", path, "--out", tmp_path / "out", "-j", "1", "--no-retranslate")
+    assert result.exit_code in (0, 1), result.output
+    with open(tmp_path / "out" / "news.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["tqa_duplicate_of"] for r in rows] == ["", "", f"{path}#a"]

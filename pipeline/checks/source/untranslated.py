@@ -5,11 +5,11 @@ That is, a sentence (or part of one) left untranslated."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import regex
 
-from pipeline.checks.base import register_source
+from pipeline.checks.base import covered, register_source
 from pipeline.checks.source.base import SourceCheck
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
@@ -28,6 +28,11 @@ class UntranslatedSource(SourceCheck):
     description = "Text of the original copied into the English: a sentence, or part of one, left untranslated"
     languages = ("zh", "ja", "ko", "ru")  # a French or German copy is in English's own letters
     options = {"min_copied": 0.6}  # share of the passage's Han characters found in the original
+    score_name = "share of the text copied from the original"
+
+    @classmethod
+    def score(cls, findings: Sequence[Finding], text: str, words: int) -> float:
+        return covered(findings, text)
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         en_text = pair.en.text

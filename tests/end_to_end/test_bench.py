@@ -163,7 +163,9 @@ def test_bilingual_bench_runs(tmp_path: Path) -> None:
     result = _run(["bench/bilingual.py", "--sizes", "60", "--no-check", "--json", str(out)])
     assert result.returncode == 0, result.stderr
     rows = json.loads(out.read_text(encoding="utf-8"))
-    assert {r["format"] for r in rows} == {"jsonl", "po", "xliff"} and all(r["segments"] == 60 for r in rows)
+    assert {r["format"] for r in rows} == {"jsonl", "po", "xliff", "tmx", "parallel"} and all(
+        r["segments"] == 60 for r in rows
+    )
 
 
 def test_consistency_index_bench_runs(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from functools import cache
 from typing import Any
 
 from pipeline.checks.base import ConfigurationError, register_source
-from pipeline.checks.source.base import SourceCheck
+from pipeline.checks.source.base import SourceCheck, aligned, where
 from pipeline.core.findings import Finding, Severity
 from pipeline.original import lexicon
 from pipeline.original.lexicon import English, Word, coverage, match, unexplained_names
@@ -129,11 +129,7 @@ class UncoveredSource(SourceCheck):
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         document = cache(lambda: English.of(pair.en.text))  # read only for a name the sentence lacks
-        for link in pair.alignment.links:
-            if not link.zh or not link.en:
-                continue
-            zh = link.zh_span.of(pair.original.text)
-            english = link.en_span.of(pair.en.text)
+        for link, zh, english in aligned(pair):
             words = coverage(zh, english)
             c = self.config
             settings = (c["min_run"], c["max_frequency"], c["names"], c["pieces"], c["min_chars"])
@@ -150,9 +146,7 @@ class UncoveredSource(SourceCheck):
                     link.en_span,
                     message,
                     evidence={
-                        "zh": zh,
-                        "zh_start": link.zh_span.start,
-                        "zh_end": link.zh_span.end,
+                        **where(link, zh),
                         "kind": gap.kind,
                         "uncovered": [_entry(w) for w in gap.words],
                         "uncovered_start": link.zh_span.start + first.start,

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 import regex
 
 from pipeline.checks.base import register_source
-from pipeline.checks.source.base import SourceCheck
+from pipeline.checks.source.base import SourceCheck, aligned, where
 from pipeline.core.findings import Finding, Severity
 from pipeline.original.pair import SourcePair
 
@@ -66,11 +66,7 @@ class MeaningFlip(SourceCheck):
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         kinds = set(self.config["kinds"])
-        for link in pair.alignment.links:
-            if not link.zh or not link.en:
-                continue
-            zh = link.zh_span.of(pair.original.text)
-            english = link.en_span.of(pair.en.text)
+        for link, zh, english in aligned(pair):
             if not _HAN.search(zh):
                 continue  # an "original" in another language (a mislabelled file): nothing Chinese to compare
             for kind, message, zh_word, en_word in _flips(zh, english):
@@ -80,9 +76,7 @@ class MeaningFlip(SourceCheck):
                     link.en_span,
                     message,
                     evidence={
-                        "zh": zh,
-                        "zh_start": link.zh_span.start,
-                        "zh_end": link.zh_span.end,
+                        **where(link, zh),
                         "kind": kind,
                         "zh_word": zh_word,
                         "en_word": en_word,

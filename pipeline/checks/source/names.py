@@ -28,7 +28,7 @@ import regex
 from pipeline.checks.base import register_source
 from pipeline.checks.resources.termbase import shipped_termbase
 from pipeline.checks.resources.wordfreq_en import zipf
-from pipeline.checks.source.base import SourceCheck
+from pipeline.checks.source.base import SourceCheck, aligned, where
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
 from pipeline.original.pair import SourcePair
@@ -95,11 +95,7 @@ class NameMismatch(SourceCheck):
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         common, rare = float(self.config["common_word"]), float(self.config["rare_word"])
-        for link in pair.alignment.links:
-            if not link.zh or not link.en:
-                continue
-            zh = link.zh_span.of(pair.original.text)
-            english = link.en_span.of(pair.en.text)
+        for link, zh, english in aligned(pair):
             if not _HAN.search(zh) or not (runs := _runs(english, common, rare)):
                 continue
             text_readings, known = readings(zh), _known_words(zh)
@@ -115,9 +111,7 @@ class NameMismatch(SourceCheck):
                     f'"{name}" spells no name of the Chinese'
                     + (f"; the English does not spell its {shown}" if unspelt else ""),
                     evidence={
-                        "zh": zh,
-                        "zh_start": link.zh_span.start,
-                        "zh_end": link.zh_span.end,
+                        **where(link, zh),
                         "en_name": name,
                         "romanised": "".join(words),
                         "zh_names": [{"zh": w, "pinyin": p} for w, p in unspelt],

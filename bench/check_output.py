@@ -36,7 +36,7 @@ from pipeline.report.check_output import JsonOutput  # noqa: E402
 
 
 def old_line_col(text: str, offset: int) -> tuple[int, int]:
-    """The previous ``cli._line_col``: rescans ``text[:offset]`` for every finding."""
+    """The naive baseline: rescans ``text[:offset]`` for every finding."""
     head = text[:offset]
     line = head.count("\n") + head.count("\r") - head.count("\r\n") + 1
     start = max(head.rfind("\n"), head.rfind("\r")) + 1

@@ -7,7 +7,7 @@ written; ``--set heldout`` is tests/data/heldout, labelled before tqa was run on
 tuned on.
 
 "before" runs the checks without the surface family (the shipped 120-phrase glossary,
-no term base, none of the new surface checks); "after" runs every check as shipped now.
+no term base, none of the surface checks); "after" runs every check as shipped.
 A labelled defect is found when a finding of a check of its kind overlaps it. Precision
 of a check: its findings that overlap any labelled defect, over all its findings (a
 finding on an unlabelled defect of another kind, say grammar, counts against it).

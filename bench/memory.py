@@ -5,11 +5,17 @@ whole process tree, of the main process and of the largest worker.
     python bench/memory.py --sizes 200,2000 --jobs 2 --json memory.json
     python bench/memory.py --command check --sizes 1000,10000
     python bench/memory.py --corpus --command check --sizes 5000,50000
+    python bench/memory.py --corpus --source --command check --sizes 10000,100000
 
 Articles are the sample article with a numbered first line, so every one is distinct.
 With ``--corpus`` the input is one JSONL file of short records instead (3 to 5 sentences
 of tests/data/clean with a numbered first sentence, each record distinct): what grows
-there is what the run keeps per record, not per article.
+there is what the run keeps per record, not per article. ``--source`` gives each record an
+original (field ``zh``, passed as ``--source-field``): a sentence of tests/data/parallel's
+Chinese, numbered as the record except every tenth, and every hundredth record copies the
+English of the one before, so that the batch's consistency checks (``inconsistent-target``,
+``inconsistent-source``) keep every record and flag some. The original is not the English's
+translation: the fit test sets it aside, so the other source checks do not run.
 No model is needed: the run checks, repairs by rule, scores and writes every report
 (the Chinese passage is reported as not retranslated). The ratio of peak memory between
 the largest and the smallest batch is the figure to watch: near 1.0 means memory does
@@ -75,8 +81,39 @@ def make_corpus(n: int, path: Path) -> Path:
     return path
 
 
-def run(n: int, jobs: int, work: Path, command_name: str = "run", corpus: bool = False) -> dict[str, float]:
-    if corpus:
+def chinese_sentences() -> list[str]:
+    """The sentences of tests/data/parallel's Chinese paragraphs (cut at 。)."""
+    found: list[str] = []
+    for path in sorted((ROOT / "tests" / "data" / "parallel").glob("*.zh.txt")):
+        found += [s.strip() + "。" for s in path.read_text(encoding="utf-8").replace("\n", "").split("。") if s.strip()]
+    return found
+
+
+def make_bilingual_corpus(n: int, path: Path) -> Path:
+    """``make_corpus``'s records, each with an original (``zh``): a Chinese sentence with the
+    record's number (a group of its own), every tenth one without (a group that grows and
+    whose every English differs), and every hundredth record the English of the one before
+    (an exact copy of another original)."""
+    zh = chinese_sentences()
+    records = make_corpus(n, path).read_text(encoding="utf-8").splitlines()
+    with path.open("w", encoding="utf-8") as f:
+        text = ""
+        for i, line in enumerate(records):
+            record = json.loads(line)
+            if i % 100 == 99:
+                record["text"] = text
+            text = record["text"]
+            record["zh"] = zh[(i // 10) % len(zh)] if i % 10 == 9 else f"{zh[i % len(zh)]}（{i}）"
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def run(
+    n: int, jobs: int, work: Path, command_name: str = "run", corpus: bool = False, source: bool = False
+) -> dict[str, float]:
+    if corpus and source:
+        inputs = make_bilingual_corpus(n, work / f"corpus-{n}.jsonl")
+    elif corpus:
         inputs = make_corpus(n, work / f"corpus-{n}.jsonl")
     else:
         sample = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
@@ -86,6 +123,8 @@ def run(n: int, jobs: int, work: Path, command_name: str = "run", corpus: bool =
             (inputs / f"a{i:05d}.txt").write_text(f"Article {i}.\n\n{sample}", encoding="utf-8")
     env = {**os.environ, "TQA_MODELS_DIR": str(work / "no-models"), "HF_HUB_OFFLINE": "1"}
     command = [sys.executable, "-m", "pipeline.cli", command_name, str(inputs), "-j", str(jobs)]
+    if corpus and source:
+        command += ["--source-field", "zh"]
     if command_name == "run":
         command += ["--out", str(work / f"out-{n}")]
     else:
@@ -128,15 +167,22 @@ def main() -> None:
     parser.add_argument(
         "--corpus", action="store_true", help="one JSONL file of short records instead of a folder of articles"
     )
+    parser.add_argument(
+        "--source",
+        action="store_true",
+        help="with --corpus: records with a Chinese original (--source-field), so every batch check runs",
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     args = parser.parse_args()
+    if args.source and not args.corpus:
+        parser.error("--source needs --corpus")
     sizes = [int(s) for s in args.sizes.split(",")]
     print(
-        f"tqa {args.command} -j {args.jobs}{' on a JSONL corpus' if args.corpus else ''}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+        f"tqa {args.command} -j {args.jobs}{' on a JSONL corpus' if args.corpus else ''}{' with originals' if args.source else ''}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
         flush=True,
     )
     with tempfile.TemporaryDirectory(prefix="tqa-bench-memory-") as tmp:
-        results = [run(n, args.jobs, Path(tmp), args.command, args.corpus) for n in sizes]
+        results = [run(n, args.jobs, Path(tmp), args.command, args.corpus, args.source) for n in sizes]
     print(
         f"{'articles':>9} {'seconds':>8} {'CPU s':>8} {'articles/s':>11} {'peak MiB':>9} {'main MiB':>9} {'worker MiB':>11} {'late median MiB':>16}"
     )
@@ -160,6 +206,7 @@ def main() -> None:
                 {
                     "command": args.command,
                     "corpus": args.corpus,
+                    "source": args.source,
                     "jobs": args.jobs,
                     "results": results,
                     "ratios": ratios,

@@ -8,11 +8,12 @@ finds nothing in one document alone (a ``BatchCheck``): per document it only mea
 
 - exact: a hash of the text casefolded, quotes and dashes made plain, whitespace collapsed;
 - near: a MinHash signature of the text's word shingles (``shingle`` words each), compared
-  through datasketch's MinHash LSH; a later input whose estimated Jaccard similarity with
-  an earlier one reaches ``threshold`` is a near copy.
+  through a MinHash LSH with its buckets on disk (``pipeline.util.lsh``: datasketch's scheme);
+  a later input whose estimated Jaccard similarity with an earlier one reaches ``threshold`` is
+  a near copy.
 
-The signature is computed here with numpy, so the worker processes never import datasketch,
-whose import (scipy) costs ~0.6 CPU-s, and cheaply (~0.3 ms for a 400-word article): a
+The signature is computed here with numpy, not datasketch, whose import (scipy) costs ~0.6
+CPU-s in every worker, and cheaply (~0.3 ms for a 400-word article): a
 CRC-32 per word, a shingle's 32-bit hash combined from its words' in 64-bit arithmetic, and
 ``num_perm`` multiply-shift universal hash functions, the minimum of each over the shingles.
 """

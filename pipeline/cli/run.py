@@ -634,7 +634,7 @@ def _corpus_writers(corpora, out: Path, drop_duplicates: bool = False):  # type:
 
 
 def _output_place(out: Path, resume: bool):  # type: ignore[no-untyped-def]
-    """``--out`` as ``pipeline.util.storage.OutputPlace``; a store that cannot be used: exit 2."""
+    """``--out`` as ``pipeline.util.staging.OutputPlace``; a store that cannot be used: exit 2."""
     from pipeline.util.staging import OutputPlace
     from pipeline.util.storage import StorageError
 

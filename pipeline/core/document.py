@@ -212,7 +212,7 @@ class Document:
     @cached_property
     def word_count(self) -> int:
         # cached: the reports ask more than once; the checks' word index leaves it here
-        # (``checks.words.forget``), which spares a scan of the text
+        # (``checks.resources.words.forget``), which spares a scan of the text
         return word_count(self.text)
 
     def encode(self, text: str | None = None, encoding: str | None = None) -> bytes:

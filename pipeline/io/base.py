@@ -149,13 +149,22 @@ def _unpaired(text: str) -> bool:
     return False
 
 
-FLAT_COLUMNS = ("tqa_critical", "tqa_major", "tqa_minor", "tqa_mqm_before", "tqa_mqm_after", "tqa_changed")
+FLAT_COLUMNS = (
+    "tqa_critical",
+    "tqa_major",
+    "tqa_minor",
+    "tqa_mqm_before",
+    "tqa_mqm_after",
+    "tqa_changed",
+    "tqa_duplicate_of",
+)
 
 
 def flat_columns(tqa: dict[str, Any]) -> dict[str, Any]:
     """The typed columns written beside ``tqa`` in CSV and Parquet, for filtering without
-    parsing it: findings by severity (before cleaning), the scores, whether the text changed.
-    All None for a record that failed (``tqa`` holds its error)."""
+    parsing it: findings by severity (before cleaning), the scores, whether the text changed,
+    and the earlier input a ``duplicate-record`` copies (empty for a first copy). All None for
+    a record that failed (``tqa`` holds its error)."""
     if "findings" not in tqa:
         return dict.fromkeys(FLAT_COLUMNS)
     counts = {s: 0 for s in ("critical", "major", "minor")}
@@ -163,6 +172,7 @@ def flat_columns(tqa: dict[str, Any]) -> dict[str, Any]:
         if f.get("severity") in counts:
             counts[f["severity"]] += 1
     scores = tqa.get("scores") or {}
+    copies = (f.get("evidence") or {} for f in tqa["findings"] if f.get("check") == "duplicate-record")
     return {
         "tqa_critical": counts["critical"],
         "tqa_major": counts["major"],
@@ -170,6 +180,7 @@ def flat_columns(tqa: dict[str, Any]) -> dict[str, Any]:
         "tqa_mqm_before": scores.get("mqm_before"),
         "tqa_mqm_after": scores.get("mqm_after"),
         "tqa_changed": bool(tqa.get("applied")),
+        "tqa_duplicate_of": next((e.get("first") for e in copies if isinstance(e, dict)), None),
     }
 
 

@@ -142,6 +142,7 @@ def _flat_types() -> dict[str, Any]:
         "tqa_mqm_before": pa.float64(),
         "tqa_mqm_after": pa.float64(),
         "tqa_changed": pa.bool_(),
+        "tqa_duplicate_of": pa.string(),
     }
 
 

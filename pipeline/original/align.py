@@ -36,7 +36,7 @@ import math
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 import regex
@@ -52,8 +52,13 @@ _NOT_SPACE = regex.compile(r"\S")
 
 def en_length(sentence: str, ratio: float = 3.0) -> float:
     """Non-space characters; a Han character (left untranslated) counts ``ratio``."""
-    han = len(_HAN.findall(sentence))
-    return len(_NOT_SPACE.findall(sentence)) - han + ratio * han
+    not_space, han = _counts(sentence)
+    return not_space - han + ratio * han
+
+
+@lru_cache(maxsize=8192)  # each pass of the aligner measures every sentence again, at another ratio
+def _counts(sentence: str) -> tuple[int, int]:
+    return len(_NOT_SPACE.findall(sentence)), len(_HAN.findall(sentence))
 
 
 # --- the aligner ------------------------------------------------------------------------
@@ -181,6 +186,7 @@ def default_band(n: int, m: int, band: int | None = None) -> int | None:
 # The beads in the order they are tried (ties go to the first): (zh sentences, en sentences, -log prior).
 _BEADS = tuple((di, dj, _LOG_PRIOR[(di, dj)]) for di, dj in ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2)))
 _NO_BEAD = 255
+_DI = tuple(di for di, _, _ in _BEADS)
 
 
 def _bead_lengths(lengths: list[float], paragraphs: list[int], k: int) -> tuple[float | None, ...]:
@@ -218,6 +224,15 @@ def align_lengths(
     backs: list[bytearray] = []
     best_j = 0
     en_beads = [_bead_lengths(en.lengths, en.paragraphs, j) for j in range(m + 1)]
+    # The loop below is the aligner's whole cost: ``length_cost`` is inlined with the same
+    # arithmetic, in the same order, so the costs (and the beads chosen) are bit-identical.
+    sqrt, erfc, log = math.sqrt, math.erfc, math.log
+    root2, rootpi = math.sqrt(2.0), math.sqrt(math.pi)
+    en_scaled = [tuple(None if x is None else x / ratio for x in el) for el in en_beads]
+    # the anchors' sets per bead side, read in the loop rather than calling the cost per cell
+    anchors = extra_cost if isinstance(extra_cost, AnchorCost) else None
+    en_sets = [AnchorCost.bead_sets(anchors.en, j) for j in range(m + 1)] if anchors else []
+    anchor_cost = AnchorCost.of
     for i in range(n + 1):
         if band is None:
             lo, hi = 0, m
@@ -232,27 +247,44 @@ def align_lengths(
             (costs[i - 1], lows[i - 1]) if i >= 1 else None,
             (costs[i - 2], lows[i - 2]) if i >= 2 else None,
         )
+        # the beads that can end in this row, with what they need of it
+        zh_sets = AnchorCost.bead_sets(anchors.zh, i) if anchors else (None, None, None)
+        beads_here = [
+            (k, dj, prior, zl[di], zl[di] * ratio, start[0], start[1], zh_sets[di])
+            for k, (di, dj, prior) in enumerate(_BEADS)
+            if zl[di] is not None and (start := starts[di]) is not None
+        ]
         for j in range(lo, hi + 1):
             if i == 0 and j == 0:
                 row.append(0.0)
                 back.append(_NO_BEAD)
                 continue
-            el = en_beads[j]
+            el, scaled = en_beads[j], en_scaled[j]
             best, arg = inf, _NO_BEAD
-            for k, (di, dj, prior) in enumerate(_BEADS):
-                l_zh, l_en, start = zl[di], el[dj], starts[di]
-                if l_zh is None or l_en is None or start is None:
+            for k, dj, prior, l_zh, zh_scaled, prev_row, prev_lo, zh_anchors in beads_here:
+                l_en = el[dj]
+                if l_en is None:
                     continue
-                prev_row, prev_lo = start
                 at = j - dj - prev_lo
                 if at < 0 or at >= len(prev_row):
                     continue
                 c = prev_row[at]
                 if c == inf:
                     continue
-                c = c + prior + (length_cost(l_zh, l_en, ratio, variance) if l_zh and l_en else 0.0)
-                if extra_cost is not None:
-                    c += extra_cost(i - di, i, j - dj, j)
+                if l_zh and l_en:
+                    mean = (l_zh + scaled[dj]) / 2
+                    delta = (zh_scaled - l_en) / sqrt((mean if mean > 1e-9 else 1e-9) * variance)
+                    y = abs(delta) / root2
+                    tail = erfc(y)
+                    c = c + prior + -(log(tail) if tail > 1e-300 else -y * y - log(y * rootpi))
+                else:
+                    c = c + prior + 0.0
+                if anchors is not None:
+                    en_anchors = en_sets[j][dj]
+                    if zh_anchors or en_anchors:  # AnchorCost.of, inlined: most sentences have no number
+                        c += anchor_cost(zh_anchors, en_anchors)
+                elif extra_cost is not None:
+                    c += extra_cost(i - _DI[k], i, j - dj, j)
                 if c < best:
                     best, arg = c, k
             row.append(best)
@@ -283,22 +315,38 @@ def paragraph_index(paragraphs: Sequence[Span], sentences: Sequence[Span]) -> li
     return out
 
 
-def _anchor_cost(
-    zh: Sequence[frozenset[float]], en: Sequence[frozenset[float]]
-) -> Callable[[int, int, int, int], float]:
-    empty: frozenset[float] = frozenset()
+class AnchorCost:
+    """The cost of a bead's numbers: ``ANCHOR_WEIGHT`` nats per number both sides share (-)
+    or one side lacks (+), at most ``MAX_ANCHORS`` of each. A callable like any
+    ``extra_cost``; ``align_lengths`` reads ``bead_sets`` instead of calling it per cell."""
 
-    def cost(i0: int, i1: int, j0: int, j1: int) -> float:
-        # beads hold 0-2 sentences a side; most sentences have no number (the fast path)
-        a = zh[i0] if i1 - i0 == 1 else (empty if i1 == i0 else zh[i0] | zh[i0 + 1])
-        b = en[j0] if j1 - j0 == 1 else (empty if j1 == j0 else en[j0] | en[j0 + 1])
+    def __init__(self, zh: Sequence[frozenset[float]], en: Sequence[frozenset[float]]) -> None:
+        self.zh, self.en = zh, en
+
+    @staticmethod
+    def bead_sets(numbers: Sequence[frozenset[float]], k: int) -> tuple[frozenset[float] | None, ...]:
+        """The numbers of the 0, 1 and 2 sentences ending before ``k`` (None: no such bead side)."""
+        one = numbers[k - 1] if k >= 1 else None
+        two = numbers[k - 2] | numbers[k - 1] if k >= 2 else None
+        return (_EMPTY, one, two)
+
+    @staticmethod
+    def of(a: frozenset[float], b: frozenset[float]) -> float:
         if not a and not b:
-            return 0.0
+            return 0.0  # most sentences have no number
         matched = min(len(a & b), MAX_ANCHORS)
         unmatched = min(len(a ^ b), MAX_ANCHORS)
         return ANCHOR_WEIGHT * (unmatched - matched)
 
-    return cost
+    def __call__(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        # beads hold 0-2 sentences a side
+        zh, en = self.zh, self.en
+        a = zh[i0] if i1 - i0 == 1 else (_EMPTY if i1 == i0 else zh[i0] | zh[i0 + 1])
+        b = en[j0] if j1 - j0 == 1 else (_EMPTY if j1 == j0 else en[j0] | en[j0 + 1])
+        return self.of(a, b)
+
+
+_EMPTY: frozenset[float] = frozenset()
 
 
 def _similarity_cost(
@@ -409,7 +457,7 @@ def align(
 
     extras: list[Callable[[int, int, int, int], float]] = []
     if anchors:
-        extras.append(_anchor_cost(zh_numbers_, en_numbers_))
+        extras.append(AnchorCost(zh_numbers_, en_numbers_))
     memo: dict[tuple[int, int, int, int], float] = {}
     if translations:
         sim_cost, memo = _similarity_cost(zh_texts, en_texts, translations)

@@ -13,6 +13,7 @@ Japanese shares these rules (its 億/萬 are read as 亿/万). The other languag
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -61,6 +62,7 @@ def _zh_sentences_in(text: str, paragraph: Span) -> list[Span]:
 # --- length -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)  # the aligner, the fit test and length-mismatch measure the same sentences
 def zh_length(sentence: str) -> float:
     """Han characters count 1, other non-space characters 1/3 (see the module docstring)."""
     han = len(_HAN.findall(sentence))
@@ -91,9 +93,11 @@ _ZH_NUMERAL = "零〇○一二两三四五六七八九十百千万亿"
 _DIGITS = r"[0-9０-９]"
 # Thousands separators are ASCII commas (and full stops for decimals): "，" is a clause break.
 _ZH_ARABIC = rf"{_DIGITS}+(?:,{_DIGITS}{{3}})*(?:[.．]{_DIGITS}+)?"
-# A Chinese number: 百分之 + numeral; digits with optional scale characters; or numerals.
+# A Chinese number: 百分之 + numeral; digits with optional scale characters (500余万: over five
+# million, read as five million); or numerals. Digits after a hyphen count only in a range
+# (25-54岁, 2023-2027年), not after a name (COVID-19).
 _ZH_NUMBER = regex.compile(
-    rf"(?P<pct>百分之)?(?:(?P<arabic>(?<![\p{{Latin}}0-9０-９.．\-]){_ZH_ARABIC}(?![\p{{Latin}}0-9０-９]|[\-‐][\p{{Latin}}]))(?P<scale>[十百千万亿兆]*)"
+    rf"(?P<pct>百分之)?(?:(?P<arabic>(?<![\p{{Latin}}0-9０-９.．]|(?<![0-9０-９])[\-]){_ZH_ARABIC}(?![\p{{Latin}}0-9０-９]|[\-‐][\p{{Latin}}]))(?P<more>[余多](?=[十百千万亿兆]))?(?P<scale>[十百千万亿兆]*)"
     rf"|(?P<numeral>[{_ZH_NUMERAL}]+(?:点[零〇○一二三四五六七八九]+)?))(?P<sign>[%％])?(?P<nian>年)?",
     flags=regex.V1,
 )
@@ -190,6 +194,11 @@ def zh_numbers(text: str) -> list[Number]:
         # One character (一, 两, 五, 十) is too often part of a word (一起, 统一, 十分) to be
         # held against the English; a numeral starting with a scale (万一, 千万) is a word.
         strict = not approximate and (pct or (len(numeral) >= 2 and numeral[0] not in "百千万亿") or ("点" in numeral))
+        # 第三: an ordinal ("third", "3rd") is held against the English, but not 第一 ("first",
+        # and also "top", "leading", "No. 1", 第一时间 "at once") nor 第二天, 第二年 ("the next
+        # day", "the following year")
+        ordinal = text[max(m.start() - 1, 0) : m.start()] == "第" and not text.startswith(("天", "年"), m.end())
+        strict = strict or (ordinal and value >= 2 and not pct)
         if numeral[0] in "百千万亿" and not pct:
             continue
         found.append(Number(value, span, m.group(), kind, strict))

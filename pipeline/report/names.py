@@ -19,6 +19,9 @@ from pathlib import Path, PurePosixPath
 from pipeline.util.reading import path_text
 from pipeline.util.storage import RemotePath, location
 
+# the batch files written beside the reports (report.summary; a corpus written to OUT may not take their names)
+BATCH_FILES = ("summary.json", "summary.jsonl", "summary.csv", "summary.md", "index.html", "retranslations.tmx")
+
 RESERVED = {"index"}
 
 

@@ -37,10 +37,6 @@ SCHEMA = "tqa-summary/1"
 REFERENCE = (("bleu", "BLEU"), ("chrf", "chrF"), ("ter", "TER"))
 
 
-# the batch files written beside the reports (a corpus written to OUT may not take their names)
-BATCH_FILES = ("summary.json", "summary.jsonl", "summary.csv", "summary.md", "index.html", "retranslations.tmx")
-
-
 def _severity_counts(q: QualityScore, when: str) -> dict[str, int]:
     return {f"{s}_{when}": q.severities.get(s, 0) for s in SEVERITIES}
 

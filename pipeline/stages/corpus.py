@@ -12,7 +12,7 @@ from typing import Any
 from pipeline.core.result import ArticleResult
 from pipeline.io import CorpusError, Fields, Malformed, Record, UnreadableInput, format_of, module
 from pipeline.report.json_report import edit_dict, landed_at
-from pipeline.report.summary import BATCH_FILES
+from pipeline.report.names import BATCH_FILES
 from pipeline.stages.job import Job, Outcome
 from pipeline.util.storage import location
 

@@ -7,17 +7,24 @@ negatives above it (``bands``, datasketch's ``_optimal_param`` computed with num
 scipy, whose import costs ~0.6 CPU-s). datasketch keeps its buckets in memory (or in Redis or
 Cassandra): ~11 KB per input, 11 GB for a corpus of a million records. Here the buckets, the
 values and the exact digests live in a temporary SQLite database that SQLite removes when it is
-closed, with a bounded page cache, so memory stays flat however many inputs the batch holds.
+closed, with a bounded page cache (``pipeline.util.scratch``), so memory stays flat however
+many inputs the batch holds.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from functools import lru_cache
 from typing import Any
 
+from pipeline.util.scratch import scratch_db
+
 # SQLite's page cache for the index, in KiB (negative cache_size); the file grows, memory does not
-_CACHE_KIB = 32 * 1024
+_CACHE_KIB = 8 * 1024
+# A bucket keeps its first inputs only: in a corpus of near-identical records (boilerplate,
+# syndicated copies) every input would otherwise be measured against all earlier ones sharing a
+# band, quadratic in the batch. The earliest copy stays in each band it fills, and an input is
+# measured against at most ``b * _BUCKET_CAP`` others.
+_BUCKET_CAP = 32
 
 
 @lru_cache(maxsize=16)
@@ -43,18 +50,13 @@ class BandIndex:
 
     def __init__(self, threshold: float, num_perm: int) -> None:
         self.b, self.r = bands(threshold, num_perm)
-        # "": a temporary database on disk, deleted when closed; nothing to commit or recover
-        self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        self._db.executescript(
-            f"""
-            PRAGMA cache_size = -{_CACHE_KIB};
-            PRAGMA journal_mode = OFF;
-            PRAGMA synchronous = OFF;
+        self._db = scratch_db(
+            """
             CREATE TABLE exact (digest BLOB PRIMARY KEY, input INTEGER) WITHOUT ROWID;
             CREATE TABLE bucket (key INTEGER, input INTEGER, PRIMARY KEY (key, input)) WITHOUT ROWID;
             CREATE TABLE sig (input INTEGER PRIMARY KEY, name TEXT, vals BLOB);
-            BEGIN;
-            """
+            """,
+            _CACHE_KIB,
         )
         self.count = 0
         import numpy as np
@@ -93,21 +95,26 @@ class BandIndex:
         import numpy as np
 
         keys = self._keys(values)
-        self._last = (values, keys)
         marks = ",".join("?" * len(keys))
-        found = self._db.execute(
-            f"SELECT DISTINCT s.input, s.vals FROM bucket b JOIN sig s ON s.input = b.input "
-            f"WHERE b.key IN ({marks}) ORDER BY s.input",
-            keys,
+        full = self._db.execute(
+            f"SELECT key FROM bucket WHERE key IN ({marks}) GROUP BY key HAVING count(*) >= {_BUCKET_CAP}", keys
         ).fetchall()
-        for number, blob in found:
-            jaccard = float((np.frombuffer(blob, dtype="<u4") == values).mean())
-            if jaccard >= threshold:
-                return number, round(jaccard, 3)
+        full_keys = {k for (k,) in full}
+        self._last = (values, [k for k in keys if k not in full_keys])  # the buckets insert may fill
+        # the candidates in input order, read a few at a time: the first is usually the answer
+        found = self._db.execute(f"SELECT DISTINCT input FROM bucket WHERE key IN ({marks}) ORDER BY input", keys)
+        while chunk := [n for (n,) in found.fetchmany(32)]:
+            blobs = dict(
+                self._db.execute(f"SELECT input, vals FROM sig WHERE input IN ({','.join('?' * len(chunk))})", chunk)
+            )
+            for number in chunk:
+                jaccard = float((np.frombuffer(blobs[number], dtype="<u4") == values).mean())
+                if jaccard >= threshold:
+                    return number, round(jaccard, 3)
         return None
 
     def insert(self, number: int, values: Any) -> None:
-        """Put the input ``number`` (already numbered by ``add_exact``) into its buckets."""
+        """Put the input ``number`` (already numbered by ``add_exact``) into its buckets that are not full."""
         self._db.execute("UPDATE sig SET vals = ? WHERE input = ?", (values.astype("<u4").tobytes(), number))
         keys = self._last[1] if self._last is not None and self._last[0] is values else self._keys(values)
         self._last = None

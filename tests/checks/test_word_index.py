@@ -1,4 +1,4 @@
-"""The word index the checks share (``pipeline/checks/words.py``), and the faster ways some
+"""The word index the checks share (``pipeline/checks/resources/words.py``), and the faster ways some
 checks find their matches: each must find exactly what the plain scan of the text found,
 which these tests hold on random text made of the pieces that matter to each pattern."""
 

@@ -140,6 +140,24 @@ def test_memory_bench_measures_a_corpus_of_distinct_records(tmp_path: Path) -> N
     assert report["corpus"] and [r["articles"] for r in report["results"]] == [10, 20]
 
 
+def test_memory_bench_gives_a_corpus_originals_for_the_batch_checks(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+    try:
+        import memory
+    finally:
+        sys.path.remove(str(REPO_ROOT / "bench"))
+    rows = [json.loads(line) for line in memory.make_bilingual_corpus(200, tmp_path / "c.jsonl").open()]
+    originals = [r["zh"] for r in rows]
+    # every tenth original is one of 16 sentences again: record 19 and record 179 share one
+    assert len(set(originals)) == 200 - 4 and originals[19] == originals[179] != originals[29]
+    assert rows[99]["text"] == rows[98]["text"] and len({r["text"] for r in rows}) == 198
+    out = tmp_path / "memory.json"
+    proc = _run(
+        ["bench/memory.py", "--corpus", "--source", "--command", "check", "--sizes", "10,20", "--json", str(out)]
+    )
+    assert "with originals" in proc.stdout and json.loads(out.read_text(encoding="utf-8"))["source"]
+
+
 def test_bilingual_bench_runs(tmp_path: Path) -> None:
     out = tmp_path / "bilingual.json"
     result = _run(["bench/bilingual.py", "--sizes", "60", "--no-check", "--json", str(out)])
@@ -148,3 +166,11 @@ def test_bilingual_bench_runs(tmp_path: Path) -> None:
     assert {r["format"] for r in rows} == {"jsonl", "po", "xliff", "tmx", "parallel"}
     assert all(r["segments"] == 60 for r in rows)
     assert all(("write_peak_mib" in r) == (r["format"] in ("po", "xliff", "tmx")) for r in rows)
+
+
+def test_consistency_index_bench_runs(tmp_path: Path) -> None:
+    out = tmp_path / "index.json"
+    proc = _run(["bench/consistency_index.py", "--segments", "3000", "--json", str(out)])
+    assert "µs/segment" in proc.stdout
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["way"] for r in rows] == ["dict", "disk"] and rows[0]["flagged"] == rows[1]["flagged"] > 0

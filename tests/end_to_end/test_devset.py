@@ -1,5 +1,5 @@
 """The labelled development set (tests/data/devset) and bench/devset.py's figures:
-every label is in its excerpt, and the new checks raise recall without losing any."""
+every label is in its excerpt, and the surface checks raise recall without losing any."""
 
 from __future__ import annotations
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
+import types
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.core.document import Document
-from pipeline.original.align import PRIORS, align, align_texts, length_cost
+from pipeline.original.align import PRIORS, Side, align, align_lengths, align_texts, length_cost
 from pipeline.original.numbers import en_numbers
 from pipeline.original.zh import split_zh_sentences, zh_numbers
 from tests.support import TEST_DATA
@@ -183,11 +185,16 @@ def test_a_long_document_aligns_in_work_linear_in_its_length(monkeypatch: pytest
 
     calls = {"n": 0}
 
-    def counted(*args: float) -> float:
+    def counted(x: float) -> float:
         calls["n"] += 1
-        return length_cost(*args)
+        return math.erfc(x)
 
-    monkeypatch.setattr(align_module, "length_cost", counted)
+    # one erfc per length cost computed (the aligner's loop inlines ``length_cost``)
+    counting_math = types.SimpleNamespace(
+        **{name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
+    )
+    counting_math.erfc = counted
+    monkeypatch.setattr(align_module, "math", counting_math)
     work, links = {}, {}
     for units in (28, 56):
         zh, en = _repeated_pair(units)
@@ -203,4 +210,32 @@ def test_a_long_document_aligns_in_work_linear_in_its_length(monkeypatch: pytest
     n_zh, n_en = len(split_zh_sentences(zh)), len(Document.from_text(en).sentences)
     assert links[28] == [
         (tuple(i + r * n_zh for i in a), tuple(j + r * n_en for j in b)) for r in range(28) for a, b in unit
+    ]
+
+
+def test_the_aligners_loop_costs_a_bead_as_length_cost_does() -> None:
+    # the loop inlines length_cost for speed: each bead's cost is still its prior plus length_cost
+    zh = Side([10.0, 25.0, 4.0, 12.0, 30.0], [0, 0, 0, 1, 1])
+    en = Side([31.0, 70.0, 50.0, 9.0, 88.0, 2.0], [0, 0, 0, 0, 1, 1])
+    for zh_i, en_j, cost in align_lengths(zh, en, 2.9, 17.0):
+        l_zh, l_en = sum(zh.lengths[i] for i in zh_i), sum(en.lengths[j] for j in en_j)
+        expected = -math.log(PRIORS[(len(zh_i), len(en_j))]) + length_cost(l_zh, l_en, 2.9, 17.0)
+        assert cost == pytest.approx(expected, rel=1e-12)
+
+
+def test_english_numbers_are_found_wherever_case_folding_puts_them() -> None:
+    # the pattern matches case-insensitively by full case folding (ﬁ is fi, ſ is s): the words are
+    # read by the same folding, and the positions the pattern skips are never where one starts
+    text = "The ﬁrst ſecond and FIFTH of May 5, twenty-ﬁve, ٣٤ in all, two thouſand, ſept. 3"
+    assert [(n.span.of(text), n.value) for n in en_numbers(text)] == [
+        ("ﬁrst", 1),
+        ("ſecond", 2),
+        ("FIFTH", 5),
+        ("May", 5),
+        ("5", 5),
+        ("twenty-ﬁve", 25),
+        ("٣٤", 34),
+        ("two thouſand", 2000),
+        ("ſept.", 9),
+        ("3", 3),
     ]

@@ -148,9 +148,13 @@ def test_source_checks_take_options_like_other_checks() -> None:
         "inconsistent-source",
         "inconsistent-target",
         "key-term",
+        "length-mismatch",
+        "meaning-flip",
+        "name-mismatch",
         "negation",
         "omission",
         "tag-mismatch",
+        "uncovered-source",
         "untranslated-segment",
         "untranslated-source",
     ]
@@ -161,10 +165,14 @@ def test_source_checks_take_options_like_other_checks() -> None:
         "inconsistent-source",
         "inconsistent-target",
         "key-term",
+        "length-mismatch",
+        "meaning-flip",
+        "name-mismatch",
         "negation",
         "number-mismatch",
         "omission",
         "tag-mismatch",
+        "uncovered-source",
         "untranslated-segment",
         "untranslated-source",
     }
@@ -201,6 +209,23 @@ def number_findings(zh: str, en: str) -> list:
         ("上世纪80年代，他担任厂长。", "In the 80s, he was the director."),
         ("民进党拒绝接受“九二共识”。", 'The DPP rejects the "1992 Consensus".'),  # 九二: '92
         ("2023年1月25日举行。", "It was held on January 25, 2023."),
+        ("2023年1月25日举行。", "It was held on 25 January 2023."),
+        ("1月25日举行。", "It was held on Jan. 25."),
+        ("增长了百分之五十。", "It grew by 50%."),
+        ("增长了百分之五十。", "It grew by 50 per cent."),
+        ("增长了50%。", "It grew by fifty percent."),
+        ("工期3至5年。", "The work takes 3-5 years."),
+        ("工期3-5年。", "The work takes three to five years, or 3 to 5."),
+        ("尤其是25-54岁的劳动参与率。", "Especially the participation rate of those aged 25-54."),
+        ("《2023-2027年行动计划》", "The 2023-2027 Action Plan"),  # a range, not a name like COVID-19
+        ("全长12公里。", "It is 12 km long."),
+        ("投资3.5亿元。", "An investment of 350 million yuan."),
+        ("投资3.5亿元。", "An investment of RMB 350 million."),
+        ("尚有500余万的缺口。", "There is a gap of more than 5 million."),  # 500余万: over five million
+        ("这是第十六届论坛。", "This is the 16th forum."),
+        ("他排名第三。", "He came third."),
+        ("它越来越近- 40000年前，我们还在画画。", "It is getting closer-40000 years ago, we were painting."),  # a dash
+        ("九二共识", "the consensus of '92"),
     ],
 )
 def test_numbers_written_differently_still_match(zh: str, en: str) -> None:
@@ -214,7 +239,61 @@ def test_numbers_written_differently_still_match(zh: str, en: str) -> None:
         ("上世纪80年代，他担任厂长。", "In the 1970s, he was the director."),
         ("它们的融合将经历三十亿年的时间。", "Their fusion will take forty billion years."),  # exact, not approximate
         ("2023年1月25日举行。", "It was held on January 26, 2023."),
+        ("2023年1月25日举行。", "It was held on 25 January 2022."),
+        ("增长了百分之五十。", "It grew by 15%."),
+        ("工期3至5年。", "The work takes 3-6 years."),
+        ("尤其是25-54岁的劳动参与率。", "Especially the participation rate of those aged 25-45."),
+        ("投资3.5亿元。", "An investment of 35 million yuan."),
+        ("尚有500余万的缺口。", "There is a gap of more than 50 million."),
+        ("这是第十六届论坛。", "This is the 17th forum."),
+        ("它越来越近- 40000年前，我们还在画画。", "It is getting closer-4000 years ago, we were painting."),
+        ("九二共识", "the consensus of '93"),
     ],
 )
 def test_near_misses_of_numbers_written_differently(zh: str, en: str) -> None:
     assert number_findings(zh, en)
+
+
+def test_a_date_read_as_a_duration_is_a_finding_with_both() -> None:
+    [f] = number_findings("（综合11日电）", "(Comprehensive 11 days)")
+    assert f.evidence["zh_date"] == "11日" and f.evidence["en_number"] == "11 days"
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("（综合11日电）", "(Combined reports, 11th)"),
+        ("工期3个月。", "The work takes 3 months."),  # a count, not a date
+        ("展览持续3天，3日开幕。", "The show lasts 3 days and opens on the 3rd."),  # 3天 is a duration
+        ("3日内完成。", "Done within 3 days."),
+    ],
+)
+def test_near_misses_of_a_date_read_as_a_duration(zh: str, en: str) -> None:
+    assert not [f for f in number_findings(zh, en) if "zh_date" in f.evidence]
+
+
+@pytest.mark.parametrize(
+    ("zh", "en", "currency"),
+    [
+        ("尚有500余万的缺口。", "There is a gap of more than 5 million yuan.", "CNY"),  # added
+        ("出超金额仅23.4亿美元。", "The surplus was only 2.34 billion yuan.", "CNY"),  # changed
+        ("投资3亿人民币。", "An investment of $300 million.", "USD"),
+    ],
+)
+def test_a_currency_changed_or_added_is_a_finding(zh: str, en: str, currency: str) -> None:
+    [f] = [f for f in number_findings(zh, en) if "en_currency" in f.evidence]
+    assert f.evidence["en_currency"] == currency
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [
+        ("出超金额仅23.4亿美元。", "The surplus was only $2.34 billion."),
+        ("出超金额仅23.4亿美元。", "The surplus was only 2.34 billion US dollars."),
+        ("投资3.5亿元。", "An investment of NT$350 million."),  # a bare 元: any local currency
+        ("投资3.5亿元。", "An investment of $350 million."),
+        ("票价涨了5倍。", "Ticket prices rose fivefold, to $50."),  # 价: money is spoken of
+    ],
+)
+def test_near_misses_of_a_currency_change(zh: str, en: str) -> None:
+    assert not [f for f in number_findings(zh, en) if "en_currency" in f.evidence]

@@ -187,3 +187,16 @@ def test_a_copy_decided_beforehand_is_added_where_the_input_is_checked(tmp_path:
     prep = worker.prepare_decided(job, {"duplicate-record": ("1.txt", "exact", 1.0)})
     assert [f.evidence["first"] for f in prep.findings if f.check == "duplicate-record"] == ["1.txt"]
     assert prep.signatures == {}
+
+
+def test_a_csv_corpus_gets_the_first_copy_in_a_column(tmp_path: Path) -> None:
+    import csv
+
+    path = tmp_path / "news.csv"
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["id", "text"], ["a", ARTICLE], ["b", OTHER], ["c", ARTICLE.upper()]])
+    result = tqa("run", path, "--out", tmp_path / "out", "-j", "1", "--no-retranslate")
+    assert result.exit_code in (0, 1), result.output
+    with open(tmp_path / "out" / "news.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["tqa_duplicate_of"] for r in rows] == ["", "", f"{path}#a"]

@@ -50,3 +50,18 @@ def test_exact_copies_get_the_first_number() -> None:
     index = BandIndex(0.4, 64)
     assert [index.add_exact(d, n) for d, n in [(b"x", "a"), (b"y", "b"), (b"x", "c")]] == [0, 1, 0]
     assert [index.name(i) for i in range(3)] == ["a", "b", "c"]
+
+
+def test_a_crowded_band_keeps_its_earliest_inputs_and_the_first_copy_is_still_named() -> None:
+    # a corpus of near-identical records: every input shares every band with the first
+    rng = np.random.default_rng(3)
+    base = _values(rng, None, 0)
+    index = BandIndex(0.4, 128)
+    for number in range(200):
+        values = base.copy()
+        values[-1] = number  # 31 bands the same as the first input's, the last one its own
+        index.add_exact(values.tobytes(), f"r{number}")
+        assert index.nearest(values, 0.5) == (None if number == 0 else (0, 0.992))
+        index.insert(number, values)
+    sizes = sorted(n for (n,) in index._db.execute("SELECT count(*) FROM bucket GROUP BY key"))
+    assert sizes == [1] * 200 + [32] * 31  # each shared bucket stopped growing at its cap

@@ -9,11 +9,13 @@ subclasses (options, severity overrides, ``ConfigurationError``) registered in
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from pipeline.checks.base import Check
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding
+from pipeline.original.align import Link
 from pipeline.original.pair import SourcePair
 from pipeline.original.rules import ORIGINAL_LANGUAGES
 
@@ -35,6 +37,18 @@ class SourceCheck(Check):
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         raise NotImplementedError
+
+
+def aligned(pair: SourcePair) -> Iterator[tuple[Link, str, str]]:
+    """Each link with sentences on both sides, with its original text and its English."""
+    for link in pair.alignment.links:
+        if link.zh and link.en:
+            yield link, link.zh_span.of(pair.original.text), link.en_span.of(pair.en.text)
+
+
+def where(link: Link, original: str) -> dict[str, Any]:
+    """The evidence every finding on a link starts with: the original sentences and where they are."""
+    return {"zh": original, "zh_start": link.zh_span.start, "zh_end": link.zh_span.end}
 
 
 def short(text: str, limit: int = 40) -> str:

@@ -30,7 +30,7 @@ import regex
 from pipeline.checks.base import register_source
 from pipeline.checks.resources.glossary import shipped_glossary
 from pipeline.checks.resources.termbase import TermEntry, load_termbase, shipped_termbase
-from pipeline.checks.source.base import SourceCheck
+from pipeline.checks.source.base import SourceCheck, aligned
 from pipeline.core.findings import Finding, Severity
 from pipeline.original.pair import SourcePair
 
@@ -111,11 +111,7 @@ class KeyTerm(SourceCheck):
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         skip = set(self.config["skip_domains"])
-        for link in pair.alignment.links:
-            if not link.zh or not link.en:
-                continue
-            zh = link.zh_span.of(pair.original.text)
-            english = link.en_span.of(pair.en.text)
+        for link, zh, english in aligned(pair):
             seen: set[str] = set()
             for offset, entry in self.terms(zh):
                 if entry.domain in skip or entry.zh in seen:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 import regex
 
 from pipeline.checks.base import register_source
-from pipeline.checks.source.base import SourceCheck
+from pipeline.checks.source.base import SourceCheck, aligned, where
 from pipeline.core.findings import Finding, Severity
 from pipeline.original.pair import SourcePair
 
@@ -59,12 +59,8 @@ class Negation(SourceCheck):
     languages = ("zh",)
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
-        for link in pair.alignment.links:
-            if not link.zh or not link.en:
-                continue
-            zh = link.zh_span.of(pair.original.text)
-            english = link.en_span.of(pair.en.text)
-            evidence = {"zh": zh, "zh_start": link.zh_span.start, "zh_end": link.zh_span.end}
+        for link, zh, english in aligned(pair):
+            evidence = where(link, zh)
             zh_negations = _ZH_NEGATION.findall(_NOT_NEGATION.sub("", zh))
             if zh_negations and not _EN_NEGATION_LIKE.search(english):
                 shown = "、".join(dict.fromkeys(zh_negations))

@@ -1,0 +1,185 @@
+"""Learn the thresholds of ``uncovered-source`` and ``length-mismatch`` on the tune half, and print them.
+
+    python bench/tune_coverage.py [--data DIR] [--budget 0.4]
+
+Reads the MQM development split as ``bench/accuracy.py`` does (its ``load`` and its halves),
+and **only the tune half**. Every segment is paired and aligned like ``tqa check --source``;
+each aligned sentence's Chinese words are looked up once (``lexicon.coverage``), then every
+candidate setting is scored by the share of clean (error-free) and of major-accuracy segments
+it flags. The choice per check: the setting that flags the most major-accuracy segments while
+flagging at most ``--budget`` percent of clean ones (the target is 0.5% per check; the margin
+is for the check half, which the choice never sees) and nothing at all on the faithful article
+pairs of ``tests/data/parallel`` (whole articles, where a document sets its own length ratio)
+nor on the translated units of the bilingual test files (``tests/data/bilingual``).
+Ties go to the first setting of the grid.
+
+First it prints the raw signal of each feature (the area under the ROC curve, clean against
+major, per segment: the plain share of uncovered words, the longest uncovered run, uncovered
+names), then the chosen settings, which go into ``pipeline/checks/source/coverage.py`` and
+``length.py`` as their defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from accuracy import DEFAULT_DATA, ROOT, load  # noqa: E402
+
+from pipeline.checks.source.coverage import gaps  # noqa: E402
+from pipeline.checks.source.length import judge, measures  # noqa: E402
+from pipeline.core.document import Document, load_document  # noqa: E402
+from pipeline.original.files import load_source  # noqa: E402
+from pipeline.original.lexicon import English, coverage  # noqa: E402
+from pipeline.original.pair import pair_documents  # noqa: E402
+
+RUNS = (2, 3, 4, 5, 0)  # 0: names only
+FREQUENCIES = (3.0, 10.0, 30.0, 100.0, 1e9)  # per million: more common words are skipped
+RUN_CHARS = (0, 6, 8, 10)  # Chinese characters a run needs  # per million: more common words are skipped
+MIN_RATIOS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+MAX_RATIOS = (1.1, 1.15, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0, 2.5, 99.0)
+MIN_CHARS = (10, 20, 40, 50, 55, 60, 70, 80, 100, 120, 160)
+
+
+def auc(pos: list[float], neg: list[float]) -> float:
+    """P(a major segment scores above a clean one), ties half (Mann-Whitney)."""
+    ranked = sorted([(v, 1) for v in pos] + [(v, 0) for v in neg])
+    rank_sum, i = 0.0, 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        mean_rank = (i + j + 1) / 2
+        rank_sum += mean_rank * sum(1 for k in range(i, j) if ranked[k][1])
+        i = j
+    return (rank_sum - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
+
+
+def prepare_pair(label: str, pair) -> tuple[str, list, list]:
+    """(label, [(english, words, document English) per aligned sentence], length measures)."""
+    document = English.of(pair.en.text)
+    sentences = []
+    for link in pair.alignment.links:
+        if link.zh and link.en:
+            english = link.en_span.of(pair.en.text)
+            sentences.append((english, coverage(link.zh_span.of(pair.original.text), english), document))
+    return label, sentences, measures(pair)
+
+
+def prepare(segments: list[dict]) -> list[tuple[str, list, list]]:
+    return [
+        prepare_pair(s["label"], pair_documents(Document.from_text(s["target"]), Document.from_text(s["source"])))
+        for s in segments
+    ]
+
+
+def faithful_articles() -> list[tuple[str, list, list]]:
+    """The faithful article pairs of tests/data/parallel, as rows labelled "article"."""
+    parallel = ROOT / "tests" / "data" / "parallel"
+    return [
+        prepare_pair("article", pair_documents(load_document(en), load_source(en.with_name(en.name[:-7] + ".zh.txt"))))
+        for en in sorted(parallel.glob("*.en.txt"))
+    ]
+
+
+def faithful_bilingual() -> list[tuple[str, list, list]]:
+    """The translated units of the bilingual test files (tests/data/bilingual: PO and XLIFF,
+    mostly English originals), each paired with its original as ``tqa check`` pairs them."""
+    from pipeline.io import format_of, module
+    from pipeline.io.base import Fields, Record
+
+    rows = []
+    for path in sorted((ROOT / "tests" / "data" / "bilingual").rglob("*")):
+        if not path.is_file() or (fmt := format_of(path)) is None:
+            continue
+        for record in module(fmt).read(path, Fields()):
+            if isinstance(record, Record) and record.source and record.text.strip():
+                pair = pair_documents(Document.from_text(record.text), Document.from_text(record.source))
+                rows.append(prepare_pair("article", pair))
+    return rows
+
+
+def rates(flags: list[tuple[str, bool]]) -> tuple[float, float]:
+    clean = [f for label, f in flags if label == "clean"]
+    major = [f for label, f in flags if label == "major"]
+    return 100 * sum(clean) / max(len(clean), 1), 100 * sum(major) / max(len(major), 1)
+
+
+def choose(name: str, grid: list[tuple], flagger, rows, articles, budget: float) -> tuple:
+    best = None
+    for setting in grid:
+        if any(flagger(setting, *row) for _, *row in articles):
+            continue
+        clean, major = rates([(label, flagger(setting, *row)) for label, *row in rows])
+        if clean <= budget and (best is None or major > best[2]):
+            best = (setting, clean, major)
+    setting, clean, major = best
+    print(f"{name}: {setting}  -> clean {clean:.2f}%, major accuracy {major:.2f}% (tune half)")
+    return setting
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--budget", type=float, default=0.4, help="most percent of clean segments a check may flag")
+    args = parser.parse_args()
+    if not (args.data / "segments.jsonl").exists():
+        sys.exit(f"no development data in {args.data} (--data or TQA_MQM_DEV)")
+    rows = prepare([s for s in load(args.data) if s["half"] == "tune"])
+    articles = faithful_articles() + faithful_bilingual()
+    print(
+        f"tune half: {sum(r[0] == 'clean' for r in rows)} clean, {sum(r[0] == 'major' for r in rows)} major accuracy\n"
+    )
+
+    def feature(fn, on_measures: bool = False) -> float:
+        pos = [fn(ms if on_measures else sentences) for label, sentences, ms in rows if label == "major"]
+        neg = [fn(ms if on_measures else sentences) for label, sentences, ms in rows if label == "clean"]
+        return auc(pos, neg)
+
+    def share(sentences) -> float:
+        words = [w for _, ws, _ in sentences for w in ws if w.known]
+        return sum(not w.covered for w in words) / len(words) if words else 0.0
+
+    def longest(max_frequency: float):
+        def fn(sentences) -> float:
+            return max(
+                (len(g.words) for e, ws, _ in sentences for g in gaps(ws, e, 1, max_frequency, False)), default=0
+            )
+
+        return fn
+
+    def names(sentences) -> float:
+        return sum(len(gaps(ws, e, 0, 1e9, True, document=d)) for e, ws, d in sentences)
+
+    print("AUC per segment (0.5: chance)")
+    print(f"  share of uncovered content words: {feature(share):.3f}")
+    for f in (1e9, 100.0, 30.0):
+        print(f"  longest uncovered run (words up to {f:g} per million): {feature(longest(f)):.3f}")
+    print(f"  uncovered names: {feature(names):.3f}")
+    shortest = feature(lambda ms: -min((m.ratio for m in ms), default=1.0), on_measures=True)
+    longest_ratio = feature(lambda ms: max((m.ratio for m in ms), default=1.0), on_measures=True)
+    print(f"  English length / expected, lowest sentence (omission): {shortest:.3f}")
+    print(f"  English length / expected, highest sentence (addition): {longest_ratio:.3f}\n")
+
+    def flag_coverage(setting, sentences, _measures) -> bool:
+        return any(gaps(ws, e, *setting, document=d) for e, ws, d in sentences)
+
+    grid = [s for s in itertools.product(RUNS, FREQUENCIES, (True, False), (True, False), RUN_CHARS) if s[0] or s[2]]
+    print("chosen (setting: min_run, max_frequency, names, pieces, min_chars):")
+    choose("uncovered-source", grid, flag_coverage, rows, articles, args.budget)
+
+    def flag_length(setting, _sentences, ms) -> bool:
+        return any(judge(m, *setting) for m in ms)
+
+    grid = list(itertools.product(MIN_RATIOS, MAX_RATIOS, MIN_CHARS))
+    print("chosen (setting: min_ratio, max_ratio, min_chars):")
+    choose("length-mismatch", grid, flag_length, rows, articles, args.budget)
+
+
+if __name__ == "__main__":
+    main()

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from pipeline.io.base import CorpusError, Fields, Malformed, Record, UnreadableInput
+from pipeline.io.base import CorpusError, Fields, Malformed, Record
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.io.stream import Splicer, view
 from pipeline.io.xmltext import (
@@ -31,11 +31,11 @@ from pipeline.io.xmltext import (
     TextScanner,
     codec_of,
     escape,
+    first_pass,
     indent,
     placed,
     removal,
     repairs,
-    well_formed,
 )
 from pipeline.util.atomic import AtomicFile
 
@@ -129,20 +129,9 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
         if not roots:
             roots.append(name)
 
-    try:
-        codec = codec_of(path)
-        declared = well_formed(path, codec, False, on_start)
-        encoding = "utf-8" if codec else declared  # UTF-16 is read as UTF-8, whatever it declares
-    except OSError as err:
-        raise UnreadableInput(f"{path}: cannot be read: {err.strerror or err}") from None
-    except UnicodeDecodeError as err:
-        yield Malformed("file", f"not UTF-16 as its first bytes say: {err.reason}")
-        return
-    except expat.ExpatError as err:
-        yield Malformed("file", f"not XML: {expat.errors.messages[err.code]} at line {err.lineno}")
-        return
-    if encoding.lower().replace("-", "").startswith(("utf16", "utf32", "ucs")):
-        yield Malformed("file", f"{encoding} without a byte-order mark is not supported")
+    codec, problem = first_pass(path, False, on_start, "without a byte-order mark is not supported")
+    if problem is not None:
+        yield problem
         return
     if roots[:1] != ["tmx"]:
         yield Malformed("file", "not TMX: no <tmx> element at the top")

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
-from pipeline.io.base import CorpusError, Fields, Malformed, Record, UnreadableInput
+from pipeline.io.base import CorpusError, Fields, Malformed, Record
 from pipeline.io.base import Writer as BaseWriter
 from pipeline.io.stream import Splicer, view
 from pipeline.io.xmltext import (
@@ -40,12 +40,12 @@ from pipeline.io.xmltext import (
     TextScanner,
     codec_of,
     escape,
+    first_pass,
     indent,
     placed,
     removal,
     repairs,
     set_attribute,
-    well_formed,
 )
 from pipeline.util.atomic import AtomicFile
 
@@ -151,20 +151,9 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
         elif ns in NAMESPACES and local == "file":
             files[0] += 1  # ids name their <file> when a document holds several
 
-    try:
-        codec = codec_of(path)
-        declared = well_formed(path, codec, True, count)
-        encoding = "utf-8" if codec else declared  # UTF-16 is read as UTF-8, whatever it declares
-    except OSError as err:
-        raise UnreadableInput(f"{path}: cannot be read: {err.strerror or err}") from None
-    except UnicodeDecodeError as err:
-        yield Malformed("file", f"not UTF-16 as its first bytes say: {err.reason}")
-        return
-    except expat.ExpatError as err:
-        yield Malformed("file", f"not XML: {expat.errors.messages[err.code]} at line {err.lineno}")
-        return
-    if encoding.lower().replace("-", "").startswith(("utf16", "utf32", "ucs")):
-        yield Malformed("file", f"{encoding} is not supported (UTF-8, UTF-16 and one-byte encodings are)")
+    codec, problem = first_pass(path, True, count, "is not supported (UTF-8, UTF-16 and one-byte encodings are)")
+    if problem is not None:
+        yield problem
         return
     if not versions:
         yield Malformed("file", "not XLIFF: no <xliff> element in the XLIFF namespace")

@@ -17,6 +17,7 @@ from typing import Any
 from xml.parsers import expat
 
 from pipeline.core.protected import InlineCode
+from pipeline.io.base import Malformed, UnreadableInput
 from pipeline.io.html import Piece, raw_span
 from pipeline.io.stream import utf16_codec, view
 
@@ -308,3 +309,23 @@ def well_formed(path: Path, codec: str | None, namespaces: bool, on_start: Any =
                 pass
         raise
     return declared[0]
+
+
+def first_pass(path: Path, namespaces: bool, on_start: Any, unsupported: str) -> tuple[str | None, Malformed | None]:
+    """The whole file parsed once (``well_formed``, ``on_start`` seeing every start tag): the
+    codec to scan it in (``codec_of``), or why it is no XML tqa reads (a ``Malformed`` for
+    the file: broken XML, UTF-16 that is not, a 16- or 32-bit encoding with no byte-order
+    mark, which ``unsupported`` words after its name)."""
+    try:
+        codec = codec_of(path)
+        declared = well_formed(path, codec, namespaces, on_start)
+    except OSError as err:
+        raise UnreadableInput(f"{path}: cannot be read: {err.strerror or err}") from None
+    except UnicodeDecodeError as err:
+        return None, Malformed("file", f"not UTF-16 as its first bytes say: {err.reason}")
+    except expat.ExpatError as err:
+        return None, Malformed("file", f"not XML: {expat.errors.messages[err.code]} at line {err.lineno}")
+    encoding = "utf-8" if codec else declared  # UTF-16 is read as UTF-8, whatever it declares
+    if encoding.lower().replace("-", "").startswith(("utf16", "utf32", "ucs")):
+        return None, Malformed("file", f"{encoding} {unsupported}")
+    return codec, None

@@ -65,7 +65,19 @@ def corpus(n: int, change: float, seed: int, path: Path) -> set[tuple[str, str]]
 
 
 def check(path: Path, detect: bool) -> tuple[float, float, float, dict]:
-    """Wall and CPU seconds, peak memory (MB) and the JSON report of one ``tqa check``."""
+    """Wall and CPU seconds, peak memory (MB) and the JSON report of one ``tqa check``.
+
+    It is started from a fresh (spawned) process: a forked child's ``ru_maxrss`` counts the
+    memory its parent held when it was forked, and this process holds the corpus's reports."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        try:
+            wall, cpu, peak = pool.apply(_run, (path, detect))
+        except RuntimeError as err:
+            raise SystemExit(str(err)) from None
+    return wall, cpu, peak, json.loads(path.with_suffix(".out").read_text(encoding="utf-8"))
+
+
+def _run(path: Path, detect: bool) -> tuple[float, float, float]:
     args = [sys.executable, "-m", "pipeline.cli", "check", str(path), "--format", "json", "-j", "1"]
     args += [] if detect else ["--ignore", "duplicate-record"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
@@ -78,9 +90,9 @@ def check(path: Path, detect: bool) -> tuple[float, float, float, dict]:
         wall = time.perf_counter() - t0
         if proc.returncode not in (0, 1):
             stderr.seek(0)
-            raise SystemExit(f"tqa check failed with status {proc.returncode}: {stderr.read()[-1000:]}")
-    cpu, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-    return wall, cpu, peak, json.loads(out.read_text(encoding="utf-8"))
+            # an Exception, not SystemExit: the pool hands it back to ``check``
+            raise RuntimeError(f"tqa check failed with status {proc.returncode}: {stderr.read()[-1000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def found_pairs(report: dict) -> set[tuple[str, str]]:
@@ -110,8 +122,7 @@ def main() -> None:
     for n in (int(a) for a in args.articles.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "news.jsonl"
-            # written by another process: a child's peak memory (ru_maxrss) counts the memory its
-            # parent held when it was forked, and the texts of 100,000 articles would be counted
+            # written by another process, for the reason ``check`` gives
             with multiprocessing.get_context("spawn").Pool(1) as pool:
                 planted = pool.apply(corpus, (n, args.change, 0, path))
             on, off, found, peaks = [], [], set(), []

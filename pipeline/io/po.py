@@ -27,9 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.io.base import CorpusError, Fields, Malformed, Record, UnreadableInput
-from pipeline.io.base import Writer as BaseWriter
-from pipeline.io.stream import Splicer, view
-from pipeline.util.atomic import AtomicFile
+from pipeline.io.stream import SplicingWriter, view
 
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)[ \t]*(?=\"|$)")
 _PLAIN = re.compile(r'[^"\\\n]+')
@@ -244,17 +242,15 @@ def _edits(
     return out, refused
 
 
-class Writer(BaseWriter):
+class Writer(SplicingWriter):
     """The catalogue as read with the repairs and markers spliced in, a message at a time as
     its records come (a message's plural forms come as separate records and share one marker)."""
 
     def __init__(self, target: Path, fields: Fields, source: Path | None = None) -> None:
-        self.fields = fields
-        self.out = AtomicFile(target)
         encoding = _encoding(source) if source is not None else "utf-8"
+        super().__init__(target, fields, source, text=encoding)
         head = next(view(source, text=encoding), "") if source is not None else ""
         self.newline = "\r\n" if "\r\n" in head[:4096] else "\n"
-        self.splicer = Splicer(source, self.out.file, text=encoding)
         self.message: int | None = None  # the message whose edits wait for its last plural form
         self.hi = 0
         self.edits: list[tuple[int, int, str]] = []
@@ -307,14 +303,3 @@ class Writer(BaseWriter):
         data, base = self.splicer.reach(self.message, self.hi + 2)
         self.splicer.put(self.edits + self._markers(data, base))
         self.edits, self.flagged, self.stale, self.message, self.hi = [], {}, {}, None, 0
-
-    def passthrough(self, item: Malformed) -> None:
-        pass  # a catalogue that is not PO has no records: ``commit`` copies it as it is
-
-    def commit(self) -> Path:
-        self._flush()
-        self.splicer.finish()
-        return self.out.commit()
-
-    def abort(self) -> None:
-        self.out.abort()

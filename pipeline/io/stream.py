@@ -16,6 +16,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from pipeline.io.base import Fields, Malformed, Writer
+from pipeline.util.atomic import AtomicFile
+
 CHUNK = 1 << 16
 _SPACE = b" \t\r\n\x0b\x0c"
 
@@ -174,3 +177,30 @@ class Splicer:
             self._write(self.empty, True)
         if self.error is not None:
             raise self.error
+
+
+class SplicingWriter(Writer):
+    """A format written back as its input's bytes with edits put in (PO, XLIFF, TMX): the file,
+    the ``Splicer`` over the input, and what every such writer does at the end. A writer that
+    holds a unit's edits back until the unit's last record (``write``) writes them in ``_flush``."""
+
+    def __init__(
+        self, target: Path, fields: Fields, source: Path | None, codec: str | None = None, text: str | None = None
+    ) -> None:
+        self.fields = fields
+        self.out = AtomicFile(target)
+        self.splicer = Splicer(source, self.out.file, codec, text)
+
+    def _flush(self) -> None:
+        """Write the edits held back for the pending unit (none by default)."""
+
+    def passthrough(self, item: Malformed) -> None:
+        pass  # a file that did not parse has no records: ``commit`` copies it as it is
+
+    def commit(self) -> Path:
+        self._flush()
+        self.splicer.finish()
+        return self.out.commit()
+
+    def abort(self) -> None:
+        self.out.abort()

@@ -24,8 +24,7 @@ from typing import Any
 from xml.parsers import expat
 
 from pipeline.io.base import CorpusError, Fields, Malformed, Record
-from pipeline.io.base import Writer as BaseWriter
-from pipeline.io.stream import Splicer, view
+from pipeline.io.stream import SplicingWriter, view
 from pipeline.io.xmltext import (
     Content,
     TextScanner,
@@ -37,7 +36,6 @@ from pipeline.io.xmltext import (
     removal,
     repairs,
 )
-from pipeline.util.atomic import AtomicFile
 
 CODES = frozenset({"bpt", "ept", "it", "ph", "ut"})  # native codes: no text of theirs
 WRAPPERS = frozenset({"hi"})  # highlighted text: its text is the segment's
@@ -171,13 +169,11 @@ def _records(scanner: _Scanner) -> Iterator[Record]:
         yield Record(rid, text, f"line {seg.line}", place, original, f"s:{rid}", None, codes, source_codes)
 
 
-class Writer(BaseWriter):
+class Writer(SplicingWriter):
     """The memory as read with the repairs and props spliced in, a unit at a time."""
 
     def __init__(self, target: Path, fields: Fields, source: Path | None = None) -> None:
-        self.fields = fields
-        self.out = AtomicFile(target)
-        self.splicer = Splicer(source, self.out.file, codec_of(source) if source is not None else None)
+        super().__init__(target, fields, source, codec_of(source) if source is not None else None)
 
     def write(self, record: Record, output: dict[str, Any]) -> list[str]:
         place, tqa = record.fields, output["tqa"]
@@ -203,13 +199,3 @@ class Writer(BaseWriter):
             return [(*old[0], prop), *(removal(data, a, b, base=base) for a, b in old[1:])]
         at = place["first_tuv"]
         return [(at, at, prop + indent(data, at, base))]
-
-    def passthrough(self, item: Malformed) -> None:
-        pass  # a memory that did not parse has no records: ``commit`` copies it as it is
-
-    def commit(self) -> Path:
-        self.splicer.finish()
-        return self.out.commit()
-
-    def abort(self) -> None:
-        self.out.abort()

@@ -33,8 +33,7 @@ from typing import Any
 from xml.parsers import expat
 
 from pipeline.io.base import CorpusError, Fields, Malformed, Record
-from pipeline.io.base import Writer as BaseWriter
-from pipeline.io.stream import Splicer, view
+from pipeline.io.stream import SplicingWriter, view
 from pipeline.io.xmltext import (
     Content,
     TextScanner,
@@ -47,7 +46,6 @@ from pipeline.io.xmltext import (
     repairs,
     set_attribute,
 )
-from pipeline.util.atomic import AtomicFile
 
 NAMESPACES = {
     "urn:oasis:names:tc:xliff:document:1.2": 1,
@@ -228,14 +226,12 @@ def _extent(place: Any) -> int:
     return place if isinstance(place, int) and not isinstance(place, bool) else 0
 
 
-class Writer(BaseWriter):
+class Writer(SplicingWriter):
     """The document as read with the repairs and markers spliced in, a unit at a time as its
     records come (a 2.x unit's segments come as separate records and share one note)."""
 
     def __init__(self, target: Path, fields: Fields, source: Path | None = None) -> None:
-        self.fields = fields
-        self.out = AtomicFile(target)
-        self.splicer = Splicer(source, self.out.file, codec_of(source) if source is not None else None)
+        super().__init__(target, fields, source, codec_of(source) if source is not None else None)
         self.unit: int | None = None  # the unit whose edits wait for its last record
         self.hi = 0
         self.edits: list[tuple[int, int, bytes]] = []
@@ -318,14 +314,3 @@ class Writer(BaseWriter):
         data, base = self.splicer.reach(self.unit, self.hi)
         self.splicer.put(self.edits + self._note_edits(data, base))
         self.edits, self.notes, self.stale, self.unit, self.hi = [], {}, {}, None, 0
-
-    def passthrough(self, item: Malformed) -> None:
-        pass  # a document that did not parse has no records: ``commit`` copies it as it is
-
-    def commit(self) -> Path:
-        self._flush()
-        self.splicer.finish()
-        return self.out.commit()
-
-    def abort(self) -> None:
-        self.out.abort()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import types
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ from pipeline.core.document import split_paragraphs
 from pipeline.core.edits import Edit, apply_edits
 from pipeline.core.spans import Span
 from pipeline.stages.score import compute_scores, paragraph_beads
+from tests.support import count_length_costs
 
 
 def _title_removed(sample: str) -> tuple[str, list[Edit]]:
@@ -64,20 +63,7 @@ def test_paragraph_alignment_is_linear_in_paragraphs() -> None:
 def test_paragraph_alignment_work_is_linear_when_counts_differ_widely(monkeypatch: pytest.MonkeyPatch) -> None:
     # Half the reference's paragraphs missing: the old band (20 + |n - m| around the
     # diagonal) grew with the difference, so twice the document took ~4x the cells.
-    import pipeline.original.align as align_module
-
-    calls = {"n": 0}
-
-    def counted(x: float) -> float:
-        calls["n"] += 1
-        return math.erfc(x)
-
-    # one erfc per length cost computed (the aligner's loop inlines ``length_cost``)
-    counting_math = types.SimpleNamespace(
-        **{name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
-    )
-    counting_math.erfc = counted
-    monkeypatch.setattr(align_module, "math", counting_math)
+    calls = count_length_costs(monkeypatch)
     work = {}
     for n in (600, 1200):
         hyps = [f"paragraph {k} " * (3 + k % 7) for k in range(n)]

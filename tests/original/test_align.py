@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import types
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +13,7 @@ from pipeline.core.document import Document
 from pipeline.original.align import PRIORS, Side, align, align_lengths, align_texts, length_cost
 from pipeline.original.numbers import en_numbers
 from pipeline.original.zh import split_zh_sentences, zh_numbers
-from tests.support import TEST_DATA
+from tests.support import TEST_DATA, count_length_costs
 
 PARALLEL = TEST_DATA / "parallel"
 
@@ -183,18 +182,7 @@ def test_a_long_document_aligns_in_work_linear_in_its_length(monkeypatch: pytest
     # (here 1 a unit): twice the document took 3x the cells. The beam follows the path.
     import pipeline.original.align as align_module
 
-    calls = {"n": 0}
-
-    def counted(x: float) -> float:
-        calls["n"] += 1
-        return math.erfc(x)
-
-    # one erfc per length cost computed (the aligner's loop inlines ``length_cost``)
-    counting_math = types.SimpleNamespace(
-        **{name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
-    )
-    counting_math.erfc = counted
-    monkeypatch.setattr(align_module, "math", counting_math)
+    calls = count_length_costs(monkeypatch)
     work, links = {}, {}
     for units in (28, 56):
         zh, en = _repeated_pair(units)

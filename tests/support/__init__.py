@@ -72,3 +72,25 @@ def kill_part_way(command: list[str], out: Path, env: dict[str, str], after: int
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     return seen, manifest.read_text(encoding="utf-8").count("\n") if manifest.exists() else 0
+
+
+def count_length_costs(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count the length costs the sentence aligner computes (``calls["n"]``): one ``erfc`` each,
+    since its loop inlines ``length_cost``. The measure of its work in the linear-time tests."""
+    import math
+    import types
+
+    import pipeline.original.align as align_module
+
+    calls = {"n": 0}
+
+    def counted(x: float) -> float:
+        calls["n"] += 1
+        return math.erfc(x)
+
+    counting_math = types.SimpleNamespace(
+        **{name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
+    )
+    counting_math.erfc = counted
+    monkeypatch.setattr(align_module, "math", counting_math)
+    return calls

@@ -61,9 +61,6 @@ class BatchIndex:
                 found[check_id] = verdict
         return found
 
-    def measure(self, text: str, source: str | None, context: str | None = None) -> dict[str, Any]:
-        return {check.id: check.measure(text, source, context) for check in self.checks}
-
 
 def batch_checks(checks: Iterable[Any]) -> list[BatchCheck]:
     return [c for c in checks if isinstance(c, BatchCheck)]
@@ -128,7 +125,12 @@ def measure_job(checks: Sequence[BatchCheck], job: Job, encoding: str | None = N
     except (InputError, OSError):
         return {}
     context = job.record.context if job.record is not None else None
-    return {check.id: check.measure(text, source, context) for check in checks}
+    return signatures(checks, text, source, context)
+
+
+def signatures(checks: Iterable[Any], text: str, source: str | None, context: str | None) -> dict[str, Any]:
+    """What each batch check among ``checks`` measures of an input (the others are skipped)."""
+    return {check.id: check.measure(text, source, context) for check in batch_checks(checks)}
 
 
 def _texts(job: Job, encoding: str | None) -> tuple[str, str | None]:

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.checks import Check, run_checks
-from pipeline.checks.base import BatchCheck
 from pipeline.core.document import Document
 from pipeline.core.findings import in_text_order
 from pipeline.core.languages import Router
 from pipeline.review.ignore import IgnoreList
+from pipeline.stages.batch import signatures
 from pipeline.stages.job import Prepared
 from pipeline.stages.plan import make_plan
 
@@ -54,10 +54,6 @@ def prepare(
         hidden = len(ignored)
     # the batch checks are decided across the batch (stages/batch.py): here only measured
     source_text = original.text if original is not None else None
-    signatures = {
-        c.id: c.measure(doc.text, source_text, context)
-        for c in (*checks, *(source_checks or ()))
-        if isinstance(c, BatchCheck)
-    }
+    measured = signatures((*checks, *(source_checks or ())), doc.text, source_text, context)
     plan = make_plan(doc, findings, apply, router)
-    return Prepared(doc, findings, plan, pair, notices=notices, hidden=hidden, signatures=signatures)
+    return Prepared(doc, findings, plan, pair, notices=notices, hidden=hidden, signatures=measured)

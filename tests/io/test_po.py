@@ -3,13 +3,13 @@ and review markers spliced into the file as read, everything else byte for byte.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from pipeline.io import Fields, Record, format_of, po
 from tests.support import tqa
+from tests.support.bilingual import run_beside_jsonl
 
 BAD = "The results were good , the the meeting said."
 FIXED = "The results were good, the meeting said."
@@ -143,20 +143,5 @@ def test_retranslation_per_message_goes_as_for_jsonl_records_with_a_source_field
     src.mkdir()
     body = "".join(f'msgctxt "{i}"\nmsgid "{zh}"\nmsgstr "{en}"\n\n' for i, zh, en in pairs)
     (src / "app.po").write_text(HEADER + body, encoding="utf-8")
-    (src / "app.jsonl").write_text(
-        "".join(json.dumps({"id": f"{i}|{zh}", "zh": zh, "text": en}) + "\n" for i, zh, en in pairs),
-        encoding="utf-8",
-    )
-    args = ("-j", "1", "--model", tiny_model_dir, "--max-length", "48", "--no-guard", "--no-cache")
-    po_run = tqa("run", src / "app.po", "--out", tmp_path / "po", *args)
-    jsonl_run = tqa("run", src / "app.jsonl", "--out", tmp_path / "jsonl", "--source-field", "zh", *args)
-    assert po_run.exit_code == jsonl_run.exit_code, po_run.output + jsonl_run.output
-    cleaned = {json.loads(line)["id"]: json.loads(line)["text"] for line in (tmp_path / "jsonl" / "app.jsonl").open()}
-    assert {r.id: r.text for r in records(tmp_path / "po" / "app.po")} == cleaned
-
-    def rows(out: Path) -> list[dict[str, object]]:  # each segment's summary: findings, retranslations, scores
-        lines = (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()
-        return [{k: v for k, v in json.loads(line).items() if k not in ("input", "file")} for line in lines]
-
-    assert rows(tmp_path / "po") == rows(tmp_path / "jsonl")
-    assert all(row["suggestions"] for row in rows(tmp_path / "po"))  # each flagged segment was retranslated
+    rows = run_beside_jsonl(tmp_path, src / "app.po", tiny_model_dir)
+    assert len(rows) == 2 and all(row["suggestions"] for row in rows)  # each flagged segment was retranslated

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.io import Fields, Record, format_of, tmx
 from tests.support import tqa
+from tests.support.bilingual import run_beside_jsonl
 
 BAD = "The results were good , the the meeting said."
 FIXED = "The results were good, the meeting said."
@@ -174,24 +175,7 @@ def test_a_memory_named_like_the_batch_s_own_tmx_is_refused_for_run(tmp_path):
 
 
 def test_retranslation_per_unit_goes_as_for_jsonl_records_with_a_source_field(tmp_path, tiny_model_dir):
-    import json
-
     src = tmp_path / "in"
     src.mkdir()
     (src / "mem.tmx").write_text(DOC.format(units=REPAIR.format(target=BAD) + NUMBER), encoding="utf-8")
-    pairs = [(r.id, r.source, r.text) for r in records(src / "mem.tmx")]
-    (src / "mem.jsonl").write_text(
-        "".join(json.dumps({"id": i, "zh": zh, "text": en}) + "\n" for i, zh, en in pairs), encoding="utf-8"
-    )
-    args = ("-j", "1", "--model", tiny_model_dir, "--max-length", "48", "--no-guard", "--no-cache")
-    one = tqa("run", src / "mem.tmx", "--out", tmp_path / "tmx", *args)
-    two = tqa("run", src / "mem.jsonl", "--out", tmp_path / "jsonl", "--source-field", "zh", *args)
-    assert one.exit_code == two.exit_code, one.output + two.output
-    cleaned = {json.loads(line)["id"]: json.loads(line)["text"] for line in (tmp_path / "jsonl" / "mem.jsonl").open()}
-    assert {r.id: r.text for r in records(tmp_path / "tmx" / "mem.tmx")} == cleaned
-
-    def rows(out: Path) -> list[dict[str, object]]:
-        lines = (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()
-        return [{k: v for k, v in json.loads(line).items() if k not in ("input", "file")} for line in lines]
-
-    assert rows(tmp_path / "tmx") == rows(tmp_path / "jsonl")
+    assert run_beside_jsonl(tmp_path, src / "mem.tmx", tiny_model_dir)

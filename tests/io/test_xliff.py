@@ -3,13 +3,13 @@ the target's text, never into inline markup; segments with findings left marked 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from pipeline.io import Fields, Record, format_of, xliff
 from tests.support import tqa
+from tests.support.bilingual import run_beside_jsonl
 
 BAD = "The results were good , the the meeting said."
 FIXED = "The results were good, the meeting said."
@@ -201,23 +201,8 @@ def test_retranslation_per_segment_goes_as_for_jsonl_records_with_a_source_field
     src = tmp_path / "in"
     src.mkdir()
     (src / "app.xlf").write_text(V1.format(units=REPAIR.format(target=BAD) + NUMBER), encoding="utf-8")
-    pairs = [(r.id, r.source, r.text) for r in records(src / "app.xlf")]
-    (src / "app.jsonl").write_text(
-        "".join(json.dumps({"id": i, "zh": zh, "text": en}) + "\n" for i, zh, en in pairs), encoding="utf-8"
-    )
-    args = ("-j", "1", "--model", tiny_model_dir, "--max-length", "48", "--no-guard", "--no-cache")
-    one = tqa("run", src / "app.xlf", "--out", tmp_path / "xlf", *args)
-    two = tqa("run", src / "app.jsonl", "--out", tmp_path / "jsonl", "--source-field", "zh", *args)
-    assert one.exit_code == two.exit_code, one.output + two.output
-    cleaned = {json.loads(line)["id"]: json.loads(line)["text"] for line in (tmp_path / "jsonl" / "app.jsonl").open()}
-    assert {r.id: r.text for r in records(tmp_path / "xlf" / "app.xlf")} == cleaned
-
-    def rows(out: Path) -> list[dict[str, object]]:
-        lines = (out / "summary.jsonl").read_text(encoding="utf-8").splitlines()
-        return [{k: v for k, v in json.loads(line).items() if k not in ("input", "file")} for line in lines]
-
-    assert rows(tmp_path / "xlf") == rows(tmp_path / "jsonl")
-    assert sum(bool(row["suggestions"]) for row in rows(tmp_path / "xlf")) >= 2  # the flagged segments
+    rows = run_beside_jsonl(tmp_path, src / "app.xlf", tiny_model_dir)
+    assert sum(bool(row["suggestions"]) for row in rows) >= 2  # the flagged segments
 
 
 @pytest.mark.parametrize("name", ["a.xlf", "b.xliff"])

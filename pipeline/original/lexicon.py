@@ -407,6 +407,12 @@ def _content(token: str) -> tuple[Gloss, float, bool] | None:
 
 
 def coverage(zh: str, english: str) -> list[Word]:
+    """See ``_coverage`` (a fresh list of the cached words: two checks read every sentence)."""
+    return list(_coverage(zh, english))
+
+
+@lru_cache(maxsize=256)
+def _coverage(zh: str, english: str) -> tuple[Word, ...]:
     """The content words of the Chinese sentence ``zh`` (not a function word, some Han), each
     with what of ``english`` renders it (see the module docstring); offsets into ``zh``.
     A word the dictionary does not know (nor its pieces) comes with ``known=False``."""
@@ -417,4 +423,21 @@ def coverage(zh: str, english: str) -> list[Word]:
             continue
         g, freq, whole = content
         words.append(Word(token, start, end, g.definitions, en, g.name, not g.empty, freq, whole))
-    return words
+    return tuple(words)
+
+
+@lru_cache(maxsize=1)
+def explainers() -> dict[str, tuple[str, ...]]:
+    """English stem -> the CC-CEDICT headwords (simplified) whose definitions hold it."""
+    rev: dict[str, set[str]] = {}
+    for hw, raw in _cedict().items():
+        for line in raw.split("\n"):
+            _, _, defs = line.partition("] /")
+            for d in defs.split("/"):
+                if not d or d.startswith(_NOT_GLOSS):
+                    continue
+                for w in _EN_WORD.findall(fold(_HAN_OR_PINYIN.sub(" ", d))):
+                    if w.lower() in EN_STOPWORDS:
+                        continue
+                    rev.setdefault(stem(w), set()).add(hw)
+    return {k: tuple(sorted(v)) for k, v in rev.items()}

@@ -1,0 +1,58 @@
+"""English words the original grounds: the other direction of ``lexicon.coverage``.
+
+``coverage`` asks, for each Chinese word, whether the English renders it; ``ungrounded`` asks,
+for each English content word, whether the Chinese sentence holds any word CC-CEDICT gives it
+as a translation (``lexicon.explainers``: English stem -> the headwords whose definitions hold
+it). A word is grounded when one of those headwords occurs in the Chinese text, for its stem or
+an opening of five letters or more ("developing" -> "develop"), so segmentation never decides.
+Words the dictionary has no headword for (most names, rare spellings), stopwords, words with
+digits and capitalised words after a sentence's first (names: ``name-mismatch``'s business)
+are not judged. One ungrounded word says little (paraphrase, a sense the dictionary lacks);
+several in one sentence, where several rare Chinese words also have nothing in the English,
+say the two sides may not say the same thing (``mistranslation``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.original.lexicon import EN_STOPWORDS, explainers, fold, stem
+
+_WORD = regex.compile(r"[\p{Latin}]+(?:['’][\p{Latin}]+)?")
+MIN_OPENING = 5  # the shortest opening of a stem looked up in its stead ("develop" for "developing")
+
+
+@dataclass(frozen=True)
+class Ungrounded:
+    """An English word of the sentence that nothing in the original translates."""
+
+    text: str
+    start: int  # offsets into the English sentence
+    end: int
+    headwords: tuple[str, ...]  # what the dictionary would have expected in the original (a few)
+
+
+def _grounded(s: str, zh: str, table: dict[str, tuple[str, ...]]) -> bool:
+    for k in range(len(s), MIN_OPENING - 1, -1) if len(s) > MIN_OPENING else (len(s),):
+        heads = table.get(s[:k])
+        if heads and any(h in zh for h in heads):
+            return True
+    return False
+
+
+def ungrounded(zh: str, english: str) -> list[Ungrounded]:
+    """The content words of ``english`` whose dictionary translations the Chinese ``zh`` lacks."""
+    table = explainers()
+    found = []
+    for i, m in enumerate(_WORD.finditer(english)):
+        word = m.group()
+        if len(word) < 3 or word.lower() in EN_STOPWORDS or (i > 0 and word[0].isupper()):
+            continue
+        s = stem(fold(word))
+        heads = table.get(s)
+        if not heads or _grounded(s, zh, table):
+            continue
+        found.append(Ungrounded(word, m.start(), m.end(), heads[:5]))
+    return found

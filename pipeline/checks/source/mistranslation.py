@@ -25,13 +25,30 @@ from pipeline.checks.source.base import SourceCheck, aligned, short, where
 from pipeline.core.findings import Finding, Severity
 from pipeline.original import lexicon
 from pipeline.original.grounding import Ungrounded, ungrounded
-from pipeline.original.lexicon import Word, coverage, stem
+from pipeline.original.lexicon import ZH_FUNCTION_WORDS, Word, coverage, stem
 from pipeline.original.pair import SourcePair
 
 # Learnt by bench/tune_coverage.py on the tune half (its printed choice).
 MIN_CHINESE = 3
-MIN_ENGLISH = 3
+MIN_ENGLISH = 2
 MAX_FREQUENCY = 10.0
+
+
+# Chinese numerals: a number's rendering is ``number-mismatch``'s business, not a word's.
+_NUMERALS = frozenset("零〇一二两三四五六七八九十百千万亿几多个余")
+
+
+def rare_words(words: list[Word], max_frequency: float) -> list[Word]:
+    """The words that count: known to the dictionary, no more common than ``max_frequency`` per
+    million, and neither a numeral nor made only of function words (将会: 将 + 会)."""
+    return [
+        w
+        for w in words
+        if w.known
+        and w.frequency <= max_frequency
+        and not all(ch in _NUMERALS or ch.isdigit() for ch in w.text)
+        and not all(ch in ZH_FUNCTION_WORDS for ch in w.text)
+    ]
 
 
 def judge(
@@ -40,7 +57,7 @@ def judge(
     """The uncovered rare Chinese words and the ungrounded English ones, when both reach their thresholds."""
     if len(english_words) < min_english:
         return None
-    rare = [w for w in words if w.known and w.frequency <= max_frequency and not w.covered]
+    rare = [w for w in rare_words(words, max_frequency) if not w.covered]
     if len(rare) < min_chinese:
         return None
     return rare, english_words
@@ -68,11 +85,11 @@ class Mistranslation(SourceCheck):
         c = self.config
         for link, zh, english in aligned(pair):
             words = coverage(zh, english)
-            rare = [w for w in words if w.known and w.frequency <= c["max_frequency"]]
-            if len(rare) < c["min_chinese"]:
+            if len(rare_words(words, c["max_frequency"])) < c["min_chinese"]:
                 continue  # too few rare words to leave uncovered: most sentences stop here
             matched = frozenset(stem(m) for w in words for m in w.matched)
-            english_words = ungrounded(zh, english, capitalised=True, matched=matched)
+            glossed = frozenset().union(*(lexicon.gloss(w.text).stems for w in words))
+            english_words = ungrounded(zh, english, capitalised=True, matched=matched, glossed=glossed)
             found = judge(words, english_words, c["min_chinese"], c["min_english"], c["max_frequency"])
             if found is None:
                 continue

@@ -102,6 +102,11 @@ def evaluate(segments: list[dict], show: str | None = None, label: str = "clean"
         rows = [*by_check, *(["all source checks"] if by_check else []), *opus, *(["baseline"] if opus else [])]
         for row in rows:
             flagged[row][s["half"]][s["label"]] += 1
+        # the two corpora apart: their errors differ (news terms and names; a talk's spoken turns)
+        totals[f"{s['half']} {s['dataset']}"][s["label"]] += 1
+        for row in ("all source checks", "baseline"):
+            if row in rows:
+                flagged[f"{row}, {s['dataset']}"][s["half"]][s["label"]] += 1
         if show and s["label"] == label and show in rows:
             print(f"--- {s['id']}\n  zh: {s['source']}\n  en: {s['target']}")
             for f in findings:
@@ -110,11 +115,25 @@ def evaluate(segments: list[dict], show: str | None = None, label: str = "clean"
             for e in s["errors"]:
                 if e["severity"] == "Major":
                     print(f"  [{e['category']}] {e['span']}")
-    order = [*ids, "all source checks", "length-ratio", "numerals", "baseline"]
+    datasets = sorted({s["dataset"] for s in segments})
+    order = [
+        *ids,
+        "all source checks",
+        *(f"all source checks, {d}" for d in datasets),
+        "length-ratio",
+        "numerals",
+        "baseline",
+        *(f"baseline, {d}" for d in datasets),
+    ]
     table = {}
     for row in order:
+        # a dataset's row is measured against that dataset's segments alone
+        dataset = row.split(", ")[1] if ", " in row else None
         table[row] = {
-            h: {lab: round(100 * flagged[row][h][lab] / max(totals[h][lab], 1), 2) for lab in ("clean", "major")}
+            h: {
+                lab: round(100 * flagged[row][h][lab] / max(totals[f"{h} {dataset}" if dataset else h][lab], 1), 2)
+                for lab in ("clean", "major")
+            }
             for h in ("tune", "check")
         }
     return {"totals": {h: dict(v) for h, v in totals.items()}, "table": table}
@@ -128,6 +147,8 @@ def markdown(result: dict) -> str:
     ]
     for row, v in result["table"].items():
         name = f"**{row}**" if row in ("all source checks", "baseline") else row
+        if ", " in row:
+            name = f"… {row.split(', ')[1]} only"
         if row in ("length-ratio", "numerals"):
             name = f"baseline: {row}"
         lines.append(
@@ -139,6 +160,8 @@ def markdown(result: dict) -> str:
         f"Segments: tune {t.get('tune', {}).get('clean', 0)} clean, {t.get('tune', {}).get('major', 0)} major accuracy; "
         f"check {t.get('check', {}).get('clean', 0)} clean, {t.get('check', {}).get('major', 0)} major accuracy."
     )
+    for key in sorted(k for k in t if " " in k):
+        lines.append(f"  {key}: {t[key].get('clean', 0)} clean, {t[key].get('major', 0)} major accuracy")
     return "\n".join(lines)
 
 

@@ -218,9 +218,15 @@ def main() -> None:
         ),
         "length-mismatch": list(itertools.product(MIN_RATIOS, MAX_RATIOS, MIN_CHARS)),
     }
-    flaggers = {"uncovered-source": flag_coverage, "mistranslation": flag_mistranslation, "length-mismatch": flag_length}
+    flaggers = {
+        "uncovered-source": flag_coverage,
+        "mistranslation": flag_mistranslation,
+        "length-mismatch": flag_length,
+    }
     print("chosen (uncovered-source: min_run, max_frequency, names, pieces, min_chars;")
-    print("        mistranslation: min_chinese, min_english, max_frequency; length-mismatch: min_ratio, max_ratio, min_chars):")
+    print(
+        "        mistranslation: min_chinese, min_english, max_frequency; length-mismatch: min_ratio, max_ratio, min_chars):"
+    )
     chosen = choose_jointly(grids, flaggers, rows, articles, args.budget, args.total)
     defaults = {
         "uncovered-source": (

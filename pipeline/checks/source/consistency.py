@@ -22,9 +22,10 @@ What counts as "the same" (``consistency_form``), and why:
 - quotes and dashes made plain, as ``duplicate-record`` does. Inner punctuation, numbers and
   placeholders are kept: "3 files" and "4 files" are different originals.
 
-An original's context in its file (a PO ``msgctxt``, ``Record.context``) is part of it for
-``inconsistent-target``: gettext gives one msgid two contexts precisely so that it can be
-translated two ways. For ``inconsistent-source`` it is not: one English for one msgid in two
+An original's context in its file (a PO ``msgctxt``, an XLIFF unit's ``resname`` or 2.x ``name``:
+``Record.context``) is part of it for ``inconsistent-target``: gettext gives one msgid two contexts
+precisely so that it can be translated two ways, and a resource name tells the same text in two
+places of the software apart. For ``inconsistent-source`` it is not: one English for one msgid in two
 contexts is no disagreement.
 
 A segment whose original or English holds no letter outside placeholders, markup and URLs

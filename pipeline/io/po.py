@@ -198,9 +198,7 @@ def _formats(message: _Message, marked: set[str]) -> tuple[str, ...]:
     to be a format string of its language, so a message it left unflagged is not one (as
     ``msgfmt --check`` reads it)."""
     own = tuple(w for w in message.words if w.endswith("-format"))
-    if any(not w.startswith("no-") for w in own):
-        return own
-    return own + tuple(f"no-{w}" for w in sorted(marked) if f"no-{w}" not in own)
+    return own + tuple(f"no-{w}" for w in sorted(marked) if w not in own and f"no-{w}" not in own)
 
 
 def _records(messages: Iterator[_Message], marked: set[str]) -> Iterator[Record]:

@@ -161,8 +161,8 @@ def test_a_message_carries_its_format_flags(tmp_path):
     path.write_text(HEADER + FORMATS, encoding="utf-8")
     assert [(r.id, r.formats) for r in records(path)] == [
         ("%Y年%m月%d日", ("no-c-format", "no-python-brace-format")),
-        ("已删除 %d 个文件", ("c-format",)),
-        ("你好，{name}", ("python-brace-format",)),
+        ("已删除 %d 个文件", ("c-format", "no-python-brace-format")),  # its own flag decides
+        ("你好，{name}", ("python-brace-format", "no-c-format")),
         # the catalogue flags its C and Python format strings: a message without is neither
         ("日期：%Y年%m月%d日", ("no-c-format", "no-python-brace-format")),
     ]

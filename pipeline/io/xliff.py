@@ -8,9 +8,10 @@ Inline codes are not text: the content of ``<ph>``, ``<bpt>``, ``<ept>``, ``<it>
 ``<g>``, ``<mrk>`` and ``<pc>`` is read. Each inline element of the target and the source (each
 end of ``<g>``, ``<pc>`` and ``<mrk>``) is kept as an ``InlineCode`` at its text offset, with its
 id: the record's ``codes`` and ``source_codes``, which the plan protects and ``tag-mismatch``
-compares. The unit's resource name (1.2 ``resname``, 2.x ``name``) is the record's ``context``, as
-a PO ``msgctxt`` is: ``inconsistent-target`` compares a source with the same source under the same
-name only.
+compares. A unit's resource name (1.2 ``resname``, 2.x ``name``) is not the record's ``context``
+as a PO ``msgctxt`` is: it is usually the string's key (a properties or ``.resx`` key), one per
+unit, while a ``msgctxt`` exists to let one source take two translations; as context it would
+keep ``inconsistent-target`` from comparing "Save" under two keys, the disagreement it is for.
 
 Written back by splicing into the file's bytes: a repair is written only where it lies inside
 text the target holds contiguously and touches no inline element, comment or CDATA section
@@ -200,10 +201,7 @@ def _records(scanner: _Scanner, files: int) -> Iterator[Record]:
             }
             source = segment["source"].text()
             codes, source_codes = tuple(target.codes), tuple(segment["source"].codes)
-            context = unit["attrs"].get("resname" if scanner.version == 1 else "name") or None
-            yield Record(
-                rid, text, f"line {target.line}", place, source or None, f"s:{rid}", None, codes, source_codes, context
-            )
+            yield Record(rid, text, f"line {target.line}", place, source or None, f"s:{rid}", None, codes, source_codes)
 
 
 def _note_place(unit: dict[str, Any], segment: dict[str, Any], target: Content, version: int) -> list[Any]:

@@ -104,7 +104,7 @@ def test_the_index_keeps_digests_and_names_in_input_order() -> None:
     assert index.names() == ["a", "b", "c", "d"]  # names, never texts
 
 
-def test_an_xliff_resource_name_is_part_of_the_original_as_a_msgctxt_is(tmp_path: Path) -> None:
+def test_an_xliff_resource_name_is_a_key_not_a_context(tmp_path: Path) -> None:
     units = (
         '<trans-unit id="a" resname="menu.file"><source>文件</source><target>File</target></trans-unit>'
         '<trans-unit id="b" resname="dialog.attachment"><source>文件</source><target>Attachment</target></trans-unit>'
@@ -113,8 +113,11 @@ def test_an_xliff_resource_name_is_part_of_the_original_as_a_msgctxt_is(tmp_path
     xlf = tmp_path / "ui.xlf"
     xlf.write_text(XLIFF.split("<trans-unit", 1)[0] + units + "</body></file></xliff>\n", encoding="utf-8")
     result = tqa("check", xlf, "--select", "inconsistent-target", "-f", "json")
-    # "b" renders 文件 under another name: no disagreement; "c" under "a"'s name: one
-    assert _found(result.stdout) == {"c": [("inconsistent-target", [f"{xlf}#a"])]}, result.output
+    # a resource name is the string's key: 文件 rendered three ways under any keys is the disagreement
+    assert _found(result.stdout) == {
+        "b": [("inconsistent-target", [f"{xlf}#a"])],
+        "c": [("inconsistent-target", [f"{xlf}#a", f"{xlf}#b"])],
+    }, result.output
     v2 = tmp_path / "ui2.xlf"
     v2.write_text(
         '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh" trgLang="en"><file id="f">'
@@ -126,4 +129,4 @@ def test_an_xliff_resource_name_is_part_of_the_original_as_a_msgctxt_is(tmp_path
         encoding="utf-8",
     )
     result = tqa("check", v2, "--select", "inconsistent-target", "-f", "json")
-    assert _found(result.stdout) == {"c": [("inconsistent-target", [f"{v2}#a"])]}, result.output
+    assert set(_found(result.stdout)) == {"b", "c"}, result.output

@@ -53,8 +53,8 @@ class Record:
     # inline markup of a bilingual file's target and source (XLIFF): not in the texts, only where it sits
     codes: tuple[InlineCode, ...] = ()
     source_codes: tuple[InlineCode, ...] = ()
-    # what tells two identical originals apart in the format (a PO message's msgctxt, an XLIFF
-    # unit's resname or name): the consistency checks group segments by their original in its context
+    # what tells two identical originals apart in the format (a PO message's msgctxt): the
+    # consistency checks group segments by their original in its context
     context: str | None = None
     # the format flags the file gives the segment (a PO message's ``c-format``, ``no-c-format``):
     # which placeholder syntaxes its texts use, decided by ``pipeline.core.protected.syntax_of``

@@ -123,6 +123,18 @@ PathsFromOpt = Annotated[
     ),
 ]
 
+JobsOpt = Annotated[
+    int,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=0,
+        rich_help_panel="Batch",
+        metavar="N",
+        help="Worker processes for checking and reports (0: one per 200 inputs, one core left free).",
+    ),
+]
+
 StorageOpt = Annotated[
     Optional[list[str]],
     typer.Option(

@@ -32,6 +32,7 @@ from pipeline.cli.options import (
     IgnoreChecksOpt,
     IgnoreOpt,
     InputFormatOpt,
+    JobsOpt,
     PathsArg,
     PathsFromOpt,
     SelectOpt,
@@ -146,17 +147,7 @@ def run(
             help="Reference translation: a file (one input) or a folder of files named like the inputs.",
         ),
     ] = None,
-    jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=0,
-            rich_help_panel="Batch",
-            metavar="N",
-            help="Worker processes for checking and reports (0: one per 200 inputs, one core left free).",
-        ),
-    ] = 0,
+    jobs: JobsOpt = 0,
     resume: Annotated[
         bool,
         typer.Option(

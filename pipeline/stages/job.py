@@ -8,6 +8,7 @@ from typing import Any
 
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
+from pipeline.core.protected import syntax_of
 from pipeline.stages.plan import Plan
 from pipeline.util.digest import file_hash
 from pipeline.util.reading import path_text
@@ -66,8 +67,9 @@ class Job:
             doc, warnings = read_document(self.path, encoding, data=self.data)
             return doc, self.source, warnings
         rec = self.record
-        source = Document.from_text(rec.source, codes=rec.source_codes) if rec.source else None
-        return Document.from_text(rec.text, self.key, codes=rec.codes), source, []
+        syntax = syntax_of(rec.formats)  # the texts of one segment share their format
+        source = Document.from_text(rec.source, codes=rec.source_codes, syntax=syntax) if rec.source else None
+        return Document.from_text(rec.text, self.key, codes=rec.codes, syntax=syntax), source, []
 
 
 @dataclass

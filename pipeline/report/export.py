@@ -5,9 +5,9 @@ One row per finding of the original texts (what a reviewer works through): file,
 check, severity, text, plus the report name, the finding's number (its position
 in the report, for display), its message, its stable id (what ``tqa accept --id`` takes)
 and where its review stands: ``state`` (pending, fixed, dismissed), the reviewer's own
-``fix`` and ``comment``. A run writes every finding pending; ``tqa review`` rewrites an
-article's rows as its decisions are saved (``update_states``). For spreadsheets and
-dashboards.
+``fix`` and ``comment``. A run writes every finding pending; the review's decisions files are
+the truth the three columns follow (``review.refresh``), and ``rewrite_states`` rewrites
+the export once for the rows of many articles. For spreadsheets and dashboards.
 
 Rows are streamed to temporary files as articles finish and renamed into place at the
 end, so memory stays flat in the batch size and a reader never sees half an export. An
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -156,25 +157,52 @@ def _located(findings: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     return out
 
 
-def update_states(out_dir: Path, stem: str, states: dict[str, dict[str, str]]) -> bool:
-    """Rewrite the export rows of article ``stem`` with the review ``states`` (finding id ->
-    state, fix, comment); False when the run wrote no export."""
-    jsonl = Path(out_dir) / NAMES[0]
+def rewrite_states(out_dir: Path, states: Mapping[str, Mapping[str, Mapping[str, str]] | None]) -> int | None:
+    """Set the ``state``, ``fix`` and ``comment`` of the rows of the articles in ``states`` in one
+    pass over the export: stem -> finding id -> those three (a finding it does not name keeps its
+    row), or None for an article with no decisions (its rows pending, as a run writes them).
+
+    Streamed, so memory stays flat in the export's size; a row of another article keeps its
+    JSON line byte for byte and gets the CSV row the run wrote from it. Both files are
+    replaced atomically, and left untouched when no row changes. Returns how many rows
+    changed; None when the run wrote no export.
+    """
+    out_dir = Path(out_dir)
     try:
-        lines = jsonl.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return False
-    rows = []
-    for line in lines:
-        row = json.loads(line)
-        if row.get("stem") == stem and row.get("id") in states:
-            row.update({k: states[row["id"]].get(k, row.get(k, "")) for k in ("state", "fix", "comment")})
-        rows.append(row)
-    export = FindingsExport(out_dir)
+        source = (out_dir / NAMES[0]).open(encoding="utf-8", newline="")
+    except FileNotFoundError:
+        return None
+    blank = {"state": PENDING, "fix": "", "comment": ""}
+    changed = 0
+    files = [AtomicFile(out_dir / name) for name in NAMES]
     try:
-        export.add(rows)
-        export.close()
-    except Exception:
-        export.discard()
+        with source:
+            jsonl = files[0].text()
+            # csv.writer with the columns in order writes what DictWriter wrote at run time
+            table = csv.writer(files[1].text())
+            table.writerow(COLUMNS)
+            for line in source:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                stem = row.get("stem")
+                if stem in states:
+                    given = states[stem]
+                    new = blank if given is None else given.get(row.get("id"))  # type: ignore[arg-type]
+                    if new is not None and any(row.get(k) != new.get(k, "") for k in blank):
+                        row.update((k, new.get(k, "")) for k in blank)
+                        line = json.dumps(row, ensure_ascii=False) + "\n"
+                        changed += 1
+                jsonl.write(line if line.endswith("\n") else line + "\n")
+                table.writerow([row.get(column, "") for column in COLUMNS])
+        if not changed and (out_dir / NAMES[1]).is_file():
+            for out in files:
+                out.abort()
+            return 0
+        for out in files:
+            out.commit()
+    except BaseException:
+        for out in files:
+            out.abort()
         raise
-    return True
+    return changed

@@ -16,7 +16,9 @@ article skipped by ``--resume`` contributes the rows of its findings JSON.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -162,47 +164,117 @@ def rewrite_states(out_dir: Path, states: Mapping[str, Mapping[str, Mapping[str,
     pass over the export: stem -> finding id -> those three (a finding it does not name keeps its
     row), or None for an article with no decisions (its rows pending, as a run writes them).
 
-    Streamed, so memory stays flat in the export's size; a row of another article keeps its
-    JSON line byte for byte and gets the CSV row the run wrote from it. Both files are
-    replaced atomically, and left untouched when no row changes. Returns how many rows
-    changed; None when the run wrote no export.
+    Streamed, so memory stays flat in the export's size. A row of another article is copied
+    as it is, its JSON line and its CSV record byte for byte, without being parsed where its
+    line shows its article (``_Rewrite``). Both files are replaced atomically, and left
+    untouched when no row changes. Returns how many rows changed; None when the run wrote no
+    export.
     """
     out_dir = Path(out_dir)
-    try:
-        source = (out_dir / NAMES[0]).open(encoding="utf-8", newline="")
-    except FileNotFoundError:
+    if not (out_dir / NAMES[0]).is_file():
         return None
-    blank = {"state": PENDING, "fix": "", "comment": ""}
-    changed = 0
-    files = [AtomicFile(out_dir / name) for name in NAMES]
     try:
-        with source:
-            jsonl = files[0].text()
-            # csv.writer with the columns in order writes what DictWriter wrote at run time
-            table = csv.writer(files[1].text())
-            table.writerow(COLUMNS)
-            for line in source:
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                stem = row.get("stem")
-                if stem in states:
-                    given = states[stem]
-                    new = blank if given is None else given.get(row.get("id"))  # type: ignore[arg-type]
-                    if new is not None and any(row.get(k) != new.get(k, "") for k in blank):
-                        row.update((k, new.get(k, "")) for k in blank)
-                        line = json.dumps(row, ensure_ascii=False) + "\n"
-                        changed += 1
-                jsonl.write(line if line.endswith("\n") else line + "\n")
-                table.writerow([row.get(column, "") for column in COLUMNS])
-        if not changed and (out_dir / NAMES[1]).is_file():
-            for out in files:
+        return _Rewrite(out_dir, states).run(copy_csv=(out_dir / NAMES[1]).is_file())
+    except _OutOfStep:  # a CSV that is not the JSONL's (edited by hand): written again from the JSONL
+        return _Rewrite(out_dir, states).run(copy_csv=False)
+
+
+class _OutOfStep(Exception):
+    """The CSV's records are not the JSONL's rows, one for one."""
+
+
+_STEM_KEY = b', "stem": "'  # how json.dumps writes the key; inside a string value its quotes would be escaped
+_BLANK = {"state": PENDING, "fix": "", "comment": ""}
+
+
+class _Rewrite:
+    """One pass over ``findings.jsonl`` and, in step with it, ``findings.csv``.
+
+    The CSV record of a row is as many ``\\n``-ended pieces of the file as the row's values
+    hold newlines, plus one (the record's own ``\\r\\n``); a JSON line holds a newline only as
+    the escape ``\\n``, so a line without one is a one-piece record, unparsed. Every row that is
+    parsed anyway has its record compared with the one csv.writer makes from it, and the two
+    files must end together: a CSV out of step with the JSONL (a record lost or added, one
+    edited by hand that is compared) is noticed, and then written again from the JSONL.
+    """
+
+    def __init__(self, out_dir: Path, states: Mapping[str, Mapping[str, Mapping[str, str]] | None]) -> None:
+        self.out_dir, self.states = out_dir, states
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)  # in column order: what DictWriter wrote at run time
+
+    def record(self, row: dict[str, Any]) -> bytes:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow([row.get(column, "") for column in COLUMNS])
+        return self.buffer.getvalue().encode("utf-8")
+
+    def run(self, copy_csv: bool) -> int:
+        changed = 0
+        outs = [AtomicFile(self.out_dir / name) for name in NAMES]
+        # the file objects under NamedTemporaryFile's wrapper: a write through it costs as much again
+        put_line, put_record = (getattr(out.file, "file", out.file).write for out in outs)
+        try:
+            with contextlib.ExitStack() as stack:
+                source = stack.enter_context((self.out_dir / NAMES[0]).open("rb"))
+                pieces = iter(stack.enter_context((self.out_dir / NAMES[1]).open("rb")) if copy_csv else ())
+                header = self.record(dict(zip(COLUMNS, COLUMNS)))
+                if copy_csv and next(pieces, b"") != header:
+                    raise _OutOfStep
+                put_record(header)
+                for line in source:
+                    if not line.strip():
+                        continue
+                    row, stem = None, _stem(line)
+                    if stem is None:
+                        row = json.loads(line)
+                        stem = row.get("stem")
+                    if stem in self.states or (copy_csv and row is None and b"\\n" in line):
+                        row = row or json.loads(line)
+                    old = b""
+                    if copy_csv:
+                        if row is None:
+                            old = next(pieces, b"")
+                        else:
+                            lines = 1 + sum(str(row.get(c, "")).count("\n") for c in COLUMNS)
+                            old = b"".join(next(pieces, b"") for _ in range(lines))
+                        if not old.endswith(b"\n") or (row is not None and old != self.record(row)):
+                            raise _OutOfStep
+                    if stem in self.states:
+                        given = self.states[stem]
+                        new = _BLANK if given is None else given.get(row.get("id"))  # type: ignore[union-attr]
+                        if new is not None and any(row.get(k) != new.get(k, "") for k in _BLANK):  # type: ignore[union-attr]
+                            row.update((k, new.get(k, "")) for k in _BLANK)  # type: ignore[union-attr]
+                            line, old = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"), b""
+                            changed += 1
+                    put_line(line if line.endswith(b"\n") else line + b"\n")
+                    put_record(old or self.record(row if row is not None else json.loads(line)))
+                if copy_csv and next(pieces, None) is not None:
+                    raise _OutOfStep
+            if not changed and copy_csv:
+                for out in outs:
+                    out.abort()
+                return 0
+            for out in outs:
+                out.commit()
+        except BaseException:
+            for out in outs:
                 out.abort()
-            return 0
-        for out in files:
-            out.commit()
-    except BaseException:
-        for out in files:
-            out.abort()
-        raise
-    return changed
+            raise
+        return changed
+
+
+def _stem(line: bytes) -> str | None:
+    """The article of a JSON line, read without parsing it; None where the line does not
+    show it plainly (an escape in the name, another layout): then it is parsed."""
+    at = line.find(_STEM_KEY)
+    if at < 0:
+        return None
+    at += len(_STEM_KEY)
+    end = line.find(b'"', at)
+    if end < 0 or b"\\" in line[at:end]:
+        return None
+    try:
+        return line[at:end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None

@@ -95,16 +95,24 @@ def _all(out: Path) -> list[str]:
 class ExportRefresher:
     """Marks articles whose decisions changed; rewrites the export for all of them at once,
     ``delay`` seconds after the last mark (at most ``longest`` after the first, so steady
-    clicking does not put it off for ever), in a thread of its own. ``flush`` rewrites now
+    clicking does not put it off for ever), and at least ``spacing`` times the last rewrite's
+    duration after it ended (a large export at a reviewer's pace then takes a bounded share of
+    a core), in a thread of its own. ``flush`` rewrites now
     and returns when the export says what the decisions files said when it was called;
     ``close`` flushes and stops the thread. A failed rewrite keeps its articles marked: the
     next mark, flush or close tries again, and ``on_error`` is told."""
 
     def __init__(
-        self, out: str | Path, delay: float = 1.0, longest: float = 10.0, on_error: Callable[[str], None] | None = None
+        self,
+        out: str | Path,
+        delay: float = 1.0,
+        longest: float = 10.0,
+        spacing: float = 4.0,
+        on_error: Callable[[str], None] | None = None,
     ) -> None:
         self.out = Path(out)
-        self.delay, self.longest = delay, longest
+        self.delay, self.longest, self.spacing = delay, longest, spacing
+        self._rested = 0.0  # monotonic time before which the thread starts no rewrite
         self.on_error = on_error
         self.rewrites = 0  # how many times the export was rewritten, for tests and benchmarks
         self._dirty: set[str] = set()
@@ -135,12 +143,15 @@ class ExportRefresher:
                 self._marked = False
             if not stems:
                 return Refreshed(0)
+            started = time.monotonic()
             try:
                 done = refresh_export(self.out, sorted(stems))
             except BaseException:
                 with self._cond:
                     self._dirty |= stems
                 raise
+            ended = time.monotonic()
+            self._rested = ended + self.spacing * (ended - started)
             self.rewrites += 1
             return done
 
@@ -160,7 +171,8 @@ class ExportRefresher:
                 while not self._closed and not self._marked:
                     self._cond.wait()
                 while not self._closed:
-                    due = min(self._last + self.delay, self._first + self.longest) - time.monotonic()
+                    due = max(min(self._last + self.delay, self._first + self.longest), self._rested)
+                    due -= time.monotonic()
                     if due <= 0 or not self._dirty:
                         break
                     self._cond.wait(due)

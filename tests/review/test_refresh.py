@@ -22,7 +22,7 @@ from tests.support import tqa
 ODD = 'a "quoted", multi\nline «text» 中文'
 
 
-def _rows(stem: str, n: int) -> list[dict]:
+def _rows(stem: str, n: int, text: str = ODD) -> list[dict]:
     return [
         {
             "file": f"in/{stem}.txt",
@@ -31,7 +31,7 @@ def _rows(stem: str, n: int) -> list[dict]:
             "column": 3,
             "check": "calque",
             "severity": "minor",
-            "text": f"{ODD} {i}",
+            "text": f"{text} {i}",
             "stem": stem,
             "number": i + 1,
             "message": "m, with a comma",
@@ -62,7 +62,8 @@ def _decide(out: Path, stem: str, states: dict[str, tuple[str, str | None, str]]
 @pytest.fixture()
 def synthetic(tmp_path: Path) -> Path:
     """An export of three articles, their rows interleaved as a batch finishes them."""
-    a, b, c = _rows("a", 4), _rows("sub/b", 3), _rows("c", 3)
+    # c's texts hold no newline (its CSV records are copied unparsed), nor a backslash-n that is not one
+    a, b, c = _rows("a", 4), _rows("sub/b", 3), _rows("c", 3, 'C:\\new, "plain"\r«ok»')
     _export(tmp_path / "out", [a[0], b[0], c[0], a[1], b[1], c[1], a[2], b[2], c[2], a[3]])
     return tmp_path / "out"
 
@@ -101,6 +102,24 @@ def test_an_article_without_decisions_is_pending_and_nothing_to_change_writes_no
     assert refresh_export(synthetic, ["c", "a"]).changed == 0  # type: ignore[union-attr]
     assert (synthetic / "findings.csv").stat().st_ino == inode  # not rewritten
     assert not [p for p in synthetic.iterdir() if p.name.startswith(".tqa-")]  # no temporary file left
+
+
+def test_a_csv_out_of_step_with_the_jsonl_is_written_again_from_it(synthetic: Path, tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in (synthetic / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    table = synthetic / "findings.csv"
+    table.write_bytes(table.read_bytes().replace(b"m, with a comma", b"edited", 1))  # a hand edit
+    _decide(synthetic, "c", {"c-1": ("dismissed", None, "")})
+    assert refresh_export(synthetic, ["c"]).changed == 1  # type: ignore[union-attr]
+    rows[5]["state"] = "dismissed"  # c-1, the sixth row
+    _export(tmp_path / "expected", rows)
+    assert table.read_bytes() == (tmp_path / "expected" / "findings.csv").read_bytes()
+    lines = table.read_bytes().split(b"\n")
+    table.write_bytes(b"\n".join(lines[:-3] + lines[-2:]))  # a record lost
+    (synthetic / "c.decisions.json").unlink()
+    assert refresh_export(synthetic, ["c"]).changed == 1  # type: ignore[union-attr]
+    rows[5]["state"] = "pending"
+    _export(tmp_path / "expected", rows)
+    assert table.read_bytes() == (tmp_path / "expected" / "findings.csv").read_bytes()
 
 
 def test_no_export_and_an_older_decisions_file(tmp_path: Path, synthetic: Path) -> None:

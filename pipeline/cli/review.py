@@ -7,9 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pipeline.cli.app import (
-    fail,
-)
+from pipeline.cli.app import EXIT_FAILED, fail
 from pipeline.cli.options import ConfigOpt, IgnoreOpt, run_config
 from pipeline.util.terminal import printable
 
@@ -154,7 +152,7 @@ def apply_decisions(
     typer.echo(printable(f"tqa: {counts}; final text of {done.input} in {done.output}"))
     try:
         said = after_apply(decisions, done.output)
-    except ValueError as err:
-        raise fail(str(err)) from None
+    except ValueError as err:  # the final text is written; the export is what failed, as a run's summaries can
+        raise fail(f"{err}; the final text is written", EXIT_FAILED) from None
     if said:
         typer.echo(printable(f"tqa: {said}"))

@@ -341,3 +341,23 @@ def test_apply_says_nothing_without_an_export(out: Path, sample_path: Path) -> N
     result = tqa("apply", path)
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1, result.output
     assert not (out / "findings.jsonl").exists()
+
+
+def test_apply_says_when_the_export_cannot_be_written(
+    out: Path, sample_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stem = sample_path.stem
+    payload = json.loads((out / f"{stem}.findings.json").read_text(encoding="utf-8"))
+    path = out / f"{stem}.decisions.json"
+    path.write_text(json.dumps(decisions_from_report(payload)), encoding="utf-8")
+
+    def full(out: Path, states: dict) -> int | None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "rewrite_states", full)
+    result = tqa("apply", path)
+    assert result.exit_code == 3 and (out / f"{stem}.final.txt").is_file()
+    assert result.stderr.strip().splitlines() == [
+        f"tqa: error: {out.resolve() / 'findings.jsonl'} not brought up to date: No space left on device;"
+        " the final text is written"
+    ]

@@ -93,14 +93,14 @@ def _all(out: Path) -> list[str]:
 
 
 class ExportRefresher:
-    """Marks articles whose decisions changed; rewrites the export for all of them at once,
-    ``delay`` seconds after the last mark (at most ``longest`` after the first, so steady
-    clicking does not put it off for ever), and at least ``spacing`` times the last rewrite's
-    duration after it ended (a large export at a reviewer's pace then takes a bounded share of
-    a core), in a thread of its own. ``flush`` rewrites now
-    and returns when the export says what the decisions files said when it was called;
-    ``close`` flushes and stops the thread. A failed rewrite keeps its articles marked: the
-    next mark, flush or close tries again, and ``on_error`` is told."""
+    """Marks articles whose decisions changed; rewrites the export for all of them at once, in
+    a thread of its own, ``delay`` seconds after the last mark (at most ``longest`` after the
+    first, so steady clicking does not put it off for ever), and no sooner than ``spacing``
+    times the last rewrite's duration after it ended (a large export at a reviewer's pace
+    then takes a bounded share of a core). ``flush`` rewrites now and returns when the export
+    says what the decisions files said when it was called; ``close`` flushes and stops the
+    thread. A failed rewrite keeps its articles marked: the next mark, flush or close tries
+    again, and ``on_error`` is told."""
 
     def __init__(
         self,
@@ -112,11 +112,11 @@ class ExportRefresher:
     ) -> None:
         self.out = Path(out)
         self.delay, self.longest, self.spacing = delay, longest, spacing
-        self._rested = 0.0  # monotonic time before which the thread starts no rewrite
         self.on_error = on_error
         self.rewrites = 0  # how many times the export was rewritten, for tests and benchmarks
         self._dirty: set[str] = set()
         self._first = self._last = 0.0
+        self._rested = 0.0  # the thread starts no rewrite before this (monotonic time)
         self._marked = False  # a mark since the thread last took the marked articles
         self._closed = False
         self._cond = threading.Condition()

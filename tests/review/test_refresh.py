@@ -159,7 +159,7 @@ def _wait(condition, seconds: float = 10.0) -> None:
 
 def test_a_burst_of_decisions_is_one_rewrite_after_a_pause(synthetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _counting(monkeypatch)
-    refresher = ExportRefresher(synthetic, delay=0.3)
+    refresher = ExportRefresher(synthetic, delay=1.0)
     for n in range(20):  # 20 decisions on two articles, faster than the delay
         stem, fid = ("a", f"a-{n % 4}") if n % 2 else ("c", f"c-{n % 3}")
         _decide(synthetic, stem, {fid: ("dismissed", None, f"note {n}")})
@@ -274,7 +274,7 @@ def test_the_store_rewrites_the_export_once_for_a_burst(
     from pipeline.review.server import Store
 
     calls = _counting(monkeypatch)
-    store = Store(out, delay=0.5)
+    store = Store(out, delay=1.5)
     stem = sample_path.stem
     findings = [i for i in store.load(stem)["items"] if i["kind"] == "finding"]
     for n, item in enumerate(findings):  # one decision per request, as the page posts them

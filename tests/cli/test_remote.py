@@ -446,3 +446,23 @@ def test_a_missing_or_unreachable_original_or_reference_is_one_line_and_exit_2(s
     assert len(result.output.strip().splitlines()) == 1
     assert result.output.startswith(says)
     assert SECRET not in result.output
+
+
+def test_originals_and_references_in_the_memory_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fsspec
+
+    monkeypatch.chdir(tmp_path)
+    fs = fsspec.filesystem("memory")
+    english = (TEST_DATA / "parallel" / "rail.en.txt").read_bytes()
+    fs.pipe("/mem-pairs/zh/rail.zh.txt", (TEST_DATA / "parallel" / "rail.zh.txt").read_bytes())
+    fs.pipe("/mem-pairs/ref/rail.en.txt", english)
+    (tmp_path / "rail.en.txt").write_bytes(english)
+    try:
+        args = ("--source", "memory://mem-pairs/zh/", "--ref", "memory://mem-pairs/ref/", "--reports", "json")
+        result = tqa("run", tmp_path / "rail.en.txt", *args, "--out", tmp_path / "out", "-j", "1")
+        assert result.exit_code == 0, result.output
+        report = json.loads((tmp_path / "out" / "rail.en.findings.json").read_text(encoding="utf-8"))
+        assert [f["check"] for f in report["findings"]] == ["omission"]
+        assert report["scores"]["reference"]["before"]["chrF2"]["score"] == 100.0  # the English is its reference
+    finally:
+        fs.rm("/mem-pairs", recursive=True)

@@ -430,6 +430,14 @@ def by_disk_reference(report: Path) -> dict:
             "tqa: error: --source nosuch:// is not a storage protocol tqa knows",
         ),
         (
+            ("check", "s3://news-bucket/en/rail.en.txt", "--source", "s3://news-bucket/en/rail.en.txt"),
+            "tqa: error: --source names the input itself; give the Chinese original",
+        ),
+        (
+            ("check", "s3://news-bucket/en/", "--source", "s3://news-bucket/zh/rail.zh.txt"),
+            "tqa: error: --source is a file but there are several inputs; pass a folder of originals",
+        ),
+        (
             ("check", "s3://news-bucket/en/rail.en.txt", "--source", "gs://bucket/zh/"),
             "tqa: error: --source gs:// needs gcsfs: pip install gcsfs",
         ),
@@ -439,7 +447,7 @@ def by_disk_reference(report: Path) -> dict:
         ),
     ],
 )
-def test_a_missing_or_unreachable_original_or_reference_is_one_line_and_exit_2(s3, tmp_path: Path, args, says) -> None:  # type: ignore[no-untyped-def]
+def test_an_original_or_reference_that_cannot_be_used_is_one_line_and_exit_2(s3, tmp_path: Path, args, says) -> None:  # type: ignore[no-untyped-def]
     bilingual(s3, tmp_path / "disk")
     result = tqa(*args)
     assert result.exit_code == 2, result.output

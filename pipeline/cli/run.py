@@ -144,7 +144,7 @@ def run(
         typer.Option(
             rich_help_panel="Input",
             metavar="FILE|DIR",
-            help="Reference translation: a file (one input) or a folder of files named like the inputs.",
+            help="Reference translation: a file (one input) or a folder of files named like the inputs, local or a URL (s3://bucket/ref/).",
         ),
     ] = None,
     jobs: JobsOpt = 0,

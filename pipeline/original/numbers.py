@@ -10,6 +10,7 @@ Chinese and Japanese, ``pipeline.original.rules`` for the others).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -123,6 +124,7 @@ _EN_MONTH = {
     for m in names.split()
 }
 _SMALL = "|".join(sorted(_EN_SMALL, key=len, reverse=True))
+_MONTHS = "January|February|March|April|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 _SCALE = "hundred|thousand|million|billion|trillion"
 # "two hundred and fifty": "and" joins only after a scale word
 _JOIN = rf"(?:[\s-]+|(?<=(?:{_SCALE}))\s+and\s+)"
@@ -147,9 +149,28 @@ _EN_NUMBER = regex.compile(
     rf"(?:\s*-?\s*(?P<scale>{_SCALE})\b)?{_PERCENT}"
     rf"|(?<!\w)(?P<words>{_WORD_NUMBER})(?!\w){_PERCENT}"
     rf"|(?<!\w)(?P<ordinal>{'|'.join(_EN_ORDINAL)})(?!\w)"
-    rf"|(?<!\w)(?P<month>(?:January|February|March|April|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|May(?=\s+\d|\s*,?\s*\d))(?!\w))",
+    rf"|(?<!\w)(?P<month>(?:{_MONTHS})\.?|May(?=\s+\d|\s*,?\s*\d))(?!\w))",
     flags=regex.V1 | regex.IGNORECASE,
 )
+# A sentence holds a match of _EN_NUMBER only if it holds a digit or, as a word of its own, a
+# word some branch opens with (a number, scale, ordinal or month word); most sentences hold
+# neither, and looking costs a fraction of the pattern's search. Only for text without a
+# non-ASCII letter or digit (curly quotes and dashes are fine): there lowercasing is the full
+# case folding _EN_NUMBER matches by (ﬁ is fi, K is k), and a letters-only run is a word.
+_FOLDABLE = re.compile(r"[^\W\x00-\x7f]")
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[a-z]+")
+_OPENERS = frozenset(
+    [*_EN_SMALL, *_SCALE.split("|"), *_EN_ORDINAL, *_MONTHS.replace("Sept?", "Sep|Sept").lower().split("|"), "may"]
+)
+
+
+def _may_hold_a_number(text: str) -> bool:
+    if _DIGIT.search(text) or _FOLDABLE.search(text):
+        return True
+    return not _OPENERS.isdisjoint(_LETTERS.findall(text.lower()))
+
+
 _SUFFIX_SCALE = {"bn": 10**9, "mn": 10**6, "k": 1000}
 
 
@@ -186,6 +207,8 @@ def en_numbers(text: str) -> list[Number]:
 # the aligner and number-mismatch read the same sentences, and the pattern is the costlier part
 @lru_cache(maxsize=4096)
 def _en_numbers(text: str) -> tuple[Number, ...]:
+    if not _may_hold_a_number(text):
+        return ()
     found: list[Number] = []
     for m in _EN_NUMBER.finditer(text):
         span = Span(m.start(), m.end())

@@ -254,3 +254,24 @@ def test_the_bounded_whole_table_search_finds_what_the_unbounded_one_finds(monke
             whole = align_lengths(zh, en, ratio, variance, anchors)
             monkeypatch.setattr(align_module, "BOUND_MIN_CELLS", 0)
             assert align_lengths(zh, en, ratio, variance, anchors) == whole
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nothing to count here, said the “minister” — again.",
+        "The ﬁrst and the Second, on the ſixth of May 5.",  # full case folding: ﬁ is fi, ſ is s
+        "KELVIN ONE and Twenty-five and a Hundred-fold",
+        "one's twenty_one Sep. 4 Sept the fourteenth of December",
+        "Ⅻ apostles, x\u0301one, 2bn, five-and-twenty, in '92",
+        "Café owners met zero times; Ñandú",
+    ],
+)
+def test_the_quick_look_for_english_numbers_misses_none(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a sentence without a digit or a number word is not searched by the number pattern;
+    # what the pattern finds must be the same with the look as without it
+    import pipeline.original.numbers as numbers_module
+
+    found = numbers_module._en_numbers.__wrapped__(text)
+    monkeypatch.setattr(numbers_module, "_may_hold_a_number", lambda _text: True)
+    assert numbers_module._en_numbers.__wrapped__(text) == found

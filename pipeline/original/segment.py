@@ -1,24 +1,28 @@
-"""Chinese words, by jieba: the one tokenizer of a process, loaded on first use.
+"""Chinese words, by jieba: tqa's one tokenizer of a process, loaded on first use.
 
 jieba (MIT) is the segmenter every check that reads Chinese words shares (``name-mismatch``
 tags them, ``uncovered-source`` looks them up in CC-CEDICT), so its dictionary is read at
 most once per process, and only when a check needs words. ``cut`` gives the words of jieba's
 precise mode, ``words`` the same sentence cut by its tagger with each name's part of speech;
-both run on jieba's default tokenizer, so they share its dictionary.
+both run on tqa's own jieba tokenizer, so they share its dictionary, and jieba's default
+tokenizer and tagger stay as jieba makes them for any other user in the process.
 
 Loading: jieba builds its prefix dictionary (every word of its dict.txt and every opening of
-one, ~500,000 entries) by reading dict.txt line by line, and keeps it in the temporary folder,
-read back through a file object (~0.6 CPU-s). tqa builds the same dictionary with jieba's own
-``gen_pfdict`` once and keeps it in tqa's cache folder (``pipeline.util.cache``), read back
-from bytes (~0.2 CPU-s). The tagger (``jieba.posseg``) reads dict.txt's tag of every word at
-import (~0.5 CPU-s); tqa asks it for names only, so it gets the name tags alone, from the same
-cache (~0.03 CPU-s), and the tagger's own model still tags the words it finds in no dictionary.
+one, ~500,000 entries) by reading dict.txt line by line, keeps it in the temporary folder and
+reads it back through a file object (~0.6 CPU-s). tqa builds the same entries with jieba's
+own ``gen_pfdict`` once, keeps them in tqa's cache folder (``pipeline.util.cache``) split by
+first character, and reads a character's entries when a text holds it (``admit``; ~0.15
+CPU-s for the 455 MQM documents, ~0.02 for one of them). The tagger (``jieba.posseg``) reads
+dict.txt's tag of every word at import (~0.5 CPU-s); tqa asks it for names only, so its tagger
+gets the name tags alone, from the same cache (~0.03 CPU-s), and the tagger's own model still
+tags the words it finds in no dictionary.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import io
+import marshal
 import os
 from functools import lru_cache
 from typing import Any
@@ -28,7 +32,7 @@ from pipeline.util.cache import cached
 # jieba's tags of names (ICTCLAS-style): nr a person (nrfg, nrt: other person names), ns a
 # place, nt an organisation, nz another proper noun. ``words`` reports these and no others.
 NAME_FLAGS = ("nr", "ns", "nt", "nz")
-_VERSION = "1"  # bump when what is cached from jieba's dictionary changes
+_VERSION = "2"  # bump when what is cached from jieba's dictionary changes
 
 
 def available() -> bool:
@@ -42,26 +46,59 @@ def _dictionary() -> tuple[Any, str]:
     return jieba, os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME)
 
 
+class _Dictionary:
+    """jieba's prefix dictionary, split by first character and filled in as text comes: a
+    word (or opening of one) that a text's cut can look up starts with a character of the
+    text, so its characters' entries are all the cut needs. A batch of news articles reads
+    about two thirds of the entries, one article a few per cent."""
+
+    def __init__(self, freq: dict[str, int], shards: dict[str, bytes]) -> None:
+        self.freq, self.shards = freq, shards
+
+    def admit(self, text: str) -> None:
+        shards = self.shards
+        for char in set(text).intersection(shards):
+            blob = shards.pop(char, None)
+            if blob is not None:
+                self.freq.update(marshal.loads(blob))
+
+
+def _shards(jieba: Any) -> tuple[int, dict[str, bytes]]:
+    """(total count, first character -> its entries marshalled): jieba's own reading of
+    dict.txt (``gen_pfdict``), so the same entries and counts."""
+    freq, total = jieba.Tokenizer.gen_pfdict(jieba.dt.get_dict_file())
+    groups: dict[str, dict[str, int]] = {}
+    for word, count in freq.items():
+        groups.setdefault(word[0], {})[word] = count
+    return total, {char: marshal.dumps(entries) for char, entries in groups.items()}
+
+
 @lru_cache(maxsize=1)
-def tokenizer() -> Any:
-    """jieba's default tokenizer, its dictionary loaded (raises ImportError without jieba)."""
+def _loaded() -> tuple[Any, _Dictionary]:
     import logging
 
     jieba, path = _dictionary()
     jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" lines on stderr
-    dt = jieba.dt
-    with dt.lock:
-        if not dt.initialized and dt.dictionary == jieba.DEFAULT_DICT:
-            version = f"{_VERSION}|jieba {getattr(jieba, '__version__', '?')}"
-            freq, total = cached("jieba-prefix-dict", [path], lambda: _prefix_dict(jieba), version)
-            dt.FREQ, dt.total, dt.initialized = freq, total, True
-    dt.initialize()  # nothing when loaded above; jieba's own loading otherwise (another dictionary)
-    return dt
+    total, shards = cached("jieba-prefix-dict", [path], lambda: _shards(jieba), f"{_VERSION}|jieba {_version(jieba)}")
+    # tqa's own tokenizer, not jieba's default one, whose dictionary stays whole for any other user
+    own = jieba.Tokenizer()
+    own.FREQ, own.total, own.initialized = {}, total, True
+    return own, _Dictionary(own.FREQ, dict(shards))
 
 
-def _prefix_dict(jieba: Any) -> tuple[dict[str, int], int]:
-    freq, total = jieba.Tokenizer.gen_pfdict(jieba.dt.get_dict_file())  # jieba's own reading, so the same entries
-    return freq, total
+def tokenizer() -> Any:
+    """tqa's jieba tokenizer (raises ImportError without jieba): jieba's dictionary and counts,
+    its ``FREQ`` holding the entries of the characters seen so far (``admit``)."""
+    return _loaded()[0]
+
+
+def admit(text: str) -> None:
+    """Make sure the dictionary holds every entry a cut of ``text`` can look up."""
+    _loaded()[1].admit(text)
+
+
+def _version(jieba: Any) -> str:
+    return str(getattr(jieba, "__version__", "?"))
 
 
 def _name_tags() -> dict[str, str]:
@@ -77,31 +114,57 @@ def _name_tags() -> dict[str, str]:
                     tags[parts[0]] = parts[2]
         return tags
 
-    return cached("jieba-name-tags", [path], build, f"{_VERSION}|jieba {getattr(jieba, '__version__', '?')}")
+    return cached("jieba-name-tags", [path], build, f"{_VERSION}|jieba {_version(jieba)}")
+
+
+class _WholeTable(dict):  # type: ignore[type-arg]
+    """jieba.posseg's own tagger's tags, read from dict.txt when that tagger is first used
+    (jieba.posseg builds it at import, reading every tag: ~0.5 CPU-s tqa does not need)."""
+
+    def __init__(self, jieba: Any) -> None:
+        super().__init__()
+        self._jieba: Any = jieba
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if self._jieba is not None:
+            jieba, self._jieba = self._jieba, None
+            for line in jieba.dt.get_dict_file():
+                word, _, tag = line.strip().decode("utf-8").split(" ")
+                self.setdefault(word, tag)
+        return super().get(key, default)
 
 
 @lru_cache(maxsize=1)
 def _tagger() -> Any:
     import sys
 
-    dt = tokenizer()
-    if "jieba.posseg" in sys.modules:  # imported elsewhere: its tagger has every tag already
-        return sys.modules["jieba.posseg"].dt
-    # jieba.posseg builds its tagger at import, reading every tag of dict.txt; give it an empty
-    # dictionary to read, then the name tags. Only the tags of dictionary words differ, and
-    # only for words that are no name: the tagger's cuts never depend on its tags.
-    dt.get_dict_file = lambda: io.BytesIO()
+    own = tokenizer()
+    jieba, _ = _dictionary()
+    if "jieba.posseg" not in sys.modules:
+        # its default tagger reads every tag of dict.txt at import: give it none to read now,
+        # and the whole table when someone uses it
+        jieba.dt.get_dict_file = lambda: io.BytesIO()
+        try:
+            import jieba.posseg
+        finally:
+            del jieba.dt.get_dict_file
+        jieba.posseg.dt.word_tag_tab = _WholeTable(jieba)
+    import jieba.posseg
+
+    # tqa's tagger, on its own tokenizer, with the name tags alone: the tagger's cuts never
+    # depend on its tags, and only the tags of dictionary words that are no name differ
+    own.get_dict_file = lambda: io.BytesIO()
     try:
-        import jieba.posseg
+        tagger = jieba.posseg.POSTokenizer(own)
     finally:
-        del dt.get_dict_file
-    tagger = jieba.posseg.dt
+        del own.get_dict_file
     tagger.word_tag_tab = _name_tags()
     return tagger
 
 
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[tuple[str, str], ...]:
+    admit(text)
     return tuple((pair.word, pair.flag if pair.flag.startswith(NAME_FLAGS) else "") for pair in _tagger().cut(text))
 
 
@@ -116,10 +179,12 @@ def words(text: str) -> list[tuple[str, str]]:
 def cut(text: str, hmm: bool = True) -> tuple[str, ...]:
     """``text`` cut into words by jieba's precise mode (``hmm``: its HMM joins characters the
     dictionary lacks into words); their lengths sum to ``len(text)``."""
+    admit(text)
     return tuple(tokenizer().cut(text, HMM=hmm))
 
 
 def frequency(word: str) -> float:
     """How common ``word`` is in Chinese: occurrences per million words (jieba's dictionary counts)."""
+    admit(word[:1])
     t = tokenizer()
     return t.FREQ.get(word, 0) * 1e6 / t.total

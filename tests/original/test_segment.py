@@ -28,7 +28,12 @@ def test_the_prefix_dictionary_is_the_one_jieba_builds():
     freq, total = jieba.Tokenizer.gen_pfdict(jieba.dt.get_dict_file())
     tokenizer = segment.tokenizer()
     assert tokenizer.total == total
+    segment.admit("会见王沪宁")
+    assert tokenizer.FREQ["王沪宁"] == freq["王沪宁"]
+    assert not any(w[0] == "的" for w in tokenizer.FREQ)  # a character no text held yet: not read
+    segment.admit("".join({w[0] for w in freq}))
     assert tokenizer.FREQ == freq
+    assert tokenizer is not jieba.dt  # jieba's default tokenizer is left as jieba makes it
 
 
 def test_names_are_tagged_as_jieba_tags_them_with_its_whole_table():
@@ -75,3 +80,16 @@ def test_a_process_that_imported_jieba_posseg_first_keeps_its_tags():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[('会见', ''), ('王沪宁', 'nr'), ('。', '')] True"
+
+
+def test_jiebas_own_tagger_still_has_every_tag_after_tqas_was_built():
+    code = (
+        "from pipeline.original import segment as s; s.words('会见王沪宁。'); "
+        "import jieba.posseg; print(jieba.posseg.lcut('我爱北京天安门，他跑得很快。'))"
+    )
+    plain = "import jieba.posseg; print(jieba.posseg.lcut('我爱北京天安门，他跑得很快。'))"
+    after, alone = (
+        subprocess.run([sys.executable, "-c", c], capture_output=True, text=True, check=False) for c in (code, plain)
+    )
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == alone.stdout and "pair('爱', 'v')" in after.stdout

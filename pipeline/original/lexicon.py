@@ -45,6 +45,7 @@ _EN_WORD = regex.compile(r"[\p{Latin}\p{N}]+(?:['’][\p{Latin}]+)?")
 # the pinyin and Chinese characters of a definition's cross-references: 联合王国[Lian2 he2 wang2 guo2]
 _HAN_OR_PINYIN = regex.compile(r"\[[^\]]*\]|[\p{Han}|]+")
 _NAME_LINKS = {"of", "and", "for", "the"}  # small words inside a name ("Bank of China")
+_NOT_LETTER = regex.compile(r"[^\p{L}]")
 _ACRONYM = regex.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Z0-9&]+\b")
 _NOT_GLOSS = ("CL:", "variant of", "old variant of", "see ", "used in ", "surname ", "Japanese variant")
 
@@ -348,22 +349,34 @@ def _prefix_match(a: str, b: str, names: bool) -> bool:
     return shorter >= 3 and a[:need] == b[:need]
 
 
-@dataclass(frozen=True)
 class English:
-    """An English sentence as the matching reads it: stems, acronyms, letters only."""
+    """An English sentence as the matching reads it: stems, acronyms, letters only. Each is
+    worked out when first read: most sentences' Chinese words are never matched (only words
+    that could make a run or a name are, ``checks.source.coverage.gaps``)."""
 
-    stems: frozenset[str]
-    acronyms: frozenset[str]
-    letters: str  # lowercased, accents off, only letters: where a pinyin spelling is looked for
+    def __init__(self, text: str) -> None:
+        self.text = text
 
     @classmethod
     def of(cls, text: str) -> English:
-        folded = fold(text)
-        return cls(
-            frozenset(stem(w) for w in _EN_WORD.findall(folded) if w.lower() not in EN_STOPWORDS),
-            frozenset(m.replace(".", "") for m in _ACRONYM.findall(folded)),
-            regex.sub(r"[^\p{L}]", "", folded.lower()),
-        )
+        return cls(text)
+
+    @cached_property
+    def _folded(self) -> str:
+        return fold(self.text)
+
+    @cached_property
+    def stems(self) -> frozenset[str]:
+        return frozenset(stem(w) for w in _EN_WORD.findall(self._folded) if w.lower() not in EN_STOPWORDS)
+
+    @cached_property
+    def acronyms(self) -> frozenset[str]:
+        return frozenset(m.replace(".", "") for m in _ACRONYM.findall(self._folded))
+
+    @cached_property
+    def letters(self) -> str:
+        """Lowercased, accents off, only letters: where a pinyin spelling is looked for."""
+        return _NOT_LETTER.sub("", self._folded.lower())
 
     @cached_property
     def _openings(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:

@@ -24,6 +24,7 @@ import importlib.util
 import io
 import marshal
 import os
+from array import array
 from functools import lru_cache
 from typing import Any
 
@@ -32,7 +33,7 @@ from pipeline.util.cache import cached
 # jieba's tags of names (ICTCLAS-style): nr a person (nrfg, nrt: other person names), ns a
 # place, nt an organisation, nz another proper noun. ``words`` reports these and no others.
 NAME_FLAGS = ("nr", "ns", "nt", "nz")
-_VERSION = "2"  # bump when what is cached from jieba's dictionary changes
+_VERSION = "3"  # bump when what is cached from jieba's dictionary changes
 
 
 def available() -> bool:
@@ -57,20 +58,27 @@ class _Dictionary:
 
     def admit(self, text: str) -> None:
         shards = self.shards
-        for char in set(text).intersection(shards):
+        for char in set(text):  # not .intersection(shards): that walks every shard
             blob = shards.pop(char, None)
             if blob is not None:
-                self.freq.update(marshal.loads(blob))
+                words, counts = marshal.loads(blob)
+                numbers = array("q")
+                numbers.frombytes(counts)
+                self.freq.update(zip(words.split("\n"), numbers))
 
 
 def _shards(jieba: Any) -> tuple[int, dict[str, bytes]]:
-    """(total count, first character -> its entries marshalled): jieba's own reading of
-    dict.txt (``gen_pfdict``), so the same entries and counts."""
+    """(total count, first character -> its entries marshalled: the words joined by newlines
+    and their counts as 64-bit integers, which read back faster than a marshalled dict):
+    jieba's own reading of dict.txt (``gen_pfdict``), so the same entries and counts."""
     freq, total = jieba.Tokenizer.gen_pfdict(jieba.dt.get_dict_file())
     groups: dict[str, dict[str, int]] = {}
     for word, count in freq.items():
         groups.setdefault(word[0], {})[word] = count
-    return total, {char: marshal.dumps(entries) for char, entries in groups.items()}
+    return total, {
+        char: marshal.dumps(("\n".join(entries), array("q", entries.values()).tobytes()))
+        for char, entries in groups.items()
+    }
 
 
 @lru_cache(maxsize=1)

@@ -75,9 +75,10 @@ def gaps(
 
     found: list[Gap] = []
     runs: list[list[Word]] = [[]]
-    for w in words:
-        if not w.known or w.frequency > max_frequency or not (pieces or w.whole):
-            continue
+    counted = [w for w in words if w.known and w.frequency <= max_frequency and (pieces or w.whole)]
+    if not min_run or len(counted) < min_run or sum(len(w.text) for w in counted) < min_chars:
+        counted = []  # no run can qualify: no word needs matching for one
+    for w in counted:
         if w.covered:
             if runs[-1]:
                 runs.append([])

@@ -155,6 +155,11 @@ _SCALE_FORMS = str.maketrans({"億": "亿", "萬": "万", "兩": "两"})
 
 def zh_numbers(text: str) -> list[Number]:
     """Numbers in Chinese (or Japanese) text, strict and lenient (see ``Number``); spans into ``text``."""
+    return list(_zh_numbers(text))
+
+
+@lru_cache(maxsize=4096)  # the aligner and number-mismatch read the same sentences
+def _zh_numbers(text: str) -> tuple[Number, ...]:
     text = text.translate(_SCALE_FORMS)
     found: list[Number] = [
         Number(_ZH_LENIENT_VALUE[m.group()], Span(m.start(), m.end()), m.group(), "number", False)
@@ -202,4 +207,4 @@ def zh_numbers(text: str) -> list[Number]:
         if numeral[0] in "百千万亿" and not pct:
             continue
         found.append(Number(value, span, m.group(), kind, strict))
-    return sorted(found, key=lambda n: n.span)
+    return tuple(sorted(found, key=lambda n: n.span))

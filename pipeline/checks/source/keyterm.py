@@ -100,8 +100,10 @@ class KeyTerm(SourceCheck):
     def terms(self, zh: str) -> list[tuple[int, TermEntry]]:
         """(offset, entry) of every term in ``zh``, longest first at each place, not overlapping."""
         found, i = [], 0
+        by_first = self._by_first
         while i < len(zh):
-            entry = next((e for e in self._by_first.get(zh[i], ()) if zh.startswith(e.zh, i)), None)
+            entries = by_first.get(zh[i])  # most characters open no term
+            entry = next((e for e in entries if zh.startswith(e.zh, i)), None) if entries else None
             if entry is None:
                 i += 1
                 continue

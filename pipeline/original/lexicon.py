@@ -464,10 +464,14 @@ def coverage(zh: str, english: str) -> list[Word]:
     with what of ``english`` renders it (see the module docstring); offsets into ``zh``.
     A word the dictionary does not know (nor its pieces) comes with ``known=False``."""
     en = English.of(english)
-    words = []
-    for token, start, end in segment(zh):
-        if (content := _content(token)) is None:
-            continue
-        g, freq, whole = content
-        words.append(Word(token, start, end, g.definitions, en, g.name, not g.empty, freq, whole))
-    return words
+    return [
+        Word(token, start, end, g.definitions, en, g.name, not g.empty, freq, whole)
+        for token, start, end, g, freq, whole in _content_words(zh)
+    ]
+
+
+@lru_cache(maxsize=4096)  # a batch's outputs of one original (or its repeated lines) share its sentences
+def _content_words(zh: str) -> tuple[tuple[str, int, int, Gloss, float, bool], ...]:
+    return tuple(
+        (token, start, end, *content) for token, start, end in segment(zh) if (content := _content(token)) is not None
+    )

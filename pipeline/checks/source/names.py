@@ -78,6 +78,7 @@ def _renderings() -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple((zh, frozenset(_letters(w) for r in en for w in regex.findall(r"[\p{L}-]+", r))) for zh, en in entries)
 
 
+@lru_cache(maxsize=4096)
 def _known_words(zh: str) -> frozenset[str]:
     return frozenset(w for term, words in _renderings() if term in zh for w in words)
 

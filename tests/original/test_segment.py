@@ -30,9 +30,9 @@ def test_the_prefix_dictionary_is_the_one_jieba_builds():
     assert tokenizer.total == total
     segment.admit("会见王沪宁")
     assert tokenizer.FREQ["王沪宁"] == freq["王沪宁"]
-    pending = next(iter(segment._loaded()[1].shards))  # a character no text held yet: not read
-    assert not any(w[0] == pending for w in tokenizer.FREQ)
-    segment.admit("".join({w[0] for w in freq}))
+    pending = next(iter(segment._loaded()[1].pairs))  # a character no text held yet: its words not read
+    assert not any(len(w) > 1 and w[0] == pending for w in tokenizer.FREQ)
+    segment.admit("\n".join(freq))
     assert tokenizer.FREQ == freq
     assert tokenizer is not jieba.dt  # jieba's default tokenizer is left as jieba makes it
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import unicodedata
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -61,13 +61,19 @@ def is_pinyin_like(word: str) -> bool:
     word = word.lower()
     known = syllables()
 
-    @cache
+    memo: dict[int, bool] = {}  # a dict, not functools.cache: a cache object per call costs more than the search
+
     def split(i: int) -> bool:
+        if i in memo:
+            return memo[i]
         if i == len(word):
-            return True
-        if i > 0 and word[i] in "aoe":
-            return False
-        return any(word[i:j] in known and split(j) for j in range(min(len(word), i + 6), i, -1))
+            found = True
+        elif i > 0 and word[i] in "aoe":
+            found = False
+        else:
+            found = any(word[i:j] in known and split(j) for j in range(min(len(word), i + 6), i, -1))
+        memo[i] = found
+        return found
 
     return word.isascii() and word.isalpha() and split(0)
 
@@ -93,16 +99,21 @@ def romanises(letters: str, text_readings: tuple[frozenset[str], ...]) -> tuple[
     """Where ``letters`` (lower case, no spaces) spells consecutive characters, one reading each:
     the (start, end) character offsets of the first such place, or None."""
 
-    @cache
+    memo: dict[tuple[int, int], int | None] = {}  # as in is_pinyin_like: a dict, not functools.cache
+
     def spell(i: int, at: int) -> int | None:
+        if (i, at) in memo:
+            return memo[i, at]
+        found = None
         if at == len(letters):
-            return i
-        if i >= len(text_readings):
-            return None
-        for reading in text_readings[i]:
-            if letters.startswith(reading, at) and (end := spell(i + 1, at + len(reading))) is not None:
-                return end
-        return None
+            found = i
+        elif i < len(text_readings):
+            for reading in text_readings[i]:
+                if letters.startswith(reading, at) and (end := spell(i + 1, at + len(reading))) is not None:
+                    found = end
+                    break
+        memo[i, at] = found
+        return found
 
     for start in range(len(text_readings)):
         if text_readings[start] and (end := spell(start, 0)) is not None:

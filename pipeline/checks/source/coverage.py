@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from pipeline.checks.base import ConfigurationError, register_source
@@ -129,7 +128,7 @@ class UncoveredSource(SourceCheck):
             )
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
-        document = cache(lambda: English.of(pair.en.text))  # read only for a name the sentence lacks
+        document = English.of(pair.en.text)  # read only for a name the sentence lacks (English is lazy)
         for link, zh, english in aligned(pair):
             words = coverage(zh, english)
             c = self.config

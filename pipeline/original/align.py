@@ -210,6 +210,7 @@ def align_lengths(
     variance: float,
     extra_cost: Callable[[int, int, int, int], float] | None = None,
     band: int | None = None,
+    known: Sequence[tuple[tuple[int, ...], tuple[int, ...]]] | None = None,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
     """The cheapest monotone sequence of beads covering both sides (dynamic programming).
 
@@ -248,7 +249,7 @@ def align_lengths(
     # ``_Bound``): the same cheapest path, in a fraction of the cells.
     # (not with another extra cost, chrF's: it has no floor the bound could use)
     bounded = band is None and n * m >= BOUND_MIN_CELLS and (extra_cost is None or anchors is not None)
-    bound = _Bound.of(zh, en, ratio, variance, anchors) if bounded else None
+    bound = _Bound.of(zh, en, ratio, variance, anchors, known) if bounded else None
     for i in range(n + 1):
         if bound is not None:
             lo, hi = bound.span(i, lows, costs)
@@ -359,13 +360,25 @@ class _Bound:
         self.zh_numbers, self.en_numbers = zh_numbers, en_numbers
 
     @classmethod
-    def of(cls, zh: Side, en: Side, ratio: float, variance: float, anchors: AnchorCost | None) -> _Bound | None:
+    def of(
+        cls,
+        zh: Side,
+        en: Side,
+        ratio: float,
+        variance: float,
+        anchors: AnchorCost | None,
+        known: Sequence[tuple[tuple[int, ...], tuple[int, ...]]] | None = None,
+    ) -> _Bound | None:
+        """The bound from the path ``known`` (an earlier pass's beads), else from the beam's."""
         n, m = len(zh.lengths), len(en.lengths)
-        try:
-            beads = align_lengths(zh, en, ratio, variance, anchors, band=BOUND_BEAM)
-        except RuntimeError:  # no path within the beam: search the whole table
-            return None
-        limit = sum(cost for _, _, cost in beads)
+        if known is not None:
+            limit = sum(_bead_cost(zi, ei, zh, en, ratio, variance, anchors) for zi, ei in known)
+        else:
+            try:
+                beads = align_lengths(zh, en, ratio, variance, anchors, band=BOUND_BEAM)
+            except RuntimeError:  # no path within the beam: search the whole table
+                return None
+            limit = sum(cost for _, _, cost in beads)
 
         def gains(numbers: Sequence[frozenset[float]] | None, count: int) -> list[float]:
             out = [0.0] * (count + 1)
@@ -387,6 +400,24 @@ class _Bound:
         if not above:
             return 0, -1  # nothing alive above: nothing here either
         return min(a for a, _ in above), min(self.m, max(b for _, b in above) + 2)
+
+
+def _bead_cost(
+    zi: tuple[int, ...],
+    ei: tuple[int, ...],
+    zh: Side,
+    en: Side,
+    ratio: float,
+    variance: float,
+    anchors: AnchorCost | None,
+) -> float:
+    """What ``align_lengths`` charges for the bead of zh[zi] and en[ei] (up to rounding)."""
+    cost = _LOG_PRIOR[(len(zi), len(ei))]
+    cost += length_cost(sum(zh.lengths[i] for i in zi), sum(en.lengths[j] for j in ei), ratio, variance)
+    if anchors is not None:
+        i0, j0 = zi[0] if zi else 0, ei[0] if ei else 0
+        cost += anchors(i0, i0 + len(zi), j0, j0 + len(ei))
+    return cost
 
 
 def _prior_floor(a: int, b: int) -> float:
@@ -517,9 +548,11 @@ def align_texts(
     variance = 2.0 * ratio * ratio
     src_side = Side(src_len, list(src_paragraphs))
     beads: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
-    for _ in range(2):
+    for second in (False, True):
         tgt_side = Side([tgt_length(t, ratio) for t in tgt], list(tgt_paragraphs))
-        beads = align_lengths(src_side, tgt_side, ratio, variance, extra, band)
+        # the second pass is bounded by the first one's path, costed anew (see ``_Bound``)
+        known = [(a, b) for a, b, _ in beads] if second else None
+        beads = align_lengths(src_side, tgt_side, ratio, variance, extra, band, known=known)
         ones = [(src_len[a[0]], tgt_side.lengths[b[0]]) for a, b, _ in beads if len(a) == 1 and len(b) == 1]
         ones = [(a, b) for a, b in ones if a > 0 and b > 0]
         if len(ones) < MIN_LINKS_TO_ESTIMATE:

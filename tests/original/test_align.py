@@ -254,6 +254,9 @@ def test_the_bounded_whole_table_search_finds_what_the_unbounded_one_finds(monke
             whole = align_lengths(zh, en, ratio, variance, anchors)
             monkeypatch.setattr(align_module, "BOUND_MIN_CELLS", 0)
             assert align_lengths(zh, en, ratio, variance, anchors) == whole
+            # bounded by another path (a first pass's, at other estimates) rather than the beam's
+            other = [(a, b) for a, b, _ in align_lengths(zh, en, ratio * 1.3, variance / 2, anchors)]
+            assert align_lengths(zh, en, ratio, variance, anchors, known=other) == whole
 
 
 @pytest.mark.parametrize(

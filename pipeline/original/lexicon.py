@@ -427,9 +427,18 @@ class English:
         found = set(opens.get(s, ())) if len(s) >= 5 else set()
         found.update(s[:k] for k in range(5, len(s)) if s[:k] in self.stems)
         found.update(compounds.get(s, ()))
-        if names:
-            found.update(e for e in self.stems if _prefix_match(s, e, True))
+        if names:  # every stem a rule pairs with ``s`` shares its first three letters
+            found.update(e for e in self._by_three.get(s[:3], ()) if _prefix_match(s, e, True))
         return found
+
+    @cached_property
+    def _by_three(self) -> dict[str, list[str]]:
+        """The stems of three letters or more by their first three (for names, ``near``)."""
+        out: dict[str, list[str]] = {}
+        for e in self.stems:
+            if len(e) >= 3:
+                out.setdefault(e[:3], []).append(e)
+        return out
 
 
 def match(word: str, english: English) -> tuple[str, ...]:

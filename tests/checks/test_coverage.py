@@ -217,3 +217,11 @@ def test_length_mismatch_is_silent_on_faithful_translations_from_other_languages
         pair_documents(load_document(originals / "port.en.txt"), load_source(originals / f"port.{language}.txt"))
     )
     assert [f for f in found if f.check == "length-mismatch"] == []
+
+
+def test_near_finds_for_names_what_comparing_every_stem_finds():
+    english = lexicon.English.of(
+        "Iranian and British officials met the Britons in Tehran; Zhangjiakou, Zhang and Li, developments, drumheads"
+    )
+    for s in ["iran", "britain", "zhang", "li", "develop", "drum", "teh", "ab", "zhangjiakou"]:
+        assert english.near(s, True) == {e for e in english.stems if lexicon._prefix_match(s, e, True)}

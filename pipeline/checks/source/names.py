@@ -145,7 +145,8 @@ def _unspelt_names(zh: str, english: str) -> list[tuple[str, str]]:
     from pipeline.original.segment import words
 
     letters = regex.sub(r"[^a-z]", "", english.lower())
-    rendered = {zh_term for zh_term, en_words in _renderings() if any(w in letters for w in en_words)}
+    # a word of ``zh`` is a term only if the term is in ``zh``: look no further than those
+    rendered = {t for t, en_words in _renderings() if t in zh and any(w in letters for w in en_words)}
     found: dict[str, tuple[str, str]] = {}
     for word, flag in words(zh):
         if flag not in ("nr", "ns") or len(word) < 2 or not _HAN.match(word) or word in rendered:

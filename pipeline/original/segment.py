@@ -35,7 +35,7 @@ from pipeline.util.shelf import Packed, Shelf, shelve
 # jieba's tags of names (ICTCLAS-style): nr a person (nrfg, nrt: other person names), ns a
 # place, nt an organisation, nz another proper noun. ``words`` reports these and no others.
 NAME_FLAGS = ("nr", "ns", "nt", "nz")
-_VERSION = "5"  # bump when what is cached from jieba's dictionary changes
+_VERSION = "6"  # bump when what is cached from jieba's dictionary changes
 
 
 def available() -> bool:
@@ -97,20 +97,29 @@ def _version(jieba: Any) -> str:
     return str(getattr(jieba, "__version__", "?"))
 
 
-def _name_tags() -> dict[str, str]:
-    """dict.txt's words tagged as a name, with their tag."""
+@lru_cache(maxsize=1)
+def _name_tags() -> Shelf:
+    """dict.txt's words tagged as a name, with their tag, shelved (read by the texts' pieces)."""
     jieba, path = _dictionary()
 
-    def build() -> dict[str, str]:
+    def build() -> Packed:
         tags = {}
         with open(path, "rb") as f:
             for line in f:
                 parts = line.decode("utf-8").split()
                 if len(parts) == 3 and parts[2].startswith(NAME_FLAGS):
                     tags[parts[0]] = parts[2]
-        return tags
+        return shelve(tags, _pack_tags)
 
-    return cached("jieba-name-tags", [path], build, f"{_VERSION}|jieba {_version(jieba)}")
+    return Shelf(cached("jieba-name-tags", [path], build, f"{_VERSION}|jieba {_version(jieba)}"), _unpack_tags)
+
+
+def _pack_tags(entries: dict[str, str]) -> tuple[str, str]:
+    return "\n".join(entries), "\n".join(entries.values())
+
+
+def _unpack_tags(packed: tuple[str, str]) -> Iterable[tuple[str, str]]:
+    return zip(packed[0].split("\n"), packed[1].split("\n"))
 
 
 class _WholeTable(dict):  # type: ignore[type-arg]
@@ -154,14 +163,16 @@ def _tagger() -> Any:
         tagger = jieba.posseg.POSTokenizer(own)
     finally:
         del own.get_dict_file
-    tagger.word_tag_tab = _name_tags()
+    tagger.word_tag_tab = _name_tags().table
     return tagger
 
 
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[tuple[str, str], ...]:
     admit(text)
-    return tuple((pair.word, pair.flag if pair.flag.startswith(NAME_FLAGS) else "") for pair in _tagger().cut(text))
+    tagger = _tagger()
+    _name_tags().admit(text)  # the tags a word of ``text`` can have
+    return tuple((pair.word, pair.flag if pair.flag.startswith(NAME_FLAGS) else "") for pair in tagger.cut(text))
 
 
 def words(text: str) -> list[tuple[str, str]]:

@@ -34,7 +34,7 @@ import importlib.util
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -517,10 +517,18 @@ def coverage(zh: str, english: str) -> list[Word]:
     with what of ``english`` renders it (see the module docstring); offsets into ``zh``.
     A word the dictionary does not know (nor its pieces) comes with ``known=False``."""
     en = English.of(english)
-    return [
-        Word(token, start, end, g.definitions, en, g.name, not g.empty, freq, whole)
-        for token, start, end, g, freq, whole in _content_words(zh)
-    ]
+    names, new = _WORD_FIELDS, object.__new__
+    words = []
+    for token, start, end, g, freq, whole in _content_words(zh):
+        # Word(token, start, end, ...) without the frozen dataclass's __init__, which sets each
+        # field through object.__setattr__: a sentence's words are made for every English it meets
+        word = new(Word)
+        word.__dict__.update(zip(names, (token, start, end, g.definitions, en, g.name, not g.empty, freq, whole)))
+        words.append(word)
+    return words
+
+
+_WORD_FIELDS = tuple(f.name for f in fields(Word))
 
 
 @lru_cache(maxsize=4096)  # a batch's outputs of one original (or its repeated lines) share its sentences

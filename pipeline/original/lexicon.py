@@ -375,7 +375,16 @@ def fold(text: str) -> str:
     """Accents off ("Ríos" -> "Rios"), so a name matches however the English spells it."""
     if text.isascii():
         return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKD", text)
+    for char in set(text).difference(_SEEN):  # each character classified once per process
+        _SEEN.add(char)
+        if unicodedata.combining(char):
+            _MARKS[ord(char)] = None
+    return text.translate(_MARKS)
+
+
+_SEEN: set[str] = set()
+_MARKS: dict[int, None] = {}  # the combining characters seen, for str.translate to drop
 
 
 def _prefix_match(a: str, b: str, names: bool) -> bool:

@@ -19,7 +19,10 @@ from pathlib import Path
 
 import regex
 
+from pipeline.util.cache import cached
+
 _HAN = regex.compile(r"\p{Han}")
+_VERSION = "1"  # bump when what is cached from pypinyin's table changes
 
 
 def _plain(reading: str) -> str:
@@ -28,24 +31,39 @@ def _plain(reading: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-@lru_cache(maxsize=1)
-def _table() -> dict[int, str]:
-    """pypinyin's table: a character's code point -> its tone-marked readings, comma-separated, the usual first."""
+def _table_path() -> Path:
     spec = importlib.util.find_spec("pypinyin")  # finds the package without importing it
     if spec is None or not spec.submodule_search_locations:
         raise LookupError("pypinyin is not installed")
-    path = Path(spec.submodule_search_locations[0]) / "pinyin_dict.py"
+    return Path(spec.submodule_search_locations[0]) / "pinyin_dict.py"
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, str]:
+    """pypinyin's table: a character's code point -> its tone-marked readings, comma-separated,
+    the usual first. Read from tqa's cache folder (``pipeline.util.cache``; executing the
+    table's module costs ~0.04 CPU-s, reading it back ~0.01)."""
+    path = _table_path()
+    return cached("pinyin-table", [path], lambda: _read_table(path), _VERSION)
+
+
+def _read_table(path: Path) -> dict[int, str]:
     module_spec = importlib.util.spec_from_file_location("_tqa_pinyin_dict", path)
     if module_spec is None or module_spec.loader is None:
         raise LookupError(f"pypinyin has no {path.name}")
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
-    return module.pinyin_dict
+    return dict(module.pinyin_dict)
 
 
 @lru_cache(maxsize=1)
 def syllables() -> frozenset[str]:
-    """Every tone-less Mandarin syllable with a vowel that pypinyin knows (~410), with ü spelled v and u."""
+    """Every tone-less Mandarin syllable with a vowel that pypinyin knows (~410), with ü spelled
+    v and u (kept in the cache folder with the table)."""
+    return cached("pinyin-syllables", [_table_path()], _syllables, _VERSION)
+
+
+def _syllables() -> frozenset[str]:
     marked = {r for value in _table().values() for r in value.split(",") if r}  # ~1,500 of 57,000 readings
     found = {_plain(r) for r in marked}
     found = {s for s in found if regex.search("[aeiouv]", s)}  # not the interjections m, n, ng, hm

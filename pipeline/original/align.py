@@ -223,7 +223,8 @@ def align_lengths(
     around the diagonal had to widen with the difference in sentence counts.
     Memory: a row of costs (8 bytes a cell) and back pointers (1 byte) per searched cell.
     A whole table of ``BOUND_MIN_CELLS`` or more is searched bounded (``_Bound``): a cell that
-    no path as cheap as the beam's can pass is left out, and in each cell a bead is costed
+    no path as cheap as a known one (a narrow beam's, or ``known``: beads covering both sides,
+    such as an earlier pass's) can pass is left out, and in each cell a bead is costed
     only when even its least cost can beat the best so far, so the result is the whole
     table's, bit for bit, from a fraction of the cells and of the erfc calls.
     """
@@ -344,7 +345,8 @@ def align_lengths(
 
 class _Bound:
     """What makes a whole-table search skip cells, exactly: ``limit``, the cost of one full path
-    (the cheapest the beam of ``BOUND_BEAM`` finds), which the cheapest path costs at most; and,
+    (the cheapest a beam of ``BOUND_BEAM`` finds, or ``known``: an earlier pass's, costed
+    anew), which the cheapest path costs at most; and,
     for each cell, a floor under what any path from it to the end costs. A cell whose own cost
     plus that floor exceeds the limit is on no path as cheap as the cheapest, so leaving it out
     (its cost infinite) changes no cell of the cheapest path, nor the bead that reached it.

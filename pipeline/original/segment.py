@@ -12,11 +12,11 @@ one, ~500,000 entries) by reading dict.txt line by line, keeps it in the tempora
 reads it back through a file object (~0.6 CPU-s). tqa builds the same entries with jieba's
 own ``gen_pfdict`` once, keeps them in tqa's cache folder (``pipeline.util.cache``) by their
 first two characters (``pipeline.util.shelf``), and reads those a text can look up when a
-text comes (``admit``; ~0.04
-CPU-s to open, ~0.04 for the ~41,000 entries the 455 MQM documents look up). The tagger
-(``jieba.posseg``) reads dict.txt's tag of every word at import (~0.5 CPU-s); tqa asks it for
-names only, so its tagger gets the name tags alone, from the same cache (~0.03 CPU-s), and
-the tagger's own model still tags the words it finds in no dictionary.
+text comes (``admit``; ~0.04 CPU-s to open, ~0.04 for the ~41,000 entries the 455 MQM
+documents look up). The tagger (``jieba.posseg``) reads dict.txt's tag of every word at
+import (~0.5 CPU-s); tqa asks it for names only, so its tagger gets the name tags alone, from
+the same cache and by the same pieces, and the tagger's own model still tags the words it
+finds in no dictionary.
 """
 
 from __future__ import annotations

@@ -134,6 +134,13 @@ class Check:
     def find(self, doc: Document) -> Iterable[Finding]:
         raise NotImplementedError
 
+    def with_original(self, findings: list[Finding], pair: Any) -> list[Finding]:
+        """Of this check's ``findings`` on ``pair.en`` (a ``SourcePair``), those that stand once
+        the original is known: a check whose finding the original can explain (a tag it holds
+        too) drops it here. The runner calls it wherever the source checks run
+        (``pipeline.checks.runner.with_original``). Default: all stand."""
+        return findings
+
     def paths(self, option: str) -> list[str | Path]:
         """The file paths of ``option`` (one path or a list of them), checked."""
         paths = self.config[option]

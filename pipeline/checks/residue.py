@@ -11,19 +11,30 @@ quote goes; a broken tag ("< / p >", which no markup writer emits) goes, with a 
 where it separated words; an entity becomes its character. A well-formed tag ("<p>") is
 reported without a repair: the input may be a page someone chose to check as text. Mixed marks (", .") are reported without a repair: which one was meant is
 the writer's call.
+
+With the original (a PO message, an XLIFF or TMX segment, ``--source``), a well-formed tag or an
+entity the original holds too is the string's own markup, not residue: "<b>Save</b>" for
+"<b>保存</b>", "Save &amp; close" for "保存 &amp; 关闭". Such a finding is dropped, as many times as
+the original has that tag (by name, opening or closing; attributes aside, which ``tag-mismatch``
+compares) or that entity; one more is still reported, and so is a broken tag ("< / b >"), which no
+original holds. The check finds on the English alone and drops in ``with_original``, the hook
+the runner calls wherever the source checks run (before and after repair), rather than reading
+the original itself: the original reaches checks one way, with the pair, and a plain check on a
+text without one stays as it was.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
 from pipeline.checks.base import PatternCheck, register
 from pipeline.core.document import Document
-from pipeline.core.findings import Severity
+from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
 
 # Each pattern starts with the characters it needs (not a look-behind or a space), which lets
@@ -129,6 +140,21 @@ class HtmlResidue(PatternCheck):
         text = doc.text
         return " " if text[m.start() - 1 : m.start()].isalnum() and text[m.end() : m.end() + 1].isalnum() else ""
 
+    def with_original(self, findings: list[Finding], pair: Any) -> list[Finding]:
+        if not findings:
+            return findings
+        original = pair.original.text
+        held = Counter(_markup(m.group()) for m in chain(_TAG.finditer(original), _ENTITY.finditer(original)))
+        held.pop(None, None)
+        kept = []
+        for f in findings:  # in text order: the first ones are the original's
+            key = _markup(f.span.of(pair.en.text))
+            if key is not None and held[key] > 0:
+                held[key] -= 1
+            else:
+                kept.append(f)
+        return kept
+
     def span(self, m: re.Match[str], doc: Document) -> Span:
         text = doc.text
         before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
@@ -136,3 +162,14 @@ class HtmlResidue(PatternCheck):
         # a broken tag takes the space before it along, so that no double space is left
         start = m.start() - 1 if broken and before == " " and after in (" ", "\n", "") else m.start()
         return Span(start, m.end())
+
+
+def _markup(text: str) -> str | None:
+    """What an original must hold for ``text`` to be its markup: a well-formed tag's name with
+    its end ("<b", "</b"), an entity as written; None for residue no original explains."""
+    if _ENTITY.fullmatch(text):
+        return None if " " in text or "\t" in text else text.lower()
+    if _WELL_FORMED.fullmatch(text):
+        name = re.match(r"</?[a-z0-9]+", text, re.I)
+        return name.group().lower() if name else None
+    return None

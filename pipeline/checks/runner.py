@@ -1,5 +1,9 @@
 """The one runner of checks: ``run_checks`` over a document, ``run_source_checks`` over a pair.
 
+``with_original``: what a document's findings become once its original is known (the checks'
+``Check.with_original``, then the source checks' findings added): ``prepare`` and ``finish``
+both go through it, so the original explains a finding the same way before and after repair.
+
 It also builds the checks from settings (``build_checks``, ``build_source_checks``).
 
 ``check`` (``stages.prepare``), ``recheck`` and the output guard all run checks
@@ -70,6 +74,18 @@ def run_source_checks(pair: SourcePair, checks: Iterable[SourceCheck] | None = N
         return check.find_pair(pair) if pair.language in check.languages else ()
 
     return _run(build_source_checks() if checks is None else checks, find, None, True)
+
+
+def with_original(
+    findings: list[Finding], pair: SourcePair, checks: Iterable[Check], source_checks: Iterable[SourceCheck] | None
+) -> list[Finding]:
+    """``findings`` on ``pair.en`` less those the original explains (each of ``checks`` that
+    has a ``with_original``), with the findings of ``source_checks`` on ``pair``, in text order."""
+    own = {c.id: c for c in checks if type(c).with_original is not Check.with_original}
+    kept = [f for f in findings if f.check not in own]
+    for check_id, check in own.items():
+        kept += check.with_original([f for f in findings if f.check == check_id], pair)
+    return in_text_order(kept + run_source_checks(pair, source_checks))
 
 
 def _run(

@@ -123,6 +123,18 @@ PathsFromOpt = Annotated[
     ),
 ]
 
+JobsOpt = Annotated[
+    int,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=0,
+        rich_help_panel="Batch",
+        metavar="N",
+        help="Worker processes for checking and reports (0: one per 200 inputs, one core left free).",
+    ),
+]
+
 StorageOpt = Annotated[
     Optional[list[str]],
     typer.Option(
@@ -192,8 +204,8 @@ SourceOpt = Annotated[
         "--source",
         metavar="FILE|DIR",
         rich_help_panel="Input",
-        help="The Chinese original: a file (one input) or a folder of originals named like the inputs "
-        "(article.zh.txt beside article.en.txt is found without it). For parallel text (corpus.en), "
+        help="The Chinese original: a file (one input) or a folder of originals named like the inputs, "
+        "local or a URL such as s3://bucket/zh/; article.zh.txt beside article.en.txt is found without it. For parallel text (corpus.en), "
         "the line-aligned original (corpus.zh beside it is found without it).",
     ),
 ]

@@ -7,9 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pipeline.cli.app import (
-    fail,
-)
+from pipeline.cli.app import EXIT_FAILED, fail
 from pipeline.cli.options import ConfigOpt, IgnoreOpt, run_config
 from pipeline.util.terminal import printable
 
@@ -131,9 +129,13 @@ def apply_decisions(
         ),
     ] = None,
 ) -> None:
-    """Write the final text: the original input with exactly the accepted changes applied."""
+    """Write the final text: the original input with exactly the accepted changes applied.
+
+    A decisions file in a run's folder also brings the run's findings.jsonl and findings.csv
+    in line with it."""
     from pipeline.review.apply import apply_review
     from pipeline.review.decisions import ReviewError
+    from pipeline.review.refresh import after_apply
 
     try:
         done = apply_review(decisions, out, input_file)
@@ -148,3 +150,9 @@ def apply_decisions(
             + f", {done.rejected} not; {done.pending} finding(s) still pending"
         )
     typer.echo(printable(f"tqa: {counts}; final text of {done.input} in {done.output}"))
+    try:
+        said = after_apply(decisions, done.output)
+    except ValueError as err:  # the final text is written; the export is what failed, as a run's summaries can
+        raise fail(f"{err}; the final text is written", EXIT_FAILED) from None
+    if said:
+        typer.echo(printable(f"tqa: {said}"))

@@ -25,7 +25,8 @@ def review(
 
     Prints an address with a random token; open it in a browser. The decisions of an
     article go to OUT/<stem>.decisions.json (what `tqa apply` and `tqa accept` read), and
-    the page writes OUT/<stem>.final.txt on request (w). Ctrl+C stops the server."""
+    the page writes OUT/<stem>.final.txt on request (w). findings.jsonl and findings.csv
+    follow a second after the last decision, and when the server stops. Ctrl+C stops it."""
     if not out.is_dir():
         raise fail(f"{out}: not a folder; give the --out folder of a tqa run")
     if next(out.rglob("*.findings.json"), None) is None:
@@ -38,7 +39,10 @@ def review(
         typer.echo(printable(f"tqa: reviewing {out}/ at {url}"))
         typer.echo("tqa: open that address in a browser (it holds the access token); Ctrl+C stops", err=True)
 
+    def warn(message: str) -> None:
+        typer.echo(printable(f"tqa: {message}"), err=True)
+
     try:
-        serve(out, port, announce=announce)
+        serve(out, port, announce=announce, warn=warn)
     except OSError as err:
         raise fail(f"cannot listen on 127.0.0.1:{port}: {err.strerror or err}") from None

@@ -32,6 +32,7 @@ from pipeline.cli.options import (
     IgnoreChecksOpt,
     IgnoreOpt,
     InputFormatOpt,
+    JobsOpt,
     PathsArg,
     PathsFromOpt,
     SelectOpt,
@@ -143,20 +144,10 @@ def run(
         typer.Option(
             rich_help_panel="Input",
             metavar="FILE|DIR",
-            help="Reference translation: a file (one input) or a folder of files named like the inputs.",
+            help="Reference translation: a file (one input) or a folder of files named like the inputs, local or a URL (s3://bucket/ref/).",
         ),
     ] = None,
-    jobs: Annotated[
-        int,
-        typer.Option(
-            "--jobs",
-            "-j",
-            min=0,
-            rich_help_panel="Batch",
-            metavar="N",
-            help="Worker processes for checking and reports (0: one per 200 inputs, one core left free).",
-        ),
-    ] = 0,
+    jobs: JobsOpt = 0,
     resume: Annotated[
         bool,
         typer.Option(

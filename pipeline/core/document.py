@@ -15,7 +15,7 @@ from pathlib import Path
 
 import regex
 
-from pipeline.core.protected import InlineCode
+from pipeline.core.protected import InlineCode, Syntax
 from pipeline.core.spans import Span, trimmed
 from pipeline.util.reading import MAX_BYTES, path_text, read_limited
 
@@ -179,6 +179,9 @@ class Document:
     replaced: int = 0  # undecodable byte sequences replaced with U+FFFD when read
     # a bilingual segment's inline markup (XLIFF <g>, <x/>, ...): not in ``text``, only where it sits
     codes: tuple[InlineCode, ...] = field(default=(), repr=False)
+    # which placeholder syntaxes its text uses where its file says (a PO message's format flags,
+    # ``protected.syntax_of``); None: not known, every look-alike is a placeholder
+    syntax: Syntax = field(default=None, repr=False)
 
     @classmethod
     def from_text(
@@ -190,11 +193,22 @@ class Document:
         sha256: str = "",
         replaced: int = 0,
         codes: tuple[InlineCode, ...] = (),
+        syntax: Syntax = None,
     ) -> Document:
         paragraphs = split_paragraphs(text)
         sentences = tuple(s for p in paragraphs for s in split_sentences(text, p))
         return cls(
-            text, path, encoding, bom, newline_style(text), sha256, tuple(paragraphs), sentences, replaced, codes
+            text,
+            path,
+            encoding,
+            bom,
+            newline_style(text),
+            sha256,
+            tuple(paragraphs),
+            sentences,
+            replaced,
+            codes,
+            syntax,
         )
 
     @classmethod

@@ -56,6 +56,9 @@ class Record:
     # what tells two identical originals apart in the format (a PO message's msgctxt): the
     # consistency checks group segments by their original in its context
     context: str | None = None
+    # the format flags the file gives the segment (a PO message's ``c-format``, ``no-c-format``):
+    # which placeholder syntaxes its texts use, decided by ``pipeline.core.protected.syntax_of``
+    formats: tuple[str, ...] = ()
 
     def digest(self) -> str:
         """Of everything that decides this record's output (for ``--resume``)."""
@@ -63,6 +66,8 @@ class Record:
         parts = [self.id, self.text, self.source, self.fields, raw]
         if self.codes or self.source_codes:  # only where there are any: other records' digests stay as they were
             parts.append([self.codes, self.source_codes])
+        if self.formats:  # likewise
+            parts.append(list(self.formats))
         payload = json.dumps(parts, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -5,6 +5,10 @@ A message with a non-empty ``msgstr`` is one record: its text the ``msgstr``, it
 the ``msgid`` (``msgctxt|msgid`` with a context; ``[n]`` after a plural form); its key, which tells
 records apart, has gettext's EOT in place of the bar, so a ``|`` in a msgid cannot make two alike.
 The header, untranslated and obsolete (``#~``) messages are not records and stay as they are.
+A message's format flags (``#, c-format``, ``#, no-c-format``, ``#, python-brace-format``) go with
+its records (``Record.formats``; a message without one, in a catalogue whose other messages carry
+``X-format``, gets ``no-X-format``): ``pipeline.core.protected.syntax_of`` decides from them which
+``%d`` or ``{name}`` is a placeholder.
 
 Written back by splicing into the file as read: only the characters of a repaired ``msgstr`` change
 (inside its quoted strings, so its line wrapping stays), and a message with findings tqa did not
@@ -76,6 +80,7 @@ class _Message:
         self.comments_end = start  # after its leading translator comments
         self.tqa_comment: tuple[int, int] | None = None  # a ``# tqa:`` line's text, without the newline
         self.flags: tuple[int, int] | None = None  # a ``#,`` line, without the newline
+        self.words: list[str] = []  # its flags: ``fuzzy``, ``c-format``, ...
         self.fuzzy = False
         # keyword -> [value, where its strings' opening quotes are, where its last closing quote is, line]
         self.parts: dict[str, list[Any]] = {}
@@ -122,7 +127,8 @@ def _messages(lines: Iterator[str], path: Path) -> Iterator[_Message]:
         if stripped.startswith("#"):
             if stripped.startswith("#,"):
                 message.flags = (at, at + len(body))
-                message.fuzzy = "fuzzy" in [f.strip() for f in stripped[2:].split(",")]
+                message.words += [f.strip() for f in stripped[2:].split(",") if f.strip()]
+                message.fuzzy = "fuzzy" in message.words
             elif stripped.startswith("#|") and message.first_keyword < 0:
                 message.first_keyword = at
             elif body[:2] in ("# ", "#") and message.first_keyword < 0 and message.flags is None:
@@ -167,10 +173,11 @@ def _encoding(path: Path) -> str:
 
 
 def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
+    marked: set[str] = set()  # the format flags the catalogue's messages carry
     try:
         encoding = _encoding(path)
-        for _ in _messages(_lines(path, encoding), path):
-            pass  # all of it must be PO before a record is handed on
+        for message in _messages(_lines(path, encoding), path):  # all of it must be PO before a record is handed on
+            marked.update(w for w in message.words if w.endswith("-format") and not w.startswith("no-"))
     except OSError as err:
         raise UnreadableInput(f"{path}: cannot be read: {err.strerror or err}") from None
     except (UnicodeDecodeError, LookupError) as err:
@@ -180,16 +187,26 @@ def read(path: Path, fields: Fields) -> Iterator[Record | Malformed]:
         yield Malformed("file", str(err).removeprefix(path.name + ": "))
         return
     try:
-        yield from _records(_messages(_lines(path, encoding), path))
+        yield from _records(_messages(_lines(path, encoding), path), marked)
     except (OSError, ValueError) as err:  # it was read a moment ago
         raise CorpusError(f"{path}: changed while it was read: {err}") from None
 
 
-def _records(messages: Iterator[_Message]) -> Iterator[Record]:
+def _formats(message: _Message, marked: set[str]) -> tuple[str, ...]:
+    """A message's format flags, with ``no-X-format`` for each ``X-format`` other messages of the
+    catalogue carry and it does not: the extractor (xgettext, Babel) flags every message it finds
+    to be a format string of its language, so a message it left unflagged is not one (as
+    ``msgfmt --check`` reads it)."""
+    own = tuple(w for w in message.words if w.endswith("-format"))
+    return own + tuple(f"no-{w}" for w in sorted(marked) if w not in own and f"no-{w}" not in own)
+
+
+def _records(messages: Iterator[_Message], marked: set[str]) -> Iterator[Record]:
     for message in messages:
         parts = message.parts
         if message.obsolete or "msgid" not in parts or not parts["msgid"][0]:
             continue  # the header, or not a message
+        formats = _formats(message, marked)
         key = shown = parts["msgid"][0]
         if "msgctxt" in parts:  # the key is gettext's own (an EOT between); the id people read has a bar
             key, shown = parts["msgctxt"][0] + "\x04" + key, parts["msgctxt"][0] + "|" + key
@@ -211,7 +228,7 @@ def _records(messages: Iterator[_Message]) -> Iterator[Record]:
                 "first_keyword": message.first_keyword,
             }
             context = parts["msgctxt"][0] if "msgctxt" in parts else None
-            yield Record(rid, value, f"line {number}", place, source, f"s:{rkey}", context=context)
+            yield Record(rid, value, f"line {number}", place, source, f"s:{rkey}", context=context, formats=formats)
 
 
 def _escape(text: str) -> str:

@@ -8,7 +8,10 @@ Inline codes are not text: the content of ``<ph>``, ``<bpt>``, ``<ept>``, ``<it>
 ``<g>``, ``<mrk>`` and ``<pc>`` is read. Each inline element of the target and the source (each
 end of ``<g>``, ``<pc>`` and ``<mrk>``) is kept as an ``InlineCode`` at its text offset, with its
 id: the record's ``codes`` and ``source_codes``, which the plan protects and ``tag-mismatch``
-compares.
+compares. A unit's resource name (1.2 ``resname``, 2.x ``name``) is not the record's ``context``
+as a PO ``msgctxt`` is: it is usually the string's key (a properties or ``.resx`` key), one per
+unit, while a ``msgctxt`` exists to let one source take two translations; as context it would
+keep ``inconsistent-target`` from comparing "Save" under two keys, the disagreement it is for.
 
 Written back by splicing into the file's bytes: a repair is written only where it lies inside
 text the target holds contiguously and touches no inline element, comment or CDATA section

@@ -5,9 +5,9 @@ One row per finding of the original texts (what a reviewer works through): file,
 check, severity, text, plus the report name, the finding's number (its position
 in the report, for display), its message, its stable id (what ``tqa accept --id`` takes)
 and where its review stands: ``state`` (pending, fixed, dismissed), the reviewer's own
-``fix`` and ``comment``. A run writes every finding pending; ``tqa review`` rewrites an
-article's rows as its decisions are saved (``update_states``). For spreadsheets and
-dashboards.
+``fix`` and ``comment``. A run writes every finding pending; the review's decisions files are
+the truth the three columns follow (``review.refresh``), and ``rewrite_states`` rewrites
+the export once for the rows of many articles. For spreadsheets and dashboards.
 
 Rows are streamed to temporary files as articles finish and renamed into place at the
 end, so memory stays flat in the batch size and a reader never sees half an export. An
@@ -16,8 +16,11 @@ article skipped by ``--resume`` contributes the rows of its findings JSON.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -156,25 +159,122 @@ def _located(findings: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     return out
 
 
-def update_states(out_dir: Path, stem: str, states: dict[str, dict[str, str]]) -> bool:
-    """Rewrite the export rows of article ``stem`` with the review ``states`` (finding id ->
-    state, fix, comment); False when the run wrote no export."""
-    jsonl = Path(out_dir) / NAMES[0]
+def rewrite_states(out_dir: Path, states: Mapping[str, Mapping[str, Mapping[str, str]] | None]) -> int | None:
+    """Set the ``state``, ``fix`` and ``comment`` of the rows of the articles in ``states`` in one
+    pass over the export: stem -> finding id -> those three (a finding it does not name keeps its
+    row), or None for an article with no decisions (its rows pending, as a run writes them).
+
+    Streamed, so memory stays flat in the export's size. A row of another article is copied
+    as it is, its JSON line and its CSV record byte for byte, without being parsed where its
+    line shows its article (``_Rewrite``). Both files are replaced atomically, and left
+    untouched when no row changes. Returns how many rows changed; None when the run wrote no
+    export.
+    """
+    out_dir = Path(out_dir)
+    if not (out_dir / NAMES[0]).is_file():
+        return None
     try:
-        lines = jsonl.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return False
-    rows = []
-    for line in lines:
-        row = json.loads(line)
-        if row.get("stem") == stem and row.get("id") in states:
-            row.update({k: states[row["id"]].get(k, row.get(k, "")) for k in ("state", "fix", "comment")})
-        rows.append(row)
-    export = FindingsExport(out_dir)
+        return _Rewrite(out_dir, states).run(copy_csv=(out_dir / NAMES[1]).is_file())
+    except _OutOfStep:  # a CSV that is not the JSONL's (edited by hand): written again from the JSONL
+        return _Rewrite(out_dir, states).run(copy_csv=False)
+
+
+class _OutOfStep(Exception):
+    """The CSV's records are not the JSONL's rows, one for one."""
+
+
+_STEM_KEY = b', "stem": "'  # how json.dumps writes the key; inside a string value its quotes would be escaped
+_BLANK = {"state": PENDING, "fix": "", "comment": ""}
+
+
+class _Rewrite:
+    """One pass over ``findings.jsonl`` and, in step with it, ``findings.csv``.
+
+    The CSV record of a row is as many ``\\n``-ended pieces of the file as the row's values
+    hold newlines, plus one (the record's own ``\\r\\n``); a JSON line holds a newline only as
+    the escape ``\\n``, so a line without one is a one-piece record, unparsed. Every row that is
+    parsed anyway has its record compared with the one csv.writer makes from it, and the two
+    files must end together: a CSV out of step with the JSONL (a record lost or added, one
+    edited by hand that is compared) is noticed, and then written again from the JSONL.
+    """
+
+    def __init__(self, out_dir: Path, states: Mapping[str, Mapping[str, Mapping[str, str]] | None]) -> None:
+        self.out_dir, self.states = out_dir, states
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer)  # in column order: what DictWriter wrote at run time
+
+    def record(self, row: dict[str, Any]) -> bytes:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow([row.get(column, "") for column in COLUMNS])
+        return self.buffer.getvalue().encode("utf-8")
+
+    def run(self, copy_csv: bool) -> int:
+        changed = 0
+        outs = [AtomicFile(self.out_dir / name) for name in NAMES]
+        # the file objects under NamedTemporaryFile's wrapper: a write through it costs as much again
+        put_line, put_record = (getattr(out.file, "file", out.file).write for out in outs)
+        try:
+            with contextlib.ExitStack() as stack:
+                source = stack.enter_context((self.out_dir / NAMES[0]).open("rb"))
+                pieces = iter(stack.enter_context((self.out_dir / NAMES[1]).open("rb")) if copy_csv else ())
+                header = self.record(dict(zip(COLUMNS, COLUMNS)))
+                if copy_csv and next(pieces, b"") != header:
+                    raise _OutOfStep
+                put_record(header)
+                for line in source:
+                    if not line.strip():
+                        continue
+                    row, stem = None, _stem(line)
+                    if stem is None:
+                        row = json.loads(line)
+                        stem = row.get("stem")
+                    if stem in self.states or (copy_csv and row is None and b"\\n" in line):
+                        row = row or json.loads(line)
+                    old = b""
+                    if copy_csv:
+                        if row is None:
+                            old = next(pieces, b"")
+                        else:
+                            lines = 1 + sum(str(row.get(c, "")).count("\n") for c in COLUMNS)
+                            old = b"".join(next(pieces, b"") for _ in range(lines))
+                        if not old.endswith(b"\n") or (row is not None and old != self.record(row)):
+                            raise _OutOfStep
+                    if stem in self.states:
+                        given = self.states[stem]
+                        new = _BLANK if given is None else given.get(row.get("id"))  # type: ignore[union-attr]
+                        if new is not None and any(row.get(k) != new.get(k, "") for k in _BLANK):  # type: ignore[union-attr]
+                            row.update((k, new.get(k, "")) for k in _BLANK)  # type: ignore[union-attr]
+                            line, old = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"), b""
+                            changed += 1
+                    put_line(line if line.endswith(b"\n") else line + b"\n")
+                    put_record(old or self.record(row if row is not None else json.loads(line)))
+                if copy_csv and next(pieces, None) is not None:
+                    raise _OutOfStep
+            if not changed and copy_csv:
+                for out in outs:
+                    out.abort()
+                return 0
+            for out in outs:
+                out.commit()
+        except BaseException:
+            for out in outs:
+                out.abort()
+            raise
+        return changed
+
+
+def _stem(line: bytes) -> str | None:
+    """The article of a JSON line, read without parsing it; None where the line does not
+    show it plainly (an escape in the name, another layout): then it is parsed."""
+    at = line.find(_STEM_KEY)
+    if at < 0:
+        return None
+    at += len(_STEM_KEY)
+    end = line.find(b'"', at)
+    if end < 0 or b"\\" in line[at:end]:
+        return None
     try:
-        export.add(rows)
-        export.close()
-    except Exception:
-        export.discard()
-        raise
-    return True
+        return line[at:end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None

@@ -13,6 +13,13 @@ them into ``<stem>.decisions.json`` under a lock (the last write wins per findin
 per file), so two tabs on one article lose nothing. The file is a ``tqa-decisions/2`` file
 as the page would save it; the text is written by ``apply.apply_review``, the code
 ``tqa apply`` runs, so both write the same bytes.
+
+The batch export (``findings.jsonl``/``.csv``) follows the decisions files but is not
+rewritten per decision: its rewrite costs time in proportion to the whole run, so a decision
+marks its article and ``refresh.ExportRefresher`` rewrites the export once for every marked
+article, a second after the last decision, before a final text is written, and when the
+server stops (the lifespan's shutdown, which uvicorn runs on Ctrl+C and SIGTERM). A server
+killed outright leaves the export behind its decisions; the next one starts by catching up.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from typing import Any
 
 from pipeline.review.apply import apply_review
 from pipeline.review.decisions import DECISIONS_SCHEMA, FINDING, STATES, ReviewError, decisions_from_report
+from pipeline.review.refresh import ExportRefresher, refresh_export, stale_stems
 from pipeline.util.atomic import write_atomic
 from pipeline.util.reading import loads_json, read_text_limited
 
@@ -48,9 +56,21 @@ _MAX_TEXT = 100_000  # a reviewer's text or comment, in characters
 class Store:
     """The decisions of a run's articles, on disk under OUT."""
 
-    def __init__(self, out: str | Path) -> None:
+    def __init__(self, out: str | Path, delay: float = 1.0, on_error: Any = None) -> None:
         self.out = Path(out).resolve()
         self.lock = threading.Lock()
+        self.export = ExportRefresher(self.out, delay, on_error=on_error)
+
+    def catch_up(self) -> None:
+        """Bring the export in line with decisions saved after its last rewrite (a server killed
+        before its refresh), before the first page is served."""
+        stale = stale_stems(self.out)
+        if stale:
+            refresh_export(self.out, stale)
+
+    def close(self) -> None:
+        """The server stops: the export takes the decisions not yet in it."""
+        self.export.close()
 
     def stems(self) -> list[str]:
         found = (
@@ -95,20 +115,12 @@ class Store:
                     item["applied"] = r["applied"]
                 taken += 1
             write_atomic(self.decisions_path(stem), json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-            self._export(stem, data)
+            self.export.mark(stem)  # the export follows in a batch: see the module's docstring
         return taken
-
-    def _export(self, stem: str, data: dict[str, Any]) -> None:
-        from pipeline.report.export import update_states
-
-        states = {
-            i["id"]: {"state": i["state"], "fix": i.get("fix") or "", "comment": i.get("comment") or ""}
-            for i in data["items"]
-        }
-        update_states(self.out, stem, states)
 
     def apply(self, stem: str) -> dict[str, Any]:
         """Write ``<stem>.final.txt`` from the decisions, as ``tqa apply`` does."""
+        self.export.try_flush()  # the export says what the text is written from (a no-op when nothing is marked)
         with self.lock:
             path = self.decisions_path(stem)
             if not path.is_file():
@@ -141,14 +153,32 @@ class Store:
         return path
 
 
-def make_app(out: str | Path, token: str, port_of: Any) -> Any:
-    """The ASGI app. ``port_of()``: the port bound, for the Host and Origin checks."""
+def make_app(out: str | Path, token: str, port_of: Any, store: Store | None = None, warn: Any = None) -> Any:
+    """The ASGI app. ``port_of()``: the port bound, for the Host and Origin checks; ``warn``
+    is told, in a line, what went wrong with the export."""
+    import contextlib
+
     from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
     from starlette.routing import Route
 
-    store = Store(out)
+    store = store or Store(out, on_error=warn)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> Any:
+        try:
+            await run_in_threadpool(store.catch_up)
+        except Exception as err:  # the decisions are safe; serving them matters more than the export
+            if warn is not None:
+                warn(f"{store.out / 'findings.jsonl'} not brought up to date: {err}")
+        yield
+        try:
+            await run_in_threadpool(store.close)
+        except Exception as err:
+            if warn is not None:
+                warn(f"{store.out / 'findings.jsonl'} not brought up to date: {err}")
 
     def allowed() -> set[str]:
         port = port_of()
@@ -243,13 +273,15 @@ def make_app(out: str | Path, token: str, port_of: Any) -> Any:
             Route("/api/apply", apply_all, methods=["POST"]),
             Route("/api/apply/{stem:path}", apply_one, methods=["POST"]),
             Route("/{path:path}", files),
-        ]
+        ],
+        lifespan=lifespan,
     )
     return guard
 
 
-def serve(out: str | Path, port: int = 0, token: str | None = None, announce: Any = print) -> None:
-    """Serve OUT on 127.0.0.1 until interrupted; ``announce`` is told the address."""
+def serve(out: str | Path, port: int = 0, token: str | None = None, announce: Any = print, warn: Any = None) -> None:
+    """Serve OUT on 127.0.0.1 until interrupted; ``announce`` is told the address, ``warn``
+    what went wrong with the export (a line)."""
     import socket
 
     import uvicorn
@@ -260,7 +292,7 @@ def serve(out: str | Path, port: int = 0, token: str | None = None, announce: An
     sock.bind(("127.0.0.1", port))
     sock.listen(128)  # before the address is printed: an early request waits, it is not refused
     bound = sock.getsockname()[1]
-    app = make_app(out, token, lambda: bound)
+    app = make_app(out, token, lambda: bound, warn=warn)
     announce(f"http://127.0.0.1:{bound}/{token}/index.html")
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
     server.run(sockets=[sock])

@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.core.document import Document
 from pipeline.core.edits import Edit
-from pipeline.core.protected import InlineCode, changed, code_spans, touches
+from pipeline.core.protected import InlineCode, Syntax, changed, code_spans, touches
 from pipeline.core.spans import Span
 from pipeline.stages.proposals import ORIGINS, ROUND_TRIP, SOURCE, Proposal
 
@@ -209,6 +209,7 @@ def decide_proposal(
     original: str | None = None,
     model_alone: bool = False,
     codes: Sequence[InlineCode] = (),
+    syntax: Syntax = None,
 ) -> Decision:
     """``decide`` for a proposal: a round trip and an insertion are suggestions only.
 
@@ -216,12 +217,12 @@ def decide_proposal(
     rule repairs leave it, from ``text_with_edits``), so a retranslation is not credited
     with what a rule fixes anyway. A proposal is rejected when it does not hold the
     placeholders of the English it replaces (or, from the original, the original's) in the
-    same order, or when its span holds one of ``codes`` (the segment's inline markup, which
-    a model's text cannot carry).
+    same order (placeholders of the segment's ``syntax``), or when its span holds one of
+    ``codes`` (the segment's inline markup, which a model's text cannot carry).
     """
     checks = checks_or_default(checks)
     r = proposal.retranslation
-    protected = changed(r.original, proposal.text, r.source if r.mechanism == SOURCE else None)
+    protected = changed(r.original, proposal.text, r.source if r.mechanism == SOURCE else None, syntax)
     code = next((c for c in code_spans(codes) if touches(r.span, c)), None)
     if code is not None:
         protected = f"its span holds inline markup ({code.text}), which a retranslation would lose"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.checks.base import BatchCheck
-from pipeline.core.document import InputError
+from pipeline.core.document import Document, InputError
 from pipeline.review.ignore import IgnoreList, load_ignore
 from pipeline.stages.job import Job, Prepared
 
@@ -140,7 +140,7 @@ def _texts(job: Job, encoding: str | None) -> tuple[str, str | None]:
     doc, source, _ = job.load(encoding)
     if source is None or isinstance(source, str):
         return doc.text, source
-    if not isinstance(source, Path):
+    if isinstance(source, Document):
         return doc.text, source.text
     from pipeline.original.files import SourceError, load_source
 

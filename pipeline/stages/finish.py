@@ -53,7 +53,7 @@ def finish(
         if rejected:
             unguarded.append(rejected)
         replacement = join_translation(doc, request, outputs)
-        lost = changed(request.span.of(doc.text), replacement)
+        lost = changed(request.span.of(doc.text), replacement, syntax=doc.syntax)
         if lost:  # a placeholder the translation dropped would break the software that fills it in
             skipped.append(Skipped(request.span, lost))
             continue
@@ -78,13 +78,14 @@ def finish(
     cleaned = apply_edits(doc.text, edits)
     cleaned_doc, after = recheck(doc, prep.findings, cleaned, edits, checks)
     if prep.pair is not None:  # the original's checks again, on the cleaned text
-        from pipeline.checks.runner import run_source_checks
+        from pipeline.checks.runner import with_original
         from pipeline.original.pair import pair_documents
 
-        if doc.codes:  # the inline markup, where the edits (none across it) moved it
-            cleaned_doc = replace(cleaned_doc, codes=shifted(doc.codes, [(e.span, e.replacement) for e in edits]))
+        # the inline markup, where the edits (none across it) moved it, and the placeholder syntax
+        codes = shifted(doc.codes, [(e.span, e.replacement) for e in edits]) if doc.codes else ()
+        cleaned_doc = replace(cleaned_doc, codes=codes, syntax=doc.syntax)
 
-        after = in_text_order(after + run_source_checks(pair_documents(cleaned_doc, prep.pair.original), source_checks))
+        after = with_original(after, pair_documents(cleaned_doc, prep.pair.original), checks, source_checks)
     after = filter_findings(after, cleaned, ignore)
     if prep.retranslation is not None:
         # model-made findings cannot be re-run on the cleaned text: carry over those no edit

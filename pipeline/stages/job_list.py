@@ -26,6 +26,26 @@ class InputListError(Exception):
     """Inputs that cannot be worked on as given; one line for the user."""
 
 
+def option_place(option: str, value: Path | None) -> Any:
+    """``--source`` or ``--ref`` as tqa opens it: a local path as given, or a URL's
+    ``RemotePath`` (a file, or a folder or prefix, in a store), which the stages use as they use a
+    ``Path`` and a job carries as its URL. A store that cannot be asked (an unknown protocol, a
+    missing fsspec package, refused credentials) is one line naming the option; whether the
+    file or folder is there is for the caller to say, as for a local path."""
+    from pipeline.util.storage import StorageError, location
+
+    if value is None:
+        return None
+    place = location(value)
+    if isinstance(place, Path):  # a local path: asked nothing more here, as before
+        return place
+    try:
+        place.exists()
+    except StorageError as err:
+        raise InputListError(f"{option} {err}") from None
+    return place
+
+
 def reads_stdin(paths: list[Path] | None, paths_from: Path | None) -> bool:
     """``tqa check -``: the text itself comes on standard input (as sacrebleu, ruff and black take it)."""
     return paths == [Path("-")] and paths_from is None
@@ -122,6 +142,7 @@ def job_list(
     from pipeline.io import CorpusError, module
     from pipeline.stages.corpus import split_inputs
 
+    source = option_place("--source", source)
     try:
         # a format whose original is a file of its own (parallel text) reads --source itself
         texts, corpora, unreadable = split_inputs(files, input_format, replace(fields, original=source), named)
@@ -150,6 +171,7 @@ def pair_sources(source: Path | None, files: list[Path]) -> tuple[list[Path], Ca
     """(inputs without the originals among them, input -> its original or None)."""
     from pipeline.original.files import SourceError, find_source, resolved
 
+    source = option_place("--source", source)
     if source is not None and not source.exists():
         raise InputListError(f"--source {source}: no such file or folder")
     if source is not None and source.is_file() and len(files) > 1:
@@ -174,6 +196,7 @@ def stdin_jobs(stream: BinaryIO, source: Path | None, input_format: str | None =
     where every input is (``Job.load``), so it gets the same warnings and errors as a file."""
     from pipeline.util.reading import MAX_BYTES
 
+    source = option_place("--source", source)
     if source is not None and not source.is_file():
         raise InputListError("--source with text on standard input must be a file")
     if input_format not in (None, "text"):  # a corpus on stdin would be checked as its JSON/CSV/HTML markup
@@ -190,19 +213,30 @@ def references(ref: Path | None, files: list[Path]) -> Callable[[Path], str | No
     References are read when asked for, chunk by chunk like the inputs; one that cannot be
     read raises ``InputListError`` then."""
     from pipeline.core.document import InputError, load_document
+    from pipeline.util.storage import StorageError
 
     if ref is None or not files:  # corpus records have no --ref
         return lambda _: None
-    if ref.is_file():
-        if len(files) > 1:
-            raise InputListError(
-                "--ref is a file but there are several inputs; pass a folder of references named like the inputs"
-            )
-        targets = {files[0]: ref}
-    elif ref.is_dir():
-        targets = {f: ref / f.name for f in files if (ref / f.name).is_file()}
-    else:
-        raise InputListError(f"--ref {ref}: no such file or folder")
+    ref = option_place("--ref", ref)
+    try:
+        if ref.is_file():
+            if len(files) > 1:
+                raise InputListError(
+                    "--ref is a file but there are several inputs; pass a folder of references named like the inputs"
+                )
+            targets = {files[0]: ref}
+        elif ref.is_dir():
+            # the folder listed once (in a store, one request, not one per input), then only
+            # the inputs' own names asked whether they are files
+            wanted = {f.name for f in files}
+            present = {p.name for p in ref.iterdir() if p.name in wanted}
+            targets = {f: ref / f.name for f in files if f.name in present and (ref / f.name).is_file()}
+        else:
+            raise InputListError(f"--ref {ref}: no such file or folder")
+    except StorageError as err:  # its one line names the URL already
+        raise InputListError(f"--ref {err}") from None
+    except OSError as err:  # a folder that cannot be listed
+        raise InputListError(f"--ref {ref}: cannot be read: {err.strerror or err}") from None
 
     def lookup(path: Path) -> str | None:
         target = targets.get(path)

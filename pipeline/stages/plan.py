@@ -108,7 +108,7 @@ def make_plan(
         longest = max(longest, len(span))
 
     findings = list(findings)
-    guarded = protected_spans(doc.text, doc.codes)
+    guarded = protected_spans(doc.text, doc.codes, doc.syntax)
     for f in findings:
         if f.origin != "marian":
             continue

@@ -7,7 +7,6 @@ from typing import Any
 
 from pipeline.checks import Check, run_checks
 from pipeline.core.document import Document
-from pipeline.core.findings import in_text_order
 from pipeline.core.languages import Router
 from pipeline.review.ignore import IgnoreList
 from pipeline.stages.batch import signatures
@@ -32,7 +31,7 @@ def prepare(
     if doc.replaced:
         notices.append(f"{doc.replaced} byte sequence(s) not valid UTF-8, read as U+FFFD (the rest is UTF-8)")
     if source is not None:
-        from pipeline.checks.runner import run_source_checks
+        from pipeline.checks.runner import with_original
         from pipeline.original.files import SourceError, load_source
         from pipeline.original.pair import misfit, pair_documents
 
@@ -47,7 +46,7 @@ def prepare(
                 notices.append(why)
                 pair = None
             else:
-                findings = in_text_order(findings + run_source_checks(pair, source_checks))
+                findings = with_original(findings, pair, checks, source_checks)
     hidden = 0
     if ignore is not None and ignore.entries:
         findings, ignored = ignore.split(findings, doc.text)

@@ -377,6 +377,7 @@ def retranslate(
             text_with_edits(doc.text, p.span, edits) if edits and p.span else None,
             model_alone,
             doc.codes,
+            doc.syntax,
         )
         for p in proposals
     ]

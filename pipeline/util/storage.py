@@ -2,7 +2,7 @@
 ``hf://datasets/...``, ``memory://``).
 
 A URL becomes a ``RemotePath``: the handful of ``pathlib.Path`` methods the pipeline
-calls on an input (``name``, ``exists``, ``is_dir``, ``open``, ``read_bytes``, ...),
+calls on an input, an original or a reference (``name``, ``exists``, ``is_dir``, ``open``, ``read_bytes``, ...),
 answered by the URL's fsspec file system. It pickles as its URL, so a Ray task reads its
 input from the store itself. A local path never reaches fsspec: ``location`` hands it back
 as the ``Path`` it was, and fsspec is imported only when a URL is met.

@@ -122,3 +122,25 @@ def test_listed_by_tqa_checks():
     assert result.exit_code == 0
     for check_id in (*SURFACE, "key-term"):
         assert check_id in result.output
+
+
+def test_html_residue_leaves_the_markup_the_original_holds():
+    from pipeline.checks.runner import run_checks, with_original
+    from pipeline.core.document import Document
+    from pipeline.original.pair import pair_documents
+
+    check = _check("html-residue")
+
+    def kept(zh: str, en: str) -> list[str]:
+        doc = Document.from_text(en)
+        pair = pair_documents(doc, Document.from_text(zh))
+        return [f.span.of(en) for f in with_original(run_checks(doc, [check]), pair, [check], [])]
+
+    assert kept("<b>保存</b>", "<b>Save</b>") == []
+    assert kept("保存", "<b>Save</b>") == ["<b>", "</b>"]  # the original has none: residue
+    assert kept("<b>保存</b>", "<b><b>Save</b>") == ["<b>"]  # one more than the original has
+    assert kept('<a href="/help">帮助</a>', '<a href="/en/help">Help</a>') == []  # by name; tag-mismatch sees the rest
+    assert kept("<br/>第一行<br>", "<br>First line<br/>") == []
+    assert kept("保存 &amp; 关闭", "Save &amp; close") == []
+    assert kept("保存&nbsp;关闭", "Save &amp; close") == ["&amp;"]
+    assert kept("<p>保存</p>", "<p>Save < / p >") == [" < / p >"]  # a broken tag is residue whatever the original

@@ -11,13 +11,17 @@ import pytest
 from pipeline.checks.base import ConfigurationError
 from pipeline.checks.source.tags import TagMismatch
 from pipeline.core.document import Document
-from pipeline.core.protected import InlineCode
+from pipeline.core.protected import InlineCode, syntax_of
 from pipeline.original.pair import pair_documents
 from tests.support import tqa
 
 
-def found(zh: str, en: str, zh_codes=(), en_codes=(), **options) -> list[tuple[str, str, str]]:
-    pair = pair_documents(Document.from_text(en, codes=tuple(en_codes)), Document.from_text(zh, codes=tuple(zh_codes)))
+def found(zh: str, en: str, zh_codes=(), en_codes=(), flags=(), **options) -> list[tuple[str, str, str]]:
+    syntax = syntax_of(flags)
+    pair = pair_documents(
+        Document.from_text(en, codes=tuple(en_codes), syntax=syntax),
+        Document.from_text(zh, codes=tuple(zh_codes), syntax=syntax),
+    )
     return [(f.severity.value, f.span.of(en), f.message) for f in TagMismatch(**options).find_pair(pair)]
 
 
@@ -69,6 +73,16 @@ def test_positional_placeholders_reordered_are_minor() -> None:
 )
 def test_near_misses_are_not_reported(zh: str, en: str) -> None:
     assert found(zh, en) == []
+
+
+def test_format_flags_decide_what_is_compared() -> None:
+    # a strftime format (no-c-format): "%d" and "%e" are text, a day in two spellings
+    assert found("%Y年%m月%d日", "%B %e, %Y", flags=["no-c-format"]) == []
+    assert [text for _, text, _ in found("%Y年%m月%d日", "%B %e, %Y")] == ["%e"]  # no flag: the heuristic
+    # python-brace-format: the braces are compared, "%" is text
+    assert [text for _, text, _ in found("你好，{name}", "Hello, {user}", flags=["python-brace-format"])] == ["{user}"]
+    assert found("折扣 %(rate)s", "A %(rate)s discount, {n} items", flags=["python-format"]) == []
+    assert found("<b>%s</b>", "<b>%d</b>", flags=["no-c-format"]) == []  # tags still compared, and equal
 
 
 def test_reordered_option() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import REPO_ROOT, tqa
+from tests.support import REPO_ROOT, TEST_DATA, tqa
 
 pytest.importorskip("s3fs")
 pytest.importorskip("moto.server")
@@ -70,6 +70,29 @@ def local_copy(folder: Path) -> Path:
         (folder / key).parent.mkdir(parents=True, exist_ok=True)
         (folder / key).write_bytes(data)
     return folder / "news"
+
+
+def bilingual(fs: object, folder: Path) -> Path:
+    """English articles in en/, their originals in zh/ and reference translations in ref/
+    (the English with a word changed), in the bucket and under ``folder`` on disk."""
+    files = {}
+    for name in ("rail", "summit"):
+        english = (TEST_DATA / "parallel" / f"{name}.en.txt").read_bytes()
+        files[f"en/{name}.en.txt"] = english
+        files[f"zh/{name}.zh.txt"] = (TEST_DATA / "parallel" / f"{name}.zh.txt").read_bytes()
+        files[f"ref/{name}.en.txt"] = english.replace(b" the ", b" a ", 1)
+    for key, data in files.items():
+        fs.pipe(f"news-bucket/{key}", data)  # type: ignore[attr-defined]
+        (folder / key).parent.mkdir(parents=True, exist_ok=True)
+        (folder / key).write_bytes(data)
+    fs.invalidate_cache()  # type: ignore[attr-defined]
+    return folder
+
+
+def checked(result: object, prefix: str) -> dict[str, list[dict]]:
+    """``tqa check --format json``'s findings by file name, its folder left out."""
+    files = json.loads(result.stdout)["files"]  # type: ignore[attr-defined]
+    return {f["path"].removeprefix(prefix): f["findings"] for f in files}
 
 
 def findings(output: str, prefix: str) -> list[str]:
@@ -295,6 +318,11 @@ def test_credentials_the_server_refuses_are_one_line(tmp_path: Path, monkeypatch
             checked.output
             == "tqa: error: s3://private/news/a.jsonl: permission denied (check the store's credentials)\n"
         )
+        source = tqa("check", str(local_copy(tmp_path) / "c.txt"), "--source", "s3://private/zh/")
+        assert source.exit_code == 2
+        assert (
+            source.output == "tqa: error: --source s3://private/zh: permission denied (check the store's credentials)\n"
+        )
         ran = tqa("run", str(local_copy(tmp_path) / "c.txt"), "--out", "s3://private/out")
         assert ran.exit_code == 3
         assert (
@@ -304,3 +332,145 @@ def test_credentials_the_server_refuses_are_one_line(tmp_path: Path, monkeypatch
     finally:
         server.kill()
         server.wait()
+
+
+def test_check_an_article_in_s3_against_its_original_in_s3(s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    disk = bilingual(s3, tmp_path / "disk")
+    remote = tqa("check", "s3://news-bucket/en/rail.en.txt", "--source", "s3://news-bucket/zh/rail.zh.txt")
+    assert remote.exit_code == 1, remote.output
+    assert "s3://news-bucket/en/rail.en.txt:3:449: major omission: not translated:" in remote.output
+    args = ("--format", "json")
+    remote = tqa("check", "s3://news-bucket/en/rail.en.txt", "--source", "s3://news-bucket/zh/rail.zh.txt", *args)
+    local = tqa("check", disk / "en/rail.en.txt", "--source", disk / "zh/rail.zh.txt", *args)
+    assert checked(remote, "s3://news-bucket/") == checked(local, f"{disk}/")
+    assert [f["check"] for f in checked(remote, "s3://news-bucket/")["en/rail.en.txt"]] == ["omission"]
+    english = (disk / "en/rail.en.txt").read_bytes()
+    piped = tqa("check", "-", "--source", "s3://news-bucket/zh/rail.zh.txt", *args, input=english)
+    assert checked(piped, "") == {"<stdin>": checked(local, f"{disk}/en/")["rail.en.txt"]}
+
+
+def test_parallel_text_reads_its_line_aligned_original_from_s3(s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    s3.pipe("news-bucket/par/corpus.en", b"Trade grew by 5 percent.\nTalks were held in in Beijing.\n")
+    s3.pipe("news-bucket/par-zh/corpus.zh", "贸易增长了百分之七。\n会谈在北京举行。\n".encode())
+    s3.invalidate_cache()
+    result = tqa("check", "s3://news-bucket/par/corpus.en", "--source", "s3://news-bucket/par-zh/", "--format", "json")
+    assert result.exit_code == 1, result.output
+    found = {f["check"] for r in json.loads(result.stdout)["files"] for f in r["findings"]}
+    assert {"number-mismatch", "repeated-phrase"} <= found  # 5 against 七: the original was read
+
+
+def test_a_folder_of_originals_in_s3_pairs_inputs_in_s3_and_on_disk(s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    disk = bilingual(s3, tmp_path / "disk")
+    local = checked(tqa("check", disk / "en", "--source", disk / "zh", "--format", "json"), f"{disk}/")
+    assert {name: [f["check"] for f in found] for name, found in local.items()}["en/rail.en.txt"] == ["omission"]
+    from_s3 = tqa("check", "s3://news-bucket/en/", "--source", "s3://news-bucket/zh/", "--format", "json")
+    assert checked(from_s3, "s3://news-bucket/") == local
+    on_disk = tqa("check", disk / "en", "--source", "s3://news-bucket/zh", "--format", "json")
+    assert checked(on_disk, f"{disk}/") == local
+
+
+def test_run_with_originals_and_references_in_s3_writes_the_local_runs_reports(s3, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    disk = bilingual(s3, tmp_path / "disk")
+    common = ("--reports", "json", "-j", "1", "--no-cache")
+    remote = tqa(
+        "run",
+        "s3://news-bucket/en/",
+        "--source",
+        "s3://news-bucket/zh/",
+        "--ref",
+        "s3://news-bucket/ref/",
+        "--out",
+        tmp_path / "remote",
+        *common,
+    )
+    assert remote.exit_code == 0, remote.output
+    local = tqa(
+        "run", disk / "en", "--source", disk / "zh", "--ref", disk / "ref", "--out", tmp_path / "local", *common
+    )
+    assert local.exit_code == 0, local.output
+    for name in ("rail.en", "summit.en"):
+        by_s3, by_disk = (
+            json.loads((tmp_path / side / f"{name}.findings.json").read_text()) for side in ("remote", "local")
+        )
+        assert by_s3["scores"]["reference"]["before"]["chrF2"]["score"] < 100.0  # the reference was read
+        assert by_s3["scores"] == by_disk["scores"]
+        assert by_s3["findings"] == by_disk["findings"] and by_s3["findings"]
+        assert by_s3["source"]["signature"] == by_disk["source"]["signature"]  # the original was read
+    one = tqa(
+        "run",
+        "s3://news-bucket/en/rail.en.txt",
+        "--ref",
+        "s3://news-bucket/ref/rail.en.txt",
+        "--out",
+        tmp_path / "one",
+        *common,
+    )
+    assert one.exit_code == 0, one.output
+    report = json.loads((tmp_path / "one" / "rail.en.findings.json").read_text())
+    assert report["scores"]["reference"]["before"] == by_disk_reference(tmp_path / "local" / "rail.en.findings.json")
+
+
+def by_disk_reference(report: Path) -> dict:
+    return json.loads(report.read_text())["scores"]["reference"]["before"]
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (
+            ("check", "s3://news-bucket/en/rail.en.txt", "--source", "s3://news-bucket/zh/nope.zh.txt"),
+            "tqa: error: --source s3://news-bucket/zh/nope.zh.txt: no such file or folder",
+        ),
+        (
+            ("check", "s3://news-bucket/en/rail.en.txt", "--source", "s3://no-such-bucket/zh/"),
+            "tqa: error: --source s3://no-such-bucket/zh: no such file or folder",
+        ),
+        (
+            ("check", "s3://news-bucket/en/rail.en.txt", "--source", "nosuch://x/zh/"),
+            "tqa: error: --source nosuch:// is not a storage protocol tqa knows",
+        ),
+        (
+            ("check", "s3://news-bucket/en/rail.en.txt", "--source", "s3://news-bucket/en/rail.en.txt"),
+            "tqa: error: --source names the input itself; give the Chinese original",
+        ),
+        (
+            ("check", "s3://news-bucket/en/", "--source", "s3://news-bucket/zh/rail.zh.txt"),
+            "tqa: error: --source is a file but there are several inputs; pass a folder of originals",
+        ),
+        (
+            ("check", "s3://news-bucket/en/rail.en.txt", "--source", "gs://bucket/zh/"),
+            "tqa: error: --source gs:// needs gcsfs: pip install gcsfs",
+        ),
+        (
+            ("run", "s3://news-bucket/en/", "--ref", "s3://news-bucket/ref/missing/", "--out", "out"),
+            "tqa: error: --ref s3://news-bucket/ref/missing: no such file or folder",
+        ),
+    ],
+)
+def test_an_original_or_reference_that_cannot_be_used_is_one_line_and_exit_2(s3, tmp_path: Path, args, says) -> None:  # type: ignore[no-untyped-def]
+    bilingual(s3, tmp_path / "disk")
+    result = tqa(*args)
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert result.output.startswith(says)
+    assert SECRET not in result.output
+
+
+def test_originals_and_references_in_the_memory_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fsspec
+
+    monkeypatch.chdir(tmp_path)
+    fs = fsspec.filesystem("memory")
+    english = (TEST_DATA / "parallel" / "rail.en.txt").read_bytes()
+    fs.pipe("/mem-pairs/zh/rail.zh.txt", (TEST_DATA / "parallel" / "rail.zh.txt").read_bytes())
+    fs.pipe("/mem-pairs/ref/rail.en.txt", english)
+    (tmp_path / "rail.en.txt").write_bytes(english)
+    try:
+        args = ("--source", "memory://mem-pairs/zh/", "--ref", "memory://mem-pairs/ref/", "--reports", "json")
+        result = tqa("run", tmp_path / "rail.en.txt", *args, "--out", tmp_path / "out", "-j", "1")
+        assert result.exit_code == 0, result.output
+        report = json.loads((tmp_path / "out" / "rail.en.findings.json").read_text(encoding="utf-8"))
+        assert [f["check"] for f in report["findings"]] == ["omission"]
+        assert report["scores"]["reference"]["before"]["chrF2"]["score"] == 100.0  # the English is its reference
+    finally:
+        fs.rm("/mem-pairs", recursive=True)

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.core.protected import InlineCode, changed, placeholders, protected_spans, shifted, touches
+from pipeline.core.protected import (
+    InlineCode,
+    changed,
+    placeholders,
+    protected_spans,
+    shifted,
+    syntax_of,
+    touches,
+)
 from pipeline.core.spans import Span
 
 
@@ -101,3 +109,45 @@ def test_hostile_runs_stay_linear(piece: str) -> None:
     started = time.process_time()
     assert placeholders(text) == []
     assert time.process_time() - started < 3  # ~0.3 s on a loaded 2-core machine; quadratic would take minutes
+
+
+@pytest.mark.parametrize(
+    "flags, syntax",
+    [
+        (["c-format"], {"printf"}),
+        (["fuzzy", "no-c-format"], {"mustache", "dollar", "brace"}),  # the others as the heuristic finds them
+        (["python-format", "python-brace-format"], {"printf", "brace"}),
+        (["python-brace-format", "no-python-format"], {"brace"}),
+        (["sh-format"], {"dollar"}),
+        (["qt-format"], None),  # "%1": a syntax tqa does not model says nothing
+        (["fuzzy"], None),
+        ([], None),
+    ],
+)
+def test_format_flags_name_the_placeholder_syntax(flags: list[str], syntax: set[str] | None) -> None:
+    assert syntax_of(flags) == (None if syntax is None else frozenset(syntax))
+
+
+@pytest.mark.parametrize(
+    "text, flags, found",
+    [
+        ("%Y年%m月%d日", ["no-c-format"], []),  # a strftime format: text for printf
+        ("%Y年%m月%d日", [], ["%d"]),  # no flag: the heuristic, as before
+        ("Saved %d files to {folder}", ["c-format"], ["%d"]),  # braces are text in C
+        ("Hello {name}, %(count)d new", ["python-brace-format"], ["{name}"]),
+        ("Hello {name}, %(count)d new", ["python-format"], ["%(count)d"]),
+        ("{{literal}} and {name}", ["python-brace-format"], ["{name}"]),  # doubled braces are text
+        ("100%%d done in %d s", ["c-format"], ["%d"]),  # "%%" is a percent sign, then "d"
+        ("Home: ${HOME}", ["python-brace-format"], ["{HOME}"]),  # "$" is text in str.format
+        ("<b>%s</b>", ["no-c-format"], ["<b>", "</b>"]),  # tags whatever the syntax
+    ],
+)
+def test_a_known_syntax_decides_which_look_alikes_are_placeholders(text: str, flags: list[str], found: list[str]):
+    syntax = syntax_of(flags)
+    assert [p.text for p in placeholders(text, syntax)] == found
+    assert [p.text for p in protected_spans(text, (), syntax)] == found
+
+
+def test_changed_reads_placeholders_in_the_segments_syntax() -> None:
+    assert changed("%Y-%m-%d", "%e.%m.%Y", syntax=syntax_of(["no-c-format"])) is None
+    assert changed("%Y-%m-%d", "%e.%m.%Y") == "placeholders not kept: it loses %d, adds %e"

@@ -174,3 +174,13 @@ def test_consistency_index_bench_runs(tmp_path: Path) -> None:
     assert "µs/segment" in proc.stdout
     rows = json.loads(out.read_text(encoding="utf-8"))
     assert [r["way"] for r in rows] == ["dict", "disk"] and rows[0]["flagged"] == rows[1]["flagged"] > 0
+
+
+def test_review_export_bench_runs(tmp_path: Path) -> None:
+    out = tmp_path / "review_export.json"
+    args = ["--rows", "1000", "--decisions", "12", "--articles", "3", "--sample", "2", "--json", str(out)]
+    proc = _run(["bench/review_export.py", *args])
+    assert "batched export equals the one written from the final decisions: yes" in proc.stdout
+    rows = {r["way"]: r for r in json.loads(out.read_text(encoding="utf-8"))["results"]}
+    assert set(rows) == {"per decision", "per decision, streamed", "batched"}
+    assert rows["per decision"]["rewrites"] == 2 and rows["batched"]["rewrites"] == 1  # a burst: one rewrite

@@ -1,5 +1,6 @@
-"""The Ray engine on inputs in a store: its tasks read the files themselves (the driver reads
-none of them, duplicate signatures included), and the outputs are the local engine's.
+"""The Ray engine on inputs in a store: its tasks read the files and their originals
+themselves (the driver reads none of them, duplicate signatures included), and the outputs
+are the local engine's.
 
 One local Ray (2 CPUs), started after the S3 API server so that its workers take the
 endpoint and the fake credentials from the environment, as workers on a cluster take theirs.
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import hard_timeout, ray_runs, tqa
+from tests.support import TEST_DATA, hard_timeout, ray_runs, tqa
 from tests.support.ray_runs import ray_auth_token
 
 ray = pytest.importorskip("ray", reason='the Ray engine needs pip install "tqa[ray]"')
@@ -62,11 +63,13 @@ def test_ray_tasks_read_their_inputs_from_the_store(cluster_and_store, tmp_path,
     fs = cluster_and_store
     local = ray_runs.articles(tmp_path / "in", seed_text, 6)
     shutil.copy(local / "article00.txt", local / "article06.txt")  # a copy: duplicate-record on both engines
+    shutil.copy(TEST_DATA / "parallel" / "rail.en.txt", local / "rail.en.txt")  # its original in zh/
     fs.mkdir("ray-bucket")
     fs.put(str(local) + "/", "ray-bucket/in/", recursive=True)
+    fs.put(str(TEST_DATA / "parallel" / "rail.zh.txt"), "ray-bucket/zh/rail.zh.txt")
     fs.invalidate_cache()
     monkeypatch.chdir(tmp_path)
-    base = ["run", "s3://ray-bucket/in/", "--no-cache", "--reports", "json"]
+    base = ["run", "s3://ray-bucket/in/", "--source", "s3://ray-bucket/zh/", "--no-cache", "--reports", "json"]
     by_local = tqa(*base, "--out", tmp_path / "local", "-j", "1")
     assert by_local.exit_code == 0, by_local.output
 
@@ -79,3 +82,5 @@ def test_ray_tasks_read_their_inputs_from_the_store(cluster_and_store, tmp_path,
     assert by_ray.exit_code == 0, by_ray.output
     assert ray_runs.tree(tmp_path / "ray") == ray_runs.tree(tmp_path / "local")
     assert "duplicate-record" in (tmp_path / "ray" / "article06.findings.json").read_text(encoding="utf-8")
+    # the original, too, was read by the task that checked its article
+    assert '"check": "omission"' in (tmp_path / "ray" / "rail.en.findings.json").read_text(encoding="utf-8")

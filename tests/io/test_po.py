@@ -145,3 +145,56 @@ def test_retranslation_per_message_goes_as_for_jsonl_records_with_a_source_field
     (src / "app.po").write_text(HEADER + body, encoding="utf-8")
     rows = run_beside_jsonl(tmp_path, src / "app.po", tiny_model_dir)
     assert len(rows) == 2 and all(row["suggestions"] for row in rows)  # each flagged segment was retranslated
+
+
+# a strftime format (xgettext's no-c-format), a C format string, a Python brace format string
+FORMATS = (
+    '#. TRANSLATORS: a strftime format\n#, no-c-format\nmsgid "%Y年%m月%d日"\nmsgstr "%B %e, %Y"\n\n'
+    '#, c-format\nmsgid "已删除 %d 个文件"\nmsgstr "Deleted %d files"\n\n'
+    '#, fuzzy, python-brace-format\nmsgid "你好，{name}"\nmsgstr "Hello, {user}"\n\n'
+    'msgid "日期：%Y年%m月%d日"\nmsgstr "Date: %B %e, %Y"\n'
+)
+
+
+def test_a_message_carries_its_format_flags(tmp_path):
+    path = tmp_path / "app.po"
+    path.write_text(HEADER + FORMATS, encoding="utf-8")
+    assert [(r.id, r.formats) for r in records(path)] == [
+        ("%Y年%m月%d日", ("no-c-format", "no-python-brace-format")),
+        ("已删除 %d 个文件", ("c-format", "no-python-brace-format")),  # its own flag decides
+        ("你好，{name}", ("python-brace-format", "no-c-format")),
+        # the catalogue flags its C and Python format strings: a message without is neither
+        ("日期：%Y年%m月%d日", ("no-c-format", "no-python-brace-format")),
+    ]
+    bare = tmp_path / "bare.po"  # no format flag anywhere: nothing is said, the heuristic decides
+    bare.write_text(HEADER + 'msgid "日期：%Y年%m月%d日"\nmsgstr "Date: %B %e, %Y"\n', encoding="utf-8")
+    assert [r.formats for r in records(bare)] == [()]
+
+
+def test_format_flags_decide_which_placeholders_tag_mismatch_compares(tmp_path):
+    path = tmp_path / "app.po"
+    path.write_text(HEADER + FORMATS, encoding="utf-8")
+    result = tqa("check", path, "--select", "tag-mismatch")
+    lines = [line for line in result.stdout.splitlines() if "tag-mismatch:" in line]
+    assert len(lines) == 1 and "app.po#你好，{name}" in lines[0] and "{user}" in lines[0], result.output
+    # the same strftime message in a catalogue that flags nothing: "%d" and "%e" look like placeholders
+    bare = tmp_path / "bare.po"
+    bare.write_text(HEADER + 'msgid "日期：%Y年%m月%d日"\nmsgstr "Date: %B %e, %Y"\n', encoding="utf-8")
+    assert "placeholder %e is not in the original, which has %d instead" in tqa("check", bare).stdout
+
+
+def test_a_tag_of_the_msgid_is_not_html_residue_in_the_msgstr(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    body = (
+        'msgid "<b>保存</b>并关闭"\nmsgstr "<b>Save</b> and close"\n\n'
+        'msgid "打开 &amp; 编辑"\nmsgstr "Open &amp; edit"\n\n'
+        'msgid "<b>删除</b>"\nmsgstr "<b>Delete</b><br>"\n'
+    )
+    (src / "ui.po").write_text(HEADER + body, encoding="utf-8")
+    result = tqa("check", src / "ui.po", "--select", "html-residue")
+    lines = [line for line in result.stdout.splitlines() if "html-residue:" in line]
+    assert len(lines) == 1 and "ui.po#<b>删除</b>" in lines[0] and "'<br>'" in lines[0], result.output
+    run(src, tmp_path / "out", "--apply", "rule", "--select", "html-residue")  # nothing repaired, nothing marked
+    want = HEADER + body.replace('msgid "<b>删除</b>"', '# tqa: html-residue\n#, fuzzy\nmsgid "<b>删除</b>"')
+    assert (tmp_path / "out" / "ui.po").read_text(encoding="utf-8") == want

@@ -269,3 +269,18 @@ def test_inline_codes_are_read_where_they_sit_with_their_ids(tmp_path):
         (7, '<ept id="3"/>', "close"),
     ]
     assert [(c.at, c.label) for c in r.codes] == [(0, '<x id="2"/>'), (2, '<g id="1">'), (3, "</g> (id 1)")]
+
+
+def test_a_units_resource_name_is_not_its_context(tmp_path):
+    one = tmp_path / "one.xlf"
+    units = (
+        '<x:trans-unit id="1" resname="menu.save"><x:source>保存</x:source><x:target>Save</x:target></x:trans-unit>'
+        '<x:trans-unit id="2"><x:source>保存</x:source><x:target>Save</x:target></x:trans-unit>'
+    )
+    one.write_text(V1.format(units=units), encoding="utf-8")
+    assert [(r.id, r.context) for r in records(one)] == [("clean", None), ("1", None), ("2", None)]
+    two = tmp_path / "two.xlf"
+    two.write_text(
+        V2.format(first=BAD, second="x", third="y").replace('<unit id="u1"', '<unit id="u1" name="Intro"'), "utf-8"
+    )
+    assert [(r.id, r.context) for r in records(two)] == [("u1/s1", None), ("u1/s2", None), ("u2", None)]

@@ -153,6 +153,33 @@ def test_a_decision_outlives_the_server_and_two_writers_keep_both(server: Server
         again.stop()
 
 
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+def test_the_export_follows_before_the_server_stops(run: Path, sample_path: Path, tmp_path: Path, how: int) -> None:
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(run, out)
+    server = Server(out)
+    stem = sample_path.stem
+    finding = next(i for i in server.request(f"/api/decisions/{stem}")[1]["items"] if i["kind"] == "finding")
+
+    def row() -> dict:
+        rows = [json.loads(line) for line in (out / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+        return next(r for r in rows if r["id"] == finding["id"])
+
+    before = row()
+    decided = {"id": finding["id"], "state": "fixed", "fix": "Stopped.", "comment": "on the way out"}
+    assert server.request(f"/api/decisions/{stem}", {"items": [decided]})[0] == 200
+    assert row() == before  # the decisions file is written at once, the export a moment later
+    server.process.send_signal(how)  # Ctrl+C, or a service manager stopping it
+    server.process.wait(timeout=30)
+    server.process.stdout.close()  # type: ignore[union-attr]
+    assert "not brought up to date" not in server.process.stderr.read()  # type: ignore[union-attr]
+    server.process.stderr.close()  # type: ignore[union-attr]
+    assert (row()["state"], row()["fix"], row()["comment"]) == ("fixed", "Stopped.", "on the way out")
+    assert ",fixed,Stopped.,on the way out" in (out / "findings.csv").read_text(encoding="utf-8")
+
+
 def test_bad_decisions_are_refused(server: Server, sample_path: Path) -> None:
     stem = sample_path.stem
     assert (

@@ -102,3 +102,31 @@ def test_the_index_keeps_digests_and_names_in_input_order() -> None:
     assert index.add("d", check.measure("Keep", "保存")) == (["a", "b", "c"], 3, 3)
     assert index.add("e", None) is None
     assert index.names() == ["a", "b", "c", "d"]  # names, never texts
+
+
+def test_an_xliff_resource_name_is_a_key_not_a_context(tmp_path: Path) -> None:
+    units = (
+        '<trans-unit id="a" resname="menu.file"><source>文件</source><target>File</target></trans-unit>'
+        '<trans-unit id="b" resname="dialog.attachment"><source>文件</source><target>Attachment</target></trans-unit>'
+        '<trans-unit id="c" resname="menu.file"><source>文件</source><target>Document</target></trans-unit>'
+    )
+    xlf = tmp_path / "ui.xlf"
+    xlf.write_text(XLIFF.split("<trans-unit", 1)[0] + units + "</body></file></xliff>\n", encoding="utf-8")
+    result = tqa("check", xlf, "--select", "inconsistent-target", "-f", "json")
+    # a resource name is the string's key: 文件 rendered three ways under any keys is the disagreement
+    assert _found(result.stdout) == {
+        "b": [("inconsistent-target", [f"{xlf}#a"])],
+        "c": [("inconsistent-target", [f"{xlf}#a", f"{xlf}#b"])],
+    }, result.output
+    v2 = tmp_path / "ui2.xlf"
+    v2.write_text(
+        '<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="zh" trgLang="en"><file id="f">'
+        + "".join(
+            f'<unit id="{i}" name="{name}"><segment><source>文件</source><target>{en}</target></segment></unit>'
+            for i, name, en in (("a", "menu.file", "File"), ("b", "attach", "Attachment"), ("c", "menu.file", "Doc"))
+        )
+        + "</file></xliff>\n",
+        encoding="utf-8",
+    )
+    result = tqa("check", v2, "--select", "inconsistent-target", "-f", "json")
+    assert set(_found(result.stdout)) == {"b", "c"}, result.output

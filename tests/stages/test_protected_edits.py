@@ -13,7 +13,7 @@ from pipeline.checks import build_checks, run_checks
 from pipeline.checks.runner import run_source_checks
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
-from pipeline.core.protected import InlineCode, changed
+from pipeline.core.protected import InlineCode, changed, syntax_of
 from pipeline.core.spans import Span
 from pipeline.original.pair import pair_documents
 from pipeline.stages.plan import make_plan
@@ -34,6 +34,15 @@ def test_a_repair_touching_a_placeholder_is_a_suggestion() -> None:
     (kept,) = plan.suggestions
     assert kept.span == Span(7, 10)
     assert kept.reason == "a repair (not applied: it would change the placeholder {0})"
+
+
+def test_a_segment_whose_format_says_it_is_text_is_repaired() -> None:
+    # a strftime format in a PO message flagged no-c-format: "%d" is text there, a repair may touch it
+    text = "Date: %d.%m.%Y"
+    fix = _rule(Span(6, 8), "%e")
+    assert not make_plan(Document.from_text(text), [fix]).edits  # no flag: the heuristic protects "%d"
+    plan = make_plan(Document.from_text(text, syntax=syntax_of(["no-c-format"])), [fix])
+    assert [e.span for e in plan.edits] == [Span(6, 8)] and not plan.suggestions
 
 
 def test_an_insertion_beside_a_placeholder_is_applied() -> None:

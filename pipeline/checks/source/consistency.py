@@ -22,10 +22,11 @@ What counts as "the same" (``consistency_form``), and why:
 - quotes and dashes made plain, as ``duplicate-record`` does. Inner punctuation, numbers and
   placeholders are kept: "3 files" and "4 files" are different originals.
 
-An original's context in its file (a PO ``msgctxt``, ``Record.context``) is part of it for
+An original's context in its file (a PO ``msgctxt``: ``Record.context``) is part of it for
 ``inconsistent-target``: gettext gives one msgid two contexts precisely so that it can be
 translated two ways. For ``inconsistent-source`` it is not: one English for one msgid in two
-contexts is no disagreement.
+contexts is no disagreement. An XLIFF ``resname`` is no context: it is the string's key, one per
+unit (see ``pipeline.io.xliff``).
 
 A segment whose original or English holds no letter outside placeholders, markup and URLs
 (a number, ``%d``, ``{0}``) is not compared: "%d" rendered as "%d" a hundred times says nothing.

@@ -28,6 +28,7 @@ from typing import Any
 
 from pipeline.checks.base import ConfigurationError, register_source
 from pipeline.checks.source.base import SourceCheck
+from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.protected import Protected, protected_spans
 from pipeline.core.spans import Span
@@ -37,9 +38,10 @@ NOT_COMPARED = frozenset({"mrk", "sm", "em", "cp"})
 REORDERED = ("positional", "all", "none")
 
 
-def compared(text: str, codes: Iterable[Any]) -> list[Protected]:
+def compared(doc: Document) -> list[Protected]:
     """What ``tag-mismatch`` compares in a text: its protected spans but annotations and ``<cp/>``."""
-    return [p for p in protected_spans(text, codes) if not (p.kind == "code" and p.key.split(":")[1] in NOT_COMPARED)]
+    spans = protected_spans(doc.text, doc.codes, doc.syntax)
+    return [p for p in spans if not (p.kind == "code" and p.key.split(":")[1] in NOT_COMPARED)]
 
 
 @register_source
@@ -61,8 +63,8 @@ class TagMismatch(SourceCheck):
             )
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
-        original = compared(pair.original.text, pair.original.codes)
-        english = compared(pair.en.text, pair.en.codes)
+        original = compared(pair.original)
+        english = compared(pair.en)
         if not original and not english:
             return
         missing = _minus(original, english)

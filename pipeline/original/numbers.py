@@ -10,6 +10,8 @@ Chinese and Japanese, ``pipeline.original.rules`` for the others).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -123,6 +125,7 @@ _EN_MONTH = {
     for m in names.split()
 }
 _SMALL = "|".join(sorted(_EN_SMALL, key=len, reverse=True))
+_MONTHS = "January|February|March|April|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 _SCALE = "hundred|thousand|million|billion|trillion"
 # "two hundred and fifty": "and" joins only after a scale word
 _JOIN = rf"(?:[\s-]+|(?<=(?:{_SCALE}))\s+and\s+)"
@@ -147,9 +150,51 @@ _EN_NUMBER = regex.compile(
     rf"(?:\s*-?\s*(?P<scale>{_SCALE})\b)?{_PERCENT}"
     rf"|(?<!\w)(?P<words>{_WORD_NUMBER})(?!\w){_PERCENT}"
     rf"|(?<!\w)(?P<ordinal>{'|'.join(_EN_ORDINAL)})(?!\w)"
-    rf"|(?<!\w)(?P<month>(?:January|February|March|April|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|May(?=\s+\d|\s*,?\s*\d))(?!\w))",
+    rf"|(?<!\w)(?P<month>(?:{_MONTHS})\.?|May(?=\s+\d|\s*,?\s*\d))(?!\w))",
     flags=regex.V1 | regex.IGNORECASE,
 )
+# A sentence holds a match of _EN_NUMBER only if it holds a digit or, as a word of its own, a
+# word some branch opens with (a number, scale, ordinal or month word); most sentences hold
+# neither, and looking costs a fraction of the pattern's search. Only for text without a
+# non-ASCII letter or digit (curly quotes and dashes are fine): there lowercasing is the full
+# case folding _EN_NUMBER matches by (ﬁ is fi, K is k), and a letters-only run is a word.
+_FOLDABLE = re.compile(r"[^\W\x00-\x7f]")
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[a-z]+")
+_OPENERS = frozenset(
+    [*_EN_SMALL, *_SCALE.split("|"), *_EN_ORDINAL, *_MONTHS.replace("Sept?", "Sep|Sept").lower().split("|"), "may"]
+)
+
+
+def _may_hold_a_number(text: str) -> bool:
+    if _DIGIT.search(text) or _FOLDABLE.search(text):
+        return True
+    return not _OPENERS.isdisjoint(_LETTERS.findall(text.lower()))
+
+
+_TOKEN = re.compile(r"[a-z]+|\d+")
+_OPENS_A_MATCH = _OPENERS | {"a"}  # "a hundred"
+
+
+def _number_matches(text: str) -> Iterator[regex.Match[str]]:
+    """``_EN_NUMBER.finditer(text)``'s matches. In text without a non-ASCII letter or digit, a
+    match starts where a run of digits or a word of ``_OPENS_A_MATCH`` does (see
+    ``_may_hold_a_number``), so the pattern is tried there alone, anchored (its lookbehinds
+    still see the text before), left to right, each after the last match's end: the same
+    matches, in a third of the time the search takes trying every place."""
+    if _FOLDABLE.search(text):
+        yield from _EN_NUMBER.finditer(text)
+        return
+    end = 0
+    for token in _TOKEN.finditer(text.lower()):  # ASCII letters lowercase in place
+        word = token.group()
+        if token.start() < end or not (word[0].isdigit() or word in _OPENS_A_MATCH):
+            continue
+        if (found := _EN_NUMBER.match(text, token.start())) is not None:
+            end = found.end()
+            yield found
+
+
 _SUFFIX_SCALE = {"bn": 10**9, "mn": 10**6, "k": 1000}
 
 
@@ -186,8 +231,10 @@ def en_numbers(text: str) -> list[Number]:
 # the aligner and number-mismatch read the same sentences, and the pattern is the costlier part
 @lru_cache(maxsize=4096)
 def _en_numbers(text: str) -> tuple[Number, ...]:
+    if not _may_hold_a_number(text):
+        return ()
     found: list[Number] = []
-    for m in _EN_NUMBER.finditer(text):
+    for m in _number_matches(text):
         span = Span(m.start(), m.end())
         pct = bool(m["pct"] and m["pct"].strip())
         kind = "percent" if pct else "number"

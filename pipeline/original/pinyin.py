@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import importlib.util
 import unicodedata
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import regex
 
+from pipeline.util.cache import cached
+
 _HAN = regex.compile(r"\p{Han}")
+_VERSION = "1"  # bump when what is cached from pypinyin's table changes
 
 
 def _plain(reading: str) -> str:
@@ -28,24 +31,39 @@ def _plain(reading: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
-@lru_cache(maxsize=1)
-def _table() -> dict[int, str]:
-    """pypinyin's table: a character's code point -> its tone-marked readings, comma-separated, the usual first."""
+def _table_path() -> Path:
     spec = importlib.util.find_spec("pypinyin")  # finds the package without importing it
     if spec is None or not spec.submodule_search_locations:
         raise LookupError("pypinyin is not installed")
-    path = Path(spec.submodule_search_locations[0]) / "pinyin_dict.py"
+    return Path(spec.submodule_search_locations[0]) / "pinyin_dict.py"
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, str]:
+    """pypinyin's table: a character's code point -> its tone-marked readings, comma-separated,
+    the usual first. Read from tqa's cache folder (``pipeline.util.cache``; executing the
+    table's module costs ~0.04 CPU-s, reading it back ~0.01)."""
+    path = _table_path()
+    return cached("pinyin-table", [path], lambda: _read_table(path), _VERSION)
+
+
+def _read_table(path: Path) -> dict[int, str]:
     module_spec = importlib.util.spec_from_file_location("_tqa_pinyin_dict", path)
     if module_spec is None or module_spec.loader is None:
         raise LookupError(f"pypinyin has no {path.name}")
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
-    return module.pinyin_dict
+    return dict(module.pinyin_dict)
 
 
 @lru_cache(maxsize=1)
 def syllables() -> frozenset[str]:
-    """Every tone-less Mandarin syllable with a vowel that pypinyin knows (~410), with ü spelled v and u."""
+    """Every tone-less Mandarin syllable with a vowel that pypinyin knows (~410), with ü spelled
+    v and u (kept in the cache folder with the table)."""
+    return cached("pinyin-syllables", [_table_path()], _syllables, _VERSION)
+
+
+def _syllables() -> frozenset[str]:
     marked = {r for value in _table().values() for r in value.split(",") if r}  # ~1,500 of 57,000 readings
     found = {_plain(r) for r in marked}
     found = {s for s in found if regex.search("[aeiouv]", s)}  # not the interjections m, n, ng, hm
@@ -61,13 +79,19 @@ def is_pinyin_like(word: str) -> bool:
     word = word.lower()
     known = syllables()
 
-    @cache
+    memo: dict[int, bool] = {}  # a dict, not functools.cache: a cache object per call costs more than the search
+
     def split(i: int) -> bool:
+        if i in memo:
+            return memo[i]
         if i == len(word):
-            return True
-        if i > 0 and word[i] in "aoe":
-            return False
-        return any(word[i:j] in known and split(j) for j in range(min(len(word), i + 6), i, -1))
+            found = True
+        elif i > 0 and word[i] in "aoe":
+            found = False
+        else:
+            found = any(word[i:j] in known and split(j) for j in range(min(len(word), i + 6), i, -1))
+        memo[i] = found
+        return found
 
     return word.isascii() and word.isalpha() and split(0)
 
@@ -93,16 +117,21 @@ def romanises(letters: str, text_readings: tuple[frozenset[str], ...]) -> tuple[
     """Where ``letters`` (lower case, no spaces) spells consecutive characters, one reading each:
     the (start, end) character offsets of the first such place, or None."""
 
-    @cache
+    memo: dict[tuple[int, int], int | None] = {}  # as in is_pinyin_like: a dict, not functools.cache
+
     def spell(i: int, at: int) -> int | None:
+        if (i, at) in memo:
+            return memo[i, at]
+        found = None
         if at == len(letters):
-            return i
-        if i >= len(text_readings):
-            return None
-        for reading in text_readings[i]:
-            if letters.startswith(reading, at) and (end := spell(i + 1, at + len(reading))) is not None:
-                return end
-        return None
+            found = i
+        elif i < len(text_readings):
+            for reading in text_readings[i]:
+                if letters.startswith(reading, at) and (end := spell(i + 1, at + len(reading))) is not None:
+                    found = end
+                    break
+        memo[i, at] = found
+        return found
 
     for start in range(len(text_readings)):
         if text_readings[start] and (end := spell(start, 0)) is not None:

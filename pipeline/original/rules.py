@@ -246,7 +246,7 @@ _SCRIPTS = {
 }
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=64)  # loading an original and pairing it each ask of the same text
 def detect(text: str) -> tuple[str | None, str]:
     """(language, why) of an original: Kana is Japanese, Hangul (more than Han) Korean, Han
     Chinese; Cyrillic or Latin text asks langdetect (English is a candidate, so an English

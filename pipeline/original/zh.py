@@ -29,6 +29,7 @@ _ZH_SENTENCE = regex.compile(
     r"(?:[^。！？；!?;…\n]|…(?![…”’」』）)\"'\s]|$))+(?:(?:[。！？；!?;]|…+)+[”’」』）)\"']*)?|(?:[。！？；!?;]|…+)+[”’」』）)\"']*"
 )
 _HAN = regex.compile(r"\p{Han}")
+_WORDLIKE = regex.compile(r"[\p{L}\p{N}]")  # compiled once: looked for in every sentence
 _NOT_SPACE = regex.compile(r"\S")
 
 
@@ -48,11 +49,7 @@ def _zh_sentences_in(text: str, paragraph: Span) -> list[Span]:
     # a sentence that is only punctuation (a stray "。") belongs to the one before it
     merged: list[Span] = []
     for span in spans:
-        if (
-            merged
-            and not regex.search(r"[\p{L}\p{N}]", span.of(text))
-            and text[merged[-1].end : span.start].strip() == ""
-        ):
+        if merged and not _WORDLIKE.search(span.of(text)) and text[merged[-1].end : span.start].strip() == "":
             merged[-1] = Span(merged[-1].start, span.end)
         else:
             merged.append(span)
@@ -155,6 +152,11 @@ _SCALE_FORMS = str.maketrans({"億": "亿", "萬": "万", "兩": "两"})
 
 def zh_numbers(text: str) -> list[Number]:
     """Numbers in Chinese (or Japanese) text, strict and lenient (see ``Number``); spans into ``text``."""
+    return list(_zh_numbers(text))
+
+
+@lru_cache(maxsize=4096)  # the aligner and number-mismatch read the same sentences
+def _zh_numbers(text: str) -> tuple[Number, ...]:
     text = text.translate(_SCALE_FORMS)
     found: list[Number] = [
         Number(_ZH_LENIENT_VALUE[m.group()], Span(m.start(), m.end()), m.group(), "number", False)
@@ -202,4 +204,4 @@ def zh_numbers(text: str) -> list[Number]:
         if numeral[0] in "百千万亿" and not pct:
             continue
         found.append(Number(value, span, m.group(), kind, strict))
-    return sorted(found, key=lambda n: n.span)
+    return tuple(sorted(found, key=lambda n: n.span))

@@ -58,6 +58,11 @@ class Job:
     def input_hash(self) -> str | None:
         return _hash_or_none(self.path) if self.record is None else self.record.digest()
 
+    def source_hash(self) -> str | None:
+        """The hash of a text file's original file (None without one; a record's original is
+        part of ``record.digest()``): ``--resume`` redoes an article whose original changed."""
+        return _hash_or_none(self.source) if self.record is None and self.source is not None else None
+
     def load(self, encoding: str | None = None) -> tuple[Document, Path | Document | None, list[str]]:
         """The document, its original (a file, or the record's own field) and warnings about
         the decoding (``encoding``: --encoding for files; a record is text already)."""
@@ -90,6 +95,7 @@ class Outcome:
     unguarded: list[str] = field(default_factory=list)  # with --no-guard: reasons the guard would have rejected
     export: list[dict[str, Any]] = field(default_factory=list)  # rows of the batch's findings export
     output: dict[str, Any] | None = None  # a record's cleaned text and ``tqa`` field
+    source_sha256: str | None = None  # of a text file's original file, when it has one
 
 
 def _hash_or_none(path: Path) -> str | None:

@@ -169,7 +169,7 @@ def job_list(
 
 def pair_sources(source: Path | None, files: list[Path]) -> tuple[list[Path], Callable[[Path], Path | None]]:
     """(inputs without the originals among them, input -> its original or None)."""
-    from pipeline.original.files import SourceError, find_source
+    from pipeline.original.files import SourceError, find_source, resolved
 
     source = option_place("--source", source)
     if source is not None and not source.exists():
@@ -177,14 +177,15 @@ def pair_sources(source: Path | None, files: list[Path]) -> tuple[list[Path], Ca
     if source is not None and source.is_file() and len(files) > 1:
         raise InputListError("--source is a file but there are several inputs; pass a folder of originals")
     listings: dict = {}
+    memo: dict[Path, Path] = {}
     try:
-        found = {f: find_source(f, source, listings) for f in files}
+        found = {f: find_source(f, source, listings, memo) for f in files}
     except SourceError as err:
         raise InputListError(str(err)) from None
-    if any(p is not None and p.resolve() == f.resolve() for f, p in found.items()):
+    if any(p is not None and resolved(p, memo) == resolved(f, memo) for f, p in found.items()):
         raise InputListError("--source names the input itself; give the Chinese original")
-    originals = {p.resolve() for p in found.values() if p is not None}
-    kept = [f for f in files if f.resolve() not in originals]  # an original is not an input
+    originals = {resolved(p, memo) for p in found.values() if p is not None}
+    kept = [f for f in files if resolved(f, memo) not in originals]  # an original is not an input
     if not kept:
         raise InputListError("every input is the Chinese original of another; no English article to check")
     return kept, found.get

@@ -162,10 +162,12 @@ def open_manifest(out_dir: Path, resume: bool) -> Manifest:
 
 
 def resumed(manifest: Manifest, job: Job, fingerprint: str) -> Outcome | None:
-    """The outcome the manifest holds for ``job`` when it is finished and unchanged."""
+    """The outcome the manifest holds for ``job`` when it is finished and unchanged, its original too."""
     entry = manifest.finished(job.key, job.input_hash(), fingerprint, job.stem)
     if entry is None and job.record is not None:  # a record written without reports has no report name
         entry = manifest.finished(job.key, job.input_hash(), fingerprint, "")
+    if entry is not None and entry.get("source_sha256") != job.source_hash():
+        return None  # the original changed (or appeared, or went): its findings may differ
     return None if entry is None else _resumed_outcome(job, entry)
 
 
@@ -177,7 +179,13 @@ def reread(manifest: Manifest, job: Job) -> Outcome:
 
 def _resumed_outcome(job: Job, entry: dict[str, Any]) -> Outcome:
     return Outcome(
-        job, row=entry["row"], resumed=True, worst=_worst(entry), outputs=entry["outputs"], output=entry.get("record")
+        job,
+        row=entry["row"],
+        resumed=True,
+        worst=_worst(entry),
+        outputs=entry["outputs"],
+        output=entry.get("record"),
+        source_sha256=entry.get("source_sha256"),
     )
 
 
@@ -191,6 +199,7 @@ def commit_chunk(done: list[Outcome], out_dir: Path, manifest: Manifest, fingerp
             {
                 "input": o.job.key,
                 "input_sha256": o.input_sha256,
+                **({"source_sha256": o.source_sha256} if o.source_sha256 else {}),
                 "settings": fingerprint,
                 "outputs": o.outputs,
                 "worst": o.worst.value if o.worst else None,

@@ -161,4 +161,5 @@ def finish_job(
         result.unguarded,
         export,
         output,
+        job.source_hash(),
     )

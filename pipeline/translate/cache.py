@@ -37,7 +37,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
@@ -45,9 +44,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.util.cache import CACHE_ENV, cache_dir  # noqa: F401 (CACHE_ENV: its name here too)
+
 log = logging.getLogger(__name__)
 
-CACHE_ENV = "TQA_CACHE_DIR"
 CACHE_FILE = "translations.sqlite3"
 # Signature fields that decide a translation (see the module docstring for why these).
 KEY_FIELDS = ("model", "revision", "backend", "dtype", "quantization", "num_beams", "max_length")
@@ -68,18 +68,6 @@ CREATE TABLE IF NOT EXISTS settings (
     description TEXT NOT NULL
 );
 """
-
-
-def cache_dir() -> Path:
-    """``$TQA_CACHE_DIR``, else the user cache folder (platformdirs when installed) ``/tqa``."""
-    if env := os.environ.get(CACHE_ENV):
-        return Path(env).expanduser()
-    try:
-        from platformdirs import user_cache_path
-    except ImportError:
-        base = os.environ.get("XDG_CACHE_HOME")
-        return (Path(base).expanduser() if base else Path.home() / ".cache") / "tqa"
-    return user_cache_path("tqa")
 
 
 def default_cache_path() -> Path:

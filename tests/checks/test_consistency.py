@@ -107,3 +107,33 @@ def test_the_share_of_foreign_words_decides() -> None:
 def test_options_are_checked(options: dict) -> None:
     with pytest.raises(ConfigurationError):
         UntranslatedSegment(**options)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "<b>x</b>",
+        "%(name)s",
+        "{0} {1}",
+        "<a href='x y'>",
+        "http://a.b/c",
+        "www.x.org",
+        "a@b.cd",
+        "&amp; <i>",
+        "{{ name }} is",
+        "<p>Hello</p>",
+        "%s: %d",
+        "  <x/>a",
+        "{a b} c",
+        "{a b}",
+        "<a b c>",
+        "%(a b)s x",
+        "Plain: text",
+    ],
+)
+def test_a_letter_outside_placeholders_is_found_as_the_substitution_finds_it(form: str):
+    from pipeline.checks.source import consistency
+    from pipeline.checks.source.untranslated_segment import UNTRANSLATABLE
+
+    expected = consistency._LETTER.search(UNTRANSLATABLE.sub(" ", form)) is not None
+    assert consistency._has_words(form) == expected

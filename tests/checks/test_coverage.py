@@ -56,6 +56,29 @@ def test_generous_matches(zh: str, en: str):
     assert lexicon.match(zh, lexicon.English.of(en))
 
 
+def test_the_cached_table_is_the_dictionary_file_read_afresh():
+    assert lexicon._cedict() == lexicon._read_cedict(lexicon._cedict_path())
+
+
+def test_explainers_map_an_english_stem_to_the_headwords_that_gloss_it():
+    index = lexicon.explainers()
+    assert "发展" in index[lexicon.stem("development")]
+    assert "说" in index["say"]
+    assert "of" not in index and "which" not in index  # stopwords
+    assert all(isinstance(v, tuple) and list(v) == sorted(v) for v in list(index.values())[:1000])
+    assert index == lexicon._build_explainers()  # what is on disk is what the rules build now
+
+
+def test_the_explainers_key_holds_the_stemming_version_and_the_module(monkeypatch: pytest.MonkeyPatch):
+    import pipeline.original.lexicon as module
+
+    seen = []
+    monkeypatch.setattr(module, "cached", lambda name, inputs, build, version: seen.append((inputs, version)))
+    module.explainers.__wrapped__()
+    inputs, version = seen[0]
+    assert version == module.GLOSS_VERSION and module.__file__ in [str(p) for p in inputs]
+
+
 def test_function_words_are_not_content_words():
     words = [w.text for w in lexicon.coverage("这是我们的一个项目。", "This is our project.")]
     assert words == ["项目"]
@@ -194,3 +217,11 @@ def test_length_mismatch_is_silent_on_faithful_translations_from_other_languages
         pair_documents(load_document(originals / "port.en.txt"), load_source(originals / f"port.{language}.txt"))
     )
     assert [f for f in found if f.check == "length-mismatch"] == []
+
+
+def test_near_finds_for_names_what_comparing_every_stem_finds():
+    english = lexicon.English.of(
+        "Iranian and British officials met the Britons in Tehran; Zhangjiakou, Zhang and Li, developments, drumheads"
+    )
+    for s in ["iran", "britain", "zhang", "li", "develop", "drum", "teh", "ab", "zhangjiakou"]:
+        assert english.near(s, True) == {e for e in english.stems if lexicon._prefix_match(s, e, True)}

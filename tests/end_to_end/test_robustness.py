@@ -316,3 +316,32 @@ def test_line_and_column_with_lone_cr_newlines(tmp_path):
     (tmp_path / "cr.txt").write_bytes(b"First line is fine here.\rHello world , this is good -neighborly.\r")
     lines = tqa("check", tmp_path / "cr.txt").stdout.splitlines()
     assert any(":2:12: minor space-before-punctuation" in line for line in lines)
+
+
+def test_resume_redoes_an_article_whose_original_changed(tmp_path):
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.en.txt").write_text("The port handled 30 million tonnes of cargo last year.\n", encoding="utf-8")
+    (news / "b.en.txt").write_text("The bridge opened in 2020.\n", encoding="utf-8")
+    (news / "a.zh.txt").write_text("该港口去年货物吞吐量为3000万吨。\n", encoding="utf-8")
+    (news / "b.zh.txt").write_text("这座桥于2020年通车。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert tqa("run", news, "--out", out, "-j", "1").exit_code == 0
+    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.findings.json")}
+
+    def numbers(name: str) -> list[str]:
+        report = json.loads((out / name).read_text(encoding="utf-8"))
+        return [f["check"] for f in report["findings"] if f["check"] == "number-mismatch"]
+
+    [a_report] = [n for n in before if n.startswith("a")]
+    assert numbers(a_report) == []
+    # the original is corrected: 4000万吨, no longer what the English says
+    (news / "a.zh.txt").write_text("该港口去年货物吞吐量为4000万吨。\n", encoding="utf-8")
+    assert tqa("run", news, "--out", out, "-j", "1", "--resume").exit_code in (0, 1)
+    after = {p.name: p.stat().st_mtime_ns for p in out.glob("*.findings.json")}
+    assert numbers(a_report) == ["number-mismatch"]  # redone against the new original
+    [b_report] = [n for n in before if n.startswith("b")]
+    assert after[b_report] == before[b_report]  # its original unchanged: resumed, not redone
+    # and a third run with nothing changed redoes nothing
+    assert tqa("run", news, "--out", out, "-j", "1", "--resume").exit_code in (0, 1)
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.findings.json")} == after

@@ -227,3 +227,59 @@ def test_english_numbers_are_found_wherever_case_folding_puts_them() -> None:
         ("ſept.", 9),
         ("3", 3),
     ]
+
+
+def test_the_bounded_whole_table_search_finds_what_the_unbounded_one_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Cells no path as cheap as the beam's can pass are left out of a whole-table search:
+    # the beads, their costs to the last bit and the cells' back pointers must not change,
+    # whatever the lengths, paragraphs and numbers (omissions, splits, numbers on one side).
+    import random
+
+    import pipeline.original.align as align_module
+    from pipeline.original.align import AnchorCost
+
+    rng = random.Random(7)
+    for _ in range(150):
+        n, m = rng.randint(8, 40), rng.randint(8, 40)
+        zh_par = sorted(rng.randint(0, n // 3) for _ in range(n))
+        en_par = sorted(rng.randint(0, m // 3) for _ in range(m))
+        zh = Side([float(rng.choice([0, rng.randint(1, 60)])) for _ in range(n)], zh_par)
+        en = Side([float(rng.randint(0, 180)) for _ in range(m)], en_par)
+        pool = [1.0, 2.0, 3.0, 2020.0, 45.5]
+        zh_numbers = [frozenset(rng.sample(pool, rng.choice([0, 0, 0, 1, 2, 4]))) for _ in range(n)]
+        en_numbers = [frozenset(rng.sample(pool, rng.choice([0, 0, 0, 1, 2, 4]))) for _ in range(m)]
+        ratio, variance = rng.uniform(2.0, 4.5), rng.uniform(5.0, 60.0)
+        for anchors in (None, AnchorCost(zh_numbers, en_numbers)):
+            monkeypatch.setattr(align_module, "BOUND_MIN_CELLS", 10**9)
+            whole = align_lengths(zh, en, ratio, variance, anchors)
+            monkeypatch.setattr(align_module, "BOUND_MIN_CELLS", 0)
+            assert align_lengths(zh, en, ratio, variance, anchors) == whole
+            # bounded by another path (a first pass's, at other estimates) rather than the beam's
+            other = [(a, b) for a, b, _ in align_lengths(zh, en, ratio * 1.3, variance / 2, anchors)]
+            assert align_lengths(zh, en, ratio, variance, anchors, known=other) == whole
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nothing to count here, said the “minister” — again.",
+        "The ﬁrst and the Second, on the ſixth of May 5.",  # full case folding: ﬁ is fi, ſ is s
+        "KELVIN ONE and Twenty-five and a Hundred-fold",
+        "one's twenty_one Sep. 4 Sept the fourteenth of December",
+        "Ⅻ apostles, x\u0301one, 2bn, five-and-twenty, in '92",
+        "Café owners met zero times; Ñandú",
+        "a hundred and fifty, A  HUNDRED, two and a half million; 1,000.5 bn in the 80s, 5 per cent",
+        "closer-40000 years ago, COVID-19, Su-27 and G20; the 12th, 3.5% and 5s",
+    ],
+)
+def test_the_quick_look_for_english_numbers_misses_none(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a sentence without a digit or a number word is not searched by the number pattern;
+    # what the pattern finds must be the same with the look as without it
+    import pipeline.original.numbers as numbers_module
+
+    found = numbers_module._en_numbers.__wrapped__(text)
+    monkeypatch.setattr(numbers_module, "_may_hold_a_number", lambda _text: True)
+    assert numbers_module._en_numbers.__wrapped__(text) == found
+    # nor what trying the pattern only where a match can start finds: the plain search's matches
+    monkeypatch.setattr(numbers_module, "_number_matches", numbers_module._EN_NUMBER.finditer)
+    assert numbers_module._en_numbers.__wrapped__(text) == found

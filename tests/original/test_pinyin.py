@@ -37,3 +37,10 @@ def test_spelling_gives_the_usual_reading_and_the_package_is_not_imported():
 
     assert spelling("王沪宁") == "wang hu ning" and spelling("单A") == "dan"
     assert "pypinyin" not in sys.modules  # its phrase tables are never loaded
+
+
+def test_the_cached_table_and_syllables_are_pypinyins():
+    from pipeline.original import pinyin
+
+    assert pinyin._table() == pinyin._read_table(pinyin._table_path())
+    assert pinyin.syllables() == pinyin._syllables() and "zhong" in pinyin.syllables()

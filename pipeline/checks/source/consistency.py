@@ -69,9 +69,25 @@ def digest(text: str) -> bytes | None:
     """The 16-byte digest of ``text``'s consistency form; None when it holds no letter
     outside placeholders, markup and URLs."""
     form = consistency_form(text)
-    if not _LETTER.search(UNTRANSLATABLE.sub(" ", form) if _MAYBE_CODE.search(form) else form):
+    if not _has_words(form):
         return None
     return hashlib.blake2b(form.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _has_words(form: str) -> bool:
+    """Whether ``form`` holds a letter outside placeholders, markup and URLs."""
+    first = _LETTER.search(form)
+    if first is None:
+        return False
+    if not _MAYBE_CODE.search(form):
+        return True
+    # The first letter is outside every span the substitution below removes unless a match
+    # starting at or before it reaches past it (its matches are such matches): look there
+    # alone, most texts opening with a word, before searching the whole text.
+    at = first.start()
+    if not any((m := UNTRANSLATABLE.match(form, s)) is not None and m.end() > at for s in range(at + 1)):
+        return True
+    return _LETTER.search(UNTRANSLATABLE.sub(" ", form)) is not None
 
 
 def segment_span(doc: Document) -> Span:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from pipeline.checks.base import ConfigurationError, register_source
@@ -75,9 +74,10 @@ def gaps(
 
     found: list[Gap] = []
     runs: list[list[Word]] = [[]]
-    for w in words:
-        if not w.known or w.frequency > max_frequency or not (pieces or w.whole):
-            continue
+    counted = [w for w in words if w.known and w.frequency <= max_frequency and (pieces or w.whole)]
+    if not min_run or len(counted) < min_run or sum(len(w.text) for w in counted) < min_chars:
+        counted = []  # no run can qualify: no word needs matching for one
+    for w in counted:
         if w.covered:
             if runs[-1]:
                 runs.append([])
@@ -128,7 +128,7 @@ class UncoveredSource(SourceCheck):
             )
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
-        document = cache(lambda: English.of(pair.en.text))  # read only for a name the sentence lacks
+        document = English.of(pair.en.text)  # read only for a name the sentence lacks (English is lazy)
         for link, zh, english in aligned(pair):
             words = coverage(zh, english)
             c = self.config

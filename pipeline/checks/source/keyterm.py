@@ -96,18 +96,25 @@ class KeyTerm(SourceCheck):
         self._by_first: dict[str, list[TermEntry]] = {}
         for entry in sorted(by_zh.values(), key=lambda e: -len(e.zh)):
             self._by_first.setdefault(entry.zh[0], []).append(entry)
+        # a batch's outputs of one original (or its repeated lines) share its sentences
+        self._terms = lru_cache(maxsize=4096)(self._find_terms)
 
     def terms(self, zh: str) -> list[tuple[int, TermEntry]]:
         """(offset, entry) of every term in ``zh``, longest first at each place, not overlapping."""
+        return list(self._terms(zh))
+
+    def _find_terms(self, zh: str) -> tuple[tuple[int, TermEntry], ...]:
         found, i = [], 0
+        by_first = self._by_first
         while i < len(zh):
-            entry = next((e for e in self._by_first.get(zh[i], ()) if zh.startswith(e.zh, i)), None)
+            entries = by_first.get(zh[i])  # most characters open no term
+            entry = next((e for e in entries if zh.startswith(e.zh, i)), None) if entries else None
             if entry is None:
                 i += 1
                 continue
             found.append((i, entry))
             i += len(entry.zh)
-        return found
+        return tuple(found)
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         skip = set(self.config["skip_domains"])

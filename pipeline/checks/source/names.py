@@ -36,6 +36,7 @@ from pipeline.original.pinyin import is_pinyin_like, readings, romanises, spelli
 
 # A capitalised word, hyphenated parts kept together ("Li-yan"), a possessive left out
 _WORD = regex.compile(r"(?<![\p{L}\p{N}'’.-])\p{Lu}\p{Ll}+(?:-\p{Ll}+)*(?=(?:['’]s)?(?![\p{L}\p{N}]))")
+_NOT_A_TO_Z = regex.compile(r"[^a-z]")
 _HAN = regex.compile(r"\p{Han}")
 # Common surnames, frequent enough in English text (Zipf 3 to 4.4) to need naming
 _SURNAMES = frozenset(
@@ -78,6 +79,7 @@ def _renderings() -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple((zh, frozenset(_letters(w) for r in en for w in regex.findall(r"[\p{L}-]+", r))) for zh, en in entries)
 
 
+@lru_cache(maxsize=4096)
 def _known_words(zh: str) -> frozenset[str]:
     return frozenset(w for term, words in _renderings() if term in zh for w in words)
 
@@ -143,8 +145,9 @@ def _unspelt_names(zh: str, english: str) -> list[tuple[str, str]]:
     not spell nor render as the term base does, with their pinyin."""
     from pipeline.original.segment import words
 
-    letters = regex.sub(r"[^a-z]", "", english.lower())
-    rendered = {zh_term for zh_term, en_words in _renderings() if any(w in letters for w in en_words)}
+    letters = _NOT_A_TO_Z.sub("", english.lower())
+    # a word of ``zh`` is a term only if the term is in ``zh``: look no further than those
+    rendered = {t for t, en_words in _renderings() if t in zh and any(w in letters for w in en_words)}
     found: dict[str, tuple[str, str]] = {}
     for word, flag in words(zh):
         if flag not in ("nr", "ns") or len(word) < 2 or not _HAN.match(word) or word in rendered:

@@ -60,11 +60,17 @@ _EN_CURRENCY = {
     "JPY": regex.compile(r"(?i)\byen\b"),
     "GBP": regex.compile(r"£|(?i:\bsterling\b)"),
 }
+# What each of _EN_CURRENCY's patterns holds, casefolded (as the case-insensitive ones match:
+# "ſterling" is sterling): an English sentence without any of them names no currency.
+_EN_CURRENCY_HINTS = ("$", "dollar", "usd", "yuan", "rmb", "renminbi", "cny", "€", "euro", "yen", "£", "sterling")
 
 
 def _currency_changes(zh: str, english: str) -> list[tuple[str, str, regex.Match[str]]]:
     """(the English currency, the Chinese one or "", where the English names it) for each
     currency the English names that the Chinese does not (see the module docstring)."""
+    folded = english.casefold()
+    if not any(hint in folded for hint in _EN_CURRENCY_HINTS):
+        return []  # most sentences name no currency
     zh_named = {c for c, p in _ZH_CURRENCY.items() if p.search(zh)}
     if not zh_named and _ZH_ANY_MONEY.search(zh):
         return []  # a bare 元 or other money word: any currency may be meant

@@ -42,7 +42,7 @@ from pipeline.checks.source.coverage import gaps  # noqa: E402
 from pipeline.checks.source.length import judge, measures  # noqa: E402
 from pipeline.core.document import Document, load_document  # noqa: E402
 from pipeline.original.files import load_source  # noqa: E402
-from pipeline.original.grounding import ungrounded  # noqa: E402
+from pipeline.original.grounding import explained, ungrounded  # noqa: E402
 from pipeline.original.lexicon import English, coverage, gloss, stem  # noqa: E402
 from pipeline.original.pair import pair_documents  # noqa: E402
 
@@ -82,7 +82,7 @@ def prepare_pair(label: str, pair) -> tuple[str, list, list, bool]:
             words = coverage(zh, english)
             matched = frozenset(stem(m) for w in words for m in w.matched)
             glossed = frozenset().union(*(gloss(w.text).stems for w in words))
-            sentences.append((english, words, document, ungrounded(zh, english, True, matched, glossed)))
+            sentences.append((english, words, document, explained(ungrounded(zh, english, True), matched, glossed)))
     others = [c for c in build_source_checks() if c.id not in TUNED]
     return label, sentences, measures(pair), bool(run_source_checks(pair, others))
 

@@ -15,6 +15,7 @@ say the two sides may not say the same thing (``mistranslation``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -22,6 +23,7 @@ from pipeline.original.lexicon import EN_STOPWORDS, explainers, fold, stem
 from pipeline.original.pinyin import is_pinyin_like
 
 _WORD = regex.compile(r"[\p{Latin}]+(?:['’][\p{Latin}]+)?")
+MAX_HEADWORD = 8  # characters: longer CC-CEDICT headwords (whole idioms, titles) are not looked for
 MIN_OPENING = 5  # the shortest opening of a stem looked up in its stead ("develop" for "developing")
 RELATED_OPENING = 4  # letters an English stem shares with a gloss of the sentence's Chinese words (social/society)
 
@@ -34,14 +36,30 @@ class Ungrounded:
     start: int  # offsets into the English sentence
     end: int
     headwords: tuple[str, ...]  # what the dictionary would have expected in the original (a few)
+    stems: frozenset[str] = frozenset()  # the word's stems, as the dictionary's glosses are stemmed
 
 
-def _grounded(s: str, zh: str, table: dict[str, tuple[str, ...]]) -> bool:
+def _grounded(s: str, zh: str, pieces: frozenset[str] | None, table: dict[str, tuple[str, ...]]) -> bool:
+    """Whether a headword of stem ``s`` (or of an opening of it) occurs in ``zh``: searched for
+    one by one, or, for a stem with many (``pieces`` given), looked up among the text's pieces
+    in one C loop ("term" has 419 headwords)."""
     for k in range(len(s), MIN_OPENING - 1, -1) if len(s) > MIN_OPENING else (len(s),):
         heads = table.get(s[:k])
-        if heads and any(h in zh for h in heads):
+        if not heads:
+            continue
+        if (not pieces.isdisjoint(heads)) if pieces is not None and len(heads) > _MANY else any(h in zh for h in heads):
             return True
     return False
+
+
+_MANY = 24  # headwords from which the text's pieces are worth building
+
+
+@lru_cache(maxsize=256)  # one original's sentence meets every translation of it
+def _pieces(zh: str) -> frozenset[str]:
+    """Every run of up to ``MAX_HEADWORD`` characters of ``zh``: a headword occurs in the text
+    when it is one of them."""
+    return frozenset(zh[i : i + k] for i in range(len(zh)) for k in range(1, MAX_HEADWORD + 1) if i + k <= len(zh))
 
 
 def _base(s: str, table: dict[str, tuple[str, ...]]) -> str:
@@ -55,25 +73,15 @@ def _base(s: str, table: dict[str, tuple[str, ...]]) -> str:
     return s
 
 
-def ungrounded(
-    zh: str,
-    english: str,
-    capitalised: bool = False,
-    matched: frozenset[str] = frozenset(),
-    glossed: frozenset[str] = frozenset(),
-) -> list[Ungrounded]:
+def ungrounded(zh: str, english: str, capitalised: bool = False) -> list[Ungrounded]:
     """The content words of ``english`` whose dictionary translations the Chinese ``zh`` lacks
-    (``capitalised``: also capitalised words after the sentence's first). ``matched``: the
-    English stems the Chinese words' own glosses already matched (``lexicon.coverage``), which
-    are grounded whatever the reverse lookup says. A word the Chinese text holds as it is (TED,
-    iPhone) is grounded, and so are contractions ("we're", "I'm"). ``glossed``: the stems of the
-    definitions of the Chinese sentence's words; an English word sharing its first
-    ``RELATED_OPENING`` letters with one is grounded (社会 "society" grounds "social": the
-    dictionary gives one part of speech, the translator may use another). A capitalised word
-    that reads as pinyin (Yonggang) is a name, ``name-mismatch``'s business."""
+    (``capitalised``: also capitalised words after the sentence's first). A word the Chinese
+    text holds as it is (TED, iPhone) is grounded, and so are contractions ("we're", "I'm"). A
+    capitalised word that reads as pinyin (Yonggang) is a name, ``name-mismatch``'s business.
+    ``explained`` then drops what the Chinese words' own glosses account for."""
     table = explainers()
+    pieces: frozenset[str] | None = None  # built for the first stem with many headwords
     latin = zh.lower()
-    openings = {g[:RELATED_OPENING] for g in glossed if len(g) >= RELATED_OPENING}
     found = []
     for i, m in enumerate(_WORD.finditer(english)):
         word = m.group()
@@ -86,18 +94,46 @@ def ungrounded(
             continue
         if word[0].isupper() and is_pinyin_like(word.lower()):
             continue
-        forms = _forms(fold(word).lower())
-        if forms & _SKIP:
+        looked = _lookup(fold(word).lower())
+        if looked is None:
             continue
-        stems = {stem(f) for f in forms}
-        stems |= {_base(s, table) for s in stems}
-        heads = next((table[s] for s in sorted(stems) if s in table), None)
-        if not heads or stems & matched or any(_grounded(s, zh, table) for s in stems):
+        stems, heads = looked
+        if pieces is None and any(len(table.get(s, ())) > _MANY for s in stems):
+            pieces = _pieces(zh)
+        if any(_grounded(s, zh, pieces, table) for s in stems):
             continue
-        if glossed and any(len(s) >= RELATED_OPENING and s[:RELATED_OPENING] in openings for s in stems):
-            continue
-        found.append(Ungrounded(word, m.start(), m.end(), heads[:5]))
+        found.append(Ungrounded(word, m.start(), m.end(), heads[:5], stems))
     return found
+
+
+@lru_cache(maxsize=65536)
+def _lookup(w: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """A lowercased English word's stems (of every form it may come from) and the headwords of
+    the first the dictionary has; None for a word not judged (a stopword, function, number or
+    date word in any of its forms, or one no definition holds)."""
+    table = explainers()
+    forms = _forms(w)
+    if forms & _SKIP:
+        return None
+    stems = {stem(f) for f in forms}
+    stems |= {_base(s, table) for s in stems}
+    heads = next((table[s] for s in sorted(stems) if s in table), None)
+    return (frozenset(stems), heads) if heads else None
+
+
+def explained(words: list[Ungrounded], matched: frozenset[str], glossed: frozenset[str]) -> list[Ungrounded]:
+    """``words`` less those the Chinese sentence's words account for: ``matched``, the English
+    stems their glosses matched (``lexicon.coverage``), and ``glossed``, the stems of their
+    definitions, with which an English word sharing its first ``RELATED_OPENING`` letters is
+    grounded (社会 "society" grounds "social": the dictionary gives one part of speech, the
+    translator may use another)."""
+    openings = {g[:RELATED_OPENING] for g in glossed if len(g) >= RELATED_OPENING}
+    return [
+        w
+        for w in words
+        if not (w.stems & matched)
+        and not any(len(s) >= RELATED_OPENING and s[:RELATED_OPENING] in openings for s in w.stems)
+    ]
 
 
 _CONTRACTED = {"re", "m", "ll", "ve", "d", "t", "s"}

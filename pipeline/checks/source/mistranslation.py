@@ -24,7 +24,7 @@ from pipeline.checks.base import ConfigurationError, register_source
 from pipeline.checks.source.base import SourceCheck, aligned, short, where
 from pipeline.core.findings import Finding, Severity
 from pipeline.original import lexicon
-from pipeline.original.grounding import Ungrounded, ungrounded
+from pipeline.original.grounding import Ungrounded, explained, ungrounded
 from pipeline.original.lexicon import ZH_FUNCTION_WORDS, Word, coverage, stem
 from pipeline.original.pair import SourcePair
 
@@ -84,12 +84,19 @@ class Mistranslation(SourceCheck):
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         c = self.config
         for link, zh, english in aligned(pair):
+            # Cheapest filter first; each only removes words, so the order changes no finding.
             words = coverage(zh, english)
-            if sum(not w.covered for w in rare_words(words, c["max_frequency"])) < c["min_chinese"]:
-                continue  # the Chinese side first: most sentences stop here, before any English is looked up
+            rare = rare_words(words, c["max_frequency"])
+            if len(rare) < c["min_chinese"]:
+                continue  # too few rare words: most sentences stop here, before any lookup
+            if sum(not w.covered for w in rare) < c["min_chinese"]:
+                continue
+            english_words = ungrounded(zh, english, capitalised=True)
+            if len(english_words) < c["min_english"]:
+                continue  # the reverse lookup alone grounds the English: the other words need no matching
             matched = frozenset(stem(m) for w in words for m in w.matched)
             glossed = frozenset().union(*(lexicon.gloss(w.text).stems for w in words))
-            english_words = ungrounded(zh, english, capitalised=True, matched=matched, glossed=glossed)
+            english_words = explained(english_words, matched, glossed)
             found = judge(words, english_words, c["min_chinese"], c["min_english"], c["max_frequency"])
             if found is None:
                 continue

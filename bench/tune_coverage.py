@@ -43,7 +43,7 @@ from pipeline.checks.source.length import judge, measures  # noqa: E402
 from pipeline.core.document import Document, load_document  # noqa: E402
 from pipeline.original.files import load_source  # noqa: E402
 from pipeline.original.grounding import explained, ungrounded  # noqa: E402
-from pipeline.original.lexicon import English, coverage, gloss, stem  # noqa: E402
+from pipeline.original.lexicon import English, coverage, gloss  # noqa: E402
 from pipeline.original.pair import pair_documents  # noqa: E402
 
 RUNS = (2, 3, 4, 5, 0)  # 0: names only
@@ -80,9 +80,8 @@ def prepare_pair(label: str, pair) -> tuple[str, list, list, bool]:
         if link.zh and link.en:
             english, zh = link.en_span.of(pair.en.text), link.zh_span.of(pair.original.text)
             words = coverage(zh, english)
-            matched = frozenset(stem(m) for w in words for m in w.matched)
             glossed = frozenset().union(*(gloss(w.text).stems for w in words))
-            sentences.append((english, words, document, explained(ungrounded(zh, english, True), matched, glossed)))
+            sentences.append((english, words, document, explained(ungrounded(zh, english, True), glossed)))
     others = [c for c in build_source_checks() if c.id not in TUNED]
     return label, sentences, measures(pair), bool(run_source_checks(pair, others))
 

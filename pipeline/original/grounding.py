@@ -121,17 +121,16 @@ def _lookup(w: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
     return (frozenset(stems), heads) if heads else None
 
 
-def explained(words: list[Ungrounded], matched: frozenset[str], glossed: frozenset[str]) -> list[Ungrounded]:
-    """``words`` less those the Chinese sentence's words account for: ``matched``, the English
-    stems their glosses matched (``lexicon.coverage``), and ``glossed``, the stems of their
-    definitions, with which an English word sharing its first ``RELATED_OPENING`` letters is
-    grounded (社会 "society" grounds "social": the dictionary gives one part of speech, the
-    translator may use another)."""
+def explained(words: list[Ungrounded], glossed: frozenset[str]) -> list[Ungrounded]:
+    """``words`` less those the Chinese sentence's words account for: ``glossed`` holds the stems
+    of their definitions (``lexicon.gloss``), and an English word with one of them, or sharing
+    its first ``RELATED_OPENING`` letters with one, is grounded (社会 "society" grounds "social":
+    the dictionary gives one part of speech, the translator may use another)."""
     openings = {g[:RELATED_OPENING] for g in glossed if len(g) >= RELATED_OPENING}
     return [
         w
         for w in words
-        if not (w.stems & matched)
+        if not (w.stems & glossed)
         and not any(len(s) >= RELATED_OPENING and s[:RELATED_OPENING] in openings for s in w.stems)
     ]
 

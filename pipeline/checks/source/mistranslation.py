@@ -25,7 +25,7 @@ from pipeline.checks.source.base import SourceCheck, aligned, short, where
 from pipeline.core.findings import Finding, Severity
 from pipeline.original import lexicon
 from pipeline.original.grounding import Ungrounded, explained, ungrounded
-from pipeline.original.lexicon import ZH_FUNCTION_WORDS, Word, coverage, stem
+from pipeline.original.lexicon import ZH_FUNCTION_WORDS, Word, coverage
 from pipeline.original.pair import SourcePair
 
 # Learnt by bench/tune_coverage.py on the tune half (its printed choice).
@@ -94,9 +94,8 @@ class Mistranslation(SourceCheck):
             english_words = ungrounded(zh, english, capitalised=True)
             if len(english_words) < c["min_english"]:
                 continue  # the reverse lookup alone grounds the English: the other words need no matching
-            matched = frozenset(stem(m) for w in words for m in w.matched)
             glossed = frozenset().union(*(lexicon.gloss(w.text).stems for w in words))
-            english_words = explained(english_words, matched, glossed)
+            english_words = explained(english_words, glossed)
             found = judge(words, english_words, c["min_chinese"], c["min_english"], c["max_frequency"])
             if found is None:
                 continue

@@ -51,6 +51,18 @@ def rare_words(words: list[Word], max_frequency: float) -> list[Word]:
     ]
 
 
+def _enough_uncovered(words: list[Word], needed: int) -> bool:
+    """Whether ``needed`` of ``words`` are uncovered, matching no more of them than it takes to tell."""
+    uncovered = 0
+    for i, w in enumerate(words):
+        uncovered += not w.covered
+        if uncovered >= needed:
+            return True
+        if uncovered + len(words) - i - 1 < needed:
+            return False
+    return needed <= 0
+
+
 def judge(
     words: list[Word], english_words: list[Ungrounded], min_chinese: int, min_english: int, max_frequency: float
 ) -> tuple[list[Word], list[Ungrounded]] | None:
@@ -89,7 +101,7 @@ class Mistranslation(SourceCheck):
             rare = rare_words(words, c["max_frequency"])
             if len(rare) < c["min_chinese"]:
                 continue  # too few rare words: most sentences stop here, before any lookup
-            if sum(not w.covered for w in rare) < c["min_chinese"]:
+            if not _enough_uncovered(rare, c["min_chinese"]):
                 continue
             english_words = ungrounded(zh, english, capitalised=True)
             if len(english_words) < c["min_english"]:

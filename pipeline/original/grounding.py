@@ -5,9 +5,12 @@ for each English content word, whether the Chinese sentence holds any word CC-CE
 as a translation (``lexicon.explainers``: English stem -> the headwords whose definitions hold
 it). A word is grounded when one of those headwords occurs in the Chinese text, for its stem or
 an opening of five letters or more ("developing" -> "develop"), so segmentation never decides.
-Words the dictionary has no headword for (most names, rare spellings), stopwords, words with
-digits and capitalised words after a sentence's first (names: ``name-mismatch``'s business)
-are not judged. One ungrounded word says little (paraphrase, a sense the dictionary lacks);
+Not judged: words the dictionary has no headword for (most names, rare spellings), stopwords,
+function, number and date words, contractions, Latin words the Chinese holds as they are, and
+capitalised words that read as pinyin (names: ``name-mismatch``'s business); other capitalised
+words after a sentence's first only when asked (``capitalised``: "Economic and Social Council"
+for 经济观察网 is what ``mistranslation`` is after). ``explained`` then drops the words the
+glosses of the sentence's own Chinese words account for. One ungrounded word says little (paraphrase, a sense the dictionary lacks);
 several in one sentence, where several rare Chinese words also have nothing in the English,
 say the two sides may not say the same thing (``mistranslation``).
 """
@@ -23,7 +26,9 @@ from pipeline.original.lexicon import EN_STOPWORDS, explainers, fold, stem
 from pipeline.original.pinyin import is_pinyin_like
 
 _WORD = regex.compile(r"[\p{Latin}]+(?:['’][\p{Latin}]+)?")
-MAX_HEADWORD = 8  # characters: longer CC-CEDICT headwords (whole idioms, titles) are not looked for
+# characters: for a stem with many headwords (looked up among the text's pieces), longer ones
+# (whole idioms, titles) are not looked for
+MAX_HEADWORD = 8
 MIN_OPENING = 5  # the shortest opening of a stem looked up in its stead ("develop" for "developing")
 RELATED_OPENING = 4  # letters an English stem shares with a gloss of the sentence's Chinese words (social/society)
 

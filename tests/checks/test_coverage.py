@@ -12,7 +12,7 @@ from pipeline.core.document import Document, load_document
 from pipeline.original import lexicon
 from pipeline.original.files import load_source
 from pipeline.original.pair import pair_documents
-from tests.support import REPO_ROOT, TEST_DATA
+from tests.support import FAITHFUL_ARTICLES, REPO_ROOT, TEST_DATA, faithful_findings
 
 
 def pair(zh: str, en: str):
@@ -165,13 +165,9 @@ def test_a_faithful_short_sentence_is_not_a_finding():
 # --- faithful articles ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["rail", "summit"])
+@pytest.mark.parametrize("name", FAITHFUL_ARTICLES)
 def test_faithful_translations_have_no_finding(name: str):
-    parallel = TEST_DATA / "parallel"
-    found = run_source_checks(
-        pair_documents(load_document(parallel / f"{name}.en.txt"), load_source(parallel / f"{name}.zh.txt"))
-    )
-    assert [f for f in found if f.check in ("uncovered-source", "length-mismatch")] == []
+    assert faithful_findings(name, "uncovered-source", "length-mismatch") == []
 
 
 def test_without_jieba_or_cccedict_the_check_says_what_to_install(monkeypatch: pytest.MonkeyPatch):

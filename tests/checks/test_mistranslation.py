@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 
 from pipeline.checks import ConfigurationError
-from pipeline.checks.runner import run_source_checks
 from pipeline.checks.source.mistranslation import Mistranslation
-from pipeline.core.document import Document, load_document
+from pipeline.core.document import Document
 from pipeline.original import lexicon
-from pipeline.original.files import load_source
 from pipeline.original.grounding import ungrounded
 from pipeline.original.pair import pair_documents
-from tests.support import TEST_DATA
+from tests.support import FAITHFUL_ARTICLES, faithful_findings
 
 # A news sentence and a faithful translation, and an English that says something else.
 ZH = "工匠用榫卯结构修缮了祠堂的斗拱和藻井。"
@@ -92,14 +90,9 @@ def test_thresholds_are_options():
     assert found(ZH, OTHER, min_english=20) == []
 
 
-@pytest.mark.parametrize(
-    ("folder", "name", "original"),
-    [("parallel", "rail", "rail.zh.txt"), ("parallel", "summit", "summit.zh.txt")],
-)
-def test_faithful_articles_have_no_finding(folder: str, name: str, original: str):
-    path = TEST_DATA / folder
-    pair = pair_documents(load_document(path / f"{name}.en.txt"), load_source(path / original))
-    assert [f for f in run_source_checks(pair) if f.check == "mistranslation"] == []
+@pytest.mark.parametrize("name", FAITHFUL_ARTICLES)
+def test_faithful_articles_have_no_finding(name: str):
+    assert faithful_findings(name, "mistranslation") == []
 
 
 def test_without_jieba_or_cccedict_the_check_says_what_to_install(monkeypatch: pytest.MonkeyPatch):

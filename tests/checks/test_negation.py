@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 
 from pipeline.checks import SOURCE_REGISTRY
-from pipeline.checks.runner import run_source_checks
 from pipeline.checks.source.negation import Negation
-from pipeline.core.document import Document, load_document
-from pipeline.original.files import load_source
+from pipeline.core.document import Document
 from pipeline.original.pair import pair_documents
-from tests.support import TEST_DATA
+from tests.support import FAITHFUL_ARTICLES, faithful_findings
 
 
 def findings(zh: str, en: str):
@@ -50,8 +48,6 @@ def test_near_misses_are_not_findings(zh: str, en: str):
     assert findings(zh, en) == []
 
 
-@pytest.mark.parametrize("name", ["rail", "summit"])
+@pytest.mark.parametrize("name", FAITHFUL_ARTICLES)
 def test_faithful_translations_have_no_finding(name: str):
-    parallel = TEST_DATA / "parallel"
-    pair = pair_documents(load_document(parallel / f"{name}.en.txt"), load_source(parallel / f"{name}.zh.txt"))
-    assert [f for f in run_source_checks(pair) if f.check == "negation"] == []
+    assert faithful_findings(name, "negation") == []

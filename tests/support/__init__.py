@@ -37,6 +37,22 @@ def hits(check: Any, text: str, **options: Any) -> list[tuple[str, str | None]]:
     return [(f.span.of(text), f.replacement) for f in made.find(Document.from_text(text))]
 
 
+FAITHFUL_ARTICLES = ("rail", "summit")  # tests/data/parallel: faithful translations with their originals
+
+
+def faithful_findings(name: str, *checks: str) -> list[Any]:
+    """The findings of ``checks`` when every source check runs over the faithful article pair
+    ``name`` of tests/data/parallel (``NAME.en.txt`` with ``NAME.zh.txt``)."""
+    from pipeline.checks.runner import run_source_checks
+    from pipeline.core.document import load_document
+    from pipeline.original.files import load_source
+    from pipeline.original.pair import pair_documents
+
+    parallel = TEST_DATA / "parallel"
+    pair = pair_documents(load_document(parallel / f"{name}.en.txt"), load_source(parallel / f"{name}.zh.txt"))
+    return [f for f in run_source_checks(pair) if f.check in checks]
+
+
 def hard_timeout(seconds: float) -> Callable[[], Iterator[None]]:
     """An autouse fixture for a module whose tests hang rather than fail when something breaks
     (a Ray run): past ``seconds`` faulthandler prints every thread's stack and ends the process."""

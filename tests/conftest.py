@@ -12,6 +12,14 @@ import pytest
 from tests.support import REPO_ROOT
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The Ray tests each start a cluster: under ``-n auto`` (pyproject's addopts) they run on one
+    worker, one after another, so two clusters never fight over a small machine's cores."""
+    for item in items:
+        if item.path.name.startswith("test_ray_"):
+            item.add_marker(pytest.mark.xdist_group("ray"))
+
+
 @pytest.fixture(scope="session")
 def sample_path() -> Path:
     """The sample article shipped in seeds/ (the default input)."""

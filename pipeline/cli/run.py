@@ -385,7 +385,8 @@ def run(
     )
     files, corpora, count = inputs.files, inputs.corpora, inputs.record_count
     unreadable = report_unreadable(inputs)
-    references = usage_errors(usage_errors(reference_texts)(ref, files))  # a reference is read when its input is
+    # a --ref that cannot be used stops here (exit 2); one reference that cannot be read fails its input alone
+    references = usage_errors(reference_texts)(ref, files)
     settings = Settings(
         apply=cfg.apply if apply is None else apply_option(apply),
         model=models.pop("zh", DEFAULT_MODEL),

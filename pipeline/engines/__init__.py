@@ -94,6 +94,7 @@ def run_batch(
     through the summary): stale temporary files are removed here on that understanding.
     """
     from pipeline.stages.job import Job
+    from pipeline.stages.job_list import InputListError
     from pipeline.stages.translate import TranslatorSlot
     from pipeline.util.atomic import remove_stale_temps
 
@@ -103,8 +104,15 @@ def run_batch(
         engine = LocalEngine()
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(out_dir)
+
+    def job(path: Path) -> Job:
+        try:
+            return Job(path, stems[path], references(path), sources(path))
+        except InputListError as err:  # an unreadable reference fails its input alone
+            return Job(path, stems[path], None, sources(path), failure=str(err))
+
     # references are read chunk by chunk, like the inputs: memory follows the chunk
-    jobs = chain((Job(p, stems[p], references(p), sources(p)) for p in paths), records)
+    jobs = chain((job(p) for p in paths), records)
     yield from engine.run(
         jobs, len(paths) + count, settings, out_dir, resume, fail_fast, slot or TranslatorSlot(settings)
     )

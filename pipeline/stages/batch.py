@@ -119,7 +119,10 @@ def remember(index: BatchIndex | None, jobs: Sequence[Job], encoding: str | None
 def measure_job(checks: Sequence[BatchCheck], job: Job, encoding: str | None = None) -> dict[str, Any]:
     """``job``'s signatures for ``checks``, measured from the record or the files wherever this
     runs (the Ray engine's tasks read their inputs themselves); none for an unreadable input:
-    it is compared with nothing, and nothing with it."""
+    it is compared with nothing, and nothing with it (nor with an input that failed before it
+    was read, ``Job.failure``)."""
+    if job.failure is not None:
+        return {}
     try:
         text, source = _texts(job, encoding)
     except (InputError, OSError):

@@ -39,6 +39,9 @@ class Job:
     source: Path | None = None  # the Chinese original
     record: Any = None  # a ``pipeline.io.Record``
     data: bytes | None = None  # the input's bytes when they do not come from ``path`` (``tqa check -``)
+    # why this input fails before it is read: its --ref could not be read (one input's failure,
+    # as an unreadable input is, not the batch's)
+    failure: str | None = None
 
     @property
     def key(self) -> str:

@@ -55,6 +55,8 @@ def init_worker(settings: Settings, out_dir: Path | None) -> None:
 
 
 def prepare_job(job: Job) -> Prepared | str:
+    if job.failure is not None:
+        return job.failure
     try:
         doc, source, warnings = job.load(_WORKER["settings"].encoding)
         prep = prepare(

@@ -337,6 +337,22 @@ def test_reference_translations_add_sacrebleu_scores_with_signatures(seeds, tmp_
     assert tqa("run", seeds, "--out", out, "--ref", tmp_path / "missing").exit_code == 2
 
 
+def test_an_unreadable_reference_fails_its_own_input_and_the_run_goes_on(tmp_path, sample_path):
+    inputs, refs, out = tmp_path / "in", tmp_path / "refs", tmp_path / "out"
+    inputs.mkdir()
+    refs.mkdir()
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(sample_path, inputs / name)
+    shutil.copy(sample_path, refs / "a.txt")
+    (refs / "b.txt").write_bytes(b"\x00\x00\x00\x00binary")  # read only when b.txt's turn comes
+    result = tqa("run", inputs, "--ref", refs, "--out", out, "-j", "1")
+    assert result.exit_code == 3, result.output  # inputs failed; the others were processed
+    assert "b.txt" in result.stderr and "--ref" in result.stderr and "looks binary" in result.stderr
+    report = json.loads((out / "a.findings.json").read_text(encoding="utf-8"))
+    assert report["scores"]["reference"]["before"]["chrF2"]["score"] > 0  # a.txt was scored against its reference
+    assert not (out / "b.findings.json").exists()
+
+
 def test_check_counts_findings_per_check_with_samples(seeds):
     text = tqa("check", seeds).stdout
     assert "findings per check" in text

@@ -55,3 +55,18 @@ def test_without_a_model_each_article_says_what_was_not_retranslated(tmp_path):
     retranslate_chunk([(Job(tmp_path / "a.txt", "a"), prep)], checks, missing, missing)
     assert prep.retranslation is None
     assert prep.notices and prep.notices[0].startswith("flagged sentences not retranslated: ")
+
+
+def test_an_input_that_failed_before_it_was_read_is_measured_for_no_batch_check(tmp_path):
+    """An input whose --ref could not be read fails alone: the batch checks compare it with nothing."""
+    from pipeline.stages.batch import batch_checks, measure_job
+    from pipeline.stages.worker import init_worker, prepare_job
+
+    path = tmp_path / "a.txt"
+    path.write_text("Trade grew 5% last year.\n", encoding="utf-8")
+    checks = list(batch_checks(build_checks()))
+    assert measure_job(checks, Job(path, "a"))  # readable: measured
+    failed = Job(path, "a", failure="--ref refs/a.txt: looks binary")
+    assert measure_job(checks, failed) == {}
+    init_worker(Settings(), None)
+    assert prepare_job(failed) == "--ref refs/a.txt: looks binary"

@@ -206,8 +206,9 @@ class QuietPipe:
 
 
 def list_checks() -> None:
-    """List every check with its id, default severity and description, and what its score
-    measures where that is not its findings per 1,000 words (a fail_threshold in tqa.toml is on it)."""
+    """List every check: its id, default severity, description and score.
+
+    A score is the findings per 1,000 words unless the list names another figure; tqa.toml's fail_threshold is on it."""
     from pipeline.checks.base import PER_1000W
     from pipeline.checks.catalog import catalog
 

@@ -37,10 +37,11 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON instead of text.")] = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Per check: how many records it flagged, the percentiles (p50, p90, p99, max) of its
-    findings per 1,000 words and of its score, and a histogram of the score with how many
-    records a threshold at each bin would flag; each fail_threshold of tqa.toml is shown with
-    what they flag. Reads the run's summary only: nothing is checked again."""
+    """Per check: records flagged, the spread of its findings and score, and what a threshold would flag.
+
+    Percentiles (p50, p90, p99, max) of findings per 1,000 words and of the score, a histogram of the score with what a threshold at each bin would flag, and what each fail_threshold of tqa.toml flags.
+
+    Reads the run's summary only: nothing is checked again."""
     from pipeline.checks import ConfigurationError
     from pipeline.checks.catalog import catalog
     from pipeline.checks.scores import thresholds

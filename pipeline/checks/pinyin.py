@@ -1,7 +1,7 @@
 """``pinyin``: romanised Chinese left untranslated ("the jiayou spirit", "zhengfu gongzuo baogao").
 
 A lower-case word (capitalised ones are names) that segments entirely into Mandarin
-syllables, has at least two of them, is not an accepted rendering in the term base
+syllables (the ~410 pypinyin knows: "fichier" is no fi-chi-er), has at least two of them, is not an accepted rendering in the term base
 ("gaokao") and is not English by wordfreq: next to another such word, Zipf below 1.8 (so
 "guanxi", "hukou" and "tofu" stay); alone, never seen by wordfreq at all, and not an
 English word with an affix ("relicensing"). Tone marks settle it. A run of such words is
@@ -22,10 +22,8 @@ from pipeline.checks.resources.words import LONGEST_WORD, WORDS_CACHED, word_ind
 from pipeline.core.document import Document
 from pipeline.core.findings import Finding, Severity
 from pipeline.core.spans import Span
+from pipeline.original.pinyin import syllables as mandarin_syllables
 
-_INITIAL = "(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
-_FINAL = "(?:iang|iong|uang|ueng|iao|ian|uai|uan|ang|eng|ing|ong|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ue|ve|a|o|e|i|u|v)"
-_SYLLABLE = re.compile(_INITIAL + _FINAL)
 _LETTERS = "abcdefghijklmnopqrstuvwxyzāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"  # a word of only these
 _JOINERS = ("'", "’", "-")  # not beside the word: "jiayou's", "zhong-guo" are not looked at
 _SPACES = re.compile(r"[ \t]+")
@@ -34,14 +32,17 @@ _TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü", "aa
 
 def syllables(word: str) -> int:
     """How many Mandarin syllables ``word`` is made of (0: it is not pinyin). Prefers the
-    longest syllable first, backing off where that leaves an impossible rest."""
+    longest syllable first, backing off where that leaves an impossible rest. A syllable is one
+    Mandarin has (pypinyin's ~410, ``pipeline.original.pinyin``), not any initial before any
+    final: "fichier" is not fi-chi-er, since no Mandarin syllable is "fi"."""
+    known = mandarin_syllables()
 
     @cache
     def count(i: int) -> int:
         if i == len(word):
             return 0
         for j in range(min(len(word), i + 6), i, -1):
-            if _SYLLABLE.fullmatch(word, i, j):
+            if word[i:j] in known:
                 rest = count(j)
                 if rest >= 0:
                     return rest + 1

@@ -100,6 +100,9 @@ def test_finds(check_id, text, expected):
         ("missing-hyphen", "the post office era, a win-win, people to people in trade"),
         ("pinyin", "Xi Jinping met Li Qiang in Zhongnanhai; guanxi, hukou, tofu, tai chi, gaokao, feng shui, mahjong"),
         ("pinyin", "banana, change, along, hang, ganglion, chinese, heritage, machine, relinking, Chang'e"),
+        # other languages' words an initial and a final would spell, though Mandarin has no such syllable
+        # (fi, ver, vio, ro): "the fichier", "vergangenen Jahr", "movió", "ferroviaire ouvrira"
+        ("pinyin", "the fichier was sent; vergangenen Jahr; movió; the ferroviaire ouvrira"),
         ("repeated-stem", "developed and developing countries, from building to building; the voices. Voiced"),
         ("repeated-modifier", "the old and the new, nothing more and nothing less, good neighbours, good friends"),
         (

@@ -1,6 +1,6 @@
 """What checking with the original costs: ``tqa check DIR -j 1`` with and without originals.
 
-    python bench/source_cost.py [--data DIR] [--runs 3] [--ignore CHECKS] [--profile FILE]
+    python bench/source_cost.py [--data DIR] [--runs 3] [--ignore CHECKS] [--profile FILE] [--instructions]
 
 The documents are the tune half of the MQM development split (see ``bench/accuracy.py``):
 every segment of the half, grouped by dataset, system and document in segment order, one
@@ -10,8 +10,11 @@ checks the folder where each original lies beside its English (found without ``-
 Each run is a fresh ``python -m pipeline.cli check DIR -j 1 --format json``; the figure is
 its user+system CPU seconds (the child's rusage), the median of ``--runs`` alternating runs;
 the ratio is the median of each round's ratio, so the machine's load and speed hit both
-sides alike. ``--ignore`` adds a third variant, with originals but without the named checks; ``--profile FILE`` also writes a cProfile of one
-run with originals (in process, ``pipeline.cli`` as ``tqa`` runs it) to FILE.
+sides alike. ``--ignore`` adds a third variant, with originals but without the named checks;
+``--profile FILE`` also writes a cProfile of one run with originals (in process,
+``pipeline.cli`` as ``tqa`` runs it) to FILE. CPU seconds on a shared machine move the ratio
+by ±0.1-0.2 between measurements; ``--instructions`` also counts each variant's instructions
+once under valgrind (minutes), a figure the machine's load does not move.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -67,12 +71,30 @@ def cpu_seconds(folder: Path, extra: list[str]) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def instructions(folder: Path, extra: list[str]) -> int:
+    """Instructions one ``tqa check FOLDER -j 1`` executes, counted by valgrind's callgrind: the
+    same figure on a busy machine as on an idle one (the run takes ~50x as long)."""
+    command = [sys.executable, "-m", "pipeline.cli", "check", str(folder), "-j", "1", "--format", "json", *extra]
+    valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={os.devnull}"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        valgrind + command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT, check=False
+    )
+    found = re.search(rb"Collected : (\d+)", done.stderr)
+    if done.returncode not in (0, 1) or found is None:
+        raise SystemExit(f"valgrind tqa check failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+    return int(found.group(1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ignore", help="a third variant: with originals, --ignore these checks")
     parser.add_argument("--profile", type=Path, help="write a cProfile of one run with originals here")
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count each variant's instructions once (needs valgrind)"
+    )
     args = parser.parse_args()
     if not (args.data / "segments.jsonl").exists():
         raise SystemExit(f"no segments.jsonl in {args.data} (--data or TQA_MQM_DEV)")
@@ -88,6 +110,11 @@ def main() -> None:
         for _ in range(args.runs):
             for name, (folder, extra) in variants.items():
                 seconds[name].append(cpu_seconds(folder, extra))
+        counted = (
+            {name: instructions(folder, extra) for name, (folder, extra) in variants.items()}
+            if args.instructions
+            else {}
+        )
         if args.profile:
             import cProfile
 
@@ -114,6 +141,11 @@ def main() -> None:
         # speed of a shared machine, whose speed drifts by ~10% between rounds
         ratio = statistics.median(v / b for v, b in zip(values, base))
         print(f"| {name} | {statistics.median(values):.2f} | {shown} | {ratio:.2f}x |")
+    if counted:
+        print("\n| variant | instructions (valgrind) | x without |")
+        print("|---|---:|---:|")
+        for name, count in counted.items():
+            print(f"| {name} | {count / 1e9:.2f} G | {count / counted['without originals']:.3f}x |")
 
 
 if __name__ == "__main__":

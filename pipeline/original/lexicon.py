@@ -335,23 +335,25 @@ def _pack_heads(index: dict[str, tuple[str, ...]]) -> tuple[str, str]:
     return "\n".join(index), "\x00".join("\x01".join(v) for v in index.values())  # headwords hold neither
 
 
-def _unpack_heads(packed: tuple[str, str]) -> Iterable[tuple[str, tuple[str, ...]]]:
-    if not packed[0]:
-        return ()
-    return zip(packed[0].split("\n"), (tuple(v.split("\x01")) for v in packed[1].split("\x00")))
+def _unpack_heads(packed: tuple[str, str]) -> Iterable[tuple[str, str]]:
+    # a stem's headwords stay one string until the stem is looked up (``headwords``): a shelf
+    # holds thousands of stems, and a text looks up a few
+    return zip(packed[0].split("\n"), packed[1].split("\x00")) if packed[0] else ()
 
 
+@lru_cache(maxsize=65536)
 def headwords(stem_: str) -> tuple[str, ...]:
     """The CC-CEDICT simplified headwords (sorted) with a definition holding a word of stem
     ``stem_`` (stopwords and definitions that only point elsewhere left out): which Chinese
     words could explain an English word; () when none. Built once (~1.3 CPU-s) from the whole
     dictionary, then read from the cache folder a shelf at a time."""
-    return _explainer_shelf().admit(stem_[:2]).get(stem_, ())
+    joined = _explainer_shelf().admit(stem_[:2]).get(stem_)
+    return tuple(joined.split("\x01")) if joined else ()
 
 
 def explainers() -> dict[str, tuple[str, ...]]:
     """``headwords``' whole index: English stem -> headwords."""
-    return _explainer_shelf().whole()
+    return {k: tuple(v.split("\x01")) for k, v in _explainer_shelf().whole().items()}
 
 
 def _build_explainers() -> dict[str, tuple[str, ...]]:

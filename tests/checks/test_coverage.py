@@ -62,6 +62,7 @@ def test_the_cached_table_is_the_dictionary_file_read_afresh():
 
 def test_explainers_map_an_english_stem_to_the_headwords_that_gloss_it():
     lexicon._explainer_shelf.cache_clear()  # a fresh shelf: headwords reads one shelf of it
+    lexicon.headwords.cache_clear()
     development = lexicon.headwords(lexicon.stem("development"))
     assert lexicon.headwords("of") == () and lexicon.headwords("which") == ()  # stopwords
     index = lexicon.explainers()

@@ -94,7 +94,7 @@ EN_STOPWORDS = frozenset(
     lit fig abbr pr old""".split()
 )
 # Bump when what makes a gloss's stems changes (``stem``, ``_IRREGULAR``, ``EN_STOPWORDS``,
-# ``_NOT_GLOSS``, ``_EN_WORD``, ``_HAN_OR_PINYIN``, ``fold``): ``explainers`` is kept on disk.
+# ``_NOT_GLOSS``, ``_EN_WORD``, ``_HAN_OR_PINYIN``, ``fold``): ``headwords`` is kept on disk.
 GLOSS_VERSION = "1"
 _TABLE_VERSION = "2"  # bump when ``_read_cedict`` or ``_pack`` changes what it keeps
 

@@ -2,10 +2,10 @@
 
 A lower-case word (capitalised ones are names) that segments entirely into Mandarin
 syllables (the ~410 pypinyin knows: "fichier" is no fi-chi-er), has at least two of them,
-is not an accepted rendering in the term base ("gaokao") and is not English by wordfreq: next to another such word, Zipf below 1.8 (so
-"guanxi", "hukou" and "tofu" stay); alone, never seen by wordfreq at all, and not an
-English word with an affix ("relicensing"). Tone marks settle it. A run of such words is
-one finding. Reported as untranslated, minor, and
+is not an accepted rendering in the term base ("gaokao") and is not English by wordfreq:
+next to another such word, Zipf below 1.8 (so "guanxi", "hukou" and "tofu" stay); alone,
+never seen by wordfreq at all, and not an English word with an affix ("relicensing"). Tone
+marks settle it. A run of such words is one finding. Reported as untranslated, minor, and
 never repaired automatically: only a translator knows what the syllables stand for.
 """
 

@@ -73,10 +73,12 @@ def cpu_seconds(folder: Path, extra: list[str]) -> float:
 
 def instructions(folder: Path, extra: list[str]) -> int:
     """Instructions one ``tqa check FOLDER -j 1`` executes, counted by valgrind's callgrind: the
-    same figure on a busy machine as on an idle one (the run takes ~50x as long)."""
+    same figure on a busy machine as on an idle one (the run takes ~50x as long). String hashing
+    is seeded (``PYTHONHASHSEED=0``): the order of sets and dicts moves the count by up to ~5%
+    from one seed to another."""
     command = [sys.executable, "-m", "pipeline.cli", "check", str(folder), "-j", "1", "--format", "json", *extra]
     valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={os.devnull}"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"}
     done = subprocess.run(
         valgrind + command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT, check=False
     )

@@ -14,7 +14,7 @@ from typing import Any
 from pipeline.core.document import word_count
 from pipeline.core.findings import Finding, Severity
 
-MQM_SIGNATURE = "mqm|weights:minor=1,major=5,critical=10|per:1000w|words:unicode-regex"
+MQM_SIGNATURE = "mqm|weights:minor=1,major=5,critical=10|per:1000w|words:unicode-regex|same-span:once"
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,26 @@ def quality_score(
 ) -> QualityScore:
     findings = list(findings)
     words = word_count(text) if words is None else words
-    weight = sum(f.severity.weight for f in findings)
-    penalty = round(1000.0 * weight / max(words, 1), 2)
+    penalty = round(1000.0 * error_weight(findings) / max(words, 1), 2)
     counts = dict(sorted(Counter(f.check for f in findings).items()))
     severities = {s.value: n for s in Severity if (n := sum(f.severity == s for f in findings))}
     return QualityScore(words, penalty, counts, severities, checks or {})
+
+
+def error_weight(findings: Iterable[Finding]) -> int:
+    """The severity weights of ``findings``, a text span counted once, at its most severe: two
+    checks that flag the same words (``untranslated`` and ``untranslated-source`` on a passage
+    copied from the original) found one error, as an MQM annotator marks it once. Findings at an
+    empty span (an omission's insertion point) are one error each."""
+    total = 0
+    spans: dict[tuple[int, int], int] = {}
+    for f in findings:
+        if f.span.start == f.span.end:
+            total += f.severity.weight
+        else:
+            key = (f.span.start, f.span.end)
+            spans[key] = max(spans.get(key, 0), f.severity.weight)
+    return total + sum(spans.values())
 
 
 @dataclass(frozen=True)

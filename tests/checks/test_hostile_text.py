@@ -17,6 +17,7 @@ from pipeline.checks.glued import GluedWords
 from pipeline.checks.pinyin import Pinyin
 from pipeline.checks.punctuation import UnpairedPunctuation
 from pipeline.checks.repetition import RepeatedPhrase
+from pipeline.checks.restatement import RepeatedHeadline
 from pipeline.core.document import Document
 
 SIZE = 100_000
@@ -74,6 +75,11 @@ def _growth(check, docs: tuple[Document, Document], floor: float = CLOCK_FLOOR) 
 )
 def test_check_is_linear_on_repetitive_text(check, unit):
     assert _growth(check, _documents(unit, 20_000)) < MAX_GROWTH
+
+
+def test_repeated_headline_is_linear_in_short_paragraphs():
+    # each paragraph's first sentence was looked for from the text's top: 13x for 4x the text
+    assert _growth(RepeatedHeadline(), _documents("Ab cd ef gh\n\n", SIZE)) < MAX_GROWTH
 
 
 def test_results_unchanged_where_a_run_is_measured_once():

@@ -15,8 +15,9 @@ code).
 Which look-alikes are placeholders depends on the segment's syntax where its file says it (a PO
 message's format flags, ``syntax_of``): in a ``no-c-format`` message ``%d`` is text, in a
 ``python-brace-format`` one ``{name}`` is a placeholder and ``%s`` text. Where the file says
-nothing (most inputs), every look-alike of any syntax is one: the heuristic. The plan never applies an edit that touches a protected span, and a retranslation must
-keep the placeholders, in order (``changed``). Here in ``core`` because the readers (``io``),
+nothing (most inputs), every look-alike of any syntax is one: the heuristic. The plan never
+applies an edit that touches a protected span, and a retranslation must keep the
+placeholders, in order (``changed``). Here in ``core`` because the readers (``io``),
 the checks and the stages all use it.
 """
 

@@ -166,19 +166,18 @@ def make_app(out: str | Path, token: str, port_of: Any, store: Store | None = No
 
     store = store or Store(out, on_error=warn)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Any) -> Any:
+    async def export_step(step: Any) -> None:
         try:
-            await run_in_threadpool(store.catch_up)
+            await run_in_threadpool(step)
         except Exception as err:  # the decisions are safe; serving them matters more than the export
             if warn is not None:
                 warn(f"{store.out / 'findings.jsonl'} not brought up to date: {err}")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> Any:
+        await export_step(store.catch_up)
         yield
-        try:
-            await run_in_threadpool(store.close)
-        except Exception as err:
-            if warn is not None:
-                warn(f"{store.out / 'findings.jsonl'} not brought up to date: {err}")
+        await export_step(store.close)
 
     def allowed() -> set[str]:
         port = port_of()
